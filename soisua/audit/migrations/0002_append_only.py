@@ -1,0 +1,32 @@
+"""On PostgreSQL the database itself refuses UPDATE and DELETE on audit entries."""
+
+from django.db import migrations
+
+CREATE = """
+CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'audit entries are append-only';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_auditentry
+    FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+"""
+DROP = """
+DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_auditentry;
+DROP FUNCTION IF EXISTS audit_append_only();
+"""
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("audit", "0001_initial")]
+    operations = [migrations.RunPython(create, drop)]

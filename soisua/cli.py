@@ -1,0 +1,49 @@
+"""The `soisua` console command: the management commands users and operators need, under short names.
+
+    soisua demo            load the demo organisation (idempotent) and print the logins
+    soisua serve           run the development server on 127.0.0.1:8000
+    soisua migrate         create or upgrade the database
+    soisua import FILE     (see `soisua manage import_roster --help`)
+    soisua scheduled       run due periodic jobs (for cron)
+    soisua worker          run the background task worker (production)
+    soisua manage ...      any Django management command
+"""
+
+import os
+import sys
+
+ALIASES = {
+    "demo": ["load_demo"],
+    "serve": ["runserver", "127.0.0.1:8000"],
+    "migrate": ["migrate"],
+    "import": ["import_roster"],
+    "export": ["export_roster"],
+    "grant": ["grant_role"],
+    "national": ["generate_national"],
+    "scheduled": ["run_scheduled"],
+    "worker": ["db_worker"],
+    "check": ["check"],
+    "createsuperuser": ["createsuperuser"],
+}
+
+
+def manage(argv: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "soisua.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(__doc__.strip())
+        return
+    command, rest = args[0], args[1:]
+    if command == "manage":
+        manage(["soisua", *rest])
+    elif command in ALIASES:
+        manage(["soisua", *ALIASES[command], *rest])
+    else:
+        print(f"soisua: unknown command {command!r}\n\n{__doc__.strip()}", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,28 @@
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database check for load balancers; no authentication, no personal data."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def render_history(request: HttpRequest, obj, *, title: str, back_url: str) -> HttpResponse:
+    """The audit history page of an object the caller has already shown to be visible."""
+    from soisua.audit.queries import history_of
+
+    page = Paginator(history_of(obj), 50).get_page(request.GET.get("page"))
+    return render(request, "core/history.html", {"page": page, "object": obj, "title": title,
+                                                 "back_url": back_url})

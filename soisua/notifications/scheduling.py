@@ -1,0 +1,58 @@
+"""Periodic jobs for `manage.py run_scheduled` (run it from cron every few minutes).
+
+A job is registered with a period function that names the current period ("2026-11-23" for a daily job);
+a job runs at most once per period, however often cron calls, and each job's own work must also be
+idempotent per event (notifications use event keys).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import ScheduledRun
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    period: Callable[[], str]
+    run: Callable[[], str]
+
+
+JOBS: dict[str, Job] = {}
+
+
+def daily() -> str:
+    return timezone.localdate().isoformat()
+
+
+def hourly() -> str:
+    return timezone.localtime().strftime("%Y-%m-%dT%H")
+
+
+def register(name: str, *, period: Callable[[], str] = daily):
+    def decorator(function: Callable[[], str]) -> Callable[[], str]:
+        JOBS[name] = Job(name, period, function)
+        return function
+
+    return decorator
+
+
+def run_due(*, only: str | None = None) -> list[tuple[str, str, str]]:
+    """Run each job whose current period has not run yet. Returns (job, period, result) for those run."""
+    done = []
+    for job in JOBS.values():
+        if only and job.name != only:
+            continue
+        period = job.period()
+        try:
+            with transaction.atomic():
+                run = ScheduledRun.objects.create(job=job.name, period=period)
+        except IntegrityError:
+            continue
+        result = job.run() or ""
+        ScheduledRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), result=result[:2000])
+        done.append((job.name, period, result))
+    return done

@@ -1,0 +1,165 @@
+"""The one place that decides who sees and changes what (design.md §4).
+
+A role grant on a unit covers the unit's whole subtree for committee, staff, inspector and admin, and the
+unit itself for member and secretary. A user linked to a member is also a `member` of that member's cell.
+Every view, API handler, export, search, task and e-mail asks here. Strangers get 404 (the object's existence
+is not disclosed); readers who try to write get 403.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .enums import PERSONAL_DATA_ROLES, SUBTREE_ROLES, WRITE_ROLES, Role
+from .models import Member, RoleGrant, Unit
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    unit_id: int
+    path: str
+    role: str
+
+    @property
+    def subtree(self) -> bool:
+        return self.role in SUBTREE_ROLES
+
+    def covers(self, unit: Unit) -> bool:
+        return unit.path.startswith(self.path) if self.subtree else unit.pk == self.unit_id
+
+
+class Scope:
+    """A user's effective grants, computed once per request and cached on the user object."""
+
+    def __init__(self, user):
+        self.user = user
+        self.everything = bool(user.is_authenticated and user.is_superuser)
+        self.grants: list[Grant] = []
+        if not user.is_authenticated:
+            return
+        rows = RoleGrant.objects.filter(user=user).values_list("unit_id", "unit__path", "role")
+        self.grants = [Grant(unit_id, path, role) for unit_id, path, role in rows]
+        member = Member.objects.filter(user=user).values_list("pk", "cell_id", "cell__path").first()
+        self.member_id = member[0] if member else None
+        if member:
+            self.grants.append(Grant(member[1], member[2], Role.MEMBER))
+
+    def roles_on(self, unit: Unit) -> set[str]:
+        return {grant.role for grant in self.grants if grant.covers(unit)}
+
+    def can_read(self, unit: Unit) -> bool:
+        return self.everything or any(grant.covers(unit) for grant in self.grants)
+
+    def can_write(self, unit: Unit) -> bool:
+        return self.everything or bool(self.roles_on(unit) & WRITE_ROLES)
+
+    def can_administer(self, unit: Unit) -> bool:
+        """Structure and role grants: admin, or staff covering the unit."""
+        return self.everything or bool(self.roles_on(unit) & {Role.ADMIN, Role.STAFF})
+
+    def unit_filter(self, prefix: str = "") -> Q:
+        """A Q on Unit (or, with prefix 'cell__', on anything pointing at a unit) for the visible units."""
+        if self.everything:
+            return Q()
+        condition = Q(pk__in=[])
+        for grant in self.grants:
+            if grant.subtree:
+                condition |= Q(**{f"{prefix}path__startswith": grant.path})
+            else:
+                condition |= Q(**{f"{prefix}pk": grant.unit_id})
+        return condition
+
+    def top_units(self) -> list[int]:
+        """Ids of the highest units the user sees (the roots of their visible forest)."""
+        if self.everything:
+            return list(Unit.objects.filter(parent=None).values_list("pk", flat=True))
+        paths = sorted({grant.path: grant for grant in self.grants}.items())
+        tops: list[Grant] = []
+        for path, grant in paths:
+            if not any(top.subtree and path.startswith(top.path) and top.path != path for top in tops):
+                tops.append(grant)
+        return list(dict.fromkeys(grant.unit_id for grant in tops))
+
+
+def scope_for(user) -> Scope:
+    scope = getattr(user, "_soisua_scope", None)
+    if scope is None:
+        scope = Scope(user)
+        if user.is_authenticated:
+            user._soisua_scope = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Call after grants or the member's cell change within the same request."""
+    if hasattr(user, "_soisua_scope"):
+        del user._soisua_scope
+
+
+def visible_units(user) -> QuerySet[Unit]:
+    return Unit.objects.filter(scope_for(user).unit_filter())
+
+
+def visible_members(user) -> QuerySet[Member]:
+    return Member.objects.filter(scope_for(user).unit_filter("cell__"))
+
+
+def can_read_unit(user, unit: Unit) -> bool:
+    return scope_for(user).can_read(unit)
+
+
+def can_write_unit(user, unit: Unit) -> bool:
+    return scope_for(user).can_write(unit)
+
+
+def can_administer_unit(user, unit: Unit) -> bool:
+    return scope_for(user).can_administer(unit)
+
+
+def _decide(readable: bool, writable: bool, write: bool) -> None:
+    if not readable:
+        raise Http404
+    if write and not writable:
+        raise PermissionDenied
+
+
+def get_unit_for_user(user, pk: int, *, write: bool = False) -> Unit:
+    unit = Unit.objects.select_related("kind", "parent").filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    scope = scope_for(user)
+    _decide(scope.can_read(unit), scope.can_write(unit), write)
+    return unit
+
+
+def get_unit_to_administer(user, pk: int) -> Unit:
+    unit = get_unit_for_user(user, pk)
+    if not can_administer_unit(user, unit):
+        raise PermissionDenied
+    return unit
+
+
+def can_read_member(user, member: Member) -> bool:
+    return (member.user_id is not None and member.user_id == user.pk) or scope_for(user).can_read(member.cell)
+
+
+def can_write_member(user, member: Member) -> bool:
+    return scope_for(user).can_write(member.cell)
+
+
+def can_see_personal_data(user, member: Member) -> bool:
+    """Birth date, ID numbers, phone: the member, and those who manage or inspect the cell."""
+    if member.user_id is not None and member.user_id == user.pk:
+        return True
+    scope = scope_for(user)
+    return scope.everything or bool(scope.roles_on(member.cell) & PERSONAL_DATA_ROLES)
+
+
+def get_member_for_user(user, pk: int, *, write: bool = False) -> Member:
+    member = Member.objects.select_related("cell", "cell__kind", "residence_cell").filter(pk=pk).first()
+    if member is None:
+        raise Http404
+    _decide(can_read_member(user, member), can_write_member(user, member), write)
+    return member

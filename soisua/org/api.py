@@ -1,0 +1,75 @@
+import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from . import access, queries
+
+router = Router(tags=["organisation"])
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None
+    depth: int
+
+    @staticmethod
+    def resolve_kind(unit) -> str:
+        return unit.kind.code
+
+
+class MemberOut(Schema):
+    id: int
+    full_name: str
+    status: str
+    cell_id: int
+
+
+class MemberDetailOut(MemberOut):
+    sex: str
+    admission_date: datetime.date | None
+    official_date: datetime.date | None
+    # Personal data: null unless the caller may see it (org.access.can_see_personal_data).
+    date_of_birth: datetime.date | None = None
+    card_number: str | None = None
+    citizen_id: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+PERSONAL_FIELDS = ("date_of_birth", "card_number", "citizen_id", "phone", "email")
+
+
+@router.get("/units/{unit_id}", response=UnitOut)
+def unit_detail(request: HttpRequest, unit_id: int):
+    return access.get_unit_for_user(request.user, unit_id)
+
+
+@router.get("/units/{unit_id}/children", response=list[UnitOut])
+def unit_children(request: HttpRequest, unit_id: int):
+    return list(queries.children_of(access.get_unit_for_user(request.user, unit_id)))
+
+
+@router.get("/units/{unit_id}/members", response=list[MemberOut])
+@paginate(PageNumberPagination, page_size=100)
+def unit_members(request: HttpRequest, unit_id: int):
+    return queries.members_of_cell(access.get_unit_for_user(request.user, unit_id))
+
+
+@router.get("/members/search", response=list[MemberOut])
+@paginate(PageNumberPagination, page_size=50)
+def member_search(request: HttpRequest, q: str):
+    return queries.search_members(request.user, q)
+
+
+@router.get("/members/{member_id}", response=MemberDetailOut)
+def member_detail(request: HttpRequest, member_id: int):
+    member = access.get_member_for_user(request.user, member_id)
+    data = MemberDetailOut.from_orm(member).dict()
+    if not access.can_see_personal_data(request.user, member):
+        data.update(dict.fromkeys(PERSONAL_FIELDS))
+    return data

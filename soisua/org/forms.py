@@ -1,0 +1,101 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .enums import MemberStatus, PostKind
+from .models import Member, Unit, UnitKind
+
+
+class DateInput(forms.DateInput):
+    """dd/mm/yyyy text input: native date pickers vary too much on old phones and in Vietnamese locales."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class UnitForm(VersionedForm):
+    kind = forms.ModelChoiceField(label=_("Kind"), queryset=UnitKind.objects.all())
+    code = forms.CharField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=255)
+    abbreviation = forms.CharField(label=_("Document abbreviation"), max_length=30, required=False,
+                                   help_text=_("Used in document numbers, e.g. CB in 12-BC/CB."))
+    place = forms.CharField(label=_("Place name on documents"), max_length=100, required=False,
+                            help_text=_("e.g. Ea Kar, as in “Ea Kar, ngày 16 tháng 3 năm 2023”."))
+    active_from = forms.DateField(label=_("Active from"), required=False, widget=DateInput())
+    active_until = forms.DateField(label=_("Active until"), required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("active_from"), data.get("active_until")
+        if start and end and end < start:
+            self.add_error("active_until", _("The end date cannot be before the start date."))
+        return data
+
+
+class MoveUnitForm(forms.Form):
+    new_parent = forms.ModelChoiceField(label=_("New parent unit"), queryset=Unit.objects.none(),
+                                        help_text=_("The unit moves with everything under it."))
+
+    def __init__(self, *args, parents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"].queryset = parents
+
+
+class MemberForm(VersionedForm):
+    full_name = forms.CharField(label=_("Full name"), max_length=120)
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Member._meta.get_field("sex").choices],
+                            required=False)
+    ethnicity = forms.CharField(label=_("Ethnicity"), max_length=60, required=False)
+    admission_date = forms.DateField(label=_("Admission date"), required=False, widget=DateInput())
+    official_date = forms.DateField(label=_("Date made official"), required=False, widget=DateInput())
+    card_number = forms.RegexField(label=_("Party card number"), regex=r"^[0-9.\- ]{0,20}$", max_length=20,
+                                   required=False, error_messages={"invalid": _("Use digits only.")})
+    citizen_id = forms.RegexField(label=_("Citizen ID number"), regex=r"^[0-9]{9}$|^[0-9]{12}$", required=False,
+                                  error_messages={"invalid": _("A citizen ID has 12 digits (old cards: 9).")})
+    phone = forms.RegexField(label=_("Phone"), regex=r"^\+?[0-9 .]{8,19}$", max_length=20, required=False,
+                             error_messages={"invalid": _("Enter a phone number such as 0912 345 678.")})
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def clean_card_number(self):
+        return "".join(ch for ch in self.cleaned_data["card_number"] if ch.isdigit())
+
+    def clean(self):
+        data = super().clean()
+        admission, official = data.get("admission_date"), data.get("official_date")
+        if admission and official and official < admission:
+            self.add_error("official_date", _("The date made official cannot be before the admission date."))
+        return data
+
+
+class NewMemberForm(MemberForm):
+    status = forms.ChoiceField(label=_("Status"), choices=MemberStatus.choices, initial=MemberStatus.OFFICIAL)
+
+
+class TransferForm(forms.Form):
+    to_cell = forms.ModelChoiceField(label=_("New cell"), queryset=Unit.objects.none())
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
+
+    def __init__(self, *args, cells, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_cell"].queryset = cells
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=MemberStatus.choices)
+    on = forms.DateField(label=_("Effective on"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
+
+
+class PostForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Post"), choices=PostKind.choices)
+    started_on = forms.DateField(label=_("From"), widget=DateInput())
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Name, card or ID number"), max_length=120, required=False,
+                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))

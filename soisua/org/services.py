@@ -1,0 +1,353 @@
+"""Writes to the organisation: units, members, posts, role grants.
+
+Each function owns its transaction, appends the audit entry, and raises OrgError (translated) on refusal.
+"""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max, Value
+from django.db.models.functions import Concat, Length, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from soisua.audit import services as audit
+from soisua.core.text import fold, name_sort_key, text_sort_key
+
+from .enums import MemberStatus, PostKind, Role
+from .models import (
+    PATH_ALPHABET,
+    PATH_STEP,
+    CellMembership,
+    Member,
+    MemberStatusChange,
+    Post,
+    RoleGrant,
+    Unit,
+    UnitKind,
+)
+
+
+class OrgError(ValidationError):
+    """A refused change to the organisation; the message is already translated."""
+
+
+class ConflictError(OrgError):
+    """Someone else saved the record since it was loaded (optimistic locking)."""
+
+
+UNIT_FIELDS = ("kind", "code", "name", "abbreviation", "place", "active_from", "active_until")
+MEMBER_FIELDS = ("full_name", "date_of_birth", "sex", "ethnicity", "admission_date", "official_date",
+                 "card_number", "citizen_id", "phone", "email", "residence_cell")
+
+
+def _encode_step(number: int) -> str:
+    chars = []
+    for _position in range(PATH_STEP):
+        number, digit = divmod(number, len(PATH_ALPHABET))
+        chars.append(PATH_ALPHABET[digit])
+    if number:
+        raise OrgError(_("This unit has too many sub-units."))
+    return "".join(reversed(chars))
+
+
+def _decode_step(step: str) -> int:
+    return int(step, len(PATH_ALPHABET))
+
+
+def _next_child_path(parent: Unit | None) -> str:
+    """Caller holds a lock on the parent (or on the roots) so two children never get the same path."""
+    prefix = parent.path if parent else ""
+    depth = (parent.depth + 1) if parent else 1
+    last = Unit.objects.filter(depth=depth, path__startswith=prefix).aggregate(last=Max("path"))["last"]
+    number = _decode_step(last[-PATH_STEP:]) + 1 if last else 0
+    return prefix + _encode_step(number)
+
+
+def _province_for(kind: UnitKind, parent: Unit | None) -> Unit | None:
+    if parent is None:
+        return None
+    return parent if parent.kind.is_province else parent.province
+
+
+def _check_unique_code(code: str, exclude_pk: int | None = None) -> None:
+    if Unit.objects.filter(code=code).exclude(pk=exclude_pk).exists():
+        raise OrgError(_("Another unit already has the code %(code)s.") % {"code": code}, code="duplicate")
+
+
+def _check_dates(start, end) -> None:
+    if start and end and end < start:
+        raise OrgError(_("The end date cannot be before the start date."), code="dates")
+
+
+@transaction.atomic
+def create_unit(*, parent: Unit | None, kind: UnitKind, code: str, name: str, by=None, abbreviation: str = "",
+                place: str = "", active_from: datetime.date | None = None,
+                active_until: datetime.date | None = None) -> Unit:
+    """Create a unit under `parent` (None: a root).
+
+    Side effects: locks the parent row, inserts the unit, appends an audit entry.
+    """
+    if parent is not None:
+        parent = Unit.objects.select_for_update().select_related("kind").get(pk=parent.pk)
+    _check_unique_code(code)
+    _check_dates(active_from, active_until)
+    unit = Unit(parent=parent, kind=kind, code=code, name=name, abbreviation=abbreviation, place=place,
+                active_from=active_from, active_until=active_until, sort_key=text_sort_key(name),
+                path=_next_child_path(parent), depth=(parent.depth + 1) if parent else 1)
+    unit.province = None if kind.is_province else _province_for(kind, parent)
+    unit.save()
+    if kind.is_province:
+        Unit.objects.filter(pk=unit.pk).update(province=unit)
+        unit.province = unit
+    audit.record(by, "org.unit.create", unit, audit.snapshot(unit, ("parent", *UNIT_FIELDS)))
+    return unit
+
+
+def _save_versioned(obj, version: int | None, fields: dict[str, Any]) -> None:
+    """Update with a version check: a stale form raises ConflictError instead of overwriting."""
+    model = type(obj)
+    query = model.objects.filter(pk=obj.pk)
+    if version is not None:
+        query = query.filter(version=version)
+    updated = query.update(**fields, version=F("version") + 1, updated_at=timezone.now())
+    if not updated:
+        raise ConflictError(_("Someone else changed this record while you were editing it. Reload the page to "
+                              "see their changes, then make yours again."), code="conflict")
+    obj.refresh_from_db()
+
+
+@transaction.atomic
+def update_unit(unit: Unit, *, by=None, version: int | None = None, **changes) -> Unit:
+    """Change a unit's own fields (not its place in the tree: see move_unit).
+
+    Side effects: version-checked update, audit entry.
+    """
+    unknown = set(changes) - set(UNIT_FIELDS)
+    if unknown:
+        raise TypeError(f"update_unit got unexpected fields {sorted(unknown)}")
+    if "code" in changes:
+        _check_unique_code(changes["code"], exclude_pk=unit.pk)
+    _check_dates(changes.get("active_from", unit.active_from), changes.get("active_until", unit.active_until))
+    before = audit.snapshot(unit, changes)
+    if "name" in changes:
+        changes["sort_key"] = text_sort_key(changes["name"])
+    _save_versioned(unit, version, changes)
+    audit.record(by, "org.unit.update", unit, audit.diff(before, audit.snapshot(unit, before)))
+    return unit
+
+
+@transaction.atomic
+def move_unit(unit: Unit, *, new_parent: Unit, by=None) -> Unit:
+    """Move `unit` and its whole subtree under `new_parent` in one statement.
+
+    Side effects: locks both parents, rewrites path, depth and province of every unit in the subtree and the
+    province of their members, appends an audit entry.
+    """
+    unit = Unit.objects.select_for_update().select_related("kind").get(pk=unit.pk)
+    new_parent = Unit.objects.select_for_update().select_related("kind").get(pk=new_parent.pk)
+    if new_parent.path.startswith(unit.path):
+        raise OrgError(_("A unit cannot be moved under itself or one of its own sub-units."), code="cycle")
+    if new_parent.pk == unit.parent_id:
+        return unit
+    old_path, old_parent_id = unit.path, unit.parent_id
+    new_path = _next_child_path(new_parent)
+    depth_change = new_parent.depth + 1 - unit.depth
+    Unit.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1, Length("path"))),
+        depth=F("depth") + depth_change,
+    )
+    Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
+    if not unit.kind.is_province:
+        province = _province_for(unit.kind, new_parent)
+        subtree = Unit.objects.filter(path__startswith=new_path)
+        # Units under a province-level unit inside the moved subtree keep that province.
+        inner = list(subtree.filter(kind__is_province=True).values_list("path", flat=True))
+        outer = subtree
+        for path in inner:
+            outer = outer.exclude(path__startswith=path)
+        outer.update(province=province)
+        Member.objects.filter(cell__in=outer.values("pk")).update(province=province)
+    unit.refresh_from_db()
+    audit.record(by, "org.unit.move", unit, {"parent": [old_parent_id, new_parent.pk]})
+    return unit
+
+
+def _member_values(fields: dict[str, Any]) -> dict[str, Any]:
+    values = dict(fields)
+    if "full_name" in values:
+        values["full_name"] = " ".join(values["full_name"].split())
+        values["sort_key"] = name_sort_key(values["full_name"])
+        values["search_name"] = fold(values["full_name"])
+    for key in ("card_number", "citizen_id", "phone", "email", "ethnicity"):
+        if key in values and values[key] is None:
+            values[key] = ""
+    return values
+
+
+def _check_member_keys(values: dict[str, Any], exclude_pk: int | None = None) -> None:
+    others = Member.objects.exclude(pk=exclude_pk)
+    if values.get("card_number") and others.filter(card_number=values["card_number"]).exists():
+        raise OrgError(_("Another member already has party card number %(number)s.")
+                       % {"number": values["card_number"]}, code="duplicate_card")
+    if values.get("citizen_id") and others.filter(citizen_id=values["citizen_id"]).exists():
+        raise OrgError(_("Another member already has citizen ID %(number)s.") % {"number": values["citizen_id"]},
+                       code="duplicate_citizen_id")
+    admission, official = values.get("admission_date"), values.get("official_date")
+    if admission and official and official < admission:
+        raise OrgError(_("The date made official cannot be before the admission date."), code="dates")
+
+
+def _check_cell(cell: Unit) -> None:
+    if not cell.kind.holds_members:
+        raise OrgError(_("Members can only be registered in a cell, not in %(unit)s.") % {"unit": cell.name},
+                       code="not_a_cell")
+
+
+@transaction.atomic
+def create_member(*, cell: Unit, full_name: str, by=None, status: str = MemberStatus.OFFICIAL,
+                  joined_on: datetime.date | None = None, **fields) -> Member:
+    """Register a member in a cell.
+
+    Side effects: inserts the member, the open cell membership and the first status row; audit entry.
+    """
+    unknown = set(fields) - set(MEMBER_FIELDS)
+    if unknown:
+        raise TypeError(f"create_member got unexpected fields {sorted(unknown)}")
+    _check_cell(cell)
+    values = _member_values({"full_name": full_name, **fields})
+    if not values["full_name"]:
+        raise OrgError(_("The full name is required."), code="required")
+    _check_member_keys(values)
+    member = Member.objects.create(cell=cell, status=status, province_id=cell.province_id, **values)
+    started = joined_on or timezone.localdate()
+    CellMembership.objects.create(member=member, cell=cell, started_on=started)
+    MemberStatusChange.objects.create(member=member, status=status, effective_on=started)
+    audit.record(by, "org.member.create", member,
+                 audit.snapshot(member, ("cell", "status", *MEMBER_FIELDS)))
+    return member
+
+
+@transaction.atomic
+def update_member(member: Member, *, by=None, version: int | None = None, **changes) -> Member:
+    """Change a member's personal fields (cell: transfer_member; status: change_member_status).
+
+    Side effects: version-checked update, audit entry with the changed fields.
+    """
+    unknown = set(changes) - set(MEMBER_FIELDS)
+    if unknown:
+        raise TypeError(f"update_member got unexpected fields {sorted(unknown)}")
+    values = _member_values(changes)
+    merged = {"admission_date": member.admission_date, "official_date": member.official_date, **values}
+    _check_member_keys(merged, exclude_pk=member.pk)
+    before = audit.snapshot(member, changes)
+    _save_versioned(member, version, values)
+    audit.record(by, "org.member.update", member, audit.diff(before, audit.snapshot(member, before)))
+    return member
+
+
+@transaction.atomic
+def transfer_member(member: Member, *, to_cell: Unit, on: datetime.date | None = None, reason: str = "",
+                    by=None) -> Member:
+    """Move a member's activity to another cell, closing the current membership.
+
+    Side effects: closes the open membership, opens a new one, updates the member's cell; audit entry.
+    """
+    _check_cell(to_cell)
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.cell_id == to_cell.pk:
+        raise OrgError(_("The member is already in this cell."), code="same_cell")
+    on = on or timezone.localdate()
+    current = member.memberships.filter(ended_on__isnull=True).first()
+    if current and on < current.started_on:
+        raise OrgError(_("The transfer date cannot be before the member joined the current cell."), code="dates")
+    old_cell_id = member.cell_id
+    member.memberships.filter(ended_on__isnull=True).update(ended_on=on)
+    CellMembership.objects.create(member=member, cell=to_cell, started_on=on, reason=reason)
+    Member.objects.filter(pk=member.pk).update(cell=to_cell, province_id=to_cell.province_id,
+                                                version=F("version") + 1)
+    member.refresh_from_db()
+    audit.record(by, "org.member.transfer", member, {"cell": [old_cell_id, to_cell.pk], "reason": reason})
+    return member
+
+
+@transaction.atomic
+def change_member_status(member: Member, *, status: str, on: datetime.date | None = None, reason: str = "",
+                         by=None) -> Member:
+    """Record a status change (official, probationary, exempt, suspended, left) with its date and reason.
+
+    Side effects: status history row, member status, audit entry.
+    """
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if status not in MemberStatus.values:
+        raise OrgError(_("Unknown status."), code="status")
+    if status == member.status:
+        raise OrgError(_("The member already has this status."), code="same_status")
+    on = on or timezone.localdate()
+    old = member.status
+    MemberStatusChange.objects.create(member=member, status=status, effective_on=on, reason=reason)
+    Member.objects.filter(pk=member.pk).update(status=status, version=F("version") + 1)
+    member.refresh_from_db()
+    audit.record(by, "org.member.status", member, {"status": [old, status], "reason": reason})
+    return member
+
+
+@transaction.atomic
+def assign_post(member: Member, *, unit: Unit, kind: str, started_on: datetime.date | None = None,
+                by=None) -> Post:
+    """Give a member a post in a unit. A unit has one secretary at a time.
+
+    Side effects: inserts the post; audit entry.
+    """
+    if kind not in PostKind.values:
+        raise OrgError(_("Unknown post."), code="post")
+    started_on = started_on or timezone.localdate()
+    if kind == PostKind.SECRETARY and Post.objects.filter(unit=unit, kind=kind, ended_on__isnull=True).exists():
+        raise OrgError(_("%(unit)s already has a secretary; end that post first.") % {"unit": unit.name},
+                       code="one_secretary")
+    post = Post.objects.create(member=member, unit=unit, kind=kind, started_on=started_on)
+    audit.record(by, "org.post.assign", post, {"member": member.pk, "unit": unit.pk, "kind": kind})
+    return post
+
+
+@transaction.atomic
+def end_post(post: Post, *, ended_on: datetime.date | None = None, by=None) -> Post:
+    ended_on = ended_on or timezone.localdate()
+    _check_dates(post.started_on, ended_on)
+    post.ended_on = ended_on
+    post.save(update_fields=["ended_on"])
+    audit.record(by, "org.post.end", post, {"ended_on": ended_on})
+    return post
+
+
+@transaction.atomic
+def grant_role(user, *, unit: Unit, role: str, by=None) -> RoleGrant:
+    """Give a login a role on a unit (and, for subtree roles, everything under it).
+
+    Side effects: inserts the grant (idempotent); audit entry when new.
+    """
+    if role not in Role.values:
+        raise OrgError(_("Unknown role."), code="role")
+    grant, created = RoleGrant.objects.get_or_create(user=user, unit=unit, role=role)
+    if created:
+        audit.record(by, "org.grant.create", grant, {"user": user.pk, "unit": unit.pk, "role": role})
+    return grant
+
+
+@transaction.atomic
+def revoke_role(grant: RoleGrant, *, by=None) -> None:
+    audit.record(by, "org.grant.delete", grant, {"user": grant.user_id, "unit": grant.unit_id, "role": grant.role})
+    grant.delete()
+
+
+@transaction.atomic
+def link_account(member: Member, *, user, by=None) -> Member:
+    """Link a login to a member; the login then sees the member's cell."""
+    if Member.objects.filter(user=user).exclude(pk=member.pk).exists():
+        raise OrgError(_("This login already belongs to another member."), code="taken")
+    Member.objects.filter(pk=member.pk).update(user=user)
+    member.refresh_from_db()
+    audit.record(by, "org.member.link_account", member, {"user": user.pk})
+    return member

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "org"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("units/", views.tree, name="tree"),
+    path("units/<int:pk>/children/", views.tree_children, name="tree.children"),
+    path("units/<int:pk>/", views.unit_detail, name="units.detail"),
+    path("units/<int:pk>/edit/", views.unit_edit, name="units.edit"),
+    path("units/<int:pk>/new-unit/", views.unit_create, name="units.create"),
+    path("units/<int:pk>/move/", views.unit_move, name="units.move"),
+    path("units/<int:pk>/history/", views.unit_history, name="units.history"),
+    path("units/<int:pk>/new-member/", views.member_create, name="members.create"),
+    path("members/search/", views.member_search, name="members.search"),
+    path("members/<int:pk>/", views.member_detail, name="members.detail"),
+    path("members/<int:pk>/edit/", views.member_edit, name="members.edit"),
+    path("members/<int:pk>/transfer/", views.member_transfer, name="members.transfer"),
+    path("members/<int:pk>/status/", views.member_status, name="members.status"),
+    path("members/<int:pk>/post/", views.member_post, name="members.post"),
+    path("members/<int:pk>/history/", views.member_history, name="members.history"),
+]

@@ -1,0 +1,262 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from soisua.core.views import render_history
+
+from . import access, queries, services
+from .forms import MemberForm, MoveUnitForm, NewMemberForm, PostForm, SearchForm, StatusForm, TransferForm, UnitForm
+
+
+def _form_page(request, form, *, title, back_url, back_label, submit_label=None, intro=None) -> HttpResponse:
+    return render(request, "core/form_page.html", {"form": form, "title": title, "back_url": back_url,
+                                                   "back_label": back_label, "submit_label": submit_label,
+                                                   "intro": intro})
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = access.scope_for(request.user)
+    units = list(queries.units_by_ids(scope.top_units()))
+    cards = [(unit, queries.member_counts(unit)) for unit in units[:12]]
+    return render(request, "org/dashboard.html", {"cards": cards, "more": len(units) > 12,
+                                                  "own_member_id": getattr(scope, "member_id", None)})
+
+
+@login_required
+@require_GET
+def tree(request: HttpRequest) -> HttpResponse:
+    units = queries.units_by_ids(access.scope_for(request.user).top_units())
+    return render(request, "org/tree.html", {"units": units})
+
+
+@login_required
+@require_GET
+def tree_children(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, pk)
+    return render(request, "org/tree.html#branch", {"units": queries.children_of(unit)})
+
+
+@login_required
+@require_GET
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, pk)
+    members = Paginator(queries.members_of_cell(unit), 50).get_page(request.GET.get("page"))
+    return render(request, "org/unit_detail.html", {
+        "unit": unit,
+        "breadcrumbs": queries.visible_ancestors(request.user, unit),
+        "children": queries.children_of(unit),
+        "posts": queries.unit_posts(unit),
+        "page": members,
+        "counts": queries.member_counts(unit),
+        "can_write": access.can_write_unit(request.user, unit),
+        "can_administer": access.can_administer_unit(request.user, unit),
+    })
+
+
+@login_required
+@require_GET
+def unit_history(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, pk)
+    return render_history(request, unit, title=unit.name, back_url=reverse("org:units.detail", args=[unit.pk]))
+
+
+def _unit_form_values(form: UnitForm) -> dict:
+    return {key: value for key, value in form.cleaned_data.items() if key != "version"}
+
+
+@login_required
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, pk, write=True)
+    initial = {field: getattr(unit, field) for field in services.UNIT_FIELDS} | {"version": unit.version}
+    form = UnitForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_unit(unit, by=request.user, version=form.cleaned_data["version"],
+                                 **_unit_form_values(form))
+        except services.OrgError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Unit saved."))
+            return redirect("org:units.detail", pk=unit.pk)
+    return _form_page(request, form, title=_("Edit %(unit)s") % {"unit": unit.name},
+                      back_url=reverse("org:units.detail", args=[unit.pk]), back_label=unit.name)
+
+
+@login_required
+def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = access.get_unit_for_user(request.user, pk, write=True)
+    form = UnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.create_unit(parent=parent, by=request.user, **_unit_form_values(form))
+        except services.OrgError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Unit created."))
+            return redirect("org:units.detail", pk=unit.pk)
+    return _form_page(request, form, title=_("New unit under %(unit)s") % {"unit": parent.name},
+                      back_url=reverse("org:units.detail", args=[parent.pk]), back_label=parent.name)
+
+
+@login_required
+def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, pk)
+    if unit.parent is None or not access.can_administer_unit(request.user, unit.parent):
+        raise access.PermissionDenied
+    parents = (access.visible_units(request.user).exclude(path__startswith=unit.path)
+               .filter(kind__holds_members=False).order_by("path"))
+    form = MoveUnitForm(request.POST or None, parents=parents)
+    if request.method == "POST" and form.is_valid():
+        new_parent = form.cleaned_data["new_parent"]
+        if not access.can_administer_unit(request.user, new_parent):
+            raise access.PermissionDenied
+        try:
+            services.move_unit(unit, new_parent=new_parent, by=request.user)
+        except services.OrgError as error:
+            form.add_error("new_parent", error)
+        else:
+            messages.success(request, _("Unit moved."))
+            return redirect("org:units.detail", pk=unit.pk)
+    return _form_page(request, form, title=_("Move %(unit)s") % {"unit": unit.name},
+                      back_url=reverse("org:units.detail", args=[unit.pk]), back_label=unit.name,
+                      submit_label=_("Move"))
+
+
+@login_required
+def member_create(request: HttpRequest, pk: int) -> HttpResponse:
+    cell = access.get_unit_for_user(request.user, pk, write=True)
+    form = NewMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = {key: value for key, value in form.cleaned_data.items() if key != "version"}
+        try:
+            member = services.create_member(cell=cell, by=request.user, **values)
+        except services.OrgError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Member added."))
+            return redirect("org:members.detail", pk=member.pk)
+    return _form_page(request, form, title=_("New member of %(unit)s") % {"unit": cell.name},
+                      back_url=reverse("org:units.detail", args=[cell.pk]), back_label=cell.name)
+
+
+@login_required
+@require_GET
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.get_member_for_user(request.user, pk)
+    return render(request, "org/member_detail.html", {
+        "member": member,
+        "personal": access.can_see_personal_data(request.user, member),
+        "can_write": access.can_write_member(request.user, member),
+        "posts": member.posts.select_related("unit").order_by("-started_on"),
+        "memberships": member.memberships.select_related("cell"),
+        "statuses": member.status_changes.all(),
+        "breadcrumbs": [*queries.visible_ancestors(request.user, member.cell), member.cell]
+        if access.can_read_unit(request.user, member.cell) else [],
+    })
+
+
+@login_required
+@require_GET
+def member_history(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.get_member_for_user(request.user, pk)
+    if not access.can_see_personal_data(request.user, member):
+        raise access.PermissionDenied
+    return render_history(request, member, title=member.full_name,
+                          back_url=reverse("org:members.detail", args=[member.pk]))
+
+
+@login_required
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.get_member_for_user(request.user, pk, write=True)
+    initial = {field: getattr(member, field) for field in MemberForm.base_fields if field != "version"}
+    form = MemberForm(request.POST or None, initial=initial | {"version": member.version})
+    if request.method == "POST" and form.is_valid():
+        values = {key: value for key, value in form.cleaned_data.items() if key != "version"}
+        try:
+            services.update_member(member, by=request.user, version=form.cleaned_data["version"], **values)
+        except services.OrgError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Member saved."))
+            return redirect("org:members.detail", pk=member.pk)
+    return _form_page(request, form, title=_("Edit %(name)s") % {"name": member.full_name},
+                      back_url=reverse("org:members.detail", args=[member.pk]), back_label=member.full_name)
+
+
+@login_required
+def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.get_member_for_user(request.user, pk, write=True)
+    cells = (access.visible_units(request.user).filter(kind__holds_members=True).exclude(pk=member.cell_id)
+             .order_by("sort_key"))
+    form = TransferForm(request.POST or None, cells=cells, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        to_cell = form.cleaned_data["to_cell"]
+        if not access.can_write_unit(request.user, to_cell):
+            raise access.PermissionDenied
+        try:
+            services.transfer_member(member, to_cell=to_cell, on=form.cleaned_data["on"],
+                                     reason=form.cleaned_data["reason"], by=request.user)
+        except services.OrgError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Member transferred."))
+            return redirect("org:members.detail", pk=member.pk)
+    return _form_page(request, form, title=_("Transfer %(name)s") % {"name": member.full_name},
+                      back_url=reverse("org:members.detail", args=[member.pk]), back_label=member.full_name,
+                      submit_label=_("Transfer"))
+
+
+@login_required
+def member_status(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.get_member_for_user(request.user, pk, write=True)
+    form = StatusForm(request.POST or None, initial={"status": member.status, "on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_member_status(member, by=request.user, **form.cleaned_data)
+        except services.OrgError as error:
+            form.add_error("status", error)
+        else:
+            messages.success(request, _("Status changed."))
+            return redirect("org:members.detail", pk=member.pk)
+    return _form_page(request, form, title=_("Change the status of %(name)s") % {"name": member.full_name},
+                      back_url=reverse("org:members.detail", args=[member.pk]), back_label=member.full_name)
+
+
+@login_required
+def member_post(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.get_member_for_user(request.user, pk, write=True)
+    form = PostForm(request.POST or None, initial={"started_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assign_post(member, unit=member.cell, by=request.user, **form.cleaned_data)
+        except services.OrgError as error:
+            form.add_error("kind", error)
+        else:
+            messages.success(request, _("Post assigned."))
+            return redirect("org:members.detail", pk=member.pk)
+    return _form_page(request, form, title=_("Assign a post to %(name)s") % {"name": member.full_name},
+                      back_url=reverse("org:members.detail", args=[member.pk]), back_label=member.full_name)
+
+
+@login_required
+@require_GET
+def member_search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    within = None
+    if unit_id := request.GET.get("unit", "").strip():
+        within = access.get_unit_for_user(request.user, int(unit_id)) if unit_id.isdigit() else None
+    results = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        results = Paginator(queries.search_members(request.user, form.cleaned_data["q"], within=within),
+                            50).get_page(request.GET.get("page"))
+    template = "org/search.html#results" if request.htmx else "org/search.html"
+    return render(request, template, {"form": form, "page": results, "within": within})
+

@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from soisua.accounts.views import set_language
+from soisua.core.api import api
+from soisua.core.views import healthz
+
+urlpatterns = [
+    path("", include("soisua.org.urls")),
+    path("accounts/", include("soisua.accounts.urls")),
+    path("inbox/", include("soisua.notifications.urls")),
+    path("documents/", include("soisua.documents.urls")),
+    path("api/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", healthz, name="healthz"),
+]

@@ -1,0 +1,81 @@
+"""The fixed cast (style.md): every access test speaks about these people and units.
+
+    Tỉnh ủy Thử nghiệm (province)
+    ├─ Đảng ủy xã Hòa An (commune)          <- parent_staff (staff), inspector (inspector)
+    │  ├─ Chi bộ Thôn 1 (cell)              <- member, secretary
+    │  └─ Chi bộ Thôn 2 (cell)              <- sibling (member of the sibling cell)
+    └─ Đảng ủy xã Hòa Bình (commune)        <- unrelated_staff (staff)
+       └─ Chi bộ Thôn 3 (cell)
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+
+from soisua.accounts.models import User
+from soisua.org import services
+from soisua.org.enums import PostKind, Role
+from soisua.org.models import Member, Unit
+
+from .factories import PASSWORD, UserFactory, make_member, make_unit
+
+CAST = ("member", "secretary", "sibling", "parent_staff", "unrelated_staff", "inspector", "anonymous")
+
+
+@dataclass
+class Cast:
+    province: Unit
+    commune: Unit
+    cell: Unit
+    sibling_cell: Unit
+    other_commune: Unit
+    other_cell: Unit
+    users: dict[str, User | None] = field(default_factory=dict)
+    members: dict[str, Member] = field(default_factory=dict)
+
+    def client(self, who: str) -> Client:
+        client = Client()
+        if self.users.get(who) is not None:
+            client.force_login(self.users[who])
+        return client
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    province = make_unit(None, "province", "Tỉnh ủy Thử nghiệm", code="TN")
+    commune = make_unit(province, "commune", "Đảng ủy xã Hòa An", code="TN-HA")
+    cell = make_unit(commune, "cell", "Chi bộ Thôn 1", code="TN-HA-1")
+    sibling_cell = make_unit(commune, "cell", "Chi bộ Thôn 2", code="TN-HA-2")
+    other_commune = make_unit(province, "commune", "Đảng ủy xã Hòa Bình", code="TN-HB")
+    other_cell = make_unit(other_commune, "cell", "Chi bộ Thôn 3", code="TN-HB-3")
+    result = Cast(province, commune, cell, sibling_cell, other_commune, other_cell)
+
+    users = {name: UserFactory(username=name) for name in CAST if name != "anonymous"}
+    result.users = {**users, "anonymous": None}
+    result.members["member"] = make_member(cell, "Trần Thị Bình", user=users["member"],
+                                           citizen_id="001190000001", phone="0912345678")
+    result.members["secretary"] = make_member(cell, "Lê Văn Cường", user=users["secretary"])
+    result.members["sibling"] = make_member(sibling_cell, "Phạm Thị Dung", user=users["sibling"])
+    result.members["other"] = make_member(other_cell, "Hoàng Văn Em")
+    services.assign_post(result.members["secretary"], unit=cell, kind=PostKind.SECRETARY)
+    services.grant_role(users["secretary"], unit=cell, role=Role.SECRETARY)
+    services.grant_role(users["parent_staff"], unit=commune, role=Role.STAFF)
+    services.grant_role(users["unrelated_staff"], unit=other_commune, role=Role.STAFF)
+    services.grant_role(users["inspector"], unit=commune, role=Role.INSPECTOR)
+    return result
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,32 @@
+import pytest
+
+from soisua.org import access
+
+
+def test_visible_units_member_sees_only_own_cell(cast):
+    units = set(access.visible_units(cast.users["member"]))
+
+    assert units == {cast.cell}
+
+
+def test_visible_units_parent_staff_sees_commune_subtree(cast):
+    units = set(access.visible_units(cast.users["parent_staff"]))
+
+    assert units == {cast.commune, cast.cell, cast.sibling_cell}
+
+
+@pytest.mark.parametrize("who", ["sibling", "unrelated_staff", "anonymous"])
+def test_unit_page_strangers_get_404(cast, who):
+    response = cast.client(who).get(f"/units/{cast.cell.pk}/")
+
+    assert response.status_code in (404, 302)
+    if who != "anonymous":
+        assert response.status_code == 404
+
+
+def test_unit_page_member_sees_member_list(cast):
+    response = cast.client("member").get(f"/units/{cast.cell.pk}/")
+
+    assert response.status_code == 200
+    assert "Trần Thị Bình" in response.text
+    assert "Lê Văn Cường" in response.text
