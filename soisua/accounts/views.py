@@ -4,14 +4,15 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from . import services
+
 
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """Django's language switch, also remembered on the account so e-mails use it."""
     response = django_set_language(request)
-    language = request.POST.get("language")
-    if request.user.is_authenticated and language in dict(request.user._meta.get_field("language").choices):
-        type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+    if request.user.is_authenticated:
+        services.set_preferred_language(request.user, request.POST.get("language", ""))
     return response
 
 

@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Value
 from django.db.models.functions import Concat, Length, Substr
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
 from soisua.core.text import fold, name_sort_key, text_sort_key
+from soisua.notifications.services import notify
 
 from .enums import MemberStatus, PostKind, Role
 from .models import (
@@ -326,13 +328,18 @@ def end_post(post: Post, *, ended_on: datetime.date | None = None, by=None) -> P
 def grant_role(user, *, unit: Unit, role: str, by=None) -> RoleGrant:
     """Give a login a role on a unit (and, for subtree roles, everything under it).
 
-    Side effects: inserts the grant (idempotent); audit entry when new.
+    Side effects: inserts the grant (idempotent); audit entry and an inbox notification when new.
     """
     if role not in Role.values:
         raise OrgError(_("Unknown role."), code="role")
     grant, created = RoleGrant.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
         audit.record(by, "org.grant.create", grant, {"user": user.pk, "unit": unit.pk, "role": role})
+        with translation.override(user.language):
+            role_label = str(Role(role).label)
+        notify(user, kind="org.grant", event_key=f"grant:{grant.pk}", template="notifications/messages/welcome",
+               context={"unit": unit.name, "role": role_label}, url=reverse("org:units.detail", args=[unit.pk]),
+               email=False)
     return grant
 
 

@@ -1,0 +1,89 @@
+import datetime
+
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+
+from soisua.notifications import services
+from soisua.notifications.models import Notification, ScheduledRun
+
+
+def _notify(user, key="event-1"):
+    return services.notify(user, kind="test", event_key=key, template="notifications/messages/welcome",
+                           context={"unit": "Chi bộ Thôn 1", "role": "Bí thư"}, url="/units/1/")
+
+
+def test_notify_creates_inbox_item_and_sends_email(cast, django_capture_on_commit_callbacks):
+    user = cast.users["member"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = _notify(user)
+
+    assert notification.recipient == user
+    assert "Chi bộ Thôn 1" in notification.title
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [user.email]
+    assert "/units/1/" in mail.outbox[0].body
+    assert Notification.objects.get(pk=notification.pk).emailed_at is not None
+
+
+def test_notify_same_event_twice_delivers_once(cast, django_capture_on_commit_callbacks):
+    user = cast.users["member"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(user)
+        second = _notify(user)
+
+    assert second is None
+    assert Notification.objects.filter(recipient=user, event_key="event-1").count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_notify_renders_in_recipient_language(cast):
+    vietnamese, english = cast.users["member"], cast.users["secretary"]
+    english.language = "en"
+    english.save()
+
+    in_english = _notify(english)
+    in_vietnamese = _notify(vietnamese)
+
+    assert in_english.title.startswith("You now have access")
+    assert in_vietnamese.title.startswith("Bạn đã có quyền truy cập")
+
+
+def test_inbox_shows_unread_count_and_marks_read_on_open(cast):
+    user = cast.users["member"]
+    notification = _notify(user)
+    client = cast.client("member")
+
+    page = client.get("/inbox/")
+    response = client.post(f"/inbox/{notification.pk}/open/")
+
+    assert notification.title in page.text
+    assert 'class="badge"' in page.text
+    assert response["Location"] == "/units/1/"
+    assert Notification.objects.get(pk=notification.pk).read_at is not None
+
+
+def test_inbox_other_users_notification_is_404(cast):
+    notification = _notify(cast.users["member"])
+
+    response = cast.client("sibling").post(f"/inbox/{notification.pk}/open/")
+
+    assert response.status_code == 404
+    assert Notification.objects.get(pk=notification.pk).read_at is None
+
+
+def test_grant_role_tells_the_user(cast):
+    assert Notification.objects.filter(recipient=cast.users["parent_staff"], kind="org.grant").count() == 1
+
+
+def test_run_scheduled_runs_each_job_once_per_period(cast):
+    old = _notify(cast.users["member"], key="old")
+    services.mark_read(old)
+    with time_machine.travel(datetime.datetime(2031, 1, 1, 8, tzinfo=datetime.UTC)):
+        call_command("run_scheduled")
+        call_command("run_scheduled")
+
+    assert not Notification.objects.filter(pk=old.pk).exists()
+    assert ScheduledRun.objects.filter(job="notifications.purge_read").count() == 1

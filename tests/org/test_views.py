@@ -1,0 +1,111 @@
+import pytest
+
+from soisua.org.models import Member, Unit
+
+
+def test_search_ignores_diacritics(cast):
+    response = cast.client("secretary").get("/members/search/", {"q": "tran thi"})
+
+    assert "Trần Thị Bình" in response.text
+
+
+def test_search_never_returns_other_cells(cast):
+    response = cast.client("sibling").get("/members/search/", {"q": "tran thi binh"})
+
+    assert "Trần Thị Bình" not in response.text
+    assert "0 members found" in response.text or "No member matches" in response.text
+
+
+def test_member_page_hides_personal_data_from_colleagues(cast):
+    response = cast.client("secretary").get(f"/members/{cast.members['member'].pk}/")
+    colleague = cast.client("member").get(f"/members/{cast.members['secretary'].pk}/")
+
+    assert "001190000001" in response.text
+    assert colleague.status_code == 200
+    assert "Citizen ID" not in colleague.text and "Số CCCD" not in colleague.text
+
+
+def test_member_edit_keeps_input_on_error(cast):
+    member = cast.members["member"]
+
+    response = cast.client("secretary").post(f"/members/{member.pk}/edit/", {
+        "full_name": "Trần Thị Bình Mới", "citizen_id": "12ab", "version": member.version})
+
+    assert response.status_code == 200
+    assert 'value="Trần Thị Bình Mới"' in response.text
+    assert Member.objects.get(pk=member.pk).full_name == "Trần Thị Bình"
+
+
+def test_member_edit_stale_version_shows_conflict(cast):
+    member = cast.members["member"]
+    client = cast.client("secretary")
+    client.post(f"/members/{member.pk}/edit/", {"full_name": "Trần Thị Bình", "phone": "0900000001",
+                                                "version": member.version})
+
+    response = client.post(f"/members/{member.pk}/edit/", {"full_name": "Trần Thị Bình", "phone": "0900000002",
+                                                           "version": member.version})
+
+    assert response.status_code == 200
+    assert Member.objects.get(pk=member.pk).phone == "0900000001"
+    assert 'class="errorlist' in response.text
+
+
+def test_unit_move_form_refuses_cycle_with_message(cast, django_user_model):
+    admin = django_user_model.objects.create_user("root", is_superuser=True)
+    client = cast.client("anonymous")
+    client.force_login(admin)
+
+    response = client.post(f"/units/{cast.commune.pk}/move/", {"new_parent": cast.cell.pk})
+
+    assert response.status_code == 200
+    assert Unit.objects.get(pk=cast.commune.pk).parent == cast.province
+
+
+@pytest.mark.parametrize("who", ["member", "inspector"])
+def test_member_create_forbidden_for_readers(cast, who):
+    response = cast.client(who).post(f"/units/{cast.cell.pk}/new-member/", {"full_name": "X Y", "status": "official"})
+
+    assert response.status_code == 403
+    assert not Member.objects.filter(full_name="X Y").exists()
+
+
+def test_member_create_by_secretary(cast):
+    response = cast.client("secretary").post(f"/units/{cast.cell.pk}/new-member/", {
+        "full_name": "  Đỗ   Văn   Giang ", "status": "official", "date_of_birth": "05/06/1990"})
+
+    member = Member.objects.get(full_name="Đỗ Văn Giang")
+    assert response.status_code == 302 and response["Location"] == f"/members/{member.pk}/"
+    assert member.date_of_birth.isoformat() == "1990-06-05"
+
+
+def test_unit_history_shows_changes(cast):
+    client = cast.client("parent_staff")
+    client.post(f"/units/{cast.cell.pk}/edit/", {"kind": cast.cell.kind_id, "code": cast.cell.code,
+                                                 "name": "Chi bộ Thôn Một", "version": cast.cell.version})
+
+    response = client.get(f"/units/{cast.cell.pk}/history/")
+
+    assert "org.unit.update" in response.text
+    assert "Chi bộ Thôn Một" in response.text
+
+
+def test_healthz_checks_database(client, db):
+    response = client.get("/healthz")
+
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_vietnamese_is_the_default_language(cast):
+    response = cast.client("anonymous").get("/accounts/login/", headers={"accept-language": "en-US"})
+
+    assert response["Content-Language"] == "vi"
+
+
+def test_language_switch_is_remembered_on_the_account(cast):
+    client = cast.client("member")
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    user = type(cast.users["member"]).objects.get(pk=cast.users["member"].pk)
+    assert user.language == "en"
+    assert client.get("/")["Content-Language"] == "en"
