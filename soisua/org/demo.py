@@ -17,7 +17,7 @@ from . import services
 from .enums import MemberStatus, PostKind, Role, Sex
 from .models import Member, Unit, UnitKind
 
-DEMO_PASSWORD = "soisua-demo-2026"
+DEMO_PASSWORD = "soisua-demo-2026"  # noqa: S105 - printed by the demo command on purpose
 ROOT_CODE = "DL"
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
@@ -173,7 +173,7 @@ def load_demo(*, password: str = DEMO_PASSWORD, today: datetime.date | None = No
     Side effects: units, members, posts, role grants and logins through org services; audit entries.
     """
     today = today or datetime.date.today()
-    rng = random.Random(2023)
+    rng = random.Random(2023)  # noqa: S311 - reproducible invented people, not secrets
     units = {unit.code: unit for unit in Unit.objects.filter(code__in=[row[0] for row in UNITS])}
     if ROOT_CODE not in units:
         kinds = {kind.code: kind for kind in UnitKind.objects.all()}

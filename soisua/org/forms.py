@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .enums import MemberStatus, PostKind
+from .enums import MemberStatus, PostKind, Role
 from .models import Member, Unit, UnitKind
 
 
@@ -99,3 +99,23 @@ class PostForm(forms.Form):
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Name, card or ID number"), max_length=120, required=False,
                         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
+
+
+class AccountForm(forms.Form):
+    username = forms.RegexField(label=_("User name"), regex=r"^[a-z0-9._-]{3,40}$", max_length=40,
+                                help_text=_("Lower-case letters, digits, dots and hyphens, e.g. bithu.xoan."),
+                                error_messages={"invalid": _("Use 3–40 lower-case letters, digits, dots or hyphens.")})
+    email = forms.EmailField(label=_("E-mail"), help_text=_("A link to choose a password is sent here."))
+
+
+class GrantForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def clean_username(self):
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.filter(username=self.cleaned_data["username"].strip()).first()
+        if user is None:
+            raise forms.ValidationError(_("No login has this user name."))
+        return user

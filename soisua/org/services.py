@@ -5,13 +5,21 @@ Each function owns its transaction, appends the audit entry, and raises OrgError
 
 import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Max, Value
 from django.db.models.functions import Concat, Length, Substr
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
@@ -358,3 +366,33 @@ def link_account(member: Member, *, user, by=None) -> Member:
     member.refresh_from_db()
     audit.record(by, "org.member.link_account", member, {"user": user.pk})
     return member
+
+
+@transaction.atomic
+def create_account(member: Member, *, username: str, email: str, by=None):
+    """Open a login for a member who has none; the member sets the password from an e-mailed link.
+
+    Side effects: inserts the user (no usable password), links it to the member, audit entry, and after
+    commit sends the set-password e-mail in the user's language.
+    """
+    User = get_user_model()
+    if member.user_id is not None:
+        raise OrgError(_("This member already has a login."), code="has_login")
+    if User.objects.filter(username__iexact=username).exists():
+        raise OrgError(_("The user name %(name)s is taken.") % {"name": username}, code="username_taken")
+    user = User.objects.create_user(username=username, email=email, first_name=member.full_name[:150])
+    link_account(member, user=user, by=by)
+    audit.record(by, "accounts.user.create", user, {"username": username, "member": member.pk})
+
+    def send_link():
+        # PasswordResetForm skips users without a usable password, so the link is built here.
+        site = urlsplit(settings.SITE_URL)
+        context = {"user": user, "protocol": site.scheme, "domain": site.netloc,
+                   "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+                   "token": default_token_generator.make_token(user)}
+        with translation.override(user.language):
+            subject = render_to_string("accounts/password_reset_subject.txt", context).strip()
+            send_mail(subject, render_to_string("accounts/password_reset_email.txt", context), None, [email])
+
+    transaction.on_commit(send_link)
+    return user

@@ -13,6 +13,8 @@ urlpatterns = [
     path("units/<int:pk>/new-unit/", views.unit_create, name="units.create"),
     path("units/<int:pk>/move/", views.unit_move, name="units.move"),
     path("units/<int:pk>/history/", views.unit_history, name="units.history"),
+    path("units/<int:pk>/grants/", views.unit_grants, name="units.grants"),
+    path("units/<int:pk>/grants/<int:grant_pk>/revoke/", views.unit_grant_revoke, name="units.grants.revoke"),
     path("units/<int:pk>/new-member/", views.member_create, name="members.create"),
     path("members/search/", views.member_search, name="members.search"),
     path("members/<int:pk>/", views.member_detail, name="members.detail"),
@@ -20,5 +22,6 @@ urlpatterns = [
     path("members/<int:pk>/transfer/", views.member_transfer, name="members.transfer"),
     path("members/<int:pk>/status/", views.member_status, name="members.status"),
     path("members/<int:pk>/post/", views.member_post, name="members.post"),
+    path("members/<int:pk>/account/", views.member_account, name="members.account"),
     path("members/<int:pk>/history/", views.member_history, name="members.history"),
 ]

@@ -2,16 +2,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.views import render_history
 
 from . import access, queries, services
-from .forms import MemberForm, MoveUnitForm, NewMemberForm, PostForm, SearchForm, StatusForm, TransferForm, UnitForm
+from .forms import (
+    AccountForm,
+    GrantForm,
+    MemberForm,
+    MoveUnitForm,
+    NewMemberForm,
+    PostForm,
+    SearchForm,
+    StatusForm,
+    TransferForm,
+    UnitForm,
+)
 
 
 def _form_page(request, form, *, title, back_url, back_label, submit_label=None, intro=None) -> HttpResponse:
@@ -260,3 +271,43 @@ def member_search(request: HttpRequest) -> HttpResponse:
     template = "org/search.html#results" if request.htmx else "org/search.html"
     return render(request, template, {"form": form, "page": results, "within": within})
 
+
+
+@login_required
+def member_account(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.get_member_for_user(request.user, pk, write=True)
+    form = AccountForm(request.POST or None, initial={"email": member.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_account(member, by=request.user, **form.cleaned_data)
+        except services.OrgError as error:
+            form.add_error("username", error)
+        else:
+            messages.success(request, _("Login created; a link to choose a password was e-mailed."))
+            return redirect("org:members.detail", pk=member.pk)
+    return _form_page(request, form, title=_("Open a login for %(name)s") % {"name": member.full_name},
+                      back_url=reverse("org:members.detail", args=[member.pk]), back_label=member.full_name,
+                      submit_label=_("Create login"))
+
+
+@login_required
+def unit_grants(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_to_administer(request.user, pk)
+    form = GrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.grant_role(form.cleaned_data["username"], unit=unit, role=form.cleaned_data["role"],
+                            by=request.user)
+        messages.success(request, _("Role granted."))
+        return redirect("org:units.grants", pk=unit.pk)
+    grants = unit.role_grants.select_related("user").order_by("role", "user__username")
+    return render(request, "org/grants.html", {"unit": unit, "grants": grants, "form": form})
+
+
+@login_required
+@require_POST
+def unit_grant_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
+    unit = access.get_unit_to_administer(request.user, pk)
+    grant = get_object_or_404(unit.role_grants, pk=grant_pk)
+    services.revoke_role(grant, by=request.user)
+    messages.success(request, _("Role removed."))
+    return redirect("org:units.grants", pk=unit.pk)

@@ -109,3 +109,32 @@ def test_language_switch_is_remembered_on_the_account(cast):
     user = type(cast.users["member"]).objects.get(pk=cast.users["member"].pk)
     assert user.language == "en"
     assert client.get("/")["Content-Language"] == "en"
+
+
+def test_member_account_creation_emails_a_set_password_link(cast, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    other = cast.members["other"]
+    client = cast.client("anonymous")
+    client.force_login(cast.users["unrelated_staff"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/members/{other.pk}/account/", {"username": "hoang.em", "email": "em@example.org"})
+
+    assert response.status_code == 302
+    assert Member.objects.get(pk=other.pk).user.username == "hoang.em"
+    assert "/accounts/password-reset/" in mail.outbox[0].body
+
+
+def test_grants_page_staff_grants_and_revokes(cast):
+    client = cast.client("parent_staff")
+
+    client.post(f"/units/{cast.sibling_cell.pk}/grants/", {"username": "member", "role": "inspector"})
+    grant = cast.sibling_cell.role_grants.get(user=cast.users["member"])
+    client.post(f"/units/{cast.sibling_cell.pk}/grants/{grant.pk}/revoke/")
+
+    assert not cast.sibling_cell.role_grants.filter(user=cast.users["member"]).exists()
+
+
+def test_grants_page_forbidden_for_secretary(cast):
+    assert cast.client("secretary").get(f"/units/{cast.cell.pk}/grants/").status_code == 403
