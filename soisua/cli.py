@@ -1,12 +1,15 @@
 """The `soisua` console command: the management commands users and operators need, under short names.
 
-    soisua demo            load the demo organisation (idempotent) and print the logins
-    soisua serve           run the development server on 127.0.0.1:8000
-    soisua migrate         create or upgrade the database
-    soisua import FILE     (see `soisua manage import_roster --help`)
-    soisua scheduled       run due periodic jobs (for cron)
-    soisua worker          run the background task worker (production)
-    soisua manage ...      any Django management command
+    soisua demo                         load the demo organisation (idempotent) and print the logins
+    soisua serve                        run the development server on 127.0.0.1:8000
+    soisua migrate                      create or upgrade the database
+    soisua import UNIT FILE [--confirm] validate a roster file; apply it with --confirm
+    soisua export UNIT FILE.xlsx        export a roster (--personal adds personal data)
+    soisua grant USER UNIT ROLE         give a login a role on a unit
+    soisua national --scale 0.01        generate national-scale data for benchmarks
+    soisua scheduled                    run due periodic jobs (for cron)
+    soisua worker                       run the background task worker (production)
+    soisua manage ...                   any Django management command
 """
 
 import os

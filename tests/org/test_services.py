@@ -6,7 +6,6 @@ from soisua.audit.models import AuditEntry
 from soisua.org import services
 from soisua.org.enums import MemberStatus, PostKind
 from soisua.org.models import CellMembership, Member, Unit
-
 from tests.factories import make_member, make_unit
 
 
