@@ -1,8 +1,102 @@
-from django.http import HttpResponse
+"""Downloads of rosters and profile sheets.
+
+Who may download what is decided by org.access alone: a stranger to the unit gets 404, personal columns appear
+only for roles that see personal data, and a profile sheet (all personal data) is refused with 403 to anyone
+else. Every download that carries personal data writes an audit entry.
+"""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import translation
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from soisua.documents import exports, writers
+from soisua.documents.rendering import PartyDocument, render_docx, render_pdf
+from soisua.org import access
+from soisua.org.enums import PERSONAL_DATA_ROLES
+from soisua.org.models import Unit
+
+PDF_CONTENT_TYPE = "application/pdf"
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ROSTER_ACTION = "documents.roster.export"
+PROFILE_ACTION = "documents.profile.export"
 
 
-def roster_xlsx(request, pk):
-    return HttpResponse(status=501)
+def _sees_personal_data(user, unit: Unit) -> bool:
+    scope = access.scope_for(user)
+    return scope.everything or bool(scope.roles_on(unit) & PERSONAL_DATA_ROLES)
 
 
-roster_pdf = roster_docx = profile_pdf = profile_docx = roster_xlsx
+def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response.headers["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+@require_GET
+def roster_xlsx(request: HttpRequest, pk: int) -> FileResponse:
+    unit = access.get_unit_for_user(request.user, pk)
+    personal = _sees_personal_data(request.user, unit)
+    with translation.override(request.user.language):
+        output = writers.xlsx_temporary_file(exports.roster_columns(personal),
+                                             exports.roster_rows(unit, personal=personal), sheet_name=unit.code)
+    exports.log_export(request.user, unit, action=ROSTER_ACTION, file_format="xlsx", personal=personal)
+    return FileResponse(output, as_attachment=True, filename=f"roster-{unit.code}.xlsx",
+                        content_type=writers.XLSX_CONTENT_TYPE)
+
+
+def _roster_document(request: HttpRequest, pk: int, *, file_format: str,
+                     render: Callable[[PartyDocument], bytes], content_type: str) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, pk)
+    personal = _sees_personal_data(request.user, unit)
+    with translation.override(request.user.language):
+        try:
+            document = exports.roster_document(unit, personal=personal)
+        except exports.ExportTooLarge as error:
+            messages.error(request, error.messages[0])
+            return redirect("org:units.detail", pk=unit.pk)
+        content = render(document)
+    exports.log_export(request.user, unit, action=ROSTER_ACTION, file_format=file_format, personal=personal)
+    return _attachment(content, f"roster-{unit.code}.{file_format}", content_type)
+
+
+@login_required
+@require_GET
+def roster_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _roster_document(request, pk, file_format="pdf", render=render_pdf, content_type=PDF_CONTENT_TYPE)
+
+
+@login_required
+@require_GET
+def roster_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    return _roster_document(request, pk, file_format="docx", render=render_docx, content_type=DOCX_CONTENT_TYPE)
+
+
+def _profile(request: HttpRequest, pk: int, *, file_format: str, render: Callable[[PartyDocument], bytes],
+             content_type: str) -> HttpResponse:
+    member = access.get_member_for_user(request.user, pk)
+    if not access.can_see_personal_data(request.user, member):
+        raise PermissionDenied
+    with translation.override(request.user.language):
+        content = render(exports.member_profile_document(member))
+    exports.log_export(request.user, member, action=PROFILE_ACTION, file_format=file_format, personal=True)
+    return _attachment(content, f"profile-{member.pk}.{file_format}", content_type)
+
+
+@login_required
+@require_GET
+def profile_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _profile(request, pk, file_format="pdf", render=render_pdf, content_type=PDF_CONTENT_TYPE)
+
+
+@login_required
+@require_GET
+def profile_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    return _profile(request, pk, file_format="docx", render=render_docx, content_type=DOCX_CONTENT_TYPE)

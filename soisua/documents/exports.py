@@ -1,0 +1,209 @@
+"""Exports of the organisation: the roster (one row generator for XLSX, CSV, Word and PDF) and the profile sheet.
+
+Callers decide access first (org.access) and pass `personal`; these functions never widen what the caller may
+see. Personal columns are not even loaded from the database when `personal` is False. Column headers are the
+names the roster import recognises, so an exported roster can be edited and uploaded again.
+Render inside `translation.override(user.language)`: headers, labels and titles are translated when used.
+"""
+
+import datetime
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+
+from soisua.audit import services as audit
+from soisua.org.enums import ACTIVE_STATUSES, PostKind
+from soisua.org.models import Member, Unit
+from soisua.org.queries import ancestors, unit_posts
+
+from .rendering import Facts, Header, Heading, Paragraph, PartyDocument, Signature, Table, document_date
+from .writers import Column
+
+# Word and PDF lay every row out on paper, and WeasyPrint needs about 10-20 ms a row on two cores: past this the
+# request would time out, and the spreadsheet is the sensible format anyway.
+DOCUMENT_ROW_LIMIT = 1000
+
+ROSTER_COLUMNS = [
+    Column("number", pgettext_lazy("roster column", "No."), "number", 6),
+    Column("full_name", gettext_lazy("Full name"), "text", 28),
+    Column("date_of_birth", gettext_lazy("Date of birth"), "date", 12),
+    Column("sex", gettext_lazy("Sex"), "text", 8),
+    Column("ethnicity", gettext_lazy("Ethnicity"), "text", 12),
+    Column("admission_date", gettext_lazy("Admission date"), "date", 14),
+    Column("official_date", gettext_lazy("Date made official"), "date", 14),
+    Column("card_number", gettext_lazy("Party card number"), "text", 16),
+    Column("citizen_id", gettext_lazy("Citizen ID number"), "text", 16),
+    Column("phone", gettext_lazy("Phone"), "text", 14),
+    Column("email", gettext_lazy("Email"), "text", 26),
+    Column("cell_code", gettext_lazy("Cell code"), "text", 14),
+    Column("cell", gettext_lazy("Cell"), "text", 32),
+    Column("status", gettext_lazy("Status"), "text", 14),
+]
+# Column widths on paper, roughly in millimetres at the wide-table type size (they are scaled to the page): dates,
+# card, citizen ID and phone numbers fit on one line; names and cells may wrap.
+PAPER_WIDTHS = {"number": 9, "full_name": 32, "date_of_birth": 19, "sex": 11, "ethnicity": 13, "admission_date": 19,
+                "official_date": 19, "card_number": 17, "citizen_id": 24, "phone": 21, "email": 28, "cell_code": 17,
+                "cell": 28, "status": 19}
+PERSONAL_KEYS = frozenset({"date_of_birth", "card_number", "citizen_id", "phone", "email"})
+_MEMBER_FIELDS = ("full_name", "date_of_birth", "sex", "ethnicity", "admission_date", "official_date", "card_number",
+                  "citizen_id", "phone", "email", "status")
+
+# The signing authority on behalf of the collective ("thay mặt"), by whether the unit is a cell.
+AUTHORITY_CELL = "T/M CHI BỘ"
+AUTHORITY_COMMITTEE = "T/M ĐẢNG ỦY"
+POST_SECRETARY = "BÍ THƯ"
+FILING_RECIPIENT = "Lưu"
+
+
+class ExportTooLarge(ValidationError):
+    """A list too long to lay out as Word or PDF; the message (translated) points to the spreadsheet."""
+
+
+def roster_columns(personal: bool) -> list[Column]:
+    return [column for column in ROSTER_COLUMNS if personal or column.key not in PERSONAL_KEYS]
+
+
+def _member_fields(personal: bool) -> list[str]:
+    return [name for name in _MEMBER_FIELDS if personal or name not in PERSONAL_KEYS]
+
+
+def roster_members(unit: Unit, *, personal: bool) -> QuerySet[Member]:
+    """Active members of the unit's subtree, cell by cell (tree order), Vietnamese name order within a cell."""
+    fields = _member_fields(personal)
+    return (Member.objects.filter(cell__path__startswith=unit.path, status__in=ACTIVE_STATUSES)
+            .select_related("cell").only(*fields, "sort_key", "cell__code", "cell__name", "cell__path")
+            .order_by("cell__path", "sort_key", "pk"))
+
+
+def _member_values(number: int, member: Member, fields: list[str]) -> dict[str, Any]:
+    values = {name: getattr(member, name) for name in fields}
+    values.update(number=number, sex=member.get_sex_display(), status=member.get_status_display(),
+                  cell_code=member.cell.code, cell=member.cell.name)
+    return values
+
+
+def roster_rows(unit: Unit, *, personal: bool) -> Iterator[list[Any]]:
+    """One list per member in the order of `roster_columns(personal)`; dates stay dates for the writers."""
+    columns, fields = roster_columns(personal), _member_fields(personal)
+    members = roster_members(unit, personal=personal).iterator(chunk_size=2000)
+    for number, member in enumerate(members, start=1):
+        values = _member_values(number, member, fields)
+        yield [values[column.key] for column in columns]
+
+
+def log_export(user, obj, *, action: str, file_format: str, personal: bool) -> None:
+    """Exports of personal data leave a trail (who, what, which format); others need none."""
+    if personal:
+        audit.record(user, action, obj, {"format": file_format, "personal": True})
+
+
+# Official documents --------------------------------------------------------------------------------------
+
+
+def _place(unit: Unit, lineage: list[Unit]) -> str:
+    """The unit's place name, or the nearest ancestor's: small units rarely set their own."""
+    for candidate in [unit, *reversed(lineage)]:
+        if candidate.place:
+            return candidate.place
+    return ""
+
+
+def _signature(unit: Unit) -> Signature:
+    secretary = next((post.member.full_name for post in unit_posts(unit) if post.kind == PostKind.SECRETARY), "")
+    authority = AUTHORITY_CELL if unit.kind.holds_members else AUTHORITY_COMMITTEE
+    return Signature(authority=authority, post=POST_SECRETARY, name=secretary)
+
+
+def _header_and_recipients(unit: Unit, on: datetime.date) -> tuple[Header, list[str]]:
+    """The issuing unit under its parent at the top left; the parent first among the recipients."""
+    lineage = ancestors(unit)
+    superior = lineage[-1].name if lineage else ""
+    header = Header(issuer=unit.name, superior=superior, place=_place(unit, lineage), date=on)
+    return header, [superior, FILING_RECIPIENT] if superior else [FILING_RECIPIENT]
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, datetime.date):
+        return document_date(value)
+    return "" if value is None else str(value)
+
+
+def roster_document(unit: Unit, *, personal: bool, on: datetime.date | None = None) -> PartyDocument:
+    """The roster as an official list, signed for the unit by its secretary. Raises ExportTooLarge."""
+    count = roster_members(unit, personal=False).count()
+    if count > DOCUMENT_ROW_LIMIT:
+        raise ExportTooLarge(
+            _("The list has %(count)s members, too many for Word or PDF; download the spreadsheet instead.")
+            % {"count": count}, code="too_large")
+    on = on or timezone.localdate()
+    columns = roster_columns(personal)
+    # One cell needs no cell columns; the code column is for spreadsheets and re-import, not for paper.
+    hidden = {"cell_code", "cell"} if unit.kind.holds_members else {"cell_code"}
+    shown = [index for index, column in enumerate(columns) if column.key not in hidden]
+    rows = [[_cell(row[index]) for index in shown] for row in roster_rows(unit, personal=personal)]
+    table = Table(columns=[str(columns[index].header) for index in shown], rows=rows,
+                  align=tuple("left" if columns[index].kind == "text" else "center" for index in shown),
+                  widths=tuple(PAPER_WIDTHS[columns[index].key] for index in shown))
+    total = ngettext("Total: %(count)s member as of %(date)s.", "Total: %(count)s members as of %(date)s.",
+                     count) % {"count": count, "date": document_date(on)}
+    header, recipients = _header_and_recipients(unit, on)
+    return PartyDocument(header=header, title=_("LIST OF PARTY MEMBERS"), summary=unit.name,
+                         blocks=[table, Paragraph(total)], signature=_signature(unit), recipients=recipients,
+                         landscape=len(shown) > 8)
+
+
+def _profile_facts(member: Member) -> Facts:
+    return Facts([
+        (_("Full name"), member.full_name),
+        (_("Date of birth"), document_date(member.date_of_birth)),
+        (_("Sex"), member.get_sex_display()),
+        (_("Ethnicity"), member.ethnicity),
+        (_("Admission date"), document_date(member.admission_date)),
+        (_("Date made official"), document_date(member.official_date)),
+        (_("Party card number"), member.card_number),
+        (_("Citizen ID number"), member.citizen_id),
+        (_("Phone"), member.phone),
+        (_("Email"), member.email),
+        (_("Cell"), member.cell.name),
+        (_("Status"), member.get_status_display()),
+    ])
+
+
+_DATED = ("left", "left", "center", "center")
+
+
+def _posts_table(member: Member) -> Table:
+    posts = member.posts.select_related("unit").order_by("started_on", "pk")
+    rows = [[post.get_kind_display(), post.unit.name, document_date(post.started_on), document_date(post.ended_on)]
+            for post in posts]
+    return Table([_("Post"), _("Unit"), _("From"), _("Until")], rows, align=_DATED, widths=(22, 48, 15, 15))
+
+
+def _cells_table(member: Member) -> Table:
+    memberships = member.memberships.select_related("cell").order_by("started_on", "pk")
+    rows = [[membership.cell.name, membership.reason, document_date(membership.started_on),
+             document_date(membership.ended_on)] for membership in memberships]
+    return Table([_("Cell"), _("Reason"), _("From"), _("Until")], rows, align=_DATED, widths=(45, 25, 15, 15))
+
+
+def _statuses_table(member: Member) -> Table:
+    changes = member.status_changes.order_by("effective_on", "pk")
+    rows = [[change.get_status_display(), change.reason, document_date(change.effective_on)] for change in changes]
+    return Table([_("Status"), _("Reason"), _("Effective on")], rows, align=_DATED[:3], widths=(25, 58, 17))
+
+
+def member_profile_document(member: Member, *, on: datetime.date | None = None) -> PartyDocument:
+    """A member's profile sheet: personal facts, posts, cells and statuses over time. Personal data: the
+    caller must have checked org.access.can_see_personal_data."""
+    on = on or timezone.localdate()
+    header, recipients = _header_and_recipients(member.cell, on)
+    return PartyDocument(header=header, title=_("PARTY MEMBER PROFILE"), summary=member.full_name,
+                         blocks=[_profile_facts(member), Heading(_("Posts")), _posts_table(member),
+                                 Heading(_("Cell history")), _cells_table(member),
+                                 Heading(_("Status history")), _statuses_table(member)],
+                         signature=_signature(member.cell), recipients=recipients)

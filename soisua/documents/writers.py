@@ -1,0 +1,126 @@
+"""Shared tabular writers: one row generator per export feeds XLSX and CSV alike.
+
+Rows are consumed once and never held in memory as a whole: xlsxwriter runs in constant-memory mode (each row is
+flushed to a temporary file as it is written) and CSV is written line by line. Values are typed by their column,
+and text is always written as text, so a member named "=1+1" can never become a formula in a spreadsheet.
+"""
+
+import csv
+import datetime
+import io
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+import xlsxwriter
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+# Spreadsheet programs treat a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an export. `kind` is 'text', 'date' or 'number'; `width` is in characters."""
+
+    key: str
+    header: Any  # a lazy translation, resolved when written
+    kind: str = "text"
+    width: int = 16
+
+
+Row = Sequence[Any]
+
+
+def _date_text(value: datetime.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def write_xlsx(columns: Sequence[Column], rows: Iterable[Row], output: IO[bytes] | None = None, *,
+               sheet_name: str = "") -> bytes | None:
+    """Write the rows as one worksheet. Into `output` if given (returns None), else returns the bytes."""
+    target = output if output is not None else io.BytesIO()
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False,
+                                            "strings_to_urls": False, "strings_to_numbers": False})
+    bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    date = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    # Excel refuses these characters and names over 31 characters in sheet names.
+    sheet = workbook.add_worksheet(re.sub(r"[\[\]:*?/\\]", "-", sheet_name)[:31] or None)
+    for index, column in enumerate(columns):
+        sheet.set_column(index, index, column.width)
+    sheet.freeze_panes(1, 0)
+    for index, column in enumerate(columns):
+        sheet.write_string(0, index, str(column.header), bold)
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        _write_xlsx_row(sheet, count, columns, row, date)
+    if columns:
+        sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)
+    workbook.close()
+    return None if output is not None else target.getvalue()
+
+
+def _write_xlsx_row(sheet, row_index: int, columns: Sequence[Column], row: Row, date_format) -> None:
+    for index, (column, value) in enumerate(zip(columns, row, strict=True)):
+        if value is None or value == "":
+            continue
+        if column.kind == "date" and isinstance(value, datetime.date):
+            sheet.write_datetime(row_index, index, value, date_format)
+        elif column.kind == "number" and isinstance(value, int | float):
+            sheet.write_number(row_index, index, value)
+        else:
+            sheet.write_string(row_index, index, str(value))
+
+
+def xlsx_temporary_file(columns: Sequence[Column], rows: Iterable[Row], *, sheet_name: str = "") -> IO[bytes]:
+    """The workbook in an anonymous temporary file, rewound, for a FileResponse to stream and close."""
+    output = tempfile.TemporaryFile()  # noqa: SIM115 - the caller's response owns and closes it
+    try:
+        write_xlsx(columns, rows, output, sheet_name=sheet_name)
+    except BaseException:
+        output.close()
+        raise
+    output.seek(0)
+    return output
+
+
+def csv_cell(value: Any) -> str:
+    """A value as CSV text; text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return _date_text(value)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        return str(value)
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+class _Echo:
+    """A file-like object whose write returns the line, so csv.writer can feed a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def iter_csv(columns: Sequence[Column], rows: Iterable[Row]) -> Iterator[str]:
+    """CSV lines, header first, with a byte-order mark so spreadsheet programs read the file as UTF-8."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([csv_cell(str(column.header)) for column in columns])
+    for row in rows:
+        yield writer.writerow([csv_cell(value) for value in row])
+
+
+def write_csv(columns: Sequence[Column], rows: Iterable[Row], output: IO[str] | None = None) -> bytes | None:
+    """Write CSV into the text stream `output` (returns None), or return UTF-8 bytes."""
+    if output is not None:
+        for line in iter_csv(columns, rows):
+            output.write(line)
+        return None
+    return "".join(iter_csv(columns, rows)).encode("utf-8")
