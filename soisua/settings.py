@@ -213,7 +213,10 @@ TASKS = {
     }
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A per-process cache is enough: cached access scopes and page parts are keyed by version numbers read from
+# the database on every request, so a process never serves what another process has since changed.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)}}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 SECURE_CSP = {

@@ -79,3 +79,11 @@ def _media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached scopes and page parts are keyed by ids that a rolled-back test may hand out again."""
+    from django.core.cache import cache
+
+    cache.clear()

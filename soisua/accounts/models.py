@@ -11,6 +11,11 @@ class User(AbstractUser):
     """A login. Linked to at most one party member (org.Member.user)."""
 
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="vi")
+    # Bumped whenever what this login may see changes (grants, linked member's cell, moved units), so the
+    # access scope can be cached per (user, access_version) in any process without going stale.
+    access_version = models.PositiveIntegerField(default=1, editable=False)
+    # Kept with the inbox writes so the header's badge costs no query.
+    inbox_unread = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")

@@ -1,0 +1,71 @@
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded, waiting to be checked")
+    VALIDATING = "validating", _("Checking")
+    INVALID = "invalid", _("Has errors")
+    VALID = "valid", _("Ready to import")
+    APPLYING = "applying", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+# Statuses during which a background task is (or will soon be) working on the job: the page keeps polling.
+RUNNING_STATUSES = frozenset({ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.APPLYING})
+
+
+def import_file_path(job: "ImportJob", filename: str) -> str:
+    """A random stored name: the original name is kept in the row, never trusted as a path."""
+    suffix = PurePath(filename).suffix.lower()
+    return f"imports/{uuid.uuid4().hex}{suffix}"
+
+
+class ImportJob(models.Model):
+    """One roster upload: checked, shown to the uploader, then applied in one transaction."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="import_jobs",
+                             verbose_name=_("unit"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("uploaded by"))
+    # Emptied once the job can no longer be applied: the roster holds personal data.
+    file = models.FileField(_("file"), upload_to=import_file_path, max_length=255, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(max_length=10)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices,
+                              default=ImportStatus.UPLOADED)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    new_count = models.PositiveIntegerField(_("new members"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated members"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged members"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # Every bad row: [{"row": 12, "column": "card_number", "code": "bad_card_number", "message": "…"}, …]
+    errors = models.JSONField(default=list, blank=True)
+    # Column key -> the header text as written in the uploaded file, to name columns as the user knows them.
+    headers = models.JSONField(default=dict, blank=True)
+    failure_message = models.TextField(_("failure"), blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in RUNNING_STATUSES
+
+    @property
+    def is_finished(self) -> bool:
+        return not self.is_running

@@ -1,6 +1,9 @@
 """Tell people things: in-app inbox first, e-mail through the tasks framework, in the recipient's language."""
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -25,6 +28,7 @@ def notify(recipient, *, kind: str, event_key: str, template: str, context: dict
         with transaction.atomic():
             notification = Notification.objects.create(recipient=recipient, kind=kind, event_key=event_key,
                                                        title=title[:255], body=body, url=url)
+            get_user_model().objects.filter(pk=recipient.pk).update(inbox_unread=F("inbox_unread") + 1)
     except IntegrityError:  # a concurrent run delivered it first
         return None
     if email and recipient.email:
@@ -34,10 +38,15 @@ def notify(recipient, *, kind: str, event_key: str, template: str, context: dict
     return notification
 
 
+@transaction.atomic
 def mark_read(notification: Notification) -> None:
-    if notification.read_at is None:
-        Notification.objects.filter(pk=notification.pk, read_at=None).update(read_at=timezone.now())
+    if Notification.objects.filter(pk=notification.pk, read_at=None).update(read_at=timezone.now()):
+        get_user_model().objects.filter(pk=notification.recipient_id).update(
+            inbox_unread=Greatest(F("inbox_unread") - 1, 0))
 
 
+@transaction.atomic
 def mark_all_read(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at=None).update(read_at=timezone.now())
+    count = Notification.objects.filter(recipient=user, read_at=None).update(read_at=timezone.now())
+    get_user_model().objects.filter(pk=user.pk).update(inbox_unread=0)
+    return count

@@ -8,12 +8,15 @@ is not disclosed); readers who try to write get 403.
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .enums import PERSONAL_DATA_ROLES, SUBTREE_ROLES, WRITE_ROLES, Role
 from .models import Member, RoleGrant, Unit
+
+SCOPE_CACHE_SECONDS = 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,20 +34,34 @@ class Grant:
 
 
 class Scope:
-    """A user's effective grants, computed once per request and cached on the user object."""
+    """A user's effective grants, cached per (user, access_version) and on the user object for the request.
+
+    The services bump `User.access_version` whenever grants, the linked member's cell or unit paths change,
+    so a cached scope is never used after it went stale, in any process.
+    """
 
     def __init__(self, user):
         self.user = user
         self.everything = bool(user.is_authenticated and user.is_superuser)
         self.grants: list[Grant] = []
+        self.member_id: int | None = None
         if not user.is_authenticated:
             return
+        key = f"access-scope:{user.pk}:{user.access_version}"
+        cached = cache.get(key)
+        if cached is None:
+            cached = self._load(user)
+            cache.set(key, cached, SCOPE_CACHE_SECONDS)
+        self.grants, self.member_id = cached
+
+    @staticmethod
+    def _load(user) -> tuple[list[Grant], int | None]:
         rows = RoleGrant.objects.filter(user=user).values_list("unit_id", "unit__path", "role")
-        self.grants = [Grant(unit_id, path, role) for unit_id, path, role in rows]
+        grants = [Grant(unit_id, path, role) for unit_id, path, role in rows]
         member = Member.objects.filter(user=user).values_list("pk", "cell_id", "cell__path").first()
-        self.member_id = member[0] if member else None
         if member:
-            self.grants.append(Grant(member[1], member[2], Role.MEMBER))
+            grants.append(Grant(member[1], member[2], Role.MEMBER))
+        return grants, member[0] if member else None
 
     def roles_on(self, unit: Unit) -> set[str]:
         return {grant.role for grant in self.grants if grant.covers(unit)}
@@ -93,9 +110,10 @@ def scope_for(user) -> Scope:
 
 
 def forget_scope(user) -> None:
-    """Call after grants or the member's cell change within the same request."""
+    """Drop the request's copy after the services changed what `user` may see (they bump access_version)."""
     if hasattr(user, "_soisua_scope"):
         del user._soisua_scope
+    user.refresh_from_db(fields=["access_version"])
 
 
 def visible_units(user) -> QuerySet[Unit]:
@@ -126,7 +144,8 @@ def _decide(readable: bool, writable: bool, write: bool) -> None:
 
 
 def get_unit_for_user(user, pk: int, *, write: bool = False) -> Unit:
-    unit = Unit.objects.select_related("kind", "parent").filter(pk=pk).first()
+    # No ordering: this runs on every unit request, and ORDER BY costs more to compile than to execute here.
+    unit = next(iter(Unit.objects.select_related("kind").filter(pk=pk).order_by()[:1]), None)
     if unit is None:
         raise Http404
     scope = scope_for(user)

@@ -56,6 +56,9 @@ class Unit(models.Model):
     active_from = models.DateField(_("active from"), null=True, blank=True)
     active_until = models.DateField(_("active until"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Bumped (with the ancestors') by every write that changes what the unit page shows: members, posts,
+    # sub-units, counts. Rendered parts of the page are cached under it.
+    content_version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -1,6 +1,8 @@
 """Reusable reads of the organisation. Access is decided in org.access; these take already-scoped input."""
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.functional import cached_property
 
 from soisua.core.text import fold
 
@@ -15,8 +17,16 @@ def ancestors(unit: Unit) -> list[Unit]:
 
 
 def visible_ancestors(user, unit: Unit) -> list[Unit]:
-    """Breadcrumbs: only the ancestors the user may open."""
+    """Breadcrumbs: only the ancestors the user may open.
+
+    An ancestor can only be readable through a grant on it or above it, so when no grant's path is a proper
+    prefix of the unit's path (a cell's own secretary and members) the ancestors are not even loaded.
+    """
     scope = scope_for(user)
+    if not scope.everything and not any(
+        unit.path.startswith(grant.path) and grant.path != unit.path for grant in scope.grants
+    ):
+        return []
     return [ancestor for ancestor in ancestors(unit) if scope.can_read(ancestor)]
 
 
@@ -31,8 +41,8 @@ def units_by_ids(ids: list[int]) -> QuerySet[Unit]:
 
 
 def current_posts_prefetch(to_attr: str = "current_posts") -> Prefetch:
-    return Prefetch("posts", queryset=Post.objects.filter(ended_on__isnull=True).select_related("unit"),
-                    to_attr=to_attr)
+    """Each member's open posts (kinds only: lists show "Secretary", not where; load `unit` where it is shown)."""
+    return Prefetch("posts", queryset=Post.objects.filter(ended_on__isnull=True), to_attr=to_attr)
 
 
 def members_of_cell(unit: Unit, *, include_left: bool = False) -> QuerySet[Member]:
@@ -54,12 +64,30 @@ def unit_posts(unit: Unit) -> list[Post]:
 
 
 def member_counts(unit: Unit) -> dict[str, int]:
-    """Active members of the unit's subtree by status (one aggregate)."""
-    rows = (Member.objects.filter(cell__path__startswith=unit.path, status__in=ACTIVE_STATUSES)
-            .values("status").annotate(n=Count("pk")))
+    """Active members of the subtree by status and in total, and ("own") those in the unit itself; one query."""
+    rows = list(Member.objects.filter(cell__path__startswith=unit.path, status__in=ACTIVE_STATUSES)
+                .values("status").annotate(n=Count("pk"), own=Count("pk", filter=Q(cell=unit))))
     counts = {row["status"]: row["n"] for row in rows}
     counts["total"] = sum(counts.values())
+    counts["own"] = sum(row["own"] for row in rows)
     return counts
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count by an aggregate the page runs anyway, saving the COUNT query."""
+
+    def __init__(self, object_list, per_page: int, *, count: int):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
+def member_page(unit: Unit, number, *, counts: dict[str, int], per_page: int = 50) -> Page:
+    """One page of a cell's active members; `counts` from member_counts(unit) supplies the total."""
+    return CountedPaginator(members_of_cell(unit), per_page, count=counts["own"]).get_page(number)
 
 
 def search_members(user, text: str, *, within: Unit | None = None) -> QuerySet[Member]:

@@ -53,6 +53,24 @@ MEMBER_FIELDS = ("full_name", "date_of_birth", "sex", "ethnicity", "admission_da
                  "card_number", "citizen_id", "phone", "email", "residence_cell")
 
 
+def touch_units(*units: Unit | None) -> None:
+    """Mark the pages of these units and of all their ancestors as changed (their cached parts re-render)."""
+    paths: set[str] = set()
+    for unit in units:
+        if unit is not None:
+            paths.add(unit.path)
+            paths.update(unit.ancestor_paths())
+    if paths:
+        Unit.objects.filter(path__in=paths).update(content_version=F("content_version") + 1)
+
+
+def forget_access(user_ids) -> None:
+    """What these logins may see changed: their cached access scopes must not be used again."""
+    ids = [user_id for user_id in user_ids if user_id is not None]
+    if ids:
+        get_user_model().objects.filter(pk__in=ids).update(access_version=F("access_version") + 1)
+
+
 def _encode_step(number: int) -> str:
     chars = []
     for _position in range(PATH_STEP):
@@ -112,6 +130,7 @@ def create_unit(*, parent: Unit | None, kind: UnitKind, code: str, name: str, by
     if kind.is_province:
         Unit.objects.filter(pk=unit.pk).update(province=unit)
         unit.province = unit
+    touch_units(unit)
     audit.record(by, "org.unit.create", unit, audit.snapshot(unit, ("parent", *UNIT_FIELDS)))
     return unit
 
@@ -145,6 +164,7 @@ def update_unit(unit: Unit, *, by=None, version: int | None = None, **changes) -
     if "name" in changes:
         changes["sort_key"] = text_sort_key(changes["name"])
     _save_versioned(unit, version, changes)
+    touch_units(unit)
     audit.record(by, "org.unit.update", unit, audit.diff(before, audit.snapshot(unit, before)))
     return unit
 
@@ -163,6 +183,7 @@ def move_unit(unit: Unit, *, new_parent: Unit, by=None) -> Unit:
     if new_parent.pk == unit.parent_id:
         return unit
     old_path, old_parent_id = unit.path, unit.parent_id
+    touch_units(unit.parent)
     new_path = _next_child_path(new_parent)
     depth_change = new_parent.depth + 1 - unit.depth
     Unit.objects.filter(path__startswith=old_path).update(
@@ -181,6 +202,11 @@ def move_unit(unit: Unit, *, new_parent: Unit, by=None) -> Unit:
         outer.update(province=province)
         Member.objects.filter(cell__in=outer.values("pk")).update(province=province)
     unit.refresh_from_db()
+    touch_units(unit)
+    # Grants and memberships in the subtree now have other paths.
+    forget_access({*RoleGrant.objects.filter(unit__path__startswith=new_path).values_list("user_id", flat=True),
+                   *Member.objects.filter(cell__path__startswith=new_path, user__isnull=False)
+                   .values_list("user_id", flat=True)})
     audit.record(by, "org.unit.move", unit, {"parent": [old_parent_id, new_parent.pk]})
     return unit
 
@@ -235,6 +261,7 @@ def create_member(*, cell: Unit, full_name: str, by=None, status: str = MemberSt
     started = joined_on or timezone.localdate()
     CellMembership.objects.create(member=member, cell=cell, started_on=started)
     MemberStatusChange.objects.create(member=member, status=status, effective_on=started)
+    touch_units(cell)
     audit.record(by, "org.member.create", member,
                  audit.snapshot(member, ("cell", "status", *MEMBER_FIELDS)))
     return member
@@ -254,6 +281,7 @@ def update_member(member: Member, *, by=None, version: int | None = None, **chan
     _check_member_keys(merged, exclude_pk=member.pk)
     before = audit.snapshot(member, changes)
     _save_versioned(member, version, values)
+    touch_units(member.cell)
     audit.record(by, "org.member.update", member, audit.diff(before, audit.snapshot(member, before)))
     return member
 
@@ -279,6 +307,8 @@ def transfer_member(member: Member, *, to_cell: Unit, on: datetime.date | None =
     Member.objects.filter(pk=member.pk).update(cell=to_cell, province_id=to_cell.province_id,
                                                 version=F("version") + 1)
     member.refresh_from_db()
+    touch_units(Unit.objects.get(pk=old_cell_id), to_cell)
+    forget_access([member.user_id])
     audit.record(by, "org.member.transfer", member, {"cell": [old_cell_id, to_cell.pk], "reason": reason})
     return member
 
@@ -300,6 +330,7 @@ def change_member_status(member: Member, *, status: str, on: datetime.date | Non
     MemberStatusChange.objects.create(member=member, status=status, effective_on=on, reason=reason)
     Member.objects.filter(pk=member.pk).update(status=status, version=F("version") + 1)
     member.refresh_from_db()
+    touch_units(member.cell)
     audit.record(by, "org.member.status", member, {"status": [old, status], "reason": reason})
     return member
 
@@ -318,6 +349,7 @@ def assign_post(member: Member, *, unit: Unit, kind: str, started_on: datetime.d
         raise OrgError(_("%(unit)s already has a secretary; end that post first.") % {"unit": unit.name},
                        code="one_secretary")
     post = Post.objects.create(member=member, unit=unit, kind=kind, started_on=started_on)
+    touch_units(unit, member.cell)
     audit.record(by, "org.post.assign", post, {"member": member.pk, "unit": unit.pk, "kind": kind})
     return post
 
@@ -328,6 +360,7 @@ def end_post(post: Post, *, ended_on: datetime.date | None = None, by=None) -> P
     _check_dates(post.started_on, ended_on)
     post.ended_on = ended_on
     post.save(update_fields=["ended_on"])
+    touch_units(post.unit, post.member.cell)
     audit.record(by, "org.post.end", post, {"ended_on": ended_on})
     return post
 
@@ -342,6 +375,7 @@ def grant_role(user, *, unit: Unit, role: str, by=None) -> RoleGrant:
         raise OrgError(_("Unknown role."), code="role")
     grant, created = RoleGrant.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
+        forget_access([user.pk])
         audit.record(by, "org.grant.create", grant, {"user": user.pk, "unit": unit.pk, "role": role})
         with translation.override(user.language):
             role_label = str(Role(role).label)
@@ -354,6 +388,7 @@ def grant_role(user, *, unit: Unit, role: str, by=None) -> RoleGrant:
 @transaction.atomic
 def revoke_role(grant: RoleGrant, *, by=None) -> None:
     audit.record(by, "org.grant.delete", grant, {"user": grant.user_id, "unit": grant.unit_id, "role": grant.role})
+    forget_access([grant.user_id])
     grant.delete()
 
 
@@ -362,8 +397,10 @@ def link_account(member: Member, *, user, by=None) -> Member:
     """Link a login to a member; the login then sees the member's cell."""
     if Member.objects.filter(user=user).exclude(pk=member.pk).exists():
         raise OrgError(_("This login already belongs to another member."), code="taken")
+    previous_user_id = member.user_id
     Member.objects.filter(pk=member.pk).update(user=user)
     member.refresh_from_db()
+    forget_access([user.pk, previous_user_id])
     audit.record(by, "org.member.link_account", member, {"user": user.pk})
     return member
 

@@ -1,7 +1,11 @@
 """Template helpers shared by every app (loaded as a builtin)."""
 
+import functools
+
 from django import template
+from django.template.loader import render_to_string
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -18,3 +22,15 @@ def query_replace(context, **changes) -> str:
 @register.filter
 def percent(part, whole) -> int:
     return round(100 * part / whole) if whole else 0
+
+
+@register.simple_tag
+def main_nav(inbox_unread: int = 0) -> str:
+    """The header navigation. Its links and labels only vary with the language and the unread count, and it is
+    on every page, so it is rendered once per process for each pair."""
+    return _main_nav(get_language(), inbox_unread)
+
+
+@functools.lru_cache(maxsize=512)
+def _main_nav(language: str, inbox_unread: int) -> str:
+    return render_to_string("core/nav.html", {"inbox_unread": inbox_unread})

@@ -1,8 +1,96 @@
-from django.http import HttpResponse
+"""Roster import pages: upload, the check's report with its progress, confirmation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_POST
+
+from soisua.org import access
+
+from .. import services
+from ..forms import ImportForm, RosterUploadLimit
+from ..imports import COLUMN_BY_KEY
+from ..models import ImportJob
+
+ERRORS_PER_PAGE = 100
 
 
-def import_create(request, pk):
-    return HttpResponse(status=501)
+def _job_for_user(user, pk: int, *, write: bool = False) -> ImportJob:
+    """The uploader and those who may write the job's unit see a job; anyone else gets 404 (as org.access)."""
+    job = ImportJob.objects.select_related("unit", "unit__kind").filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    may_write = access.can_write_unit(user, job.unit)
+    if not may_write and job.created_by_id != user.pk:
+        raise Http404
+    if write and not may_write:
+        raise PermissionDenied
+    return job
 
 
-import_detail = import_confirm = import_progress = import_create
+# The upload limit must be installed before anything reads the body, CSRF included: the CSRF check runs
+# afterwards, on the fields that precede the file.
+@csrf_exempt
+@login_required
+def import_create(request: HttpRequest, pk: int) -> HttpResponse:
+    limit = RosterUploadLimit(request)
+    if request.method == "POST":
+        request.upload_handlers.insert(0, limit)
+    return _import_create(request, pk, limit)
+
+
+@csrf_protect
+def _import_create(request: HttpRequest, pk: int, limit: RosterUploadLimit) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, too_large=limit.exceeded)
+        if form.is_valid():
+            try:
+                job = services.start_import(unit=unit, upload=form.cleaned_data["file"], by=request.user)
+            except services.RosterImportError as error:
+                form.add_error("file", error)
+            else:
+                return redirect("documents:imports.detail", pk=job.pk)
+    else:
+        form = ImportForm()
+    return render(request, "documents/import_create.html", {
+        "unit": unit, "form": form, "columns": COLUMN_BY_KEY.values(),
+        "recent": ImportJob.objects.filter(unit=unit, created_by=request.user).defer("errors")[:5],
+    })
+
+
+def _detail_context(request: HttpRequest, job: ImportJob) -> dict:
+    errors = Paginator(job.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    headers = {key: job.headers.get(key) or str(column.label) for key, column in COLUMN_BY_KEY.items()}
+    rows = [{**error, "header": headers.get(error["column"], "")} for error in errors.object_list]
+    return {"job": job, "unit": job.unit, "page": errors, "error_rows": rows,
+            "can_confirm": access.can_write_unit(request.user, job.unit)}
+
+
+@login_required
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_for_user(request.user, pk)
+    return render(request, "documents/import_detail.html", _detail_context(request, job))
+
+
+@login_required
+@require_GET
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_for_user(request.user, pk)
+    return render(request, "documents/import_detail.html#progress", _detail_context(request, job))
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_for_user(request.user, pk, write=True)
+    try:
+        services.confirm_import(job, by=request.user)
+    except services.RosterImportError as error:
+        messages.error(request, error.messages[0])
+    return redirect("documents:imports.detail", pk=job.pk)

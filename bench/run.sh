@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The benchmarks (design.md §7, bench/README.md): a throwaway PostgreSQL cluster under var/benchpg, a freshly
+# migrated database per benchmark, then every bench/*.py in turn; prints each one's summary at the end.
+# Loopback only; the cluster is stopped and removed on exit, whatever happens.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+PYTHON="$ROOT/.venv/bin/python"
+export UV_PYTHON_DOWNLOADS=never
+export UV_PROJECT_ENVIRONMENT=.venv
+export PYTHONDONTWRITEBYTECODE=1
+unset SOISUA_ENV DEBUG SECRET_KEY ALLOWED_HOSTS SQLITE_PATH TASKS_BACKEND EMAIL_BACKEND
+
+say() { printf '\033[1m[bench] %s\033[0m\n' "$*"; }
+
+# --- tools --------------------------------------------------------------------------------------------------
+if [[ ! -x "$ROOT/.venv/bin/gunicorn" ]]; then
+  bash scripts/bootstrap.sh test
+fi
+if ! command -v wrk >/dev/null 2>&1; then
+  sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  if command -v apt-get >/dev/null 2>&1 \
+      && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq wrk >/dev/null 2>&1; then
+    say "installed wrk"
+  else
+    say "wrk is not available: the benchmarks fall back to their Python load generator"
+  fi
+fi
+
+# --- throwaway PostgreSQL -----------------------------------------------------------------------------------
+PG_ROOT="$ROOT/var/benchpg"
+PG_DATA=""
+PG_SOCKET=""
+PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+if [[ -n "$PG_BIN" && -x "$PG_BIN/initdb" ]]; then
+  INITDB="$PG_BIN/initdb"; PG_CTL="$PG_BIN/pg_ctl"; CREATEDB="$PG_BIN/createdb"
+else
+  INITDB="$(command -v initdb)"; PG_CTL="$(command -v pg_ctl)"; CREATEDB="$(command -v createdb)"
+fi
+
+stop_postgres() {
+  if [[ -n "$PG_DATA" && -d "$PG_DATA" ]]; then
+    say "stopping the throwaway PostgreSQL cluster"
+    runuser -u postgres -- "$PG_CTL" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$PG_ROOT"
+    [[ "$PG_SOCKET" == /tmp/soisua-benchpg.* ]] && rm -rf "$PG_SOCKET"
+    PG_DATA=""
+  fi
+}
+trap stop_postgres EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+PG_PORT="$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+rm -rf "$PG_ROOT"
+mkdir -p "$PG_ROOT"
+PG_SOCKET="$PG_ROOT/sock"
+# Unix socket paths are limited to ~107 bytes; a deep checkout gets a short directory under /tmp instead.
+if (( ${#PG_SOCKET} > 80 )); then PG_SOCKET="$(mktemp -d /tmp/soisua-benchpg.XXXXXX)"; fi
+mkdir -p "$PG_SOCKET"
+chown postgres: "$PG_ROOT" "$PG_SOCKET"
+PG_DATA="$PG_ROOT/data"
+runuser -u postgres -- "$INITDB" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+# Default durability settings: the benchmarks measure what production would do.
+runuser -u postgres -- "$PG_CTL" -D "$PG_DATA" -l "$PG_ROOT/postgres.log" -w -o \
+  "-p $PG_PORT -k $PG_SOCKET -c listen_addresses=127.0.0.1" start >/dev/null
+say "$("$PG_CTL" --version) on 127.0.0.1:$PG_PORT"
+
+# --- the benchmarks -----------------------------------------------------------------------------------------
+LOGS="$PG_ROOT/logs"
+mkdir -p "$LOGS"
+declare -a NAMES=() STATUSES=()
+for script in bench/*.py; do
+  name="$(basename "$script" .py)"
+  [[ "$name" == urls || "$name" == __init__ ]] && continue
+  database="bench_${name}"
+  "$CREATEDB" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$database"
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/$database"
+  say "$name: migrating a fresh database"
+  "$PYTHON" manage.py migrate --no-input -v 0
+  say "$name: running"
+  status=0
+  "$PYTHON" "$script" 2>&1 | tee "$LOGS/$name.log" || status=$?
+  NAMES+=("$name")
+  STATUSES+=("$status")
+done
+
+# --- summaries ----------------------------------------------------------------------------------------------
+printf '\n\033[1m==== benchmark summaries ====\033[0m\n'
+failed=0
+for index in "${!NAMES[@]}"; do
+  name="${NAMES[$index]}"
+  status="${STATUSES[$index]}"
+  printf '\n%s (exit %s)\n' "$name" "$status"
+  # A benchmark's summary runs from its first line mentioning "summary" to the end; otherwise its last lines.
+  if grep -qi 'summary' "$LOGS/$name.log"; then
+    sed -n '/[Ss]ummary/,$p' "$LOGS/$name.log" | sed 's/^/  /'
+  else
+    tail -n 5 "$LOGS/$name.log" | sed 's/^/  /'
+  fi
+  ((status == 0)) || failed=1
+done
+exit "$failed"

@@ -1,0 +1,66 @@
+from django import forms
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import imports
+
+
+class RosterUploadLimit(FileUploadHandler):
+    """Stops reading an upload as soon as it is known to be too large, so a huge file never fills the server.
+
+    Put first in request.upload_handlers; the view then passes `exceeded` to ImportForm.
+    """
+
+    # The multipart envelope adds a little to the file itself.
+    ENVELOPE = 64 * 1024
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.exceeded = False
+        self.received = 0
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.exceeded = content_length > imports.max_upload_bytes() + self.ENVELOPE
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        if self.exceeded:  # refused before a byte of the file is read
+            raise StopUpload(connection_reset=True)
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > imports.max_upload_bytes():
+            self.exceeded = True
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Roster file"), allow_empty_file=True,
+                           widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}))
+
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        if too_large:  # the upload was cut short: report its size, not a missing file
+            self.fields["file"].required = False
+        self.fields["file"].help_text = " ".join((
+            _("An Excel workbook (.xlsx) or a CSV UTF-8 file (.csv) of at most %(limit)s, with a header row.")
+            % {"limit": filesizeformat(imports.max_upload_bytes())},
+            _("Columns: Họ và tên (required), Mã chi bộ (required), Ngày sinh, Giới tính (Nam/Nữ), Dân tộc, Ngày "
+              "vào Đảng, Ngày chính thức, Số thẻ đảng viên, Số CCCD, Điện thoại, Email, Trạng thái (Chính thức, "
+              "Dự bị, …); other columns such as STT are ignored. English keys (full_name, unit_code, …) work too."),
+            _("Dates as dd/mm/yyyy or yyyy-mm-dd. Members are recognised by party card number, then citizen ID; "
+              "empty cells never erase what is already recorded."),
+        ))
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if self.too_large or (upload is not None and upload.size > imports.max_upload_bytes()):
+            raise imports.too_large_error()
+        return upload

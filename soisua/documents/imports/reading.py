@@ -1,0 +1,256 @@
+"""Roster files: the upload checks on bytes, the columns, and finding the header and data rows."""
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import IO, Any
+
+import python_calamine
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from soisua.core.text import fold
+
+
+class RosterImportError(ValidationError):
+    """A roster file refused as a whole (wrong type, empty, too large, no header); the message is translated."""
+
+
+XLSX, CSV = "xlsx", "csv"
+BATCH_SIZE = 2000
+QUERY_CHUNK = 2000  # values per IN (...): well under SQLite's and PostgreSQL's parameter limits
+PROGRESS_EVERY = 5000
+HEADER_SEARCH_ROWS = 20  # a title or a note may sit above the header row
+# A zip that unpacks to this many times the upload limit is refused before it is parsed (zip bombs).
+MAX_UNPACKED_RATIO = 20
+
+
+# --- Columns ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    label: Any  # lazy translated label, shown in error tables
+    header: str  # the Vietnamese header the roster templates use (file format, not interface text)
+    aliases: tuple[str, ...] = ()  # more header texts, folded: no diacritics, lower case, single spaces
+    required: bool = False
+    max_length: int | None = None
+
+
+COLUMNS = (
+    Column("full_name", gettext_lazy("Full name"), "Họ và tên", ("ho ten", "ten dang vien"), required=True,
+           max_length=120),
+    Column("date_of_birth", gettext_lazy("Date of birth"), "Ngày sinh", ("dob",)),
+    Column("sex", gettext_lazy("Sex"), "Giới tính", ("gender",)),
+    Column("ethnicity", gettext_lazy("Ethnicity"), "Dân tộc", max_length=60),
+    Column("admission_date", gettext_lazy("Admission date"), "Ngày vào Đảng", ("ngay ket nap",)),
+    Column("official_date", gettext_lazy("Date made official"), "Ngày chính thức",
+           ("ngay cong nhan chinh thuc", "official date")),
+    Column("card_number", gettext_lazy("Party card number"), "Số thẻ đảng viên",
+           ("so the", "the dang vien", "card number"), max_length=20),
+    Column("citizen_id", gettext_lazy("Citizen ID number"), "Số CCCD",
+           ("cccd", "so can cuoc", "so can cuoc cong dan", "so dinh danh", "so cmnd cccd", "citizen id"),
+           max_length=12),
+    Column("phone", gettext_lazy("Phone"), "Điện thoại", ("so dien thoai", "sdt", "phone number"), max_length=20),
+    Column("email", gettext_lazy("Email"), "Email", ("e mail", "thu dien tu"), max_length=254),
+    Column("unit_code", gettext_lazy("Cell code"), "Mã chi bộ", ("ma don vi", "unit code"), required=True,
+           max_length=40),
+    Column("status", gettext_lazy("Status"), "Trạng thái"),
+)
+COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
+DATE_KEYS = ("date_of_birth", "admission_date", "official_date")
+# Fields of Member an import may set (unit_code and status are handled apart: they mean a transfer and a
+# status change, each with its own history row).
+MEMBER_KEYS = ("full_name", "date_of_birth", "sex", "ethnicity", "admission_date", "official_date", "card_number",
+               "citizen_id", "phone", "email")
+
+
+def _header_text(value: Any) -> str:
+    text = fold(str(value)).replace("_", " ").replace("-", " ").replace("/", " ")
+    return " ".join(text.strip(" *:.").split())
+
+
+_ALIASES = {alias: column.key for column in COLUMNS
+            for alias in (_header_text(column.header), *column.aliases, column.key.replace("_", " "))}
+
+
+def _aliases() -> dict[str, str]:
+    """Header texts -> column keys, including the column labels in every language (what the export writes)."""
+    aliases = dict(_ALIASES)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            aliases.update({_header_text(column.label): column.key for column in COLUMNS})
+    return aliases
+
+
+# --- Upload checks (bytes only, before anything is saved) ---------------------------------------------------
+
+def max_upload_bytes() -> int:
+    return settings.ROSTER_IMPORT_MAX_BYTES
+
+
+def too_large_error() -> RosterImportError:
+    return RosterImportError(
+        _("The file is larger than %(limit)s. Split the roster into several files and import them one by one.")
+        % {"limit": filesizeformat(max_upload_bytes())}, code="too_large")
+
+
+def _wrong_type(detail: str) -> RosterImportError:
+    return RosterImportError(
+        _("This is not a roster file we can read: %(detail)s Save the roster as an Excel workbook (.xlsx) or as "
+          "CSV UTF-8 (.csv) and upload it again.") % {"detail": detail}, code="file_type")
+
+
+def check_upload(name: str, stream: IO[bytes], size: int) -> str:
+    """The file's format (XLSX or CSV) if its name and content agree; RosterImportError otherwise.
+
+    Reads only what it needs: the zip directory of a workbook, or the text of a CSV in chunks.
+    """
+    if size > max_upload_bytes():
+        raise too_large_error()
+    suffix = PurePath(name or "").suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise _wrong_type(_("only .xlsx and .csv files are accepted."))
+    if size == 0:
+        raise RosterImportError(_("The file is empty."), code="empty")
+    stream.seek(0)
+    if suffix == ".xlsx":
+        _check_xlsx(stream)
+        return XLSX
+    _check_csv(stream)
+    return CSV
+
+
+def _check_xlsx(stream: IO[bytes]) -> None:
+    if stream.read(4) != b"PK\x03\x04":
+        raise _wrong_type(_("the file is named .xlsx but is not an Excel workbook."))
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise _wrong_type(_("the file is named .xlsx but is not an Excel workbook.")) from None
+    finally:
+        stream.seek(0)
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise _wrong_type(_("the file is named .xlsx but is not an Excel workbook."))
+    if unpacked > MAX_UNPACKED_RATIO * max_upload_bytes():
+        raise too_large_error()
+
+
+def _check_csv(stream: IO[bytes]) -> None:
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    has_text = False
+    try:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            text = decoder.decode(chunk)
+            if "\x00" in text:
+                raise _wrong_type(_("the file is named .csv but holds binary data."))
+            has_text = has_text or bool(text.strip())
+        has_text = bool(decoder.decode(b"", final=True).strip()) or has_text
+    except UnicodeDecodeError:
+        raise _wrong_type(_("the CSV file is not in UTF-8 (in Excel choose “CSV UTF-8”).")) from None
+    finally:
+        stream.seek(0)
+    if not has_text:
+        raise RosterImportError(_("The file is empty."), code="empty")
+
+
+# --- Reading ------------------------------------------------------------------------------------------------
+
+@dataclass
+class Table:
+    """The data of the first visible sheet: where the header is and which column holds what."""
+
+    header_row: int  # 1-based, as a spreadsheet shows it
+    columns: dict[str, int]  # key -> 0-based column index
+    headers: dict[str, str]  # key -> header text as written in the file
+    rows: Iterator[tuple[int, list[Any]]]  # (row number as the spreadsheet shows it, cells), blank rows skipped
+
+
+def _raw_rows(stream: IO[bytes], file_format: str) -> Iterator[list[Any]]:
+    stream.seek(0)
+    if file_format == XLSX:
+        try:
+            workbook = python_calamine.CalamineWorkbook.from_filelike(stream)
+            visible = [index for index, meta in enumerate(workbook.sheets_metadata)
+                       if meta.visible == python_calamine.SheetVisibleEnum.Visible
+                       and meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
+            sheet = workbook.get_sheet_by_index(visible[0] if visible else 0)
+            # Keep leading blank rows and columns so that row numbers match what the user sees.
+            rows = sheet.to_python(skip_empty_area=False)
+        except (python_calamine.CalamineError, python_calamine.ZipError, python_calamine.XmlError, ValueError,
+                IndexError) as error:
+            raise _wrong_type(_("the workbook could not be opened (%(reason)s).") % {"reason": type(error).__name__}
+                              ) from None
+        return iter(rows)
+    text = stream.read().decode("utf-8-sig")  # at most the upload limit; checked as UTF-8 on upload
+    first = text[:text.find("\n")] if "\n" in text else text
+    delimiter = max((",", ";", "\t"), key=first.count)
+    return _csv_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _csv_rows(rows: Iterator[list[str]]) -> Iterator[list[Any]]:
+    try:
+        yield from rows
+    except csv.Error as error:
+        raise _wrong_type(_("the CSV file is malformed (%(reason)s).") % {"reason": error}) from None
+
+
+def _is_blank(cells: list[Any]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+
+
+def read_table(stream: IO[bytes], file_format: str) -> Table:
+    """Find the header row (within the first rows) and map its texts to columns; RosterImportError if unusable."""
+    raw = _raw_rows(stream, file_format)
+    aliases = _aliases()
+    for index, cells in enumerate(raw):
+        if index >= HEADER_SEARCH_ROWS:
+            break
+        mapped = [(aliases.get(_header_text(cell)), position, str(cell).strip())
+                  for position, cell in enumerate(cells) if cell not in (None, "")]
+        known = [item for item in mapped if item[0]]
+        if len(known) < 2:
+            continue
+        columns: dict[str, int] = {}
+        headers: dict[str, str] = {}
+        for key, position, text in known:
+            if key in columns:
+                raise RosterImportError(
+                    _("The columns “%(first)s” and “%(second)s” both hold %(column)s; keep only one.")
+                    % {"first": headers[key], "second": text, "column": COLUMN_BY_KEY[key].label},
+                    code="duplicate_column")
+            columns[key], headers[key] = position, text
+        missing = [str(column.label) for column in COLUMNS if column.required and column.key not in columns]
+        if missing:
+            raise RosterImportError(
+                _("The header row (row %(row)d) has no column for: %(columns)s. Add the column with its header "
+                  "and upload the file again.") % {"row": index + 1, "columns": ", ".join(missing)},
+                code="missing_column")
+        data = ((number, cells) for number, cells in enumerate(raw, start=index + 2) if not _is_blank(cells))
+        return Table(header_row=index + 1, columns=columns, headers=headers, rows=data)
+    raise RosterImportError(
+        _("No header row was found. The first row must hold column headers such as “Họ và tên” and “Mã chi bộ”."),
+        code="no_header")
+
+
+def probe(stream: IO[bytes], file_format: str) -> Table:
+    """read_table, and refuse a file that has a header but no data row."""
+    table = read_table(stream, file_format)
+    first = next(table.rows, None)
+    if first is None:
+        raise RosterImportError(_("The file has a header row but no members under it."), code="no_rows")
+    stream.seek(0)
+    return table
+
+

@@ -1,0 +1,61 @@
+"""manage.py import_roster UNIT_CODE FILE [--confirm]: check a roster file and, with --confirm, apply it."""
+
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+
+from soisua.documents import services
+from soisua.documents.models import ImportStatus
+from soisua.org.models import Unit
+
+
+class Command(BaseCommand):
+    help = ("Check a roster file (.xlsx or .csv) for a unit and print every problem; with --confirm, apply it "
+            "(all rows or none). Exits with an error if the file has problems.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("unit_code", help="code of the unit whose subtree the import may change")
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--confirm", action="store_true", help="apply the file if it has no errors")
+
+    def handle(self, *args, unit_code: str, file: Path, confirm: bool, **options):
+        unit = Unit.objects.filter(code=unit_code).first()
+        if unit is None:
+            raise CommandError(f"No unit has the code {unit_code!r}.")
+        if not file.is_file():
+            raise CommandError(f"{file} is not a file.")
+        with file.open("rb") as handle:
+            try:
+                job = services.start_import(unit=unit, upload=File(handle, name=file.name), by=None)
+            except services.RosterImportError as error:
+                raise CommandError(error.messages[0]) from None
+        job.refresh_from_db()
+        if job.status == ImportStatus.UPLOADED:  # queued for a worker: check it here and now
+            services.validate_import(job)
+            job.refresh_from_db()
+        self._report(job)
+        if job.status != ImportStatus.VALID:
+            raise CommandError(f"{job.error_count} problem(s); nothing was imported." if job.error_count
+                               else job.failure_message or f"The import is {job.status}.")
+        if not confirm:
+            self.stdout.write("The file has no errors. Run again with --confirm to import it.")
+            return
+        services.confirm_import(job, by=None)
+        job.refresh_from_db()
+        if job.status == ImportStatus.APPLYING:  # queued for a worker: apply it here and now
+            services.apply_import(job)
+            job.refresh_from_db()
+        if job.status != ImportStatus.DONE:
+            self._report(job)
+            raise CommandError(job.failure_message or "The import was not applied.")
+        self.stdout.write(self.style.SUCCESS(
+            f"Imported: {job.new_count} new, {job.updated_count} updated, {job.unchanged_count} unchanged."))
+
+    def _report(self, job) -> None:
+        self.stdout.write(f"{job.original_name}: {job.total_rows} rows, {job.new_count} new, "
+                          f"{job.updated_count} updated, {job.unchanged_count} unchanged, {job.error_count} errors")
+        for error in job.errors:
+            row = error["row"] if error["row"] is not None else "-"
+            column = job.headers.get(error["column"], error["column"]) or "-"
+            self.stdout.write(f"row {row}\t{column}\t{error['code']}\t{error['message']}")

@@ -1,0 +1,189 @@
+"""Writes of the documents app: roster imports.
+
+start_import and confirm_import are what views and commands call; validate_import and apply_import are what
+the background tasks call. Each owns its transaction and audit entry and raises RosterImportError (translated,
+with a `code`) on refusal. Access is the caller's business (org.access): these functions trust `unit`.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from soisua.audit import services as audit
+from soisua.notifications.services import notify
+from soisua.org.models import Unit
+
+from . import imports
+from .imports import Plan, RosterImportError
+from .models import ImportJob, ImportStatus
+
+__all__ = ["RosterImportError", "apply_import", "confirm_import", "start_import", "validate_import"]
+
+logger = logging.getLogger(__name__)
+
+
+def _language(job: ImportJob) -> str:
+    return job.created_by.language if job.created_by is not None else settings.LANGUAGE_CODE
+
+
+def start_import(*, unit: Unit, upload: File, by) -> ImportJob:
+    """Accept an uploaded roster for `unit` (the import may touch only that unit's subtree) and have it checked.
+
+    Refuses (RosterImportError, nothing saved) a file of the wrong type, an empty or too large file, and one
+    without a usable header row or without data rows.
+
+    Side effects: stores the file under MEDIA_ROOT/imports/, inserts the job, appends an audit entry, then
+    enqueues task_validate_import.
+    """
+    name = upload.name or ""
+    file_format = imports.check_upload(name, upload, upload.size)
+    imports.probe(upload.file, file_format)
+    upload.seek(0)
+    job = ImportJob(unit=unit, created_by=by if by is not None and by.is_authenticated else None,
+                    original_name=name[-255:], file_format=file_format)
+    job.file.save(name, upload, save=False)
+    try:
+        with transaction.atomic():
+            job.save()
+            audit.record(by, "documents.import.upload", job, {"unit": unit.pk, "file": job.original_name})
+    except BaseException:
+        job.file.delete(save=False)
+        raise
+    from .tasks import task_validate_import
+
+    task_validate_import.enqueue(job.pk)
+    return job
+
+
+def _plan(job: ImportJob) -> Plan:
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
+
+    with job.file.open("rb") as stream, translation.override(_language(job)):
+        return imports.build_plan(stream.file, job.file_format, scope=job.unit, progress=progress)
+
+
+def _store_plan(job: ImportJob, plan: Plan, *, status: str) -> None:
+    job.status = status
+    job.total_rows = job.processed_rows = plan.total_rows
+    job.new_count, job.updated_count, job.unchanged_count = len(plan.creates), len(plan.updates), plan.unchanged
+    job.errors = [error.as_dict() for error in plan.errors]
+    job.error_count = len(plan.errors)
+    job.headers = plan.headers
+    job.validated_at = timezone.now()
+    if status != ImportStatus.VALID:
+        job.finished_at = job.validated_at
+    job.save(update_fields=["status", "total_rows", "processed_rows", "new_count", "updated_count",
+                            "unchanged_count", "errors", "error_count", "headers", "validated_at", "finished_at"])
+
+
+def _fail(job: ImportJob, message: str) -> None:
+    job.status, job.failure_message, job.finished_at = ImportStatus.FAILED, message, timezone.now()
+    job.save(update_fields=["status", "failure_message", "finished_at"])
+
+
+def _discard_file(job: ImportJob) -> None:
+    """The roster holds personal data: keep the upload only while it may still be applied."""
+    if job.file:
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
+
+
+def validate_import(job: ImportJob) -> ImportJob:
+    """Check every row of an uploaded roster and record what an import would change.
+
+    Side effects: status validating (committed at once, so the page can show it); processed_rows every few
+    thousand rows; then counts and every error with status valid or invalid (the file is deleted when
+    invalid); status failed with a message if the file cannot be read at all.
+    """
+    if not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.UPLOADED).update(
+            status=ImportStatus.VALIDATING, processed_rows=0):
+        return job  # already checked (a retried task)
+    job.status = ImportStatus.VALIDATING
+    try:
+        plan = _plan(job)
+        _store_plan(job, plan, status=ImportStatus.VALID if plan.is_valid else ImportStatus.INVALID)
+    except Exception:
+        logger.exception("roster import %s could not be checked", job.pk)
+        with translation.override(_language(job)):
+            _fail(job, _("The file could not be checked because of an internal error. Nothing was changed."))
+    if job.status != ImportStatus.VALID:
+        _discard_file(job)
+    return job
+
+
+@transaction.atomic
+def _claim_for_apply(job: ImportJob, *, by) -> None:
+    if not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALID).update(
+            status=ImportStatus.APPLYING, processed_rows=0):
+        raise RosterImportError(_("This import cannot be applied: it is not checked, has errors, or was already "
+                                  "applied."), code="not_valid")
+    audit.record(by, "documents.import.confirm", job, {"rows": job.total_rows})
+
+
+def confirm_import(job: ImportJob, *, by) -> ImportJob:
+    """Apply a checked, error-free roster import (in the background).
+
+    Side effects: status applying (only from valid: a second confirmation is refused), audit entry, then
+    enqueues task_apply_import.
+    """
+    _claim_for_apply(job, by=by)
+    from .tasks import task_apply_import
+
+    task_apply_import.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def apply_import(job: ImportJob) -> ImportJob:
+    """Write a confirmed roster import: all of it or, on any failure, none of it.
+
+    Side effects, in order: checks the file again against the current database (progress committed); if it no
+    longer passes, stores the new errors with status invalid; otherwise in ONE transaction writes the members
+    (imports.apply_plan: inserts, transfers, status rows, updates, one audit entry per member), an audit entry
+    for the job and status done with the counts. Any exception rolls the transaction back and marks the job
+    failed. Then deletes the stored file and notifies the uploader.
+    """
+    if job.status != ImportStatus.APPLYING:
+        return job
+    try:
+        plan = _plan(job)
+        if not plan.is_valid:
+            _store_plan(job, plan, status=ImportStatus.INVALID)
+        else:
+            with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+                # Two runs of the same job (a retried task and a command) must not both write.
+                if not ImportJob.objects.select_for_update().filter(pk=job.pk, status=ImportStatus.APPLYING).exists():
+                    return job
+                imports.apply_plan(plan, by=job.created_by, reason=_("Roster import"))
+                _store_plan(job, plan, status=ImportStatus.DONE)
+                audit.record(job.created_by, "documents.import.apply", job, {
+                    "created": job.new_count, "updated": job.updated_count, "unchanged": job.unchanged_count})
+    except Exception as error:
+        logger.exception("roster import %s failed", job.pk)
+        job.refresh_from_db()
+        with translation.override(_language(job)):
+            if isinstance(error, IntegrityError):
+                message = _("The roster changed while the import was running (for example, someone added a member "
+                            "with the same card number). Nothing was changed; upload the file again to check it "
+                            "against the current roster.")
+            else:
+                message = _("The import failed because of an internal error. Nothing was changed.")
+            _fail(job, message)
+    _discard_file(job)
+    _notify_done(job)
+    return job
+
+
+def _notify_done(job: ImportJob) -> None:
+    if job.created_by is None:
+        return
+    notify(job.created_by, kind="documents.import", event_key=f"import-done:{job.pk}",
+           template="documents/notifications/import_done", context={"job": job, "unit": job.unit},
+           url=reverse("documents:imports.detail", args=[job.pk]))
+
