@@ -134,8 +134,9 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access.get_unit_for_user(request.user, pk)
     if unit.parent is None or not access.can_administer_unit(request.user, unit.parent):
         raise access.PermissionDenied
-    parents = (access.visible_units(request.user).exclude(path__startswith=unit.path)
-               .filter(kind__holds_members=False).order_by("path"))
+    # The unit's own sub-units stay in the list: choosing one gets the service's explanation, not a bare
+    # "invalid choice".
+    parents = access.visible_units(request.user).filter(kind__holds_members=False).exclude(pk=unit.pk).order_by("path")
     form = MoveUnitForm(request.POST or None, parents=parents)
     if request.method == "POST" and form.is_valid():
         new_parent = form.cleaned_data["new_parent"]
