@@ -35,7 +35,8 @@ def test_empty_file_is_refused_in_vietnamese(cast):
 
 
 def test_bad_date_and_formula_rows_are_reported_in_vietnamese(cast):
-    rows = [HEADER, "1,Nguyễn Văn Hùng,31/02/1980,Nam,30000001,TN-HA-1", "2,=HYPERLINK(1),02/09/1980,Nam,30000002,TN-HA-1"]
+    rows = [HEADER, "1,Nguyễn Văn Hùng,31/02/1980,Nam,30000001,TN-HA-1",
+            "2,=HYPERLINK(1),02/09/1980,Nam,30000002,TN-HA-1"]
     _upload(cast, "\n".join(rows).encode())
     job = ImportJob.objects.get()
 
