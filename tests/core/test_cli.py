@@ -25,6 +25,8 @@ def test_cli_unknown_command_exits_2(capsys, monkeypatch):
 
 def test_cli_grant_wraps_management_command(cast, monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", ["soisua", "grant", "member", cast.other_commune.code, "inspector"])
+    # A command run from the command line closes its connections when done, which would end the test's transaction.
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
 
     cli.main()
 

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# The whole test run (design.md §7): lint, migrations, translations, deployment checks, the suite on SQLite and
+# on a throwaway PostgreSQL cluster, then the browser journeys. Stops at the first failure.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+PYTHON="$ROOT/.venv/bin/python"
+export UV_PYTHON_DOWNLOADS=never
+export UV_PROJECT_ENVIRONMENT=.venv
+export PYTHONDONTWRITEBYTECODE=1
+# The suite must not pick up a developer's own configuration.
+unset DATABASE_URL SOISUA_ENV DEBUG SECRET_KEY ALLOWED_HOSTS SQLITE_PATH TASKS_BACKEND EMAIL_BACKEND
+
+declare -a TIMINGS=()
+SECTION=""
+SECTION_START=0
+RUN_START=$SECONDS
+
+section() {
+  finish_section
+  SECTION="$1"
+  SECTION_START=$SECONDS
+  printf '\n\033[1m==== %s ====\033[0m\n' "$SECTION"
+}
+
+finish_section() {
+  if [[ -n "$SECTION" ]]; then
+    TIMINGS+=("$(printf '%5ss  %s' $((SECONDS - SECTION_START)) "$SECTION")")
+    SECTION=""
+  fi
+}
+
+report() {
+  local status=$?
+  if [[ -n "$SECTION" && status -ne 0 ]]; then
+    SECTION="$SECTION (failed)"
+  fi
+  finish_section
+  stop_postgres
+  printf '\n\033[1m==== timings ====\033[0m\n'
+  printf '%s\n' "${TIMINGS[@]}"
+  printf '%5ss  total\n' $((SECONDS - RUN_START))
+  if ((status == 0)); then
+    printf '\n\033[1;32mAll checks passed.\033[0m\n'
+  else
+    printf '\n\033[1;31mFAILED (exit %s)\033[0m\n' "$status" >&2
+  fi
+  exit "$status"
+}
+
+PG_ROOT="$ROOT/var/pgtest"
+PG_DATA=""
+PG_CTL=""
+PG_SOCKET=""
+stop_postgres() {
+  if [[ -n "$PG_DATA" && -d "$PG_DATA" ]]; then
+    echo "stopping the throwaway PostgreSQL cluster"
+    runuser -u postgres -- "$PG_CTL" -D "$PG_DATA" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "$PG_ROOT"
+    [[ "$PG_SOCKET" == /tmp/soisua-pg.* ]] && rm -rf "$PG_SOCKET"
+    PG_DATA=""
+  fi
+}
+trap report EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+pytest_run() {
+  # pytest exits 5 when it collects nothing: that is a failure here, as any non-zero status is.
+  "$ROOT/.venv/bin/pytest" "$@"
+}
+
+# ------------------------------------------------------------------------------------------------------------
+section "bootstrap (test)"
+bash scripts/bootstrap.sh test
+
+section "ruff"
+.venv/bin/ruff --version
+.venv/bin/ruff check .
+
+section "migrations are up to date"
+"$PYTHON" manage.py makemigrations --check --dry-run
+
+section "translations"
+CATALOGUE=soisua/locale/vi/LC_MESSAGES/django.po
+if [[ ! -f "$CATALOGUE" ]]; then
+  echo "NOTICE: $CATALOGUE does not exist yet; skipping the translation check"
+else
+  "$PYTHON" manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=var
+  translation_check() {
+    # $1: a catalogue; fails on any untranslated or fuzzy entry, listing them.
+    local po="$1" stats untranslated fuzzy
+    stats="$(LC_ALL=C msgfmt --check-format --statistics -o /dev/null "$po" 2>&1)"
+    echo "$po: $stats"
+    untranslated="$(msgattrib --untranslated --no-obsolete --no-wrap "$po")"
+    fuzzy="$(msgattrib --only-fuzzy --no-obsolete --no-wrap "$po")"
+    if [[ -n "$untranslated" || -n "$fuzzy" || "$stats" == *fuzzy* || "$stats" == *untranslated* ]]; then
+      [[ -n "$untranslated" ]] && printf '\n-- untranslated entries in %s --\n%s\n' "$po" "$untranslated"
+      [[ -n "$fuzzy" ]] && printf '\n-- fuzzy entries in %s --\n%s\n' "$po" "$fuzzy"
+      return 1
+    fi
+  }
+  echo "-- the committed catalogue --"
+  translation_check "$CATALOGUE"
+  # A string added to the code but not to the catalogue would show in English: extract the messages into a
+  # copy of the source tree and check the merged catalogue too.
+  echo "-- the catalogue merged with the strings in the code now --"
+  extract_dir="$(mktemp -d)"
+  cp -r soisua manage.py "$extract_dir/"
+  (cd "$extract_dir" && "$PYTHON" manage.py makemessages --locale=vi --no-wrap --no-location \
+      --ignore='*/migrations/*' >/dev/null)
+  if ! translation_check "$extract_dir/$CATALOGUE"; then
+    echo "Run: .venv/bin/python manage.py makemessages -l vi --no-location, then translate the entries above." >&2
+    rm -rf "$extract_dir"
+    exit 1
+  fi
+  rm -rf "$extract_dir"
+fi
+
+section "manage.py check --deploy (production settings)"
+SOISUA_ENV=production \
+  SECRET_KEY="$("$PYTHON" -c 'import secrets, string; a = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"; print("".join(secrets.choice(a) for _ in range(60)))')" \
+  ALLOWED_HOSTS=soisua.example.org \
+  "$PYTHON" manage.py check --deploy --fail-level WARNING
+
+section "pytest on SQLite"
+pytest_run -m "not browser" -q
+
+section "pytest on PostgreSQL"
+PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+if [[ -n "$PG_BIN" && -x "$PG_BIN/initdb" ]]; then
+  INITDB="$PG_BIN/initdb"; PG_CTL="$PG_BIN/pg_ctl"
+else
+  INITDB="$(command -v initdb)"; PG_CTL="$(command -v pg_ctl)"
+fi
+PG_PORT="$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+rm -rf "$PG_ROOT"
+mkdir -p "$PG_ROOT"
+PG_SOCKET="$PG_ROOT/sock"
+# Unix socket paths are limited to ~107 bytes; a deep checkout gets a short directory under /tmp instead.
+if (( ${#PG_SOCKET} > 80 )); then PG_SOCKET="$(mktemp -d /tmp/soisua-pg.XXXXXX)"; fi
+mkdir -p "$PG_SOCKET"
+chown postgres: "$PG_ROOT" "$PG_SOCKET"
+PG_DATA="$PG_ROOT/data"
+runuser -u postgres -- "$INITDB" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+runuser -u postgres -- "$PG_CTL" -D "$PG_DATA" -l "$PG_ROOT/postgres.log" -w -o \
+  "-p $PG_PORT -k $PG_SOCKET -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+  start >/dev/null
+echo "$("$PG_CTL" --version) on 127.0.0.1:$PG_PORT"
+DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/soisua" pytest_run -m "not browser" -q
+stop_postgres
+
+section "browser journeys (Chromium, SQLite)"
+pytest_run -m browser -q
+
+finish_section

@@ -1,0 +1,158 @@
+"""Browser journeys: Debian's Chromium driven by Playwright's sync API against pytest-django's live server.
+
+Every page a journey visits goes through `axe_check`, which fails on any WCAG 2 A/AA violation.
+"""
+
+import json
+import os
+import re
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+
+from soisua.org import services
+from soisua.org.enums import PostKind, Role
+
+from ..factories import make_member
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from such a thread unless told
+# that this is deliberate. The live server answers from its own thread either way.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+RESULTS = ROOT / "test-results"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PHONE = {"width": 360, "height": 740}
+# A page may answer 404 or 403 on purpose; what it loads (scripts, styles, images, fonts, htmx swaps) may not.
+SUBRESOURCES = {"script", "stylesheet", "image", "font", "fetch", "xhr"}
+
+expect.set_options(timeout=10_000)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def browser(playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(browser, django_db_serialized_rollback, live_server) -> Iterator[Page]:
+    """A phone-sized page of a fresh browser context (no cookies), with the live server as base URL.
+
+    The live server needs committed data, so each test empties the tables afterwards; the serialized rollback
+    puts back what migrations load (unit kinds) for the next test.
+    """
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, locale="vi-VN",
+                                  timezone_id="Asia/Ho_Chi_Minh")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(f"script error: {error}"))
+    page.on("console", lambda message: errors.append(f"console: {message.text}")
+            if message.type == "error" and not message.text.startswith("Failed to load resource") else None)
+    page.on("response", lambda response: errors.append(f"{response.status} for {response.url}")
+            if response.status >= 400 and response.request.resource_type in SUBRESOURCES
+            and not response.url.endswith("/favicon.ico") else None)
+    yield page
+    context.close()
+    wait_for_request_threads()
+    assert not errors, "errors in the browser:\n" + "\n".join(errors)
+
+
+def wait_for_request_threads(timeout: float = 10.0) -> None:
+    """Let the live server finish the requests of a closed browser context.
+
+    Each kept-alive connection has a server thread that closes the database connections when the browser hangs
+    up; if it outlived the test, it would touch the shared in-memory SQLite connection after the live server
+    had stopped sharing it.
+    """
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and thread.name.endswith("(process_request_thread)"):
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+
+@pytest.fixture
+def screenshot(request):
+    """screenshot(page, "step") saves test-results/<test>-<nn>-<step>.png."""
+    RESULTS.mkdir(exist_ok=True)
+    test_name = re.sub(r"[^A-Za-z0-9_-]+", "-", request.node.name).strip("-")
+    counter = iter(range(1, 100))
+
+    def take(page: Page, step: str) -> Path:
+        path = RESULTS / f"{test_name}-{next(counter):02d}-{step}.png"
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return take
+
+
+def login(page: Page, username: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    axe_check(page)
+    form = page.locator("main form")
+    form.locator("input[name=username]").fill(username)
+    form.locator("input[name=password]").fill(password)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+
+def axe_check(page: Page) -> None:
+    """Run axe-core's WCAG 2 A/AA rules on the current page; any violation fails with a readable list.
+
+    The script is injected with evaluate(), which the page's Content-Security-Policy does not govern (a script
+    tag would be refused, as it should be).
+    """
+    page.wait_for_load_state()
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SCRIPT.read_text())
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+    violations = result["violations"]
+    if violations:
+        lines = [f"axe found {len(violations)} accessibility violation(s) on {page.url}:"]
+        for violation in violations:
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} — {violation['helpUrl']}")
+            for node in violation["nodes"][:10]:
+                summary = (node.get("failureSummary") or "").replace("\n", " ")
+                lines.append(f"    {json.dumps(node['target'])}: {node['html'][:160]}")
+                lines.append(f"      {summary}")
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+# Members of Chi bộ Thôn 1 beyond the cast's own, so lists look like a real cell's.
+CELL_MEMBERS = ["Nguyễn Văn An", "Phạm Văn Hùng", "Đặng Thị Lan", "Vũ Minh Tuấn", "Bùi Thị Hoa", "Đỗ Quang Huy",
+                "Hồ Thị Mai", "Ngô Văn Sơn", "Dương Thị Thu", "Lý Văn Phúc"]
+SIBLING_MEMBERS = ["Trịnh Văn Khoa", "Mai Thị Hạnh", "Lưu Đức Thắng"]
+
+
+@pytest.fixture
+def demo_cast(cast):
+    """The cast, with fuller cells. The secretary of Chi bộ Thôn 1 also sits on the commune committee, as cell
+    secretaries often do, so the journey can browse the commune's branch of the tree."""
+    for name in CELL_MEMBERS:
+        make_member(cast.cell, name)
+    for name in SIBLING_MEMBERS:
+        make_member(cast.sibling_cell, name)
+    deputy = make_member(cast.cell, "Cao Thị Ngọc")
+    services.assign_post(deputy, unit=cast.cell, kind=PostKind.DEPUTY_SECRETARY)
+    services.grant_role(cast.users["secretary"], unit=cast.commune, role=Role.COMMITTEE)
+    return cast

@@ -1,0 +1,432 @@
+"""The access matrix (design.md §4): every URL of the project, requested by every member of the fixed cast.
+
+MATRIX lists, for each URL name (or route, for unnamed patterns), how to build a concrete URL from the cast, the
+status each cast member must get for GET (and for POST where the view writes), and what a successful response
+must contain. A URL pattern missing from MATRIX fails `test_every_url_is_in_the_matrix`: add the new URL here
+with its expectations, derived from `soisua/org/access.py` (404 for strangers, 403 for readers who try to write,
+a redirect to the login page for anonymous visitors of pages, 401 for anonymous API calls).
+
+Each request runs inside a savepoint that is rolled back (and the cache emptied), so a write by one cast member
+never changes what the next one sees.
+"""
+
+import io
+import json
+import subprocess
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from soisua.documents.models import ImportJob, ImportStatus
+from soisua.notifications.models import Notification
+from soisua.org import services
+
+from .conftest import CAST, Cast
+from .factories import make_member
+
+LOGIN = "login"  # a redirect to the login page, with ?next=
+
+# The member of the cell whose data the matrix protects, and a cell member whose personal data only the
+# cell's managers and inspectors may see.
+PROTECTED_NAME = "Trần Thị Bình"
+COLLEAGUE_PHONE = "0987 654 321"
+NOTIFICATION_TITLE = "Họp chi bộ thường kỳ tháng 12"
+IMPORT_FILE_NAME = "danh-sach-thon-1.xlsx"
+IMPORT_ERROR = "Ngày sinh 31/02/1990 không có thật"
+WITHOUT_LOGIN_NAME = "Đỗ Văn Giang"
+
+
+def expect(member, secretary, sibling, parent_staff, unrelated_staff, inspector, anonymous=LOGIN) -> dict:
+    return {"member": member, "secretary": secretary, "sibling": sibling, "parent_staff": parent_staff,
+            "unrelated_staff": unrelated_staff, "inspector": inspector, "anonymous": anonymous}
+
+
+def everyone(status, anonymous=None) -> dict:
+    return dict.fromkeys(CAST, status) | ({"anonymous": anonymous} if anonymous is not None else {})
+
+
+# Readers of Chi bộ Thôn 1: its members, the commune's staff and inspector.
+READ_CELL = expect(200, 200, 404, 200, 404, 200)
+# Writers of Chi bộ Thôn 1: its secretary and the commune's staff; the member and the inspector only read.
+WRITE_CELL = expect(403, 200, 404, 200, 404, 403)
+# The commune: staff and inspector cover it; the cells' members and secretary do not see it.
+READ_COMMUNE = expect(404, 404, 404, 200, 404, 200)
+WRITE_COMMUNE = expect(404, 404, 404, 200, 404, 403)
+# Structure and roles of the cell: staff covering it (the secretary writes but does not administer).
+ADMINISTER_CELL = expect(403, 403, 404, 200, 404, 403)
+# Personal data of a cell member other than oneself: managers and inspectors of the cell.
+PERSONAL_OF_COLLEAGUE = expect(403, 200, 404, 200, 404, 200)
+# An import job of the cell: those who may write the cell (the uploader is the secretary).
+WRITE_IMPORT = expect(404, 200, 404, 200, 404, 404)
+LOGGED_IN = everyone(200, anonymous=LOGIN)
+API_READ_CELL = READ_CELL | {"anonymous": 401}
+API_READ_COMMUNE = READ_COMMUNE | {"anonymous": 401}
+API_LOGGED_IN = everyone(200, anonymous=401)
+GET_NOT_ALLOWED = everyone(405)
+LOGIN_THEN_405 = everyone(405, anonymous=LOGIN)
+
+
+@dataclass
+class Fixtures:
+    """What the matrix's URLs point at, built once per test on top of the cast."""
+
+    cast: Cast
+    notification: Notification
+    import_job: ImportJob
+    without_login: object
+    secretary_grant_id: int
+
+
+@dataclass(frozen=True)
+class Case:
+    url: Callable[[Fixtures], str]
+    get: dict
+    post: dict | None = None
+    data: dict = field(default_factory=dict)
+    # Text every response with status 200 must contain; for those not in `shown_to` it must be absent.
+    shows: str | Callable[[Fixtures, str], str] | None = None
+    shown_to: frozenset | None = None  # default: everyone who gets 200
+    # An extra check of each 200 response (files); raises AssertionError.
+    check: Callable[[HttpResponse, Fixtures], None] | None = None
+    # Where a POST that succeeds redirects (defaults to any redirect).
+    post_redirect: Callable[[Fixtures], str] | None = None
+
+
+def unit_url(name: str, unit: str = "cell") -> Callable[[Fixtures], str]:
+    return lambda f: reverse(name, args=[getattr(f.cast, unit).pk])
+
+
+def member_url(name: str, who: str = "member") -> Callable[[Fixtures], str]:
+    return lambda f: reverse(name, args=[f.cast.members[who].pk])
+
+
+def body_bytes(response: HttpResponse) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def body_text(response: HttpResponse) -> str:
+    content = body_bytes(response)
+    if response.headers.get("Content-Type", "").startswith("application/json"):
+        return json.dumps(json.loads(content), ensure_ascii=False)
+    return content.decode(errors="replace")
+
+
+def office_text(response: HttpResponse) -> str:
+    """The XML text inside an XLSX or DOCX file (both are ZIP archives)."""
+    content = body_bytes(response)
+    assert content[:2] == b"PK", "not an Office Open XML file"
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return "".join(archive.read(name).decode() for name in archive.namelist() if name.endswith(".xml"))
+
+
+def pdf_text(response: HttpResponse) -> str:
+    content = body_bytes(response)
+    assert content[:5] == b"%PDF-", "not a PDF file"
+    result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=content,  # noqa: S607
+                            capture_output=True, check=True)
+    return result.stdout.decode()
+
+
+def file_shows(extract: Callable[[HttpResponse], str], content_type: str, text: Callable[[Fixtures], str]):
+    def check(response: HttpResponse, fixtures: Fixtures) -> None:
+        assert response.headers["Content-Type"].startswith(content_type)
+        assert "attachment" in response.headers.get("Content-Disposition", "")
+        assert text(fixtures) in extract(response)
+
+    return check
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
+
+
+def top_unit_name(fixtures: Fixtures, who: str) -> str:
+    """The dashboard and the tree start from the highest unit each user sees."""
+    cast = fixtures.cast
+    return {"member": cast.cell, "secretary": cast.cell, "sibling": cast.sibling_cell, "parent_staff": cast.commune,
+            "unrelated_staff": cast.other_commune, "inspector": cast.commune}[who].name
+
+
+MATRIX: dict[str, Case | list[Case]] = {
+    # --- organisation pages -----------------------------------------------------------------------------------
+    "org:dashboard": Case(lambda f: reverse("org:dashboard"), LOGGED_IN, shows=top_unit_name),
+    "org:tree": Case(lambda f: reverse("org:tree"), LOGGED_IN, shows=top_unit_name),
+    "org:tree.children": Case(unit_url("org:tree.children", "commune"), READ_COMMUNE, shows="Chi bộ Thôn 2"),
+    "org:units.detail": [
+        Case(unit_url("org:units.detail"), READ_CELL, shows=PROTECTED_NAME),
+        Case(unit_url("org:units.detail", "commune"), READ_COMMUNE, shows="Chi bộ Thôn 1"),
+    ],
+    "org:units.edit": Case(unit_url("org:units.edit"), WRITE_CELL, post=WRITE_CELL, shows='value="TN-HA-1"'),
+    "org:units.create": Case(unit_url("org:units.create", "commune"), WRITE_COMMUNE, post=WRITE_COMMUNE,
+                             shows='name="code"'),
+    "org:units.move": Case(unit_url("org:units.move"), ADMINISTER_CELL, post=ADMINISTER_CELL,
+                           shows='name="new_parent"'),
+    "org:units.history": Case(unit_url("org:units.history"), READ_CELL, shows="Chi bộ Thôn 1"),
+    "org:units.grants": Case(unit_url("org:units.grants"), ADMINISTER_CELL, post=ADMINISTER_CELL,
+                             shows=">secretary<"),
+    "org:units.grants.revoke": Case(
+        lambda f: reverse("org:units.grants.revoke", args=[f.cast.cell.pk, f.secretary_grant_id]),
+        LOGIN_THEN_405, post=ADMINISTER_CELL | {"parent_staff": 302},
+        post_redirect=lambda f: reverse("org:units.grants", args=[f.cast.cell.pk])),
+    "org:members.create": Case(unit_url("org:members.create"), WRITE_CELL, post=WRITE_CELL,
+                               shows='name="full_name"'),
+    "org:members.search": [
+        Case(lambda f: reverse("org:members.search") + "?q=tran+thi", LOGGED_IN, shows=PROTECTED_NAME,
+             shown_to=frozenset({"member", "secretary", "parent_staff", "inspector"})),
+        Case(lambda f: reverse("org:members.search") + f"?q=tran+thi&unit={f.cast.cell.pk}", READ_CELL,
+             shows=PROTECTED_NAME),
+    ],
+    "org:members.detail": [
+        Case(member_url("org:members.detail"), READ_CELL, shows="0912345678"),
+        # A colleague's page: everyone in the cell reads it, personal data only for managers and inspectors.
+        Case(member_url("org:members.detail", "secretary"), READ_CELL, shows=COLLEAGUE_PHONE,
+             shown_to=frozenset({"secretary", "parent_staff", "inspector"})),
+    ],
+    "org:members.edit": Case(member_url("org:members.edit"), WRITE_CELL, post=WRITE_CELL,
+                             shows=f'value="{PROTECTED_NAME}"'),
+    "org:members.transfer": Case(member_url("org:members.transfer"), WRITE_CELL, post=WRITE_CELL,
+                                 shows='name="to_cell"'),
+    "org:members.status": Case(member_url("org:members.status"), WRITE_CELL, post=WRITE_CELL,
+                               shows='name="status"'),
+    "org:members.post": Case(member_url("org:members.post"), WRITE_CELL, post=WRITE_CELL, shows='name="kind"'),
+    "org:members.account": Case(lambda f: reverse("org:members.account", args=[f.without_login.pk]), WRITE_CELL,
+                                post=WRITE_CELL, shows=WITHOUT_LOGIN_NAME),
+    "org:members.history": Case(member_url("org:members.history", "secretary"), PERSONAL_OF_COLLEAGUE,
+                                shows="Lê Văn Cường"),
+    # --- accounts --------------------------------------------------------------------------------------------
+    "accounts:login": Case(lambda f: reverse("accounts:login"), everyone(302, anonymous=200),
+                           shows='name="password"'),
+    "accounts:logout": Case(lambda f: reverse("accounts:logout"), GET_NOT_ALLOWED, post=everyone(302),
+                            post_redirect=lambda f: reverse("accounts:login")),
+    "accounts:password_change": Case(lambda f: reverse("accounts:password_change"), LOGGED_IN, post=LOGGED_IN,
+                                     shows='name="old_password"'),
+    "accounts:password_change_done": Case(lambda f: reverse("accounts:password_change_done"), LOGGED_IN,
+                                          shows=f'href="{reverse("org:dashboard")}"'),
+    "accounts:password_reset": Case(lambda f: reverse("accounts:password_reset"), everyone(200),
+                                    shows='name="email"'),
+    "accounts:password_reset_done": Case(lambda f: reverse("accounts:password_reset_done"), everyone(200),
+                                         shows="<h1>"),
+    "accounts:password_reset_confirm": Case(
+        lambda f: reverse("accounts:password_reset_confirm", args=["MQ", "not-a-token"]), everyone(200),
+        shows=f'href="{reverse("accounts:password_reset")}"'),
+    "accounts:password_reset_complete": Case(lambda f: reverse("accounts:password_reset_complete"), everyone(200),
+                                             shows=f'href="{reverse("accounts:login")}"'),
+    "set_language": Case(lambda f: reverse("set_language"), GET_NOT_ALLOWED, post=everyone(302),
+                         data={"language": "en", "next": "/units/"}, post_redirect=lambda f: "/units/"),
+    # --- inbox: each user sees only their own notifications ------------------------------------------------------
+    "notifications:inbox": Case(lambda f: reverse("notifications:inbox"), LOGGED_IN, shows=NOTIFICATION_TITLE,
+                                shown_to=frozenset({"member"})),
+    "notifications:open": Case(lambda f: reverse("notifications:open", args=[f.notification.pk]), LOGIN_THEN_405,
+                               post=expect(302, 404, 404, 404, 404, 404),
+                               post_redirect=lambda f: f.notification.url),
+    "notifications:read_all": Case(lambda f: reverse("notifications:read_all"), LOGIN_THEN_405,
+                                   post=everyone(302, anonymous=LOGIN),
+                                   post_redirect=lambda f: reverse("notifications:inbox")),
+    # --- documents: exports are readable by whoever reads the unit; profile sheets need personal-data rights --
+    "documents:roster.xlsx": Case(unit_url("documents:roster.xlsx"), READ_CELL,
+                                  check=file_shows(office_text, XLSX, lambda f: PROTECTED_NAME)),
+    "documents:roster.pdf": Case(unit_url("documents:roster.pdf"), READ_CELL,
+                                 check=file_shows(pdf_text, PDF, lambda f: PROTECTED_NAME)),
+    "documents:roster.docx": Case(unit_url("documents:roster.docx"), READ_CELL,
+                                  check=file_shows(office_text, DOCX, lambda f: PROTECTED_NAME)),
+    "documents:profile.pdf": Case(member_url("documents:profile.pdf", "secretary"), PERSONAL_OF_COLLEAGUE,
+                                  check=file_shows(pdf_text, PDF, lambda f: "Lê Văn Cường")),
+    "documents:profile.docx": Case(member_url("documents:profile.docx", "secretary"), PERSONAL_OF_COLLEAGUE,
+                                   check=file_shows(office_text, DOCX, lambda f: "Lê Văn Cường")),
+    # --- documents: roster imports need write access to the unit; a job is shown only to those who may write
+    # its unit (and its uploader), so the unit's mere readers are strangers to it (404) ---------------------------
+    "documents:imports.create": Case(unit_url("documents:imports.create"), WRITE_CELL, post=WRITE_CELL,
+                                     shows='type="file"'),
+    "documents:imports.detail": Case(lambda f: reverse("documents:imports.detail", args=[f.import_job.pk]),
+                                     WRITE_IMPORT, shows=IMPORT_FILE_NAME),
+    "documents:imports.confirm": Case(lambda f: reverse("documents:imports.confirm", args=[f.import_job.pk]),
+                                      LOGIN_THEN_405, post=WRITE_IMPORT | {"secretary": 302, "parent_staff": 302},
+                                      post_redirect=lambda f: reverse("documents:imports.detail",
+                                                                      args=[f.import_job.pk])),
+    "documents:imports.progress": Case(lambda f: reverse("documents:imports.progress", args=[f.import_job.pk]),
+                                       WRITE_IMPORT, shows=IMPORT_ERROR),
+    # --- API (session authentication here; the same rules apply to tokens) ------------------------------------
+    "api:openapi-json": Case(lambda f: "/api/openapi.json", everyone(200), shows="/api/units/{unit_id}/members"),
+    "api:openapi-view": Case(lambda f: "/api/docs", everyone(200), shows="openapi.json"),
+    "api:api-root": Case(lambda f: "/api/", everyone(404)),
+    "api:unit_detail": Case(lambda f: f"/api/units/{f.cast.cell.pk}", API_READ_CELL, shows='"code": "TN-HA-1"'),
+    "api:unit_children": Case(lambda f: f"/api/units/{f.cast.commune.pk}/children", API_READ_COMMUNE,
+                              shows='"code": "TN-HA-2"'),
+    "api:unit_members": Case(lambda f: f"/api/units/{f.cast.cell.pk}/members", API_READ_CELL,
+                             shows=PROTECTED_NAME),
+    "api:member_search": Case(lambda f: "/api/members/search?q=tran%20thi", API_LOGGED_IN, shows=PROTECTED_NAME,
+                              shown_to=frozenset({"member", "secretary", "parent_staff", "inspector"})),
+    "api:member_detail": [
+        Case(member_url("api:member_detail"), API_READ_CELL, shows='"phone": "0912345678"'),
+        Case(member_url("api:member_detail", "secretary"), API_READ_CELL, shows=COLLEAGUE_PHONE,
+             shown_to=frozenset({"secretary", "parent_staff", "inspector"})),
+    ],
+    # --- infrastructure ------------------------------------------------------------------------------------
+    "healthz": Case(lambda f: reverse("healthz"), everyone(200), shows='"status": "ok"'),
+}
+
+def url_patterns(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "") -> dict[str, str]:
+    """Every URL pattern of the project as {name or route: route}, including the API's."""
+    resolver = resolver or get_resolver()
+    found = {}
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in (namespace, pattern.namespace) if part)
+            found |= url_patterns(pattern, route, inner)
+        elif isinstance(pattern, URLPattern):
+            key = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name or route
+            found[key] = route
+    return found
+
+
+def cases() -> list:
+    params = []
+    for name, entry in MATRIX.items():
+        entries = entry if isinstance(entry, list) else [entry]
+        params += [pytest.param(name, case, id=f"{name}#{index}" if len(entries) > 1 else name)
+                   for index, case in enumerate(entries)]
+    return params
+
+
+@pytest.fixture
+def fixtures(cast) -> Fixtures:
+    colleague = cast.members["secretary"]
+    services.update_member(colleague, phone=COLLEAGUE_PHONE)
+    notification = Notification.objects.create(recipient=cast.users["member"], kind="meeting",
+                                               event_key="matrix", title=NOTIFICATION_TITLE,
+                                               url=reverse("org:units.detail", args=[cast.cell.pk]))
+    import_job = ImportJob.objects.create(unit=cast.cell, created_by=cast.users["secretary"],
+                                          file="imports/matrix.xlsx", original_name=IMPORT_FILE_NAME,
+                                          file_format="xlsx", status=ImportStatus.INVALID, total_rows=2,
+                                          error_count=1, errors=[{"row": 3, "column": "date_of_birth",
+                                                                  "code": "bad_date", "message": IMPORT_ERROR}])
+    without_login = make_member(cast.cell, WITHOUT_LOGIN_NAME)
+    grant_id = cast.users["secretary"].role_grants.get(unit=cast.cell).pk
+    return Fixtures(cast, notification, import_job, without_login, grant_id)
+
+
+def request_as(fixtures: Fixtures, who: str, method: str, url: str, data: dict) -> HttpResponse:
+    client = fixtures.cast.client(who)
+    with transaction.atomic():
+        response = client.post(url, data) if method == "POST" else client.get(url)
+        if response.streaming:  # read files before the rollback: they may be generated lazily
+            response._matrix_body = body_bytes(response)
+            response.streaming_content = [response._matrix_body]
+        transaction.set_rollback(True)
+    # Cached scopes are keyed by version numbers that the rollback hands out again.
+    cache.clear()
+    return response
+
+
+def problems_with(response: HttpResponse, expected, case: Case, fixtures: Fixtures, who: str,
+                  method: str) -> list[str]:
+    status = response.status_code
+    if expected == LOGIN:
+        location = response.headers.get("Location", "")
+        if status != 302 or not location.startswith(reverse("accounts:login") + "?next="):
+            return [f"expected a redirect to the login page, got {status} {location}".strip()]
+        return []
+    if status != expected:
+        return [f"expected {expected}, got {status}"]
+    if status == 302 and case.post_redirect is not None and method == "POST":
+        location = response.headers.get("Location", "")
+        if location != case.post_redirect(fixtures):
+            return [f"redirected to {location!r}, expected {case.post_redirect(fixtures)!r}"]
+    text = body_text(response) if not response.headers.get("Content-Disposition") else ""
+    shows = case.shows(fixtures, who) if callable(case.shows) else case.shows
+    if shows is not None and method == "GET":
+        shown_to = case.shown_to if case.shown_to is not None else {
+            name for name, code in case.get.items() if code == 200}
+        if who in shown_to and status == 200 and shows not in text:
+            return [f"response does not contain {shows!r}"]
+        if who not in shown_to and shows in text:
+            return [f"response shows {shows!r}, which {who} must not see"]
+    if status >= 400 and PROTECTED_NAME in text and who not in {"member", "secretary", "parent_staff",
+                                                                   "inspector"}:
+        return [f"a {status} response discloses {PROTECTED_NAME!r}"]
+    if case.check is not None and status == 200 and method == "GET":
+        try:
+            case.check(response, fixtures)
+        except AssertionError as error:
+            return [f"file check failed: {error}"]
+    return []
+
+
+def run_case(fixtures: Fixtures, case: Case, method: str, expectations: dict) -> None:
+    assert set(expectations) == set(CAST), "every cast member needs an expectation"
+    url = case.url(fixtures)
+    failures = []
+    for who in CAST:
+        response = request_as(fixtures, who, method, url, case.data)
+        failures += [f"  {who:16} {method} {url}: {problem}"
+                     for problem in problems_with(response, expectations[who], case, fixtures, who, method)]
+    if failures:
+        pytest.fail("access matrix mismatches:\n" + "\n".join(failures), pytrace=False)
+
+
+@pytest.mark.parametrize(("name", "case"), cases())
+def test_get_matches_matrix(fixtures, name, case):
+    run_case(fixtures, case, "GET", case.get)
+
+
+@pytest.mark.parametrize(("name", "case"), [param for param in cases() if param.values[1].post is not None])
+def test_post_matches_matrix(fixtures, name, case):
+    run_case(fixtures, case, "POST", case.post)
+
+
+def test_every_url_is_in_the_matrix():
+    patterns = url_patterns()
+
+    missing = sorted(set(patterns) - set(MATRIX))
+    stale = sorted(set(MATRIX) - set(patterns))
+
+    assert not missing, "URLs without access expectations (add them to MATRIX): " + ", ".join(
+        f"{name} ({patterns[name]})" for name in missing)
+    assert not stale, "MATRIX entries for URLs that no longer exist: " + ", ".join(stale)
+
+
+def test_matrix_reaches_the_api_routes():
+    patterns = url_patterns()
+
+    assert {"api:unit_members", "api:member_search", "api:member_detail"} <= set(patterns)
+
+
+# --- "a member of a sibling cell cannot see another cell's member list, by URL, search, export or API" ---------
+
+SIBLING_ROUTES = {
+    "unit page": (lambda f: reverse("org:units.detail", args=[f.cast.cell.pk]), 404),
+    "search": (lambda f: reverse("org:members.search") + "?q=tran+thi", 200),
+    "search within the cell": (lambda f: reverse("org:members.search") + f"?q=tran&unit={f.cast.cell.pk}", 404),
+    "roster export": (lambda f: reverse("documents:roster.xlsx", args=[f.cast.cell.pk]), 404),
+    "API member list": (lambda f: f"/api/units/{f.cast.cell.pk}/members", 404),
+    "API search": (lambda f: "/api/members/search?q=tran%20thi", 200),
+    "API member": (lambda f: f"/api/members/{f.cast.members['member'].pk}", 404),
+}
+
+
+@pytest.mark.parametrize("route", list(SIBLING_ROUTES))
+def test_sibling_cell_member_cannot_see_cell_members(fixtures, route):
+    build_url, expected = SIBLING_ROUTES[route]
+
+    response = fixtures.cast.client("sibling").get(build_url(fixtures))
+
+    assert response.status_code == expected
+    text = body_text(response)
+    assert PROTECTED_NAME not in text
+    assert "Lê Văn Cường" not in text
+    assert "0912345678" not in text
+
+
+def test_sibling_cell_member_still_finds_own_cell(fixtures):
+    response = fixtures.cast.client("sibling").get("/api/members/search?q=pham%20thi")
+
+    assert response.status_code == 200
+    assert [item["full_name"] for item in response.json()["items"]] == ["Phạm Thị Dung"]
