@@ -196,6 +196,11 @@ MATRIX: dict[str, Case | list[Case]] = {
     "org:members.status": Case(member_url("org:members.status"), WRITE_CELL, post=WRITE_CELL,
                                shows='name="status"'),
     "org:members.post": Case(member_url("org:members.post"), WRITE_CELL, post=WRITE_CELL, shows='name="kind"'),
+    "org:members.post_end": Case(
+        lambda f: reverse("org:members.post_end", args=[f.cast.members["secretary"].pk,
+                                                        f.cast.members["secretary"].posts.get().pk]),
+        LOGIN_THEN_405, post=WRITE_CELL | {"secretary": 302, "parent_staff": 302},
+        post_redirect=lambda f: reverse("org:members.detail", args=[f.cast.members["secretary"].pk])),
     "org:members.account": Case(lambda f: reverse("org:members.account", args=[f.without_login.pk]), WRITE_CELL,
                                 post=WRITE_CELL, shows=WITHOUT_LOGIN_NAME),
     "org:members.history": Case(member_url("org:members.history", "secretary"), PERSONAL_OF_COLLEAGUE,

@@ -59,6 +59,13 @@ class MemberForm(VersionedForm):
     phone = forms.RegexField(label=_("Phone"), regex=r"^\+?[0-9 .]{8,19}$", max_length=20, required=False,
                              error_messages={"invalid": _("Enter a phone number such as 0912 345 678.")})
     email = forms.EmailField(label=_("E-mail"), required=False)
+    residence_cell = forms.ModelChoiceField(
+        label=_("Residence cell"), queryset=Unit.objects.none(), required=False,
+        help_text=_("The cell where the member lives, which comments on them in reviews (optional)."))
+
+    def __init__(self, *args, cells, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["residence_cell"].queryset = cells
 
     def clean_card_number(self):
         return "".join(ch for ch in self.cleaned_data["card_number"] if ch.isdigit())

@@ -22,6 +22,7 @@ urlpatterns = [
     path("members/<int:pk>/transfer/", views.member_transfer, name="members.transfer"),
     path("members/<int:pk>/status/", views.member_status, name="members.status"),
     path("members/<int:pk>/post/", views.member_post, name="members.post"),
+    path("members/<int:pk>/posts/<int:post_pk>/end/", views.member_post_end, name="members.post_end"),
     path("members/<int:pk>/account/", views.member_account, name="members.account"),
     path("members/<int:pk>/history/", views.member_history, name="members.history"),
 ]

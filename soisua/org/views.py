@@ -36,6 +36,10 @@ def _form_page(request, form, *, title, back_url, back_label, submit_label=None,
                                                    "intro": intro})
 
 
+def _cells_for(user):
+    return access.visible_units(user).filter(kind__holds_members=True).order_by("sort_key")
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -157,7 +161,7 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def member_create(request: HttpRequest, pk: int) -> HttpResponse:
     cell = access.get_unit_for_user(request.user, pk, write=True)
-    form = NewMemberForm(request.POST or None)
+    form = NewMemberForm(request.POST or None, cells=_cells_for(request.user))
     if request.method == "POST" and form.is_valid():
         values = {key: value for key, value in form.cleaned_data.items() if key != "version"}
         try:
@@ -201,7 +205,8 @@ def member_history(request: HttpRequest, pk: int) -> HttpResponse:
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for_user(request.user, pk, write=True)
     initial = {field: getattr(member, field) for field in MemberForm.base_fields if field != "version"}
-    form = MemberForm(request.POST or None, initial=initial | {"version": member.version})
+    form = MemberForm(request.POST or None, initial=initial | {"version": member.version},
+                      cells=_cells_for(request.user))
     if request.method == "POST" and form.is_valid():
         values = {key: value for key, value in form.cleaned_data.items() if key != "version"}
         try:
@@ -218,8 +223,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for_user(request.user, pk, write=True)
-    cells = (access.visible_units(request.user).filter(kind__holds_members=True).exclude(pk=member.cell_id)
-             .order_by("sort_key"))
+    cells = _cells_for(request.user).exclude(pk=member.cell_id)
     form = TransferForm(request.POST or None, cells=cells, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         to_cell = form.cleaned_data["to_cell"]
@@ -324,3 +328,13 @@ def unit_grant_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpRespo
     services.revoke_role(grant, by=request.user)
     messages.success(request, _("Role removed."))
     return redirect("org:units.grants", pk=unit.pk)
+
+
+@login_required
+@require_POST
+def member_post_end(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
+    member = access.get_member_for_user(request.user, pk, write=True)
+    post = get_object_or_404(member.posts.filter(ended_on__isnull=True), pk=post_pk)
+    services.end_post(post, by=request.user)
+    messages.success(request, _("Post ended."))
+    return redirect("org:members.detail", pk=member.pk)

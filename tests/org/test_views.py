@@ -166,3 +166,31 @@ def test_access_scope_follows_new_grants_in_the_same_process(cast):
     org_services.grant_role(cast.users["unrelated_staff"], unit=cast.commune, role="inspector")
 
     assert client.get(f"/units/{cast.cell.pk}/").status_code == 200
+
+
+def test_member_post_end_closes_post(cast):
+    post = cast.members["secretary"].posts.get()
+
+    cast.client("secretary").post(f"/members/{cast.members['secretary'].pk}/posts/{post.pk}/end/")
+
+    post.refresh_from_db()
+    assert post.ended_on is not None
+
+
+def test_member_edit_sets_residence_cell(cast):
+    member = cast.members["member"]
+
+    cast.client("parent_staff").post(f"/members/{member.pk}/edit/", {
+        "full_name": member.full_name, "residence_cell": cast.sibling_cell.pk, "version": member.version})
+
+    assert Member.objects.get(pk=member.pk).residence_cell == cast.sibling_cell
+
+
+def test_member_edit_residence_cell_outside_scope_is_refused(cast):
+    member = cast.members["member"]
+
+    response = cast.client("secretary").post(f"/members/{member.pk}/edit/", {
+        "full_name": member.full_name, "residence_cell": cast.other_cell.pk, "version": member.version})
+
+    assert response.status_code == 200
+    assert Member.objects.get(pk=member.pk).residence_cell is None
