@@ -63,6 +63,11 @@ class Scope:
             grants.append(Grant(member[1], member[2], Role.MEMBER))
         return grants, member[0] if member else None
 
+    @property
+    def signature(self) -> tuple:
+        """Equal for two users who see exactly the same (for sharing cached pages between them)."""
+        return (self.everything, tuple(sorted((grant.unit_id, grant.path, grant.role) for grant in self.grants)))
+
     def roles_on(self, unit: Unit) -> set[str]:
         return {grant.role for grant in self.grants if grant.covers(unit)}
 
@@ -143,9 +148,12 @@ def _decide(readable: bool, writable: bool, write: bool) -> None:
         raise PermissionDenied
 
 
-def get_unit_for_user(user, pk: int, *, write: bool = False) -> Unit:
+def get_unit_for_user(user, pk: int, *, write: bool = False, brief: bool = False) -> Unit:
+    """The unit, after the access decision. `brief` loads only what the decision and a cache key need (id, path,
+    content_version): for pages served from the cache, which load the full unit only when they render."""
+    units = Unit.objects.only("id", "path", "content_version") if brief else Unit.objects.select_related("kind")
     # No ordering: this runs on every unit request, and ORDER BY costs more to compile than to execute here.
-    unit = next(iter(Unit.objects.select_related("kind").filter(pk=pk).order_by()[:1]), None)
+    unit = next(iter(units.filter(pk=pk).order_by()[:1]), None)
     if unit is None:
         raise Http404
     scope = scope_for(user)

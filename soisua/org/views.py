@@ -1,16 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from soisua.core.caching import cached_page
 from soisua.core.views import render_history
 
 from . import access, queries, services
@@ -26,8 +24,6 @@ from .forms import (
     TransferForm,
     UnitForm,
 )
-
-UNIT_PAGE_CACHE_SECONDS = 3600
 
 
 def _form_page(request, form, *, title, back_url, back_label, submit_label=None, intro=None) -> HttpResponse:
@@ -67,25 +63,29 @@ def tree_children(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, pk, brief=True)
+    # The page shows the unit's data (versioned by content_version) as the viewer's grants allow, so viewers with
+    # the same grants share one rendering until the unit changes; the access check above runs on every request.
+    return cached_page(request, key=("unit", unit.pk, unit.content_version, access.scope_for(request.user).signature),
+                       render=lambda extra: _render_unit_detail(request, pk, extra))
+
+
+def _render_unit_detail(request: HttpRequest, pk: int, extra: dict) -> HttpResponse:
     unit = access.get_unit_for_user(request.user, pk)
-    can_write = access.can_write_unit(request.user, unit)
-    can_administer = access.can_administer_unit(request.user, unit)
-    page_number = request.GET.get("page", "1")[:12]
-    # Everything below the breadcrumbs depends only on the unit's data (versioned), the language and the two
-    # permission flags, so it is rendered once per version; the access check above runs on every request.
-    key = f"unit-page:{unit.pk}:{unit.content_version}:{get_language()}:{can_write:d}{can_administer:d}:{page_number}"
-    body = cache.get(key)
-    if body is None:
-        counts = queries.member_counts(unit)
-        # Only cells list members; a committee's page would pay for an empty list.
-        members = queries.member_page(unit, page_number, counts=counts) if unit.kind.holds_members else None
-        body = render_to_string("org/unit_detail.html#body", {
-            "unit": unit, "children": queries.children_of(unit), "posts": queries.unit_posts(unit),
-            "page": members, "counts": counts, "can_write": can_write, "can_administer": can_administer,
-        }, request=request)
-        cache.set(key, body, UNIT_PAGE_CACHE_SECONDS)
+    counts = queries.member_counts(unit)
+    # Only cells list members; a committee's page would pay for an empty list.
+    members = queries.member_page(unit, request.GET.get("page"), counts=counts) if unit.kind.holds_members else None
     return render(request, "org/unit_detail.html", {
-        "unit": unit, "breadcrumbs": queries.visible_ancestors(request.user, unit), "body": body})
+        "unit": unit,
+        "breadcrumbs": queries.visible_ancestors(request.user, unit),
+        "children": queries.children_of(unit),
+        "posts": queries.unit_posts(unit),
+        "page": members,
+        "counts": counts,
+        "can_write": access.can_write_unit(request.user, unit),
+        "can_administer": access.can_administer_unit(request.user, unit),
+        **extra,
+    })
 
 
 @login_required

@@ -194,3 +194,33 @@ def test_member_edit_residence_cell_outside_scope_is_refused(cast):
 
     assert response.status_code == 200
     assert Member.objects.get(pk=member.pk).residence_cell is None
+
+
+def test_cached_unit_page_carries_a_working_csrf_token(cast):
+    import re
+
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.users["secretary"])
+    client.get(f"/units/{cast.cell.pk}/")
+
+    page = client.get(f"/units/{cast.cell.pk}/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": token})
+
+    assert "placeholder" not in page.text
+    assert response.status_code == 302
+    assert type(cast.users["secretary"]).objects.get(username="secretary").language == "en"
+
+
+def test_unit_page_flash_message_is_not_cached(cast):
+    client = cast.client("secretary")
+    client.post(f"/units/{cast.cell.pk}/edit/", {"kind": cast.cell.kind_id, "code": cast.cell.code,
+                                                 "name": "Chi bộ Thôn Một", "version": cast.cell.version})
+
+    first = client.get(f"/units/{cast.cell.pk}/").text
+    second = client.get(f"/units/{cast.cell.pk}/").text
+
+    assert 'class="messages"' in first
+    assert 'class="messages"' not in second
