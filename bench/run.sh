@@ -30,43 +30,13 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 # --- throwaway PostgreSQL -----------------------------------------------------------------------------------
-PG_ROOT="$ROOT/var/benchpg"
-PG_DATA=""
-PG_SOCKET=""
-PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
-if [[ -n "$PG_BIN" && -x "$PG_BIN/initdb" ]]; then
-  INITDB="$PG_BIN/initdb"; PG_CTL="$PG_BIN/pg_ctl"; CREATEDB="$PG_BIN/createdb"
-else
-  INITDB="$(command -v initdb)"; PG_CTL="$(command -v pg_ctl)"; CREATEDB="$(command -v createdb)"
-fi
-
-stop_postgres() {
-  if [[ -n "$PG_DATA" && -d "$PG_DATA" ]]; then
-    say "stopping the throwaway PostgreSQL cluster"
-    runuser -u postgres -- "$PG_CTL" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
-    rm -rf "$PG_ROOT"
-    [[ "$PG_SOCKET" == /tmp/soisua-benchpg.* ]] && rm -rf "$PG_SOCKET"
-    PG_DATA=""
-  fi
-}
+# shellcheck source=scripts/postgres.sh
+source "$ROOT/scripts/postgres.sh"
 trap stop_postgres EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-PG_PORT="$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-rm -rf "$PG_ROOT"
-mkdir -p "$PG_ROOT"
-PG_SOCKET="$PG_ROOT/sock"
-# Unix socket paths are limited to ~107 bytes; a deep checkout gets a short directory under /tmp instead.
-if (( ${#PG_SOCKET} > 80 )); then PG_SOCKET="$(mktemp -d /tmp/soisua-benchpg.XXXXXX)"; fi
-mkdir -p "$PG_SOCKET"
-chown postgres: "$PG_ROOT" "$PG_SOCKET"
-PG_DATA="$PG_ROOT/data"
-runuser -u postgres -- "$INITDB" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 # Default durability settings: the benchmarks measure what production would do.
-runuser -u postgres -- "$PG_CTL" -D "$PG_DATA" -l "$PG_ROOT/postgres.log" -w -o \
-  "-p $PG_PORT -k $PG_SOCKET -c listen_addresses=127.0.0.1" start >/dev/null
-say "$("$PG_CTL" --version) on 127.0.0.1:$PG_PORT"
+start_postgres "$ROOT/var/benchpg"
 
 # --- the benchmarks -----------------------------------------------------------------------------------------
 LOGS="$PG_ROOT/logs"

@@ -49,19 +49,8 @@ report() {
   exit "$status"
 }
 
-PG_ROOT="$ROOT/var/pgtest"
-PG_DATA=""
-PG_CTL=""
-PG_SOCKET=""
-stop_postgres() {
-  if [[ -n "$PG_DATA" && -d "$PG_DATA" ]]; then
-    echo "stopping the throwaway PostgreSQL cluster"
-    runuser -u postgres -- "$PG_CTL" -D "$PG_DATA" -m immediate -w stop >/dev/null 2>&1 || true
-    rm -rf "$PG_ROOT"
-    [[ "$PG_SOCKET" == /tmp/soisua-pg.* ]] && rm -rf "$PG_SOCKET"
-    PG_DATA=""
-  fi
-}
+# shellcheck source=scripts/postgres.sh
+source "$ROOT/scripts/postgres.sh"
 trap report EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -128,26 +117,8 @@ section "pytest on SQLite"
 pytest_run -m "not browser" -q
 
 section "pytest on PostgreSQL"
-PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
-if [[ -n "$PG_BIN" && -x "$PG_BIN/initdb" ]]; then
-  INITDB="$PG_BIN/initdb"; PG_CTL="$PG_BIN/pg_ctl"
-else
-  INITDB="$(command -v initdb)"; PG_CTL="$(command -v pg_ctl)"
-fi
-PG_PORT="$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-rm -rf "$PG_ROOT"
-mkdir -p "$PG_ROOT"
-PG_SOCKET="$PG_ROOT/sock"
-# Unix socket paths are limited to ~107 bytes; a deep checkout gets a short directory under /tmp instead.
-if (( ${#PG_SOCKET} > 80 )); then PG_SOCKET="$(mktemp -d /tmp/soisua-pg.XXXXXX)"; fi
-mkdir -p "$PG_SOCKET"
-chown postgres: "$PG_ROOT" "$PG_SOCKET"
-PG_DATA="$PG_ROOT/data"
-runuser -u postgres -- "$INITDB" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-runuser -u postgres -- "$PG_CTL" -D "$PG_DATA" -l "$PG_ROOT/postgres.log" -w -o \
-  "-p $PG_PORT -k $PG_SOCKET -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-  start >/dev/null
-echo "$("$PG_CTL" --version) on 127.0.0.1:$PG_PORT"
+# Durability is off: the suite measures behaviour, not crash safety.
+start_postgres "$ROOT/var/pgtest" -c fsync=off -c synchronous_commit=off -c full_page_writes=off
 DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/soisua" pytest_run -m "not browser" -q
 stop_postgres
 
