@@ -84,6 +84,8 @@ def _render_unit_detail(request: HttpRequest, pk: int, extra: dict) -> HttpRespo
         "counts": counts,
         "can_write": access.can_write_unit(request.user, unit),
         "can_administer": access.can_administer_unit(request.user, unit),
+        # Moving changes the parent's tree, so it takes administering the parent, not only the unit.
+        "can_move": unit.parent_id is not None and access.can_administer_unit(request.user, unit.parent),
         **extra,
     })
 

@@ -224,3 +224,11 @@ def test_unit_page_flash_message_is_not_cached(cast):
 
     assert 'class="messages"' in first
     assert 'class="messages"' not in second
+
+
+def test_unit_page_offers_move_only_to_administrators_of_the_parent(cast):
+    commune_page = cast.client("parent_staff").get(f"/units/{cast.commune.pk}/").text
+    cell_page = cast.client("parent_staff").get(f"/units/{cast.cell.pk}/").text
+
+    assert f"/units/{cast.commune.pk}/move/" not in commune_page
+    assert f"/units/{cast.cell.pk}/move/" in cell_page
