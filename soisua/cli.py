@@ -6,6 +6,7 @@
     soisua import UNIT FILE [--confirm] validate a roster file; apply it with --confirm
     soisua export UNIT FILE.xlsx        export a roster (--personal adds personal data)
     soisua grant USER UNIT ROLE         give a login a role on a unit
+    soisua token USER NAME              issue an API token (printed once)
     soisua national --scale 0.01        generate national-scale data for benchmarks
     soisua scheduled                    run due periodic jobs (for cron)
     soisua worker                       run the background task worker (production)
@@ -23,6 +24,7 @@ ALIASES = {
     "export": ["export_roster"],
     "grant": ["grant_role"],
     "national": ["generate_national"],
+    "token": ["issue_api_token"],
     "scheduled": ["run_scheduled"],
     "worker": ["db_worker"],
     "check": ["check"],

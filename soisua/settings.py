@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "soisua.audit",
     "soisua.org",
     "soisua.notifications",
+    "soisua.reviews",
     "soisua.documents",
 ]
 
@@ -218,7 +219,9 @@ TASKS = {
 # the database on every request, so a process never serves what another process has since changed.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                       "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)}}}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only: with a per-process cache, a logout would not end the session in the
+# other worker processes.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("soisua.accounts.urls")),
     path("inbox/", include("soisua.notifications.urls")),
     path("documents/", include("soisua.documents.urls")),
+    path("reviews/", include("soisua.reviews.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),

@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from soisua.documents.models import ImportJob, ImportStatus
 from soisua.notifications.models import Notification
 from soisua.org import services
+from soisua.reviews.models import ChecklistItem, RuleSet
 
 from .conftest import CAST, Cast
 from .factories import make_member
@@ -70,6 +71,7 @@ API_READ_COMMUNE = READ_COMMUNE | {"anonymous": 401}
 API_LOGGED_IN = everyone(200, anonymous=401)
 GET_NOT_ALLOWED = everyone(405)
 LOGIN_THEN_405 = everyone(405, anonymous=LOGIN)
+NOT_ADMIN = everyone(403, anonymous=LOGIN)
 
 
 @dataclass
@@ -100,6 +102,10 @@ class Case:
 
 def unit_url(name: str, unit: str = "cell") -> Callable[[Fixtures], str]:
     return lambda f: reverse(name, args=[getattr(f.cast, unit).pk])
+
+
+def shipped_rule_set() -> RuleSet:
+    return RuleSet.objects.get(code="2025")
 
 
 def member_url(name: str, who: str = "member") -> Callable[[Fixtures], str]:
@@ -163,7 +169,9 @@ MATRIX: dict[str, Case | list[Case]] = {
         Case(unit_url("org:units.detail"), READ_CELL, shows=PROTECTED_NAME),
         Case(unit_url("org:units.detail", "commune"), READ_COMMUNE, shows="Chi bộ Thôn 1"),
     ],
-    "org:units.edit": Case(unit_url("org:units.edit"), WRITE_CELL, post=WRITE_CELL, shows='value="TN-HA-1"'),
+    # The tree's structure is for administrators and committee staff: a cell's secretary may not edit the cell.
+    "org:units.edit": Case(unit_url("org:units.edit"), ADMINISTER_CELL, post=ADMINISTER_CELL,
+                           shows='value="TN-HA-1"'),
     "org:units.create": Case(unit_url("org:units.create", "commune"), WRITE_COMMUNE, post=WRITE_COMMUNE,
                              shows='name="code"'),
     "org:units.move": Case(unit_url("org:units.move"), ADMINISTER_CELL, post=ADMINISTER_CELL,
@@ -205,6 +213,20 @@ MATRIX: dict[str, Case | list[Case]] = {
                                 post=WRITE_CELL, shows=WITHOUT_LOGIN_NAME),
     "org:members.history": Case(member_url("org:members.history", "secretary"), PERSONAL_OF_COLLEAGUE,
                                 shows="Lê Văn Cường"),
+    # --- reviews: rule sets are readable by every login; only installation administrators (none in the cast)
+    # may copy, edit or publish them -------------------------------------------------------------------------
+    "reviews:rules.list": Case(lambda f: reverse("reviews:rules.list"), LOGGED_IN, shows="366-QĐ/TW"),
+    "reviews:rules.detail": Case(lambda f: reverse("reviews:rules.detail", args=[shipped_rule_set().pk]), LOGGED_IN,
+                                 shows="CT-1"),
+    "reviews:rules.copy": Case(lambda f: reverse("reviews:rules.copy", args=[shipped_rule_set().pk]), NOT_ADMIN,
+                               post=NOT_ADMIN, data={"code": "copy", "name": "Bản sao"}),
+    "reviews:rules.publish": Case(lambda f: reverse("reviews:rules.publish", args=[shipped_rule_set().pk]),
+                                  LOGIN_THEN_405, post=NOT_ADMIN),
+    "reviews:rules.thresholds": Case(lambda f: reverse("reviews:rules.thresholds", args=[shipped_rule_set().pk]),
+                                     NOT_ADMIN, post=NOT_ADMIN),
+    "reviews:rules.item_edit": Case(
+        lambda f: reverse("reviews:rules.item_edit", args=[ChecklistItem.objects.order_by("pk").first().pk]),
+        NOT_ADMIN, post=NOT_ADMIN, data={"text": "Khác"}),
     # --- accounts --------------------------------------------------------------------------------------------
     "accounts:login": Case(lambda f: reverse("accounts:login"), everyone(302, anonymous=200),
                            shows='name="password"'),

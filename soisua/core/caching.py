@@ -1,9 +1,10 @@
 """Whole pages served from the cache, for the hottest pages.
 
-A cached page is keyed by everything it shows: the caller's data version (read from the database on every
-request, so no process serves a page another process has since changed), the language, the viewer's access
-signature, the inbox count in the header and the full path. The one per-request value, the CSRF token, is
-rendered as a placeholder and filled in on the way out. Pages with a flash message are never cached.
+A cached page is keyed by everything it shows: the caller's key (its data version, read from the database on
+every request so no process serves a page another process has since changed, the viewer's access signature and
+the query parameters the page uses), the language, the inbox count in the header and the path. The one
+per-request value, the CSRF token, is rendered as a placeholder and filled in on the way out. Pages with a flash
+message are never cached.
 """
 
 import hashlib
@@ -23,7 +24,9 @@ def cached_page(request: HttpRequest, *, key: Iterable, render: Callable[[dict],
     """Return the page for `key`, calling `render(extra_context)` only when it is not cached yet."""
     if len(get_messages(request)):
         return render({})
-    parts = [*key, get_language(), getattr(request.user, "inbox_unread", 0), request.get_full_path()]
+    # The path without its query: the caller's key names the parameters the page uses, so junk parameters
+    # cannot fill the cache.
+    parts = [*key, get_language(), getattr(request.user, "inbox_unread", 0), request.path]
     cache_key = "page:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
     html = cache.get(cache_key)
     if html is None:

@@ -80,7 +80,7 @@ def roster_members(unit: Unit, *, personal: bool) -> QuerySet[Member]:
             .order_by("cell__path", "sort_key", "pk"))
 
 
-def _member_values(number: int, member: Member, fields: list[str]) -> dict[str, Any]:
+def _roster_values(number: int, member: Member, fields: list[str]) -> dict[str, Any]:
     values = {name: getattr(member, name) for name in fields}
     values.update(number=number, sex=member.get_sex_display(), status=member.get_status_display(),
                   cell_code=member.cell.code, cell=member.cell.name)
@@ -92,7 +92,7 @@ def roster_rows(unit: Unit, *, personal: bool) -> Iterator[list[Any]]:
     columns, fields = roster_columns(personal), _member_fields(personal)
     members = roster_members(unit, personal=personal).iterator(chunk_size=2000)
     for number, member in enumerate(members, start=1):
-        values = _member_values(number, member, fields)
+        values = _roster_values(number, member, fields)
         yield [values[column.key] for column in columns]
 
 

@@ -5,6 +5,7 @@ a job runs at most once per period, however often cron calls, and each job's own
 idempotent per event (notifications use event keys).
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ class Job:
 
 
 JOBS: dict[str, Job] = {}
+logger = logging.getLogger(__name__)
 
 
 def daily() -> str:
@@ -41,7 +43,10 @@ def register(name: str, *, period: Callable[[], str] = daily):
 
 
 def run_due(*, only: str | None = None) -> list[tuple[str, str, str]]:
-    """Run each job whose current period has not run yet. Returns (job, period, result) for those run."""
+    """Run each job whose current period has not run yet. Returns (job, period, result) for those run.
+
+    A job that raises is logged and forgotten for its period, so the next call tries it again; the others run.
+    """
     done = []
     for job in JOBS.values():
         if only and job.name != only:
@@ -52,7 +57,13 @@ def run_due(*, only: str | None = None) -> list[tuple[str, str, str]]:
                 run = ScheduledRun.objects.create(job=job.name, period=period)
         except IntegrityError:
             continue
-        result = job.run() or ""
+        try:
+            result = job.run() or ""
+        except Exception:
+            logger.exception("scheduled job %s failed for %s; it will run again next time", job.name, period)
+            ScheduledRun.objects.filter(pk=run.pk).delete()
+            done.append((job.name, period, "failed"))
+            continue
         ScheduledRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), result=result[:2000])
         done.append((job.name, period, result))
     return done

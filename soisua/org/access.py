@@ -13,10 +13,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .enums import PERSONAL_DATA_ROLES, SUBTREE_ROLES, WRITE_ROLES, Role
-from .models import Member, RoleGrant, Unit
+from .enums import PERSONAL_DATA_ROLES, SUBTREE_ROLES, WRITE_ROLES, MemberStatus, Role
+from .models import PATH_STEP, Member, RoleGrant, Unit
 
 SCOPE_CACHE_SECONDS = 3600
+CELL_ACCESS_STATUSES = frozenset({MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY, MemberStatus.EXEMPT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +59,9 @@ class Scope:
     def _load(user) -> tuple[list[Grant], int | None]:
         rows = RoleGrant.objects.filter(user=user).values_list("unit_id", "unit__path", "role")
         grants = [Grant(unit_id, path, role) for unit_id, path, role in rows]
-        member = Member.objects.filter(user=user).values_list("pk", "cell_id", "cell__path").first()
-        if member:
+        member = Member.objects.filter(user=user).values_list("pk", "cell_id", "cell__path", "status").first()
+        # Suspended members and those who left the roll keep their login but no longer see the cell.
+        if member and member[3] in CELL_ACCESS_STATUSES:
             grants.append(Grant(member[1], member[2], Role.MEMBER))
         return grants, member[0] if member else None
 
@@ -91,6 +93,17 @@ class Scope:
                 condition |= Q(**{f"{prefix}path__startswith": grant.path})
             else:
                 condition |= Q(**{f"{prefix}pk": grant.unit_id})
+        return condition
+
+    def personal_data_filter(self, prefix: str = "cell__") -> Q:
+        """A Q for the units in which the user may see other members' personal data."""
+        if self.everything:
+            return Q()
+        condition = Q(pk__in=[])
+        for grant in self.grants:
+            if grant.role in PERSONAL_DATA_ROLES:
+                condition |= (Q(**{f"{prefix}path__startswith": grant.path}) if grant.subtree
+                              else Q(**{f"{prefix}pk": grant.unit_id}))
         return condition
 
     def top_units(self) -> list[int]:
@@ -127,6 +140,13 @@ def visible_units(user) -> QuerySet[Unit]:
 
 def visible_members(user) -> QuerySet[Member]:
     return Member.objects.filter(scope_for(user).unit_filter("cell__"))
+
+
+def can_administer_installation(user) -> bool:
+    """Installation-wide settings (rule sets): superusers and administrators of a root unit."""
+    scope = scope_for(user)
+    return scope.everything or any(grant.role == Role.ADMIN and len(grant.path) == PATH_STEP
+                                   for grant in scope.grants)
 
 
 def can_read_unit(user, unit: Unit) -> bool:
@@ -176,12 +196,17 @@ def can_write_member(user, member: Member) -> bool:
     return scope_for(user).can_write(member.cell)
 
 
+def can_see_personal_data_in(user, unit: Unit) -> bool:
+    """Whether the user may see personal data of the members of `unit` (exports, lists)."""
+    scope = scope_for(user)
+    return scope.everything or bool(scope.roles_on(unit) & PERSONAL_DATA_ROLES)
+
+
 def can_see_personal_data(user, member: Member) -> bool:
     """Birth date, ID numbers, phone: the member, and those who manage or inspect the cell."""
     if member.user_id is not None and member.user_id == user.pk:
         return True
-    scope = scope_for(user)
-    return scope.everything or bool(scope.roles_on(member.cell) & PERSONAL_DATA_ROLES)
+    return can_see_personal_data_in(user, member.cell)
 
 
 def get_member_for_user(user, pk: int, *, write: bool = False) -> Member:

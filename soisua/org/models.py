@@ -20,6 +20,8 @@ class UnitKind(models.Model):
                                     help_text=_("Issuer abbreviation in document numbers, e.g. CB or ĐU."))
     holds_members = models.BooleanField(_("holds members"), default=False,
                                         help_text=_("Members are registered directly in units of this kind."))
+    within_cell = models.BooleanField(_("inside a cell"), default=False,
+                                      help_text=_("Units of this kind divide a cell, like party groups."))
     is_province = models.BooleanField(_("province level"), default=False,
                                       help_text=_("Units of this kind partition the data by province."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)

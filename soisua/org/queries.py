@@ -1,5 +1,6 @@
 """Reusable reads of the organisation. Access is decided in org.access; these take already-scoped input."""
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.functional import cached_property
@@ -85,9 +86,9 @@ class CountedPaginator(Paginator):
         return self.known_count
 
 
-def member_page(unit: Unit, number, *, counts: dict[str, int], per_page: int = 50) -> Page:
+def member_page(unit: Unit, number, *, counts: dict[str, int]) -> Page:
     """One page of a cell's active members; `counts` from member_counts(unit) supplies the total."""
-    return CountedPaginator(members_of_cell(unit), per_page, count=counts["own"]).get_page(number)
+    return CountedPaginator(members_of_cell(unit), settings.MEMBER_PAGE_SIZE, count=counts["own"]).get_page(number)
 
 
 def search_members(user, text: str, *, within: Unit | None = None) -> QuerySet[Member]:
@@ -103,6 +104,9 @@ def search_members(user, text: str, *, within: Unit | None = None) -> QuerySet[M
     if not folded:
         return members.none()
     condition = Q(search_name__contains=folded)
-    if folded.replace(" ", "").isdigit():
-        condition |= Q(card_number=folded.replace(" ", "")) | Q(citizen_id=folded.replace(" ", ""))
+    number = folded.replace(" ", "")
+    if number.isdigit():
+        # A number finds its member only where the user may see numbers: otherwise a colleague could test
+        # whether an ID number belongs to someone in the cell.
+        condition |= (Q(card_number=number) | Q(citizen_id=number)) & scope_for(user).personal_data_filter()
     return members.filter(condition).order_by("sort_key", "pk")

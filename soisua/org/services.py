@@ -53,15 +53,26 @@ MEMBER_FIELDS = ("full_name", "date_of_birth", "sex", "ethnicity", "admission_da
                  "card_number", "citizen_id", "phone", "email", "residence_cell")
 
 
+# Ancestors above this depth (the country, the provinces) are not bumped by writes below them: every write in
+# the country would otherwise queue on their rows. Their pages refresh on a short timer instead
+# (org.views.unit_detail).
+TOUCH_MIN_DEPTH = 3
+
+
 def touch_units(*units: Unit | None) -> None:
-    """Mark the pages of these units and of all their ancestors as changed (their cached parts re-render)."""
+    """Mark the pages of these units and of their ancestors (down to TOUCH_MIN_DEPTH) as changed."""
     paths: set[str] = set()
     for unit in units:
         if unit is not None:
             paths.add(unit.path)
-            paths.update(unit.ancestor_paths())
+            paths.update(path for path in unit.ancestor_paths() if len(path) // PATH_STEP >= TOUCH_MIN_DEPTH)
     if paths:
         Unit.objects.filter(path__in=paths).update(content_version=F("content_version") + 1)
+
+
+def touch_subtree(unit: Unit) -> None:
+    """Every page under `unit` shows it in its breadcrumbs: after a rename or a move they all re-render."""
+    Unit.objects.filter(path__startswith=unit.path).update(content_version=F("content_version") + 1)
 
 
 def forget_access(user_ids) -> None:
@@ -71,7 +82,7 @@ def forget_access(user_ids) -> None:
         get_user_model().objects.filter(pk__in=ids).update(access_version=F("access_version") + 1)
 
 
-def _encode_step(number: int) -> str:
+def encode_path_step(number: int) -> str:
     chars = []
     for _position in range(PATH_STEP):
         number, digit = divmod(number, len(PATH_ALPHABET))
@@ -91,7 +102,7 @@ def _next_child_path(parent: Unit | None) -> str:
     depth = (parent.depth + 1) if parent else 1
     last = Unit.objects.filter(depth=depth, path__startswith=prefix).aggregate(last=Max("path"))["last"]
     number = _decode_step(last[-PATH_STEP:]) + 1 if last else 0
-    return prefix + _encode_step(number)
+    return prefix + encode_path_step(number)
 
 
 def _province_for(kind: UnitKind, parent: Unit | None) -> Unit | None:
@@ -103,6 +114,22 @@ def _province_for(kind: UnitKind, parent: Unit | None) -> Unit | None:
 def _check_unique_code(code: str, exclude_pk: int | None = None) -> None:
     if Unit.objects.filter(code=code).exclude(pk=exclude_pk).exists():
         raise OrgError(_("Another unit already has the code %(code)s.") % {"code": code}, code="duplicate")
+
+
+def _check_child_kind(parent: Unit, kind: UnitKind) -> None:
+    # Inside a cell only party groups, and party groups only inside a cell.
+    if parent.kind.holds_members != kind.within_cell:
+        raise OrgError(_("Party groups belong inside a cell, and a cell contains nothing else."),
+                       code="kind_under_cell")
+
+
+def _check_kind_change(unit: Unit, kind: UnitKind) -> None:
+    if kind.is_province != unit.kind.is_province:
+        raise OrgError(_("A unit cannot become or stop being province level; create a new unit instead."),
+                       code="kind_province")
+    if kind.holds_members != unit.kind.holds_members and (unit.members.exists() or unit.children.exists()):
+        raise OrgError(_("This unit has members or sub-units, so it cannot change between a cell and a "
+                         "committee."), code="kind_members")
 
 
 def _check_dates(start, end) -> None:
@@ -120,6 +147,7 @@ def create_unit(*, parent: Unit | None, kind: UnitKind, code: str, name: str, by
     """
     if parent is not None:
         parent = Unit.objects.select_for_update().select_related("kind").get(pk=parent.pk)
+        _check_child_kind(parent, kind)
     _check_unique_code(code)
     _check_dates(active_from, active_until)
     unit = Unit(parent=parent, kind=kind, code=code, name=name, abbreviation=abbreviation, place=place,
@@ -152,19 +180,24 @@ def _save_versioned(obj, version: int | None, fields: dict[str, Any]) -> None:
 def update_unit(unit: Unit, *, by=None, version: int | None = None, **changes) -> Unit:
     """Change a unit's own fields (not its place in the tree: see move_unit).
 
-    Side effects: version-checked update, audit entry.
+    Side effects: version-checked update; marks the unit's, its parent's and (after a rename) its whole subtree's
+    pages as changed; audit entry.
     """
     unknown = set(changes) - set(UNIT_FIELDS)
     if unknown:
         raise TypeError(f"update_unit got unexpected fields {sorted(unknown)}")
     if "code" in changes:
         _check_unique_code(changes["code"], exclude_pk=unit.pk)
+    if "kind" in changes and changes["kind"] != unit.kind:
+        _check_kind_change(unit, changes["kind"])
     _check_dates(changes.get("active_from", unit.active_from), changes.get("active_until", unit.active_until))
     before = audit.snapshot(unit, changes)
     if "name" in changes:
         changes["sort_key"] = text_sort_key(changes["name"])
     _save_versioned(unit, version, changes)
-    touch_units(unit)
+    touch_units(unit, unit.parent)
+    if {"name", "code"} & set(changes):
+        touch_subtree(unit)
     audit.record(by, "org.unit.update", unit, audit.diff(before, audit.snapshot(unit, before)))
     return unit
 
@@ -203,6 +236,7 @@ def move_unit(unit: Unit, *, new_parent: Unit, by=None) -> Unit:
         Member.objects.filter(cell__in=outer.values("pk")).update(province=province)
     unit.refresh_from_db()
     touch_units(unit)
+    touch_subtree(unit)
     # Grants and memberships in the subtree now have other paths.
     forget_access({*RoleGrant.objects.filter(unit__path__startswith=new_path).values_list("user_id", flat=True),
                    *Member.objects.filter(cell__path__startswith=new_path, user__isnull=False)
@@ -211,7 +245,18 @@ def move_unit(unit: Unit, *, new_parent: Unit, by=None) -> Unit:
     return unit
 
 
-def _member_values(fields: dict[str, Any]) -> dict[str, Any]:
+def _end_open_posts(member: Member, *, on: datetime.date, within: Unit | None = None) -> list[int]:
+    """End the member's open posts (in `within` and its sub-units, or everywhere); returns their ids."""
+    posts = Post.objects.filter(member=member, ended_on__isnull=True)
+    if within is not None:
+        posts = posts.filter(unit__path__startswith=within.path)
+    ids = list(posts.values_list("pk", flat=True))
+    # A post that started on the same day ends that day (the dates constraint allows it).
+    Post.objects.filter(pk__in=ids).update(ended_on=on)
+    return ids
+
+
+def member_values(fields: dict[str, Any]) -> dict[str, Any]:
     values = dict(fields)
     if "full_name" in values:
         values["full_name"] = " ".join(values["full_name"].split())
@@ -253,7 +298,7 @@ def create_member(*, cell: Unit, full_name: str, by=None, status: str = MemberSt
     if unknown:
         raise TypeError(f"create_member got unexpected fields {sorted(unknown)}")
     _check_cell(cell)
-    values = _member_values({"full_name": full_name, **fields})
+    values = member_values({"full_name": full_name, **fields})
     if not values["full_name"]:
         raise OrgError(_("The full name is required."), code="required")
     _check_member_keys(values)
@@ -276,7 +321,7 @@ def update_member(member: Member, *, by=None, version: int | None = None, **chan
     unknown = set(changes) - set(MEMBER_FIELDS)
     if unknown:
         raise TypeError(f"update_member got unexpected fields {sorted(unknown)}")
-    values = _member_values(changes)
+    values = member_values(changes)
     merged = {"admission_date": member.admission_date, "official_date": member.official_date, **values}
     _check_member_keys(merged, exclude_pk=member.pk)
     before = audit.snapshot(member, changes)
@@ -291,7 +336,8 @@ def transfer_member(member: Member, *, to_cell: Unit, on: datetime.date | None =
                     by=None) -> Member:
     """Move a member's activity to another cell, closing the current membership.
 
-    Side effects: closes the open membership, opens a new one, updates the member's cell; audit entry.
+    Side effects: ends the member's open posts in the old cell, closes the open membership, opens a new one,
+    updates the member's cell, marks both cells' pages and the login's access as changed; audit entry.
     """
     _check_cell(to_cell)
     member = Member.objects.select_for_update().get(pk=member.pk)
@@ -302,6 +348,7 @@ def transfer_member(member: Member, *, to_cell: Unit, on: datetime.date | None =
     if current and on < current.started_on:
         raise OrgError(_("The transfer date cannot be before the member joined the current cell."), code="dates")
     old_cell_id = member.cell_id
+    ended_posts = _end_open_posts(member, on=on, within=Unit.objects.get(pk=old_cell_id))
     member.memberships.filter(ended_on__isnull=True).update(ended_on=on)
     CellMembership.objects.create(member=member, cell=to_cell, started_on=on, reason=reason)
     Member.objects.filter(pk=member.pk).update(cell=to_cell, province_id=to_cell.province_id,
@@ -309,7 +356,8 @@ def transfer_member(member: Member, *, to_cell: Unit, on: datetime.date | None =
     member.refresh_from_db()
     touch_units(Unit.objects.get(pk=old_cell_id), to_cell)
     forget_access([member.user_id])
-    audit.record(by, "org.member.transfer", member, {"cell": [old_cell_id, to_cell.pk], "reason": reason})
+    audit.record(by, "org.member.transfer", member, {"cell": [old_cell_id, to_cell.pk], "reason": reason,
+                                                     "ended_posts": ended_posts})
     return member
 
 
@@ -318,7 +366,8 @@ def change_member_status(member: Member, *, status: str, on: datetime.date | Non
                          by=None) -> Member:
     """Record a status change (official, probationary, exempt, suspended, left) with its date and reason.
 
-    Side effects: status history row, member status, audit entry.
+    Side effects: status history row, member status, ends all open posts when the member leaves the roll, marks
+    the cell's page and the login's access as changed; audit entry.
     """
     member = Member.objects.select_for_update().get(pk=member.pk)
     if status not in MemberStatus.values:
@@ -329,9 +378,12 @@ def change_member_status(member: Member, *, status: str, on: datetime.date | Non
     old = member.status
     MemberStatusChange.objects.create(member=member, status=status, effective_on=on, reason=reason)
     Member.objects.filter(pk=member.pk).update(status=status, version=F("version") + 1)
+    ended_posts = _end_open_posts(member, on=on) if status == MemberStatus.LEFT else []
     member.refresh_from_db()
     touch_units(member.cell)
-    audit.record(by, "org.member.status", member, {"status": [old, status], "reason": reason})
+    forget_access([member.user_id])  # suspended members and those who left no longer see the cell
+    audit.record(by, "org.member.status", member, {"status": [old, status], "reason": reason,
+                                                   "ended_posts": ended_posts})
     return member
 
 

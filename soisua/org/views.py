@@ -1,3 +1,6 @@
+import time
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -24,6 +27,7 @@ from .forms import (
     TransferForm,
     UnitForm,
 )
+from .models import PATH_STEP
 
 
 def _form_page(request, form, *, title, back_url, back_label, submit_label=None, intro=None) -> HttpResponse:
@@ -66,8 +70,11 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access.get_unit_for_user(request.user, pk, brief=True)
     # The page shows the unit's data (versioned by content_version) as the viewer's grants allow, so viewers with
     # the same grants share one rendering until the unit changes; the access check above runs on every request.
-    return cached_page(request, key=("unit", unit.pk, unit.content_version, access.scope_for(request.user).signature),
-                       render=lambda extra: _render_unit_detail(request, pk, extra))
+    # Writes below do not bump the highest levels (services.TOUCH_MIN_DEPTH): their pages refresh every minute.
+    freshness = int(time.time() // 60) if len(unit.path) // PATH_STEP < services.TOUCH_MIN_DEPTH else 0
+    key = ("unit", unit.pk, unit.content_version, freshness, access.scope_for(request.user).signature,
+           request.GET.get("page", "1")[:12])
+    return cached_page(request, key=key, render=lambda extra: _render_unit_detail(request, pk, extra))
 
 
 def _render_unit_detail(request: HttpRequest, pk: int, extra: dict) -> HttpResponse:
@@ -103,7 +110,8 @@ def _unit_form_values(form: UnitForm) -> dict:
 
 @login_required
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = access.get_unit_for_user(request.user, pk, write=True)
+    # The tree's structure (kinds, codes, names) is for administrators and committee staff, not cell secretaries.
+    unit = access.get_unit_to_administer(request.user, pk)
     initial = {field: getattr(unit, field) for field in services.UNIT_FIELDS} | {"version": unit.version}
     form = UnitForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -121,7 +129,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
-    parent = access.get_unit_for_user(request.user, pk, write=True)
+    parent = access.get_unit_to_administer(request.user, pk)
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -286,7 +294,7 @@ def member_search(request: HttpRequest) -> HttpResponse:
     results = None
     if form.is_valid() and form.cleaned_data["q"]:
         results = Paginator(queries.search_members(request.user, form.cleaned_data["q"], within=within),
-                            50).get_page(request.GET.get("page"))
+                            settings.MEMBER_PAGE_SIZE).get_page(request.GET.get("page"))
     template = "org/search.html#results" if request.htmx else "org/search.html"
     return render(request, template, {"form": form, "page": results, "within": within})
 

@@ -215,7 +215,7 @@ def test_cached_unit_page_carries_a_working_csrf_token(cast):
 
 
 def test_unit_page_flash_message_is_not_cached(cast):
-    client = cast.client("secretary")
+    client = cast.client("parent_staff")
     client.post(f"/units/{cast.cell.pk}/edit/", {"kind": cast.cell.kind_id, "code": cast.cell.code,
                                                  "name": "Chi bộ Thôn Một", "version": cast.cell.version})
 

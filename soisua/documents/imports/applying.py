@@ -9,10 +9,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from soisua.audit import services as audit
-from soisua.org.models import CellMembership, Member, MemberStatusChange, Unit
+from soisua.org.enums import MemberStatus
+from soisua.org.models import CellMembership, Member, MemberStatusChange, Post, Unit
 
 # Reused so that imported members get exactly the derived fields (sort key, search name) of org.services.
-from soisua.org.services import MEMBER_FIELDS, _member_values, forget_access, touch_units
+from soisua.org.services import MEMBER_FIELDS, forget_access, member_values, touch_units
 
 from .checking import Plan, Update, _chunks
 from .reading import BATCH_SIZE, MEMBER_KEYS
@@ -102,7 +103,7 @@ def _create_members(creates: list[tuple[int, dict[str, Any], Unit, str]], *, tod
     members: list[Member] = []
     rows = []
     for _row, values, cell, status in creates:
-        member = Member(cell=cell, province_id=cell.province_id, status=status, **_member_values(values))
+        member = Member(cell=cell, province_id=cell.province_id, status=status, **member_values(values))
         members.append(member)
         record = {name: getattr(member, name) for name in _MEMBER_COLUMNS[:15]}
         for name in _DATE_COLUMNS:
@@ -119,10 +120,22 @@ def _create_members(creates: list[tuple[int, dict[str, Any], Unit, str]], *, tod
     return members
 
 
+def _end_posts(transfers: list[Update], leaving: list[Update], *, today: datetime.date) -> None:
+    """As org.services does one by one: a transfer ends the posts held in the old cell, leaving ends all posts."""
+    old_cells = dict(Unit.objects.filter(pk__in={update.member.cell_id for update in transfers})
+                     .values_list("pk", "path"))
+    for update in transfers:
+        Post.objects.filter(member_id=update.member.pk, ended_on__isnull=True,
+                            unit__path__startswith=old_cells[update.member.cell_id]).update(ended_on=today)
+    for chunk in _chunks([update.member.pk for update in leaving]):
+        Post.objects.filter(member_id__in=chunk, ended_on__isnull=True).update(ended_on=today)
+
+
 def _update_members(updates: list[Update], *, today: datetime.date, reason: str) -> list[Member]:
     ops = connection.ops
     now, started = ops.adapt_datetimefield_value(timezone.now()), ops.adapt_datefield_value(today)
     transfers = [update for update in updates if update.to_cell is not None]
+    _end_posts(transfers, [update for update in updates if update.status == MemberStatus.LEFT], today=today)
     for chunk in _chunks([update.member.pk for update in transfers]):
         CellMembership.objects.filter(member_id__in=chunk, ended_on__isnull=True).update(ended_on=today)
     _insert(CellMembership, ("member_id", "cell_id", "started_on", "reason"),
@@ -134,7 +147,7 @@ def _update_members(updates: list[Update], *, today: datetime.date, reason: str)
     now = timezone.now()
     for update in updates:
         member = update.member
-        values = _member_values({key: new for key, (_old, new) in update.changes.items() if key in MEMBER_KEYS})
+        values = member_values({key: new for key, (_old, new) in update.changes.items() if key in MEMBER_KEYS})
         for key, value in values.items():
             setattr(member, key, value)
         fields = set(values)
@@ -161,4 +174,5 @@ def _touch(plan: Plan) -> None:
             cell_ids.add(update.to_cell.pk)
     units = [unit for chunk in _chunks(sorted(cell_ids)) for unit in Unit.objects.filter(pk__in=chunk)]
     touch_units(*units)
-    forget_access([update.member.user_id for update in plan.updates if update.to_cell is not None])
+    forget_access([update.member.user_id for update in plan.updates
+                   if update.to_cell is not None or update.status])

@@ -361,9 +361,10 @@ class _Planner:
         member = by_card or by_citizen_id
         if member is not None and not member.cell_path.startswith(self.scope.path):
             column = "card_number" if by_card else "citizen_id"
+            # Worded so that it does not confirm the number belongs to a party member somewhere else.
             self.error(row, column, "member_out_of_scope", _(
-                "A member with this number is registered outside %(unit)s. Ask the unit that manages them to "
-                "transfer them first.") % {"unit": self.scope.name})
+                "This number cannot be used in %(unit)s. Check it; if the member is managed by another unit, ask "
+                "that unit to transfer them first.") % {"unit": self.scope.name})
             return None
         if by_card and by_citizen_id and by_card.pk != by_citizen_id.pk:
             self.error(row, "citizen_id", "citizen_id_taken",

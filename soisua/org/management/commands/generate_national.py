@@ -185,7 +185,7 @@ class NameMaker:
     def name_values(self, full_name: str) -> dict:
         values = self.keys.get(full_name)
         if values is None:
-            values = self.keys[full_name] = services._member_values({"full_name": full_name})
+            values = self.keys[full_name] = services.member_values({"full_name": full_name})
         return values
 
     def person(self) -> dict:
@@ -317,7 +317,7 @@ class Generator:
     def unit_values(self, *, parent_id: int, parent_path: str, number: int, kind: str, code: str, name: str,
                     province_id: int, place: str = "") -> dict:
         unit_id = self.ids[Unit].take()
-        path = parent_path + services._encode_step(number)
+        path = parent_path + services.encode_path_step(number)
         return {"id": unit_id, "kind_id": self.kinds[kind].pk, "parent_id": parent_id, "province_id": province_id,
                 "path": path, "depth": len(path) // services.PATH_STEP, "code": code, "name": name,
                 "sort_key": text_sort_key(name), "place": place}

@@ -1,0 +1,160 @@
+"""Rule sets: the review rules that change every few years (design.md §5), stored as data.
+
+A published rule set never changes; an administrator edits a draft copy and publishes it. Review cycles pin
+the rule set they started with, so a closed cycle keeps its meaning after the rules change.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .enums import AppliesTo, Audience, RuleSetStatus
+
+
+class RuleSet(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    status = models.CharField(_("status"), max_length=20, choices=RuleSetStatus.choices, default=RuleSetStatus.DRAFT)
+    copied_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="copies",
+                                    verbose_name=_("copied from"))
+    # The issuing documents: [{"code", "number", "date", "issuer", "title"}]; rules cite them by code.
+    documents = models.JSONField(_("issuing documents"), default=list)
+    score_general = models.PositiveSmallIntegerField(_("points for general criteria"), default=30)
+    score_tasks = models.PositiveSmallIntegerField(_("points for task results"), default=70)
+    score_source = models.CharField(max_length=20, blank=True)
+    quota_level = models.CharField(_("level under quota"), max_length=30, default="excellent")
+    quota_percent = models.DecimalField(_("quota (percent)"), max_digits=5, decimal_places=2, default=20)
+    quota_base_level = models.CharField(_("quota base level"), max_length=30, default="good")
+    quota_text = models.TextField(_("quota rule"), blank=True)
+    quota_source = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("rule set")
+        verbose_name_plural = _("rule sets")
+        constraints = [
+            models.CheckConstraint(condition=Q(quota_percent__gte=0) & Q(quota_percent__lte=100),
+                                   name="reviews_ruleset_quota_percent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == RuleSetStatus.PUBLISHED
+
+    def document(self, code: str) -> dict:
+        return next((document for document in self.documents if document.get("code") == code), {})
+
+    def cite(self, code: str) -> str:
+        """'366-QĐ/TW (30/08/2025)' for a rule's source code."""
+        document = self.document(code)
+        if not document:
+            return code
+        date = document.get("date", "")
+        day = f"{date[8:10]}/{date[5:7]}/{date[:4]}" if len(date) == 10 else date
+        return f"{document.get('number', code)} ({day})" if day else document.get("number", code)
+
+
+class RatingLevel(models.Model):
+    """A quality level with its score threshold (lower bound, inclusive)."""
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="levels")
+    code = models.SlugField(max_length=30)
+    name = models.CharField(_("name"), max_length=120)
+    min_score = models.DecimalField(_("minimum score"), max_digits=5, decimal_places=2)
+    conditions = models.TextField(_("extra conditions"), blank=True)
+    source = models.CharField(max_length=20, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["rule_set", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "code"], name="reviews_level_unique_code"),
+            models.CheckConstraint(condition=Q(min_score__gte=0) & Q(min_score__lte=100),
+                                   name="reviews_level_score_range"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ForcingCondition(models.Model):
+    """A condition that forces the lowest level whatever the score (e.g. disciplined during the period)."""
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="forcing_conditions")
+    code = models.SlugField(max_length=40)
+    applies_to = models.CharField(max_length=20, choices=AppliesTo.choices, default=AppliesTo.BOTH)
+    text = models.TextField(_("condition"))
+    source = models.CharField(max_length=20, blank=True)
+    verified = models.BooleanField(default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["rule_set", "order"]
+        constraints = [models.UniqueConstraint(fields=["rule_set", "code"], name="reviews_forcing_unique_code")]
+
+    def __str__(self):
+        return self.code
+
+
+class Checklist(models.Model):
+    """What members examine themselves against: the 27 manifestations, the 19 prohibitions."""
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="checklists")
+    code = models.SlugField(max_length=20)
+    name = models.CharField(_("name"), max_length=255)
+    source = models.CharField(max_length=20, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["rule_set", "order"]
+        constraints = [models.UniqueConstraint(fields=["rule_set", "code"], name="reviews_checklist_unique_code")]
+
+    def __str__(self):
+        return self.name
+
+
+class ChecklistItem(models.Model):
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
+    group_code = models.CharField(max_length=20)
+    group_name = models.CharField(max_length=255)
+    code = models.CharField(_("code"), max_length=20)
+    text = models.TextField(_("text"))
+    # False where the wording has not been checked against the official text yet.
+    verified = models.BooleanField(default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["checklist", "order"]
+        constraints = [models.UniqueConstraint(fields=["checklist", "code"], name="reviews_item_unique_code")]
+
+    def __str__(self):
+        return f"{self.code} {self.text[:60]}"
+
+
+class ReviewForm(models.Model):
+    """An official form (Mẫu 01, 2A, 2B, 2C, probationary): its sections and fields, as data."""
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="forms")
+    code = models.CharField(_("code"), max_length=10)
+    name = models.CharField(_("name"), max_length=255)
+    audience = models.CharField(_("for"), max_length=20, choices=Audience.choices)
+    source = models.CharField(max_length=20, blank=True)
+    # [{"code": "I", "title": ..., "fields": [{"key", "label", "kind", "graded"?, "max_points"?, "help"?}]}]
+    sections = models.JSONField(default=list)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["rule_set", "order"]
+        constraints = [models.UniqueConstraint(fields=["rule_set", "code"], name="reviews_form_unique_code"),
+                       models.UniqueConstraint(fields=["rule_set", "audience"], name="reviews_form_one_per_audience")]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,125 @@
+from decimal import Decimal
+
+import pytest
+
+from soisua.audit.models import AuditEntry
+from soisua.org import services as org_services
+from soisua.org.enums import Role
+from soisua.reviews import services
+from soisua.reviews.models import ChecklistItem, RuleSet
+from soisua.reviews.queries import current_rule_set
+
+
+@pytest.fixture
+def shipped(db) -> RuleSet:
+    return RuleSet.objects.get(code="2025")
+
+
+@pytest.fixture
+def admin_client(cast):
+    org_services.grant_role(cast.users["parent_staff"], unit=cast.province, role=Role.ADMIN)
+    return cast.client("parent_staff")
+
+
+def test_shipped_rule_set_has_the_2025_rules(shipped):
+    checklists = {checklist.code: checklist for checklist in shipped.checklists.all()}
+
+    assert shipped.is_published and current_rule_set() == shipped
+    assert [(level.code, level.min_score) for level in shipped.levels.all()] == [
+        ("excellent", 90), ("good", 70), ("completed", 50), ("not_completed", 0)]
+    assert (shipped.quota_percent, shipped.quota_base_level) == (Decimal(20), "good")
+    assert (shipped.score_general, shipped.score_tasks) == (30, 70)
+    assert checklists["NQ04"].items.count() == 27
+    assert sorted({item.group_code for item in checklists["NQ04"].items.all()}) == ["CT", "DB", "DD"]
+    assert checklists["QD37"].items.count() == 19
+    assert sorted(shipped.forms.values_list("code", flat=True)) == ["01", "2A", "2B", "2C", "DB"]
+    assert shipped.cite("QD366").startswith("366-QĐ/TW")
+
+
+def test_every_form_has_sections_one_to_seven_or_its_own(shipped):
+    individual = shipped.forms.get(code="2A")
+
+    assert [section["code"] for section in individual.sections] == ["I", "II", "III", "IV", "V", "VI", "VII"]
+
+
+def test_copy_rule_set_copies_everything_as_draft(shipped):
+    copy = services.copy_rule_set(shipped, code="2025-xa", name="Bản sao")
+
+    assert not copy.is_published and copy.copied_from == shipped
+    assert copy.levels.count() == 4 and copy.forms.count() == 5
+    assert ChecklistItem.objects.filter(checklist__rule_set=copy).count() == 46
+    assert AuditEntry.objects.filter(action="reviews.ruleset.copy", object_id=str(copy.pk)).exists()
+
+
+def test_published_rule_set_cannot_be_edited(shipped):
+    item = ChecklistItem.objects.filter(checklist__rule_set=shipped).first()
+
+    with pytest.raises(services.RuleSetError) as error:
+        services.update_checklist_item(item, text="Khác", verified=True)
+    with pytest.raises(services.RuleSetError):
+        services.update_thresholds(shipped, minimum_scores={"excellent": 95}, quota_percent=Decimal(25))
+
+    assert error.value.code == "published"
+    assert RuleSet.objects.get(pk=shipped.pk).levels.get(code="excellent").min_score == 90
+
+
+def test_editing_a_copy_leaves_the_original_unchanged(shipped):
+    copy = services.copy_rule_set(shipped, code="2025-xa", name="Bản sao")
+
+    services.update_thresholds(copy, minimum_scores={"excellent": 92}, quota_percent=Decimal(25))
+
+    assert copy.levels.get(code="excellent").min_score == 92
+    assert RuleSet.objects.get(pk=copy.pk).quota_percent == 25
+    assert shipped.levels.get(code="excellent").min_score == 90
+    assert RuleSet.objects.get(pk=shipped.pk).quota_percent == 20
+
+
+def test_thresholds_out_of_order_are_refused(shipped):
+    copy = services.copy_rule_set(shipped, code="2025-xa", name="Bản sao")
+
+    with pytest.raises(services.RuleSetError) as error:
+        services.update_thresholds(copy, minimum_scores={"good": 95}, quota_percent=Decimal(20))
+
+    assert error.value.code == "order"
+    assert copy.levels.get(code="good").min_score == 70
+
+
+def test_rules_page_is_readable_by_members(cast, shipped):
+    response = cast.client("member").get(f"/reviews/rules/{shipped.pk}/")
+
+    assert "366-QĐ/TW" in response.text
+    assert response.text.count("<td>CT-") == 9
+    assert "/copy/" not in response.text
+
+
+def test_copy_page_is_forbidden_to_non_administrators(cast, shipped):
+    response = cast.client("parent_staff").post(f"/reviews/rules/{shipped.pk}/copy/", {"code": "x", "name": "x"})
+
+    assert response.status_code == 403
+    assert RuleSet.objects.count() == 1
+
+
+def test_administrator_copies_edits_and_publishes(admin_client, shipped):
+    admin_client.post(f"/reviews/rules/{shipped.pk}/copy/", {"code": "2026", "name": "Quy định mới"})
+    copy = RuleSet.objects.get(code="2026")
+    admin_client.post(f"/reviews/rules/{copy.pk}/thresholds/", {
+        "level_excellent": "91", "level_good": "71", "level_completed": "50", "level_not_completed": "0",
+        "quota_percent": "25"})
+    response = admin_client.post(f"/reviews/rules/{copy.pk}/publish/")
+
+    copy.refresh_from_db()
+    assert response.status_code == 302
+    assert copy.is_published and current_rule_set() == copy
+    assert copy.levels.get(code="excellent").min_score == 91
+
+
+def test_threshold_form_keeps_input_on_error(admin_client, shipped):
+    copy = services.copy_rule_set(shipped, code="2025-xa", name="Bản sao")
+
+    response = admin_client.post(f"/reviews/rules/{copy.pk}/thresholds/", {
+        "level_excellent": "60", "level_good": "70", "level_completed": "50", "level_not_completed": "0",
+        "quota_percent": "20"})
+
+    assert response.status_code == 200
+    assert 'value="60"' in response.text
+    assert 'class="errorlist' in response.text
