@@ -57,9 +57,16 @@ class RuleSet(models.Model):
         document = self.document(code)
         if not document:
             return code
-        date = document.get("date", "")
-        day = f"{date[8:10]}/{date[5:7]}/{date[:4]}" if len(date) == 10 else date
+        day = _day(document.get("date", ""))
         return f"{document.get('number', code)} ({day})" if day else document.get("number", code)
+
+    @property
+    def documents_shown(self) -> list[dict]:
+        return [{**document, "date": _day(document.get("date", ""))} for document in self.documents]
+
+
+def _day(iso_date: str) -> str:
+    return f"{iso_date[8:10]}/{iso_date[5:7]}/{iso_date[:4]}" if len(iso_date) == 10 else iso_date
 
 
 class RatingLevel(models.Model):

@@ -123,3 +123,10 @@ def test_threshold_form_keeps_input_on_error(admin_client, shipped):
     assert response.status_code == 200
     assert 'value="60"' in response.text
     assert 'class="errorlist' in response.text
+
+
+def test_rules_page_cites_sources_with_day_first_dates(cast, shipped):
+    response = cast.client("member").get(f"/reviews/rules/{shipped.pk}/")
+
+    assert "366-QĐ/TW (30/08/2025)" in response.text
+    assert "2025-08-30" not in response.text
