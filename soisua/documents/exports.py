@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
-from soisua.audit import services as audit
 from soisua.org.enums import ACTIVE_STATUSES, PostKind
 from soisua.org.models import Member, Unit
 from soisua.org.queries import ancestors, unit_posts
@@ -94,12 +93,6 @@ def roster_rows(unit: Unit, *, personal: bool) -> Iterator[list[Any]]:
     for number, member in enumerate(members, start=1):
         values = _roster_values(number, member, fields)
         yield [values[column.key] for column in columns]
-
-
-def log_export(user, obj, *, action: str, file_format: str, personal: bool) -> None:
-    """Exports of personal data leave a trail (who, what, which format); others need none."""
-    if personal:
-        audit.record(user, action, obj, {"format": file_format, "personal": True})
 
 
 # Official documents --------------------------------------------------------------------------------------

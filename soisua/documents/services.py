@@ -187,3 +187,12 @@ def _notify_done(job: ImportJob) -> None:
            template="documents/notifications/import_done", context={"job": job, "unit": job.unit},
            url=reverse("documents:imports.detail", args=[job.pk]))
 
+
+
+def record_export(user, obj, *, action: str, file_format: str, personal: bool) -> None:
+    """Exports of personal data leave a trail (who, what, which format); others need none.
+
+    Side effects: an audit entry when the export held personal data.
+    """
+    if personal:
+        audit.record(user, action, obj, {"format": file_format, "personal": True})

@@ -41,6 +41,8 @@ def test_argon2_is_the_configured_hasher():
 def test_logout_requires_post(cast):
     client = cast.client("member")
 
+    refused = client.get("/accounts/logout/")
     client.post("/accounts/logout/")
 
-    assert client.get("/").status_code == 302
+    assert refused.status_code == 405
+    assert client.get("/")["Location"].startswith("/accounts/login/")

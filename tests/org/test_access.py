@@ -15,13 +15,18 @@ def test_visible_units_parent_staff_sees_commune_subtree(cast):
     assert units == {cast.commune, cast.cell, cast.sibling_cell}
 
 
-@pytest.mark.parametrize("who", ["sibling", "unrelated_staff", "anonymous"])
+@pytest.mark.parametrize("who", ["sibling", "unrelated_staff"])
 def test_unit_page_strangers_get_404(cast, who):
     response = cast.client(who).get(f"/units/{cast.cell.pk}/")
 
-    assert response.status_code in (404, 302)
-    if who != "anonymous":
-        assert response.status_code == 404
+    assert response.status_code == 404
+    assert "Trần Thị Bình" not in response.text
+
+
+def test_unit_page_anonymous_is_sent_to_login(cast):
+    response = cast.client("anonymous").get(f"/units/{cast.cell.pk}/")
+
+    assert response["Location"] == f"/accounts/login/?next=/units/{cast.cell.pk}/"
 
 
 def test_unit_page_member_sees_member_list(cast):

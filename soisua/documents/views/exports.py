@@ -16,21 +16,14 @@ from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from soisua.documents import exports, writers
+from soisua.documents import exports, services, writers
 from soisua.documents.rendering import PartyDocument, render_docx, render_pdf
 from soisua.org import access
-from soisua.org.enums import PERSONAL_DATA_ROLES
-from soisua.org.models import Unit
 
 PDF_CONTENT_TYPE = "application/pdf"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ROSTER_ACTION = "documents.roster.export"
 PROFILE_ACTION = "documents.profile.export"
-
-
-def _sees_personal_data(user, unit: Unit) -> bool:
-    scope = access.scope_for(user)
-    return scope.everything or bool(scope.roles_on(unit) & PERSONAL_DATA_ROLES)
 
 
 def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -43,11 +36,11 @@ def _attachment(content: bytes, filename: str, content_type: str) -> HttpRespons
 @require_GET
 def roster_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     unit = access.get_unit_for_user(request.user, pk)
-    personal = _sees_personal_data(request.user, unit)
+    personal = access.can_see_personal_data_in(request.user, unit)
     with translation.override(request.user.language):
         output = writers.xlsx_temporary_file(exports.roster_columns(personal),
                                              exports.roster_rows(unit, personal=personal), sheet_name=unit.code)
-    exports.log_export(request.user, unit, action=ROSTER_ACTION, file_format="xlsx", personal=personal)
+    services.record_export(request.user, unit, action=ROSTER_ACTION, file_format="xlsx", personal=personal)
     return FileResponse(output, as_attachment=True, filename=f"roster-{unit.code}.xlsx",
                         content_type=writers.XLSX_CONTENT_TYPE)
 
@@ -55,7 +48,7 @@ def roster_xlsx(request: HttpRequest, pk: int) -> FileResponse:
 def _roster_document(request: HttpRequest, pk: int, *, file_format: str,
                      render: Callable[[PartyDocument], bytes], content_type: str) -> HttpResponse:
     unit = access.get_unit_for_user(request.user, pk)
-    personal = _sees_personal_data(request.user, unit)
+    personal = access.can_see_personal_data_in(request.user, unit)
     with translation.override(request.user.language):
         try:
             document = exports.roster_document(unit, personal=personal)
@@ -63,7 +56,7 @@ def _roster_document(request: HttpRequest, pk: int, *, file_format: str,
             messages.error(request, error.messages[0])
             return redirect("org:units.detail", pk=unit.pk)
         content = render(document)
-    exports.log_export(request.user, unit, action=ROSTER_ACTION, file_format=file_format, personal=personal)
+    services.record_export(request.user, unit, action=ROSTER_ACTION, file_format=file_format, personal=personal)
     return _attachment(content, f"roster-{unit.code}.{file_format}", content_type)
 
 
@@ -86,7 +79,7 @@ def _profile(request: HttpRequest, pk: int, *, file_format: str, render: Callabl
         raise PermissionDenied
     with translation.override(request.user.language):
         content = render(exports.member_profile_document(member))
-    exports.log_export(request.user, member, action=PROFILE_ACTION, file_format=file_format, personal=True)
+    services.record_export(request.user, member, action=PROFILE_ACTION, file_format=file_format, personal=True)
     return _attachment(content, f"profile-{member.pk}.{file_format}", content_type)
 
 
