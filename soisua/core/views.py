@@ -26,3 +26,11 @@ def render_history(request: HttpRequest, obj, *, title: str, back_url: str) -> H
     page = Paginator(history_of(obj), 50).get_page(request.GET.get("page"))
     return render(request, "core/history.html", {"page": page, "object": obj, "title": title,
                                                  "back_url": back_url})
+
+
+def render_form_page(request: HttpRequest, form, *, title: str, back_url: str, back_label: str,
+                     submit_label: str | None = None, intro: str | None = None) -> HttpResponse:
+    """The one-form page most write views show: a title, a back link, the form with errors next to fields."""
+    return render(request, "core/form_page.html", {"form": form, "title": title, "back_url": back_url,
+                                                   "back_label": back_label, "submit_label": submit_label,
+                                                   "intro": intro})

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.caching import cached_page
-from soisua.core.views import render_history
+from soisua.core.views import render_form_page, render_history
 
 from . import access, queries, services
 from .forms import (
@@ -28,12 +28,6 @@ from .forms import (
     UnitForm,
 )
 from .models import PATH_STEP
-
-
-def _form_page(request, form, *, title, back_url, back_label, submit_label=None, intro=None) -> HttpResponse:
-    return render(request, "core/form_page.html", {"form": form, "title": title, "back_url": back_url,
-                                                   "back_label": back_label, "submit_label": submit_label,
-                                                   "intro": intro})
 
 
 def _cells_for(user):
@@ -123,7 +117,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Unit saved."))
             return redirect("org:units.detail", pk=unit.pk)
-    return _form_page(request, form, title=_("Edit %(unit)s") % {"unit": unit.name},
+    return render_form_page(request, form, title=_("Edit %(unit)s") % {"unit": unit.name},
                       back_url=reverse("org:units.detail", args=[unit.pk]), back_label=unit.name)
 
 
@@ -139,7 +133,7 @@ def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Unit created."))
             return redirect("org:units.detail", pk=unit.pk)
-    return _form_page(request, form, title=_("New unit under %(unit)s") % {"unit": parent.name},
+    return render_form_page(request, form, title=_("New unit under %(unit)s") % {"unit": parent.name},
                       back_url=reverse("org:units.detail", args=[parent.pk]), back_label=parent.name)
 
 
@@ -163,7 +157,7 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Unit moved."))
             return redirect("org:units.detail", pk=unit.pk)
-    return _form_page(request, form, title=_("Move %(unit)s") % {"unit": unit.name},
+    return render_form_page(request, form, title=_("Move %(unit)s") % {"unit": unit.name},
                       back_url=reverse("org:units.detail", args=[unit.pk]), back_label=unit.name,
                       submit_label=_("Move"))
 
@@ -181,7 +175,7 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Member added."))
             return redirect("org:members.detail", pk=member.pk)
-    return _form_page(request, form, title=_("New member of %(unit)s") % {"unit": cell.name},
+    return render_form_page(request, form, title=_("New member of %(unit)s") % {"unit": cell.name},
                       back_url=reverse("org:units.detail", args=[cell.pk]), back_label=cell.name)
 
 
@@ -226,7 +220,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Member saved."))
             return redirect("org:members.detail", pk=member.pk)
-    return _form_page(request, form, title=_("Edit %(name)s") % {"name": member.full_name},
+    return render_form_page(request, form, title=_("Edit %(name)s") % {"name": member.full_name},
                       back_url=reverse("org:members.detail", args=[member.pk]), back_label=member.full_name)
 
 
@@ -247,7 +241,7 @@ def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Member transferred."))
             return redirect("org:members.detail", pk=member.pk)
-    return _form_page(request, form, title=_("Transfer %(name)s") % {"name": member.full_name},
+    return render_form_page(request, form, title=_("Transfer %(name)s") % {"name": member.full_name},
                       back_url=reverse("org:members.detail", args=[member.pk]), back_label=member.full_name,
                       submit_label=_("Transfer"))
 
@@ -264,7 +258,7 @@ def member_status(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Status changed."))
             return redirect("org:members.detail", pk=member.pk)
-    return _form_page(request, form, title=_("Change the status of %(name)s") % {"name": member.full_name},
+    return render_form_page(request, form, title=_("Change the status of %(name)s") % {"name": member.full_name},
                       back_url=reverse("org:members.detail", args=[member.pk]), back_label=member.full_name)
 
 
@@ -280,7 +274,7 @@ def member_post(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Post assigned."))
             return redirect("org:members.detail", pk=member.pk)
-    return _form_page(request, form, title=_("Assign a post to %(name)s") % {"name": member.full_name},
+    return render_form_page(request, form, title=_("Assign a post to %(name)s") % {"name": member.full_name},
                       back_url=reverse("org:members.detail", args=[member.pk]), back_label=member.full_name)
 
 
@@ -312,7 +306,7 @@ def member_account(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Login created; a link to choose a password was e-mailed."))
             return redirect("org:members.detail", pk=member.pk)
-    return _form_page(request, form, title=_("Open a login for %(name)s") % {"name": member.full_name},
+    return render_form_page(request, form, title=_("Open a login for %(name)s") % {"name": member.full_name},
                       back_url=reverse("org:members.detail", args=[member.pk]), back_label=member.full_name,
                       submit_label=_("Create login"))
 

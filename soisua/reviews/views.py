@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from soisua.core.views import render_form_page
 from soisua.org.access import can_administer_installation
 
 from . import queries, services
@@ -19,11 +20,6 @@ def _rule_set_to_edit(request: HttpRequest, pk: int) -> RuleSet:
     if not can_administer_installation(request.user):
         raise PermissionDenied
     return rule_set
-
-
-def _form_page(request, form, *, title, back_url, back_label, submit_label=None) -> HttpResponse:
-    return render(request, "core/form_page.html", {"form": form, "title": title, "back_url": back_url,
-                                                   "back_label": back_label, "submit_label": submit_label})
 
 
 @login_required
@@ -56,7 +52,7 @@ def rule_set_copy(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Draft copy created. Edit it, then publish it."))
             return redirect("reviews:rules.detail", pk=copy.pk)
-    return _form_page(request, form, title=_("Copy %(name)s") % {"name": rule_set.name},
+    return render_form_page(request, form, title=_("Copy %(name)s") % {"name": rule_set.name},
                       back_url=reverse("reviews:rules.detail", args=[rule_set.pk]), back_label=rule_set.name,
                       submit_label=_("Make a draft copy"))
 
@@ -87,7 +83,7 @@ def rule_set_thresholds(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Thresholds saved."))
             return redirect("reviews:rules.detail", pk=rule_set.pk)
-    return _form_page(request, form, title=_("Thresholds and quota of %(name)s") % {"name": rule_set.name},
+    return render_form_page(request, form, title=_("Thresholds and quota of %(name)s") % {"name": rule_set.name},
                       back_url=reverse("reviews:rules.detail", args=[rule_set.pk]), back_label=rule_set.name)
 
 
@@ -104,5 +100,5 @@ def checklist_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Checklist item saved."))
             return redirect("reviews:rules.detail", pk=rule_set.pk)
-    return _form_page(request, form, title=_("Checklist item %(code)s") % {"code": item.code},
+    return render_form_page(request, form, title=_("Checklist item %(code)s") % {"code": item.code},
                       back_url=reverse("reviews:rules.detail", args=[rule_set.pk]), back_label=rule_set.name)
