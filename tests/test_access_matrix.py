@@ -10,6 +10,7 @@ Each request runs inside a savepoint that is rolled back (and the cache emptied)
 never changes what the next one sees.
 """
 
+import datetime
 import io
 import json
 import subprocess
@@ -26,7 +27,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from soisua.documents.models import ImportJob, ImportStatus
 from soisua.notifications.models import Notification
 from soisua.org import services
-from soisua.reviews.models import ChecklistItem, RuleSet
+from soisua.reviews.models import ChecklistItem, Cycle, RuleSet
+from soisua.reviews.services import open_cycle
 
 from .conftest import CAST, Cast
 from .factories import make_member
@@ -41,6 +43,7 @@ NOTIFICATION_TITLE = "Họp chi bộ thường kỳ tháng 12"
 IMPORT_FILE_NAME = "danh-sach-thon-1.xlsx"
 IMPORT_ERROR = "Ngày sinh 31/02/1990 không có thật"
 WITHOUT_LOGIN_NAME = "Đỗ Văn Giang"
+CYCLE_TITLE = "Kiểm điểm năm 2026 của xã Hòa An"
 
 
 def expect(member, secretary, sibling, parent_staff, unrelated_staff, inspector, anonymous=LOGIN) -> dict:
@@ -83,6 +86,7 @@ class Fixtures:
     import_job: ImportJob
     without_login: object
     secretary_grant_id: int
+    cycle: Cycle
 
 
 @dataclass(frozen=True)
@@ -227,6 +231,14 @@ MATRIX: dict[str, Case | list[Case]] = {
     "reviews:rules.item_edit": Case(
         lambda f: reverse("reviews:rules.item_edit", args=[ChecklistItem.objects.order_by("pk").first().pk]),
         NOT_ADMIN, post=NOT_ADMIN, data={"text": "Khác"}),
+    # --- reviews: cycles are seen by everyone inside the unit that opened them; its committee and staff manage
+    "reviews:cycles.list": Case(unit_url("reviews:cycles.list"), READ_CELL, shows=CYCLE_TITLE),
+    "reviews:cycles.create": Case(unit_url("reviews:cycles.create", "commune"), WRITE_COMMUNE, post=WRITE_COMMUNE,
+                                  shows='name="self_review_due"'),
+    "reviews:cycles.detail": Case(lambda f: reverse("reviews:cycles.detail", args=[f.cycle.pk]),
+                                  expect(200, 200, 200, 200, 404, 200), shows=CYCLE_TITLE),
+    "reviews:cycles.close": Case(lambda f: reverse("reviews:cycles.close", args=[f.cycle.pk]), LOGIN_THEN_405,
+                                 post=expect(403, 403, 403, 302, 404, 403)),
     # --- accounts --------------------------------------------------------------------------------------------
     "accounts:login": Case(lambda f: reverse("accounts:login"), everyone(302, anonymous=200),
                            shows='name="password"'),
@@ -337,7 +349,10 @@ def fixtures(cast) -> Fixtures:
                                                                   "code": "bad_date", "message": IMPORT_ERROR}])
     without_login = make_member(cast.cell, WITHOUT_LOGIN_NAME)
     grant_id = cast.users["secretary"].role_grants.get(unit=cast.cell).pk
-    return Fixtures(cast, notification, import_job, without_login, grant_id)
+    cycle = open_cycle(cast.commune, title=CYCLE_TITLE, kind="year", period_start=datetime.date(2026, 1, 1),
+                       period_end=datetime.date(2026, 12, 31), self_review_due=datetime.date(2026, 12, 10),
+                       appraisal_due=datetime.date(2026, 12, 20), decision_due=datetime.date(2026, 12, 31))
+    return Fixtures(cast, notification, import_job, without_login, grant_id, cycle)
 
 
 def request_as(fixtures: Fixtures, who: str, method: str, url: str, data: dict) -> HttpResponse:

@@ -142,6 +142,18 @@ def visible_members(user) -> QuerySet[Member]:
     return Member.objects.filter(scope_for(user).unit_filter("cell__"))
 
 
+def can_manage_reviews(user, unit: Unit) -> bool:
+    """Open and close review cycles for the unit's subtree: its committee, committee staff, administrators."""
+    scope = scope_for(user)
+    return scope.everything or bool(scope.roles_on(unit) & {Role.COMMITTEE, Role.STAFF, Role.ADMIN})
+
+
+def sees_inside(user, unit: Unit) -> bool:
+    """Whether the user sees the unit or anything below it (a member of a cell sees a cycle of the commune)."""
+    scope = scope_for(user)
+    return scope.everything or scope.can_read(unit) or any(grant.path.startswith(unit.path) for grant in scope.grants)
+
+
 def can_administer_installation(user) -> bool:
     """Installation-wide settings (rule sets): superusers and administrators of a root unit."""
     scope = scope_for(user)

@@ -19,3 +19,36 @@ class AppliesTo(models.TextChoices):
     MEMBER = "member", _("Members")
     COLLECTIVE = "collective", _("Collectives")
     BOTH = "both", _("Members and collectives")
+
+
+class CycleKind(models.TextChoices):
+    YEAR = "year", _("Yearly")
+    QUARTER = "quarter", _("Quarterly")
+    TERM = "term", _("End of term")
+    AD_HOC = "ad_hoc", _("Ad hoc")
+
+
+class CycleStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Anonymity(models.TextChoices):
+    NAMED = "named", _("Named")
+    SECRETARY = "secretary", _("Anonymous to the person, visible to the secretary")
+    ANONYMOUS = "anonymous", _("Fully anonymous")
+
+
+class ReviewStatus(models.TextChoices):
+    EXPECTED = "expected", _("Not started")
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for revision")
+
+
+# Review order inside a unit (domain.md §4): the collective first, then the head, deputies, members.
+class ReviewRank(models.IntegerChoices):
+    COLLECTIVE = 0, _("Collective")
+    HEAD = 1, _("Head")
+    DEPUTY = 2, _("Deputy")
+    MEMBER = 3, _("Member")

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .enums import AppliesTo, Audience, RuleSetStatus
+from .enums import Anonymity, AppliesTo, Audience, CycleKind, CycleStatus, ReviewRank, ReviewStatus, RuleSetStatus
 
 
 class RuleSet(models.Model):
@@ -165,3 +165,73 @@ class ReviewForm(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Cycle(models.Model):
+    """A review cycle opened by a committee for its subtree; it pins its rule set."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="review_cycles",
+                             verbose_name=_("opened by unit"))
+    title = models.CharField(_("title"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=20, choices=CycleKind.choices, default=CycleKind.YEAR)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    self_review_due = models.DateField(_("self-reviews due"))
+    appraisal_due = models.DateField(_("cell appraisal due"))
+    decision_due = models.DateField(_("decision due"))
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="cycles",
+                                 verbose_name=_("rule set"))
+    enforce_order = models.BooleanField(_("enforce the review order"), default=True, help_text=_(
+        "Collective first, then the head, the deputies and the members."))
+    anonymity = models.CharField(_("feedback anonymity"), max_length=20, choices=Anonymity.choices,
+                                 default=Anonymity.NAMED)
+    status = models.CharField(_("status"), max_length=20, choices=CycleStatus.choices, default=CycleStatus.OPEN)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_end", "-id"]
+        verbose_name = _("review cycle")
+        verbose_name_plural = _("review cycles")
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="reviews_cycle_period"),
+            models.CheckConstraint(condition=Q(appraisal_due__gte=models.F("self_review_due"))
+                                   & Q(decision_due__gte=models.F("appraisal_due")), name="reviews_cycle_stages"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Review(models.Model):
+    """One expected review in a cycle: a member's self-review or a unit's collective review.
+
+    Created when the cycle opens (the expected list), so progress is a count over these rows.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="reviews")
+    # The member's cell, or the unit whose collective review this is.
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey("org.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="reviews")
+    form = models.ForeignKey(ReviewForm, on_delete=models.PROTECT, related_name="+")
+    rank = models.PositiveSmallIntegerField(choices=ReviewRank.choices)
+    status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.EXPECTED)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    province = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 db_index=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["cycle", "unit", "rank", "id"]
+        indexes = [models.Index(fields=["cycle", "unit", "status"], name="reviews_review_progress")]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "member"], condition=Q(member__isnull=False),
+                                    name="reviews_one_self_review"),
+            models.UniqueConstraint(fields=["cycle", "unit"], condition=Q(member__isnull=True),
+                                    name="reviews_one_collective_review"),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle}: {self.member or self.unit}"

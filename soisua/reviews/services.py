@@ -1,5 +1,10 @@
-"""Writes to rule sets. A published rule set is frozen; changes go into a draft copy that is then published."""
+"""Writes to rule sets and review cycles.
 
+A published rule set is frozen; changes go into a draft copy that is then published. A cycle pins the rule set
+it opened with.
+"""
+
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -8,9 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
+from soisua.org.models import Unit
+from soisua.org.services import touch_subtree
 
-from .enums import RuleSetStatus
-from .models import Checklist, ChecklistItem, ForcingCondition, RatingLevel, ReviewForm, RuleSet
+from .cycles import scope_of
+from .enums import Anonymity, Audience, CycleStatus, ReviewRank, RuleSetStatus
+from .models import Checklist, ChecklistItem, Cycle, ForcingCondition, RatingLevel, Review, ReviewForm, RuleSet
+from .queries import current_rule_set
 
 
 class RuleSetError(ValidationError):
@@ -105,3 +114,62 @@ def update_checklist_item(item: ChecklistItem, *, text: str, verified: bool, by=
     item.save(update_fields=["text", "verified"])
     audit.record(by, "reviews.checklist_item.update", item, audit.diff(before, {"text": text, "verified": verified}))
     return item
+
+
+@transaction.atomic
+def open_cycle(unit: Unit, *, title: str, kind: str, period_start: datetime.date, period_end: datetime.date,
+               self_review_due: datetime.date, appraisal_due: datetime.date, decision_due: datetime.date,
+               rule_set: RuleSet | None = None, enforce_order: bool = True, anonymity: str = Anonymity.NAMED,
+               by=None) -> Cycle:
+    """Open a review cycle for `unit`'s subtree and create its expected reviews.
+
+    Side effects: inserts the cycle, one collective review per unit below `unit` (party groups excepted) and one
+    self-review per member in scope (exempt and suspended members excluded), each on the form its audience
+    uses; marks the subtree's pages as changed; audit entry.
+    """
+    rule_set = rule_set or current_rule_set()
+    if rule_set is None or not rule_set.is_published:
+        raise RuleSetError(_("A cycle needs a published rule set."), code="no_rule_set")
+    if period_end < period_start:
+        raise RuleSetError(_("The period cannot end before it starts."), code="period")
+    if not self_review_due <= appraisal_due <= decision_due:
+        raise RuleSetError(_("The stages must follow each other: self-reviews, then the cell appraisal, then the "
+                             "decision."), code="stages")
+    if Cycle.objects.filter(unit=unit, kind=kind, status=CycleStatus.OPEN, period_start__lte=period_end,
+                            period_end__gte=period_start).exists():
+        raise RuleSetError(_("%(unit)s already has an open cycle of this kind for this period.")
+                           % {"unit": unit.name}, code="overlap")
+    forms = {form.audience: form for form in rule_set.forms.all()}
+    missing = {Audience.COLLECTIVE, Audience.MEMBER, Audience.LEADER, Audience.PROBATIONARY} - set(forms)
+    if missing:
+        raise RuleSetError(_("The rule set has no form for: %(audiences)s.")
+                           % {"audiences": ", ".join(sorted(str(Audience(a).label) for a in missing))}, code="forms")
+    cycle = Cycle.objects.create(unit=unit, title=title, kind=kind, period_start=period_start,
+                                 period_end=period_end, self_review_due=self_review_due,
+                                 appraisal_due=appraisal_due, decision_due=decision_due, rule_set=rule_set,
+                                 enforce_order=enforce_order, anonymity=anonymity, opened_by=by)
+    scope = scope_of(unit)
+    reviews = [Review(cycle=cycle, unit=collective, form=forms[Audience.COLLECTIVE], rank=ReviewRank.COLLECTIVE,
+                      province_id=collective.province_id) for collective in scope.units]
+    reviews += [Review(cycle=cycle, unit=member.cell, member=member, form=forms[scope.audience(member)],
+                       rank=scope.ranks.get(member.pk, ReviewRank.MEMBER), province_id=member.province_id)
+                for member in scope.members]
+    Review.objects.bulk_create(reviews, batch_size=2000)
+    touch_subtree(unit)
+    audit.record(by, "reviews.cycle.open", cycle, {
+        "unit": unit.pk, "rule_set": rule_set.pk, "collectives": len(scope.units), "members": len(scope.members),
+        "excluded": [member.pk for member in scope.excluded]})
+    return cycle
+
+
+@transaction.atomic
+def close_cycle(cycle: Cycle, *, by=None) -> Cycle:
+    """Close a cycle: nothing in it changes afterwards. Side effects: status and time; pages; audit entry."""
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status == CycleStatus.CLOSED:
+        raise RuleSetError(_("This cycle is already closed."), code="closed")
+    cycle.status, cycle.closed_at = CycleStatus.CLOSED, timezone.now()
+    cycle.save(update_fields=["status", "closed_at"])
+    touch_subtree(cycle.unit)
+    audit.record(by, "reviews.cycle.close", cycle)
+    return cycle

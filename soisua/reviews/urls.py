@@ -11,4 +11,8 @@ urlpatterns = [
     path("rules/<int:pk>/publish/", views.rule_set_publish, name="rules.publish"),
     path("rules/<int:pk>/thresholds/", views.rule_set_thresholds, name="rules.thresholds"),
     path("rules/items/<int:pk>/edit/", views.checklist_item_edit, name="rules.item_edit"),
+    path("units/<int:pk>/cycles/", views.cycle_list, name="cycles.list"),
+    path("units/<int:pk>/new-cycle/", views.cycle_create, name="cycles.create"),
+    path("cycles/<int:pk>/", views.cycle_detail, name="cycles.detail"),
+    path("cycles/<int:pk>/close/", views.cycle_close, name="cycles.close"),
 ]

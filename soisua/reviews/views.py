@@ -1,17 +1,21 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.views import render_form_page
-from soisua.org.access import can_administer_installation
+from soisua.org.access import can_administer_installation, can_manage_reviews, can_write_unit, get_unit_for_user
 
 from . import queries, services
-from .forms import ChecklistItemForm, CopyRuleSetForm, ThresholdsForm
+from .cycles import scope_of
+from .forms import ChecklistItemForm, CopyRuleSetForm, CycleForm, ThresholdsForm
 from .models import ChecklistItem, RuleSet
 
 
@@ -102,3 +106,59 @@ def checklist_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("reviews:rules.detail", pk=rule_set.pk)
     return render_form_page(request, form, title=_("Checklist item %(code)s") % {"code": item.code},
                       back_url=reverse("reviews:rules.detail", args=[rule_set.pk]), back_label=rule_set.name)
+
+
+@login_required
+def cycle_create(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk)
+    if not can_manage_reviews(request.user, unit):
+        raise PermissionDenied
+    today = timezone.localdate()
+    form = CycleForm(request.POST or None, initial={
+        "title": _("Review of %(year)s, %(unit)s") % {"year": today.year, "unit": unit.name},
+        "period_start": datetime.date(today.year, 1, 1), "period_end": datetime.date(today.year, 12, 31),
+        "rule_set": queries.current_rule_set(), "enforce_order": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.open_cycle(unit, by=request.user, **form.cleaned_data)
+        except services.RuleSetError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Review cycle opened."))
+            return redirect("reviews:cycles.detail", pk=cycle.pk)
+    return render(request, "reviews/cycle_form.html", {"unit": unit, "form": form, "scope": scope_of(unit)})
+
+
+@login_required
+@require_GET
+def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = queries.get_cycle_for_user(request.user, pk)
+    focus = queries.focus_unit(request.user, cycle)
+    waiting = (queries.not_submitted(cycle, focus)
+               if focus.kind.holds_members and can_write_unit(request.user, focus) else None)
+    return render(request, "reviews/cycle_detail.html", {
+        "cycle": cycle, "focus": focus, "progress": queries.progress(cycle, focus),
+        "children": queries.progress_by_child(cycle, focus), "waiting": waiting,
+        "can_manage": can_manage_reviews(request.user, cycle.unit)})
+
+
+@login_required
+@require_POST
+def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = queries.get_cycle_for_user(request.user, pk, manage=True)
+    try:
+        services.close_cycle(cycle, by=request.user)
+    except services.RuleSetError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Review cycle closed."))
+    return redirect("reviews:cycles.detail", pk=cycle.pk)
+
+
+@login_required
+@require_GET
+def cycle_list(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk)
+    return render(request, "reviews/cycle_list.html", {
+        "unit": unit, "cycles": queries.cycles_covering(unit),
+        "can_open": can_manage_reviews(request.user, unit) and not unit.kind.holds_members})

@@ -1,0 +1,49 @@
+"""Who is reviewed in a cycle, on which form, in which order (domain.md §4)."""
+
+from dataclasses import dataclass
+
+from soisua.org.enums import ACTIVE_STATUSES, MemberStatus, PostKind
+from soisua.org.models import Member, Post, Unit
+
+from .enums import Audience, ReviewRank
+
+# Exempt and suspended members are not reviewed (domain.md §4); those who left are no longer on the roll.
+EXCLUDED_STATUSES = frozenset({MemberStatus.EXEMPT, MemberStatus.SUSPENDED})
+HEAD_POSTS = {PostKind.SECRETARY: ReviewRank.HEAD, PostKind.DEPUTY_SECRETARY: ReviewRank.DEPUTY}
+
+
+@dataclass
+class CycleScope:
+    units: list[Unit]  # the collectives reviewed: every unit below the opening one, except party groups
+    members: list[Member]  # the members reviewed, in their cells
+    excluded: list[Member]  # exempt and suspended members, shown before opening
+    ranks: dict[int, int]  # member id -> ReviewRank
+
+    def audience(self, member: Member) -> str:
+        """Probationary members use their own form; heads and deputies the leaders' form; others 2A.
+
+        Members outside the political system (form 2C) are not told apart yet: the roster has no such field.
+        """
+        if member.status == MemberStatus.PROBATIONARY:
+            return Audience.PROBATIONARY
+        if self.ranks.get(member.pk, ReviewRank.MEMBER) in (ReviewRank.HEAD, ReviewRank.DEPUTY):
+            return Audience.LEADER
+        return Audience.MEMBER
+
+
+def scope_of(unit: Unit) -> CycleScope:
+    units = list(Unit.objects.filter(path__startswith=unit.path, kind__within_cell=False, active_until__isnull=True)
+                 .exclude(pk=unit.pk).select_related("kind").order_by("path"))
+    members = (Member.objects.filter(cell__path__startswith=unit.path, status__in=ACTIVE_STATUSES)
+               .select_related("cell").order_by("cell__path", "sort_key", "pk"))
+    included, excluded = [], []
+    for member in members:
+        (excluded if member.status in EXCLUDED_STATUSES else included).append(member)
+    ranks: dict[int, int] = {}
+    posts = Post.objects.filter(unit__path__startswith=unit.path, ended_on__isnull=True,
+                                kind__in=list(HEAD_POSTS)).values_list("member_id", "kind", "unit_id")
+    cells = {member.pk: member.cell_id for member in included}
+    for member_id, kind, unit_id in posts:
+        if cells.get(member_id) == unit_id:  # the head of the member's own cell
+            ranks[member_id] = min(ranks.get(member_id, ReviewRank.MEMBER), HEAD_POSTS[kind])
+    return CycleScope(units, included, excluded, ranks)
