@@ -1,3 +1,5 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -34,3 +36,21 @@ def render_form_page(request: HttpRequest, form, *, title: str, back_url: str, b
     return render(request, "core/form_page.html", {"form": form, "title": title, "back_url": back_url,
                                                    "back_label": back_label, "submit_label": submit_label,
                                                    "intro": intro})
+
+
+def save_form(request: HttpRequest, form, action, *, success: str, error_field: str | None = None):
+    """The write half of a form view: on a valid POST, call `action(cleaned_data)` (one service call).
+
+    Returns (True, the action's result) when it succeeded, after queueing the `success` message; (False, None)
+    on GET, on invalid input, or when the service refused (its translated error is then shown on the form, on
+    `error_field` or above the fields, with everything the user typed kept).
+    """
+    if request.method != "POST" or not form.is_valid():
+        return False, None
+    try:
+        result = action(form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(error_field, error)
+        return False, None
+    messages.success(request, success)
+    return True, result

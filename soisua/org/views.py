@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.caching import cached_page
-from soisua.core.views import render_form_page, render_history
+from soisua.core.views import render_form_page, render_history, save_form
 
 from . import access, queries, services
 from .forms import (
@@ -98,8 +98,8 @@ def unit_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render_history(request, unit, title=unit.name, back_url=reverse("org:units.detail", args=[unit.pk]))
 
 
-def _unit_form_values(form: UnitForm) -> dict:
-    return {key: value for key, value in form.cleaned_data.items() if key != "version"}
+def _without_version(data: dict) -> dict:
+    return {key: value for key, value in data.items() if key != "version"}
 
 
 @login_required
@@ -108,33 +108,24 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access.get_unit_to_administer(request.user, pk)
     initial = {field: getattr(unit, field) for field in services.UNIT_FIELDS} | {"version": unit.version}
     form = UnitForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_unit(unit, by=request.user, version=form.cleaned_data["version"],
-                                 **_unit_form_values(form))
-        except services.OrgError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Unit saved."))
-            return redirect("org:units.detail", pk=unit.pk)
+    done, _unit = save_form(request, form, lambda data: services.update_unit(
+        unit, by=request.user, version=data["version"], **_without_version(data)), success=_("Unit saved."))
+    if done:
+        return redirect("org:units.detail", pk=unit.pk)
     return render_form_page(request, form, title=_("Edit %(unit)s") % {"unit": unit.name},
-                      back_url=reverse("org:units.detail", args=[unit.pk]), back_label=unit.name)
+                            back_url=reverse("org:units.detail", args=[unit.pk]), back_label=unit.name)
 
 
 @login_required
 def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
     parent = access.get_unit_to_administer(request.user, pk)
     form = UnitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.create_unit(parent=parent, by=request.user, **_unit_form_values(form))
-        except services.OrgError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Unit created."))
-            return redirect("org:units.detail", pk=unit.pk)
+    done, unit = save_form(request, form, lambda data: services.create_unit(
+        parent=parent, by=request.user, **_without_version(data)), success=_("Unit created."))
+    if done:
+        return redirect("org:units.detail", pk=unit.pk)
     return render_form_page(request, form, title=_("New unit under %(unit)s") % {"unit": parent.name},
-                      back_url=reverse("org:units.detail", args=[parent.pk]), back_label=parent.name)
+                            back_url=reverse("org:units.detail", args=[parent.pk]), back_label=parent.name)
 
 
 @login_required
@@ -146,37 +137,31 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
     # "invalid choice".
     parents = access.visible_units(request.user).filter(kind__holds_members=False).exclude(pk=unit.pk).order_by("path")
     form = MoveUnitForm(request.POST or None, parents=parents)
-    if request.method == "POST" and form.is_valid():
-        new_parent = form.cleaned_data["new_parent"]
-        if not access.can_administer_unit(request.user, new_parent):
-            raise access.PermissionDenied
-        try:
-            services.move_unit(unit, new_parent=new_parent, by=request.user)
-        except services.OrgError as error:
-            form.add_error("new_parent", error)
-        else:
-            messages.success(request, _("Unit moved."))
-            return redirect("org:units.detail", pk=unit.pk)
+    done, _unit = save_form(request, form, lambda data: _move(request.user, unit, data["new_parent"]),
+                            success=_("Unit moved."), error_field="new_parent")
+    if done:
+        return redirect("org:units.detail", pk=unit.pk)
     return render_form_page(request, form, title=_("Move %(unit)s") % {"unit": unit.name},
-                      back_url=reverse("org:units.detail", args=[unit.pk]), back_label=unit.name,
-                      submit_label=_("Move"))
+                            back_url=reverse("org:units.detail", args=[unit.pk]), back_label=unit.name,
+                            submit_label=_("Move"))
+
+
+def _move(user, unit, new_parent):
+    if not access.can_administer_unit(user, new_parent):
+        raise access.PermissionDenied
+    return services.move_unit(unit, new_parent=new_parent, by=user)
 
 
 @login_required
 def member_create(request: HttpRequest, pk: int) -> HttpResponse:
     cell = access.get_unit_for_user(request.user, pk, write=True)
     form = NewMemberForm(request.POST or None, cells=_cells_for(request.user))
-    if request.method == "POST" and form.is_valid():
-        values = {key: value for key, value in form.cleaned_data.items() if key != "version"}
-        try:
-            member = services.create_member(cell=cell, by=request.user, **values)
-        except services.OrgError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Member added."))
-            return redirect("org:members.detail", pk=member.pk)
+    done, member = save_form(request, form, lambda data: services.create_member(
+        cell=cell, by=request.user, **_without_version(data)), success=_("Member added."))
+    if done:
+        return redirect("org:members.detail", pk=member.pk)
     return render_form_page(request, form, title=_("New member of %(unit)s") % {"unit": cell.name},
-                      back_url=reverse("org:units.detail", args=[cell.pk]), back_label=cell.name)
+                            back_url=reverse("org:units.detail", args=[cell.pk]), back_label=cell.name)
 
 
 @login_required
@@ -211,17 +196,11 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {field: getattr(member, field) for field in MemberForm.base_fields if field != "version"}
     form = MemberForm(request.POST or None, initial=initial | {"version": member.version},
                       cells=_cells_for(request.user))
-    if request.method == "POST" and form.is_valid():
-        values = {key: value for key, value in form.cleaned_data.items() if key != "version"}
-        try:
-            services.update_member(member, by=request.user, version=form.cleaned_data["version"], **values)
-        except services.OrgError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Member saved."))
-            return redirect("org:members.detail", pk=member.pk)
-    return render_form_page(request, form, title=_("Edit %(name)s") % {"name": member.full_name},
-                      back_url=reverse("org:members.detail", args=[member.pk]), back_label=member.full_name)
+    done, _member = save_form(request, form, lambda data: services.update_member(
+        member, by=request.user, version=data["version"], **_without_version(data)), success=_("Member saved."))
+    if done:
+        return redirect("org:members.detail", pk=member.pk)
+    return _member_form_page(request, form, member, _("Edit %(name)s") % {"name": member.full_name})
 
 
 @login_required
@@ -229,53 +208,48 @@ def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for_user(request.user, pk, write=True)
     cells = _cells_for(request.user).exclude(pk=member.cell_id)
     form = TransferForm(request.POST or None, cells=cells, initial={"on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        to_cell = form.cleaned_data["to_cell"]
-        if not access.can_write_unit(request.user, to_cell):
-            raise access.PermissionDenied
-        try:
-            services.transfer_member(member, to_cell=to_cell, on=form.cleaned_data["on"],
-                                     reason=form.cleaned_data["reason"], by=request.user)
-        except services.OrgError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Member transferred."))
-            return redirect("org:members.detail", pk=member.pk)
-    return render_form_page(request, form, title=_("Transfer %(name)s") % {"name": member.full_name},
-                      back_url=reverse("org:members.detail", args=[member.pk]), back_label=member.full_name,
-                      submit_label=_("Transfer"))
+    done, _member = save_form(request, form, lambda data: _transfer(request.user, member, data),
+                              success=_("Member transferred."))
+    if done:
+        return redirect("org:members.detail", pk=member.pk)
+    return _member_form_page(request, form, member, _("Transfer %(name)s") % {"name": member.full_name},
+                             submit_label=_("Transfer"))
+
+
+def _member_form_page(request, form, member, title: str, submit_label: str | None = None) -> HttpResponse:
+    return render_form_page(request, form, title=title, back_url=reverse("org:members.detail", args=[member.pk]),
+                            back_label=member.full_name, submit_label=submit_label)
+
+
+def _transfer(user, member, data: dict):
+    if not access.can_write_unit(user, data["to_cell"]):
+        raise access.PermissionDenied
+    return services.transfer_member(member, to_cell=data["to_cell"], on=data["on"], reason=data["reason"],
+                                    by=user)
 
 
 @login_required
 def member_status(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for_user(request.user, pk, write=True)
     form = StatusForm(request.POST or None, initial={"status": member.status, "on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_member_status(member, by=request.user, **form.cleaned_data)
-        except services.OrgError as error:
-            form.add_error("status", error)
-        else:
-            messages.success(request, _("Status changed."))
-            return redirect("org:members.detail", pk=member.pk)
-    return render_form_page(request, form, title=_("Change the status of %(name)s") % {"name": member.full_name},
-                      back_url=reverse("org:members.detail", args=[member.pk]), back_label=member.full_name)
+    done, _member = save_form(request, form,
+                              lambda data: services.change_member_status(member, by=request.user, **data),
+                              success=_("Status changed."), error_field="status")
+    if done:
+        return redirect("org:members.detail", pk=member.pk)
+    return _member_form_page(request, form, member, _("Change the status of %(name)s") % {"name": member.full_name})
 
 
 @login_required
 def member_post(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for_user(request.user, pk, write=True)
     form = PostForm(request.POST or None, initial={"started_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assign_post(member, unit=member.cell, by=request.user, **form.cleaned_data)
-        except services.OrgError as error:
-            form.add_error("kind", error)
-        else:
-            messages.success(request, _("Post assigned."))
-            return redirect("org:members.detail", pk=member.pk)
-    return render_form_page(request, form, title=_("Assign a post to %(name)s") % {"name": member.full_name},
-                      back_url=reverse("org:members.detail", args=[member.pk]), back_label=member.full_name)
+    done, _post = save_form(request, form, lambda data: services.assign_post(member, unit=member.cell, by=request.user,
+                                                                           **data),
+                            success=_("Post assigned."), error_field="kind")
+    if done:
+        return redirect("org:members.detail", pk=member.pk)
+    return _member_form_page(request, form, member, _("Assign a post to %(name)s") % {"name": member.full_name})
 
 
 @login_required
@@ -298,17 +272,13 @@ def member_search(request: HttpRequest) -> HttpResponse:
 def member_account(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for_user(request.user, pk, write=True)
     form = AccountForm(request.POST or None, initial={"email": member.email})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_account(member, by=request.user, **form.cleaned_data)
-        except services.OrgError as error:
-            form.add_error("username", error)
-        else:
-            messages.success(request, _("Login created; a link to choose a password was e-mailed."))
-            return redirect("org:members.detail", pk=member.pk)
-    return render_form_page(request, form, title=_("Open a login for %(name)s") % {"name": member.full_name},
-                      back_url=reverse("org:members.detail", args=[member.pk]), back_label=member.full_name,
-                      submit_label=_("Create login"))
+    done, _user = save_form(request, form, lambda data: services.create_account(member, by=request.user, **data),
+                            success=_("Login created; a link to choose a password was e-mailed."),
+                            error_field="username")
+    if done:
+        return redirect("org:members.detail", pk=member.pk)
+    return _member_form_page(request, form, member, _("Open a login for %(name)s") % {"name": member.full_name},
+                             submit_label=_("Create login"))
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from soisua.core.views import render_form_page
+from soisua.core.views import render_form_page, save_form
 from soisua.org.access import can_administer_installation, can_manage_reviews, can_write_unit, get_unit_for_user
 
 from . import queries, services
@@ -24,6 +24,11 @@ def _rule_set_to_edit(request: HttpRequest, pk: int) -> RuleSet:
     if not can_administer_installation(request.user):
         raise PermissionDenied
     return rule_set
+
+
+def _rule_set_form_page(request, form, rule_set: RuleSet, title: str, submit_label: str | None = None):
+    return render_form_page(request, form, title=title, back_url=reverse("reviews:rules.detail", args=[rule_set.pk]),
+                            back_label=rule_set.name, submit_label=submit_label)
 
 
 @login_required
@@ -48,17 +53,12 @@ def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def rule_set_copy(request: HttpRequest, pk: int) -> HttpResponse:
     rule_set = _rule_set_to_edit(request, pk)
     form = CopyRuleSetForm(request.POST or None, initial={"name": _("%(name)s (copy)") % {"name": rule_set.name}})
-    if request.method == "POST" and form.is_valid():
-        try:
-            copy = services.copy_rule_set(rule_set, by=request.user, **form.cleaned_data)
-        except services.RuleSetError as error:
-            form.add_error("code", error)
-        else:
-            messages.success(request, _("Draft copy created. Edit it, then publish it."))
-            return redirect("reviews:rules.detail", pk=copy.pk)
-    return render_form_page(request, form, title=_("Copy %(name)s") % {"name": rule_set.name},
-                      back_url=reverse("reviews:rules.detail", args=[rule_set.pk]), back_label=rule_set.name,
-                      submit_label=_("Make a draft copy"))
+    done, copy = save_form(request, form, lambda data: services.copy_rule_set(rule_set, by=request.user, **data),
+                           success=_("Draft copy created. Edit it, then publish it."), error_field="code")
+    if done:
+        return redirect("reviews:rules.detail", pk=copy.pk)
+    return _rule_set_form_page(request, form, rule_set, _("Copy %(name)s") % {"name": rule_set.name},
+                               submit_label=_("Make a draft copy"))
 
 
 @login_required
@@ -78,17 +78,13 @@ def rule_set_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def rule_set_thresholds(request: HttpRequest, pk: int) -> HttpResponse:
     rule_set = _rule_set_to_edit(request, pk)
     form = ThresholdsForm(request.POST or None, rule_set=rule_set)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_thresholds(rule_set, minimum_scores=form.minimum_scores(),
-                                       quota_percent=form.cleaned_data["quota_percent"], by=request.user)
-        except services.RuleSetError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Thresholds saved."))
-            return redirect("reviews:rules.detail", pk=rule_set.pk)
-    return render_form_page(request, form, title=_("Thresholds and quota of %(name)s") % {"name": rule_set.name},
-                      back_url=reverse("reviews:rules.detail", args=[rule_set.pk]), back_label=rule_set.name)
+    done, _rule_set = save_form(request, form, lambda data: services.update_thresholds(
+        rule_set, minimum_scores=form.minimum_scores(), quota_percent=data["quota_percent"], by=request.user),
+        success=_("Thresholds saved."))
+    if done:
+        return redirect("reviews:rules.detail", pk=rule_set.pk)
+    return _rule_set_form_page(request, form, rule_set,
+                               _("Thresholds and quota of %(name)s") % {"name": rule_set.name})
 
 
 @login_required
@@ -96,16 +92,11 @@ def checklist_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ChecklistItem.objects.select_related("checklist__rule_set"), pk=pk)
     rule_set = _rule_set_to_edit(request, item.checklist.rule_set_id)
     form = ChecklistItemForm(request.POST or None, initial={"text": item.text, "verified": item.verified})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_checklist_item(item, by=request.user, **form.cleaned_data)
-        except services.RuleSetError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Checklist item saved."))
-            return redirect("reviews:rules.detail", pk=rule_set.pk)
-    return render_form_page(request, form, title=_("Checklist item %(code)s") % {"code": item.code},
-                      back_url=reverse("reviews:rules.detail", args=[rule_set.pk]), back_label=rule_set.name)
+    done, _item = save_form(request, form, lambda data: services.update_checklist_item(item, by=request.user, **data),
+                            success=_("Checklist item saved."))
+    if done:
+        return redirect("reviews:rules.detail", pk=rule_set.pk)
+    return _rule_set_form_page(request, form, rule_set, _("Checklist item %(code)s") % {"code": item.code})
 
 
 @login_required
@@ -121,14 +112,10 @@ def cycle_create(request: HttpRequest, pk: int) -> HttpResponse:
         "self_review_due": datetime.date(today.year, 12, 10), "appraisal_due": datetime.date(today.year, 12, 20),
         "decision_due": datetime.date(today.year, 12, 31),
         "rule_set": queries.current_rule_set(), "enforce_order": True})
-    if request.method == "POST" and form.is_valid():
-        try:
-            cycle = services.open_cycle(unit, by=request.user, **form.cleaned_data)
-        except services.RuleSetError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Review cycle opened."))
-            return redirect("reviews:cycles.detail", pk=cycle.pk)
+    done, cycle = save_form(request, form, lambda data: services.open_cycle(unit, by=request.user, **data),
+                            success=_("Review cycle opened."))
+    if done:
+        return redirect("reviews:cycles.detail", pk=cycle.pk)
     return render(request, "reviews/cycle_form.html", {"unit": unit, "form": form, "scope": scope_of(unit)})
 
 
