@@ -237,6 +237,8 @@ MATRIX: dict[str, Case | list[Case]] = {
                                   shows='name="self_review_due"'),
     "reviews:cycles.detail": Case(lambda f: reverse("reviews:cycles.detail", args=[f.cycle.pk]),
                                   expect(200, 200, 200, 200, 404, 200), shows=CYCLE_TITLE),
+    "reviews:cycles.remind": Case(lambda f: reverse("reviews:cycles.remind", args=[f.cycle.pk, f.cast.cell.pk]),
+                                  LOGIN_THEN_405, post=expect(403, 302, 404, 302, 404, 403)),
     "reviews:cycles.close": Case(lambda f: reverse("reviews:cycles.close", args=[f.cycle.pk]), LOGIN_THEN_405,
                                  post=expect(403, 403, 403, 302, 404, 403)),
     # --- accounts --------------------------------------------------------------------------------------------

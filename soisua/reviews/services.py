@@ -9,17 +9,19 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
+from soisua.notifications.services import notify
 from soisua.org.models import Unit
 from soisua.org.services import touch_subtree
 
 from .cycles import scope_of
 from .enums import Anonymity, Audience, CycleStatus, ReviewRank, RuleSetStatus
 from .models import Checklist, ChecklistItem, Cycle, ForcingCondition, RatingLevel, Review, ReviewForm, RuleSet
-from .queries import current_rule_set
+from .queries import current_rule_set, not_submitted
 
 
 class RuleSetError(ValidationError):
@@ -173,3 +175,24 @@ def close_cycle(cycle: Cycle, *, by=None) -> Cycle:
     touch_subtree(cycle.unit)
     audit.record(by, "reviews.cycle.close", cycle)
     return cycle
+
+
+@transaction.atomic
+def remind_not_submitted(cycle: Cycle, cell: Unit, *, by=None) -> int:
+    """Remind everyone in `cell` whose review is not submitted yet; at most once a day per review.
+
+    Side effects: one inbox notification (and e-mail after commit) per member with a login who was not reminded
+    today; audit entry with the count. Returns how many were reminded now.
+    """
+    if cycle.status != CycleStatus.OPEN:
+        raise RuleSetError(_("This cycle is closed."), code="closed")
+    today = timezone.localdate()
+    url = reverse("reviews:cycles.detail", args=[cycle.pk])
+    reminded = 0
+    for review in not_submitted(cycle, cell).filter(member__user__isnull=False).select_related("member__user"):
+        sent = notify(review.member.user, kind="reviews.reminder", event_key=f"review-reminder:{review.pk}:{today}",
+                      template="reviews/notifications/reminder", url=url,
+                      context={"cycle": cycle.title, "due": cycle.self_review_due, "form": review.form.code})
+        reminded += sent is not None
+    audit.record(by, "reviews.cycle.remind", cycle, {"unit": cell.pk, "reminded": reminded})
+    return reminded

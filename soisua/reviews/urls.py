@@ -15,4 +15,5 @@ urlpatterns = [
     path("units/<int:pk>/new-cycle/", views.cycle_create, name="cycles.create"),
     path("cycles/<int:pk>/", views.cycle_detail, name="cycles.detail"),
     path("cycles/<int:pk>/close/", views.cycle_close, name="cycles.close"),
+    path("cycles/<int:pk>/units/<int:unit_pk>/remind/", views.cycle_remind, name="cycles.remind"),
 ]

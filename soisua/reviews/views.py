@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.views import render_form_page, save_form
@@ -152,3 +153,20 @@ def cycle_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/cycle_list.html", {
         "unit": unit, "cycles": queries.cycles_covering(unit),
         "can_open": can_manage_reviews(request.user, unit) and not unit.kind.holds_members})
+
+
+@login_required
+@require_POST
+def cycle_remind(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    cycle = queries.get_cycle_for_user(request.user, pk)
+    cell = get_unit_for_user(request.user, unit_pk, write=True)
+    if not cell.path.startswith(cycle.unit.path):
+        raise Http404
+    try:
+        count = services.remind_not_submitted(cycle, cell, by=request.user)
+    except services.RuleSetError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, ngettext("%(count)d reminder sent.", "%(count)d reminders sent.", count)
+                         % {"count": count})
+    return redirect("reviews:cycles.detail", pk=cycle.pk)

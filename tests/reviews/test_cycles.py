@@ -120,3 +120,35 @@ def test_committee_member_closes_a_cycle(cast):
 
     cycle.refresh_from_db()
     assert cycle.status == "closed"
+
+
+def test_remind_not_submitted_tells_each_member_once_a_day(cast, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from soisua.notifications.models import Notification
+
+    cycle = open_for(cast.commune)
+    client = cast.client("secretary")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(f"/reviews/cycles/{cycle.pk}/units/{cast.cell.pk}/remind/", follow=True)
+        client.post(f"/reviews/cycles/{cycle.pk}/units/{cast.cell.pk}/remind/")
+
+    reminded = Notification.objects.filter(kind="reviews.reminder")
+    assert sorted(reminded.values_list("recipient__username", flat=True)) == ["member", "secretary"]
+    assert "Kiểm điểm năm 2026" in reminded.first().title
+    assert len(mail.outbox) == 2
+    assert "2" in first.text and 'class="messages"' in first.text
+
+
+def test_remind_refused_for_a_closed_cycle_and_for_readers(cast):
+    from soisua.notifications.models import Notification
+
+    cycle = open_for(cast.commune)
+    reader = cast.client("member").post(f"/reviews/cycles/{cycle.pk}/units/{cast.cell.pk}/remind/")
+    services.close_cycle(cycle)
+
+    cast.client("secretary").post(f"/reviews/cycles/{cycle.pk}/units/{cast.cell.pk}/remind/")
+
+    assert reader.status_code == 403
+    assert not Notification.objects.filter(kind="reviews.reminder").exists()
