@@ -10,6 +10,7 @@ fetcher accepts only data: URLs, so rendering never reaches the network.
 import datetime
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
@@ -421,3 +422,16 @@ def render_pdf(document: PartyDocument) -> bytes:
 
     fetcher = URLFetcher(allowed_protocols=("data",), allow_redirects=False)
     return HTML(string=render_html(document), url_fetcher=fetcher).write_pdf()
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    render: Callable[[PartyDocument], bytes]
+    content_type: str
+
+
+# Every official document is offered in both formats, rendered from the same content.
+OUTPUT_FORMATS = {
+    "pdf": OutputFormat(render_pdf, "application/pdf"),
+    "docx": OutputFormat(render_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+}

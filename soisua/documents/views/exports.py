@@ -5,8 +5,6 @@ only for roles that see personal data, and a profile sheet (all personal data) i
 else. Every download that carries personal data writes an audit entry.
 """
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,17 +15,15 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from soisua.documents import exports, services, writers
-from soisua.documents.rendering import PartyDocument, render_docx, render_pdf
+from soisua.documents.rendering import OUTPUT_FORMATS
 from soisua.org import access
 
-PDF_CONTENT_TYPE = "application/pdf"
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ROSTER_ACTION = "documents.roster.export"
 PROFILE_ACTION = "documents.profile.export"
 
 
-def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
+def _attachment(content: bytes, filename: str, file_format: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=OUTPUT_FORMATS[file_format].content_type)
     response.headers["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
@@ -45,8 +41,7 @@ def roster_xlsx(request: HttpRequest, pk: int) -> FileResponse:
                         content_type=writers.XLSX_CONTENT_TYPE)
 
 
-def _roster_document(request: HttpRequest, pk: int, *, file_format: str,
-                     render: Callable[[PartyDocument], bytes], content_type: str) -> HttpResponse:
+def _roster_document(request: HttpRequest, pk: int, *, file_format: str) -> HttpResponse:
     unit = access.get_unit_for_user(request.user, pk)
     personal = access.can_see_personal_data_in(request.user, unit)
     with translation.override(request.user.language):
@@ -55,41 +50,40 @@ def _roster_document(request: HttpRequest, pk: int, *, file_format: str,
         except exports.ExportTooLarge as error:
             messages.error(request, error.messages[0])
             return redirect("org:units.detail", pk=unit.pk)
-        content = render(document)
+        content = OUTPUT_FORMATS[file_format].render(document)
     services.record_export(request.user, unit, action=ROSTER_ACTION, file_format=file_format, personal=personal)
-    return _attachment(content, f"roster-{unit.code}.{file_format}", content_type)
+    return _attachment(content, f"roster-{unit.code}.{file_format}", file_format)
 
 
 @login_required
 @require_GET
 def roster_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _roster_document(request, pk, file_format="pdf", render=render_pdf, content_type=PDF_CONTENT_TYPE)
+    return _roster_document(request, pk, file_format="pdf")
 
 
 @login_required
 @require_GET
 def roster_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    return _roster_document(request, pk, file_format="docx", render=render_docx, content_type=DOCX_CONTENT_TYPE)
+    return _roster_document(request, pk, file_format="docx")
 
 
-def _profile(request: HttpRequest, pk: int, *, file_format: str, render: Callable[[PartyDocument], bytes],
-             content_type: str) -> HttpResponse:
+def _profile(request: HttpRequest, pk: int, *, file_format: str) -> HttpResponse:
     member = access.get_member_for_user(request.user, pk)
     if not access.can_see_personal_data(request.user, member):
         raise PermissionDenied
     with translation.override(request.user.language):
-        content = render(exports.member_profile_document(member))
+        content = OUTPUT_FORMATS[file_format].render(exports.member_profile_document(member))
     services.record_export(request.user, member, action=PROFILE_ACTION, file_format=file_format, personal=True)
-    return _attachment(content, f"profile-{member.pk}.{file_format}", content_type)
+    return _attachment(content, f"profile-{member.pk}.{file_format}", file_format)
 
 
 @login_required
 @require_GET
 def profile_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _profile(request, pk, file_format="pdf", render=render_pdf, content_type=PDF_CONTENT_TYPE)
+    return _profile(request, pk, file_format="pdf")
 
 
 @login_required
 @require_GET
 def profile_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    return _profile(request, pk, file_format="docx", render=render_docx, content_type=DOCX_CONTENT_TYPE)
+    return _profile(request, pk, file_format="docx")
