@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "soisua.org",
     "soisua.notifications",
     "soisua.reviews",
+    "soisua.corrections",
+    "soisua.oversight",
     "soisua.documents",
 ]
 

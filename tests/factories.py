@@ -46,3 +46,31 @@ def make_member(cell: Unit, full_name: str = "Nguyễn Văn An", *, user: User |
     if user is not None:
         member = services.link_account(member, user=user)
     return member
+
+
+def complete_review(review, by, *, level: str = "good", general=25, tasks=60, text: str = "",
+                    submit: bool = True, items_present: dict | None = None):
+    """Fill a review through the services (every checklist item answered) and, by default, submit it."""
+    from decimal import Decimal
+
+    from soisua.reviews import services as review_services
+    from soisua.reviews.models import ChecklistItem, Review
+    from soisua.reviews.queries import form_fields
+
+    review = Review.objects.get(pk=review.pk)
+    fields = form_fields(review.form)
+    answers = {key: text or f"Nội dung {spec['label']}" for key, spec in fields.items() if spec["kind"] == "text"}
+    checklist = {}
+    if any(spec["kind"] == "checklist" for spec in fields.values()):
+        for item in ChecklistItem.objects.filter(checklist__rule_set=review.cycle.rule_set):
+            described = (items_present or {}).get(item.code)
+            checklist[item.code] = {"present": bool(described), "text": described or ""}
+    has_scores = any(spec["kind"] == "score_general" for spec in fields.values())
+    content = review_services.ReviewContent(
+        answers=answers, checklist=checklist, self_level=level,
+        self_score_general=Decimal(general) if has_scores else None,
+        self_score_tasks=Decimal(tasks) if has_scores else None)
+    review = review_services.save_review(review, version=review.version, content=content, by=by)
+    if submit:
+        review = review_services.submit_review(review, version=review.version, by=by)
+    return review

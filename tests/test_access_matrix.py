@@ -27,11 +27,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from soisua.documents.models import ImportJob, ImportStatus
 from soisua.notifications.models import Notification
 from soisua.org import services
-from soisua.reviews.models import ChecklistItem, Cycle, RuleSet
-from soisua.reviews.services import open_cycle
+from soisua.reviews.models import ChecklistItem, Cycle, Feedback, Review, RuleSet
+from soisua.reviews.services import add_review_shortcoming, give_feedback, open_cycle
 
 from .conftest import CAST, Cast
-from .factories import make_member
+from .factories import complete_review, make_member
 
 LOGIN = "login"  # a redirect to the login page, with ?next=
 
@@ -44,6 +44,10 @@ IMPORT_FILE_NAME = "danh-sach-thon-1.xlsx"
 IMPORT_ERROR = "Ngày sinh 31/02/1990 không có thật"
 WITHOUT_LOGIN_NAME = "Đỗ Văn Giang"
 CYCLE_TITLE = "Kiểm điểm năm 2026 của xã Hòa An"
+REVIEW_TEXT = "Luôn gương mẫu trong công tác chuyên môn của chi bộ"
+DRAFT_TEXT = "Bản nháp riêng của đảng viên chưa nộp"
+SHORTCOMING_TEXT = "Chưa mạnh dạn phát biểu trong sinh hoạt"
+FEEDBACK_TEXT = "Đồng chí cần lắng nghe ý kiến đảng viên trẻ hơn"
 
 
 def expect(member, secretary, sibling, parent_staff, unrelated_staff, inspector, anonymous=LOGIN) -> dict:
@@ -69,6 +73,16 @@ PERSONAL_OF_COLLEAGUE = expect(403, 200, 404, 200, 404, 200)
 # An import job of the cell: those who may write the cell (the uploader is the secretary).
 WRITE_IMPORT = expect(404, 200, 404, 200, 404, 404)
 LOGGED_IN = everyone(200, anonymous=LOGIN)
+# A submitted review of Chi bộ Thôn 1: the cell, the commune's staff (its superior committee) and inspector.
+READ_REVIEW = READ_CELL
+# A draft: its author alone; everyone else is told it does not exist.
+AUTHOR_ONLY = expect(200, 404, 404, 404, 404, 404)
+# The cell's leadership comments, proposes and returns; readers are refused.
+APPRAISE = expect(403, 200, 404, 403, 404, 403)
+# The directly superior committee (the commune's staff) decides and cancels.
+DECIDE = expect(403, 403, 404, 200, 404, 403)
+# Review points go to a review still being written: the superior committee sends them.
+SUPERIOR_ON_DRAFT = expect(403, 403, 404, 200, 404, 403)
 API_READ_CELL = READ_CELL | {"anonymous": 401}
 API_READ_COMMUNE = READ_COMMUNE | {"anonymous": 401}
 API_LOGGED_IN = everyone(200, anonymous=401)
@@ -87,6 +101,9 @@ class Fixtures:
     without_login: object
     secretary_grant_id: int
     cycle: Cycle
+    draft: Review  # the member's own review, still a draft
+    submitted: Review  # the secretary's review, submitted, with the member's feedback on it
+    feedback: Feedback
 
 
 @dataclass(frozen=True)
@@ -110,6 +127,10 @@ def unit_url(name: str, unit: str = "cell") -> Callable[[Fixtures], str]:
 
 def shipped_rule_set() -> RuleSet:
     return RuleSet.objects.get(code="2025")
+
+
+def review_url(name: str, which: str = "submitted") -> Callable[[Fixtures], str]:
+    return lambda f: reverse(name, args=[getattr(f, which).pk])
 
 
 def member_url(name: str, who: str = "member") -> Callable[[Fixtures], str]:
@@ -241,6 +262,47 @@ MATRIX: dict[str, Case | list[Case]] = {
                                   LOGIN_THEN_405, post=expect(403, 302, 404, 302, 404, 403)),
     "reviews:cycles.close": Case(lambda f: reverse("reviews:cycles.close", args=[f.cycle.pk]), LOGIN_THEN_405,
                                  post=expect(403, 403, 403, 302, 404, 403)),
+    # --- reviews: a draft is its author's alone; a submitted review is read by the cell, the superior committee
+    # and the inspectors above; the cell's leadership appraises, the superior committee decides
+    "reviews:cycles.unit": Case(lambda f: reverse("reviews:cycles.unit", args=[f.cycle.pk, f.cast.cell.pk]),
+                                READ_CELL, shows="Lê Văn Cường"),
+    "reviews:cycles.superior_feedback": Case(
+        lambda f: reverse("reviews:cycles.superior_feedback", args=[f.cycle.pk, f.cast.cell.pk]),
+        expect(200, 200, 404, 404, 404, 404), post=expect(200, 200, 404, 404, 404, 404), shows='name="text"'),
+    "reviews:reviews.mine": Case(lambda f: reverse("reviews:reviews.mine"), LOGGED_IN, shows=CYCLE_TITLE,
+                                 shown_to=frozenset({"member", "secretary", "sibling"})),
+    "reviews:reviews.detail": [
+        Case(review_url("reviews:reviews.detail"), READ_REVIEW, shows=REVIEW_TEXT),
+        Case(review_url("reviews:reviews.detail", "draft"), AUTHOR_ONLY, shows=DRAFT_TEXT),
+    ],
+    "reviews:reviews.edit": Case(review_url("reviews:reviews.edit", "draft"), AUTHOR_ONLY, post=AUTHOR_ONLY,
+                                 shows=DRAFT_TEXT),
+    "reviews:reviews.autosave": Case(review_url("reviews:reviews.autosave", "draft"), LOGIN_THEN_405,
+                                     post=expect(200, 404, 404, 404, 404, 404)),
+    "reviews:reviews.submit": Case(review_url("reviews:reviews.submit", "draft"), LOGIN_THEN_405,
+                                   post=expect(302, 404, 404, 404, 404, 404)),
+    "reviews:shortcomings.create": Case(review_url("reviews:shortcomings.create", "draft"), AUTHOR_ONLY,
+                                        post=AUTHOR_ONLY, shows='name="cause"'),
+    "reviews:shortcomings.edit": Case(lambda f: reverse("reviews:shortcomings.edit", args=[
+        f.draft.shortcomings.get().pk]), AUTHOR_ONLY, post=AUTHOR_ONLY, shows=SHORTCOMING_TEXT),
+    "reviews:shortcomings.remove": Case(lambda f: reverse("reviews:shortcomings.remove", args=[
+        f.draft.shortcomings.get().pk]), LOGIN_THEN_405, post=expect(302, 404, 404, 404, 404, 404)),
+    "reviews:reviews.return": Case(review_url("reviews:reviews.return"), APPRAISE, post=APPRAISE,
+                                   shows='name="reason"'),
+    "reviews:reviews.propose": Case(review_url("reviews:reviews.propose"), APPRAISE, post=APPRAISE,
+                                    shows='name="level"'),
+    "reviews:reviews.decide": Case(review_url("reviews:reviews.decide"), DECIDE, post=DECIDE,
+                                   shows='name="override_reason"'),
+    "reviews:reviews.cancel": Case(review_url("reviews:reviews.cancel"), DECIDE, post=DECIDE,
+                                   shows='name="reason"'),
+    "reviews:prompts.create": Case(review_url("reviews:prompts.create", "draft"), SUPERIOR_ON_DRAFT,
+                                   post=SUPERIOR_ON_DRAFT, shows='name="text"'),
+    "reviews:feedback.create": Case(review_url("reviews:feedback.create"), LOGIN_THEN_405,
+                                    post=expect(302, 403, 404, 403, 404, 403),
+                                    data={"kind": "suggestion", "text": "Góp ý thêm"}),
+    "reviews:feedback.respond": Case(lambda f: reverse("reviews:feedback.respond", args=[f.feedback.pk]),
+                                     expect(403, 200, 404, 403, 404, 403), post=expect(403, 200, 404, 403, 404, 403),
+                                     shows=FEEDBACK_TEXT),
     # --- accounts --------------------------------------------------------------------------------------------
     "accounts:login": Case(lambda f: reverse("accounts:login"), everyone(302, anonymous=200),
                            shows='name="password"'),
@@ -354,7 +416,17 @@ def fixtures(cast) -> Fixtures:
     cycle = open_cycle(cast.commune, title=CYCLE_TITLE, kind="year", period_start=datetime.date(2026, 1, 1),
                        period_end=datetime.date(2026, 12, 31), self_review_due=datetime.date(2026, 12, 10),
                        appraisal_due=datetime.date(2026, 12, 20), decision_due=datetime.date(2026, 12, 31))
-    return Fixtures(cast, notification, import_job, without_login, grant_id, cycle)
+    secretary = cast.users["secretary"]
+    collective = Review.objects.get(cycle=cycle, unit=cast.cell, member=None)
+    complete_review(collective, secretary, text=REVIEW_TEXT)
+    submitted = complete_review(Review.objects.get(cycle=cycle, member=cast.members["secretary"]), secretary,
+                                text=REVIEW_TEXT)
+    draft = complete_review(Review.objects.get(cycle=cycle, member=cast.members["member"]), cast.users["member"],
+                            text=DRAFT_TEXT, submit=False)
+    add_review_shortcoming(draft, text=SHORTCOMING_TEXT, cause="subjective", by=cast.users["member"])
+    feedback = give_feedback(review=submitted, from_unit=cast.cell, kind="shortcoming", text=FEEDBACK_TEXT,
+                             by=cast.users["member"])
+    return Fixtures(cast, notification, import_job, without_login, grant_id, cycle, draft, submitted, feedback)
 
 
 def request_as(fixtures: Fixtures, who: str, method: str, url: str, data: dict) -> HttpResponse:

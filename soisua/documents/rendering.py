@@ -147,14 +147,23 @@ class Facts:
     items: list[tuple[str, str]]
 
 
-Block = Heading | Paragraph | Table | Facts
-
-
 @dataclass(frozen=True)
 class Signature:
     authority: str  # "T/M CHI BỘ"
     post: str  # "BÍ THƯ"
     name: str = ""
+
+
+@dataclass(frozen=True)
+class Signatures:
+    """Signatures inside the body, for documents signed part by part (a self-review: its author, then the cell,
+    then the superior committee). One sits on the right half, as the closing signature does; several share a row.
+    """
+
+    items: tuple[Signature, ...]
+
+
+Block = Heading | Paragraph | Table | Facts | Signatures
 
 
 @dataclass
@@ -355,6 +364,26 @@ def _docx_blocks(docx, document: PartyDocument) -> None:
             _docx_table(docx, block, width)
         elif isinstance(block, Facts):
             _docx_facts(docx, block, width)
+        elif isinstance(block, Signatures) and block.items:
+            _docx_signatures(docx, block, width)
+
+
+def _docx_signature(cell, signature: Signature) -> None:
+    _write(cell.paragraphs[0], signature.authority.upper(), bold=True, align="center")
+    _write(cell.add_paragraph(), signature.post.upper(), bold=True, align="center")
+    for _blank in range(3):
+        cell.add_paragraph()
+    _write(cell.add_paragraph(), signature.name, bold=True, align="center")
+
+
+def _docx_signatures(docx, block: Signatures, width_mm: float) -> None:
+    count = len(block.items)
+    share = STYLE["signature_share"]
+    widths = [width_mm * (1 - share), width_mm * share] if count == 1 else [width_mm / count] * count
+    table = _plain_table(docx, 1, widths)
+    for cell, signature in zip(table.rows[0].cells[-count:], block.items, strict=True):
+        _docx_signature(cell, signature)
+    docx.add_paragraph()
 
 
 def _docx_closing(docx, document: PartyDocument) -> None:
@@ -367,12 +396,8 @@ def _docx_closing(docx, document: PartyDocument) -> None:
         _write(recipients_cell.paragraphs[0], RECIPIENTS_LABEL, underline=True)
         for line in document.recipient_lines:
             _write(recipients_cell.add_paragraph(), line, size=STYLE["size_recipients"])
-    if signature := document.signature:
-        _write(signature_cell.paragraphs[0], signature.authority.upper(), bold=True, align="center")
-        _write(signature_cell.add_paragraph(), signature.post.upper(), bold=True, align="center")
-        for _blank in range(3):
-            signature_cell.add_paragraph()
-        _write(signature_cell.add_paragraph(), signature.name, bold=True, align="center")
+    if document.signature:
+        _docx_signature(signature_cell, document.signature)
 
 
 def render_docx(document: PartyDocument) -> bytes:
@@ -405,6 +430,7 @@ def _pdf_context(document: PartyDocument) -> dict:
         "margins": f"{top}mm {right}mm {bottom}mm {left}mm",
         "header_left_percent": round(STYLE["header_left_share"] * 100),
         "signature_percent": round(STYLE["signature_share"] * 100),
+        "signature_left_percent": 100 - round(STYLE["signature_share"] * 100),
         "party_heading": PARTY_HEADING,
         "recipients_label": RECIPIENTS_LABEL,
         "blocks": [(type(block).__name__.lower(), block) for block in document.blocks],

@@ -148,6 +148,28 @@ def can_manage_reviews(user, unit: Unit) -> bool:
     return scope.everything or bool(scope.roles_on(unit) & {Role.COMMITTEE, Role.STAFF, Role.ADMIN})
 
 
+def _roles_granted_on(scope: Scope, unit_id: int | None) -> set[str]:
+    return {grant.role for grant in scope.grants if grant.unit_id == unit_id}
+
+
+def leads_unit(user, unit: Unit) -> bool:
+    """The unit's own leadership (its secretary or committee): writes the collective review, comments on and
+    proposes the levels of its members (domain.md §4). Administrators covering the unit too."""
+    scope = scope_for(user)
+    return (scope.everything or bool(_roles_granted_on(scope, unit.pk) & {Role.SECRETARY, Role.COMMITTEE})
+            or Role.ADMIN in scope.roles_on(unit))
+
+
+def is_superior_committee(user, unit: Unit) -> bool:
+    """The directly superior committee of `unit` (committee or its staff on the parent unit) decides ratings."""
+    if unit.parent_id is None:
+        return scope_for(user).everything
+    scope = scope_for(user)
+    return (scope.everything or bool(_roles_granted_on(scope, unit.parent_id) & {Role.COMMITTEE, Role.STAFF})
+            or any(grant.role == Role.ADMIN and grant.subtree and grant.covers(unit) and grant.unit_id != unit.pk
+                   for grant in scope.grants))
+
+
 def sees_inside(user, unit: Unit) -> bool:
     """Whether the user sees the unit or anything below it (a member of a cell sees a cycle of the commune)."""
     scope = scope_for(user)

@@ -24,6 +24,8 @@ class UnitKind(models.Model):
                                       help_text=_("Units of this kind divide a cell, like party groups."))
     is_province = models.BooleanField(_("province level"), default=False,
                                       help_text=_("Units of this kind partition the data by province."))
+    is_grassroots = models.BooleanField(_("grassroots organisation"), default=False, help_text=_(
+        "Quotas of review ratings are counted per organisation of this kind."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

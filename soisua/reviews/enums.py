@@ -52,3 +52,26 @@ class ReviewRank(models.IntegerChoices):
     HEAD = 1, _("Head")
     DEPUTY = 2, _("Deputy")
     MEMBER = 3, _("Member")
+
+
+class ReviewAction(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for revision")
+    PROPOSED = "proposed", _("Level proposed by the cell")
+    DECIDED = "decided", _("Level decided")
+    CANCELLED = "cancelled", _("Rating cancelled, review reopened")
+
+
+class FeedbackKind(models.TextChoices):
+    STRENGTH = "strength", _("Strength")
+    SHORTCOMING = "shortcoming", _("Shortcoming")
+    SUGGESTION = "suggestion", _("Suggestion")
+
+
+class FeedbackResponse(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted as a shortcoming")
+    DISPUTED = "disputed", _("Disputed")
+
+
+# Kinds of form fields (ReviewForm.sections) that the author answers in free text, kept in Review.answers.
+TEXT_FIELD_KINDS = frozenset({"text", "previous_shortcomings", "collective_shortcomings", "measures"})

@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from soisua.corrections.enums import Cause
 from soisua.org.forms import DateInput
 
-from .enums import Anonymity, CycleKind, RuleSetStatus
+from .enums import TEXT_FIELD_KINDS, Anonymity, CycleKind, FeedbackKind, RuleSetStatus
 from .models import RuleSet
 
 
@@ -61,3 +62,149 @@ class CycleForm(forms.Form):
             self.add_error("decision_due", _("The stages must follow each other: self-reviews, then the cell "
                                              "appraisal, then the decision."))
         return data
+
+
+GRADES = [("", "—"), ("excellent", _("Excellent")), ("good", _("Good")), ("average", _("Average")),
+          ("poor", _("Poor"))]
+PRESENCE = [("absent", _("Not present")), ("present", _("Present: I describe it"))]
+
+
+class ReviewEditForm(forms.Form):
+    """Every field of a review's form (sections as data), the checklist walk and the answers to review points."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    self_score_general = forms.DecimalField(required=False, min_value=0, decimal_places=2)
+    self_score_tasks = forms.DecimalField(required=False, min_value=0, decimal_places=2)
+    self_level = forms.ChoiceField(label=_("Level I propose"), required=False)
+
+    def __init__(self, *args, review, fields: dict, checklist_items: list, prompts: list, levels: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .services import MAX_TEXT_LENGTH
+
+        rule_set = review.cycle.rule_set
+        self.text_keys, self.graded_keys = [], []
+        for key, spec in fields.items():
+            if spec["kind"] in TEXT_FIELD_KINDS:
+                self.fields[f"a_{key}"] = forms.CharField(
+                    label=spec["label"], required=False, max_length=MAX_TEXT_LENGTH, help_text=spec.get("help", ""),
+                    widget=forms.Textarea(attrs={"rows": 4}), initial=review.answers.get(key, ""))
+                self.text_keys.append(key)
+            if spec.get("graded"):
+                self.fields[f"g_{key}"] = forms.ChoiceField(
+                    label=_("Grade: %(criterion)s") % {"criterion": spec["label"]}, choices=GRADES, required=False,
+                    initial=review.grades.get(key, ""))
+                self.graded_keys.append(key)
+        self.checklist_items = checklist_items
+        self.checklist_codes = [item.code for item in checklist_items]
+        for item in checklist_items:
+            entry = review.checklist.get(item.code, {})
+            self.fields[f"c_{item.code}"] = forms.ChoiceField(
+                label=f"{item.code}. {item.text}", choices=PRESENCE, required=False, widget=forms.RadioSelect,
+                initial=("present" if entry.get("present") else "absent") if entry else None)
+            self.fields[f"ct_{item.code}"] = forms.CharField(
+                label=_("How it shows (%(code)s)") % {"code": item.code}, required=False,
+                max_length=MAX_TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 2}), initial=entry.get("text", ""))
+        self.prompt_ids = [prompt.pk for prompt in prompts]
+        for prompt in prompts:
+            self.fields[f"p_{prompt.pk}"] = forms.CharField(
+                label=prompt.text, required=False, max_length=MAX_TEXT_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 3}), initial=prompt.answer)
+        self.fields["self_score_general"].max_value = rule_set.score_general
+        self.fields["self_score_general"].label = _("General criteria (at most %(points)s points)") % {
+            "points": rule_set.score_general}
+        self.fields["self_score_tasks"].label = _("Task results (at most %(points)s points)") % {
+            "points": rule_set.score_tasks}
+        self.fields["self_level"].choices = [("", "—"), *((level.code, level.name) for level in levels)]
+        self.initial.update({"version": review.version, "self_score_general": review.self_score_general,
+                             "self_score_tasks": review.self_score_tasks, "self_level": review.self_level})
+
+    def content(self):
+        from .services import ReviewContent
+
+        data = self.cleaned_data
+        checklist = {}
+        for code in self.checklist_codes:
+            if data.get(f"c_{code}"):
+                checklist[code] = {"present": data[f"c_{code}"] == "present", "text": data.get(f"ct_{code}", "")}
+        return ReviewContent(
+            answers={key: data.get(f"a_{key}", "") for key in self.text_keys},
+            grades={key: data[f"g_{key}"] for key in self.graded_keys if data.get(f"g_{key}")},
+            checklist=checklist, self_score_general=data.get("self_score_general"),
+            self_score_tasks=data.get("self_score_tasks"), self_level=data.get("self_level") or "",
+            prompt_answers={pk: data.get(f"p_{pk}", "") for pk in self.prompt_ids})
+
+
+class ShortcomingForm(forms.Form):
+    text = forms.CharField(label=_("Shortcoming"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    cause = forms.ChoiceField(label=_("Cause"), choices=Cause.choices, initial=Cause.SUBJECTIVE)
+    cause_text = forms.CharField(label=_("Explanation of the cause"), required=False, max_length=5000,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+    responsibility = forms.CharField(label=_("Responsibility"), required=False, max_length=5000,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+    checklist_items = forms.MultipleChoiceField(label=_("Related checklist items"), required=False)
+    measures = forms.CharField(label=_("How I will fix it"), required=False, max_length=5000,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    fix_by = forms.DateField(label=_("To be fixed by"), required=False, widget=DateInput())
+
+    def __init__(self, *args, checklist_items: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["checklist_items"].choices = [(str(item.pk), f"{item.code}. {item.text[:90]}")
+                                                  for item in checklist_items]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class FeedbackForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=FeedbackKind.choices, initial=FeedbackKind.SHORTCOMING)
+    text = forms.CharField(label=_("Your feedback"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    checklist_items = forms.MultipleChoiceField(label=_("Related checklist items"), required=False)
+
+    def __init__(self, *args, checklist_items: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["checklist_items"].choices = [(str(item.pk), f"{item.code}. {item.text[:90]}")
+                                                  for item in checklist_items]
+
+
+class FeedbackResponseForm(forms.Form):
+    response = forms.ChoiceField(label=_("Your answer"), widget=forms.RadioSelect, choices=[
+        ("accept", _("I accept it as a shortcoming")), ("dispute", _("I dispute it"))])
+    text = forms.CharField(label=_("The shortcoming, in your words (optional)"), required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Why you dispute it"), required=False, max_length=5000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("response") == "dispute" and not data.get("reason", "").strip():
+            self.add_error("reason", _("Say why you dispute this feedback."))
+        return data
+
+
+class RatingForm(forms.Form):
+    """The cell's proposal or the superior committee's decision."""
+
+    level = forms.ChoiceField(label=_("Level"))
+    forcing = forms.MultipleChoiceField(label=_("Forcing conditions that apply"), required=False,
+                                        widget=forms.CheckboxSelectMultiple)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    override_reason = forms.CharField(label=_("Reason for overriding the rules"), required=False, max_length=5000,
+                                      widget=forms.Textarea(attrs={"rows": 3}), help_text=_(
+                                          "Only if the decision must go ahead although a rule above is broken. "
+                                          "It is recorded and shown to the upper level."))
+
+    def __init__(self, *args, levels: list, conditions: list, decision: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [(level.code, level.name) for level in levels]
+        self.fields["forcing"].choices = [(condition.code, condition.text) for condition in conditions]
+        if decision:
+            self.fields["comment"].label = _("Reason (required when the level differs from the cell's proposal)")
+        else:
+            del self.fields["override_reason"]
+
+
+class PromptForm(forms.Form):
+    text = forms.CharField(label=_("Review point"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=_("The collective or member must answer it in section IV of the review."))

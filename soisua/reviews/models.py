@@ -9,7 +9,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Anonymity, AppliesTo, Audience, CycleKind, CycleStatus, ReviewRank, ReviewStatus, RuleSetStatus
+from .enums import (
+    Anonymity,
+    AppliesTo,
+    Audience,
+    CycleKind,
+    CycleStatus,
+    FeedbackKind,
+    FeedbackResponse,
+    ReviewAction,
+    ReviewRank,
+    ReviewStatus,
+    RuleSetStatus,
+)
 
 
 class RuleSet(models.Model):
@@ -185,6 +197,9 @@ class Cycle(models.Model):
         "Collective first, then the head, the deputies and the members."))
     anonymity = models.CharField(_("feedback anonymity"), max_length=20, choices=Anonymity.choices,
                                  default=Anonymity.NAMED)
+    # Fully anonymous feedback is shown only once this many people gave feedback on the same review.
+    anonymous_minimum = models.PositiveSmallIntegerField(_("fewest authors before anonymous feedback is shown"),
+                                                         default=3)
     status = models.CharField(_("status"), max_length=20, choices=CycleStatus.choices, default=CycleStatus.OPEN)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+")
@@ -221,7 +236,42 @@ class Review(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     province = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                  db_index=False)
+    # Optimistic locking: every save increments it; a save based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    # The form's text fields by key, per-criterion grades by key, and the checklist walk by item code:
+    # {"CT-1": {"present": false}, "DD-4": {"present": true, "text": "..."}}.
+    answers = models.JSONField(default=dict, blank=True)
+    grades = models.JSONField(default=dict, blank=True)
+    checklist = models.JSONField(default=dict, blank=True)
+
+    # Rating, in three steps (domain.md §4); levels are RatingLevel codes of the cycle's rule set.
+    self_score_general = models.DecimalField(_("self-score, general criteria"), max_digits=5, decimal_places=2,
+                                             null=True, blank=True)
+    self_score_tasks = models.DecimalField(_("self-score, task results"), max_digits=5, decimal_places=2,
+                                           null=True, blank=True)
+    self_level = models.CharField(_("self-proposed level"), max_length=30, blank=True)
+    cell_level = models.CharField(_("level proposed by the cell"), max_length=30, blank=True)
+    cell_comment = models.TextField(_("cell committee's comment"), blank=True)
+    cell_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+    cell_at = models.DateTimeField(null=True, blank=True)
+    decided_level = models.CharField(_("decided level"), max_length=30, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # Forcing conditions (codes) found to apply, and the rule checks a decider overrode: [{"code", "message"}].
+    forcing = models.JSONField(default=list, blank=True)
+    overrides = models.JSONField(default=list, blank=True)
+    override_reason = models.TextField(_("reason for overriding the rules"), blank=True)
+
+    # Formalism signals computed at submit; never blocking.
+    signature = models.BinaryField(null=True, blank=True, editable=False)
+    signals = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["cycle", "unit", "rank", "id"]
@@ -235,3 +285,116 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.cycle}: {self.member or self.unit}"
+
+    @property
+    def is_collective(self) -> bool:
+        return self.member_id is None
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ReviewStatus.EXPECTED, ReviewStatus.DRAFT, ReviewStatus.RETURNED)
+
+    @property
+    def self_score(self):
+        if self.self_score_general is None or self.self_score_tasks is None:
+            return None
+        return self.self_score_general + self.self_score_tasks
+
+    @property
+    def final_level(self) -> str:
+        return self.decided_level if self.decided_at else ""
+
+
+class ReviewEvent(models.Model):
+    """A review's visible history: submitted, returned with a reason, proposed, decided, cancelled."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20, choices=ReviewAction.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.review_id} {self.action}"
+
+
+class Feedback(models.Model):
+    """Góp ý, phê bình: on a member's review, on a collective review, or on the superior committee.
+
+    Under full anonymity the author is not stored at all: `author_key` (a keyed hash of cycle and person) only
+    lets the author find their own items and counts distinct authors; the day replaces the time, since in a
+    small cell a time can name the author.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="feedback")
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, null=True, blank=True, related_name="feedback")
+    superior = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("superior committee"))
+    from_unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+")
+    author_key = models.CharField(max_length=64, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=FeedbackKind.choices)
+    text = models.TextField(_("feedback"))
+    checklist_items = models.ManyToManyField(ChecklistItem, blank=True, related_name="+",
+                                             verbose_name=_("checklist items"))
+    created_on = models.DateField()
+    response = models.CharField(max_length=20, choices=FeedbackResponse.choices, blank=True)
+    response_reason = models.TextField(blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    shortcoming = models.ForeignKey("corrections.Shortcoming", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["created_on", "id"]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.CheckConstraint(condition=Q(review__isnull=False, superior__isnull=True)
+                                   | Q(review__isnull=True, superior__isnull=False), name="reviews_feedback_target"),
+            models.CheckConstraint(condition=~Q(text=""), name="reviews_feedback_text"),
+        ]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class QuotaSetting(models.Model):
+    """An organisation's own excellent quota, where it differs from the rule set's (e.g. 25 % in some communes)."""
+
+    unit = models.OneToOneField("org.Unit", on_delete=models.CASCADE, related_name="review_quota")
+    percent = models.DecimalField(_("quota (percent)"), max_digits=5, decimal_places=2)
+    base_level = models.CharField(_("quota base level"), max_length=30, default="good")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+")
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(percent__gte=0) & Q(percent__lte=100),
+                                              name="reviews_quota_setting_percent")]
+
+    def __str__(self):
+        return f"{self.unit_id}: {self.percent} %"
+
+
+class TemplateText(models.Model):
+    """A known ready-made review text (sold or circulated templates): submitted reviews are compared with it."""
+
+    title = models.CharField(_("title"), max_length=255)
+    text = models.TextField(_("text"))
+    signature = models.BinaryField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["title", "id"]
+        verbose_name = _("template text")
+        verbose_name_plural = _("template texts")
+
+    def __str__(self):
+        return self.title

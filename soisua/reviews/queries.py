@@ -1,13 +1,20 @@
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
+from soisua.corrections.models import Shortcoming
 from soisua.org import access
-from soisua.org.models import PATH_STEP, Unit
+from soisua.org.enums import ACTIVE_STATUSES as ACTIVE_MEMBER_STATUSES
+from soisua.org.models import PATH_STEP, Member, Unit
 
-from .enums import ReviewStatus, RuleSetStatus
-from .models import Checklist, Cycle, Review, RuleSet
+from .enums import Anonymity, CycleStatus, FeedbackKind, FeedbackResponse, ReviewStatus, RuleSetStatus
+from .models import Checklist, Cycle, Feedback, RatingLevel, Review, ReviewForm, RuleSet
 
 
 def rule_sets() -> QuerySet[RuleSet]:
@@ -77,3 +84,298 @@ def progress_by_child(cycle: Cycle, unit: Unit) -> list[tuple[Unit, dict[str, in
     counts = {row["branch"]: row for row in rows}
     children = Unit.objects.filter(parent=unit).select_related("kind").order_by("sort_key", "pk")
     return [(child, counts.get(child.path, {"expected": 0, "submitted": 0, "late": 0})) for child in children]
+
+
+def form_fields(form: ReviewForm) -> dict[str, dict]:
+    """The form's fields by key, each with its section code: {"duty_results": {"kind": "text", "section": "I"}}."""
+    return {spec["key"]: {**spec, "section": section["code"]} for section in form.sections
+            for spec in section["fields"]}
+
+
+def levels_of(rule_set: RuleSet) -> list[RatingLevel]:
+    """The rule set's levels, best first (memoised on the rule set object)."""
+    levels = getattr(rule_set, "_levels", None)
+    if levels is None:
+        levels = rule_set._levels = list(RatingLevel.objects.filter(rule_set=rule_set).order_by("order"))
+    return levels
+
+
+def level_for_score(rule_set: RuleSet, score) -> RatingLevel | None:
+    """The level whose score band holds `score` (thresholds are lower bounds, inclusive)."""
+    return next((level for level in levels_of(rule_set) if score >= level.min_score), None)
+
+
+def level_named(rule_set: RuleSet, code: str) -> RatingLevel | None:
+    return next((level for level in levels_of(rule_set) if level.code == code), None)
+
+
+def grassroots_of(unit: Unit) -> Unit:
+    """The grassroots organisation a unit belongs to (nearest unit of a grassroots kind), else the unit itself."""
+    units = (Unit.objects.filter(path__in=[*unit.ancestor_paths(), unit.path], kind__is_grassroots=True)
+             .order_by("-depth"))
+    return units.first() or unit
+
+
+# --- reviews: who may see and do what (the access decisions for reviews live here) --------------------------
+
+
+def _is_author(user, review: Review) -> bool:
+    return review.member_id is not None and review.member.user_id is not None and review.member.user_id == user.pk
+
+
+def can_edit_review(user, review: Review) -> bool:
+    """The member writes their own review; the unit's leadership writes its collective review."""
+    if not review.is_editable or review.cycle.status != CycleStatus.OPEN:
+        return False
+    return _is_author(user, review) if review.member_id else access.leads_unit(user, review.unit)
+
+
+def can_appraise(user, review: Review) -> bool:
+    """The cell committee comments, proposes a level and returns a member's review for revision."""
+    return review.cycle.status == CycleStatus.OPEN and access.leads_unit(user, review.unit)
+
+
+def can_decide(user, review: Review) -> bool:
+    return review.cycle.status == CycleStatus.OPEN and access.is_superior_committee(user, review.unit)
+
+
+def can_read_review(user, review: Review) -> bool:
+    """Drafts: their writers only (a collective's draft: the unit's leadership). Submitted and returned reviews:
+    whoever sees the unit (the cell reads them in the session), the superior committee and those above."""
+    if _is_author(user, review) or (review.is_collective and access.leads_unit(user, review.unit)):
+        return True
+    if review.status == ReviewStatus.RETURNED:
+        return access.leads_unit(user, review.unit) or access.is_superior_committee(user, review.unit)
+    if review.status != ReviewStatus.SUBMITTED:
+        return False
+    return access.can_read_unit(user, review.unit) or access.is_superior_committee(user, review.unit)
+
+
+def get_review_for_user(user, pk: int, *, write: bool = False) -> Review:
+    """404 for those who may not read it; 403 for readers asking to edit it."""
+    review = (Review.objects.select_related("cycle", "cycle__rule_set", "cycle__unit", "unit", "unit__kind",
+                                            "member", "member__user", "form").filter(pk=pk).first())
+    if review is None or not can_read_review(user, review):
+        raise Http404
+    if write and not can_edit_review(user, review):
+        raise PermissionDenied
+    return review
+
+
+def can_give_feedback(user, review: Review) -> bool:
+    """Fellow members of the cell give feedback on each other's submitted reviews and on the collective's."""
+    member = access.scope_for(user).member_id
+    if member is None or review.cycle.status != CycleStatus.OPEN or review.status != ReviewStatus.SUBMITTED:
+        return False
+    if review.member_id == member:
+        return False
+    return access.scope_for(user).can_read(review.unit) and Member.objects.filter(
+        pk=member, cell=review.unit, status__in=ACTIVE_MEMBER_STATUSES).exists()
+
+
+@dataclass(frozen=True)
+class FeedbackShown:
+    """Feedback as one reader may see it: `author` is None whenever the cycle's anonymity hides it from them."""
+
+    pk: int
+    kind: str
+    kind_label: str
+    text: str
+    items: list[str]
+    created_on: object
+    author: str | None
+    mine: bool
+    response: str
+    response_label: str
+    response_reason: str
+
+
+def author_key(cycle: Cycle, user) -> str:
+    """Stable per (cycle, person), meaningless without the installation's secret key."""
+    message = f"feedback:{cycle.pk}:{user.pk}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def distinct_authors(review: Review) -> int:
+    return Feedback.objects.filter(review=review).aggregate(count=Count("author_key", distinct=True))["count"]
+
+
+def _author_visible(user, cycle: Cycle, unit: Unit) -> bool:
+    if cycle.anonymity == Anonymity.NAMED:
+        return True
+    if cycle.anonymity == Anonymity.SECRETARY:
+        return access.leads_unit(user, unit)
+    return False  # fully anonymous: the author is not even stored
+
+
+def visible_feedback(user, review: Review) -> tuple[list[FeedbackShown], bool]:
+    """Feedback on a review as `user` may see it, and whether some is withheld (full anonymity below the minimum
+    number of authors). Every output channel (page, API, documents, exports) goes through here."""
+    cycle = review.cycle
+    rows = (Feedback.objects.filter(review=review).select_related("author", "author__member")
+            .prefetch_related("checklist_items").order_by("created_on", "pk"))
+    key = author_key(cycle, user) if user.is_authenticated else ""
+    withheld = cycle.anonymity == Anonymity.ANONYMOUS and distinct_authors(review) < cycle.anonymous_minimum
+    show_author = _author_visible(user, cycle, review.unit)
+    shown = []
+    for row in rows:
+        mine = bool(key) and row.author_key == key
+        if withheld and not mine:
+            continue
+        author = _author_name(row.author) if show_author and row.author_id else None
+        shown.append(FeedbackShown(
+            pk=row.pk, kind=row.kind, kind_label=FeedbackKind(row.kind).label, text=row.text,
+            items=[item.code for item in row.checklist_items.all()], created_on=row.created_on, author=author,
+            mine=mine, response=row.response,
+            response_label=FeedbackResponse(row.response).label if row.response else "",
+            response_reason=row.response_reason))
+    return shown, withheld
+
+
+def _author_name(user) -> str:
+    member = getattr(user, "member", None)
+    return member.full_name if member is not None else (user.get_full_name() or user.get_username())
+
+
+def can_respond_to_feedback(user, review: Review) -> bool:
+    """The reviewed person answers feedback on their review; the unit's leadership on the collective's."""
+    if review.cycle.status != CycleStatus.OPEN:
+        return False
+    return _is_author(user, review) if review.member_id else access.leads_unit(user, review.unit)
+
+
+def get_feedback_to_answer(user, pk: int) -> Feedback:
+    """Feedback the user may answer: visible to them (not withheld) and about their review."""
+    feedback = Feedback.objects.select_related("review", "cycle").filter(pk=pk, review__isnull=False).first()
+    if feedback is None:
+        raise Http404
+    review = get_review_for_user(user, feedback.review_id)
+    shown, _withheld = visible_feedback(user, review)
+    if feedback.pk not in {item.pk for item in shown}:
+        raise Http404
+    if not can_respond_to_feedback(user, review):
+        raise PermissionDenied
+    return feedback
+
+
+def is_author(user, review: Review) -> bool:
+    return _is_author(user, review)
+
+
+def review_shortcomings(review: Review) -> list:
+    return list(review.shortcomings.prefetch_related("checklist_items").order_by("order", "pk"))
+
+
+def earlier_shortcomings(review: Review) -> list:
+    """Section III: shortcomings named in earlier cycles (and their correction status), to report on."""
+    earlier = Shortcoming.objects.exclude(review__cycle=review.cycle).filter(created_at__lt=review.cycle.opened_at)
+    earlier = (earlier.filter(member=review.member) if review.member_id
+               else earlier.filter(unit=review.unit, member=None))
+    return list(earlier.select_related("review__cycle").order_by("-created_at", "pk")[:50])
+
+
+def collective_shortcomings(review: Review) -> list:
+    """Section V: the collective's shortcomings in this cycle, for which members state their responsibility."""
+    if review.is_collective:
+        return []
+    return list(Shortcoming.objects.filter(review__cycle=review.cycle, review__unit=review.unit,
+                                           review__member=None).order_by("order", "pk"))
+
+
+def _grade_labels() -> dict:
+    from .forms import GRADES
+
+    return dict(GRADES)
+
+
+def sections_for_editor(review: Review, form) -> list[dict]:
+    """The form's sections with their bound fields, in order, for the editor template."""
+    sections = []
+    for section in review.form.sections:
+        fields = []
+        for spec in section["fields"]:
+            key = spec["key"]
+            fields.append({"kind": spec["kind"], "key": key, "label": spec["label"],
+                           "text": form[f"a_{key}"] if f"a_{key}" in form.fields else None,
+                           "grade": form[f"g_{key}"] if f"g_{key}" in form.fields else None})
+        sections.append({"code": section["code"], "title": section["title"], "fields": fields})
+    return sections
+
+
+def checklist_groups(form) -> list[tuple[str, list]]:
+    """The checklist walk's bound fields grouped as on paper: [(group name, [(code, radio, text)])]."""
+    groups: dict[str, list] = {}
+    for item in form.checklist_items:
+        name = f"{item.checklist.name}: {item.group_name}"
+        groups.setdefault(name, []).append((item.code, form[f"c_{item.code}"], form[f"ct_{item.code}"]))
+    return list(groups.items())
+
+
+def sections_for_reading(review: Review, items) -> list[dict]:
+    """The review as written, section by section: [{code, title, entries: [{label, text, grade, kind}]}]."""
+    grades = _grade_labels()
+    present = [(item, review.checklist[item.code]) for item in items
+               if review.checklist.get(item.code, {}).get("present")]
+    sections = []
+    for section in review.form.sections:
+        entries = []
+        for spec in section["fields"]:
+            key, kind = spec["key"], spec["kind"]
+            entries.append({"kind": kind, "label": spec["label"], "text": review.answers.get(key, ""),
+                            "grade": grades.get(review.grades.get(key, ""), "") if review.grades.get(key) else "",
+                            "present": present if kind == "checklist" else None,
+                            "answered": len(review.checklist) if kind == "checklist" else None})
+        sections.append({"code": section["code"], "title": section["title"], "entries": entries})
+    return sections
+
+
+def reviews_of_member(member: Member) -> list[Review]:
+    """A member's own reviews over the cycles, newest first, with the decided level once final."""
+    reviews = list(Review.objects.filter(member=member).select_related("cycle", "cycle__rule_set", "form")
+                   .order_by("-cycle__period_end", "-pk"))
+    names = {(level.rule_set_id, level.code): level.name for level in RatingLevel.objects.filter(
+        rule_set__in={review.cycle.rule_set_id for review in reviews})}
+    for review in reviews:
+        review.decided_level_name = names.get((review.cycle.rule_set_id, review.decided_level), "")
+    return reviews
+
+
+def get_review_for_superior(user, pk: int) -> Review:
+    """A review as its directly superior committee acts on it (review points), whatever its status."""
+    review = Review.objects.select_related("cycle", "unit", "unit__parent", "member").filter(pk=pk).first()
+    if review is None or not access.sees_inside(user, review.unit):
+        raise Http404
+    if not (review.cycle.status == CycleStatus.OPEN and access.is_superior_committee(user, review.unit)):
+        raise PermissionDenied
+    return review
+
+
+def own_cell_in_cycle(user, cycle: Cycle, unit_pk: int) -> Unit:
+    """The user's own cell, when it is `unit_pk` and inside the open cycle: where they give feedback upwards."""
+    member = Member.objects.select_related("cell", "cell__parent").filter(
+        pk=access.scope_for(user).member_id, status__in=ACTIVE_MEMBER_STATUSES).first()
+    if member is None or member.cell_id != unit_pk or not member.cell.path.startswith(cycle.unit.path):
+        raise Http404
+    if cycle.status != CycleStatus.OPEN or member.cell.parent is None:
+        raise PermissionDenied
+    return member.cell
+
+
+def unit_reviews(cycle: Cycle, unit: Unit) -> list[Review]:
+    """A unit's reviews in a cycle, in review order: the collective, the head, deputies, members by name."""
+    return list(Review.objects.filter(cycle=cycle, unit=unit).select_related("member", "form")
+                .order_by("rank", "member__sort_key", "pk"))
+
+
+def superior_feedback(cycle: Cycle, unit: Unit) -> tuple[list[dict], bool]:
+    """Feedback from the cells below on `unit` as their superior committee. Authors are named only in named
+    cycles (a committee is not "the secretary" of the cells below it); the rows never carry the author object."""
+    rows = list(Feedback.objects.filter(cycle=cycle, superior=unit).select_related("from_unit", "author__member")
+                .order_by("created_on", "pk"))
+    withheld = (cycle.anonymity == Anonymity.ANONYMOUS
+                and len({row.author_key for row in rows}) < cycle.anonymous_minimum)
+    show_author = cycle.anonymity == Anonymity.NAMED
+    shown = [{"kind_label": FeedbackKind(row.kind).label, "text": row.text, "from_unit": row.from_unit.name,
+              "created_on": row.created_on,
+              "author": _author_name(row.author) if show_author and row.author_id else None} for row in rows]
+    return ([] if withheld else shown), withheld

@@ -24,6 +24,12 @@ def percent(part, whole) -> int:
     return round(100 * part / whole) if whole else 0
 
 
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template (level names by code); empty when absent."""
+    return mapping.get(key, "") if mapping else ""
+
+
 @register.simple_tag
 def main_nav(inbox_unread: int = 0) -> str:
     """The header navigation. Its links and labels only vary with the language and the unread count, and it is

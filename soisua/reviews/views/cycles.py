@@ -12,12 +12,20 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.views import render_form_page, save_form
-from soisua.org.access import can_administer_installation, can_manage_reviews, can_write_unit, get_unit_for_user
+from soisua.org.access import (
+    can_administer_installation,
+    can_manage_reviews,
+    can_write_unit,
+    get_unit_for_user,
+    is_superior_committee,
+    leads_unit,
+    scope_for,
+)
 
-from . import queries, services
-from .cycles import scope_of
-from .forms import ChecklistItemForm, CopyRuleSetForm, CycleForm, ThresholdsForm
-from .models import ChecklistItem, RuleSet
+from .. import formalism, queries, services
+from ..cycles import scope_of
+from ..forms import ChecklistItemForm, CopyRuleSetForm, CycleForm, ThresholdsForm
+from ..models import ChecklistItem, RuleSet
 
 
 def _rule_set_to_edit(request: HttpRequest, pk: int) -> RuleSet:
@@ -170,3 +178,27 @@ def cycle_remind(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
         messages.success(request, ngettext("%(count)d reminder sent.", "%(count)d reminders sent.", count)
                          % {"count": count})
     return redirect("reviews:cycles.detail", pk=cycle.pk)
+
+
+@login_required
+@require_GET
+def cycle_unit(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    """One unit's part of a cycle: its reviews in order with statuses and levels, the cell's signals and quota,
+    feedback on the superior committee."""
+    cycle = queries.get_cycle_for_user(request.user, pk)
+    unit = get_unit_for_user(request.user, unit_pk)
+    if not unit.path.startswith(cycle.unit.path):
+        raise Http404
+    reviews = queries.unit_reviews(cycle, unit)
+    leads = leads_unit(request.user, unit) or is_superior_committee(request.user, unit)
+    member_id = scope_for(request.user).member_id
+    own_cell = unit.kind.holds_members and any(review.member_id == member_id for review in reviews)
+    superior, withheld = queries.superior_feedback(cycle, unit) if can_manage_reviews(request.user, unit) else ([],
+                                                                                                            False)
+    return render(request, "reviews/cycle_unit.html", {
+        "cycle": cycle, "unit": unit, "reviews": reviews, "leads": leads,
+        "levels": {level.code: level.name for level in queries.levels_of(cycle.rule_set)},
+        "signals": formalism.cell_signals(cycle, unit, reviews) if leads else [],
+        "is_superior": is_superior_committee(request.user, unit), "own_cell": own_cell,
+        "superior_feedback": superior, "superior_withheld": withheld,
+        "children": queries.progress_by_child(cycle, unit)})

@@ -1,0 +1,150 @@
+"""The rules a rating must satisfy (domain.md §4), read from the cycle's rule set and cited by its documents.
+
+`check_rating` lists the rules a proposed level breaks; a decision that breaks one needs a written override.
+"""
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Case, CharField, Count, F, Q, When
+from django.utils.translation import gettext as _
+
+from soisua.corrections.enums import DONE_STATUSES
+from soisua.corrections.models import Shortcoming
+from soisua.org.models import Unit
+
+from .enums import ReviewRank, ReviewStatus
+from .models import QuotaSetting, RatingLevel, Review, RuleSet
+from .queries import grassroots_of, level_for_score, level_named, levels_of
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    code: str
+    message: str
+    source: str  # the citation: '366-QĐ/TW (30/08/2025)'
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "source": self.source}
+
+
+def _better(rule_set: RuleSet, level: str, than: str) -> bool:
+    order = {candidate.code: candidate.order for candidate in levels_of(rule_set)}
+    return level in order and than in order and order[level] < order[than]
+
+
+def check_rating(review: Review, level_code: str, *, forcing: list[str]) -> list[RuleCheck]:
+    """The rules that rating `review` at `level_code` would break, given the forcing conditions found to apply."""
+    rule_set = review.cycle.rule_set
+    level = level_named(rule_set, level_code)
+    if level is None:
+        return [RuleCheck("level", _("Unknown level."), "")]
+    checks = [*_forcing(review, level, forcing), *_threshold(review, level, forcing), *_earlier_fixes(review, level),
+              *_head_and_collective(review, level), *_quota(review, level)]
+    return [check for check in checks if check is not None]
+
+
+def _lowest(rule_set: RuleSet) -> RatingLevel:
+    return levels_of(rule_set)[-1]
+
+
+def _forcing(review: Review, level: RatingLevel, forcing: list[str]):
+    rule_set = review.cycle.rule_set
+    lowest = _lowest(rule_set)
+    if not forcing or level.code == lowest.code:
+        return
+    for condition in rule_set.forcing_conditions.filter(code__in=forcing):
+        yield RuleCheck("forcing", _("“%(condition)s” applies, which forces the level “%(lowest)s”.")
+                        % {"condition": condition.text, "lowest": lowest.name}, rule_set.cite(condition.source))
+
+
+def _threshold(review: Review, level: RatingLevel, forcing: list[str]):
+    score = review.self_score
+    rule_set = review.cycle.rule_set
+    if score is None or (forcing and level.code == _lowest(rule_set).code):
+        return
+    band = level_for_score(rule_set, score)
+    if band is not None and band.code != level.code:
+        yield RuleCheck("threshold", _("The score of %(score)s points falls in “%(band)s” (from %(minimum)s points), "
+                                       "not in “%(level)s”.")
+                        % {"score": score.normalize(), "band": band.name, "minimum": band.min_score.normalize(),
+                           "level": level.name}, rule_set.cite(band.source))
+
+
+def _earlier_fixes(review: Review, level: RatingLevel):
+    """The top level needs every shortcoming named in earlier cycles verified fixed (Quy định 366)."""
+    rule_set = review.cycle.rule_set
+    if level.code != levels_of(rule_set)[0].code:
+        return
+    earlier = Shortcoming.objects.exclude(status__in=DONE_STATUSES).exclude(review__cycle=review.cycle)
+    earlier = earlier.filter(member=review.member) if review.member_id else earlier.filter(unit=review.unit,
+                                                                                          member=None)
+    open_count = earlier.filter(created_at__lt=review.cycle.opened_at).count()
+    if open_count:
+        yield RuleCheck("earlier_fixes", _("“%(level)s” needs every earlier shortcoming fixed and verified; "
+                                           "%(count)s are not.") % {"level": level.name, "count": open_count},
+                        rule_set.cite(level.source))
+
+
+def _effective_level():
+    """The most advanced level a review has: decided, else proposed by the cell, else self-proposed."""
+    return Case(When(~Q(decided_level=""), then=F("decided_level")), When(~Q(cell_level=""), then=F("cell_level")),
+                default=F("self_level"), output_field=CharField())
+
+
+def _head_and_collective(review: Review, level: RatingLevel):
+    """A head may not be rated above the collective he or she heads."""
+    rule_set = review.cycle.rule_set
+    same_unit = Review.objects.filter(cycle=review.cycle, unit=review.unit).annotate(level=_effective_level())
+    if review.rank == ReviewRank.HEAD:
+        collective = same_unit.filter(rank=ReviewRank.COLLECTIVE).exclude(level="").values_list("level", flat=True)
+        collective_level = next(iter(collective), None)
+        if collective_level and _better(rule_set, level.code, collective_level):
+            yield RuleCheck("head_above_collective", _("The head may not be rated above the collective they head "
+                                                       "(the collective: “%(collective)s”).")
+                            % {"collective": level_named(rule_set, collective_level).name},
+                            rule_set.cite(level.source))
+    elif review.rank == ReviewRank.COLLECTIVE:
+        heads = same_unit.filter(rank=ReviewRank.HEAD).exclude(level="").values_list("level", flat=True)
+        head_level = next(iter(heads), None)
+        if head_level and _better(rule_set, head_level, level.code):
+            yield RuleCheck("head_above_collective", _("The head is already rated “%(head)s”, above this level: a "
+                                                       "head may not be rated above the collective they head.")
+                            % {"head": level_named(rule_set, head_level).name}, rule_set.cite(level.source))
+
+
+def quota_for(unit: Unit, rule_set: RuleSet) -> tuple[Decimal, str]:
+    """(percent, base level) for an organisation: its own setting, else the nearest above it, else the rule set's."""
+    setting = (QuotaSetting.objects.filter(unit__path__in=[*unit.ancestor_paths(), unit.path])
+               .order_by("-unit__depth").first())
+    if setting is not None:
+        return setting.percent, setting.base_level
+    return rule_set.quota_percent, rule_set.quota_base_level
+
+
+def quota_usage(review: Review, organisation: Unit) -> dict[str, int]:
+    """Counts per effective level among the organisation's reviews of the same kind (members or collectives)."""
+    reviews = (Review.objects.filter(cycle=review.cycle, unit__path__startswith=organisation.path,
+                                     member__isnull=review.member_id is None)
+               .exclude(pk=review.pk).exclude(status=ReviewStatus.EXPECTED)
+               .annotate(level=_effective_level()).values("level").annotate(count=Count("pk")))
+    return {row["level"]: row["count"] for row in reviews}
+
+
+def _quota(review: Review, level: RatingLevel):
+    rule_set = review.cycle.rule_set
+    if level.code != rule_set.quota_level:
+        return
+    organisation = grassroots_of(review.unit)
+    percent, base_level = quota_for(organisation, rule_set)
+    usage = quota_usage(review, organisation)
+    allowed = math.floor(percent * usage.get(base_level, 0) / 100)
+    if usage.get(level.code, 0) + 1 > allowed:
+        base = level_named(rule_set, base_level)
+        yield RuleCheck("quota", _("%(organisation)s may rate at most %(allowed)s as “%(level)s” (%(percent)s %% of "
+                                   "the %(base_count)s rated “%(base)s”); this would make %(count)s.")
+                        % {"organisation": organisation.name, "allowed": allowed, "level": level.name,
+                           "percent": percent.normalize(), "base_count": usage.get(base_level, 0),
+                           "base": base.name if base else base_level, "count": usage.get(level.code, 0) + 1},
+                        rule_set.cite(rule_set.quota_source))

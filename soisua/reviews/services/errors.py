@@ -1,0 +1,17 @@
+from django.core.exceptions import ValidationError
+
+
+class RuleSetError(ValidationError):
+    """A refused change to a rule set or cycle; the message is already translated."""
+
+
+class ReviewError(ValidationError):
+    """A refused change to a review, its feedback or its rating; the message is already translated."""
+
+
+class StaleReview(ReviewError):
+    """The review changed since the editor loaded it (another tab or person saved first)."""
+
+    def __init__(self, message, *, current_version: int):
+        super().__init__(message, code="stale")
+        self.current_version = current_version

@@ -1,0 +1,153 @@
+"""Feedback (góp ý, phê bình) and the reviewed side's answer to it; shortcomings named in a review.
+
+Anonymity (design.md §4): under full anonymity the author is never stored, audited or notified; under
+"anonymous to the person" the author is stored for the secretary but kept out of the audit trail and every
+notification.
+"""
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from soisua.audit import services as audit
+from soisua.corrections import services as corrections
+from soisua.corrections.enums import Source
+from soisua.notifications.services import notify
+from soisua.org.models import Unit
+
+from ..enums import Anonymity, CycleStatus, FeedbackResponse, ReviewStatus
+from ..models import ChecklistItem, Cycle, Feedback, Review
+from ..queries import author_key, distinct_authors
+from .errors import ReviewError
+from .self_reviews import _locked, check_text
+
+MAX_FEEDBACK_LENGTH = 5_000
+
+
+def _items(cycle: Cycle, codes) -> list[ChecklistItem]:
+    return list(ChecklistItem.objects.filter(checklist__rule_set=cycle.rule_set, pk__in=list(codes)))
+
+
+@transaction.atomic
+def give_feedback(*, review: Review | None = None, superior: Unit | None = None, from_unit: Unit, kind: str,
+                  text: str, checklist_items=(), by) -> Feedback:
+    """Give feedback on a submitted review, or on the superior committee of the author's cell.
+
+    The caller has checked that `by` may give it (queries.feedback_targets). Side effects: inserts the feedback
+    (without its author under full anonymity); audit entry without the author unless the cycle is named; the
+    reviewed person is notified (under full anonymity only once enough people gave feedback).
+    """
+    cycle = review.cycle if review is not None else None
+    if review is not None:
+        review = _locked(review, None)
+        cycle = review.cycle
+        if review.status != ReviewStatus.SUBMITTED:
+            raise ReviewError(_("Feedback is given on submitted reviews."), code="state")
+    else:
+        cycle = Cycle.objects.select_related("rule_set").get(pk=_open_cycle_for(superior, from_unit).pk)
+    if cycle.status != CycleStatus.OPEN:
+        raise ReviewError(_("This review cycle is closed: nothing in it can change."), code="closed")
+    text = (text or "").strip()
+    if not text:
+        raise ReviewError(_("Write the feedback."), code="required")
+    if len(text) > MAX_FEEDBACK_LENGTH:
+        raise ReviewError(_("Feedback is at most %(limit)s characters.")
+                          % {"limit": f"{MAX_FEEDBACK_LENGTH:,}".replace(",", ".")}, code="too_long")
+    named = cycle.anonymity != Anonymity.ANONYMOUS
+    feedback = Feedback.objects.create(cycle=cycle, review=review, superior=superior, from_unit=from_unit,
+                                       author=by if named else None, author_key=author_key(cycle, by), kind=kind,
+                                       text=text, created_on=timezone.localdate())
+    feedback.checklist_items.set(_items(cycle, checklist_items))
+    actor = by if cycle.anonymity == Anonymity.NAMED else None
+    audit.record(actor, "reviews.feedback.give", feedback, {"kind": kind, "review": review, "superior": superior})
+    if review is not None:
+        _notify_reviewed(cycle, review)
+    return feedback
+
+
+def _open_cycle_for(superior: Unit, from_unit: Unit) -> Cycle:
+    if superior is None or from_unit.parent_id != superior.pk:
+        raise ReviewError(_("Feedback goes to the directly superior committee of your cell."), code="target")
+    cycle = (Cycle.objects.filter(unit__path__in=[*from_unit.ancestor_paths()], status=CycleStatus.OPEN)
+             .order_by("-period_end").first())
+    if cycle is None:
+        raise ReviewError(_("There is no open review cycle for your cell."), code="closed")
+    return cycle
+
+
+def _notify_reviewed(cycle: Cycle, review: Review) -> None:
+    user = review.member.user if review.member_id and review.member.user_id else None
+    if user is None:
+        return
+    if cycle.anonymity == Anonymity.ANONYMOUS:
+        if distinct_authors(review) < cycle.anonymous_minimum:
+            return
+        key = f"feedback-visible:{review.pk}"
+    else:
+        key = f"feedback:{review.pk}:{timezone.localdate()}"
+    notify(user, kind="reviews.feedback", event_key=key, template="reviews/notifications/feedback",
+           url=reverse("reviews:reviews.detail", args=[review.pk]), context={"cycle": cycle.title})
+
+
+@transaction.atomic
+def respond_to_feedback(feedback: Feedback, *, accept: bool, reason: str = "", text: str = "", by) -> Feedback:
+    """The reviewed person (the cell for a collective review) accepts feedback as a shortcoming or disputes it.
+
+    Accepting records a shortcoming (source: feedback) linked to the review and to the feedback's checklist
+    items; `text` may restate it. Disputing needs a reason. Both are recorded once. Side effects: the
+    response; a shortcoming when accepted; audit entry.
+    """
+    feedback = Feedback.objects.select_for_update().select_related("review", "review__member", "cycle").get(
+        pk=feedback.pk)
+    if feedback.cycle.status != CycleStatus.OPEN:
+        raise ReviewError(_("This review cycle is closed: nothing in it can change."), code="closed")
+    if feedback.response:
+        raise ReviewError(_("This feedback has already been answered."), code="answered")
+    reason = check_text(reason, _("reason"))
+    if accept:
+        review = feedback.review
+        unit = review.unit if review is not None else feedback.superior
+        feedback.shortcoming = corrections.record_shortcoming(
+            unit=unit, member=review.member if review is not None else None, review=review, source=Source.FEEDBACK,
+            text=check_text(text, _("shortcoming")) or feedback.text,
+            checklist_items=list(feedback.checklist_items.all()), by=by)
+        feedback.response = FeedbackResponse.ACCEPTED
+    else:
+        if not reason:
+            raise ReviewError(_("Say why you dispute this feedback."), code="reason")
+        feedback.response = FeedbackResponse.DISPUTED
+    feedback.response_reason, feedback.responded_at = reason, timezone.now()
+    feedback.save(update_fields=["response", "response_reason", "responded_at", "shortcoming"])
+    audit.record(by, "reviews.feedback.respond", feedback, {"response": feedback.response, "reason": reason})
+    return feedback
+
+
+def _editable_review(review: Review) -> Review:
+    review = _locked(review, None)
+    if not review.is_editable:
+        raise ReviewError(_("This review was submitted and can no longer be edited."), code="submitted")
+    return review
+
+
+@transaction.atomic
+def add_review_shortcoming(review: Review, *, checklist_items=(), by, **values):
+    """Section II: a shortcoming named in the author's own review. Side effects: see record_shortcoming."""
+    review = _editable_review(review)
+    return corrections.record_shortcoming(unit=review.unit, member=review.member, review=review,
+                                          source=Source.SELF_REVIEW, checklist_items=_items(review.cycle,
+                                                                                            checklist_items),
+                                          by=by, **values)
+
+
+@transaction.atomic
+def update_review_shortcoming(shortcoming, *, checklist_items=(), by, **values):
+    review = _editable_review(shortcoming.review)
+    return corrections.update_shortcoming(shortcoming, checklist_items=_items(review.cycle, checklist_items),
+                                          by=by, **values)
+
+
+@transaction.atomic
+def remove_review_shortcoming(shortcoming, *, by) -> None:
+    _editable_review(shortcoming.review)
+    corrections.remove_shortcoming(shortcoming, by=by)

@@ -1,0 +1,213 @@
+"""Writing, submitting and returning self-reviews and collective reviews."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from soisua.audit import services as audit
+from soisua.notifications.services import notify
+from soisua.oversight.models import ReviewPrompt
+
+from .. import formalism
+from ..enums import TEXT_FIELD_KINDS, CycleStatus, ReviewAction, ReviewStatus
+from ..models import Review, ReviewEvent
+from ..queries import form_fields, level_for_score, levels_of
+from .errors import ReviewError, StaleReview
+
+# One answer longer than this is refused: about 15 printed pages, far beyond any real section.
+MAX_TEXT_LENGTH = 20_000
+
+
+@dataclass
+class ReviewContent:
+    """What the editor sends: every field of the form at once."""
+
+    answers: dict[str, str] = field(default_factory=dict)
+    grades: dict[str, str] = field(default_factory=dict)
+    checklist: dict[str, dict] = field(default_factory=dict)
+    self_score_general: Decimal | None = None
+    self_score_tasks: Decimal | None = None
+    self_level: str = ""
+    prompt_answers: dict[int, str] = field(default_factory=dict)
+
+
+def check_text(text: str, label: str) -> str:
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ReviewError(_("“%(field)s” is too long: %(length)s characters, at most %(limit)s.")
+                          % {"field": label, "length": f"{len(text):,}".replace(",", "."),
+                             "limit": f"{MAX_TEXT_LENGTH:,}".replace(",", ".")}, code="too_long")
+    return text.strip()
+
+
+def _locked(review: Review, version: int | None) -> Review:
+    locked = Review.objects.select_for_update().select_related("cycle", "form", "cycle__rule_set").get(pk=review.pk)
+    if locked.cycle.status != CycleStatus.OPEN:
+        raise ReviewError(_("This review cycle is closed: nothing in it can change."), code="closed")
+    if version is not None and locked.version != version:
+        raise StaleReview(_("This review was saved elsewhere (another tab or person) after you opened it. Your text "
+                            "is still here and was not saved: copy what you need, then reload."),
+                          current_version=locked.version)
+    return locked
+
+
+def _clean_content(review: Review, content: ReviewContent) -> dict:
+    fields = form_fields(review.form)
+    answers = {key: check_text(content.answers.get(key, ""), spec["label"])
+               for key, spec in fields.items() if spec["kind"] in TEXT_FIELD_KINDS}
+    grade_codes = {"excellent", "good", "average", "poor"}
+    grades = {key: value for key, value in content.grades.items()
+              if key in fields and fields[key].get("graded") and value in grade_codes}
+    checklist = {}
+    for code, entry in content.checklist.items():
+        present = bool(entry.get("present"))
+        checklist[code] = {"present": present, "text": check_text(entry.get("text", ""), code) if present else ""}
+    levels = {level.code for level in levels_of(review.cycle.rule_set)}
+    if content.self_level and content.self_level not in levels:
+        raise ReviewError(_("Unknown level."), code="level")
+    for value, limit, label in ((content.self_score_general, review.cycle.rule_set.score_general,
+                                 _("points for general criteria")),
+                                (content.self_score_tasks, review.cycle.rule_set.score_tasks,
+                                 _("points for task results"))):
+        if value is not None and not 0 <= value <= limit:
+            raise ReviewError(_("The %(what)s must be between 0 and %(limit)s.") % {"what": label, "limit": limit},
+                              code="score")
+    return {"answers": answers, "grades": grades, "checklist": checklist, "self_level": content.self_level,
+            "self_score_general": content.self_score_general, "self_score_tasks": content.self_score_tasks}
+
+
+@transaction.atomic
+def save_review(review: Review, *, version: int, content: ReviewContent, by) -> Review:
+    """Save the editor's content as a draft (autosave and the save button).
+
+    Refused with StaleReview when the review was saved since `version` was loaded, so two tabs never overwrite
+    each other silently. Side effects: updates the review (status draft, version + 1) and the answers to its
+    review points; audit entry naming the changed fields (not their text).
+    """
+    review = _locked(review, version)
+    if not review.is_editable:
+        raise ReviewError(_("This review was submitted and can no longer be edited."), code="submitted")
+    cleaned = _clean_content(review, content)
+    changed = [name for name, value in cleaned.items() if getattr(review, name) != value]
+    for name, value in cleaned.items():
+        setattr(review, name, value)
+    changed += _save_prompt_answers(review, content.prompt_answers)
+    if review.status == ReviewStatus.EXPECTED:
+        review.status = ReviewStatus.DRAFT
+    review.version += 1
+    review.updated_at, review.updated_by = timezone.now(), by
+    review.save()
+    if changed:
+        audit.record(by, "reviews.review.save", review, {"fields": changed})
+    return review
+
+
+def _save_prompt_answers(review: Review, answers: dict[int, str]) -> list[str]:
+    changed = []
+    for prompt in ReviewPrompt.objects.filter(review=review, pk__in=list(answers)):
+        text = check_text(answers[prompt.pk], _("answer to a review point"))
+        if prompt.answer != text:
+            prompt.answer, prompt.answered_at = text, timezone.now()
+            prompt.save(update_fields=["answer", "answered_at"])
+            changed.append(f"prompt:{prompt.pk}")
+    return changed
+
+
+def _check_order(review: Review) -> None:
+    """The collective first, then the head, the deputies, the members (domain.md §4), when the cycle says so."""
+    if not review.cycle.enforce_order:
+        return
+    waiting = (Review.objects.filter(cycle=review.cycle, unit=review.unit, rank__lt=review.rank)
+               .exclude(status=ReviewStatus.SUBMITTED).select_related("member").order_by("rank").first())
+    if waiting is not None:
+        raise ReviewError(_("Not yet: %(first)s must be submitted before this review (the collective first, then the "
+                            "head, the deputies and the members).")
+                          % {"first": waiting.member or _("the collective review")}, code="order")
+
+
+def missing_for_submit(review: Review) -> list[str]:
+    """What still has to be filled in before the review can be submitted, as translated sentences."""
+    fields = form_fields(review.form)
+    kinds = {spec["kind"] for spec in fields.values()}
+    missing = []
+    if "score_general" in kinds and (review.self_score_general is None or review.self_score_tasks is None):
+        missing.append(_("Section VII: give your self-score for general criteria and for task results."))
+    if "self_level" in kinds and not review.self_level:
+        missing.append(_("Section VII: choose the level you propose for yourself."))
+    if "checklist" in kinds:
+        items = {item.code for checklist in review.cycle.rule_set.checklists.all() for item in checklist.items.all()}
+        unanswered = len(items - set(review.checklist))
+        if unanswered:
+            missing.append(_("Section II: the checklist has %(count)s items without an answer.")
+                           % {"count": unanswered})
+    if ReviewPrompt.objects.filter(review=review, answer="").exists():
+        missing.append(_("Section IV: answer every review point from the upper level."))
+    return missing
+
+
+def _check_score_band(review: Review) -> None:
+    score = review.self_score
+    if score is None or not review.self_level:
+        return
+    band = level_for_score(review.cycle.rule_set, score)
+    if band is not None and band.code != review.self_level:
+        raise ReviewError(_("A self-score of %(score)s points falls in “%(band)s”: propose that level, or change the "
+                            "score.") % {"score": score.normalize(), "band": band.name}, code="threshold")
+
+
+@transaction.atomic
+def submit_review(review: Review, *, version: int | None, by) -> Review:
+    """Submit a review: it is then locked for its author.
+
+    Checks, in order: the version (StaleReview), the review order of the cycle, completeness, the self-score
+    band. Side effects: status submitted and time; formalism signals and signature; history event; audit entry.
+    """
+    review = _locked(review, version)
+    if not review.is_editable:
+        raise ReviewError(_("This review was already submitted."), code="submitted")
+    _check_order(review)
+    missing = missing_for_submit(review)
+    if missing:
+        raise ReviewError(missing, code="incomplete")
+    _check_score_band(review)
+    review.status, review.submitted_at = ReviewStatus.SUBMITTED, timezone.now()
+    review.signature, review.signals = formalism.signals_at_submit(review)
+    review.version += 1
+    review.save()
+    ReviewEvent.objects.create(review=review, action=ReviewAction.SUBMITTED, actor=by)
+    audit.record(by, "reviews.review.submit", review, {"signals": [signal["code"] for signal in review.signals]})
+    return review
+
+
+@transaction.atomic
+def return_review(review: Review, *, reason: str, by) -> Review:
+    """The cell (or for a collective review, the superior committee) sends a submitted review back for revision.
+
+    Side effects: status returned, the cell's proposal cleared; history event with the reason; the author is
+    notified; audit entry.
+    """
+    review = _locked(review, None)
+    reason = check_text(reason, _("reason"))
+    if not reason:
+        raise ReviewError(_("Say why the review is returned: the author will read it."), code="reason")
+    if review.status != ReviewStatus.SUBMITTED or review.decided_at:
+        raise ReviewError(_("Only a submitted review without a decision can be returned."), code="state")
+    review.status, review.cell_level, review.cell_comment, review.cell_at = ReviewStatus.RETURNED, "", "", None
+    review.version += 1
+    review.save()
+    ReviewEvent.objects.create(review=review, action=ReviewAction.RETURNED, actor=by, reason=reason)
+    audit.record(by, "reviews.review.return", review, {"reason": reason})
+    notify_author(review, kind="reviews.returned", key=f"review-returned:{review.pk}:{review.version}",
+                  template="reviews/notifications/returned", context={"reason": reason})
+    return review
+
+
+def notify_author(review: Review, *, kind: str, key: str, template: str, context: dict) -> None:
+    user = review.member.user if review.member_id and review.member.user_id else None
+    if user is not None:
+        url = reverse("reviews:reviews.detail", args=[review.pk])
+        notify(user, kind=kind, event_key=key, template=template, url=url,
+               context={"cycle": review.cycle.title, **context})

@@ -1,0 +1,135 @@
+"""Feedback, the cell's proposal, the superior committee's decision, review points from above."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from soisua.core.views import render_form_page, save_form
+from soisua.oversight import services as oversight
+
+from .. import queries, services
+from ..forms import FeedbackForm, FeedbackResponseForm, PromptForm, RatingForm, ReasonForm
+from ..rating_rules import check_rating
+from .reviews import checklist_items, review_page_context
+
+
+@login_required
+@require_POST
+def feedback_give(request: HttpRequest, pk: int) -> HttpResponse:
+    review = queries.get_review_for_user(request.user, pk)
+    if not queries.can_give_feedback(request.user, review):
+        raise PermissionDenied
+    form = FeedbackForm(request.POST, checklist_items=checklist_items(review))
+    done, _result = save_form(request, form, lambda data: services.give_feedback(
+        review=review, from_unit=review.unit, kind=data["kind"], text=data["text"],
+        checklist_items=data["checklist_items"], by=request.user), success=_("Thank you: your feedback was recorded."))
+    if done:
+        return redirect(reverse("reviews:reviews.detail", args=[review.pk]) + "#feedback")
+    return render(request, "reviews/review_detail.html", review_page_context(request, review, feedback_form=form),
+                  status=422)
+
+
+@login_required
+def feedback_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    feedback = queries.get_feedback_to_answer(request.user, pk)
+    form = FeedbackResponseForm(request.POST or None)
+    done, _result = save_form(request, form, lambda data: services.respond_to_feedback(
+        feedback, accept=data["response"] == "accept", reason=data["reason"], text=data["text"], by=request.user),
+        success=_("Your answer was recorded."))
+    if done:
+        return redirect(reverse("reviews:reviews.detail", args=[feedback.review_id]) + "#feedback")
+    return render_form_page(request, form, title=_("Answer this feedback"), intro=feedback.text,
+                            back_url=reverse("reviews:reviews.detail", args=[feedback.review_id]),
+                            back_label=_("Back to the review"), submit_label=_("Record my answer"))
+
+
+def _rating_page(request: HttpRequest, pk: int, *, decision: bool) -> HttpResponse:
+    review = queries.get_review_for_user(request.user, pk)
+    allowed = queries.can_decide if decision else queries.can_appraise
+    if not allowed(request.user, review):
+        raise PermissionDenied
+    rule_set = review.cycle.rule_set
+    applies = "collective" if review.is_collective else "member"
+    conditions = list(rule_set.forcing_conditions.filter(applies_to__in=[applies, "both"]))
+    initial_level = (review.cell_level if decision else "") or review.self_level
+    form = RatingForm(request.POST or None, levels=queries.levels_of(rule_set), conditions=conditions,
+                      decision=decision, initial={"level": initial_level, "forcing": review.forcing})
+    if decision:
+        action = services.decide_level
+        done, _result = save_form(request, form, lambda data: action(
+            review, level=data["level"], reason=data["comment"], forcing=data["forcing"],
+            override_reason=data["override_reason"], by=request.user), success=_("Decision recorded."))
+    else:
+        done, _result = save_form(request, form, lambda data: services.propose_level(
+            review, level=data["level"], comment=data["comment"], forcing=data["forcing"], by=request.user),
+            success=_("The cell's proposal was recorded."))
+    if done:
+        return redirect("reviews:reviews.detail", pk=review.pk)
+    level = form.data.get("level") or initial_level
+    checks = check_rating(review, level, forcing=form.data.getlist("forcing") if form.is_bound else review.forcing)
+    context = {"review": review, "form": form, "decision": decision, "checks": checks,
+               "levels": {level.code: level.name for level in queries.levels_of(rule_set)}}
+    if request.htmx and request.method == "GET":
+        return render(request, "reviews/rating_form.html#checks", context)
+    return render(request, "reviews/rating_form.html", context)
+
+
+@login_required
+def review_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    return _rating_page(request, pk, decision=False)
+
+
+@login_required
+def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    return _rating_page(request, pk, decision=True)
+
+
+@login_required
+def review_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    review = queries.get_review_for_user(request.user, pk)
+    if not queries.can_decide(request.user, review):
+        raise PermissionDenied
+    form = ReasonForm(request.POST or None)
+    done, _result = save_form(request, form, lambda data: services.cancel_rating(review, reason=data["reason"],
+                                                                                 by=request.user),
+                              success=_("The rating was cancelled and the review reopened."))
+    if done:
+        return redirect("reviews:reviews.detail", pk=review.pk)
+    return render_form_page(request, form, title=_("Cancel the rating and reopen the review"),
+                            back_url=reverse("reviews:reviews.detail", args=[review.pk]), back_label=str(review),
+                            submit_label=_("Cancel the rating"))
+
+
+@login_required
+def prompt_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """The superior committee sends a review point that the review must answer (section IV)."""
+    review = queries.get_review_for_superior(request.user, pk)
+    form = PromptForm(request.POST or None)
+    done, _result = save_form(request, form, lambda data: oversight.send_review_prompt(
+        review, from_unit=review.unit.parent, text=data["text"], by=request.user),
+        success=_("Review point sent."))
+    if done:
+        return redirect("reviews:cycles.unit", pk=review.cycle_id, unit_pk=review.unit_id)
+    return render_form_page(request, form, title=_("Send a review point"),
+                            back_url=reverse("reviews:cycles.unit", args=[review.cycle_id, review.unit_id]),
+                            back_label=review.unit.name, submit_label=_("Send"))
+
+
+@login_required
+def superior_feedback(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    """Members give feedback on the directly superior committee of their cell."""
+    cycle = queries.get_cycle_for_user(request.user, pk)
+    cell = queries.own_cell_in_cycle(request.user, cycle, unit_pk)
+    form = FeedbackForm(request.POST or None, checklist_items=[])
+    done, _result = save_form(request, form, lambda data: services.give_feedback(
+        superior=cell.parent, from_unit=cell, kind=data["kind"], text=data["text"], by=request.user),
+        success=_("Thank you: your feedback was recorded."))
+    if done:
+        return redirect("reviews:cycles.unit", pk=cycle.pk, unit_pk=cell.pk)
+    return render_form_page(request, form, title=_("Feedback on %(committee)s") % {"committee": cell.parent.name},
+                            back_url=reverse("reviews:cycles.unit", args=[cycle.pk, cell.pk]),
+                            back_label=cell.name, submit_label=_("Send my feedback"))

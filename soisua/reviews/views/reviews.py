@@ -1,0 +1,214 @@
+"""A review's pages: reading it, the editor with autosave, submitting, shortcomings, returning it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from soisua.core.views import render_form_page, save_form
+from soisua.corrections.models import Shortcoming
+from soisua.oversight.models import ReviewPrompt
+
+from .. import queries, services
+from ..forms import FeedbackForm, ReasonForm, ReviewEditForm, ShortcomingForm
+from ..models import ChecklistItem, Review
+
+
+def checklist_items(review: Review) -> list[ChecklistItem]:
+    return list(ChecklistItem.objects.filter(checklist__rule_set=review.cycle.rule_set)
+                .select_related("checklist").order_by("checklist__order", "order"))
+
+
+def _editor_form(request: HttpRequest, review: Review) -> ReviewEditForm:
+    fields = queries.form_fields(review.form)
+    has_checklist = any(spec["kind"] == "checklist" for spec in fields.values())
+    return ReviewEditForm(request.POST or None, review=review, fields=fields,
+                          checklist_items=checklist_items(review) if has_checklist else [],
+                          prompts=list(ReviewPrompt.objects.filter(review=review)),
+                          levels=queries.levels_of(review.cycle.rule_set))
+
+
+def _editor_context(review: Review, form: ReviewEditForm) -> dict:
+    return {"review": review, "form": form, "sections": queries.sections_for_editor(review, form),
+            "checklist_groups": queries.checklist_groups(form),
+            "prompt_fields": [form[f"p_{pk}"] for pk in form.prompt_ids],
+            "shortcomings": queries.review_shortcomings(review), "previous": queries.earlier_shortcomings(review),
+            "collective_shortcomings": queries.collective_shortcomings(review),
+            "missing": services.missing_for_submit(review)}
+
+
+@login_required
+def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    review = queries.get_review_for_user(request.user, pk, write=True)
+    form = _editor_form(request, review)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.save_review(review, version=form.cleaned_data["version"], content=form.content(),
+                                          by=request.user)
+            if "submit" in request.POST:
+                services.submit_review(review, version=review.version, by=request.user)
+                messages.success(request, _("Review submitted. It is now locked; the cell committee will read it."))
+                return redirect("reviews:reviews.detail", pk=review.pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("reviews:reviews.edit", pk=review.pk)
+    return render(request, "reviews/review_edit.html", _editor_context(review, form))
+
+
+@login_required
+@require_POST
+def review_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    """The editor saves itself a moment after each change; a conflict is shown, never overwritten.
+
+    Always 200: htmx swaps only successful responses, and the status line is what the author must see."""
+    review = queries.get_review_for_user(request.user, pk, write=True)
+    form = _editor_form(request, review)
+    context = {"review": review, "saved": False}
+    if not form.is_valid():
+        context["problem"] = _("Not saved: some fields need attention (see the messages next to them when you "
+                               "save).")
+    else:
+        try:
+            review = services.save_review(review, version=form.cleaned_data["version"], content=form.content(),
+                                          by=request.user)
+        except services.StaleReview as error:
+            context["conflict"], context["current_version"] = error.messages[0], error.current_version
+        except ValidationError as error:
+            context["problem"] = " ".join(error.messages)
+        else:
+            context.update(saved=True, review=review)
+    return render(request, "reviews/review_edit.html#autosave", context)
+
+
+@login_required
+@require_POST
+def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    review = queries.get_review_for_user(request.user, pk, write=True)
+    try:
+        services.submit_review(review, version=None, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("reviews:reviews.edit", pk=review.pk)
+    messages.success(request, _("Review submitted. It is now locked; the cell committee will read it."))
+    return redirect("reviews:reviews.detail", pk=review.pk)
+
+
+@login_required
+@require_GET
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    review = queries.get_review_for_user(request.user, pk)
+    return render(request, "reviews/review_detail.html", review_page_context(request, review))
+
+
+def review_page_context(request: HttpRequest, review: Review, **forms) -> dict:
+    user = request.user
+    feedback, withheld = queries.visible_feedback(user, review)
+    can_give = queries.can_give_feedback(user, review)
+    items = checklist_items(review)
+    leads_or_above = queries.can_appraise(user, review) or queries.can_decide(user, review)
+    return {
+        "review": review, "sections": queries.sections_for_reading(review, items),
+        "shortcomings": queries.review_shortcomings(review), "prompts": ReviewPrompt.objects.filter(review=review),
+        "events": review.events.select_related("actor").all(), "feedback": feedback, "withheld": withheld,
+        "feedback_form": forms.get("feedback_form") or (FeedbackForm(checklist_items=items) if can_give else None),
+        "can_edit": queries.can_edit_review(user, review), "can_appraise": queries.can_appraise(user, review),
+        "can_decide": queries.can_decide(user, review), "can_respond": queries.can_respond_to_feedback(user, review),
+        "signals": review.signals if leads_or_above else [],
+        "levels": {level.code: level.name for level in queries.levels_of(review.cycle.rule_set)},
+        "is_author": queries.is_author(user, review),
+    }
+
+
+def _shortcoming_for_user(request: HttpRequest, pk: int) -> Shortcoming:
+    shortcoming = get_object_or_404(Shortcoming.objects.select_related("review"), pk=pk, review__isnull=False)
+    queries.get_review_for_user(request.user, shortcoming.review_id, write=True)
+    return shortcoming
+
+
+def _shortcoming_page(request, form, review: Review, title: str) -> HttpResponse:
+    return render_form_page(request, form, title=title, back_url=reverse("reviews:reviews.edit", args=[review.pk]),
+                            back_label=_("Back to the review"))
+
+
+def _shortcoming_values(data: dict) -> dict:
+    return {name: data[name] for name in ("text", "cause", "cause_text", "responsibility", "measures", "fix_by")}
+
+
+@login_required
+def shortcoming_add(request: HttpRequest, pk: int) -> HttpResponse:
+    review = queries.get_review_for_user(request.user, pk, write=True)
+    form = ShortcomingForm(request.POST or None, checklist_items=checklist_items(review))
+    done, _result = save_form(request, form, lambda data: services.add_review_shortcoming(
+        review, checklist_items=data["checklist_items"], by=request.user, **_shortcoming_values(data)),
+        success=_("Shortcoming added."))
+    if done:
+        return redirect(reverse("reviews:reviews.edit", args=[review.pk]) + "#shortcomings")
+    return _shortcoming_page(request, form, review, _("Add a shortcoming"))
+
+
+@login_required
+def shortcoming_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    shortcoming = _shortcoming_for_user(request, pk)
+    review = shortcoming.review
+    initial = {**{name: getattr(shortcoming, name) for name in ("text", "cause", "cause_text", "responsibility",
+                                                                 "measures", "fix_by")},
+               "checklist_items": [str(pk) for pk in shortcoming.checklist_items.values_list("pk", flat=True)]}
+    form = ShortcomingForm(request.POST or None, initial=initial, checklist_items=checklist_items(review))
+    done, _result = save_form(request, form, lambda data: services.update_review_shortcoming(
+        shortcoming, checklist_items=data["checklist_items"], by=request.user, **_shortcoming_values(data)),
+        success=_("Shortcoming saved."))
+    if done:
+        return redirect(reverse("reviews:reviews.edit", args=[review.pk]) + "#shortcomings")
+    return _shortcoming_page(request, form, review, _("Edit a shortcoming"))
+
+
+@login_required
+@require_POST
+def shortcoming_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    shortcoming = _shortcoming_for_user(request, pk)
+    review_pk = shortcoming.review_id
+    try:
+        services.remove_review_shortcoming(shortcoming, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Shortcoming removed."))
+    return redirect(reverse("reviews:reviews.edit", args=[review_pk]) + "#shortcomings")
+
+
+def _review_to_return(request: HttpRequest, pk: int) -> Review:
+    """A member's review goes back from the cell; a collective review from the superior committee."""
+    review = queries.get_review_for_user(request.user, pk)
+    allowed = queries.can_decide if review.is_collective else queries.can_appraise
+    if not allowed(request.user, review):
+        raise PermissionDenied
+    return review
+
+
+@login_required
+def review_return(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _review_to_return(request, pk)
+    form = ReasonForm(request.POST or None)
+    done, _result = save_form(request, form, lambda data: services.return_review(review, reason=data["reason"],
+                                                                                 by=request.user),
+                              success=_("The review was returned to its author with your reason."))
+    if done:
+        return redirect("reviews:reviews.detail", pk=review.pk)
+    return render_form_page(request, form, title=_("Return the review for revision"),
+                            back_url=reverse("reviews:reviews.detail", args=[review.pk]), back_label=str(review),
+                            submit_label=_("Return it"))
+
+
+@login_required
+@require_GET
+def my_reviews(request: HttpRequest) -> HttpResponse:
+    member = getattr(request.user, "member", None)
+    reviews = queries.reviews_of_member(member) if member is not None else []
+    return render(request, "reviews/my_reviews.html", {"reviews": reviews})
