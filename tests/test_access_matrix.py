@@ -359,6 +359,12 @@ MATRIX: dict[str, Case | list[Case]] = {
     "api:openapi-json": Case(lambda f: "/api/openapi.json", everyone(200), shows="/api/units/{unit_id}/members"),
     "api:openapi-view": Case(lambda f: "/api/docs", everyone(200), shows="openapi.json"),
     "api:api-root": Case(lambda f: "/api/", everyone(404)),
+    "api:review_detail": [
+        Case(lambda f: f"/api/reviews/{f.submitted.pk}", READ_REVIEW | {"anonymous": 401}, shows='"form": "2B"'),
+        Case(lambda f: f"/api/reviews/{f.draft.pk}", AUTHOR_ONLY | {"anonymous": 401}, shows='"status": "draft"'),
+    ],
+    "api:review_feedback": Case(lambda f: f"/api/reviews/{f.submitted.pk}/feedback",
+                                READ_REVIEW | {"anonymous": 401}, shows=FEEDBACK_TEXT),
     "api:unit_detail": Case(lambda f: f"/api/units/{f.cast.cell.pk}", API_READ_CELL, shows='"code": "TN-HA-1"'),
     "api:unit_children": Case(lambda f: f"/api/units/{f.cast.commune.pk}/children", API_READ_COMMUNE,
                               shows='"code": "TN-HA-2"'),

@@ -24,8 +24,10 @@ api = NinjaAPI(title="soisua API", version="1", auth=[TokenAuth(), django_auth],
 
 def _register_routers() -> None:
     from soisua.org.api import router as org_router
+    from soisua.reviews.api import router as reviews_router
 
     api.add_router("/", org_router)
+    api.add_router("/", reviews_router)
 
 
 _register_routers()

@@ -6,7 +6,11 @@ class RuleSetError(ValidationError):
 
 
 class ReviewError(ValidationError):
-    """A refused change to a review, its feedback or its rating; the message is already translated."""
+    """A refused change to a review, its feedback or its rating; the message (or list) is already translated."""
+
+    def __init__(self, message, code=None, params=None):
+        super().__init__(message, code, params)
+        self.code = code  # kept for lists too, so callers can tell the reasons apart
 
 
 class StaleReview(ReviewError):

@@ -1,0 +1,63 @@
+"""Reviews in the JSON API: a review's rating and the feedback on it, as the caller may see them."""
+
+import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from . import queries
+
+router = Router(tags=["reviews"])
+
+
+class ReviewOut(Schema):
+    id: int
+    cycle_id: int
+    unit_id: int
+    member_id: int | None
+    form: str
+    status: str
+    submitted_at: datetime.datetime | None
+    self_level: str
+    cell_level: str
+    decided_level: str | None
+
+    @staticmethod
+    def resolve_form(review) -> str:
+        return review.form.code
+
+    @staticmethod
+    def resolve_decided_level(review) -> str | None:
+        return review.decided_level if review.decided_at else None
+
+
+class FeedbackOut(Schema):
+    id: int
+    kind: str
+    text: str
+    checklist_items: list[str]
+    created_on: datetime.date
+    # Null whenever the cycle's anonymity hides the author from the caller.
+    author: str | None
+    mine: bool
+    response: str
+
+
+class FeedbackListOut(Schema):
+    withheld: bool
+    items: list[FeedbackOut]
+
+
+@router.get("/reviews/{review_id}", response=ReviewOut)
+def review_detail(request: HttpRequest, review_id: int):
+    return queries.get_review_for_user(request.user, review_id)
+
+
+@router.get("/reviews/{review_id}/feedback", response=FeedbackListOut)
+def review_feedback(request: HttpRequest, review_id: int):
+    review = queries.get_review_for_user(request.user, review_id)
+    shown, withheld = queries.visible_feedback(request.user, review)
+    return {"withheld": withheld, "items": [
+        {"id": item.pk, "kind": item.kind, "text": item.text, "checklist_items": item.items,
+         "created_on": item.created_on, "author": item.author, "mine": item.mine, "response": item.response}
+        for item in shown]}
