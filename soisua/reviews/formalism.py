@@ -55,7 +55,8 @@ def signals_at_submit(review: Review) -> tuple[bytes, list[dict]]:
     for other, score in similarity.near_duplicates(_candidates(peers), signature, threshold=NEAR_DUPLICATE)[:3]:
         signals.append({"code": "copied_peer", "similarity": round(score, 2), "review": other.pk,
                         "name": str(other.member or other.unit)})
-    templates = ((template, bytes(template.signature)) for template in TemplateText.objects.all())
+    templates = ((template, bytes(template.signature)) for template in TemplateText.objects.all()
+                 if len(template.signature) == similarity.SIGNATURE_BYTES)
     for template, score in similarity.near_duplicates(templates, signature, threshold=NEAR_DUPLICATE)[:1]:
         signals.append({"code": "template", "similarity": round(score, 2), "title": template.title})
     shortcomings = [shortcoming.text for shortcoming in review.shortcomings.all()]
@@ -65,7 +66,11 @@ def signals_at_submit(review: Review) -> tuple[bytes, list[dict]]:
 
 
 def _candidates(reviews):
-    return ((other, bytes(other.signature)) for other in reviews.iterator(chunk_size=500))
+    # A signature of another length was made by an older version of the check: skip it rather than fail.
+    for other in reviews.iterator(chunk_size=500):
+        signature = bytes(other.signature)
+        if len(signature) == similarity.SIGNATURE_BYTES:
+            yield other, signature
 
 
 def cell_signals(cycle, cell: Unit, reviews: list[Review]) -> list[dict]:

@@ -379,3 +379,11 @@ def superior_feedback(cycle: Cycle, unit: Unit) -> tuple[list[dict], bool]:
               "created_on": row.created_on,
               "author": _author_name(row.author) if show_author and row.author_id else None} for row in rows]
     return ([] if withheld else shown), withheld
+
+
+def review_of_user(user, cycle: Cycle) -> Review | None:
+    """The user's own self-review in a cycle, if they are reviewed in it."""
+    member_id = access.scope_for(user).member_id
+    if member_id is None:
+        return None
+    return Review.objects.filter(cycle=cycle, member_id=member_id).first()

@@ -21,11 +21,13 @@ from itertools import batched
 
 import numpy as np
 
+from soisua.core.text import fold
+
 # Three syllables: about one and a half Vietnamese words, enough context that folding the diacritics away (see
 # _fold_char) does not make unrelated phrases collide, while one changed word still spoils only three shingles.
 SHINGLE = 3
 # 1024 bins for a 600-word review (about 600 shingles). The estimate's standard deviation at a similarity of 0.8
-# is then about 0.008 (0.011 with 512, 0.016 with 256), and that decides the recall at the threshold: a copy whose
+# is then about 0.008 (0.011 with 512, 0.017 with 256), and that decides the recall at the threshold: a copy whose
 # true similarity is 0.80 is estimated below 0.80 half the time whatever the size, so only a narrow spread keeps
 # the pairs just above the threshold. With copies spread evenly over 0.80 … 0.95, about 2 % are missed with 1024
 # bins, 3-4 % with 512. A power of two, because the bin is taken from the hash's top bits.
@@ -48,10 +50,10 @@ _POSITION = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9
                      dtype=np.uint64)[:SHINGLE]
 # Byte masks keeping the first n characters of an 8-character window, for n = 0 … 8.
 _PREFIX = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)
-# Letters a copy can be retyped with to dodge a checker, and đ, which has no decomposition. Ð/ð stand in for Đ/đ
-# in old fonts and keyboard layouts; the Cyrillic and Greek ones look exactly like their Latin twins.
-_LOOKALIKES = dict(zip("đĐðÐаеорсухіјѕһԁАВЕКМНОРСТХУІЈЅοΟΑΒΕΗΙΚΜΝΡΤΧΥΖ",
-                       "ddddaeopcyxijshdabekmhopctxyijsooabehikmnptxyz", strict=True))
+# Letters a copy can be retyped with to dodge a checker: Ð/ð stand in for Đ/đ in old fonts and keyboard layouts,
+# the Cyrillic and Greek ones look exactly like their Latin twins.
+_LOOKALIKES = dict(zip("ðÐаеорсухіјѕһԁАВЕКМНОРСТХУІЈЅοΟΑΒΕΗΙΚΜΝΡΤΧΥΖ",
+                       "ddaeopcyxijshdabekmhopctxyijsooabehikmnptxyz", strict=True))
 
 
 def syllables(text: str) -> list[str]:
@@ -69,6 +71,8 @@ def signature(text: str) -> bytes:
 def signatures(texts: Iterable[str]) -> np.ndarray:
     """One signature per text, shape (n, SIGNATURE_SIZE); consumes the iterable in batches, so a generator of
     100,000 texts is never held in memory at once."""
+    if isinstance(texts, str):
+        raise TypeError("signatures() takes an iterable of texts; use signature() for one text")
     parts = [_signature_batch(batch) for batch in batched(texts, _BATCH)]
     if not parts:
         return np.empty((0, SIGNATURE_SIZE), SIGNATURE_DTYPE)
@@ -127,9 +131,10 @@ def _fold_char(char: str) -> int:
         # Combining marks of decomposed text, and zero-width spaces or soft hyphens pasted inside words to make a
         # copy look different: removed without splitting the word.
         return _DROP
-    letters = [c for c in unicodedata.normalize("NFKD", char).lower() if c.isascii() and c.isalnum()]
+    # The project's folding (search keys use it too), after compatibility forms such as full-width letters.
+    folded = fold(unicodedata.normalize("NFKC", char))
     # Anything else (punctuation, symbols, other scripts, ligatures that expand to two letters) separates words.
-    return ord(letters[0]) if len(letters) == 1 else _SPACE
+    return ord(folded) if len(folded) == 1 and folded.isascii() and folded.isalnum() else _SPACE
 
 
 @functools.cache

@@ -138,7 +138,8 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/cycle_detail.html", {
         "cycle": cycle, "focus": focus, "progress": queries.progress(cycle, focus),
         "children": queries.progress_by_child(cycle, focus), "waiting": waiting,
-        "can_manage": can_manage_reviews(request.user, cycle.unit)})
+        "can_manage": can_manage_reviews(request.user, cycle.unit),
+        "my_review": queries.review_of_user(request.user, cycle)})
 
 
 @login_required
