@@ -459,3 +459,15 @@ def test_copied_review_and_empty_shortcomings_are_signalled(cast):
     assert "Lê Văn Cường" in page
     member_page = cast.client("member").get(reverse("reviews:reviews.detail", args=[second.pk])).content.decode()
     assert "signals-title" not in member_page
+
+
+def test_review_close_to_a_known_template_is_signalled(cast):
+    template = " ".join([TEXT, "trong năm qua bản thân luôn hoàn thành tốt nhiệm vụ được giao"] * 6)
+    services.add_template_text(title="Mẫu bán trên mạng", text=template)
+    cycle = open_for(cast.commune, enforce_order=False)
+
+    review = complete_review(review_of(cycle, cast.members["member"]), cast.users["member"], text=template)
+
+    signal = next(signal for signal in review.signals if signal["code"] == "template")
+    assert signal["title"] == "Mẫu bán trên mạng"
+    assert signal["similarity"] >= 0.8

@@ -10,7 +10,7 @@ from .feedback import (
     update_review_shortcoming,
 )
 from .ratings import RuleViolation, cancel_rating, decide_level, propose_level
-from .rule_sets import copy_rule_set, publish_rule_set, update_checklist_item, update_thresholds
+from .rule_sets import add_template_text, copy_rule_set, publish_rule_set, update_checklist_item, update_thresholds
 from .self_reviews import (
     MAX_TEXT_LENGTH,
     ReviewContent,
@@ -22,7 +22,7 @@ from .self_reviews import (
 
 __all__ = [
     "MAX_TEXT_LENGTH", "ReviewContent", "ReviewError", "RuleSetError", "RuleViolation", "StaleReview",
-    "add_review_shortcoming", "cancel_rating", "close_cycle", "copy_rule_set", "decide_level",
+    "add_review_shortcoming", "add_template_text", "cancel_rating", "close_cycle", "copy_rule_set", "decide_level",
     "give_feedback", "missing_for_submit", "open_cycle", "propose_level", "publish_rule_set", "remind_not_submitted",
     "remove_review_shortcoming", "respond_to_feedback", "return_review", "save_review", "submit_review",
     "update_checklist_item", "update_review_shortcoming", "update_thresholds",

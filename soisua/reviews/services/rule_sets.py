@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from soisua.audit import services as audit
 
 from ..enums import RuleSetStatus
-from ..models import Checklist, ChecklistItem, ForcingCondition, RatingLevel, ReviewForm, RuleSet
+from ..models import Checklist, ChecklistItem, ForcingCondition, RatingLevel, ReviewForm, RuleSet, TemplateText
 from .errors import RuleSetError
 
 
@@ -101,3 +101,20 @@ def update_checklist_item(item: ChecklistItem, *, text: str, verified: bool, by=
     item.save(update_fields=["text", "verified"])
     audit.record(by, "reviews.checklist_item.update", item, audit.diff(before, {"text": text, "verified": verified}))
     return item
+
+
+@transaction.atomic
+def add_template_text(*, title: str, text: str, by=None) -> TemplateText:
+    """Register a known ready-made review text: submitted reviews close to it are flagged.
+
+    Side effects: inserts the text with its signature; audit entry.
+    """
+    from .. import similarity
+
+    title, text = title.strip(), text.strip()
+    if not title or not text:
+        raise RuleSetError(_("A template text needs a title and a text."), code="required")
+    template = TemplateText.objects.create(title=title, text=text, signature=similarity.signature(text),
+                                           created_by=by)
+    audit.record(by, "reviews.template_text.add", template, {"title": title})
+    return template
