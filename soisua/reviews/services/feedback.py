@@ -98,7 +98,7 @@ def respond_to_feedback(feedback: Feedback, *, accept: bool, reason: str = "", t
     items; `text` may restate it. Disputing needs a reason. Both are recorded once. Side effects: the
     response; a shortcoming when accepted; audit entry.
     """
-    feedback = Feedback.objects.select_for_update().select_related("review", "review__member", "cycle").get(
+    feedback = Feedback.objects.select_for_update(of=("self",)).select_related("review", "review__member", "cycle").get(
         pk=feedback.pk)
     if feedback.cycle.status != CycleStatus.OPEN:
         raise ReviewError(_("This review cycle is closed: nothing in it can change."), code="closed")
