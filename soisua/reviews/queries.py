@@ -387,3 +387,9 @@ def review_of_user(user, cycle: Cycle) -> Review | None:
     if member_id is None:
         return None
     return Review.objects.filter(cycle=cycle, member_id=member_id).first()
+
+
+def overridden_decisions(cycle: Cycle, unit: Unit, *, limit: int = 50) -> list[Review]:
+    """Decisions taken against a rule (with the decider's reason), for the upper level's view of the cycle."""
+    return list(Review.objects.filter(cycle=cycle, unit__path__startswith=unit.path, decided_at__isnull=False)
+                .exclude(overrides=[]).select_related("member", "unit").order_by("-decided_at")[:limit])

@@ -210,6 +210,8 @@ def test_head_above_the_collective_is_refused_unless_overridden(cast):
     assert decided.overrides[0]["code"] == "head_above_collective"
     entry = AuditEntry.objects.get(action="reviews.review.override")
     assert entry.changes["reason"] == "Tập thể bị hạ do lỗi khách quan"
+    dashboard = cast.client("parent_staff").get(reverse("reviews:cycles.detail", args=[cycle.pk])).content.decode()
+    assert "Tập thể bị hạ do lỗi khách quan" in dashboard
 
 
 def test_quota_of_excellent_fires_per_grassroots_organisation(cast):

@@ -139,7 +139,8 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cycle": cycle, "focus": focus, "progress": queries.progress(cycle, focus),
         "children": queries.progress_by_child(cycle, focus), "waiting": waiting,
         "can_manage": can_manage_reviews(request.user, cycle.unit),
-        "my_review": queries.review_of_user(request.user, cycle)})
+        "my_review": queries.review_of_user(request.user, cycle),
+        "overridden": queries.overridden_decisions(cycle, focus) if can_manage_reviews(request.user, focus) else []})
 
 
 @login_required
