@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import pytest
 from docx import Document
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from soisua.org.models import Member
 from soisua.org.services import link_account
@@ -48,7 +48,7 @@ def visit(page: Page, url: str) -> None:
     axe_check(page)
 
 
-def editor_status(page: Page):
+def editor_status(page: Page) -> Locator:
     return page.locator("#autosave-status")
 
 
@@ -95,27 +95,27 @@ def submit_review(page: Page, review: Review) -> None:
     axe_check(page)
 
 
-def rate(page: Page, review: Review, *, decision: bool, level: str, comment: str, override: str = "") -> None:
-    """On "Comment and propose a level" or "Decide the level": choose the level (the rule checks follow by
-    htmx), write the comment, record."""
+def rate(page: Page, review: Review, *, decision: bool, level: str, comment: str, checks_show: str = "") -> None:
+    """On "Comment and propose a level" or "Decide the level": write the comment, choose the level (the rule
+    checks follow by htmx and must show `checks_show`, if given), record."""
     page.goto(f"/reviews/{review.pk}/")
     action = "decide" if decision else "propose"
     page.locator(f"main a[href='/reviews/{review.pk}/{action}/']").click()
     axe_check(page)
     form = page.locator("main form")
     form.locator("textarea[name=comment]").fill(comment)
-    if override:
-        form.locator("textarea[name=override_reason]").fill(override)
     # Any change in the form refreshes the rule checks by htmx: let the textarea's change happen now, not on
     # the click below, and let the refreshes finish before the page is left.
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     with page.expect_response(lambda response: f"/{action}/?" in response.url):
         form.locator("select[name=level]").select_option(level)
     page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    if checks_show:
+        expect(page.locator("#rule-checks")).to_contain_text(checks_show)
     form.locator("button[type=submit]").click()
 
 
-def test_review_cycle_from_opening_to_decision(page: Page, demo_cast, password, screenshot, live_server):
+def test_review_cycle_from_opening_to_decision(page: Page, demo_cast, password, screenshot):
     cast = demo_cast
     member, secretary = cast.members["member"], cast.members["secretary"]
     deputy = Member.objects.get(cell=cast.cell, full_name="Cao Thị Ngọc")
@@ -258,7 +258,8 @@ def test_review_cycle_from_opening_to_decision(page: Page, demo_cast, password, 
     expect(page.locator(".messages")).to_contain_text("Đã ghi nhận đề xuất của chi bộ.")
     rate(page, collective, decision=False, level="completed", comment="Chỉ tiêu phát triển đảng viên chưa đạt.")
     expect(page.locator(".messages")).to_contain_text("Đã ghi nhận đề xuất của chi bộ.")
-    rate(page, own, decision=False, level="completed", comment="Người đứng đầu không xếp cao hơn tập thể.")
+    rate(page, own, decision=False, level="completed", comment="Người đứng đầu không xếp cao hơn tập thể.",
+         checks_show="Số điểm 85 thuộc khung “Hoàn thành tốt nhiệm vụ”")
     expect(page.locator(".messages")).to_contain_text("Đã ghi nhận đề xuất của chi bộ.")
     assert [Review.objects.get(pk=pk).cell_level for pk in (reviews[member.pk].pk, collective.pk, own.pk)] == [
         "good", "completed", "completed"]
@@ -267,21 +268,24 @@ def test_review_cycle_from_opening_to_decision(page: Page, demo_cast, password, 
     #    head not above the collective" and is refused until the override is written down.
     switch_user(page, "parent_staff", password)
     visit(page, f"/reviews/cycles/{cycle.pk}/units/{cast.cell.pk}/")
-    rate(page, collective, decision=True, level="completed", comment="Thống nhất với đề xuất của chi bộ.")
+    expect(page.locator("main table")).to_contain_text(secretary.full_name)
+    rate(page, collective, decision=True, level="completed", comment="Thống nhất với đề xuất của chi bộ.",
+         checks_show="Mức này không vi phạm quy định nào")
     expect(page.locator(".messages")).to_contain_text("Đã ghi nhận quyết định.")
+    rating = page.locator("section[aria-labelledby=rating-title]")
+    expect(rating.locator("dd strong")).to_have_text(LEVEL_COMPLETED)
     axe_check(page)
 
-    rate(page, own, decision=True, level="good", comment="Đồng chí đã hoàn thành tốt nhiệm vụ chuyên môn.")
-    checks = page.locator("#rule-checks")
-    expect(checks).to_contain_text(HEAD_ABOVE_COLLECTIVE)
-    expect(page.locator("main .errorlist")).to_contain_text(HEAD_ABOVE_COLLECTIVE)
+    rate(page, own, decision=True, level="good", comment="Đồng chí đã hoàn thành tốt nhiệm vụ chuyên môn.",
+         checks_show=HEAD_ABOVE_COLLECTIVE)
+    expect(page.locator("main [role=alert] .errorlist")).to_contain_text(HEAD_ABOVE_COLLECTIVE)
+    expect(page.locator("#rule-checks")).to_contain_text(HEAD_ABOVE_COLLECTIVE)
     axe_check(page)
     screenshot(page, "decision-refused")
     assert not Review.objects.get(pk=own.pk).decided_at
     page.locator("textarea[name=override_reason]").fill("Ban Thường vụ Đảng ủy xã đã xem xét và thống nhất.")
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(rf"/reviews/{own.pk}/$"))
-    rating = page.locator("section[aria-labelledby=rating-title]")
     expect(rating.locator("dd strong")).to_have_text(LEVEL_GOOD)
     expect(rating.locator(".status-warn")).to_contain_text("Đã quyết định dù vi phạm các quy định sau:")
     expect(rating.locator(".status-warn")).to_contain_text(HEAD_ABOVE_COLLECTIVE)

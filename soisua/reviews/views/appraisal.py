@@ -56,7 +56,9 @@ def _rating_page(request: HttpRequest, pk: int, *, decision: bool) -> HttpRespon
     applies = "collective" if review.is_collective else "member"
     conditions = list(rule_set.forcing_conditions.filter(applies_to__in=[applies, "both"]))
     initial_level = (review.cell_level if decision else "") or review.self_level
-    form = RatingForm(request.POST or None, levels=queries.levels_of(rule_set), conditions=conditions,
+    # The rule checks follow the form as it is filled in: htmx sends it by GET on each change.
+    data = (request.POST or None) if request.method == "POST" else (request.GET if request.htmx else None)
+    form = RatingForm(data, levels=queries.levels_of(rule_set), conditions=conditions,
                       decision=decision, initial={"level": initial_level, "forcing": review.forcing})
     if decision:
         action = services.decide_level
