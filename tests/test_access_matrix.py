@@ -103,6 +103,7 @@ class Fixtures:
     cycle: Cycle
     draft: Review  # the member's own review, still a draft
     submitted: Review  # the secretary's review, submitted, with the member's feedback on it
+    colleague: Review  # a submitted review of a member without a login: what the cell appraises
     feedback: Feedback
 
 
@@ -298,13 +299,13 @@ MATRIX: dict[str, Case | list[Case]] = {
         f.draft.shortcomings.get().pk]), AUTHOR_ONLY, post=AUTHOR_ONLY, shows=SHORTCOMING_TEXT),
     "reviews:shortcomings.remove": Case(lambda f: reverse("reviews:shortcomings.remove", args=[
         f.draft.shortcomings.get().pk]), LOGIN_THEN_405, post=expect(302, 404, 404, 404, 404, 404)),
-    "reviews:reviews.return": Case(review_url("reviews:reviews.return"), APPRAISE, post=APPRAISE,
+    "reviews:reviews.return": Case(review_url("reviews:reviews.return", "colleague"), APPRAISE, post=APPRAISE,
                                    shows='name="reason"'),
-    "reviews:reviews.propose": Case(review_url("reviews:reviews.propose"), APPRAISE, post=APPRAISE,
+    "reviews:reviews.propose": Case(review_url("reviews:reviews.propose", "colleague"), APPRAISE, post=APPRAISE,
                                     shows='name="level"'),
-    "reviews:reviews.decide": Case(review_url("reviews:reviews.decide"), DECIDE, post=DECIDE,
+    "reviews:reviews.decide": Case(review_url("reviews:reviews.decide", "colleague"), DECIDE, post=DECIDE,
                                    shows='name="override_reason"'),
-    "reviews:reviews.cancel": Case(review_url("reviews:reviews.cancel"), DECIDE, post=DECIDE,
+    "reviews:reviews.cancel": Case(review_url("reviews:reviews.cancel", "colleague"), DECIDE, post=DECIDE,
                                    shows='name="reason"'),
     "reviews:prompts.create": Case(review_url("reviews:prompts.create", "draft"), SUPERIOR_ON_DRAFT,
                                    post=SUPERIOR_ON_DRAFT, shows='name="text"'),
@@ -440,10 +441,13 @@ def fixtures(cast) -> Fixtures:
                                 text=REVIEW_TEXT)
     draft = complete_review(Review.objects.get(cycle=cycle, member=cast.members["member"]), cast.users["member"],
                             text=DRAFT_TEXT, submit=False)
+    colleague_review = complete_review(Review.objects.get(cycle=cycle, member=without_login), None,
+                                       text=REVIEW_TEXT)
     add_review_shortcoming(draft, text=SHORTCOMING_TEXT, cause="subjective", by=cast.users["member"])
     feedback = give_feedback(review=submitted, from_unit=cast.cell, kind="shortcoming", text=FEEDBACK_TEXT,
                              by=cast.users["member"])
-    return Fixtures(cast, notification, import_job, without_login, grant_id, cycle, draft, submitted, feedback)
+    return Fixtures(cast, notification, import_job, without_login, grant_id, cycle, draft, submitted,
+                    colleague_review, feedback)
 
 
 def request_as(fixtures: Fixtures, who: str, method: str, url: str, data: dict) -> HttpResponse:

@@ -131,12 +131,16 @@ def can_edit_review(user, review: Review) -> bool:
 
 
 def can_appraise(user, review: Review) -> bool:
-    """The cell committee comments, proposes a level and returns a member's review for revision."""
-    return review.cycle.status == CycleStatus.OPEN and access.leads_unit(user, review.unit)
+    """The cell committee comments, proposes a level and returns a member's review for revision (never their own:
+    a secretary's review is appraised by the rest of the cell committee)."""
+    return (review.cycle.status == CycleStatus.OPEN and not _is_author(user, review)
+            and access.leads_unit(user, review.unit))
 
 
 def can_decide(user, review: Review) -> bool:
-    return review.cycle.status == CycleStatus.OPEN and access.is_superior_committee(user, review.unit)
+    """The directly superior committee decides, never on the decider's own review."""
+    return (review.cycle.status == CycleStatus.OPEN and not _is_author(user, review)
+            and access.is_superior_committee(user, review.unit))
 
 
 def can_read_review(user, review: Review) -> bool:

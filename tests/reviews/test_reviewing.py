@@ -473,3 +473,30 @@ def test_review_close_to_a_known_template_is_signalled(cast):
     signal = next(signal for signal in review.signals if signal["code"] == "template")
     assert signal["title"] == "Mẫu bán trên mạng"
     assert signal["similarity"] >= 0.8
+
+
+def test_no_one_appraises_or_decides_their_own_review(cast):
+    org_services.grant_role(cast.users["secretary"], unit=cast.commune, role=Role.COMMITTEE)
+    cycle = open_for(cast.commune, enforce_order=False)
+    own = complete_review(review_of(cycle, cast.members["secretary"]), cast.users["secretary"], level="good")
+    client = cast.client("secretary")
+
+    statuses = [client.get(reverse(name, args=[own.pk])).status_code
+                for name in ("reviews:reviews.propose", "reviews:reviews.decide", "reviews:reviews.return")]
+
+    assert statuses == [403, 403, 403]
+
+
+def test_rule_checks_follow_the_level_being_chosen(cast):
+    cycle = open_for(cast.commune, enforce_order=False)
+    review = complete_review(review_of(cycle, cast.members["member"]), cast.users["member"], level="good")
+    services.propose_level(review, level="good", comment="", by=cast.users["secretary"])
+    url = reverse("reviews:reviews.decide", args=[review.pk])
+    client = cast.client("parent_staff")
+
+    good = client.get(url + "?level=good", HTTP_HX_REQUEST="true").content.decode()
+    excellent = client.get(url + "?level=excellent", HTTP_HX_REQUEST="true").content.decode()
+
+    assert 'id="rule-checks"' in good and "status-ok" in good
+    assert "status-bad" in excellent and "366-QĐ/TW" in excellent
+    assert "<html" not in excellent

@@ -88,7 +88,9 @@ def decide_level(review: Review, *, level: str, reason: str = "", forcing: list[
     review.override_reason = override_reason if checks else ""
     review.version += 1
     review.save()
-    ReviewEvent.objects.create(review=review, action=ReviewAction.DECIDED, actor=by, reason=reason)
+    history = " — ".join(filter(None, [reason, _("against the rules: %(reason)s") % {"reason": override_reason}
+                                        if checks else ""]))
+    ReviewEvent.objects.create(review=review, action=ReviewAction.DECIDED, actor=by, reason=history)
     audit.record(by, "reviews.review.decide", review, {"level": level, "cell_level": review.cell_level,
                                                       "reason": reason})
     if checks:

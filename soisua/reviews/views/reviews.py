@@ -82,7 +82,7 @@ def review_autosave(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             context["problem"] = " ".join(error.messages)
         else:
-            context.update(saved=True, review=review)
+            context.update(saved=True, review=review, missing=services.missing_for_submit(review))
     return render(request, "reviews/review_edit.html#autosave", context)
 
 
