@@ -15,8 +15,9 @@ import pytest
 from docx import Document
 from playwright.sync_api import Locator, Page, expect
 
+from soisua.org.enums import Role
 from soisua.org.models import Member
-from soisua.org.services import link_account
+from soisua.org.services import grant_role, link_account
 from soisua.reviews import services as review_services
 from soisua.reviews.enums import Anonymity, FeedbackResponse, ReviewStatus
 from soisua.reviews.models import Cycle, Feedback, Review
@@ -123,6 +124,8 @@ def test_review_cycle_from_opening_to_decision(page: Page, demo_cast, password, 
     deputy_user, neighbour_user = UserFactory(username="phobithu"), UserFactory(username="nguyenvanan")
     link_account(deputy, user=deputy_user)
     link_account(neighbour, user=neighbour_user)
+    # The deputy sits on the cell committee: she appraises the secretary's own review (no one appraises their own).
+    grant_role(deputy_user, unit=cast.cell, role=Role.COMMITTEE)
 
     # 1. The commune's staff opens the yearly cycle, feedback fully anonymous.
     login(page, "parent_staff", password)
@@ -258,6 +261,7 @@ def test_review_cycle_from_opening_to_decision(page: Page, demo_cast, password, 
     expect(page.locator(".messages")).to_contain_text("Đã ghi nhận đề xuất của chi bộ.")
     rate(page, collective, decision=False, level="completed", comment="Chỉ tiêu phát triển đảng viên chưa đạt.")
     expect(page.locator(".messages")).to_contain_text("Đã ghi nhận đề xuất của chi bộ.")
+    switch_user(page, "phobithu", password)
     rate(page, own, decision=False, level="completed", comment="Người đứng đầu không xếp cao hơn tập thể.",
          checks_show="Số điểm 85 thuộc khung “Hoàn thành tốt nhiệm vụ”")
     expect(page.locator(".messages")).to_contain_text("Đã ghi nhận đề xuất của chi bộ.")
