@@ -12,9 +12,9 @@ from soisua.core.views import render_form_page, save_form
 from soisua.oversight import services as oversight
 
 from .. import queries, services
-from ..forms import FeedbackForm, FeedbackResponseForm, PromptForm, RatingForm, ReasonForm
+from ..forms import FeedbackForm, FeedbackResponseForm, PromptForm, RatingForm
 from ..rating_rules import check_rating
-from .reviews import checklist_items, review_page_context
+from .reviews import checklist_items, reason_page, review_page_context
 
 
 @login_required
@@ -95,15 +95,9 @@ def review_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     review = queries.get_review_for_user(request.user, pk)
     if not queries.can_decide(request.user, review):
         raise PermissionDenied
-    form = ReasonForm(request.POST or None)
-    done, _result = save_form(request, form, lambda data: services.cancel_rating(review, reason=data["reason"],
-                                                                                 by=request.user),
-                              success=_("The rating was cancelled and the review reopened."))
-    if done:
-        return redirect("reviews:reviews.detail", pk=review.pk)
-    return render_form_page(request, form, title=_("Cancel the rating and reopen the review"),
-                            back_url=reverse("reviews:reviews.detail", args=[review.pk]), back_label=str(review),
-                            submit_label=_("Cancel the rating"))
+    return reason_page(request, review, services.cancel_rating,
+                       success=_("The rating was cancelled and the review reopened."),
+                       title=_("Cancel the rating and reopen the review"), submit_label=_("Cancel the rating"))
 
 
 @login_required

@@ -192,18 +192,23 @@ def _review_to_return(request: HttpRequest, pk: int) -> Review:
     return review
 
 
-@login_required
-def review_return(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _review_to_return(request, pk)
+def reason_page(request: HttpRequest, review: Review, action, *, success: str, title: str,
+                submit_label: str) -> HttpResponse:
+    """A page asking why (return, cancel), then one service call `action(review, reason=…, by=…)`."""
     form = ReasonForm(request.POST or None)
-    done, _result = save_form(request, form, lambda data: services.return_review(review, reason=data["reason"],
-                                                                                 by=request.user),
-                              success=_("The review was returned to its author with your reason."))
+    done, _result = save_form(request, form, lambda data: action(review, reason=data["reason"], by=request.user),
+                              success=success)
     if done:
         return redirect("reviews:reviews.detail", pk=review.pk)
-    return render_form_page(request, form, title=_("Return the review for revision"),
-                            back_url=reverse("reviews:reviews.detail", args=[review.pk]), back_label=str(review),
-                            submit_label=_("Return it"))
+    return render_form_page(request, form, title=title, back_url=reverse("reviews:reviews.detail", args=[review.pk]),
+                            back_label=str(review), submit_label=submit_label)
+
+
+@login_required
+def review_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return reason_page(request, _review_to_return(request, pk), services.return_review,
+                       success=_("The review was returned to its author with your reason."),
+                       title=_("Return the review for revision"), submit_label=_("Return it"))
 
 
 @login_required
