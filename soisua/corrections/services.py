@@ -2,21 +2,35 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
+from soisua.core.errors import DomainError
+from soisua.org.enums import ACTIVE_STATUSES
+from soisua.org.models import Post
+from soisua.reviews import similarity
 
-from .enums import Cause, Source
-from .models import Shortcoming
+from .enums import (
+    DONE_STATUSES,
+    Cause,
+    PlanStatus,
+    ProgressKind,
+    ResponsibilityKind,
+    Severity,
+    ShortcomingStatus,
+    Source,
+)
+from .models import CorrectionPlan, Measure, ProgressEntry, RoadmapStep, Shortcoming
 
 # About three printed pages: a shortcoming is a paragraph, not a report.
 MAX_TEXT_LENGTH = 5_000
 EDITABLE_FIELDS = ("text", "cause", "cause_text", "responsibility", "measures", "fix_by")
 
 
-class ShortcomingError(ValidationError):
+class ShortcomingError(DomainError):
     """A refused change to a shortcoming; the message is already translated."""
 
 
@@ -45,19 +59,48 @@ def _values(*, text: str, cause: str, cause_text: str, responsibility: str, meas
 def record_shortcoming(*, unit, member=None, review=None, source: str = Source.SELF_REVIEW, text: str,
                        cause: str = Cause.SUBJECTIVE, cause_text: str = "", responsibility: str = "",
                        measures: str = "", fix_by: datetime.date | None = None, checklist_items=(),
-                       by=None) -> Shortcoming:
+                       severity: str = Severity.MODERATE, responsibility_kind: str = ResponsibilityKind.INDIVIDUAL,
+                       cycle_id: int | None = None, by=None) -> Shortcoming:
     """Record a shortcoming of a member (or, without member, of the unit as a collective).
 
-    Side effects: inserts it with its checklist links; audit entry (without the text: it is personal).
+    Side effects: inserts it with its checklist links; links the earlier shortcoming it repeats; audit entry
+    (without the text: it is personal).
     """
     values = _values(text=text, cause=cause, cause_text=cause_text, responsibility=responsibility,
                      measures=measures, fix_by=fix_by)
     order = Shortcoming.objects.filter(review=review).count() if review is not None else 0
     shortcoming = Shortcoming.objects.create(unit=unit, member=member, review=review, source=source, order=order,
+                                             cycle_id=review.cycle_id if review is not None else cycle_id,
+                                             severity=severity, responsibility_kind=responsibility_kind,
                                              province_id=unit.province_id, created_by=by, **values)
     shortcoming.checklist_items.set(checklist_items)
-    audit.record(by, "corrections.shortcoming.record", shortcoming, {"source": source, "review": review})
+    mark_recurrence(shortcoming)
+    audit.record(by, "corrections.shortcoming.record", shortcoming, {"source": source, "review": review,
+                                                                    "recurring_of": shortcoming.recurring_of_id})
     return shortcoming
+
+
+# Text this close to an earlier shortcoming of the same owner counts as the same shortcoming again.
+RECURRENCE_SIMILARITY = 0.5
+
+
+def mark_recurrence(shortcoming: Shortcoming) -> None:
+    """Link a shortcoming to the same owner's earlier one it repeats: a shared checklist item or similar text."""
+    earlier = Shortcoming.objects.filter(member=shortcoming.member, unit=shortcoming.unit).exclude(pk=shortcoming.pk)
+    if shortcoming.cycle_id is not None:
+        earlier = earlier.exclude(cycle_id=shortcoming.cycle_id)
+    earlier = list(earlier.filter(pk__lt=shortcoming.pk).order_by("-pk")[:200])
+    if not earlier:
+        return
+    items = set(shortcoming.checklist_items.values_list("pk", flat=True))
+    match = next((old for old in earlier if items & set(old.checklist_items.values_list("pk", flat=True))), None)
+    if match is None:
+        found = similarity.near_duplicates(((old, similarity.signature(old.text)) for old in earlier),
+                                           similarity.signature(shortcoming.text), threshold=RECURRENCE_SIMILARITY)
+        match = found[0][0] if found else None
+    if match is not None:
+        shortcoming.recurring_of = match.recurring_of or match
+        shortcoming.save(update_fields=["recurring_of"])
 
 
 @transaction.atomic
@@ -82,3 +125,271 @@ def remove_shortcoming(shortcoming: Shortcoming, *, by=None) -> None:
     """Side effects: deletes the shortcoming; audit entry."""
     audit.record(by, "corrections.shortcoming.remove", shortcoming, {"review": shortcoming.review_id})
     shortcoming.delete()
+
+
+# --- correction plans ----------------------------------------------------------------------------------------
+
+
+def _check_plan_editable(plan: CorrectionPlan) -> None:
+    if not plan.is_editable:
+        raise ShortcomingError(_("This plan was submitted: it can no longer be changed."), code="submitted")
+
+
+@transaction.atomic
+def create_plan(*, unit, member=None, cycle=None, shortcomings, deadline: datetime.date, by=None) -> CorrectionPlan:
+    """A draft correction plan of a member (or of the unit as a collective) for some of their shortcomings.
+
+    Side effects: inserts the plan and its links; audit entry.
+    """
+    shortcomings = list(shortcomings)
+    if not shortcomings:
+        raise ShortcomingError(_("Choose at least one shortcoming the plan fixes."), code="required")
+    if any(item.member_id != (member.pk if member else None) or item.unit_id != unit.pk for item in shortcomings):
+        raise ShortcomingError(_("A plan covers only its owner's own shortcomings."), code="owner")
+    if deadline < timezone.localdate():
+        raise ShortcomingError(_("The deadline cannot be in the past."), code="deadline")
+    plan = CorrectionPlan.objects.create(unit=unit, member=member, cycle=cycle, deadline=deadline,
+                                         province_id=unit.province_id, created_by=by)
+    plan.shortcomings.set(shortcomings)
+    audit.record(by, "corrections.plan.create", plan, {"shortcomings": [item.pk for item in shortcomings]})
+    return plan
+
+
+def _check_supervisor(plan: CorrectionPlan, supervisor) -> None:
+    """A fellow member of the unit, or someone holding a post in the unit or the committee above it."""
+    if supervisor is None:
+        return
+    if plan.member_id is not None and supervisor.pk == plan.member_id:
+        raise ShortcomingError(_("Nobody supervises their own correction."), code="supervisor")
+    inside = supervisor.cell.path.startswith(plan.unit.path)
+    posted = Post.objects.filter(member=supervisor, ended_on__isnull=True,
+                                 unit_id__in=[plan.unit_id, plan.unit.parent_id]).exists()
+    if not (inside or posted) or supervisor.status not in ACTIVE_STATUSES:
+        raise ShortcomingError(_("%(name)s is not a member or committee member of %(unit)s: choose a supervisor "
+                                 "from the unit.") % {"name": supervisor.full_name, "unit": plan.unit.name},
+                               code="supervisor")
+
+
+@transaction.atomic
+def add_measure(plan: CorrectionPlan, *, text: str, supervisor=None, deadline: datetime.date | None = None,
+                by=None) -> Measure:
+    """Side effects: inserts the measure; audit entry."""
+    _check_plan_editable(plan)
+    _check_supervisor(plan, supervisor)
+    if deadline is not None and deadline > plan.deadline:
+        raise ShortcomingError(_("A measure cannot end after the plan's deadline (%(day)s).")
+                               % {"day": plan.deadline.strftime("%d/%m/%Y")}, code="deadline")
+    measure = Measure.objects.create(plan=plan, text=_clean(text, _("measure"), required=True),
+                                     supervisor=supervisor, deadline=deadline, order=plan.measures.count())
+    audit.record(by, "corrections.measure.add", measure, {"plan": plan.pk, "supervisor": supervisor})
+    return measure
+
+
+@transaction.atomic
+def add_step(measure: Measure, *, what: str, due: datetime.date, evidence_expected: str = "",
+             by=None) -> RoadmapStep:
+    """A roadmap step: what, by when, with what evidence. Side effects: inserts the step; audit entry."""
+    plan = measure.plan
+    _check_plan_editable(plan)
+    if due < plan.created_at.date():
+        raise ShortcomingError(_("A step cannot be dated before the plan was made (%(day)s).")
+                               % {"day": plan.created_at.date().strftime("%d/%m/%Y")}, code="due")
+    if due > plan.deadline:
+        raise ShortcomingError(_("A step cannot be dated after the plan's deadline (%(day)s).")
+                               % {"day": plan.deadline.strftime("%d/%m/%Y")}, code="due")
+    step = RoadmapStep.objects.create(measure=measure, what=_clean(what, _("what"), required=True), due=due,
+                                      evidence_expected=_clean(evidence_expected, _("expected evidence"))[:500],
+                                      order=measure.steps.count())
+    audit.record(by, "corrections.step.add", step, {"measure": measure.pk, "due": due})
+    return step
+
+
+def plan_problems(plan: CorrectionPlan) -> list[str]:
+    """Why the plan cannot be submitted yet, as translated sentences."""
+    measures = list(plan.measures.prefetch_related("steps"))
+    if not measures:
+        return [_("Add at least one measure.")]
+    problems = []
+    for number, measure in enumerate(measures, start=1):
+        if measure.deadline is None:
+            problems.append(_("Measure %(number)s has no deadline.") % {"number": number})
+        if measure.supervisor_id is None:
+            problems.append(_("Measure %(number)s has no supervisor.") % {"number": number})
+        if not measure.steps.all():
+            problems.append(_("Measure %(number)s has no roadmap step.") % {"number": number})
+    return problems
+
+
+@transaction.atomic
+def submit_plan(plan: CorrectionPlan, *, by=None) -> CorrectionPlan:
+    """Side effects: status submitted; audit entry. Refused while a measure lacks a deadline, supervisor or step."""
+    plan = CorrectionPlan.objects.select_for_update().get(pk=plan.pk)
+    _check_plan_editable(plan)
+    problems = plan_problems(plan)
+    if problems:
+        raise ShortcomingError(problems, code="incomplete")
+    plan.status, plan.submitted_at, plan.return_reason = PlanStatus.SUBMITTED, timezone.now(), ""
+    plan.version += 1
+    plan.save()
+    audit.record(by, "corrections.plan.submit", plan)
+    return plan
+
+
+@transaction.atomic
+def decide_plan(plan: CorrectionPlan, *, approve: bool, reason: str = "", by=None) -> CorrectionPlan:
+    """The cell committee approves a submitted plan (its shortcomings are then being fixed to a roadmap) or returns
+    it with a reason. Side effects: plan status; shortcomings planned and their next due date; audit entry."""
+    plan = CorrectionPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.SUBMITTED:
+        raise ShortcomingError(_("Only a submitted plan can be approved or returned."), code="state")
+    reason = _clean(reason, _("reason"))
+    if not approve and not reason:
+        raise ShortcomingError(_("Say why the plan is returned."), code="reason")
+    plan.status = PlanStatus.APPROVED if approve else PlanStatus.RETURNED
+    plan.return_reason, plan.decided_at, plan.decided_by = reason, timezone.now(), by
+    plan.version += 1
+    plan.save()
+    if approve:
+        plan.shortcomings.filter(status=ShortcomingStatus.OPEN).update(status=ShortcomingStatus.PLANNED)
+        refresh_next_due(plan)
+    audit.record(by, "corrections.plan.approve" if approve else "corrections.plan.return", plan, {"reason": reason})
+    return plan
+
+
+def refresh_next_due(plan: CorrectionPlan) -> None:
+    """The earliest unfinished step of an approved plan (else its deadline) on each unverified shortcoming."""
+    undone = RoadmapStep.objects.filter(measure__plan=plan, done_on__isnull=True).order_by("due")
+    due = undone.values_list("due", flat=True).first() or plan.deadline
+    plan.shortcomings.exclude(status__in=DONE_STATUSES).update(next_due=due)
+
+
+# --- progress, claims, verification --------------------------------------------------------------------------
+
+EVIDENCE_TYPES = {  # extension: the file's first bytes
+    "pdf": (b"%PDF-",), "png": (b"\x89PNG\r\n\x1a\n",), "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",),
+    "docx": (b"PK\x03\x04",), "xlsx": (b"PK\x03\x04",), "odt": (b"PK\x03\x04",),
+}
+
+
+def check_evidence(upload) -> None:
+    """Only documents and pictures, checked by content as well as name, within EVIDENCE_MAX_BYTES."""
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if extension not in EVIDENCE_TYPES:
+        raise ShortcomingError(_("Evidence must be a PDF, a picture (PNG, JPG) or an office document (DOCX, XLSX, "
+                                 "ODT); “%(name)s” is not.") % {"name": upload.name}, code="type")
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise ShortcomingError(_("“%(name)s” is too large: at most %(limit)s MB.")
+                               % {"name": upload.name, "limit": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)},
+                               code="size")
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in EVIDENCE_TYPES[extension]):
+        raise ShortcomingError(_("“%(name)s” is not really a %(kind)s file.")
+                               % {"name": upload.name, "kind": extension.upper()}, code="content")
+
+
+def _locked_shortcoming(shortcoming: Shortcoming) -> Shortcoming:
+    return Shortcoming.objects.select_for_update(of=("self",)).select_related("member", "unit").get(
+        pk=shortcoming.pk)
+
+
+def _entry(shortcoming: Shortcoming, kind: str, *, note: str = "", link: str = "", evidence=None,
+           by=None) -> ProgressEntry:
+    entry = ProgressEntry(shortcoming=shortcoming, kind=kind, author=by, note=_clean(note, _("note")), link=link)
+    if evidence is not None:
+        check_evidence(evidence)
+        entry.evidence_name, entry.evidence_size = evidence.name[:255], evidence.size
+        entry.evidence.save(evidence.name, evidence, save=False)
+    entry.save()
+    audit.record(by, f"corrections.progress.{kind}", shortcoming, {"entry": entry.pk,
+                                                                  "evidence": entry.evidence_name})
+    return entry
+
+
+@transaction.atomic
+def post_progress(shortcoming: Shortcoming, *, note: str, link: str = "", evidence=None,
+                  by=None) -> ProgressEntry:
+    """The owner reports progress, with evidence. Side effects: the entry (and the file); status in progress."""
+    shortcoming = _locked_shortcoming(shortcoming)
+    if shortcoming.status == ShortcomingStatus.VERIFIED:
+        raise ShortcomingError(_("This shortcoming is verified fixed: it is closed."), code="closed")
+    if not (note.strip() or link or evidence):
+        raise ShortcomingError(_("Write what was done, or attach evidence."), code="required")
+    entry = _entry(shortcoming, ProgressKind.UPDATE, note=note, link=link, evidence=evidence, by=by)
+    if shortcoming.status == ShortcomingStatus.PLANNED:
+        shortcoming.status = ShortcomingStatus.IN_PROGRESS
+        shortcoming.save(update_fields=["status"])
+    return entry
+
+
+@transaction.atomic
+def complete_step(step: RoadmapStep, *, by=None) -> RoadmapStep:
+    """Side effects: the step's date; the plan's shortcomings' next due date; audit entry."""
+    if step.done_on is None:
+        step.done_on = timezone.localdate()
+        step.save(update_fields=["done_on"])
+        refresh_next_due(step.measure.plan)
+        audit.record(by, "corrections.step.complete", step)
+    return step
+
+
+@transaction.atomic
+def claim_fix(shortcoming: Shortcoming, *, note: str, by=None) -> Shortcoming:
+    """The owner reports the shortcoming fixed; a supervisor or the committee verifies it."""
+    shortcoming = _locked_shortcoming(shortcoming)
+    if shortcoming.status not in (ShortcomingStatus.PLANNED, ShortcomingStatus.IN_PROGRESS):
+        raise ShortcomingError(_("Only a shortcoming being fixed to an approved plan can be reported fixed."),
+                               code="state")
+    _entry(shortcoming, ProgressKind.CLAIM, note=note, by=by)
+    shortcoming.status, shortcoming.claimed_by = ShortcomingStatus.CLAIMED, by
+    shortcoming.save(update_fields=["status", "claimed_by"])
+    return shortcoming
+
+
+def _check_not_own(shortcoming: Shortcoming, by) -> None:
+    owner = shortcoming.member.user_id if shortcoming.member_id else None
+    if by is not None and by.pk in {owner, shortcoming.claimed_by_id}:
+        raise ShortcomingError(_("Nobody verifies their own fix."), code="own")
+
+
+@transaction.atomic
+def verify_fix(shortcoming: Shortcoming, *, note: str = "", by=None) -> Shortcoming:
+    """A supervisor or the committee confirms the fix. Side effects: verified (closed); timeline; audit entry."""
+    shortcoming = _locked_shortcoming(shortcoming)
+    _check_not_own(shortcoming, by)
+    if shortcoming.status == ShortcomingStatus.VERIFIED:
+        raise ShortcomingError(_("This shortcoming is already verified fixed."), code="closed")
+    if shortcoming.status != ShortcomingStatus.CLAIMED:
+        raise ShortcomingError(_("The owner has not reported it fixed yet."), code="state")
+    _entry(shortcoming, ProgressKind.VERIFY, note=note, by=by)
+    shortcoming.status, shortcoming.verified_by, shortcoming.verified_at = ShortcomingStatus.VERIFIED, by, \
+        timezone.now()
+    shortcoming.next_due = None
+    shortcoming.save(update_fields=["status", "verified_by", "verified_at", "next_due"])
+    return shortcoming
+
+
+@transaction.atomic
+def reopen_fix(shortcoming: Shortcoming, *, reason: str, by=None) -> Shortcoming:
+    """The fix is not good enough: back to being fixed, with the reason on the timeline."""
+    shortcoming = _locked_shortcoming(shortcoming)
+    _check_not_own(shortcoming, by)
+    if shortcoming.status not in (ShortcomingStatus.CLAIMED, ShortcomingStatus.VERIFIED):
+        raise ShortcomingError(_("Only a fix reported or verified can be reopened."), code="state")
+    if not reason.strip():
+        raise ShortcomingError(_("Say why the fix is reopened."), code="reason")
+    _entry(shortcoming, ProgressKind.REOPEN, note=reason, by=by)
+    shortcoming.status, shortcoming.claimed_by, shortcoming.verified_at = ShortcomingStatus.IN_PROGRESS, None, None
+    shortcoming.save(update_fields=["status", "claimed_by", "verified_at"])
+    for plan in shortcoming.plans.filter(status=PlanStatus.APPROVED):
+        refresh_next_due(plan)
+    return shortcoming
+
+
+@transaction.atomic
+def comment_on_fix(shortcoming: Shortcoming, *, note: str, by=None) -> ProgressEntry:
+    """A supervisor's or the committee's comment on the timeline."""
+    if not note.strip():
+        raise ShortcomingError(_("Write the comment."), code="required")
+    return _entry(_locked_shortcoming(shortcoming), ProgressKind.COMMENT, note=note, by=by)

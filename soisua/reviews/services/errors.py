@@ -1,16 +1,14 @@
 from django.core.exceptions import ValidationError
 
+from soisua.core.errors import DomainError
+
 
 class RuleSetError(ValidationError):
     """A refused change to a rule set or cycle; the message is already translated."""
 
 
-class ReviewError(ValidationError):
+class ReviewError(DomainError):
     """A refused change to a review, its feedback or its rating; the message (or list) is already translated."""
-
-    def __init__(self, message, code=None, params=None):
-        super().__init__(message, code, params)
-        self.code = code  # kept for lists too, so callers can tell the reasons apart
 
 
 class StaleReview(ReviewError):

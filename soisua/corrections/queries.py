@@ -1,0 +1,121 @@
+"""Who sees and acts on shortcomings and correction plans, and the lists the pages show."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from soisua.org import access
+from soisua.org.enums import SUBTREE_ROLES
+from soisua.org.models import Unit
+
+from .enums import DONE_STATUSES, PlanStatus
+from .models import CorrectionPlan, Shortcoming
+
+
+def _member_id(user) -> int | None:
+    return access.scope_for(user).member_id if user.is_authenticated else None
+
+
+def is_owner(user, shortcoming: Shortcoming) -> bool:
+    if shortcoming.member_id is None:
+        return access.leads_unit(user, shortcoming.unit)
+    return shortcoming.member_id == _member_id(user)
+
+
+def supervises(user, shortcoming: Shortcoming) -> bool:
+    member_id = _member_id(user)
+    return member_id is not None and shortcoming.plans.filter(measures__supervisor_id=member_id).exists()
+
+
+def can_see_shortcoming(user, shortcoming: Shortcoming) -> bool:
+    """The owner, their supervisors, the unit's leadership, the levels above; a collective's also its members."""
+    unit = shortcoming.unit
+    scope = access.scope_for(user)
+    if scope.everything or is_owner(user, shortcoming) or access.leads_unit(user, unit):
+        return True
+    if scope.roles_on(unit) & SUBTREE_ROLES:
+        return True
+    if shortcoming.member_id is None and scope.can_read(unit):
+        return True
+    return supervises(user, shortcoming)
+
+
+def can_verify(user, shortcoming: Shortcoming) -> bool:
+    """A supervisor, the unit's leadership or the superior committee; never the owner or the one who claimed it."""
+    if user.pk in {shortcoming.member.user_id if shortcoming.member_id else None, shortcoming.claimed_by_id}:
+        return False
+    return (supervises(user, shortcoming) or access.leads_unit(user, shortcoming.unit)
+            or access.is_superior_committee(user, shortcoming.unit))
+
+
+def get_shortcoming_for_user(user, pk: int) -> Shortcoming:
+    shortcoming = (Shortcoming.objects.select_related("unit", "member", "member__user", "cycle", "recurring_of")
+                   .filter(pk=pk).first())
+    if shortcoming is None or not can_see_shortcoming(user, shortcoming):
+        raise Http404
+    return shortcoming
+
+
+def get_plan_for_user(user, pk: int, *, write: bool = False) -> CorrectionPlan:
+    """Seen by whoever sees its shortcomings; written by its owner while a draft or returned."""
+    plan = CorrectionPlan.objects.select_related("unit", "member", "cycle").filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    first = plan.shortcomings.select_related("unit", "member").first()
+    if first is None or not can_see_shortcoming(user, first):
+        raise Http404
+    if write and not (is_owner(user, first) and plan.is_editable):
+        raise PermissionDenied
+    return plan
+
+
+def can_decide_plan(user, plan: CorrectionPlan) -> bool:
+    """The cell committee approves members' plans; the superior committee approves the collective's."""
+    if plan.status != PlanStatus.SUBMITTED:
+        return False
+    if plan.member_id is None:
+        return access.is_superior_committee(user, plan.unit)
+    return plan.member.user_id != user.pk and access.leads_unit(user, plan.unit)
+
+
+def is_overdue(shortcoming: Shortcoming, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return shortcoming.status not in DONE_STATUSES and shortcoming.next_due is not None and \
+        shortcoming.next_due < today
+
+
+def my_corrections(user) -> QuerySet[Shortcoming]:
+    """What I must fix, the next due first (undated last)."""
+    return (Shortcoming.objects.filter(member_id=_member_id(user) or 0).exclude(status__in=DONE_STATUSES)
+            .select_related("cycle").order_by("next_due", "created_at"))
+
+
+def supervised_by(user) -> QuerySet[Shortcoming]:
+    """What I supervise: fixes waiting for my verification first."""
+    return (Shortcoming.objects.filter(plans__measures__supervisor_id=_member_id(user) or 0)
+            .exclude(status__in=DONE_STATUSES).distinct().select_related("member", "unit")
+            .order_by("-status", "next_due"))
+
+
+def open_corrections(unit: Unit, *, overdue_on: datetime.date | None = None) -> QuerySet[Shortcoming]:
+    """Unverified shortcomings in a unit's subtree (overdue ones only when `overdue_on` is given), oldest due first."""
+    rows = Shortcoming.objects.filter(unit__path__startswith=unit.path).exclude(status__in=DONE_STATUSES)
+    if overdue_on is not None:
+        rows = rows.filter(next_due__lt=overdue_on)
+    return rows.select_related("member", "unit").order_by("next_due", "pk")
+
+
+def cell_board(unit: Unit) -> list[Shortcoming]:
+    """A unit's own open shortcomings, members' and the collective's: overdue first, then by due date."""
+    today = timezone.localdate()
+    rows = list(Shortcoming.objects.filter(unit=unit).exclude(status__in=DONE_STATUSES)
+                .select_related("member").order_by("next_due", "pk"))
+    return sorted(rows, key=lambda row: (not is_overdue(row, today), row.next_due or datetime.date.max))
+
+
+def plans_of(shortcoming: Shortcoming) -> QuerySet[CorrectionPlan]:
+    return shortcoming.plans.prefetch_related("measures__steps", "measures__supervisor")
+

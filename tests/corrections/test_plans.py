@@ -1,0 +1,177 @@
+"""Correction plans, progress and verification (the tự sửa loop) through the services."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from soisua.corrections import queries, services
+from soisua.corrections.enums import ShortcomingStatus
+from soisua.corrections.models import Shortcoming
+from tests.factories import make_member
+
+TODAY = datetime.date(2026, 11, 23)
+PDF = b"%PDF-1.4\n% evidence\n"
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC), tick=False):
+        yield
+
+
+def shortcoming_of(cast, text="Chưa đóng đảng phí đúng hạn", **values):
+    return services.record_shortcoming(unit=cast.cell, member=cast.members["member"], text=text,
+                                       by=cast.users["secretary"], **values)
+
+
+def approved_plan(cast, shortcoming, *, steps=((2026, 12, 10), (2027, 1, 15))):
+    plan = services.create_plan(unit=cast.cell, member=cast.members["member"], shortcomings=[shortcoming],
+                                deadline=datetime.date(2027, 2, 28), by=cast.users["member"])
+    measure = services.add_measure(plan, text="Đóng đảng phí trước ngày 5 hằng tháng",
+                                   supervisor=cast.members["secretary"], deadline=datetime.date(2027, 2, 28))
+    for year, month, day in steps:
+        services.add_step(measure, what="Nộp biên lai", due=datetime.date(year, month, day),
+                          evidence_expected="Biên lai")
+    services.submit_plan(plan)
+    return services.decide_plan(plan, approve=True, by=cast.users["secretary"])
+
+
+def test_a_measure_without_deadline_or_supervisor_cannot_be_submitted(cast, frozen):
+    plan = services.create_plan(unit=cast.cell, member=cast.members["member"], shortcomings=[shortcoming_of(cast)],
+                                deadline=datetime.date(2027, 2, 28))
+    services.add_measure(plan, text="Tự giác hơn")
+
+    with pytest.raises(services.ShortcomingError) as error:
+        services.submit_plan(plan)
+
+    assert error.value.code == "incomplete"
+    assert len(error.value.messages) == 3  # no deadline, no supervisor, no step
+
+
+def test_approval_plans_the_shortcoming_and_sets_its_next_due_date(cast, frozen):
+    shortcoming = shortcoming_of(cast)
+
+    approved_plan(cast, shortcoming)
+
+    shortcoming.refresh_from_db()
+    assert shortcoming.status == ShortcomingStatus.PLANNED
+    assert shortcoming.next_due == datetime.date(2026, 12, 10)
+
+
+def test_overdue_follows_the_clock_and_the_roadmap(cast, frozen):
+    shortcoming = shortcoming_of(cast)
+    plan = approved_plan(cast, shortcoming)
+    shortcoming.refresh_from_db()
+    assert not queries.is_overdue(shortcoming)
+
+    with time_machine.travel(datetime.datetime(2026, 12, 11, 9, 0, tzinfo=datetime.UTC), tick=False):
+        assert queries.is_overdue(shortcoming)
+        assert list(queries.open_corrections(cast.commune, overdue_on=datetime.date(2026, 12, 11))) == [shortcoming]
+        services.complete_step(plan.measures.get().steps.order_by("due").first())
+
+    shortcoming.refresh_from_db()
+    assert shortcoming.next_due == datetime.date(2027, 1, 15)
+    assert not queries.is_overdue(shortcoming, datetime.date(2026, 12, 11))
+
+
+def test_nobody_verifies_their_own_fix(cast, frozen):
+    shortcoming = shortcoming_of(cast)
+    approved_plan(cast, shortcoming)
+    services.claim_fix(shortcoming, note="Đã nộp đủ", by=cast.users["member"])
+
+    with pytest.raises(services.ShortcomingError) as error:
+        services.verify_fix(shortcoming, note="Tự xác nhận", by=cast.users["member"])
+
+    assert error.value.code == "own"
+    assert not queries.can_verify(cast.users["member"], shortcoming)
+    shortcoming.refresh_from_db()
+    assert shortcoming.status == ShortcomingStatus.CLAIMED
+
+
+def test_a_supervisor_reopens_then_verifies(cast, frozen):
+    shortcoming = shortcoming_of(cast)
+    approved_plan(cast, shortcoming)
+    services.post_progress(shortcoming, note="Đã nộp tháng 11",
+                           evidence=SimpleUploadedFile("bien-lai.pdf", PDF), by=cast.users["member"])
+    services.claim_fix(shortcoming, note="Xong", by=cast.users["member"])
+
+    services.reopen_fix(shortcoming, reason="Còn thiếu biên lai tháng 12", by=cast.users["secretary"])
+    services.claim_fix(shortcoming, note="Đã bổ sung", by=cast.users["member"])
+    services.verify_fix(shortcoming, note="Đủ", by=cast.users["secretary"])
+
+    shortcoming.refresh_from_db()
+    assert shortcoming.status == ShortcomingStatus.VERIFIED
+    assert [entry.kind for entry in shortcoming.progress.all()] == ["update", "claim", "reopen", "claim", "verify"]
+    assert shortcoming.progress.first().evidence_name == "bien-lai.pdf"
+    with pytest.raises(services.ShortcomingError) as error:
+        services.verify_fix(shortcoming, by=cast.users["secretary"])
+    assert error.value.code == "closed"
+
+
+@pytest.mark.parametrize(("name", "content", "code"), [
+    ("virus.exe", b"MZ\x90\x00", "type"),
+    ("fake.pdf", b"<html>not a pdf</html>", "content"),
+    ("big.pdf", PDF + b"0" * (11 * 1024 * 1024), "size"),
+])
+def test_bad_evidence_is_refused_and_nothing_is_recorded(cast, frozen, name, content, code):
+    shortcoming = shortcoming_of(cast)
+    approved_plan(cast, shortcoming)
+
+    with pytest.raises(services.ShortcomingError) as error:
+        services.post_progress(shortcoming, note="Minh chứng", evidence=SimpleUploadedFile(name, content),
+                               by=cast.users["member"])
+
+    assert error.value.code == code
+    assert not shortcoming.progress.exists()
+
+
+def test_a_step_dated_before_the_plan_is_refused(cast, frozen):
+    plan = services.create_plan(unit=cast.cell, member=cast.members["member"], shortcomings=[shortcoming_of(cast)],
+                                deadline=datetime.date(2027, 2, 28))
+    measure = services.add_measure(plan, text="Đóng đúng hạn", supervisor=cast.members["secretary"],
+                                   deadline=datetime.date(2027, 1, 31))
+
+    with pytest.raises(services.ShortcomingError) as error:
+        services.add_step(measure, what="Nộp", due=datetime.date(2026, 11, 1))
+
+    assert error.value.code == "due"
+    assert not measure.steps.exists()
+
+
+def test_a_supervisor_from_outside_the_unit_is_refused(cast, frozen):
+    plan = services.create_plan(unit=cast.cell, member=cast.members["member"], shortcomings=[shortcoming_of(cast)],
+                                deadline=datetime.date(2027, 2, 28))
+
+    with pytest.raises(services.ShortcomingError) as error:
+        services.add_measure(plan, text="Đóng đúng hạn", supervisor=cast.members["sibling"])
+
+    assert error.value.code == "supervisor"
+    assert not plan.measures.exists()
+
+
+def test_a_member_of_another_cell_cannot_see_any_of_it(cast, frozen):
+    shortcoming = shortcoming_of(cast)
+    plan = approved_plan(cast, shortcoming)
+
+    assert not queries.can_see_shortcoming(cast.users["sibling"], shortcoming)
+    assert not queries.can_see_shortcoming(cast.users["unrelated_staff"], shortcoming)
+    assert queries.can_see_shortcoming(cast.users["parent_staff"], shortcoming)
+    assert queries.can_see_shortcoming(cast.users["secretary"], shortcoming)
+    assert not queries.can_verify(cast.users["sibling"], shortcoming)
+    with pytest.raises(Exception) as error:
+        queries.get_plan_for_user(cast.users["sibling"], plan.pk)
+    assert error.typename == "Http404"
+
+
+def test_a_repeated_shortcoming_is_marked_recurring(cast, frozen):
+    first = shortcoming_of(cast, text="Chưa đóng đảng phí đúng hạn hằng tháng theo quy định của chi bộ")
+    make_member(cast.cell, "Người Khác")
+
+    again = shortcoming_of(cast, text="Chưa đóng đảng phí đúng hạn hằng tháng theo quy định của chi bộ, còn chậm")
+    other = shortcoming_of(cast, text="Ít phát biểu xây dựng trong sinh hoạt")
+
+    assert again.recurring_of == first
+    assert other.recurring_of is None
+    assert Shortcoming.objects.filter(recurring_of=first).count() == 1
