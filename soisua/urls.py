@@ -10,6 +10,7 @@ urlpatterns = [
     path("inbox/", include("soisua.notifications.urls")),
     path("documents/", include("soisua.documents.urls")),
     path("reviews/", include("soisua.reviews.urls")),
+    path("corrections/", include("soisua.corrections.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),

@@ -24,6 +24,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from soisua.corrections import services as corrections
+from soisua.corrections.models import Shortcoming
 from soisua.documents.models import ImportJob, ImportStatus
 from soisua.notifications.models import Notification
 from soisua.org import services
@@ -48,6 +50,7 @@ REVIEW_TEXT = "Luôn gương mẫu trong công tác chuyên môn của chi bộ"
 DRAFT_TEXT = "Bản nháp riêng của đảng viên chưa nộp"
 SHORTCOMING_TEXT = "Chưa mạnh dạn phát biểu trong sinh hoạt"
 FEEDBACK_TEXT = "Đồng chí cần lắng nghe ý kiến đảng viên trẻ hơn"
+CORRECTION_TEXT = "Chậm đóng đảng phí ba tháng liền"
 
 
 def expect(member, secretary, sibling, parent_staff, unrelated_staff, inspector, anonymous=LOGIN) -> dict:
@@ -81,6 +84,15 @@ AUTHOR_ONLY = expect(200, 404, 404, 404, 404, 404)
 APPRAISE = expect(403, 200, 404, 403, 404, 403)
 # The directly superior committee (the commune's staff) decides and cancels.
 DECIDE = expect(403, 403, 404, 200, 404, 403)
+# The cell's own leadership (its secretary), not the committee above.
+LEAD_CELL = expect(403, 200, 404, 403, 404, 403)
+# The owner of a shortcoming acts on it; others who see it are refused.
+OWNER_ACTS = expect(302, 403, 404, 403, 404, 403)
+OWNER_ONLY = expect(200, 403, 404, 403, 404, 403)
+# Supervisors (the secretary) and the superior committee verify; the owner and the inspector may not.
+VERIFIER_ACTS = expect(403, 302, 404, 302, 404, 403)
+# An approved plan: nobody changes it any more.
+NOT_EDITABLE = expect(403, 403, 404, 403, 404, 403)
 # Review points go to a review still being written: the superior committee sends them.
 SUPERIOR_ON_DRAFT = expect(403, 403, 404, 200, 404, 403)
 API_READ_CELL = READ_CELL | {"anonymous": 401}
@@ -105,6 +117,7 @@ class Fixtures:
     submitted: Review  # the secretary's review, submitted, with the member's feedback on it
     colleague: Review  # a submitted review of a member without a login: what the cell appraises
     feedback: Feedback
+    shortcoming: Shortcoming  # the member's, fixed to an approved plan supervised by the secretary, claimed
 
 
 @dataclass(frozen=True)
@@ -132,6 +145,10 @@ def shipped_rule_set() -> RuleSet:
 
 def review_url(name: str, which: str = "submitted") -> Callable[[Fixtures], str]:
     return lambda f: reverse(name, args=[getattr(f, which).pk])
+
+
+def correction_url(name: str) -> Callable[[Fixtures], str]:
+    return lambda f: reverse(name, args=[f.shortcoming.pk])
 
 
 def member_url(name: str, who: str = "member") -> Callable[[Fixtures], str]:
@@ -315,6 +332,36 @@ MATRIX: dict[str, Case | list[Case]] = {
     "reviews:feedback.respond": Case(lambda f: reverse("reviews:feedback.respond", args=[f.feedback.pk]),
                                      expect(403, 200, 404, 403, 404, 403), post=expect(403, 200, 404, 403, 404, 403),
                                      shows=FEEDBACK_TEXT),
+    # --- corrections: a member's shortcoming is seen by its owner, the cell's leadership, its supervisors and the
+    # levels above; the owner reports, supervisors and committees verify, never the owner
+    "corrections:mine": Case(lambda f: reverse("corrections:mine"), LOGGED_IN, shows=CORRECTION_TEXT,
+                             shown_to=frozenset({"member", "secretary"})),
+    "corrections:units.board": Case(unit_url("corrections:units.board"), expect(403, 200, 404, 200, 404, 200),
+                                    shows=CORRECTION_TEXT),
+    "corrections:shortcomings.create": Case(unit_url("corrections:shortcomings.create"), LEAD_CELL,
+                                            post=LEAD_CELL, shows='name="severity"'),
+    "corrections:shortcomings.detail": Case(correction_url("corrections:shortcomings.detail"), READ_CELL,
+                                            shows=CORRECTION_TEXT),
+    "corrections:shortcomings.progress": Case(correction_url("corrections:shortcomings.progress"), LOGIN_THEN_405,
+                                              post=OWNER_ACTS, data={"note": "Đã làm"}),
+    "corrections:shortcomings.claim": Case(correction_url("corrections:shortcomings.claim"), LOGIN_THEN_405,
+                                           post=OWNER_ACTS),
+    "corrections:shortcomings.verify": Case(correction_url("corrections:shortcomings.verify"), LOGIN_THEN_405,
+                                            post=VERIFIER_ACTS),
+    "corrections:shortcomings.reopen": Case(correction_url("corrections:shortcomings.reopen"), LOGIN_THEN_405,
+                                            post=VERIFIER_ACTS, data={"note": "Chưa đủ"}),
+    "corrections:shortcomings.comment": Case(correction_url("corrections:shortcomings.comment"), LOGIN_THEN_405,
+                                             post=VERIFIER_ACTS, data={"note": "Cố gắng"}),
+    "corrections:plans.create": Case(correction_url("corrections:plans.create"), OWNER_ONLY, post=OWNER_ONLY,
+                                     shows='name="deadline"'),
+    "corrections:plans.detail": Case(lambda f: reverse("corrections:plans.detail", args=[
+        f.shortcoming.plans.get().pk]), READ_CELL, post=NOT_EDITABLE, shows="Nộp biên lai"),
+    "corrections:plans.submit": Case(lambda f: reverse("corrections:plans.submit", args=[
+        f.shortcoming.plans.get().pk]), LOGIN_THEN_405, post=NOT_EDITABLE),
+    "corrections:plans.decide": Case(lambda f: reverse("corrections:plans.decide", args=[
+        f.shortcoming.plans.get().pk]), LOGIN_THEN_405, post=NOT_EDITABLE),
+    "corrections:steps.create": Case(lambda f: reverse("corrections:steps.create", args=[
+        f.shortcoming.plans.get().measures.get().pk]), LOGIN_THEN_405, post=NOT_EDITABLE),
     # --- accounts --------------------------------------------------------------------------------------------
     "accounts:login": Case(lambda f: reverse("accounts:login"), everyone(302, anonymous=200),
                            shows='name="password"'),
@@ -446,8 +493,18 @@ def fixtures(cast) -> Fixtures:
     add_review_shortcoming(draft, text=SHORTCOMING_TEXT, cause="subjective", by=cast.users["member"])
     feedback = give_feedback(review=submitted, from_unit=cast.cell, kind="shortcoming", text=FEEDBACK_TEXT,
                              by=cast.users["member"])
+    shortcoming = corrections.record_shortcoming(unit=cast.cell, member=cast.members["member"],
+                                                 text=CORRECTION_TEXT, by=secretary)
+    plan = corrections.create_plan(unit=cast.cell, member=cast.members["member"], shortcomings=[shortcoming],
+                                   deadline=datetime.date.today() + datetime.timedelta(days=90))
+    measure = corrections.add_measure(plan, text="Đóng đúng hạn", supervisor=cast.members["secretary"],
+                                      deadline=plan.deadline)
+    corrections.add_step(measure, what="Nộp biên lai", due=plan.deadline)
+    corrections.submit_plan(plan)
+    corrections.decide_plan(plan, approve=True, by=secretary)
+    corrections.claim_fix(shortcoming, note="Đã nộp đủ", by=cast.users["member"])
     return Fixtures(cast, notification, import_job, without_login, grant_id, cycle, draft, submitted,
-                    colleague_review, feedback)
+                    colleague_review, feedback, shortcoming)
 
 
 def request_as(fixtures: Fixtures, who: str, method: str, url: str, data: dict) -> HttpResponse:

@@ -30,13 +30,19 @@ def supervises(user, shortcoming: Shortcoming) -> bool:
     return member_id is not None and shortcoming.plans.filter(measures__supervisor_id=member_id).exists()
 
 
+def sees_subtree(user, unit: Unit) -> bool:
+    """Committee, staff, inspectors and administrators covering the unit: the levels above a cell."""
+    scope = access.scope_for(user)
+    return scope.everything or bool(scope.roles_on(unit) & SUBTREE_ROLES)
+
+
 def can_see_shortcoming(user, shortcoming: Shortcoming) -> bool:
     """The owner, their supervisors, the unit's leadership, the levels above; a collective's also its members."""
     unit = shortcoming.unit
     scope = access.scope_for(user)
     if scope.everything or is_owner(user, shortcoming) or access.leads_unit(user, unit):
         return True
-    if scope.roles_on(unit) & SUBTREE_ROLES:
+    if sees_subtree(user, unit):
         return True
     if shortcoming.member_id is None and scope.can_read(unit):
         return True

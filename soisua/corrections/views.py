@@ -1,0 +1,220 @@
+"""Pages of the tự sửa loop: my corrections, what I supervise, a unit's board, a shortcoming's timeline, plans."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from soisua.core.views import render_form_page, save_form
+from soisua.org.access import get_unit_for_user, leads_unit
+from soisua.org.enums import ACTIVE_STATUSES
+from soisua.org.models import Member
+
+from . import queries, services
+from .enums import ShortcomingStatus, Source
+from .forms import MeasureForm, NoteForm, PlanForm, ProgressForm, ShortcomingEntryForm, StepForm
+from .models import Measure, Shortcoming
+
+
+@login_required
+@require_GET
+def my_corrections(request: HttpRequest) -> HttpResponse:
+    return render(request, "corrections/mine.html", {
+        "mine": list(queries.my_corrections(request.user)), "supervised": list(queries.supervised_by(request.user)),
+        "today": timezone.localdate()})
+
+
+@login_required
+@require_GET
+def unit_board(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk)
+    if not (leads_unit(request.user, unit) or queries.sees_subtree(request.user, unit)):
+        raise PermissionDenied
+    return render(request, "corrections/board.html", {
+        "unit": unit, "rows": queries.cell_board(unit), "today": timezone.localdate(),
+        "can_enter": leads_unit(request.user, unit) and unit.kind.holds_members})
+
+
+@login_required
+def shortcoming_enter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretary enters a shortcoming found in a meeting, an inspection or by the upper level."""
+    unit = get_unit_for_user(request.user, pk, write=True)
+    if not leads_unit(request.user, unit):
+        raise PermissionDenied
+    sources = [(value, label) for value, label in Source.choices if value != Source.SELF_REVIEW]
+    form = ShortcomingEntryForm(request.POST or None, initial={"source": Source.SECRETARY}, sources=sources,
+                                members=Member.objects.filter(cell=unit, status__in=ACTIVE_STATUSES)
+                                .order_by("sort_key"))
+    done, shortcoming = save_form(request, form, lambda data: services.record_shortcoming(
+        unit=unit, by=request.user, **data), success=_("Shortcoming recorded."))
+    if done:
+        return redirect("corrections:shortcomings.detail", pk=shortcoming.pk)
+    return render_form_page(request, form, title=_("Record a shortcoming"),
+                            back_url=reverse("corrections:units.board", args=[unit.pk]), back_label=unit.name)
+
+
+@login_required
+@require_GET
+def shortcoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    shortcoming = queries.get_shortcoming_for_user(request.user, pk)
+    owner = queries.is_owner(request.user, shortcoming)
+    return render(request, "corrections/shortcoming.html", {
+        "shortcoming": shortcoming, "plans": queries.plans_of(shortcoming),
+        "timeline": shortcoming.progress.select_related("author"), "owner": owner,
+        "overdue": queries.is_overdue(shortcoming), "can_verify": queries.can_verify(request.user, shortcoming),
+        "progress_form": ProgressForm() if owner else None, "note_form": NoteForm(),
+        "can_plan": owner and not shortcoming.plans.exists()})
+
+
+def _act(request: HttpRequest, pk: int, action, *, success: str, verifier: bool = False) -> HttpResponse:
+    """A POST on a shortcoming's timeline: by its owner, or (verifier) by a supervisor or the committee."""
+    shortcoming = queries.get_shortcoming_for_user(request.user, pk)
+    allowed = queries.can_verify if verifier else queries.is_owner
+    if not allowed(request.user, shortcoming):
+        raise PermissionDenied
+    try:
+        action(shortcoming)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("corrections:shortcomings.detail", pk=shortcoming.pk)
+
+
+@login_required
+@require_POST
+def progress_post(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ProgressForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect("corrections:shortcomings.detail", pk=pk)
+    data = form.cleaned_data
+    return _act(request, pk, lambda item: services.post_progress(
+        item, note=data["note"], link=data["link"], evidence=data["evidence"], by=request.user),
+        success=_("Progress recorded."))
+
+
+def _note(request: HttpRequest) -> str:
+    return request.POST.get("note", "")[:5000]
+
+
+@login_required
+@require_POST
+def fix_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda item: services.claim_fix(item, note=_note(request), by=request.user),
+                success=_("Reported fixed: a supervisor or the committee will verify it."))
+
+
+@login_required
+@require_POST
+def fix_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda item: services.verify_fix(item, note=_note(request), by=request.user),
+                success=_("Fix verified."), verifier=True)
+
+
+@login_required
+@require_POST
+def fix_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda item: services.reopen_fix(item, reason=_note(request), by=request.user),
+                success=_("Reopened: the owner was told why."), verifier=True)
+
+
+@login_required
+@require_POST
+def fix_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda item: services.comment_on_fix(item, note=_note(request), by=request.user),
+                success=_("Comment recorded."), verifier=True)
+
+
+@login_required
+def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner of a shortcoming drafts a plan for it and their other shortcomings without a plan."""
+    shortcoming = queries.get_shortcoming_for_user(request.user, pk)
+    if not queries.is_owner(request.user, shortcoming):
+        raise PermissionDenied
+    candidates = (Shortcoming.objects.filter(unit=shortcoming.unit, member=shortcoming.member, plans__isnull=True)
+                  .exclude(status=ShortcomingStatus.VERIFIED))
+    form = PlanForm(request.POST or None, shortcomings=candidates, initial={"shortcomings": [shortcoming.pk]})
+    done, plan = save_form(request, form, lambda data: services.create_plan(
+        unit=shortcoming.unit, member=shortcoming.member, cycle=shortcoming.cycle, by=request.user, **data),
+        success=_("Plan drafted: add its measures and roadmap steps."))
+    if done:
+        return redirect("corrections:plans.detail", pk=plan.pk)
+    return render_form_page(request, form, title=_("Make a correction plan"),
+                            back_url=reverse("corrections:shortcomings.detail", args=[shortcoming.pk]),
+                            back_label=_("Back to the shortcoming"))
+
+
+def _supervisors(plan):
+    """Fellow members of the unit and the committee above, the owner excepted."""
+    return (Member.objects.filter(cell__path__startswith=plan.unit.path, status__in=ACTIVE_STATUSES)
+            .exclude(pk=plan.member_id).order_by("sort_key"))
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = queries.get_plan_for_user(request.user, pk)
+    owner = queries.is_owner(request.user, plan.shortcomings.first()) and plan.is_editable
+    if request.method == "POST" and not owner:
+        raise PermissionDenied
+    measure_form = MeasureForm(request.POST or None, supervisors=_supervisors(plan)) if owner else None
+    if owner and request.method == "POST":
+        done, _measure = save_form(request, measure_form, lambda data: services.add_measure(
+            plan, by=request.user, **data), success=_("Measure added: now its roadmap steps."))
+        if done:
+            return redirect("corrections:plans.detail", pk=plan.pk)
+    return render(request, "corrections/plan.html", {
+        "plan": plan, "measures": plan.measures.prefetch_related("steps").select_related("supervisor"),
+        "shortcomings": plan.shortcomings.all(), "owner": owner, "measure_form": measure_form,
+        "step_form": StepForm() if owner else None, "problems": services.plan_problems(plan) if owner else [],
+        "can_decide": queries.can_decide_plan(request.user, plan)})
+
+
+@login_required
+@require_POST
+def step_add(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_object_or_404(Measure.objects.select_related("plan"), pk=pk)
+    plan = queries.get_plan_for_user(request.user, measure.plan_id, write=True)
+    form = StepForm(request.POST)
+    done, _step = save_form(request, form, lambda data: services.add_step(measure, by=request.user, **data),
+                            success=_("Step added."))
+    if not done:
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+    return redirect("corrections:plans.detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = queries.get_plan_for_user(request.user, pk, write=True)
+    try:
+        services.submit_plan(plan, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Plan submitted for approval."))
+    return redirect("corrections:plans.detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = queries.get_plan_for_user(request.user, pk)
+    if not queries.can_decide_plan(request.user, plan):
+        raise PermissionDenied
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.decide_plan(plan, approve=approve, reason=_note(request), by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Plan approved.") if approve else _("Plan returned with your reason."))
+    return redirect("corrections:plans.detail", pk=plan.pk)
