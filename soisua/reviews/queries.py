@@ -275,7 +275,8 @@ def earlier_shortcomings(review: Review) -> list:
     earlier = Shortcoming.objects.exclude(review__cycle=review.cycle).filter(created_at__lt=review.cycle.opened_at)
     earlier = (earlier.filter(member=review.member) if review.member_id
                else earlier.filter(unit=review.unit, member=None))
-    return list(earlier.select_related("review__cycle").order_by("-created_at", "pk")[:50])
+    return list(earlier.select_related("review__cycle").annotate(repeated=Count("recurrences"))
+                .order_by("-created_at", "pk")[:50])
 
 
 def collective_shortcomings(review: Review) -> list:
