@@ -190,6 +190,10 @@ STORAGES = {
 # Uploads: rosters larger than this are refused before they are parsed.
 ROSTER_IMPORT_MAX_BYTES = env_int("ROSTER_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# Correction reminders: this many days before a roadmap step is due; escalation to the secretary after this many
+# days overdue, to the superior committee after twice as many.
+CORRECTION_REMIND_DAYS_BEFORE = env_int("CORRECTION_REMIND_DAYS_BEFORE", 3)
+CORRECTION_ESCALATE_DAYS = env_int("CORRECTION_ESCALATE_DAYS", 7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

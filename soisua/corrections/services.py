@@ -4,13 +4,15 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
 from soisua.core.errors import DomainError
-from soisua.org.enums import ACTIVE_STATUSES
-from soisua.org.models import Post
+from soisua.notifications.services import notify
+from soisua.org.enums import ACTIVE_STATUSES, Role
+from soisua.org.models import Post, RoleGrant
 from soisua.reviews import similarity
 
 from .enums import (
@@ -393,3 +395,53 @@ def comment_on_fix(shortcoming: Shortcoming, *, note: str, by=None) -> ProgressE
     if not note.strip():
         raise ShortcomingError(_("Write the comment."), code="required")
     return _entry(_locked_shortcoming(shortcoming), ProgressKind.COMMENT, note=note, by=by)
+
+
+# --- reminders and escalation ---------------------------------------------------------------------------------
+
+
+def _users_with_roles(unit_id: int | None, roles: set[str]) -> list:
+    grants = RoleGrant.objects.filter(unit_id=unit_id, role__in=roles).select_related("user")
+    return list({grant.user_id: grant.user for grant in grants}.values())
+
+
+def send_correction_reminders(today: datetime.date | None = None) -> dict[str, int]:
+    """Reminders on roadmap steps (before they are due, on the day, the day after) to the owner; escalation of
+    shortcomings overdue by CORRECTION_ESCALATE_DAYS to the cell's secretary, and by twice that to the superior
+    committee. Each event is delivered once (notification event keys), however often this runs.
+
+    Side effects: inbox notifications and e-mails. Returns how many were sent, by kind.
+    """
+    today = today or timezone.localdate()
+    sent = {"before": 0, "due": 0, "after": 0, "secretary": 0, "superior": 0}
+    moments = {"before": today + datetime.timedelta(days=settings.CORRECTION_REMIND_DAYS_BEFORE), "due": today,
+               "after": today - datetime.timedelta(days=1)}
+    steps = (RoadmapStep.objects.filter(done_on__isnull=True, due__in=list(moments.values()),
+                                        measure__plan__status=PlanStatus.APPROVED)
+             .select_related("measure__plan__unit", "measure__plan__member__user"))
+    for step in steps:
+        moment = next(name for name, day in moments.items() if day == step.due)
+        plan = step.measure.plan
+        users = ([plan.member.user] if plan.member_id and plan.member.user_id
+                 else _users_with_roles(plan.unit_id, {Role.SECRETARY, Role.COMMITTEE}))
+        for user in users:
+            sent[moment] += notify(user, kind="corrections.step", event_key=f"correction-step:{step.pk}:{moment}",
+                                   template=f"corrections/notifications/step_{moment}",
+                                   url=reverse("corrections:plans.detail", args=[plan.pk]),
+                                   context={"what": step.what, "due": step.due}) is not None
+    days = settings.CORRECTION_ESCALATE_DAYS
+    for level, cutoff, unit_of in (("secretary", today - datetime.timedelta(days=days), lambda item: item.unit_id),
+                                   ("superior", today - datetime.timedelta(days=2 * days),
+                                    lambda item: item.unit.parent_id)):
+        overdue = (Shortcoming.objects.exclude(status__in=DONE_STATUSES).filter(next_due__lte=cutoff)
+                   .select_related("unit", "member"))
+        roles = {Role.SECRETARY, Role.COMMITTEE} if level == "secretary" else {Role.COMMITTEE, Role.STAFF}
+        for item in overdue.iterator(chunk_size=500):
+            for user in _users_with_roles(unit_of(item), roles):
+                sent[level] += notify(
+                    user, kind="corrections.escalation", event_key=f"correction-escalation:{item.pk}:{level}",
+                    template="corrections/notifications/escalation",
+                    url=reverse("corrections:shortcomings.detail", args=[item.pk]),
+                    context={"owner": str(item.member or item.unit), "unit": item.unit.name,
+                             "due": item.next_due}) is not None
+    return sent

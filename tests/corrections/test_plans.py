@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from soisua.corrections import queries, services
 from soisua.corrections.enums import ShortcomingStatus
 from soisua.corrections.models import Shortcoming
+from soisua.notifications.models import Notification
 from tests.factories import make_member
 
 TODAY = datetime.date(2026, 11, 23)
@@ -175,3 +176,46 @@ def test_a_repeated_shortcoming_is_marked_recurring(cast, frozen):
     assert again.recurring_of == first
     assert other.recurring_of is None
     assert Shortcoming.objects.filter(recurring_of=first).count() == 1
+
+
+def test_reminders_come_before_on_and_after_the_day_once_each(cast, frozen):
+    shortcoming = shortcoming_of(cast)
+    approved_plan(cast, shortcoming, steps=((2026, 12, 10),))
+    member = cast.users["member"]
+
+    for day in (datetime.date(2026, 12, 7), datetime.date(2026, 12, 7), datetime.date(2026, 12, 10),
+                datetime.date(2026, 12, 11), datetime.date(2026, 12, 11)):
+        services.send_correction_reminders(day)
+
+    kinds = list(Notification.objects.filter(recipient=member, kind="corrections.step")
+                 .order_by("pk").values_list("event_key", flat=True))
+    assert [key.rsplit(":", 1)[1] for key in kinds] == ["before", "due", "after"]
+
+
+def test_an_overdue_shortcoming_escalates_to_the_secretary_then_the_superior_committee_exactly_once(cast, frozen):
+    shortcoming = shortcoming_of(cast)
+    approved_plan(cast, shortcoming, steps=((2026, 12, 10),))
+
+    first = services.send_correction_reminders(datetime.date(2026, 12, 17))
+    again = services.send_correction_reminders(datetime.date(2026, 12, 18))
+    later = services.send_correction_reminders(datetime.date(2026, 12, 24))
+
+    assert (first["secretary"], again["secretary"], later["secretary"]) == (1, 0, 0)
+    assert (first["superior"], later["superior"]) == (0, 1)
+    secretary_inbox = Notification.objects.filter(recipient=cast.users["secretary"], kind="corrections.escalation")
+    superior_inbox = Notification.objects.filter(recipient=cast.users["parent_staff"], kind="corrections.escalation")
+    assert secretary_inbox.count() == 1 and superior_inbox.count() == 1
+    assert "Trần Thị Bình" in superior_inbox.get().title
+    assert not Notification.objects.filter(recipient=cast.users["unrelated_staff"],
+                                           kind="corrections.escalation").exists()
+
+
+def test_verified_fixes_are_never_escalated(cast, frozen):
+    shortcoming = shortcoming_of(cast)
+    approved_plan(cast, shortcoming, steps=((2026, 12, 10),))
+    services.claim_fix(shortcoming, note="Xong", by=cast.users["member"])
+    services.verify_fix(shortcoming, note="Đủ", by=cast.users["secretary"])
+
+    sent = services.send_correction_reminders(datetime.date(2027, 1, 20))
+
+    assert sent["secretary"] == sent["superior"] == 0
