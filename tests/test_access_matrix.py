@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -51,6 +52,7 @@ DRAFT_TEXT = "Bản nháp riêng của đảng viên chưa nộp"
 SHORTCOMING_TEXT = "Chưa mạnh dạn phát biểu trong sinh hoạt"
 FEEDBACK_TEXT = "Đồng chí cần lắng nghe ý kiến đảng viên trẻ hơn"
 CORRECTION_TEXT = "Chậm đóng đảng phí ba tháng liền"
+EVIDENCE_MARK = b"bien lai thang 11"
 
 
 def expect(member, secretary, sibling, parent_staff, unrelated_staff, inspector, anonymous=LOGIN) -> dict:
@@ -145,6 +147,11 @@ def shipped_rule_set() -> RuleSet:
 
 def review_url(name: str, which: str = "submitted") -> Callable[[Fixtures], str]:
     return lambda f: reverse(name, args=[getattr(f, which).pk])
+
+
+def _assert_evidence(response: HttpResponse) -> None:
+    assert "bien-lai.pdf" in response.headers["Content-Disposition"]
+    assert body_bytes(response).endswith(EVIDENCE_MARK)
 
 
 def correction_url(name: str) -> Callable[[Fixtures], str]:
@@ -352,10 +359,22 @@ MATRIX: dict[str, Case | list[Case]] = {
                                             post=VERIFIER_ACTS, data={"note": "Chưa đủ"}),
     "corrections:shortcomings.comment": Case(correction_url("corrections:shortcomings.comment"), LOGIN_THEN_405,
                                              post=VERIFIER_ACTS, data={"note": "Cố gắng"}),
+    "corrections:evidence.download": Case(
+        lambda f: reverse("corrections:evidence.download", args=[f.shortcoming.progress.get(kind="update").pk]),
+        READ_CELL, check=lambda response, f: _assert_evidence(response)),
     "corrections:plans.create": Case(correction_url("corrections:plans.create"), OWNER_ONLY, post=OWNER_ONLY,
                                      shows='name="deadline"'),
     "corrections:plans.detail": Case(lambda f: reverse("corrections:plans.detail", args=[
         f.shortcoming.plans.get().pk]), READ_CELL, post=NOT_EDITABLE, shows="Nộp biên lai"),
+    "corrections:plans.document": [
+        Case(lambda f: reverse("corrections:plans.document", args=[f.shortcoming.plans.get().pk, "docx"]),
+             READ_CELL, check=file_shows(office_text, DOCX, lambda f: CORRECTION_TEXT)),
+        Case(lambda f: reverse("corrections:plans.document", args=[f.shortcoming.plans.get().pk, "pdf"]),
+             READ_CELL, check=file_shows(pdf_text, PDF, lambda f: CORRECTION_TEXT)),
+    ],
+    # The unit's open corrections as a spreadsheet: those who see its board (its leadership and the levels above).
+    "corrections:units.xlsx": Case(unit_url("corrections:units.xlsx"), expect(403, 200, 404, 200, 404, 200),
+                                   check=file_shows(office_text, XLSX, lambda f: CORRECTION_TEXT)),
     "corrections:plans.submit": Case(lambda f: reverse("corrections:plans.submit", args=[
         f.shortcoming.plans.get().pk]), LOGIN_THEN_405, post=NOT_EDITABLE),
     "corrections:plans.decide": Case(lambda f: reverse("corrections:plans.decide", args=[
@@ -502,6 +521,8 @@ def fixtures(cast) -> Fixtures:
     corrections.add_step(measure, what="Nộp biên lai", due=plan.deadline)
     corrections.submit_plan(plan)
     corrections.decide_plan(plan, approve=True, by=secretary)
+    corrections.post_progress(shortcoming, note="Biên lai tháng 11", by=cast.users["member"],
+                              evidence=SimpleUploadedFile("bien-lai.pdf", b"%PDF-1.4\n" + EVIDENCE_MARK))
     corrections.claim_fix(shortcoming, note="Đã nộp đủ", by=cast.users["member"])
     return Fixtures(cast, notification, import_job, without_login, grant_id, cycle, draft, submitted,
                     colleague_review, feedback, shortcoming)

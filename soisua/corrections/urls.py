@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_documents
 
 app_name = "corrections"
 
@@ -18,5 +18,8 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plans.detail"),
     path("plans/<int:pk>/submit/", views.plan_submit, name="plans.submit"),
     path("plans/<int:pk>/decide/", views.plan_decide, name="plans.decide"),
+    path("plans/<int:pk>/document.<str:fmt>", views_documents.plan_document, name="plans.document"),
+    path("units/<int:pk>/corrections.xlsx", views_documents.unit_corrections_xlsx, name="units.xlsx"),
     path("measures/<int:pk>/steps/", views.step_add, name="steps.create"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence.download"),
 ]

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from soisua.org.models import Member
 from . import queries, services
 from .enums import ShortcomingStatus, Source
 from .forms import MeasureForm, NoteForm, PlanForm, ProgressForm, ShortcomingEntryForm, StepForm
-from .models import Measure, Shortcoming
+from .models import Measure, ProgressEntry, Shortcoming
 
 
 @login_required
@@ -65,7 +65,7 @@ def shortcoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
     owner = queries.is_owner(request.user, shortcoming)
     return render(request, "corrections/shortcoming.html", {
         "shortcoming": shortcoming, "plans": queries.plans_of(shortcoming),
-        "timeline": shortcoming.progress.select_related("author"), "owner": owner,
+        "timeline": shortcoming.progress.select_related("author__member"), "owner": owner,
         "overdue": queries.is_overdue(shortcoming), "can_verify": queries.can_verify(request.user, shortcoming),
         "progress_form": ProgressForm() if owner else None, "note_form": NoteForm(),
         "can_plan": owner and not shortcoming.plans.exists()})
@@ -218,3 +218,12 @@ def plan_decide(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Plan approved.") if approve else _("Plan returned with your reason."))
     return redirect("corrections:plans.detail", pk=plan.pk)
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """An evidence file, for whoever may see its shortcoming (files are never served from a public folder)."""
+    entry = get_object_or_404(ProgressEntry.objects.exclude(evidence=""), pk=pk)
+    queries.get_shortcoming_for_user(request.user, entry.shortcoming_id)
+    return FileResponse(entry.evidence.open("rb"), as_attachment=True, filename=entry.evidence_name)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from soisua.org.enums import ACTIVE_STATUSES, PostKind
-from soisua.org.models import Member, Unit
+from soisua.org.models import Member, Post, Unit
 from soisua.org.queries import ancestors, unit_posts
 
 from .rendering import Facts, Header, Heading, Paragraph, PartyDocument, Signature, Table, document_date
@@ -54,8 +54,26 @@ _MEMBER_FIELDS = ("full_name", "date_of_birth", "sex", "ethnicity", "admission_d
 
 # The signing authority on behalf of the collective ("thay mặt"), by whether the unit is a cell.
 AUTHORITY_CELL = "T/M CHI BỘ"
+AUTHORITY_CELL_COMMITTEE = "T/M CHI ỦY"
 AUTHORITY_COMMITTEE = "T/M ĐẢNG ỦY"
 POST_SECRETARY = "BÍ THƯ"
+
+
+def secretary_name(unit: Unit | None) -> str:
+    """The full name of the unit's current secretary, for signature blocks ("" if none)."""
+    if unit is None:
+        return ""
+    return next((post.member.full_name for post in unit_posts(unit) if post.kind == PostKind.SECRETARY), "")
+
+
+def unit_leadership(unit: Unit) -> tuple[str, str]:
+    """(who, authority) of a unit's leadership: a cell with an elected committee signs for the committee, a small
+    cell (a secretary only, under 9 official members) for the cell, other units for their party committee."""
+    if not unit.kind.holds_members:
+        return "ĐẢNG ỦY", AUTHORITY_COMMITTEE
+    if Post.objects.filter(unit=unit, kind=PostKind.COMMITTEE_MEMBER, ended_on__isnull=True).exists():
+        return "CHI ỦY", AUTHORITY_CELL_COMMITTEE
+    return "CHI BỘ", AUTHORITY_CELL
 FILING_RECIPIENT = "Lưu"
 
 

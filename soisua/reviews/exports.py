@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from soisua.documents.exports import AUTHORITY_COMMITTEE, POST_SECRETARY
+from soisua.documents.exports import AUTHORITY_COMMITTEE, POST_SECRETARY, secretary_name, unit_leadership
 from soisua.documents.rendering import (
     Block,
     Facts,
@@ -33,7 +33,7 @@ from soisua.documents.rendering import (
 from soisua.documents.writers import Column
 from soisua.org.enums import MemberStatus, PostKind
 from soisua.org.models import PATH_STEP, Member, Post, Unit
-from soisua.org.queries import ancestors, unit_posts
+from soisua.org.queries import ancestors
 from soisua.oversight.models import ReviewPrompt
 
 from . import queries
@@ -44,8 +44,6 @@ from .models import ChecklistItem, Cycle, QuotaSetting, RatingLevel, Review, Rul
 TITLE_MEMBER = "BẢN KIỂM ĐIỂM CÁ NHÂN"
 TITLE_COLLECTIVE = "BÁO CÁO KIỂM ĐIỂM TẬP THỂ"
 AUTHOR_SIGNATURE = "NGƯỜI TỰ KIỂM ĐIỂM"
-AUTHORITY_CELL_COMMITTEE = "T/M CHI ỦY"
-AUTHORITY_CELL = "T/M CHI BỘ"
 NOT_WRITTEN = "(Chưa ghi nội dung.)"
 GRADES = {"excellent": "Xuất sắc", "good": "Tốt", "average": "Trung bình", "poor": "Kém"}
 CAUSES = {"subjective": "Chủ quan", "objective": "Khách quan"}
@@ -76,22 +74,6 @@ def _level_name(rule_set: RuleSet, code: str) -> str:
 
 def _place(unit: Unit, lineage: list[Unit]) -> str:
     return next((candidate.place for candidate in [unit, *reversed(lineage)] if candidate.place), "")
-
-
-def _secretary_name(unit: Unit | None) -> str:
-    if unit is None:
-        return ""
-    return next((post.member.full_name for post in unit_posts(unit) if post.kind == PostKind.SECRETARY), "")
-
-
-def _leadership(unit: Unit) -> tuple[str, str]:
-    """(who, authority) of a unit's leadership: a cell with an elected committee signs for the committee, a small
-    cell (a secretary only, under 9 official members) for the cell, other units for their party committee."""
-    if not unit.kind.holds_members:
-        return "ĐẢNG ỦY", AUTHORITY_COMMITTEE
-    if Post.objects.filter(unit=unit, kind=PostKind.COMMITTEE_MEMBER, ended_on__isnull=True).exists():
-        return "CHI ỦY", AUTHORITY_CELL_COMMITTEE
-    return "CHI BỘ", AUTHORITY_CELL
 
 
 def _post_line(member: Member) -> str:
@@ -227,12 +209,12 @@ def _appraisal_blocks(review: Review) -> list[Block]:
     """The cell's comment and proposed level, signed for the cell (a collective review is signed above already)."""
     if not review.cell_level:
         return []
-    who, authority = _leadership(review.unit)
+    who, authority = unit_leadership(review.unit)
     blocks: list[Block] = [Heading(f"NHẬN XÉT, ĐÁNH GIÁ CỦA {who}"),
                            *_paragraphs(review.cell_comment, empty="(Không ghi nhận xét.)"),
                            Paragraph(f"Đề xuất mức xếp loại: {_level_name(review.cycle.rule_set, review.cell_level)}.")]
     if not review.is_collective:
-        blocks.append(Signatures((Signature(authority, POST_SECRETARY, _secretary_name(review.unit)),)))
+        blocks.append(Signatures((Signature(authority, POST_SECRETARY, secretary_name(review.unit)),)))
     return blocks
 
 
@@ -246,14 +228,14 @@ def _decision_blocks(review: Review, superior: Unit | None) -> list[Block]:
     ]
     if review.decision_reason:
         blocks.append(Paragraph(f"Lý do: {review.decision_reason}"))
-    blocks.append(Signatures((Signature(AUTHORITY_COMMITTEE, POST_SECRETARY, _secretary_name(superior)),)))
+    blocks.append(Signatures((Signature(AUTHORITY_COMMITTEE, POST_SECRETARY, secretary_name(superior)),)))
     return blocks
 
 
 def _author_signature(review: Review) -> Signatures:
     if review.is_collective:
-        _who, authority = _leadership(review.unit)
-        return Signatures((Signature(authority, POST_SECRETARY, _secretary_name(review.unit)),))
+        _who, authority = unit_leadership(review.unit)
+        return Signatures((Signature(authority, POST_SECRETARY, secretary_name(review.unit)),))
     return Signatures((Signature(AUTHOR_SIGNATURE, "", review.member.full_name),))
 
 

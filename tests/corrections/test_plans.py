@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from soisua.corrections import queries, services
 from soisua.corrections.enums import ShortcomingStatus
@@ -219,3 +220,18 @@ def test_verified_fixes_are_never_escalated(cast, frozen):
     sent = services.send_correction_reminders(datetime.date(2027, 1, 20))
 
     assert sent["secretary"] == sent["superior"] == 0
+
+
+def test_evidence_is_downloaded_only_by_those_who_see_the_shortcoming(cast, frozen):
+    shortcoming = shortcoming_of(cast)
+    approved_plan(cast, shortcoming)
+    entry = services.post_progress(shortcoming, note="Biên lai", by=cast.users["member"],
+                                   evidence=SimpleUploadedFile("bien-lai.pdf", PDF))
+    url = reverse("corrections:evidence.download", args=[entry.pk])
+
+    response = cast.client("secretary").get(url)
+
+    assert b"".join(response.streaming_content) == PDF
+    assert "bien-lai.pdf" in response["Content-Disposition"]
+    assert cast.client("sibling").get(url).status_code == 404
+    assert cast.client("unrelated_staff").get(url).status_code == 404

@@ -1,0 +1,54 @@
+"""Downloads: a correction plan as Word or PDF in the official layout; a unit's open corrections as Excel.
+
+Access is decided before anything is built: a plan through `queries.get_plan_for_user` (whoever sees its
+shortcomings), a unit's corrections for its leadership and the levels above (as its board). Strangers get 404,
+readers without the right 403. Both name people with their shortcomings, so each download leaves an audit entry
+through `documents.services.record_export`.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from soisua.documents import services as documents
+from soisua.documents import writers
+from soisua.documents.rendering import OUTPUT_FORMATS
+from soisua.org.access import get_unit_for_user, leads_unit
+
+from . import exports, queries
+
+PLAN_ACTION = "corrections.plan.export"
+UNIT_ACTION = "corrections.unit.export"
+
+
+@login_required
+@require_GET
+def plan_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in OUTPUT_FORMATS:
+        raise Http404
+    plan = queries.get_plan_for_user(request.user, pk)
+    with translation.override(request.user.language):
+        content = OUTPUT_FORMATS[fmt].render(exports.plan_document(plan))
+    documents.record_export(request.user, plan, action=PLAN_ACTION, file_format=fmt, personal=True)
+    response = HttpResponse(content, content_type=OUTPUT_FORMATS[fmt].content_type)
+    response.headers["Content-Disposition"] = content_disposition_header(True, f"correction-plan-{plan.pk}.{fmt}")
+    return response
+
+
+@login_required
+@require_GET
+def unit_corrections_xlsx(request: HttpRequest, pk: int) -> FileResponse:
+    user = request.user
+    unit = get_unit_for_user(user, pk)
+    if not (leads_unit(user, unit) or queries.sees_subtree(user, unit)):
+        raise PermissionDenied
+    with translation.override(user.language):
+        output = writers.xlsx_temporary_file(exports.SUBTREE_COLUMNS,
+                                             exports.subtree_rows(unit, today=timezone.localdate()),
+                                             sheet_name=unit.code)
+    documents.record_export(user, unit, action=UNIT_ACTION, file_format="xlsx", personal=True)
+    return FileResponse(output, as_attachment=True, filename=f"corrections-{unit.pk}.xlsx",
+                        content_type=writers.XLSX_CONTENT_TYPE)
