@@ -64,9 +64,15 @@ class Shortcoming(models.Model):
         ordering = ["created_at", "order", "id"]
         verbose_name = _("shortcoming")
         verbose_name_plural = _("shortcomings")
+        # Open rows in due order for queries.open_corrections and count_overdue at every level: a cell's or a
+        # commune's cells by unit, a province by its key, the country by date alone (bench/corrections.py).
         indexes = [models.Index(fields=["member", "status"], name="corrections_member_status"),
                    models.Index(fields=["unit", "status"], name="corrections_unit_status"),
                    models.Index(fields=["unit", "next_due"], name="corrections_unit_due",
+                                condition=~Q(status="verified")),
+                   models.Index(fields=["province", "next_due", "id"], name="corrections_province_due",
+                                condition=~Q(status="verified")),
+                   models.Index(fields=["next_due", "id"], name="corrections_open_due",
                                 condition=~Q(status="verified"))]
         constraints = [models.CheckConstraint(condition=~Q(text=""), name="corrections_shortcoming_text")]
 

@@ -2,8 +2,10 @@
 
 import datetime
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import BooleanField, F, Func, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -106,12 +108,66 @@ def supervised_by(user) -> QuerySet[Shortcoming]:
             .order_by("-status", "next_due"))
 
 
+# Above this many overdue shortcomings a subtree's count stops and the page says "more than 10,000": the country
+# holds over a million at national scale, which no plain COUNT reads in 100 ms; a capped one reads at most this
+# many index entries, whatever the unit (bench/README.md, corrections.py).
+OVERDUE_COUNT_CAP = 10_000
+
+
+class _EqualsAny(Func):
+    """`column = ANY(ARRAY(subquery))` (PostgreSQL): the planner runs the subquery first and plans the outer query
+    for a short list of values, where `IN (subquery)` would become a join planned on the subquery's estimate."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        column, array = self.get_source_expressions()
+        column_sql, column_params = compiler.compile(column)
+        array_sql, array_params = compiler.compile(array)
+        return f"{column_sql} = ANY({array_sql})", (*column_params, *array_params)
+
+
+def _open_in_subtree(unit: Unit) -> QuerySet[Shortcoming]:
+    """Unverified shortcomings of the unit and everything under it, in the shape each level's index needs.
+
+    - A province: the rows carrying its province key (design.md §6), one range of the (province, next_due) index
+      in due order, so its first page and capped count cost the same with 50 or 50,000 overdue. This needs the key
+      right: province-level units are never nested, record_shortcoming sets it, and a move across provinces must
+      rewrite it as it does the members'.
+    - A commune, a cell, any other unit but the root: its units' ids as an array. PostgreSQL estimates a path
+      prefix at about one histogram bucket of units, dozens of times a commune's real size at national scale, and
+      joined that way walks the country's (next_due) index looking for a commune's few rows (a quarter of a second
+      at --scale 0.2). Against an array it expects a few units and reads them through the unit indexes.
+    - The root (the country): the join by path, which matches nearly everything, so walking the (next_due) index
+      stops after a page.
+    """
+    # `exclude(status__in=DONE_STATUSES)` must stay `status <> 'verified'` for the partial indexes to apply.
+    rows = Shortcoming.objects.exclude(status__in=DONE_STATUSES)
+    if unit.province_id == unit.pk:
+        return rows.filter(province_id=unit.pk)
+    if unit.parent_id is not None:
+        units = Unit.objects.filter(path__startswith=unit.path).order_by().values("pk")
+        if connection.vendor == "postgresql":
+            return rows.filter(_EqualsAny(F("unit_id"), ArraySubquery(units)))
+        return rows.filter(unit_id__in=units)
+    return rows.filter(unit__path__startswith=unit.path)
+
+
 def open_corrections(unit: Unit, *, overdue_on: datetime.date | None = None) -> QuerySet[Shortcoming]:
-    """Unverified shortcomings in a unit's subtree (overdue ones only when `overdue_on` is given), oldest due first."""
-    rows = Shortcoming.objects.filter(unit__path__startswith=unit.path).exclude(status__in=DONE_STATUSES)
+    """Unverified shortcomings in a unit's subtree (overdue ones only when `overdue_on` is given), oldest due first.
+
+    Take a page of it (`[:50]`): a province's or the country's list runs to tens of thousands of rows.
+    """
+    rows = _open_in_subtree(unit)
     if overdue_on is not None:
         rows = rows.filter(next_due__lt=overdue_on)
     return rows.select_related("member", "unit").order_by("next_due", "pk")
+
+
+def count_overdue(unit: Unit, *, overdue_on: datetime.date | None = None, cap: int = OVERDUE_COUNT_CAP) -> int:
+    """Overdue shortcomings in a unit's subtree, counted up to `cap` + 1: a result above `cap` means "more than cap"."""
+    rows = _open_in_subtree(unit).filter(next_due__lt=overdue_on or timezone.localdate())
+    return rows.order_by()[: cap + 1].count()
 
 
 def cell_board(unit: Unit) -> list[Shortcoming]:

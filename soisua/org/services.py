@@ -7,12 +7,13 @@ import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Max, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.template.loader import render_to_string
@@ -103,6 +104,13 @@ def _next_child_path(parent: Unit | None) -> str:
     last = Unit.objects.filter(depth=depth, path__startswith=prefix).aggregate(last=Max("path"))["last"]
     number = _decode_step(last[-PATH_STEP:]) + 1 if last else 0
     return prefix + encode_path_step(number)
+
+
+def province_keyed_models() -> list[type[models.Model]]:
+    """Models of other apps that carry the sharding key `province` beside the `unit` they belong to (design.md §6):
+    reviews, shortcomings, plans… A move across provinces rewrites their key with the members'."""
+    return [model for model in apps.get_models()
+            if model not in (Unit, Member) and {"province", "unit"} <= {field.name for field in model._meta.fields}]
 
 
 def _province_for(kind: UnitKind, parent: Unit | None) -> Unit | None:
@@ -207,7 +215,7 @@ def move_unit(unit: Unit, *, new_parent: Unit, by=None) -> Unit:
     """Move `unit` and its whole subtree under `new_parent` in one statement.
 
     Side effects: locks both parents, rewrites path, depth and province of every unit in the subtree and the
-    province of their members, appends an audit entry.
+    province of their members and of every province-keyed row of theirs, appends an audit entry.
     """
     unit = Unit.objects.select_for_update().select_related("kind").get(pk=unit.pk)
     new_parent = Unit.objects.select_for_update().select_related("kind").get(pk=new_parent.pk)
@@ -234,6 +242,8 @@ def move_unit(unit: Unit, *, new_parent: Unit, by=None) -> Unit:
             outer = outer.exclude(path__startswith=path)
         outer.update(province=province)
         Member.objects.filter(cell__in=outer.values("pk")).update(province=province)
+        for model in province_keyed_models():
+            model.objects.filter(unit__in=outer.values("pk")).update(province=province)
     unit.refresh_from_db()
     touch_units(unit)
     touch_subtree(unit)

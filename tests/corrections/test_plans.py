@@ -11,7 +11,10 @@ from soisua.corrections import queries, services
 from soisua.corrections.enums import ShortcomingStatus
 from soisua.corrections.models import Shortcoming
 from soisua.notifications.models import Notification
-from tests.factories import make_member
+from soisua.org import services as org_services
+from soisua.reviews.models import Review
+from tests.factories import make_member, make_unit
+from tests.reviews.test_cycles import open_for
 
 TODAY = datetime.date(2026, 11, 23)
 PDF = b"%PDF-1.4\n% evidence\n"
@@ -235,3 +238,19 @@ def test_evidence_is_downloaded_only_by_those_who_see_the_shortcoming(cast, froz
     assert "bien-lai.pdf" in response["Content-Disposition"]
     assert cast.client("sibling").get(url).status_code == 404
     assert cast.client("unrelated_staff").get(url).status_code == 404
+
+
+def test_a_move_across_provinces_carries_the_province_key_of_shortcomings_plans_and_reviews(cast, frozen):
+    cycle = open_for(cast.commune)
+    shortcoming = shortcoming_of(cast)
+    plan = approved_plan(cast, shortcoming)
+    other_province = make_unit(None, "province", "Tỉnh ủy Thứ Hai", code="T2")
+
+    org_services.move_unit(cast.commune, new_parent=other_province)
+
+    shortcoming.refresh_from_db()
+    plan.refresh_from_db()
+    assert shortcoming.province == plan.province == other_province
+    assert set(Review.objects.filter(cycle=cycle).values_list("province", flat=True)) == {other_province.pk}
+    assert list(queries.open_corrections(other_province)) == [shortcoming]
+    assert list(queries.open_corrections(cast.province)) == []

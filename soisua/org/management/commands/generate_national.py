@@ -2,8 +2,11 @@
 
 The root and the provinces are created through org.services; communes, cells, members, their memberships,
 status rows and secretary posts are loaded in bulk (COPY on PostgreSQL, bulk_create elsewhere) with the same
-paths, depths, provinces and name keys the services compute. Each chunk is one transaction, so memory stays
-bounded by the chunk size, whatever the total.
+paths, depths, provinces and name keys the services compute. So are the members' shortcomings from the last
+review and their correction plans, as they stand on REFERENCE_DAY: statuses and `next_due` follow the rules
+of corrections.services (next_due is the earliest unfinished roadmap step of an approved plan, else its
+deadline; none while unplanned or once verified). Each chunk is one transaction, so memory stays bounded by
+the chunk size, whatever the total.
 """
 
 import datetime
@@ -18,6 +21,8 @@ from django.utils import timezone
 
 from soisua.audit import services as audit
 from soisua.core.text import text_sort_key
+from soisua.corrections.enums import PlanStatus, ShortcomingStatus, Source
+from soisua.corrections.models import CorrectionPlan, Measure, RoadmapStep, Shortcoming
 from soisua.org import services
 from soisua.org.enums import MemberStatus, PostKind, Sex
 from soisua.org.models import CellMembership, Member, MemberStatusChange, Post, Unit, UnitKind
@@ -59,6 +64,30 @@ ETHNICITIES = [("Kinh", 86), ("Tày", 2), ("Thái", 2), ("Mường", 2), ("Khmer
                ("Mông", 1), ("Dao", 1), ("Ê Đê", 0.5), ("Gia Rai", 0.5)]
 # Dates are drawn relative to a fixed day so a seed always gives the same data.
 REFERENCE_DAY = datetime.date(2025, 7, 1)
+
+# Shortcomings named in the December 2024 reviews, fixed to plans approved in January 2025 (domain.md §5).
+SHORTCOMING_TEXTS = [
+    "Chưa gương mẫu trong sinh hoạt chi bộ, còn vắng họp không có lý do",
+    "Đóng đảng phí chưa đúng hạn",
+    "Chưa chủ động nghiên cứu, học tập nghị quyết",
+    "Tinh thần tự phê bình và phê bình chưa cao, còn nể nang",
+    "Chưa thường xuyên giữ mối liên hệ với chi ủy nơi cư trú",
+    "Việc thực hiện nhiệm vụ được giao còn chậm so với kế hoạch",
+    "Chưa tích cực tham gia các phong trào của địa phương",
+    "Còn ngại va chạm trong đấu tranh với biểu hiện tiêu cực",
+]
+MEASURE_TEXTS = ["Tham gia đầy đủ sinh hoạt chi bộ, báo cáo chi ủy khi vắng",
+                 "Đóng đảng phí trước ngày 5 hằng tháng",
+                 "Học tập nghị quyết theo kế hoạch của chi bộ, viết bài thu hoạch",
+                 "Chủ động đăng ký và báo cáo kết quả công việc hằng quý"]
+SOURCES = [(Source.SELF_REVIEW, 70), (Source.FEEDBACK, 15), (Source.MEETING, 10), (Source.INSPECTION, 5)]
+PLANS_MADE = datetime.date(2025, 1, 15)
+PLANS_END = datetime.date(2025, 12, 31)
+# Shares of members by where their correction plan stands on REFERENCE_DAY. Behind: a step due before that day
+# is unfinished, so the member's unverified shortcomings are overdue (about 12 % of all shortcomings).
+NO_PLAN, DRAFT_PLAN, BEHIND, VERIFIED = 0.08, 0.07, 0.18, 0.35
+REVIEWED_AT = datetime.datetime(2024, 12, 10, 8, 0, tzinfo=datetime.UTC)
+PlanShortcoming = CorrectionPlan.shortcomings.through
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,23 +149,38 @@ class Chunk:
     memberships: list[dict] = field(default_factory=list)
     statuses: list[dict] = field(default_factory=list)
     posts: list[dict] = field(default_factory=list)
+    shortcomings: list[dict] = field(default_factory=list)
+    plans: list[dict] = field(default_factory=list)
+    plan_links: list[dict] = field(default_factory=list)
+    measures: list[dict] = field(default_factory=list)
+    steps: list[dict] = field(default_factory=list)
 
     def tables(self) -> list[tuple[type[models.Model], list[dict]]]:
         # Parents before children; foreign keys are checked at commit, the order only helps readers.
         return [(Unit, self.units), (Member, self.members), (CellMembership, self.memberships),
-                (MemberStatusChange, self.statuses), (Post, self.posts)]
+                (MemberStatusChange, self.statuses), (Post, self.posts), (Shortcoming, self.shortcomings),
+                (CorrectionPlan, self.plans), (PlanShortcoming, self.plan_links), (Measure, self.measures),
+                (RoadmapStep, self.steps)]
 
     def rows(self) -> int:
         return sum(len(rows) for _model, rows in self.tables())
 
 
 class IdBlock:
-    """A block of primary keys reserved up front, so rows can reference each other before they are written."""
+    """Primary keys reserved `block` at a time, so rows can reference each other before they are written.
 
-    def __init__(self, model: type[models.Model], count: int):
-        self.next = reserve_ids(model, count)
+    A block of the exact count when it is known (units, members); for rows whose number is drawn as they go
+    (shortcomings, plans), blocks of about a twentieth of the expected count: the last leaves a gap of unused ids.
+    """
+
+    def __init__(self, model: type[models.Model], block: int):
+        self.model, self.block = model, max(block, 1)
+        self.next = self.end = 0
 
     def take(self) -> int:
+        if self.next == self.end:
+            self.next = reserve_ids(self.model, self.block)
+            self.end = self.next + self.block
         value, self.next = self.next, self.next + 1
         return value
 
@@ -223,12 +267,15 @@ class Command(BaseCommand):
                             "(34 provinces, 3,300 communes, 270,000 cells, 5.6 million members at 1).")
         for level, count in NATIONAL.items():
             parser.add_argument(f"--{level}", type=int, help=f"Total {level} (national: {count:,}).")
+        parser.add_argument("--shortcomings", type=int, default=2, choices=range(5),
+                            help="Shortcomings per member on average, with correction plans (default 2; 0: none).")
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
         parser.add_argument("--chunk", type=int, default=20_000, help="Members per transaction (default 20,000).")
         parser.add_argument("--append", "--force", dest="append", action="store_true",
                             help="Add a new national tree even though the database already holds units or members.")
 
-    def handle(self, *args, scale=None, seed=1, chunk=20_000, append=False, verbosity=1, **options):
+    def handle(self, *args, scale=None, seed=1, chunk=20_000, append=False, verbosity=1, shortcomings=2,
+               **options):
         base = Sizes.scaled(scale) if scale else Sizes(**NATIONAL)
         sizes = Sizes(**{level: options.get(level) or getattr(base, level) for level in NATIONAL})
         if scale is None and not any(options.get(level) for level in NATIONAL):
@@ -237,12 +284,14 @@ class Command(BaseCommand):
         if not append and (Unit.objects.exists() or Member.objects.exists()):
             raise CommandError("The database already holds an organisation; use --append to add another tree.")
         self.verbosity = verbosity
-        generator = Generator(sizes, seed=seed, chunk=max(chunk, 1), report=self.progress)
+        generator = Generator(sizes, seed=seed, chunk=max(chunk, 1), shortcomings=shortcomings,
+                              report=self.progress)
         started = time.monotonic()
         root = generator.run()
         elapsed = time.monotonic() - started
         levels = ", ".join(f"{getattr(sizes, level):,} {level[:-1] if getattr(sizes, level) == 1 else level}"
                            for level in NATIONAL)
+        levels += f", {generator.shortcomings_done:,} shortcomings"
         self.stdout.write(f"Generated {generator.total_rows:,} rows ({levels}) under unit {root.pk} in "
                           f"{elapsed:.1f} s: {generator.total_rows / elapsed:,.0f} rows/s.")
 
@@ -253,19 +302,21 @@ class Command(BaseCommand):
 
 
 class Generator:
-    def __init__(self, sizes: Sizes, *, seed: int, chunk: int, report):
+    def __init__(self, sizes: Sizes, *, seed: int, chunk: int, shortcomings: int, report):
         self.sizes = sizes
         self.rng = random.Random(seed)
         self.names = NameMaker(self.rng)
         self.chunk_size = chunk
+        self.shortcomings_per_member = shortcomings
+        self.sources = weighted(SOURCES)
         self.report = report
         self.now = timezone.now()
-        self.tables = {model: Table(model, self.now) for model in (Unit, Member, CellMembership,
-                                                                   MemberStatusChange, Post)}
+        self.tables = {model: Table(model, self.now) for model, _rows in Chunk().tables()}
         self.kinds = {kind.code: kind for kind in UnitKind.objects.filter(code__in=["central", "province",
                                                                                    "commune", "cell"])}
         self.total_rows = 0
         self.members_done = 0
+        self.shortcomings_done = 0
         self.started = time.monotonic()
 
     def run(self) -> Unit:
@@ -274,9 +325,12 @@ class Generator:
         communes_per_province = split(sizes.communes, sizes.provinces, rng)
         cells_per_commune = split(sizes.cells, sizes.communes, rng)
         members_per_commune = split(sizes.members, sizes.communes, rng)
+        expected = sizes.members * self.shortcomings_per_member
         self.ids = {model: IdBlock(model, count) for model, count in [
             (Unit, sizes.communes + sizes.cells), (Member, sizes.members), (CellMembership, sizes.members),
-            (MemberStatusChange, sizes.members), (Post, sizes.cells)]}
+            (MemberStatusChange, sizes.members), (Post, sizes.cells), (Shortcoming, expected // 20),
+            (PlanShortcoming, expected // 20), (CorrectionPlan, sizes.members // 20),
+            (Measure, sizes.members // 20), (RoadmapStep, sizes.members // 8)]}
         chunk, commune_index = Chunk(), 0
         for province, commune_count in zip(provinces, communes_per_province, strict=True):
             for number in range(commune_count):
@@ -345,6 +399,7 @@ class Generator:
 
     def add_members(self, chunk: Chunk, cell: dict, count: int) -> None:
         rng = self.rng
+        secretary_id = None
         for index in range(count):
             person = self.names.person()
             status, effective_on = member_status(person, rng)
@@ -359,6 +414,74 @@ class Generator:
             if index == 0:  # the secretary, elected at the last congress
                 chunk.posts.append({"id": self.ids[Post].take(), "member_id": member_id, "unit_id": cell["id"],
                                     "kind": PostKind.SECRETARY, "started_on": datetime.date(2025, 8, 1)})
+                secretary_id = member_id
+            # The secretary supervises the members' plans; the committee above supervises the secretary's.
+            self.add_corrections(chunk, cell, member_id, None if index == 0 else secretary_id)
+
+    def add_corrections(self, chunk: Chunk, cell: dict, member_id: int, supervisor_id: int | None) -> None:
+        """A member's shortcomings from the last review and their correction plan, as they stand on REFERENCE_DAY."""
+        rng = self.rng
+        count = min(rng.randint(0, 2 * self.shortcomings_per_member), len(SHORTCOMING_TEXTS))
+        if not count:
+            return
+        stage = rng.random()
+        approved = stage >= NO_PLAN + DRAFT_PLAN
+        behind = approved and stage < NO_PLAN + DRAFT_PLAN + BEHIND
+        owner = {"unit_id": cell["id"], "member_id": member_id, "province_id": cell["province_id"]}
+        plan, next_due = None, None
+        if stage >= NO_PLAN:
+            plan, next_due = self.add_plan(chunk, owner, supervisor_id, approved=approved, behind=behind)
+        for order, text in enumerate(rng.sample(SHORTCOMING_TEXTS, count)):
+            values = {**owner, "id": self.ids[Shortcoming].take(), "text": text, "order": order,
+                      "source": rng.choices(self.sources[0], cum_weights=self.sources[1])[0],
+                      "created_at": REVIEWED_AT + datetime.timedelta(minutes=rng.randint(0, 30 * 24 * 60))}
+            if approved:
+                values["fix_by"] = plan["deadline"]
+                if rng.random() < VERIFIED:
+                    values["status"] = ShortcomingStatus.VERIFIED
+                    values["verified_at"] = datetime.datetime.combine(
+                        REFERENCE_DAY - datetime.timedelta(days=rng.randint(1, 120)), datetime.time(9),
+                        tzinfo=datetime.UTC)
+                else:
+                    values["status"] = (rng.choice([ShortcomingStatus.PLANNED, ShortcomingStatus.IN_PROGRESS])
+                                        if behind else rng.choice([ShortcomingStatus.PLANNED,
+                                                                   ShortcomingStatus.IN_PROGRESS,
+                                                                   ShortcomingStatus.CLAIMED]))
+                    values["next_due"] = next_due
+            chunk.shortcomings.append(values)
+            if plan is not None:
+                chunk.plan_links.append({"id": self.ids[PlanShortcoming].take(), "correctionplan_id": plan["id"],
+                                         "shortcoming_id": values["id"]})
+        self.shortcomings_done += count
+
+    def add_plan(self, chunk: Chunk, owner: dict, supervisor_id: int | None, *, approved: bool,
+                 behind: bool) -> tuple[dict, datetime.date]:
+        """A plan with one measure and its roadmap, and the next due date refresh_next_due would give its
+        shortcomings. Approved plans have their steps due before REFERENCE_DAY done, except from a random one on
+        when the member is behind; the others (draft or submitted) have none done."""
+        rng = self.rng
+        made = PLANS_MADE + datetime.timedelta(days=rng.randint(0, 20))
+        deadline = PLANS_END - datetime.timedelta(days=rng.randint(0, 60))
+        status = PlanStatus.APPROVED if approved else rng.choice([PlanStatus.DRAFT, PlanStatus.SUBMITTED])
+        first = made + datetime.timedelta(days=rng.randint(20, 100))  # always before REFERENCE_DAY
+        count = rng.randint(2, 3)
+        dues = [first + (deadline - first) * number // (count - 1) for number in range(count)]
+        past = sum(due < REFERENCE_DAY for due in dues)
+        undone_from = 0 if not approved else rng.randrange(past) if behind else past
+        moment = datetime.datetime.combine(made, datetime.time(10), tzinfo=datetime.UTC)
+        plan = {**owner, "id": self.ids[CorrectionPlan].take(), "deadline": deadline, "status": status,
+                "created_at": moment, "version": 1 + (status != PlanStatus.DRAFT) + (status == PlanStatus.APPROVED),
+                "submitted_at": None if status == PlanStatus.DRAFT else moment + datetime.timedelta(days=2),
+                "decided_at": moment + datetime.timedelta(days=7) if status == PlanStatus.APPROVED else None}
+        chunk.plans.append(plan)
+        measure_id = self.ids[Measure].take()
+        chunk.measures.append({"id": measure_id, "plan_id": plan["id"], "text": rng.choice(MEASURE_TEXTS),
+                               "supervisor_id": supervisor_id, "deadline": deadline})
+        for order, due in enumerate(dues):
+            chunk.steps.append({"id": self.ids[RoadmapStep].take(), "measure_id": measure_id, "order": order,
+                                "what": "Báo cáo kết quả với chi ủy", "due": due, "evidence_expected": "Báo cáo",
+                                "done_on": due - datetime.timedelta(days=3) if order < undone_from else None})
+        return plan, dues[undone_from] if undone_from < count else deadline
 
     def flush(self, chunk: Chunk) -> None:
         with transaction.atomic():
@@ -382,10 +505,14 @@ class Generator:
             model.objects.bulk_create((model(**row) for row in rows), batch_size=2_000)
 
     def analyze(self) -> None:
-        """Fresh planner statistics: a benchmark on tables the planner believes empty measures the wrong plan."""
+        """Fresh planner statistics: a benchmark on tables the planner believes empty measures the wrong plan.
+
+        Outside a transaction, VACUUM too: it sets the visibility map that index-only scans (the capped counts of
+        corrections.queries) rely on, which autovacuum would otherwise do a minute later, in the middle of a
+        benchmark."""
         if connection.vendor != "postgresql":
             return
         tables = ", ".join(self.tables[model].model._meta.db_table for model in self.tables)
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {tables}")
+            cursor.execute(f"ANALYZE {tables}" if connection.in_atomic_block else f"VACUUM (ANALYZE) {tables}")
 
