@@ -194,6 +194,8 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 # days overdue, to the superior committee after twice as many.
 CORRECTION_REMIND_DAYS_BEFORE = env_int("CORRECTION_REMIND_DAYS_BEFORE", 3)
 CORRECTION_ESCALATE_DAYS = env_int("CORRECTION_ESCALATE_DAYS", 7)
+# Whether every member of a cell sees its members' shortcomings and plans (the collective's are always shared).
+CORRECTIONS_OPEN_TO_CELL = env_bool("CORRECTIONS_OPEN_TO_CELL", False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

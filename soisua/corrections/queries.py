@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -46,7 +47,8 @@ def can_see_shortcoming(user, shortcoming: Shortcoming) -> bool:
         return True
     if sees_subtree(user, unit):
         return True
-    if shortcoming.member_id is None and scope.can_read(unit):
+    # A collective's shortcomings are the whole cell's business; members' ones only where the installation says so.
+    if (shortcoming.member_id is None or settings.CORRECTIONS_OPEN_TO_CELL) and scope.can_read(unit):
         return True
     return supervises(user, shortcoming)
 
@@ -57,6 +59,12 @@ def can_verify(user, shortcoming: Shortcoming) -> bool:
         return False
     return (supervises(user, shortcoming) or access.leads_unit(user, shortcoming.unit)
             or access.is_superior_committee(user, shortcoming.unit))
+
+
+def can_comment(user, shortcoming: Shortcoming) -> bool:
+    """Supervisors and committees comment on any fix; every member of the unit on the collective's."""
+    return can_verify(user, shortcoming) or (shortcoming.member_id is None
+                                             and access.scope_for(user).can_read(shortcoming.unit))
 
 
 def get_shortcoming_for_user(user, pk: int) -> Shortcoming:

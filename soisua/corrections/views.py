@@ -29,14 +29,23 @@ def my_corrections(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate()})
 
 
+BOARD_PAGE = 50
+
+
 @login_required
 @require_GET
 def unit_board(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk)
     if not (leads_unit(request.user, unit) or queries.sees_subtree(request.user, unit)):
         raise PermissionDenied
+    today = timezone.localdate()
+    if unit.kind.holds_members:
+        rows, overdue = queries.cell_board(unit), None
+    else:  # a committee: the overdue ones of its whole subtree, oldest first, one page
+        rows = list(queries.open_corrections(unit, overdue_on=today)[:BOARD_PAGE])
+        overdue = queries.count_overdue(unit, overdue_on=today)
     return render(request, "corrections/board.html", {
-        "unit": unit, "rows": queries.cell_board(unit), "today": timezone.localdate(),
+        "unit": unit, "rows": rows, "today": today, "overdue": overdue, "cap": queries.OVERDUE_COUNT_CAP,
         "can_enter": leads_unit(request.user, unit) and unit.kind.holds_members})
 
 
@@ -67,14 +76,14 @@ def shortcoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "shortcoming": shortcoming, "plans": queries.plans_of(shortcoming),
         "timeline": shortcoming.progress.select_related("author__member"), "owner": owner,
         "overdue": queries.is_overdue(shortcoming), "can_verify": queries.can_verify(request.user, shortcoming),
+        "can_comment": queries.can_comment(request.user, shortcoming),
         "progress_form": ProgressForm() if owner else None, "note_form": NoteForm(),
         "can_plan": owner and not shortcoming.plans.exists()})
 
 
-def _act(request: HttpRequest, pk: int, action, *, success: str, verifier: bool = False) -> HttpResponse:
-    """A POST on a shortcoming's timeline: by its owner, or (verifier) by a supervisor or the committee."""
+def _act(request: HttpRequest, pk: int, action, *, success: str, allowed=queries.is_owner) -> HttpResponse:
+    """A POST on a shortcoming's timeline by whoever `allowed(user, shortcoming)` admits (the owner by default)."""
     shortcoming = queries.get_shortcoming_for_user(request.user, pk)
-    allowed = queries.can_verify if verifier else queries.is_owner
     if not allowed(request.user, shortcoming):
         raise PermissionDenied
     try:
@@ -115,21 +124,21 @@ def fix_claim(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def fix_verify(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, lambda item: services.verify_fix(item, note=_note(request), by=request.user),
-                success=_("Fix verified."), verifier=True)
+                success=_("Fix verified."), allowed=queries.can_verify)
 
 
 @login_required
 @require_POST
 def fix_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, lambda item: services.reopen_fix(item, reason=_note(request), by=request.user),
-                success=_("Reopened: the owner was told why."), verifier=True)
+                success=_("Reopened: the owner was told why."), allowed=queries.can_verify)
 
 
 @login_required
 @require_POST
 def fix_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, lambda item: services.comment_on_fix(item, note=_note(request), by=request.user),
-                success=_("Comment recorded."), verifier=True)
+                success=_("Comment recorded."), allowed=queries.can_comment)
 
 
 @login_required

@@ -13,7 +13,7 @@ from soisua.corrections.models import Shortcoming
 from soisua.notifications.models import Notification
 from soisua.org import services as org_services
 from soisua.reviews.models import Review
-from tests.factories import make_member, make_unit
+from tests.factories import UserFactory, make_member, make_unit
 from tests.reviews.test_cycles import open_for
 
 TODAY = datetime.date(2026, 11, 23)
@@ -254,3 +254,40 @@ def test_a_move_across_provinces_carries_the_province_key_of_shortcomings_plans_
     assert set(Review.objects.filter(cycle=cycle).values_list("province", flat=True)) == {other_province.pk}
     assert list(queries.open_corrections(other_province)) == [shortcoming]
     assert list(queries.open_corrections(cast.province)) == []
+
+
+def test_a_committee_board_lists_the_overdue_corrections_of_its_subtree(cast, frozen):
+    shortcoming = shortcoming_of(cast)
+    approved_plan(cast, shortcoming, steps=((2026, 12, 10),))
+
+    with time_machine.travel(datetime.datetime(2026, 12, 20, 9, 0, tzinfo=datetime.UTC), tick=False):
+        page = cast.client("parent_staff").get(reverse("corrections:units.board", args=[cast.commune.pk]))
+
+    html = page.content.decode()
+    assert "Chưa đóng đảng phí đúng hạn" in html and "Chi bộ Thôn 1" in html
+    assert "1 overdue correction" in html or "1 việc khắc phục quá hạn" in html
+
+
+def test_members_comment_on_the_collectives_shortcoming_but_not_on_a_colleagues(cast, frozen):
+    collective = services.record_shortcoming(unit=cast.cell, text="Sinh hoạt chuyên đề chưa đều",
+                                             by=cast.users["secretary"])
+    colleague = shortcoming_of(cast)
+    fellow = cast.users["member"]
+    other = make_member(cast.cell, "Đỗ Thị Hạnh", user=UserFactory(username="hanh"))
+
+    response = cast.client("member").post(reverse("corrections:shortcomings.comment", args=[collective.pk]),
+                                          {"note": "Đề nghị tổ chức đúng quý"})
+
+    assert response.status_code == 302
+    assert collective.progress.get().author == fellow
+    assert not queries.can_see_shortcoming(other.user, colleague)
+
+
+def test_the_cell_sees_members_shortcomings_when_the_installation_opens_them(cast, frozen, settings):
+    shortcoming = shortcoming_of(cast)
+    colleague = make_member(cast.cell, "Đỗ Thị Hạnh", user=UserFactory(username="hanh"))
+    settings.CORRECTIONS_OPEN_TO_CELL = True
+
+    assert queries.can_see_shortcoming(colleague.user, shortcoming)
+    assert not queries.can_verify(colleague.user, shortcoming)
+    assert not queries.can_see_shortcoming(cast.users["sibling"], shortcoming)
