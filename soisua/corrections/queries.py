@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import BooleanField, F, Func, QuerySet
+from django.db.models import BooleanField, Case, F, Func, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -14,7 +14,7 @@ from soisua.org import access
 from soisua.org.enums import SUBTREE_ROLES
 from soisua.org.models import Unit
 
-from .enums import DONE_STATUSES, PlanStatus
+from .enums import DONE_STATUSES, PlanStatus, ShortcomingStatus
 from .models import CorrectionPlan, Shortcoming
 
 
@@ -113,7 +113,7 @@ def supervised_by(user) -> QuerySet[Shortcoming]:
     """What I supervise: fixes waiting for my verification first."""
     return (Shortcoming.objects.filter(plans__measures__supervisor_id=_member_id(user) or 0)
             .exclude(status__in=DONE_STATUSES).distinct().select_related("member", "unit")
-            .order_by("-status", "next_due"))
+            .order_by(Case(When(status=ShortcomingStatus.CLAIMED, then=0), default=1), "next_due", "pk"))
 
 
 # Above this many overdue shortcomings a subtree's count stops and the page says "more than 10,000": the country

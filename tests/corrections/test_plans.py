@@ -291,3 +291,14 @@ def test_the_cell_sees_members_shortcomings_when_the_installation_opens_them(cas
     assert queries.can_see_shortcoming(colleague.user, shortcoming)
     assert not queries.can_verify(colleague.user, shortcoming)
     assert not queries.can_see_shortcoming(cast.users["sibling"], shortcoming)
+
+
+def test_fixes_waiting_for_verification_come_first_for_the_supervisor(cast, frozen):
+    first, second = shortcoming_of(cast, text="Thứ nhất"), shortcoming_of(cast, text="Thứ hai, khác hẳn")
+    approved_plan(cast, first)
+    approved_plan(cast, second)
+    services.claim_fix(second, note="Xong", by=cast.users["member"])
+
+    waiting = list(queries.supervised_by(cast.users["secretary"]))
+
+    assert waiting == [second, first]
