@@ -8,14 +8,13 @@ through `documents.services.record_export`.
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from soisua.documents import services as documents
 from soisua.documents import writers
-from soisua.documents.rendering import OUTPUT_FORMATS
+from soisua.documents.responses import document_download
 from soisua.org.access import get_unit_for_user, leads_unit
 
 from . import exports, queries
@@ -27,15 +26,9 @@ UNIT_ACTION = "corrections.unit.export"
 @login_required
 @require_GET
 def plan_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    if fmt not in OUTPUT_FORMATS:
-        raise Http404
     plan = queries.get_plan_for_user(request.user, pk)
-    with translation.override(request.user.language):
-        content = OUTPUT_FORMATS[fmt].render(exports.plan_document(plan))
-    documents.record_export(request.user, plan, action=PLAN_ACTION, file_format=fmt, personal=True)
-    response = HttpResponse(content, content_type=OUTPUT_FORMATS[fmt].content_type)
-    response.headers["Content-Disposition"] = content_disposition_header(True, f"correction-plan-{plan.pk}.{fmt}")
-    return response
+    return document_download(request.user, plan, lambda: exports.plan_document(plan), file_format=fmt,
+                             action=PLAN_ACTION, filename=f"correction-plan-{plan.pk}")
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from soisua.documents import exports, services, writers
 from soisua.documents.rendering import OUTPUT_FORMATS
+from soisua.documents.responses import document_download
 from soisua.org import access
 
 ROSTER_ACTION = "documents.roster.export"
@@ -71,10 +72,8 @@ def _profile(request: HttpRequest, pk: int, *, file_format: str) -> HttpResponse
     member = access.get_member_for_user(request.user, pk)
     if not access.can_see_personal_data(request.user, member):
         raise PermissionDenied
-    with translation.override(request.user.language):
-        content = OUTPUT_FORMATS[file_format].render(exports.member_profile_document(member))
-    services.record_export(request.user, member, action=PROFILE_ACTION, file_format=file_format, personal=True)
-    return _attachment(content, f"profile-{member.pk}.{file_format}", file_format)
+    return document_download(request.user, member, lambda: exports.member_profile_document(member),
+                             file_format=file_format, action=PROFILE_ACTION, filename=f"profile-{member.pk}")
 
 
 @login_required

@@ -10,12 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from soisua.documents import services as documents
 from soisua.documents import writers
-from soisua.documents.rendering import OUTPUT_FORMATS
+from soisua.documents.responses import document_download
 from soisua.org import access
 
 from .. import exports, queries
@@ -28,15 +27,9 @@ RESULTS_ACTION = "reviews.results.export"
 @login_required
 @require_GET
 def review_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    if fmt not in OUTPUT_FORMATS:
-        raise Http404
     review = queries.get_review_for_user(request.user, pk)
-    with translation.override(request.user.language):
-        content = OUTPUT_FORMATS[fmt].render(exports.review_document(review, reader=request.user))
-    documents.record_export(request.user, review, action=REVIEW_ACTION, file_format=fmt, personal=True)
-    response = HttpResponse(content, content_type=OUTPUT_FORMATS[fmt].content_type)
-    response.headers["Content-Disposition"] = content_disposition_header(True, f"review-{review.pk}.{fmt}")
-    return response
+    return document_download(request.user, review, lambda: exports.review_document(review, reader=request.user),
+                             file_format=fmt, action=REVIEW_ACTION, filename=f"review-{review.pk}")
 
 
 @login_required
