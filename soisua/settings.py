@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "soisua.reviews",
     "soisua.corrections",
     "soisua.oversight",
+    "soisua.meetings",
     "soisua.documents",
 ]
 
@@ -196,6 +197,8 @@ CORRECTION_REMIND_DAYS_BEFORE = env_int("CORRECTION_REMIND_DAYS_BEFORE", 3)
 CORRECTION_ESCALATE_DAYS = env_int("CORRECTION_ESCALATE_DAYS", 7)
 # Whether every member of a cell sees its members' shortcomings and plans (the collective's are always shared).
 CORRECTIONS_OPEN_TO_CELL = env_bool("CORRECTIONS_OPEN_TO_CELL", False)
+# Meetings: an agenda longer than this is refused (a real agenda has a handful of items).
+MEETING_MAX_AGENDA_ITEMS = env_int("MEETING_MAX_AGENDA_ITEMS", 50)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

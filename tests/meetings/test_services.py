@@ -1,0 +1,119 @@
+"""Scheduling, check-in by rotating code and attendance (domain.md §3)."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from soisua.audit.models import AuditEntry
+from soisua.meetings import services
+from soisua.meetings.models import Attendance
+from soisua.org.enums import MemberStatus
+from tests.factories import make_member
+
+START = datetime.datetime(2026, 12, 3, 19, 30, tzinfo=datetime.UTC)
+END = START + datetime.timedelta(minutes=120)
+
+
+def schedule(cast, **changes):
+    values = {"title": "Sinh hoạt chi bộ tháng 12", "starts_at": START, "ends_at": END,
+              "agenda": ["Thông tin thời sự", "Kiểm điểm tháng 11"]} | changes
+    return services.schedule_meeting(cast.cell, by=cast.users["secretary"], **values)
+
+
+def at(moment: datetime.datetime):
+    return time_machine.travel(moment, tick=False)
+
+
+def test_the_roll_lists_official_probationary_and_exempt_members(cast):
+    probationary = make_member(cast.cell, "Vũ Thị Lan", status=MemberStatus.PROBATIONARY)
+    suspended = make_member(cast.cell, "Đinh Văn Tám", status=MemberStatus.SUSPENDED)
+
+    meeting = schedule(cast)
+
+    members = set(meeting.attendance.values_list("member", flat=True))
+    assert {cast.members["member"].pk, cast.members["secretary"].pk, probationary.pk} <= members
+    assert suspended.pk not in members
+    assert [item.title for item in meeting.agenda.all()] == ["Thông tin thời sự", "Kiểm điểm tháng 11"]
+
+
+@pytest.mark.parametrize(("changes", "code"), [
+    ({"ends_at": START - datetime.timedelta(minutes=5)}, "times"),
+    ({"agenda": [f"Mục {number}" for number in range(10_000)]}, "agenda"),
+])
+def test_bad_meetings_are_refused(cast, changes, code):
+    with pytest.raises(services.MeetingError) as error:
+        schedule(cast, **changes)
+
+    assert error.value.code == code
+    assert not cast.cell.meetings.exists()
+
+
+def test_overlapping_meetings_of_one_cell_are_refused(cast):
+    schedule(cast)
+
+    with pytest.raises(services.MeetingError) as error:
+        schedule(cast, title="Chuyên đề", starts_at=START + datetime.timedelta(minutes=60),
+                 ends_at=END + datetime.timedelta(minutes=60))
+
+    assert error.value.code == "overlap"
+    assert services.schedule_meeting(cast.sibling_cell, title="Chi bộ Thôn 2", starts_at=START, ends_at=END)
+
+
+def test_check_in_is_present_before_the_start_and_late_after_it_by_the_server_clock(cast):
+    meeting = schedule(cast)
+    arrival = START - datetime.timedelta(minutes=5)
+
+    with at(arrival):
+        early = services.check_in(meeting, code=services.check_in_code(meeting), by=cast.users["member"])
+    with at(START + datetime.timedelta(minutes=12, seconds=30)):
+        late = services.check_in(meeting, code=services.check_in_code(meeting), by=cast.users["secretary"])
+
+    assert (early.status, early.minutes_late) == ("present", 0)
+    assert (late.status, late.minutes_late) == ("late", 12)
+
+
+def test_a_code_from_another_meeting_or_an_expired_one_is_refused(cast):
+    meeting = schedule(cast)
+    other = services.schedule_meeting(cast.sibling_cell, title="Chi bộ Thôn 2", starts_at=START, ends_at=END)
+
+    with at(START), pytest.raises(services.MeetingError) as foreign:
+        services.check_in(meeting, code=services.check_in_code(other), by=cast.users["member"])
+    with at(START):
+        old = services.check_in_code(meeting)
+    with at(START + datetime.timedelta(seconds=95)), pytest.raises(services.MeetingError) as expired:
+        services.check_in(meeting, code=old, by=cast.users["member"])
+
+    assert foreign.value.code == expired.value.code == "code"
+    assert Attendance.objects.get(meeting=meeting, member=cast.members["member"]).status == "unmarked"
+
+
+def test_check_in_outside_the_meeting_window_is_refused(cast):
+    meeting = schedule(cast)
+
+    with at(END + datetime.timedelta(minutes=1)), pytest.raises(services.MeetingError) as error:
+        services.check_in(meeting, code=services.check_in_code(meeting), by=cast.users["member"])
+
+    assert error.value.code == "window"
+
+
+def test_a_check_in_by_someone_not_on_the_roll_is_refused(cast):
+    meeting = schedule(cast)
+
+    with at(START), pytest.raises(services.MeetingError) as error:
+        services.check_in(meeting, code=services.check_in_code(meeting), by=cast.users["sibling"])
+
+    assert error.value.code == "member"
+
+
+def test_the_secretarys_correction_is_audited(cast):
+    meeting = schedule(cast)
+    line = Attendance.objects.get(meeting=meeting, member=cast.members["member"])
+
+    with pytest.raises(services.MeetingError):
+        services.mark_attendance(line, status="excused", by=cast.users["secretary"])
+    services.mark_attendance(line, status="excused", reason="Đi công tác", by=cast.users["secretary"])
+
+    entry = AuditEntry.objects.get(action="meetings.attendance.mark")
+    assert entry.changes["status"] == ["unmarked", "excused"]
+    assert entry.actor == cast.users["secretary"]
