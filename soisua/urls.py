@@ -11,6 +11,7 @@ urlpatterns = [
     path("documents/", include("soisua.documents.urls")),
     path("reviews/", include("soisua.reviews.urls")),
     path("corrections/", include("soisua.corrections.urls")),
+    path("meetings/", include("soisua.meetings.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),

@@ -24,10 +24,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from soisua.corrections import services as corrections
 from soisua.corrections.models import Shortcoming
 from soisua.documents.models import ImportJob, ImportStatus
+from soisua.meetings import services as meetings
+from soisua.meetings.models import Meeting
 from soisua.notifications.models import Notification
 from soisua.org import services
 from soisua.reviews.models import ChecklistItem, Cycle, Feedback, Review, RuleSet
@@ -53,6 +56,7 @@ SHORTCOMING_TEXT = "Chưa mạnh dạn phát biểu trong sinh hoạt"
 FEEDBACK_TEXT = "Đồng chí cần lắng nghe ý kiến đảng viên trẻ hơn"
 CORRECTION_TEXT = "Chậm đóng đảng phí ba tháng liền"
 EVIDENCE_MARK = b"bien lai thang 11"
+MEETING_TITLE = "Sinh hoạt chi bộ tháng sau"
 
 
 def expect(member, secretary, sibling, parent_staff, unrelated_staff, inspector, anonymous=LOGIN) -> dict:
@@ -120,6 +124,7 @@ class Fixtures:
     colleague: Review  # a submitted review of a member without a login: what the cell appraises
     feedback: Feedback
     shortcoming: Shortcoming  # the member's, fixed to an approved plan supervised by the secretary, claimed
+    meeting: Meeting  # next month's regular meeting of Chi bộ Thôn 1 (check-in not open yet)
 
 
 @dataclass(frozen=True)
@@ -381,6 +386,18 @@ MATRIX: dict[str, Case | list[Case]] = {
         f.shortcoming.plans.get().pk]), LOGIN_THEN_405, post=NOT_EDITABLE),
     "corrections:steps.create": Case(lambda f: reverse("corrections:steps.create", args=[
         f.shortcoming.plans.get().measures.get().pk]), LOGIN_THEN_405, post=NOT_EDITABLE),
+    # --- meetings: the cell and the levels above read them; the cell's leadership runs them
+    "meetings:list": Case(unit_url("meetings:list"), READ_CELL, shows=MEETING_TITLE),
+    "meetings:create": Case(unit_url("meetings:create"), LEAD_CELL, post=LEAD_CELL, shows='name="agenda"'),
+    "meetings:detail": Case(lambda f: reverse("meetings:detail", args=[f.meeting.pk]), READ_CELL,
+                            shows=PROTECTED_NAME),
+    "meetings:check_in_screen": Case(lambda f: reverse("meetings:check_in_screen", args=[f.meeting.pk]),
+                                     LEAD_CELL, shows="<svg"),
+    "meetings:check_in": Case(lambda f: reverse("meetings:check_in", args=[f.meeting.pk]), READ_CELL,
+                              post=READ_CELL, shows=MEETING_TITLE),
+    "meetings:attendance.mark": Case(lambda f: reverse("meetings:attendance.mark", args=[
+        f.meeting.attendance.get(member=f.cast.members["member"]).pk]), LOGIN_THEN_405,
+        post=expect(403, 302, 404, 403, 404, 403), data={"status": "excused", "reason": "Ốm"}),
     # --- accounts --------------------------------------------------------------------------------------------
     "accounts:login": Case(lambda f: reverse("accounts:login"), everyone(302, anonymous=200),
                            shows='name="password"'),
@@ -524,8 +541,11 @@ def fixtures(cast) -> Fixtures:
     corrections.post_progress(shortcoming, note="Biên lai tháng 11", by=cast.users["member"],
                               evidence=SimpleUploadedFile("bien-lai.pdf", b"%PDF-1.4\n" + EVIDENCE_MARK))
     corrections.claim_fix(shortcoming, note="Đã nộp đủ", by=cast.users["member"])
+    starts = timezone.now() + datetime.timedelta(days=30)
+    meeting = meetings.schedule_meeting(cast.cell, title=MEETING_TITLE, starts_at=starts,
+                                        ends_at=starts + datetime.timedelta(minutes=120), agenda=["Thời sự"])
     return Fixtures(cast, notification, import_job, without_login, grant_id, cycle, draft, submitted,
-                    colleague_review, feedback, shortcoming)
+                    colleague_review, feedback, shortcoming, meeting)
 
 
 def request_as(fixtures: Fixtures, who: str, method: str, url: str, data: dict) -> HttpResponse:

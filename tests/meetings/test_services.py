@@ -1,9 +1,11 @@
 """Scheduling, check-in by rotating code and attendance (domain.md §3)."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from soisua.audit.models import AuditEntry
 from soisua.meetings import services
@@ -117,3 +119,17 @@ def test_the_secretarys_correction_is_audited(cast):
     entry = AuditEntry.objects.get(action="meetings.attendance.mark")
     assert entry.changes["status"] == ["unmarked", "excused"]
     assert entry.actor == cast.users["secretary"]
+
+
+def test_a_member_checks_in_from_the_qr_link_on_their_phone(cast):
+    meeting = schedule(cast)
+    with at(START - datetime.timedelta(minutes=10)):
+        screen = cast.client("secretary").get(reverse("meetings:check_in_screen", args=[meeting.pk]))
+        link = re.search(r'href="(http[^"]+/check-in/\?code=\w+)"', screen.content.decode())[1]
+        path = link.split("testserver", 1)[1]
+
+        page = cast.client("member").post(path.split("?")[0], {"code": path.split("code=")[1]})
+
+    assert "<svg" in screen.content.decode()
+    assert page.status_code == 200
+    assert Attendance.objects.get(meeting=meeting, member=cast.members["member"]).status == "present"
