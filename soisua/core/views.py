@@ -38,6 +38,19 @@ def render_form_page(request: HttpRequest, form, *, title: str, back_url: str, b
                                                    "intro": intro})
 
 
+def perform(request: HttpRequest, action, *, success) -> tuple[bool, object]:
+    """Run one service call for a POST without a form: queue `success` (a message, or a function of the result
+    giving one) or each message of the refusal. Returns (True, result) or (False, None)."""
+    try:
+        result = action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return False, None
+    messages.success(request, success(result) if callable(success) else success)
+    return True, result
+
+
 def save_form(request: HttpRequest, form, action, *, success: str, error_field: str | None = None):
     """The write half of a form view: on a valid POST, call `action(cleaned_data)` (one service call).
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from soisua.core.views import render_form_page, save_form
+from soisua.core.views import perform, render_form_page, save_form
 from soisua.org.access import get_unit_for_user, leads_unit
 from soisua.org.enums import ACTIVE_STATUSES
 from soisua.org.models import Member
@@ -86,13 +86,7 @@ def _act(request: HttpRequest, pk: int, action, *, success: str, allowed=queries
     shortcoming = queries.get_shortcoming_for_user(request.user, pk)
     if not allowed(request.user, shortcoming):
         raise PermissionDenied
-    try:
-        action(shortcoming)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
+    perform(request, lambda: action(shortcoming), success=success)
     return redirect("corrections:shortcomings.detail", pk=shortcoming.pk)
 
 
@@ -202,13 +196,7 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = queries.get_plan_for_user(request.user, pk, write=True)
-    try:
-        services.submit_plan(plan, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Plan submitted for approval."))
+    perform(request, lambda: services.submit_plan(plan, by=request.user), success=_("Plan submitted for approval."))
     return redirect("corrections:plans.detail", pk=plan.pk)
 
 
@@ -219,13 +207,8 @@ def plan_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not queries.can_decide_plan(request.user, plan):
         raise PermissionDenied
     approve = request.POST.get("decision") == "approve"
-    try:
-        services.decide_plan(plan, approve=approve, reason=_note(request), by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Plan approved.") if approve else _("Plan returned with your reason."))
+    perform(request, lambda: services.decide_plan(plan, approve=approve, reason=_note(request), by=request.user),
+            success=_("Plan approved.") if approve else _("Plan returned with your reason."))
     return redirect("corrections:plans.detail", pk=plan.pk)
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from soisua.core.views import render_form_page, save_form
+from soisua.core.views import perform, render_form_page, save_form
 from soisua.org.access import get_unit_for_user, leads_unit
 from soisua.org.models import Member
 
@@ -63,13 +63,9 @@ def attendance_mark(request: HttpRequest, pk: int) -> HttpResponse:
     form = AttendanceForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.mark_attendance(line, status=data["status"], minutes_late=data["minutes_late"] or 0,
-                                     reason=data["reason"], by=request.user)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(request, _("Attendance recorded."))
+        perform(request, lambda: services.mark_attendance(
+            line, status=data["status"], minutes_late=data["minutes_late"] or 0, reason=data["reason"],
+            by=request.user), success=_("Attendance recorded."))
     else:
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
     return redirect(reverse("meetings:detail", args=[line.meeting_id]) + "#roll")

@@ -1,6 +1,5 @@
 import datetime
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from soisua.core.views import render_form_page, save_form
+from soisua.core.views import perform, render_form_page, save_form
 from soisua.org.access import (
     can_administer_installation,
     can_manage_reviews,
@@ -74,12 +73,8 @@ def rule_set_copy(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def rule_set_publish(request: HttpRequest, pk: int) -> HttpResponse:
     rule_set = _rule_set_to_edit(request, pk)
-    try:
-        services.publish_rule_set(rule_set, by=request.user)
-    except services.RuleSetError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, _("Rule set published; new cycles can use it."))
+    perform(request, lambda: services.publish_rule_set(rule_set, by=request.user),
+            success=_("Rule set published; new cycles can use it."))
     return redirect("reviews:rules.detail", pk=rule_set.pk)
 
 
@@ -147,12 +142,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = queries.get_cycle_for_user(request.user, pk, manage=True)
-    try:
-        services.close_cycle(cycle, by=request.user)
-    except services.RuleSetError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, _("Review cycle closed."))
+    perform(request, lambda: services.close_cycle(cycle, by=request.user), success=_("Review cycle closed."))
     return redirect("reviews:cycles.detail", pk=cycle.pk)
 
 
@@ -172,13 +162,9 @@ def cycle_remind(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     cell = get_unit_for_user(request.user, unit_pk, write=True)
     if not cell.path.startswith(cycle.unit.path):
         raise Http404
-    try:
-        count = services.remind_not_submitted(cycle, cell, by=request.user)
-    except services.RuleSetError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, ngettext("%(count)d reminder sent.", "%(count)d reminders sent.", count)
-                         % {"count": count})
+    perform(request, lambda: services.remind_not_submitted(cycle, cell, by=request.user),
+            success=lambda count: ngettext("%(count)d reminder sent.", "%(count)d reminders sent.", count)
+            % {"count": count})
     return redirect("reviews:cycles.detail", pk=cycle.pk)
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from soisua.core.views import render_form_page, save_form
+from soisua.core.views import perform, render_form_page, save_form
 from soisua.corrections.models import Shortcoming
 from soisua.oversight.models import ReviewPrompt
 
@@ -90,14 +90,9 @@ def review_autosave(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
     review = queries.get_review_for_user(request.user, pk, write=True)
-    try:
-        services.submit_review(review, version=None, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("reviews:reviews.edit", pk=review.pk)
-    messages.success(request, _("Review submitted. It is now locked; the cell committee will read it."))
-    return redirect("reviews:reviews.detail", pk=review.pk)
+    done, _result = perform(request, lambda: services.submit_review(review, version=None, by=request.user),
+                            success=_("Review submitted. It is now locked; the cell committee will read it."))
+    return redirect("reviews:reviews.detail" if done else "reviews:reviews.edit", pk=review.pk)
 
 
 @login_required
@@ -174,12 +169,8 @@ def shortcoming_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def shortcoming_remove(request: HttpRequest, pk: int) -> HttpResponse:
     shortcoming = _shortcoming_for_user(request, pk)
     review_pk = shortcoming.review_id
-    try:
-        services.remove_review_shortcoming(shortcoming, by=request.user)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, _("Shortcoming removed."))
+    perform(request, lambda: services.remove_review_shortcoming(shortcoming, by=request.user),
+            success=_("Shortcoming removed."))
     return redirect(reverse("reviews:reviews.edit", args=[review_pk]) + "#shortcomings")
 
 
