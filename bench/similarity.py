@@ -3,7 +3,7 @@ time to merely fold and split the same texts into syllables.
 
     .venv/bin/python bench/similarity.py [--reviews 100000] [--words 600] [--pairs 500] [--seed 1]
 
-No database and no Django: only soisua.reviews.similarity (bench/run.sh migrates a database for it anyway).
+No database and no Django: only soisua.core.similarity (bench/run.sh migrates a database for it anyway).
 
 The reviews are Vietnamese-like: words drawn with Zipf frequencies from a lexicon of common words of self-reviews
 and a few thousand composed syllables, sentences with punctuation, and stock phrases that real reviews share
@@ -30,8 +30,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from soisua.core import similarity
 from soisua.core.text import fold  # plain Python, no settings
-from soisua.reviews import similarity
 
 TARGET_SECONDS = 60.0
 TARGET_RECALL = 0.95

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
+from soisua.core import similarity
 from soisua.core.errors import DomainError
 from soisua.notifications.services import notify
 from soisua.org.enums import ACTIVE_STATUSES, Role
 from soisua.org.models import Post, RoleGrant
-from soisua.reviews import similarity
 
 from .enums import (
     DONE_STATUSES,

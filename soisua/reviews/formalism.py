@@ -4,10 +4,10 @@ never blocking.
 Stored on the review as codes with numbers; the sentences are written when shown, in the reader's language.
 """
 
+from soisua.core import similarity
 from soisua.core.text import fold
 from soisua.org.models import Unit
 
-from . import similarity
 from .enums import FeedbackKind, ReviewStatus
 from .models import Feedback, Review, TemplateText
 from .queries import form_fields, grassroots_of

@@ -14,7 +14,7 @@ from soisua.org.enums import ACTIVE_STATUSES as ACTIVE_MEMBER_STATUSES
 from soisua.org.models import PATH_STEP, Member, Unit
 
 from .enums import Anonymity, CycleStatus, FeedbackKind, FeedbackResponse, ReviewStatus, RuleSetStatus
-from .models import Checklist, Cycle, Feedback, RatingLevel, Review, ReviewForm, RuleSet
+from .models import Checklist, ChecklistItem, Cycle, Feedback, RatingLevel, Review, ReviewForm, RuleSet
 
 
 def rule_sets() -> QuerySet[RuleSet]:
@@ -84,6 +84,11 @@ def progress_by_child(cycle: Cycle, unit: Unit) -> list[tuple[Unit, dict[str, in
     counts = {row["branch"]: row for row in rows}
     children = Unit.objects.filter(parent=unit).select_related("kind").order_by("sort_key", "pk")
     return [(child, counts.get(child.path, {"expected": 0, "submitted": 0, "late": 0})) for child in children]
+
+
+def checklist_items_of(cycle: Cycle, pks) -> list[ChecklistItem]:
+    """The chosen checklist items, only among those of the cycle's rule set."""
+    return list(ChecklistItem.objects.filter(checklist__rule_set=cycle.rule_set, pk__in=list(pks)))
 
 
 def form_fields(form: ReviewForm) -> dict[str, dict]:

@@ -2,22 +2,19 @@
 
 from .cycles import close_cycle, open_cycle, remind_not_submitted
 from .errors import ReviewError, RuleSetError, StaleReview
-from .feedback import (
-    add_review_shortcoming,
-    give_feedback,
-    remove_review_shortcoming,
-    respond_to_feedback,
-    update_review_shortcoming,
-)
+from .feedback import give_feedback, respond_to_feedback
 from .ratings import RuleViolation, cancel_rating, decide_level, propose_level
 from .rule_sets import add_template_text, copy_rule_set, publish_rule_set, update_checklist_item, update_thresholds
 from .self_reviews import (
     MAX_TEXT_LENGTH,
     ReviewContent,
+    add_review_shortcoming,
     missing_for_submit,
+    remove_review_shortcoming,
     return_review,
     save_review,
     submit_review,
+    update_review_shortcoming,
 )
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Feedback (góp ý, phê bình) and the reviewed side's answer to it; shortcomings named in a review.
+"""Feedback (góp ý, phê bình) and the reviewed side's answer to it.
 
 Anonymity (design.md §4): under full anonymity the author is never stored, audited or notified; under
 "anonymous to the person" the author is stored for the secretary but kept out of the audit trail and every
@@ -17,16 +17,12 @@ from soisua.notifications.services import notify
 from soisua.org.models import Unit
 
 from ..enums import Anonymity, CycleStatus, FeedbackResponse, ReviewStatus
-from ..models import ChecklistItem, Cycle, Feedback, Review
-from ..queries import author_key, distinct_authors
+from ..models import Cycle, Feedback, Review
+from ..queries import author_key, checklist_items_of, distinct_authors
 from .errors import ReviewError
 from .self_reviews import _locked, check_text
 
 MAX_FEEDBACK_LENGTH = 5_000
-
-
-def _items(cycle: Cycle, codes) -> list[ChecklistItem]:
-    return list(ChecklistItem.objects.filter(checklist__rule_set=cycle.rule_set, pk__in=list(codes)))
 
 
 @transaction.atomic
@@ -58,7 +54,7 @@ def give_feedback(*, review: Review | None = None, superior: Unit | None = None,
     feedback = Feedback.objects.create(cycle=cycle, review=review, superior=superior, from_unit=from_unit,
                                        author=by if named else None, author_key=author_key(cycle, by), kind=kind,
                                        text=text, created_on=timezone.localdate())
-    feedback.checklist_items.set(_items(cycle, checklist_items))
+    feedback.checklist_items.set(checklist_items_of(cycle, checklist_items))
     actor = by if cycle.anonymity == Anonymity.NAMED else None
     audit.record(actor, "reviews.feedback.give", feedback, {"kind": kind, "review": review, "superior": superior})
     if review is not None:
@@ -121,33 +117,3 @@ def respond_to_feedback(feedback: Feedback, *, accept: bool, reason: str = "", t
     feedback.save(update_fields=["response", "response_reason", "responded_at", "shortcoming"])
     audit.record(by, "reviews.feedback.respond", feedback, {"response": feedback.response, "reason": reason})
     return feedback
-
-
-def _editable_review(review: Review) -> Review:
-    review = _locked(review, None)
-    if not review.is_editable:
-        raise ReviewError(_("This review was submitted and can no longer be edited."), code="submitted")
-    return review
-
-
-@transaction.atomic
-def add_review_shortcoming(review: Review, *, checklist_items=(), by, **values):
-    """Section II: a shortcoming named in the author's own review. Side effects: see record_shortcoming."""
-    review = _editable_review(review)
-    return corrections.record_shortcoming(unit=review.unit, member=review.member, review=review,
-                                          source=Source.SELF_REVIEW, checklist_items=_items(review.cycle,
-                                                                                            checklist_items),
-                                          by=by, **values)
-
-
-@transaction.atomic
-def update_review_shortcoming(shortcoming, *, checklist_items=(), by, **values):
-    review = _editable_review(shortcoming.review)
-    return corrections.update_shortcoming(shortcoming, checklist_items=_items(review.cycle, checklist_items),
-                                          by=by, **values)
-
-
-@transaction.atomic
-def remove_review_shortcoming(shortcoming, *, by) -> None:
-    _editable_review(shortcoming.review)
-    corrections.remove_shortcoming(shortcoming, by=by)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
+from soisua.core import similarity
 
 from ..enums import RuleSetStatus
 from ..models import Checklist, ChecklistItem, ForcingCondition, RatingLevel, ReviewForm, RuleSet, TemplateText
@@ -109,8 +110,6 @@ def add_template_text(*, title: str, text: str, by=None) -> TemplateText:
 
     Side effects: inserts the text with its signature; audit entry.
     """
-    from .. import similarity
-
     title, text = title.strip(), text.strip()
     if not title or not text:
         raise RuleSetError(_("A template text needs a title and a text."), code="required")

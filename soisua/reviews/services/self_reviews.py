@@ -9,13 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
+from soisua.corrections import services as corrections
+from soisua.corrections.enums import Source
 from soisua.notifications.services import notify
 from soisua.oversight.models import ReviewPrompt
 
 from .. import formalism
 from ..enums import TEXT_FIELD_KINDS, CycleStatus, ReviewAction, ReviewStatus
 from ..models import Review, ReviewEvent
-from ..queries import form_fields, level_for_score, levels_of
+from ..queries import checklist_items_of, form_fields, level_for_score, levels_of
 from .errors import ReviewError, StaleReview
 
 # One answer longer than this is refused: about 15 printed pages, far beyond any real section.
@@ -211,3 +213,37 @@ def notify_author(review: Review, *, kind: str, key: str, template: str, context
         url = reverse("reviews:reviews.detail", args=[review.pk])
         notify(user, kind=kind, event_key=key, template=template, url=url,
                context={"cycle": review.cycle.title, **context})
+
+
+# --- section II: the shortcomings the author names -------------------------------------------------------
+
+
+def _editable_review(review: Review) -> Review:
+    review = _locked(review, None)
+    if not review.is_editable:
+        raise ReviewError(_("This review was submitted and can no longer be edited."), code="submitted")
+    return review
+
+
+@transaction.atomic
+def add_review_shortcoming(review: Review, *, checklist_items=(), by, **values):
+    """Section II: a shortcoming named in the author's own review. Side effects: see record_shortcoming."""
+    review = _editable_review(review)
+    return corrections.record_shortcoming(unit=review.unit, member=review.member, review=review,
+                                          source=Source.SELF_REVIEW,
+                                          checklist_items=checklist_items_of(review.cycle, checklist_items),
+                                          by=by, **values)
+
+
+@transaction.atomic
+def update_review_shortcoming(shortcoming, *, checklist_items=(), by, **values):
+    review = _editable_review(shortcoming.review)
+    return corrections.update_shortcoming(shortcoming,
+                                          checklist_items=checklist_items_of(review.cycle, checklist_items),
+                                          by=by, **values)
+
+
+@transaction.atomic
+def remove_review_shortcoming(shortcoming, *, by) -> None:
+    _editable_review(shortcoming.review)
+    corrections.remove_shortcoming(shortcoming, by=by)

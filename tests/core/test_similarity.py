@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from soisua.reviews import similarity
-from soisua.reviews.similarity import (
+from soisua.core import similarity
+from soisua.core.similarity import (
     SIGNATURE_BYTES,
     SIGNATURE_SIZE,
     duplicate_pairs,
@@ -193,7 +193,7 @@ def test_signatures_no_texts_is_empty_matrix():
 
 
 def test_signature_same_in_every_process_and_hash_seed():
-    code = "import sys; from soisua.reviews.similarity import signature; print(signature(sys.argv[1]).hex())"
+    code = "import sys; from soisua.core.similarity import signature; print(signature(sys.argv[1]).hex())"
     environment = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(ROOT)}
 
     result = subprocess.run([sys.executable, "-c", code, SELF_REVIEW],  # noqa: S603 (our interpreter, our code)
