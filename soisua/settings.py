@@ -199,6 +199,17 @@ CORRECTION_ESCALATE_DAYS = env_int("CORRECTION_ESCALATE_DAYS", 7)
 CORRECTIONS_OPEN_TO_CELL = env_bool("CORRECTIONS_OPEN_TO_CELL", False)
 # Meetings: an agenda longer than this is refused (a real agenda has a handful of items).
 MEETING_MAX_AGENDA_ITEMS = env_int("MEETING_MAX_AGENDA_ITEMS", 50)
+# Minimum lengths (domain.md §3): a meeting, and a regular and thematic session held together.
+MEETING_MIN_MINUTES = env_int("MEETING_MIN_MINUTES", 90)
+MEETING_MIN_MINUTES_COMBINED = env_int("MEETING_MIN_MINUTES_COMBINED", 120)
+# Documents go to members at least this many days before the meeting; later publication is flagged.
+MEETING_DOCUMENTS_DAYS_BEFORE = env_int("MEETING_DOCUMENTS_DAYS_BEFORE", 1)
+# Absences without reason in a calendar year that raise the removal-grounds alert to the cell's secretary.
+MEETING_UNEXCUSED_ALERT = env_int("MEETING_UNEXCUSED_ALERT", 3)
+# A member who has not spoken in this many of the cell's latest meetings is listed as silent.
+MEETING_SILENT_AFTER = env_int("MEETING_SILENT_AFTER", 3)
+# Members on the roll (and the liaison) are reminded this many hours before a meeting.
+MEETING_REMIND_HOURS_BEFORE = env_int("MEETING_REMIND_HOURS_BEFORE", 24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from soisua.audit import services as audit
 from soisua.core import similarity
 from soisua.core.errors import DomainError
+from soisua.core.uploads import check_document_upload
 from soisua.notifications.services import notify
+from soisua.org import access
 from soisua.org.enums import ACTIVE_STATUSES, Role
-from soisua.org.models import Post, RoleGrant
+from soisua.org.models import Post
 
 from .enums import (
     DONE_STATUSES,
@@ -267,30 +269,6 @@ def refresh_next_due(plan: CorrectionPlan) -> None:
 
 # --- progress, claims, verification --------------------------------------------------------------------------
 
-EVIDENCE_TYPES = {  # extension: the file's first bytes
-    "pdf": (b"%PDF-",), "png": (b"\x89PNG\r\n\x1a\n",), "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",),
-    "docx": (b"PK\x03\x04",), "xlsx": (b"PK\x03\x04",), "odt": (b"PK\x03\x04",),
-}
-
-
-def check_evidence(upload) -> None:
-    """Only documents and pictures, checked by content as well as name, within EVIDENCE_MAX_BYTES."""
-    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    if extension not in EVIDENCE_TYPES:
-        raise ShortcomingError(_("Evidence must be a PDF, a picture (PNG, JPG) or an office document (DOCX, XLSX, "
-                                 "ODT); “%(name)s” is not.") % {"name": upload.name}, code="type")
-    if upload.size > settings.EVIDENCE_MAX_BYTES:
-        raise ShortcomingError(_("“%(name)s” is too large: at most %(limit)s MB.")
-                               % {"name": upload.name, "limit": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)},
-                               code="size")
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in EVIDENCE_TYPES[extension]):
-        raise ShortcomingError(_("“%(name)s” is not really a %(kind)s file.")
-                               % {"name": upload.name, "kind": extension.upper()}, code="content")
-
-
 def _locked_shortcoming(shortcoming: Shortcoming) -> Shortcoming:
     return Shortcoming.objects.select_for_update(of=("self",)).select_related("member", "unit").get(
         pk=shortcoming.pk)
@@ -300,7 +278,7 @@ def _entry(shortcoming: Shortcoming, kind: str, *, note: str = "", link: str = "
            by=None) -> ProgressEntry:
     entry = ProgressEntry(shortcoming=shortcoming, kind=kind, author=by, note=_clean(note, _("note")), link=link)
     if evidence is not None:
-        check_evidence(evidence)
+        check_document_upload(evidence)
         entry.evidence_name, entry.evidence_size = evidence.name[:255], evidence.size
         entry.evidence.save(evidence.name, evidence, save=False)
     entry.save()
@@ -400,11 +378,6 @@ def comment_on_fix(shortcoming: Shortcoming, *, note: str, by=None) -> ProgressE
 # --- reminders and escalation ---------------------------------------------------------------------------------
 
 
-def _users_with_roles(unit_id: int | None, roles: set[str]) -> list:
-    grants = RoleGrant.objects.filter(unit_id=unit_id, role__in=roles).select_related("user")
-    return list({grant.user_id: grant.user for grant in grants}.values())
-
-
 def send_correction_reminders(today: datetime.date | None = None) -> dict[str, int]:
     """Reminders on roadmap steps (before they are due, on the day, the day after) to the owner; escalation of
     shortcomings overdue by CORRECTION_ESCALATE_DAYS to the cell's secretary, and by twice that to the superior
@@ -423,7 +396,7 @@ def send_correction_reminders(today: datetime.date | None = None) -> dict[str, i
         moment = next(name for name, day in moments.items() if day == step.due)
         plan = step.measure.plan
         users = ([plan.member.user] if plan.member_id and plan.member.user_id
-                 else _users_with_roles(plan.unit_id, {Role.SECRETARY, Role.COMMITTEE}))
+                 else access.users_with_roles(plan.unit_id, {Role.SECRETARY, Role.COMMITTEE}))
         for user in users:
             sent[moment] += notify(user, kind="corrections.step", event_key=f"correction-step:{step.pk}:{moment}",
                                    template=f"corrections/notifications/step_{moment}",
@@ -437,7 +410,7 @@ def send_correction_reminders(today: datetime.date | None = None) -> dict[str, i
                    .select_related("unit", "member"))
         roles = {Role.SECRETARY, Role.COMMITTEE} if level == "secretary" else {Role.COMMITTEE, Role.STAFF}
         for item in overdue.iterator(chunk_size=500):
-            for user in _users_with_roles(unit_of(item), roles):
+            for user in access.users_with_roles(unit_of(item), roles):
                 sent[level] += notify(
                     user, kind="corrections.escalation", event_key=f"correction-escalation:{item.pk}:{level}",
                     template="corrections/notifications/escalation",

@@ -16,3 +16,20 @@ class AttendanceStatus(models.TextChoices):
     LATE = "late", _("Late")
     EXCUSED = "excused", _("Absent with reason")
     UNEXCUSED = "unexcused", _("Absent without reason")
+
+
+class ContributionKind(models.TextChoices):
+    REPORT = "report", _("Report")
+    OPINION = "opinion", _("Opinion")
+    CRITICISM = "criticism", _("Criticism")
+    SELF_CRITICISM = "self_criticism", _("Self-criticism")
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+
+
+# Kinds that hold the month's regular meeting, and kinds that hold the quarter's thematic session.
+REGULAR_KINDS = (MeetingKind.REGULAR, MeetingKind.COMBINED)
+THEMATIC_KINDS = (MeetingKind.THEMATIC, MeetingKind.COMBINED)

@@ -1,17 +1,105 @@
 """Cell meetings (domain.md §3): the meeting, its agenda and its roll with attendance and check-in."""
 
+import datetime
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import AttendanceStatus, MeetingKind
+from .enums import AttendanceStatus, ContributionKind, MeetingKind, MinutesStatus
 
 
 def new_check_in_secret() -> str:
     return secrets.token_hex(16)
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Topic(models.Model):
+    """An entry of a committee's library of thematic topics."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("committee"))
+    title = models.CharField(_("title"), max_length=255)
+    summary = models.TextField(_("summary"), blank=True)
+    materials = models.TextField(_("suggested materials"), blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.title
+
+
+class TopicPlan(models.Model):
+    """A committee's plan of recommended thematic topics for a year; published to its whole subtree."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("committee"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    topics = models.ManyToManyField(Topic, related_name="plans", blank=True, verbose_name=_("topics"))
+    note = models.TextField(_("note"), blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+
+    class Meta:
+        ordering = ["-year", "unit__path"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="meetings_one_topic_plan")]
+
+    def __str__(self):
+        return f"{self.unit} {self.year}"
+
+
+class CellPlan(models.Model):
+    """A cell's year: its fixed meeting day and time, and the topics it picked per quarter (CellTopic)."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("cell"))
+    province = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 db_index=False)
+    year = models.PositiveSmallIntegerField(_("year"))
+    meeting_day = models.PositiveSmallIntegerField(_("meeting day of the month"), default=3)
+    meeting_time = models.TimeField(_("meeting time"), default=datetime.time(19, 30))
+    place = models.CharField(_("place"), max_length=255, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="meetings_one_cell_plan"),
+            models.CheckConstraint(condition=Q(meeting_day__gte=1, meeting_day__lte=28), name="meetings_plan_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.year}"
+
+    def day_in(self, month: int) -> datetime.datetime:
+        """The fixed meeting day and time in `month` of the plan's year."""
+        return datetime.datetime.combine(datetime.date(self.year, month, self.meeting_day), self.meeting_time,
+                                         tzinfo=timezone.get_current_timezone())
+
+
+class CellTopic(models.Model):
+    plan = models.ForeignKey(CellPlan, on_delete=models.CASCADE, related_name="topics")
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+", verbose_name=_("topic"))
+
+    class Meta:
+        ordering = ["plan", "quarter", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "quarter", "topic"], name="meetings_cell_topic_once"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="meetings_cell_topic_quarter"),
+        ]
+
+    def __str__(self):
+        return f"Q{self.quarter}: {self.topic}"
 
 
 class Meeting(models.Model):
@@ -27,6 +115,10 @@ class Meeting(models.Model):
                               verbose_name=_("chair"))
     minute_taker = models.ForeignKey("org.Member", on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+", verbose_name=_("minute-taker"))
+    liaison = models.ForeignKey("org.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                verbose_name=_("upper-level liaison"))
+    topic = models.ForeignKey(Topic, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings",
+                              verbose_name=_("topic"))
     introductory_paper = models.TextField(_("introductory paper"), blank=True)
     documents_published_at = models.DateTimeField(null=True, blank=True)
     # Rotating check-in codes are derived from this secret and the time; it never leaves the server.
@@ -48,6 +140,27 @@ class Meeting(models.Model):
     @property
     def minutes_long(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def documents_late(self) -> bool:
+        """Documents went out later than MEETING_DOCUMENTS_DAYS_BEFORE days before the start."""
+        deadline = self.starts_at - datetime.timedelta(days=settings.MEETING_DOCUMENTS_DAYS_BEFORE)
+        return self.documents_published_at is not None and self.documents_published_at > deadline
+
+
+class MeetingDocument(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=255)
+    file = models.FileField(_("file"), upload_to="meetings/%Y/%m/")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "uploaded_at", "id"]
+
+    def __str__(self):
+        return self.title
 
 
 class AgendaItem(models.Model):
@@ -84,3 +197,91 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.meeting_id}: {self.member_id} {self.status}"
+
+
+class Contribution(models.Model):
+    """Who spoke, on which agenda item, in what way; entered live by the secretary or the minute-taker."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="contributions")
+    member = models.ForeignKey("org.Member", on_delete=models.PROTECT, related_name="contributions",
+                               verbose_name=_("speaker"))
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="contributions", verbose_name=_("agenda item"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ContributionKind.choices,
+                            default=ContributionKind.OPINION)
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "created_at", "id"]
+        indexes = [models.Index(fields=["member", "meeting"], name="meetings_contribution_member")]
+
+    def __str__(self):
+        return f"{self.member_id} {self.kind}"
+
+
+class Minutes(models.Model):
+    """The minutes (biên bản): conclusions, resolution and vote. Approved minutes are locked: a later change needs
+    a reason and is kept in MinutesChange."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    conclusions = models.TextField(_("conclusions"), blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    votes_for = models.PositiveIntegerField(_("votes for"), null=True, blank=True)
+    votes_against = models.PositiveIntegerField(_("votes against"), null=True, blank=True)
+    votes_abstain = models.PositiveIntegerField(_("abstentions"), null=True, blank=True)
+    status = models.CharField(max_length=20, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self):
+        return f"{self.meeting_id} {self.status}"
+
+    @property
+    def locked(self) -> bool:
+        return self.status == MinutesStatus.APPROVED
+
+
+class MinutesChange(models.Model):
+    """A change to approved minutes, the roll or the speakers of a meeting whose minutes are approved."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes_changes")
+    what = models.CharField(max_length=40)
+    reason = models.TextField(_("reason for the change"))
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                           related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "at", "id"]
+
+    def __str__(self):
+        return f"{self.meeting_id} {self.what}"
+
+
+class CalendarFeed(models.Model):
+    """A secret link a calendar application subscribes to: the meetings of the person's cell, or of one unit.
+    Read with the owner's access at every fetch; resetting the token invalidates the old link."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    token = models.CharField(max_length=40, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "unit"], name="meetings_one_unit_feed"),
+                       models.UniqueConstraint(fields=["user"], condition=Q(unit=None), name="meetings_one_own_feed")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.unit_id}"

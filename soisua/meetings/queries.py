@@ -1,16 +1,31 @@
+"""Reads of meetings: who may see and run them, rolls, rule findings, statistics and plan coverage."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from soisua.org import access
-from soisua.org.models import Unit
+from soisua.org.models import Member, Unit
+from soisua.oversight import rollups
 
-from .models import Attendance, Meeting
+from .enums import REGULAR_KINDS, THEMATIC_KINDS, AttendanceStatus, MeetingKind
+from .models import Attendance, CellPlan, CellTopic, Contribution, Meeting, Minutes, TopicPlan
+
+ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+MARKED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.EXCUSED, AttendanceStatus.UNEXCUSED)
 
 
 def get_meeting_for_user(user, pk: int, *, manage: bool = False) -> Meeting:
     """Whoever reads the cell sees its meetings; its leadership (secretary, cell committee) runs them."""
-    meeting = Meeting.objects.select_related("unit", "unit__kind", "chair", "minute_taker").filter(pk=pk).first()
+    meeting = (Meeting.objects.select_related("unit", "unit__kind", "chair", "minute_taker", "liaison", "topic")
+               .filter(pk=pk).first())
     if meeting is None or not access.can_read_unit(user, meeting.unit):
         raise Http404
     if manage and not access.leads_unit(user, meeting.unit):
@@ -31,3 +46,232 @@ def attendance_figures(lines: list[Attendance]) -> dict[str, int]:
     for line in lines:
         figures[line.status] = figures.get(line.status, 0) + 1
     return figures
+
+
+def minutes_of(meeting: Meeting) -> Minutes | None:
+    return Minutes.objects.filter(meeting=meeting).select_related("approved_by").first()
+
+
+def contributions_of(meeting: Meeting) -> list[Contribution]:
+    return list(meeting.contributions.select_related("member", "agenda_item").order_by("created_at", "pk"))
+
+
+def upcoming_for(member: Member, now: datetime.datetime | None = None) -> QuerySet[Meeting]:
+    now = now or timezone.now()
+    return (Meeting.objects.filter(attendance__member=member, ends_at__gte=now).select_related("unit")
+            .order_by("starts_at"))
+
+
+# --- rules ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Finding:
+    code: str
+    text: str
+    meeting: Meeting | None = None
+
+
+def min_minutes(meeting: Meeting) -> int:
+    return (settings.MEETING_MIN_MINUTES_COMBINED if meeting.kind == MeetingKind.COMBINED
+            else settings.MEETING_MIN_MINUTES)
+
+
+def rule_findings(unit: Unit, year: int, today: datetime.date | None = None) -> list[Finding]:
+    """What the level above should see about a cell's year (domain.md §3): months that ended without a regular
+    meeting, quarters that ended without a thematic session, meetings shorter than the minimum, documents
+    published late."""
+    today = today or timezone.localdate()
+    meetings = list(Meeting.objects.filter(unit=unit, starts_at__year=year).order_by("starts_at"))
+    findings = []
+    ended_months = 12 if year < today.year else (today.month - 1 if year == today.year else 0)
+    regular = {timezone.localtime(m.starts_at).month for m in meetings if m.kind in REGULAR_KINDS}
+    findings += [Finding("month", _("No regular meeting in %(month)02d/%(year)s.") % {"month": month, "year": year})
+                 for month in range(1, ended_months + 1) if month not in regular]
+    ended_quarters = 4 if year < today.year else ((today.month - 1) // 3 if year == today.year else 0)
+    thematic = {(timezone.localtime(m.starts_at).month - 1) // 3 + 1 for m in meetings if m.kind in THEMATIC_KINDS}
+    findings += [Finding("quarter", _("No thematic session in quarter %(quarter)s of %(year)s.")
+                         % {"quarter": quarter, "year": year})
+                 for quarter in range(1, ended_quarters + 1) if quarter not in thematic]
+    for meeting in meetings:
+        if meeting.minutes_long < min_minutes(meeting):
+            findings.append(Finding("short", _("“%(title)s” lasted %(length)s minutes; at least %(minimum)s are "
+                                               "expected.") % {"title": meeting.title, "length": meeting.minutes_long,
+                                                               "minimum": min_minutes(meeting)}, meeting))
+        if meeting.documents_late:
+            findings.append(Finding("documents", _("The documents of “%(title)s” were published less than "
+                                                   "%(days)s day(s) before it.")
+                                    % {"title": meeting.title, "days": settings.MEETING_DOCUMENTS_DAYS_BEFORE},
+                                    meeting))
+    return findings
+
+
+# --- statistics ----------------------------------------------------------------------------------------------
+
+
+def rate(attended: int, marked: int) -> int | None:
+    return round(100 * attended / marked) if marked else None
+
+
+@dataclass
+class MemberRecord:
+    member: Member
+    on_roll: int = 0
+    present: int = 0
+    late: int = 0
+    minutes_late: int = 0
+    excused: int = 0
+    unexcused: int = 0
+    spoke: int = 0
+
+    @property
+    def rate(self) -> int | None:
+        return rate(self.present + self.late, self.present + self.late + self.excused + self.unexcused)
+
+
+def member_records(unit: Unit, year: int) -> list[MemberRecord]:
+    """Each member on the cell's rolls in `year`: attendance, lateness, absences and how often they spoke."""
+    lines = (Attendance.objects.filter(meeting__unit=unit, meeting__starts_at__year=year)
+             .values("member_id", "status").annotate(count=Count("id"), late=Sum("minutes_late")))
+    spoke = dict(Contribution.objects.filter(meeting__unit=unit, meeting__starts_at__year=year)
+                 .values("member_id").annotate(count=Count("meeting_id", distinct=True))
+                 .values_list("member_id", "count"))
+    records: dict[int, MemberRecord] = {}
+    ids = {row["member_id"] for row in lines}
+    members = {member.pk: member for member in Member.objects.filter(pk__in=ids)}
+    for row in lines:
+        record = records.setdefault(row["member_id"], MemberRecord(members[row["member_id"]]))
+        record.on_roll += row["count"]
+        if row["status"] in (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.EXCUSED,
+                             AttendanceStatus.UNEXCUSED):
+            setattr(record, row["status"], row["count"])
+        record.minutes_late += row["late"] or 0
+    for record in records.values():
+        record.spoke = spoke.get(record.member.pk, 0)
+    return sorted(records.values(), key=lambda record: record.member.sort_key)
+
+
+def meetings_per_month(unit: Unit, year: int) -> list[dict]:
+    """Meetings of the unit's subtree per month of `year`, by kind (from the counters)."""
+    by_period = rollups.figures_by_period(unit.pk, rollups.year_periods(year), "meetings.")
+    return [{"month": int(period[5:]), "total": sum(figures.values()),
+             **{kind: figures.get(f"meetings.{kind}", 0) for kind in MeetingKind.values}}
+            for period, figures in by_period.items()]
+
+
+def attendance_summary(unit: Unit, year: int) -> dict[str, int | None]:
+    """Attendance of the unit's whole subtree in `year`: counts per status, minutes late and the rate. Any unit,
+    the country included, reads at most 12 × metrics × slots counter rows."""
+    figures = rollups.figures(unit.pk, rollups.year_periods(year))
+    return _summary(figures)
+
+
+def _summary(figures: dict[str, int]) -> dict:
+    summary = {status: figures.get(f"attendance.{status}", 0) for status in AttendanceStatus.values}
+    summary["minutes_late"] = figures.get("attendance.minutes_late", 0)
+    summary["meetings"] = sum(value for metric, value in figures.items() if metric.startswith("meetings."))
+    summary["lines"] = sum(summary[status] for status in AttendanceStatus.values)
+    summary["rate"] = rate(summary["present"] + summary["late"], sum(summary[status] for status in MARKED))
+    return summary
+
+
+def children_summaries(unit: Unit, year: int) -> list[tuple[Unit, dict]]:
+    figures = rollups.figures_of_children(unit, rollups.year_periods(year))
+    children = unit.children.filter(active_until__isnull=True).order_by("sort_key")
+    return [(child, _summary(figures.get(child.pk, {}))) for child in children]
+
+
+@dataclass
+class SilentMembers:
+    meetings: int
+    members: list[Member] = field(default_factory=list)
+    by_age: dict[str, tuple[int, int]] = field(default_factory=dict)
+    by_admission: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+AGE_BANDS = ((0, 30, "< 30"), (30, 40, "30–39"), (40, 50, "40–49"), (50, 60, "50–59"), (60, 200, "≥ 60"))
+
+
+def silent_members(unit: Unit, today: datetime.date | None = None) -> SilentMembers:
+    """Members on the roll of the cell's last MEETING_SILENT_AFTER held meetings who spoke in none of them, with
+    (silent, all) counts by age band and by admission decade, so "young members rarely speak" shows."""
+    today = today or timezone.localdate()
+    last = list(Meeting.objects.filter(unit=unit, starts_at__lt=timezone.now())
+                .order_by("-starts_at").values_list("pk", flat=True)[:settings.MEETING_SILENT_AFTER])
+    result = SilentMembers(meetings=len(last))
+    if len(last) < settings.MEETING_SILENT_AFTER:
+        return result
+    on_roll = list(Member.objects.filter(attendance__meeting__in=last).distinct().order_by("sort_key"))
+    spoke = set(Contribution.objects.filter(meeting__in=last).values_list("member_id", flat=True))
+    result.members = [member for member in on_roll if member.pk not in spoke]
+
+    def band(member: Member) -> str:
+        if member.date_of_birth is None:
+            return _("unknown")
+        age = (today - member.date_of_birth).days // 365
+        return next(label for low, high, label in AGE_BANDS if low <= age < high)
+
+    def admitted(member: Member) -> str:
+        if member.admission_date is None:
+            return _("unknown")
+        decade = member.admission_date.year // 10 * 10
+        return f"{decade}–{decade + 9}"
+
+    for grouping, key in ((result.by_age, band), (result.by_admission, admitted)):
+        for member in on_roll:
+            silent, everyone = grouping.get(key(member), (0, 0))
+            grouping[key(member)] = (silent + (member.pk not in spoke), everyone + 1)
+        ordered = dict(sorted(grouping.items()))
+        grouping.clear()
+        grouping.update(ordered)
+    return result
+
+
+# --- plans ---------------------------------------------------------------------------------------------------
+
+
+def published_plans_for(unit: Unit, year: int) -> list[TopicPlan]:
+    return list(TopicPlan.objects.filter(unit__path__in=[*unit.ancestor_paths(), unit.path], year=year,
+                                         published_at__isnull=False).select_related("unit")
+                .prefetch_related("topics").order_by("unit__path"))
+
+
+def quarter_of(moment: datetime.datetime) -> int:
+    return (timezone.localtime(moment).month - 1) // 3 + 1
+
+
+def cells_without_thematic(unit: Unit, year: int, quarter: int, *, limit: int = 200) -> tuple[list[Unit], int]:
+    """Cells of the unit's subtree with neither a topic picked nor a thematic session scheduled for the quarter:
+    the first `limit` by name, and how many there are."""
+    months = range(3 * quarter - 2, 3 * quarter + 1)
+    planned = CellTopic.objects.filter(plan__year=year, quarter=quarter).values("plan__unit_id")
+    held = (Meeting.objects.filter(kind__in=THEMATIC_KINDS, starts_at__year=year)
+            .annotate(month=ExtractMonth("starts_at")).filter(month__in=months).values("unit_id"))
+    cells = (Unit.objects.filter(path__startswith=unit.path, kind__holds_members=True, active_until__isnull=True)
+             .exclude(pk__in=planned).exclude(pk__in=held))
+    return list(cells.order_by("sort_key")[:limit]), cells.count()
+
+
+def cell_plan(unit: Unit, year: int) -> CellPlan | None:
+    return CellPlan.objects.filter(unit=unit, year=year).prefetch_related("topics__topic").first()
+
+
+def next_planned_start(plan: CellPlan, quarter: int, now: datetime.datetime | None = None) -> datetime.datetime:
+    """The plan's fixed day in the quarter, the first one not yet past (else the quarter's first)."""
+    now = now or timezone.now()
+    days = [plan.day_in(month) for month in range(3 * quarter - 2, 3 * quarter + 1)]
+    return next((day for day in days if day > now), days[0])
+
+
+def feed_meetings(user, unit: Unit | None) -> QuerySet[Meeting]:
+    """Meetings for a calendar feed: the person's own (as on the roll or as liaison), or a unit's subtree,
+    from 60 days back, at most 500."""
+    since = timezone.now() - datetime.timedelta(days=60)
+    if unit is None:
+        member = Member.objects.filter(user=user).first()
+        if member is None:
+            return Meeting.objects.none()
+        meetings = Meeting.objects.filter(Q(attendance__member=member) | Q(liaison=member))
+    else:
+        meetings = Meeting.objects.filter(unit__path__startswith=unit.path)
+    return meetings.filter(starts_at__gte=since).select_related("unit").distinct().order_by("starts_at")[:500]

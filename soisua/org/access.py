@@ -249,3 +249,9 @@ def get_member_for_user(user, pk: int, *, write: bool = False) -> Member:
         raise Http404
     _decide(can_read_member(user, member), can_write_member(user, member), write)
     return member
+
+
+def users_with_roles(unit_id: int | None, roles: set[str]) -> list:
+    """The people holding any of `roles` on the unit itself (who gets told about the unit's business)."""
+    grants = RoleGrant.objects.filter(unit_id=unit_id, role__in=roles).select_related("user")
+    return list({grant.user_id: grant.user for grant in grants}.values())

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from soisua.audit import services as audit
 from soisua.core.text import fold, name_sort_key, text_sort_key
 from soisua.notifications.services import notify
+from soisua.oversight import rollups
 
 from .enums import MemberStatus, PostKind, Role
 from .models import (
@@ -224,6 +225,7 @@ def move_unit(unit: Unit, *, new_parent: Unit, by=None) -> Unit:
     if new_parent.pk == unit.parent_id:
         return unit
     old_path, old_parent_id = unit.path, unit.parent_id
+    old_chain = rollups.chain(unit)
     touch_units(unit.parent)
     new_path = _next_child_path(new_parent)
     depth_change = new_parent.depth + 1 - unit.depth
@@ -245,6 +247,7 @@ def move_unit(unit: Unit, *, new_parent: Unit, by=None) -> Unit:
         for model in province_keyed_models():
             model.objects.filter(unit__in=outer.values("pk")).update(province=province)
     unit.refresh_from_db()
+    rollups.move_subtree(unit, old_chain, rollups.chain(unit))
     touch_units(unit)
     touch_subtree(unit)
     # Grants and memberships in the subtree now have other paths.

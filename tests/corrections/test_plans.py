@@ -7,6 +7,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from soisua.core.errors import DomainError
 from soisua.corrections import queries, services
 from soisua.corrections.enums import ShortcomingStatus
 from soisua.corrections.models import Shortcoming
@@ -124,7 +125,7 @@ def test_bad_evidence_is_refused_and_nothing_is_recorded(cast, frozen, name, con
     shortcoming = shortcoming_of(cast)
     approved_plan(cast, shortcoming)
 
-    with pytest.raises(services.ShortcomingError) as error:
+    with pytest.raises(DomainError) as error:
         services.post_progress(shortcoming, note="Minh chứng", evidence=SimpleUploadedFile(name, content),
                                by=cast.users["member"])
 

@@ -1,0 +1,170 @@
+# ruff: noqa: S608 - SQL here is built from table names (_meta) and fixed text; every value is a parameter.
+"""Precomputed figures of subtrees (design.md §6).
+
+A write that changes a figure calls `bump()` in its own transaction: the unit's counter and each ancestor's move by
+the same amount, so any unit's figure, the country's included, is a read of a few rows. `rebuild()` recomputes every
+registered figure from its source rows, reports the drift and replaces the stored counters.
+
+Sources register themselves (`register_source`) with a metric prefix and querysets of rows named r_unit, r_year,
+r_month, r_metric and r_value, counted at the unit where the source rows live (without ordering).
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+
+from django.db import connection, transaction
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from soisua.org.models import PATH_STEP, Unit
+
+from .models import Counter
+
+# Units this deep or shallower (the country, the provinces) spread each figure over COUNTER_SLOTS rows.
+HOT_DEPTH = 2
+COUNTER_SLOTS = 16
+
+_sources: dict[str, Callable[[], Iterable[QuerySet]]] = {}
+
+
+def register_source(prefix: str):
+    """Register a function returning querysets of (r_unit, r_year, r_month, r_metric, r_value) for `prefix*`."""
+    def decorate(function):
+        _sources[prefix] = function
+        return function
+    return decorate
+
+
+def period_of(moment: datetime.datetime | datetime.date) -> str:
+    if isinstance(moment, datetime.datetime):
+        moment = timezone.localtime(moment)
+    return f"{moment.year:04d}-{moment.month:02d}"
+
+
+def year_periods(year: int) -> list[str]:
+    return [f"{year:04d}-{month:02d}" for month in range(1, 13)]
+
+
+def chain(unit: Unit) -> list[tuple[int, int]]:
+    """(unit id, depth) of the unit's ancestors, root first, and of the unit itself."""
+    ancestors = Unit.objects.filter(path__in=unit.ancestor_paths()).values_list("pk", "depth")
+    return [*sorted(ancestors, key=lambda row: row[1]), (unit.pk, unit.depth)]
+
+
+def bump(unit: Unit, period: str, changes: dict[str, int], *, units: list[tuple[int, int]] | None = None) -> None:
+    """Add `changes` (metric → amount) to the counters of `unit` and of its ancestors for `period`.
+
+    Runs inside the caller's transaction; rows are locked in one order (root first), so concurrent bumps do not
+    deadlock. `units` may pass a precomputed `chain(unit)`.
+    """
+    changes = {metric: amount for metric, amount in sorted(changes.items()) if amount}
+    if not changes:
+        return
+    rows = []
+    for unit_id, depth in units or chain(unit):
+        slot = unit.pk % COUNTER_SLOTS if depth <= HOT_DEPTH else 0
+        rows.extend((unit_id, period, metric, slot, amount) for metric, amount in changes.items())
+    table = Counter._meta.db_table
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (unit_id, period, metric, slot, value) VALUES {placeholders} "
+            f"ON CONFLICT (unit_id, period, metric, slot) DO UPDATE SET value = {table}.value + excluded.value",
+            [value for row in rows for value in row])
+
+
+def figures(unit_id: int, periods: list[str], prefix: str = "") -> dict[str, int]:
+    """The unit's subtree figures summed over `periods`, by metric."""
+    rows = (Counter.objects.filter(unit_id=unit_id, period__in=periods, metric__startswith=prefix)
+            .values("metric").annotate(total=Sum("value")))
+    return {row["metric"]: row["total"] for row in rows}
+
+
+def figures_by_period(unit_id: int, periods: list[str], prefix: str = "") -> dict[str, dict[str, int]]:
+    rows = (Counter.objects.filter(unit_id=unit_id, period__in=periods, metric__startswith=prefix)
+            .values("period", "metric").annotate(total=Sum("value")))
+    result: dict[str, dict[str, int]] = {period: {} for period in periods}
+    for row in rows:
+        result[row["period"]][row["metric"]] = row["total"]
+    return result
+
+
+def figures_of_children(unit: Unit, periods: list[str], prefix: str = "") -> dict[int, dict[str, int]]:
+    """Each child unit's subtree figures over `periods`: O(children) rows."""
+    rows = (Counter.objects.filter(unit__parent=unit, period__in=periods, metric__startswith=prefix)
+            .values("unit_id", "metric").annotate(total=Sum("value")))
+    result: dict[int, dict[str, int]] = {}
+    for row in rows:
+        result.setdefault(row["unit_id"], {})[row["metric"]] = row["total"]
+    return result
+
+
+def move_subtree(unit: Unit, old_chain: list[tuple[int, int]], new_chain: list[tuple[int, int]]) -> None:
+    """After `unit` moved: its subtree's figures leave the old ancestors and join the new ones."""
+    old_ids = {unit_id for unit_id, _ in old_chain} - {unit.pk}
+    new_ids = {unit_id for unit_id, _ in new_chain} - {unit.pk}
+    own = (Counter.objects.filter(unit=unit).values("period", "metric").annotate(total=Sum("value"))
+           .order_by("period", "metric"))
+    by_period: dict[str, dict[str, int]] = {}
+    for row in own:
+        by_period.setdefault(row["period"], {})[row["metric"]] = row["total"]
+    for period, totals in by_period.items():
+        bump(unit, period, {metric: -value for metric, value in totals.items()},
+             units=[row for row in old_chain if row[0] in old_ids - new_ids])
+        bump(unit, period, totals, units=[row for row in new_chain if row[0] in new_ids - old_ids])
+
+
+@transaction.atomic
+def rebuild(prefixes: Iterable[str] | None = None) -> dict[str, int]:
+    """Recompute the counters of the registered sources (all, or those of `prefixes`) from their source rows.
+
+    Returns the number of (unit, period, metric) figures that differed from the stored ones, by prefix, and
+    replaces the stored counters with the recomputed ones.
+    """
+    table = Counter._meta.db_table
+    unit_table = Unit._meta.db_table
+    drift = {}
+    max_depth = Unit.objects.order_by("-depth").values_list("depth", flat=True).first() or 0
+    with connection.cursor() as cursor:
+        for prefix in sorted(prefixes or _sources):
+            cursor.execute("DROP TABLE IF EXISTS rollup_leaf")
+            cursor.execute("DROP TABLE IF EXISTS rollup_all")
+            cursor.execute("CREATE TEMPORARY TABLE rollup_leaf (unit_id bigint, period varchar(7), "
+                           "metric varchar(40), value bigint)")
+            cursor.execute("CREATE TEMPORARY TABLE rollup_all (unit_id bigint, period varchar(7), "
+                           "metric varchar(40), value bigint)")
+            for queryset in _sources[prefix]():
+                sql, params = queryset.query.sql_with_params()
+                cursor.execute(f"INSERT INTO rollup_leaf (unit_id, period, metric, value) "
+                               f"SELECT s.r_unit, {_period_sql('s.r_year', 's.r_month')}, s.r_metric, s.r_value "
+                               f"FROM ({sql}) s", params)
+            for depth in range(1, max_depth + 1):
+                cursor.execute(
+                    f"INSERT INTO rollup_all (unit_id, period, metric, value) "
+                    f"SELECT a.id, l.period, l.metric, SUM(l.value) FROM rollup_leaf l "
+                    f"JOIN {unit_table} u ON u.id = l.unit_id "
+                    f"JOIN {unit_table} a ON a.path = substr(u.path, 1, %s) "
+                    f"WHERE u.depth >= %s GROUP BY a.id, l.period, l.metric", [depth * PATH_STEP, depth])
+            cursor.execute("DELETE FROM rollup_all WHERE value = 0")
+            like = prefix.replace("%", r"\%").replace("_", r"\_") + "%"
+            stored = (f"SELECT unit_id, period, metric, SUM(value) AS value FROM {table} "
+                      f"WHERE metric LIKE %s ESCAPE '\\' GROUP BY unit_id, period, metric HAVING SUM(value) <> 0")
+            cursor.execute(
+                f"SELECT (SELECT COUNT(*) FROM rollup_all n LEFT JOIN ({stored}) o ON o.unit_id = n.unit_id "
+                f"AND o.period = n.period AND o.metric = n.metric WHERE o.value IS NULL OR o.value <> n.value) + "
+                f"(SELECT COUNT(*) FROM ({stored}) o2 LEFT JOIN rollup_all n2 ON o2.unit_id = n2.unit_id "
+                f"AND o2.period = n2.period AND o2.metric = n2.metric WHERE n2.value IS NULL)", [like, like])
+            drift[prefix] = cursor.fetchone()[0]
+            cursor.execute(f"DELETE FROM {table} WHERE metric LIKE %s ESCAPE '\\'", [like])
+            cursor.execute(f"INSERT INTO {table} (unit_id, period, metric, slot, value) "
+                           f"SELECT unit_id, period, metric, 0, value FROM rollup_all")
+            cursor.execute("DROP TABLE rollup_leaf")
+            cursor.execute("DROP TABLE rollup_all")
+    return drift
+
+
+def _period_sql(year: str, month: str) -> str:
+    """'YYYY-MM' from integer year and month columns, on PostgreSQL and SQLite."""
+    if connection.vendor == "postgresql":
+        return f"lpad(({year})::int::text, 4, '0') || '-' || lpad(({month})::int::text, 2, '0')"
+    return f"printf('%%04d-%%02d', {year}, {month})"
