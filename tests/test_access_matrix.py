@@ -30,7 +30,7 @@ from soisua.corrections import services as corrections
 from soisua.corrections.models import Shortcoming
 from soisua.documents.models import ImportJob, ImportStatus
 from soisua.meetings import services as meetings
-from soisua.meetings.models import Meeting
+from soisua.meetings.models import CalendarFeed, Meeting
 from soisua.notifications.models import Notification
 from soisua.org import services
 from soisua.reviews.models import ChecklistItem, Cycle, Feedback, Review, RuleSet
@@ -57,6 +57,7 @@ FEEDBACK_TEXT = "Đồng chí cần lắng nghe ý kiến đảng viên trẻ h�
 CORRECTION_TEXT = "Chậm đóng đảng phí ba tháng liền"
 EVIDENCE_MARK = b"bien lai thang 11"
 MEETING_TITLE = "Sinh hoạt chi bộ tháng sau"
+TOPIC_TITLE = "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh"
 
 
 def expect(member, secretary, sibling, parent_staff, unrelated_staff, inspector, anonymous=LOGIN) -> dict:
@@ -94,6 +95,8 @@ DECIDE = expect(403, 403, 404, 200, 404, 403)
 LEAD_CELL = expect(403, 200, 404, 403, 404, 403)
 # The owner of a shortcoming acts on it; others who see it are refused.
 OWNER_ACTS = expect(302, 403, 404, 403, 404, 403)
+# The cell's leadership acts (a redirect back to the page, with the outcome as a message).
+LEAD_CELL_ACTS = expect(403, 302, 404, 403, 404, 403)
 OWNER_ONLY = expect(200, 403, 404, 403, 404, 403)
 # Supervisors (the secretary) and the superior committee verify; the owner and the inspector may not.
 VERIFIER_ACTS = expect(403, 302, 404, 302, 404, 403)
@@ -125,6 +128,7 @@ class Fixtures:
     feedback: Feedback
     shortcoming: Shortcoming  # the member's, fixed to an approved plan supervised by the secretary, claimed
     meeting: Meeting  # next month's regular meeting of Chi bộ Thôn 1 (check-in not open yet)
+    meeting_extras: dict  # its published document, a speaker, the member's calendar link
 
 
 @dataclass(frozen=True)
@@ -392,9 +396,47 @@ MATRIX: dict[str, Case | list[Case]] = {
     "meetings:detail": Case(lambda f: reverse("meetings:detail", args=[f.meeting.pk]), READ_CELL,
                             shows=PROTECTED_NAME),
     "meetings:check_in_screen": Case(lambda f: reverse("meetings:check_in_screen", args=[f.meeting.pk]),
-                                     LEAD_CELL, shows="<svg"),
+                                     LEAD_CELL, shows='id="check-in-code"'),
     "meetings:check_in": Case(lambda f: reverse("meetings:check_in", args=[f.meeting.pk]), READ_CELL,
                               post=READ_CELL, shows=MEETING_TITLE),
+    "meetings:mine": Case(lambda f: reverse("meetings:mine"), LOGGED_IN, shows=MEETING_TITLE,
+                          shown_to=frozenset({"member", "secretary"})),
+    "meetings:feed.create": Case(lambda f: reverse("meetings:feed.create"), LOGIN_THEN_405,
+                                 post=everyone(302, anonymous=LOGIN)),
+    # The calendar link is its own key (a calendar application cannot log in); it shows the owner's meetings.
+    "meetings:feed": Case(lambda f: reverse("meetings:feed", args=[f.meeting_extras["feed"].token]), everyone(200),
+                          shows=MEETING_TITLE),
+    "meetings:plan": Case(unit_url("meetings:plan"), READ_CELL, post=LEAD_CELL, shows=TOPIC_TITLE),
+    "meetings:plan.generate": Case(unit_url("meetings:plan.generate"), LOGIN_THEN_405, post=LEAD_CELL_ACTS),
+    "meetings:topics": Case(unit_url("meetings:topics", "commune"), READ_COMMUNE, post=WRITE_COMMUNE,
+                            shows=TOPIC_TITLE),
+    "meetings:topic_plan": Case(unit_url("meetings:topic_plan", "commune"), READ_COMMUNE, post=WRITE_COMMUNE,
+                                shows=TOPIC_TITLE),
+    "meetings:statistics": Case(unit_url("meetings:statistics"), READ_CELL, shows=PROTECTED_NAME),
+    "meetings:edit": Case(lambda f: reverse("meetings:edit", args=[f.meeting.pk]), LEAD_CELL, post=LEAD_CELL,
+                          shows=MEETING_TITLE),
+    "meetings:cancel": Case(lambda f: reverse("meetings:cancel", args=[f.meeting.pk]), LOGIN_THEN_405,
+                            post=LEAD_CELL_ACTS),
+    "meetings:roll.close": Case(lambda f: reverse("meetings:roll.close", args=[f.meeting.pk]), LOGIN_THEN_405,
+                                post=LEAD_CELL_ACTS),
+    "meetings:speakers.add": Case(lambda f: reverse("meetings:speakers.add", args=[f.meeting.pk]), LOGIN_THEN_405,
+                                  post=LEAD_CELL_ACTS, data={"kind": "opinion", "note": "Ý kiến"}),
+    "meetings:speakers.remove": Case(lambda f: reverse("meetings:speakers.remove", args=[
+        f.meeting_extras["contribution"].pk]), LOGIN_THEN_405, post=LEAD_CELL_ACTS),
+    "meetings:documents.add": Case(lambda f: reverse("meetings:documents.add", args=[f.meeting.pk]),
+                                   LOGIN_THEN_405, post=LEAD_CELL_ACTS),
+    "meetings:documents.publish": Case(lambda f: reverse("meetings:documents.publish", args=[f.meeting.pk]),
+                                       LOGIN_THEN_405, post=LEAD_CELL_ACTS),
+    "meetings:documents.download": Case(lambda f: reverse("meetings:documents.download", args=[
+        f.meeting_extras["document"].pk]), READ_CELL),
+    "meetings:minutes.edit": Case(lambda f: reverse("meetings:minutes.edit", args=[f.meeting.pk]), LEAD_CELL,
+                                  post=LEAD_CELL_ACTS, data={"conclusions": "Kết luận mới"}),
+    "meetings:minutes.docx": Case(lambda f: reverse("meetings:minutes.docx", args=[f.meeting.pk]), READ_CELL,
+                                  check=file_shows(office_text, DOCX, lambda f: PROTECTED_NAME)),
+    "meetings:minutes.pdf": Case(lambda f: reverse("meetings:minutes.pdf", args=[f.meeting.pk]), READ_CELL,
+                                 check=file_shows(pdf_text, PDF, lambda f: PROTECTED_NAME)),
+    "meetings:minutes.approve": Case(lambda f: reverse("meetings:minutes.approve", args=[f.meeting.pk]),
+                                     LOGIN_THEN_405, post=LEAD_CELL_ACTS),
     "meetings:attendance.mark": Case(lambda f: reverse("meetings:attendance.mark", args=[
         f.meeting.attendance.get(member=f.cast.members["member"]).pk]), LOGIN_THEN_405,
         post=expect(403, 302, 404, 403, 404, 403), data={"status": "excused", "reason": "Ốm"}),
@@ -544,8 +586,19 @@ def fixtures(cast) -> Fixtures:
     starts = timezone.now() + datetime.timedelta(days=30)
     meeting = meetings.schedule_meeting(cast.cell, title=MEETING_TITLE, starts_at=starts,
                                         ends_at=starts + datetime.timedelta(minutes=120), agenda=["Thời sự"])
+    topic = meetings.save_topic(cast.commune, title=TOPIC_TITLE, tags=["học và làm theo Bác"])
+    meetings.save_topic_plan(cast.commune, starts.year, topics=[topic], publish=True)
+    meetings.save_cell_plan(cast.cell, starts.year, meeting_day=3, meeting_time=datetime.time(19, 30),
+                            topics={4: [topic]})
+    document = meetings.add_document(meeting, title="Dự thảo nghị quyết",
+                                     upload=SimpleUploadedFile("nq.pdf", b"%PDF-1.4\n"))
+    meetings.publish_documents(meeting)
+    contribution = meetings.add_contribution(meeting, member=cast.members["member"], note="Ý kiến")
+    meetings.save_minutes(meeting, conclusions="Kết luận")
+    feed = CalendarFeed.objects.create(user=cast.users["member"])
     return Fixtures(cast, notification, import_job, without_login, grant_id, cycle, draft, submitted,
-                    colleague_review, feedback, shortcoming, meeting)
+                    colleague_review, feedback, shortcoming, meeting,
+                    {"document": document, "contribution": contribution, "feed": feed})
 
 
 def request_as(fixtures: Fixtures, who: str, method: str, url: str, data: dict) -> HttpResponse:

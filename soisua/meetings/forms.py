@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from soisua.org.forms import DateInput
 
-from .enums import AttendanceStatus, MeetingKind
+from .enums import AttendanceStatus, ContributionKind, MeetingKind
+
+QUARTERS = ((1, _("Quarter 1")), (2, _("Quarter 2")), (3, _("Quarter 3")), (4, _("Quarter 4")))
 
 
 class MeetingForm(forms.Form):
@@ -18,24 +20,128 @@ class MeetingForm(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=255, required=False)
     chair = forms.ModelChoiceField(label=_("Chair"), queryset=None, required=False)
     minute_taker = forms.ModelChoiceField(label=_("Minute-taker"), queryset=None, required=False)
+    liaison = forms.ModelChoiceField(label=_("Upper-level liaison"), queryset=None, required=False,
+                                     help_text=_("The member of the committee above who follows the cell."))
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=None, required=False)
+    introductory_paper = forms.CharField(label=_("Introductory paper"), required=False, max_length=20_000,
+                                         widget=forms.Textarea(attrs={"rows": 4}),
+                                         help_text=_("For a thematic session: the paper that opens the discussion."))
     agenda = forms.CharField(label=_("Agenda"), required=False, max_length=20_000,
                              widget=forms.Textarea(attrs={"rows": 5}), help_text=_("One item per line."))
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, liaisons, topics, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chair"].queryset = members
         self.fields["minute_taker"].queryset = members
+        self.fields["liaison"].queryset = liaisons
+        self.fields["topic"].queryset = topics
+
+    @classmethod
+    def initial_for(cls, meeting) -> dict:
+        start, end = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
+        return {"kind": meeting.kind, "title": meeting.title, "day": start.date(), "starts": start.time(),
+                "ends": end.time(), "place": meeting.place, "chair": meeting.chair, "topic": meeting.topic,
+                "minute_taker": meeting.minute_taker, "liaison": meeting.liaison,
+                "introductory_paper": meeting.introductory_paper,
+                "agenda": "\n".join(item.title for item in meeting.agenda.all())}
 
     def service_values(self) -> dict:
         data = self.cleaned_data
         zone = timezone.get_current_timezone()
         return {"kind": data["kind"], "title": data["title"], "place": data["place"], "chair": data["chair"],
-                "minute_taker": data["minute_taker"], "agenda": data["agenda"].splitlines(),
+                "minute_taker": data["minute_taker"], "liaison": data["liaison"], "topic": data["topic"],
+                "introductory_paper": data["introductory_paper"], "agenda": data["agenda"].splitlines(),
                 "starts_at": datetime.datetime.combine(data["day"], data["starts"], tzinfo=zone),
                 "ends_at": datetime.datetime.combine(data["day"], data["ends"], tzinfo=zone)}
+
+
+class MeetingChangeForm(MeetingForm):
+    reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=2000,
+                             help_text=_("Required once the minutes are approved."))
 
 
 class AttendanceForm(forms.Form):
     status = forms.ChoiceField(label=_("Attendance"), choices=AttendanceStatus.choices)
     minutes_late = forms.IntegerField(label=_("Minutes late"), min_value=0, max_value=600, required=False)
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+    change_reason = forms.CharField(label=_("Reason for the change"), max_length=2000, required=False)
+
+
+class ContributionForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Speaker"), queryset=None)
+    agenda_item = forms.ModelChoiceField(label=_("Agenda item"), queryset=None, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ContributionKind.choices, widget=forms.RadioSelect,
+                             initial=ContributionKind.OPINION)
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    change_reason = forms.CharField(label=_("Reason for the change"), max_length=2000, required=False,
+                                    help_text=_("Required once the minutes are approved."))
+
+    def __init__(self, *args, speakers, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = speakers
+        self.fields["agenda_item"].queryset = items
+
+
+class MinutesForm(forms.Form):
+    conclusions = forms.CharField(label=_("Conclusions"), required=False, max_length=20_000,
+                                  widget=forms.Textarea(attrs={"rows": 6}))
+    resolution = forms.CharField(label=_("Resolution"), required=False, max_length=20_000,
+                                 widget=forms.Textarea(attrs={"rows": 4}))
+    votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, required=False)
+    votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, required=False)
+    votes_abstain = forms.IntegerField(label=_("Abstentions"), min_value=0, required=False)
+    reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=2000,
+                             help_text=_("Required once the minutes are approved."))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255, required=False)
+    file = forms.FileField(label=_("File"), help_text=_("PDF, picture or office document."))
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    summary = forms.CharField(label=_("Summary"), required=False, max_length=20_000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    materials = forms.CharField(label=_("Suggested materials"), required=False, max_length=20_000,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+    tags = forms.CharField(label=_("Tags"), required=False, max_length=1000,
+                           help_text=_("Separated by commas, e.g. tự soi, tự sửa; học và làm theo Bác."))
+
+    def service_values(self) -> dict:
+        data = self.cleaned_data
+        return {"title": data["title"], "summary": data["summary"], "materials": data["materials"],
+                "tags": data["tags"].replace(";", ",").split(",")}
+
+
+class TopicPlanForm(forms.Form):
+    topics = forms.ModelMultipleChoiceField(label=_("Recommended topics"), queryset=None, required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(label=_("Note"), required=False, max_length=20_000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    publish = forms.BooleanField(label=_("Publish to the units below"), required=False)
+
+    def __init__(self, *args, topics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].queryset = topics
+
+
+class CellPlanForm(forms.Form):
+    meeting_day = forms.IntegerField(label=_("Fixed meeting day of the month"), min_value=1, max_value=28,
+                                     initial=3)
+    meeting_time = forms.TimeField(label=_("Meeting time"), initial=datetime.time(19, 30),
+                                   widget=forms.TimeInput(attrs={"placeholder": "19:30"}))
+    place = forms.CharField(label=_("Place"), max_length=255, required=False)
+
+    def __init__(self, *args, topics, **kwargs):
+        super().__init__(*args, **kwargs)
+        for quarter, label in QUARTERS:
+            self.fields[f"q{quarter}"] = forms.ModelMultipleChoiceField(
+                label=label, queryset=topics, required=False, widget=forms.CheckboxSelectMultiple)
+
+    def service_values(self) -> dict:
+        data = self.cleaned_data
+        return {"meeting_day": data["meeting_day"], "meeting_time": data["meeting_time"], "place": data["place"],
+                "topics": {quarter: list(data[f"q{quarter}"]) for quarter, _label in QUARTERS}}

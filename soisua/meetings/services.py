@@ -561,10 +561,12 @@ def save_minutes(meeting: Meeting, *, version: int | None = None, reason: str = 
     after = audit.snapshot(minutes, MINUTES_FIELDS)
     if before == after:
         return minutes
-    _record_locked_change(meeting, "minutes", reason, audit.diff(after, before), audit.diff(before, after), by)
+    changed = audit.diff(before, after)
+    _record_locked_change(meeting, "minutes", reason, {name: old for name, (old, _new) in changed.items()},
+                          {name: new for name, (_old, new) in changed.items()}, by)
     minutes.version += 1
     minutes.save()
-    audit.record(by, "meetings.minutes.save", minutes, audit.diff(before, after))
+    audit.record(by, "meetings.minutes.save", minutes, changed)
     return minutes
 
 

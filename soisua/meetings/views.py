@@ -1,41 +1,97 @@
-"""Meeting pages: a cell's meetings, scheduling, the meeting with its roll, the check-in screen and check-in."""
+"""Meeting pages: a cell's meetings and its year plan, a committee's topics and plan, the meeting with its roll,
+speakers, documents and minutes, the check-in screen and check-in, statistics."""
 
+import datetime
 import io
 
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.views import perform, render_form_page, save_form
-from soisua.org.access import get_unit_for_user, leads_unit
-from soisua.org.models import Member
+from soisua.org.access import can_read_unit, can_write_unit, get_unit_for_user, leads_unit
+from soisua.org.models import Member, Unit
 
-from . import queries, services
-from .forms import AttendanceForm, MeetingForm
-from .models import Attendance
+from . import calendar, queries, services
+from .enums import AttendanceStatus, MeetingKind
+from .forms import (
+    AttendanceForm,
+    CellPlanForm,
+    ContributionForm,
+    DocumentForm,
+    MeetingChangeForm,
+    MeetingForm,
+    MinutesForm,
+    TopicForm,
+    TopicPlanForm,
+)
+from .models import Attendance, CalendarFeed, Contribution, MeetingDocument, Topic, TopicPlan
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+def _cell_for_manager(request: HttpRequest, pk: int) -> Unit:
+    unit = get_unit_for_user(request.user, pk, write=True)
+    if not unit.kind.holds_members or not leads_unit(request.user, unit):
+        raise PermissionDenied
+    return unit
+
+
+# --- a cell's meetings and plan --------------------------------------------------------------------------------
 
 
 @login_required
 @require_GET
 def meeting_list(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk)
-    return render(request, "meetings/list.html", {"unit": unit, "meetings": queries.meetings_of(unit)[:100],
-                                                  "can_schedule": leads_unit(request.user, unit)})
+    year = _year(request)
+    return render(request, "meetings/list.html", {
+        "unit": unit, "year": year, "meetings": queries.meetings_of(unit).filter(starts_at__year=year),
+        "findings": queries.rule_findings(unit, year), "can_schedule": leads_unit(request.user, unit),
+        "plan": queries.cell_plan(unit, year)})
+
+
+def _meeting_form(request: HttpRequest, unit: Unit, form_class=MeetingForm, **kwargs):
+    members = Member.objects.filter(cell=unit, status__in=services.ROLL_STATUSES).order_by("sort_key")
+    liaisons = (Member.objects.filter(posts__unit__path__in=unit.ancestor_paths(), posts__ended_on__isnull=True)
+                .distinct().order_by("sort_key"))
+    topics = services.topics_for_cell(unit, timezone.localdate().year) | services.topics_for_cell(
+        unit, timezone.localdate().year + 1)
+    return form_class(request.POST or None, members=members, liaisons=liaisons, topics=topics.distinct(), **kwargs)
+
+
+def _initial_from_plan(request: HttpRequest, unit: Unit) -> dict:
+    """A thematic session prefilled from a topic the cell picked for a quarter (?topic=…&quarter=…&year=…)."""
+    topic = Topic.objects.filter(pk=request.GET.get("topic") or 0).first()
+    plan = queries.cell_plan(unit, _year(request))
+    if topic is None:
+        return {}
+    initial = {"kind": MeetingKind.THEMATIC, "title": topic.title, "topic": topic,
+               "introductory_paper": topic.summary}
+    if plan is not None and request.GET.get("quarter", "") in {"1", "2", "3", "4"}:
+        starts = timezone.localtime(queries.next_planned_start(plan, int(request.GET["quarter"])))
+        initial |= {"day": starts.date(), "starts": starts.time(), "place": plan.place,
+                    "ends": (starts + datetime.timedelta(minutes=120)).time()}
+    return initial
 
 
 @login_required
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_unit_for_user(request.user, pk, write=True)
-    if not leads_unit(request.user, unit):
-        raise PermissionDenied
-    form = MeetingForm(request.POST or None, members=Member.objects.filter(
-        cell=unit, status__in=services.ROLL_STATUSES).order_by("sort_key"))
+    unit = _cell_for_manager(request, pk)
+    form = _meeting_form(request, unit, initial=_initial_from_plan(request, unit))
     done, meeting = save_form(request, form, lambda data: services.schedule_meeting(
         unit, by=request.user, **form.service_values()), success=_("Meeting scheduled."))
     if done:
@@ -45,14 +101,136 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = queries.get_meeting_for_user(request.user, pk, manage=True)
+    form = _meeting_form(request, meeting.unit, MeetingChangeForm, initial=MeetingForm.initial_for(meeting))
+    done, _result = save_form(request, form, lambda data: services.update_meeting(
+        meeting, by=request.user, reason=data["reason"], **form.service_values()), success=_("Meeting changed."))
+    if done:
+        return redirect("meetings:detail", pk=meeting.pk)
+    return render_form_page(request, form, title=_("Change the meeting"),
+                            back_url=reverse("meetings:detail", args=[meeting.pk]), back_label=meeting.title)
+
+
+@login_required
+@require_POST
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = queries.get_meeting_for_user(request.user, pk, manage=True)
+    done, _result = perform(request, lambda: services.cancel_meeting(meeting, by=request.user),
+                            success=_("Meeting cancelled."))
+    return redirect("meetings:list", pk=meeting.unit_id) if done else redirect("meetings:detail", pk=meeting.pk)
+
+
+@login_required
+def cell_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk)
+    if not unit.kind.holds_members:
+        raise Http404
+    year = _year(request)
+    plan = queries.cell_plan(unit, year)
+    manage = leads_unit(request.user, unit)
+    if request.method == "POST" and not manage:
+        raise PermissionDenied
+    initial = {}
+    if plan is not None:
+        initial = {"meeting_day": plan.meeting_day, "meeting_time": plan.meeting_time, "place": plan.place}
+        for choice in plan.topics.all():
+            initial.setdefault(f"q{choice.quarter}", []).append(choice.topic)
+    form = CellPlanForm(request.POST or None, topics=services.topics_for_cell(unit, year), initial=initial)
+    done, _result = save_form(request, form, lambda data: services.save_cell_plan(
+        unit, year, by=request.user, **form.service_values()), success=_("Plan saved."))
+    if done:
+        return redirect(reverse("meetings:plan", args=[unit.pk]) + f"?year={year}")
+    picked = {}
+    if plan is not None:
+        for choice in plan.topics.all():
+            picked.setdefault(choice.quarter, []).append(choice.topic)
+    return render(request, "meetings/cell_plan.html", {
+        "unit": unit, "year": year, "plan": plan, "form": form, "manage": manage, "picked": sorted(picked.items()),
+        "published": queries.published_plans_for(unit, year)})
+
+
+@login_required
+@require_POST
+def generate_meetings(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _cell_for_manager(request, pk)
+    year = _year(request)
+    plan = queries.cell_plan(unit, year)
+    if plan is None:
+        raise Http404
+    today = timezone.localdate()
+    first = today.month if year == today.year else 1
+    perform(request, lambda: services.generate_regular_meetings(plan, from_month=first, by=request.user),
+            success=lambda made: _("%(count)s regular meetings scheduled.") % {"count": len(made)})
+    return redirect(reverse("meetings:list", args=[unit.pk]) + f"?year={year}")
+
+
+# --- a committee's topics and plan ----------------------------------------------------------------------------
+
+
+@login_required
+def topic_library(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk)
+    manage = can_write_unit(request.user, unit)
+    if request.method == "POST" and not manage:
+        raise PermissionDenied
+    form = TopicForm(request.POST or None)
+    done, _result = save_form(request, form, lambda data: services.save_topic(
+        unit, by=request.user, **form.service_values()), success=_("Topic added."))
+    if done:
+        return redirect("meetings:topics", pk=unit.pk)
+    topics = Topic.objects.filter(unit=unit).order_by("title")
+    tag = request.GET.get("tag", "").strip()
+    shown = [topic for topic in topics if not tag or tag in topic.tags]
+    tags = sorted({tag for topic in topics for tag in topic.tags})
+    return render(request, "meetings/topics.html", {"unit": unit, "topics": shown, "tags": tags, "tag": tag,
+                                                    "form": form, "manage": manage, "year": _year(request)})
+
+
+@login_required
+def topic_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk)
+    year = _year(request)
+    manage = can_write_unit(request.user, unit)
+    if request.method == "POST" and not manage:
+        raise PermissionDenied
+    plan = TopicPlan.objects.filter(unit=unit, year=year).prefetch_related("topics").first()
+    library = Topic.objects.filter(unit__path__in=[*unit.ancestor_paths(), unit.path]).order_by("title")
+    form = TopicPlanForm(request.POST or None, topics=library, initial={
+        "topics": list(plan.topics.all()) if plan else [], "note": plan.note if plan else ""})
+    done, _result = save_form(request, form, lambda data: services.save_topic_plan(
+        unit, year, topics=list(data["topics"]), note=data["note"], publish=data["publish"], by=request.user),
+        success=_("Plan saved."))
+    if done:
+        return redirect(reverse("meetings:topic_plan", args=[unit.pk]) + f"?year={year}")
+    return render(request, "meetings/topic_plan.html", {"unit": unit, "year": year, "plan": plan, "form": form,
+                                                        "manage": manage})
+
+
+# --- a meeting ------------------------------------------------------------------------------------------------
+
+
+@login_required
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = queries.get_meeting_for_user(request.user, pk)
+    manage = leads_unit(request.user, meeting.unit)
+    if manage:
+        services.refresh_roll(meeting)
     lines = queries.roll(meeting)
-    return render(request, "meetings/detail.html", {
-        "meeting": meeting, "agenda": meeting.agenda.all(), "roll": lines,
-        "figures": queries.attendance_figures(lines), "manage": leads_unit(request.user, meeting.unit),
-        "form": AttendanceForm()})
+    minutes = queries.minutes_of(meeting)
+    items = meeting.agenda.all()
+    context = {"meeting": meeting, "agenda": items, "roll": lines, "figures": queries.attendance_figures(lines),
+               "manage": manage, "minutes": minutes, "locked": minutes is not None and minutes.locked,
+               "contributions": queries.contributions_of(meeting), "documents": meeting.documents.all(),
+               "check_in_open": services.check_in_is_open(meeting), "changes": meeting.minutes_changes.all(),
+               "statuses": AttendanceStatus.choices[1:]}
+    if manage:
+        context["speaker_form"] = ContributionForm(
+            speakers=Member.objects.filter(attendance__meeting=meeting).order_by("sort_key"), items=items)
+        context["document_form"] = DocumentForm()
+        context["problems"] = services.approval_problems(meeting) if not context["locked"] else []
+    return render(request, "meetings/detail.html", context)
 
 
 @login_required
@@ -65,10 +243,114 @@ def attendance_mark(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         perform(request, lambda: services.mark_attendance(
             line, status=data["status"], minutes_late=data["minutes_late"] or 0, reason=data["reason"],
-            by=request.user), success=_("Attendance recorded."))
+            change_reason=data["change_reason"], by=request.user), success=_("Attendance recorded."))
     else:
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-    return redirect(reverse("meetings:detail", args=[line.meeting_id]) + "#roll")
+    return redirect(reverse("meetings:detail", args=[line.meeting_id]) + f"#line-{line.pk}")
+
+
+@login_required
+@require_POST
+def mark_rest_absent(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = queries.get_meeting_for_user(request.user, pk, manage=True)
+    perform(request, lambda: services.mark_rest_absent(meeting, by=request.user),
+            success=lambda count: _("%(count)s marked absent without reason.") % {"count": count})
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#roll")
+
+
+@login_required
+@require_POST
+def contribution_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = queries.get_meeting_for_user(request.user, pk, manage=True)
+    form = ContributionForm(request.POST, speakers=Member.objects.filter(attendance__meeting=meeting),
+                            items=meeting.agenda.all())
+    if form.is_valid():
+        data = form.cleaned_data
+        perform(request, lambda: services.add_contribution(
+            meeting, member=data["member"], kind=data["kind"], agenda_item=data["agenda_item"], note=data["note"],
+            change_reason=data["change_reason"], by=request.user), success=_("Speaker recorded."))
+    else:
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#speakers")
+
+
+@login_required
+@require_POST
+def contribution_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = get_object_or_404(Contribution, pk=pk)
+    meeting = queries.get_meeting_for_user(request.user, contribution.meeting_id, manage=True)
+    perform(request, lambda: services.remove_contribution(
+        contribution, change_reason=request.POST.get("change_reason", ""), by=request.user),
+        success=_("Speaker removed."))
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#speakers")
+
+
+@login_required
+def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = queries.get_meeting_for_user(request.user, pk, manage=True)
+    minutes = queries.minutes_of(meeting)
+    initial = {"version": minutes.version if minutes else 1}
+    if minutes is not None:
+        initial |= {name: getattr(minutes, name) for name in services.MINUTES_FIELDS}
+    form = MinutesForm(request.POST or None, initial=initial)
+    done, _result = save_form(request, form, lambda data: services.save_minutes(
+        meeting, version=data["version"], by=request.user,
+        **{name: data[name] for name in (*services.MINUTES_FIELDS, "reason")}), success=_("Minutes saved."))
+    if done:
+        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#minutes")
+    intro = (_("These minutes are approved: a change needs a reason and is kept in the history.")
+             if minutes is not None and minutes.locked else None)
+    return render_form_page(request, form, title=_("Minutes: %(title)s") % {"title": meeting.title},
+                            back_url=reverse("meetings:detail", args=[meeting.pk]), back_label=meeting.title,
+                            intro=intro)
+
+
+@login_required
+@require_POST
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = queries.get_meeting_for_user(request.user, pk, manage=True)
+    perform(request, lambda: services.approve_minutes(meeting, by=request.user),
+            success=_("Minutes approved. They are now locked."))
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#minutes")
+
+
+@login_required
+@require_POST
+def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = queries.get_meeting_for_user(request.user, pk, manage=True)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        perform(request, lambda: services.add_document(
+            meeting, title=form.cleaned_data["title"], upload=form.cleaned_data["file"], by=request.user),
+            success=_("Document added."))
+    else:
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#documents")
+
+
+@login_required
+@require_POST
+def documents_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = queries.get_meeting_for_user(request.user, pk, manage=True)
+    perform(request, lambda: services.publish_documents(meeting, by=request.user),
+            success=lambda published: (_("Documents published, later than a day before the meeting: this is "
+                                         "recorded as late.") if published.documents_late
+                                       else _("Documents published to the members.")))
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#documents")
+
+
+@login_required
+@require_GET
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    document = get_object_or_404(MeetingDocument, pk=pk)
+    meeting = queries.get_meeting_for_user(request.user, document.meeting_id)
+    if meeting.documents_published_at is None and not leads_unit(request.user, meeting.unit):
+        raise Http404
+    return FileResponse(document.file.open("rb"), as_attachment=True,
+                        filename=document.file.name.rsplit("/", 1)[-1])
+
+
+# --- check-in -------------------------------------------------------------------------------------------------
 
 
 @login_required
@@ -81,9 +363,12 @@ def check_in_screen(request: HttpRequest, pk: int) -> HttpResponse:
     svg = io.BytesIO()
     segno.make(link, error="m").save(svg, kind="svg", scale=6, border=2, xmldecl=False, svgns=True,
                                      title=_("Check-in code"))
+    lines = queries.roll(meeting)
     template = "meetings/check_in_screen.html#code" if request.htmx else "meetings/check_in_screen.html"
     return render(request, template, {"meeting": meeting, "link": link, "qr": svg.getvalue().decode(),
-                                      "period": services.CHECK_IN_PERIOD_SECONDS})
+                                      "period": services.CHECK_IN_PERIOD_SECONDS,
+                                      "open": services.check_in_is_open(meeting),
+                                      "figures": queries.attendance_figures(lines)})
 
 
 @login_required
@@ -98,3 +383,70 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, error.messages[0])
     return render(request, "meetings/check_in.html", {"meeting": meeting, "code": code, "line": line})
+
+
+# --- statistics -----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def statistics(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk)
+    year = _year(request)
+    context = {"unit": unit, "year": year, "summary": queries.attendance_summary(unit, year),
+               "per_month": queries.meetings_per_month(unit, year)}
+    if unit.kind.holds_members:
+        context |= {"records": queries.member_records(unit, year), "silent": queries.silent_members(unit),
+                    "findings": queries.rule_findings(unit, year)}
+    else:
+        quarter = int(request.GET["quarter"]) if request.GET.get("quarter") in {"1", "2", "3", "4"} else (
+            (timezone.localdate().month - 1) // 3 + 1)
+        missing, count = queries.cells_without_thematic(unit, year, quarter)
+        context |= {"children": queries.children_summaries(unit, year), "quarter": quarter,
+                    "missing": missing, "missing_count": count, "quarters": (1, 2, 3, 4)}
+    return render(request, "meetings/statistics.html", context)
+
+
+# --- my meetings and calendar feeds ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_meetings(request: HttpRequest) -> HttpResponse:
+    member = Member.objects.filter(user=request.user).select_related("cell").first()
+    year = _year(request)
+    feeds = list(CalendarFeed.objects.filter(user=request.user).select_related("unit").order_by("unit__sort_key"))
+    return render(request, "meetings/mine.html", {
+        "member": member, "year": year, "own_feed": next((feed for feed in feeds if feed.unit is None), None),
+        "unit_feeds": [feed for feed in feeds if feed.unit is not None],
+        "upcoming": queries.upcoming_for(member)[:20] if member else [],
+        "record": next((record for record in queries.member_records(member.cell, year)
+                        if record.member.pk == member.pk), None) if member else None})
+
+
+@login_required
+@require_POST
+def feed_create(request: HttpRequest) -> HttpResponse:
+    """Create (or renew, which invalidates the old link) the person's calendar link, own or for a unit."""
+    unit = get_unit_for_user(request.user, int(request.POST["unit"])) if request.POST.get("unit") else None
+    CalendarFeed.objects.filter(user=request.user, unit=unit).delete()
+    CalendarFeed.objects.create(user=request.user, unit=unit)
+    messages.success(request, _("A new calendar link was made; the old one no longer works."))
+    return redirect("meetings:mine")
+
+
+@require_GET
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The iCalendar feed a calendar application subscribes to (no login: the secret link is the key, and the
+    owner's current access decides what it shows)."""
+    subscription = CalendarFeed.objects.filter(token=token).select_related("user", "unit").first()
+    if subscription is None or not subscription.user.is_active:
+        raise Http404
+    if subscription.unit is not None and not can_read_unit(subscription.user, subscription.unit):
+        raise Http404
+    meetings = queries.feed_meetings(subscription.user, subscription.unit)
+    name = subscription.unit.name if subscription.unit else _("My meetings")
+    body = calendar.ical(meetings, name=name, host=request.get_host(),
+                         url=lambda meeting: request.build_absolute_uri(reverse("meetings:detail",
+                                                                                args=[meeting.pk])))
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
