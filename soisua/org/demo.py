@@ -186,6 +186,9 @@ def load_demo(*, password: str = DEMO_PASSWORD, today: datetime.date | None = No
         chung = Member.objects.get(full_name="Lê Xuân Chung", cell=units["DL-EK-QS-CQ"])
         services.assign_post(chung, unit=units["DL-EK-QS"], kind=PostKind.DEPUTY_SECRETARY,
                              started_on=datetime.date(2020, 8, 1))
+        from soisua.meetings.demo import load_demo_meetings  # meetings build on the organisation
+
+        load_demo_meetings(today)
     for login in LOGINS:
         _ensure_login(login, units, password)
     return LOGINS

@@ -1,0 +1,72 @@
+"""Demo meetings: the Ea Kmút commune's topic library and plan, and the school cell's year of meetings with
+attendance, speakers and minutes, so a first visit shows figures and findings (org.demo calls this)."""
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from soisua.org.models import Member, Unit
+
+from . import services
+from .enums import AttendanceStatus, ContributionKind
+
+TOPICS = [
+    ("Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh", ["học và làm theo Bác"],
+     "Liên hệ việc học và làm theo Bác với nhiệm vụ dạy học của từng đảng viên.",
+     "Chỉ thị 05-CT/TW; Kết luận 01-KL/TW"),
+    ("Tự soi, tự sửa: nhận diện biểu hiện suy thoái", ["tự soi, tự sửa"],
+     "Mỗi đảng viên đối chiếu với 27 biểu hiện suy thoái, nêu khuyết điểm và cách sửa.",
+     "Nghị quyết Trung ương 4 khóa XII"),
+    ("Những điều đảng viên không được làm", ["những điều đảng viên không được làm"],
+     "Ôn lại 19 điều đảng viên không được làm và các tình huống thường gặp ở cơ sở.", "Quy định 37-QĐ/TW"),
+    ("Nâng cao chất lượng dạy và học", ["chuyên môn"],
+     "Gắn sinh hoạt chuyên đề với chất lượng giảng dạy của nhà trường.", ""),
+]
+
+
+def load_demo_meetings(today: datetime.date) -> None:
+    commune = Unit.objects.get(code="DL-EK-EKM")
+    school = Unit.objects.get(code="DL-EK-EKM-MTB")
+    rng = random.Random(2026)  # noqa: S311 - reproducible demo attendance, not secrets
+    topics = [services.save_topic(commune, title=title, tags=tags, summary=summary, materials=materials)
+              for title, tags, summary, materials in TOPICS]
+    services.save_topic_plan(commune, today.year, topics=topics, publish=True,
+                             note="Mỗi chi bộ chọn ít nhất một chuyên đề mỗi quý.")
+    plan = services.save_cell_plan(school, today.year, meeting_day=3, meeting_time=datetime.time(16, 30),
+                                   place="Phòng họp nhà trường",
+                                   topics={1: [topics[0]], 2: [topics[3]], 3: [topics[1]], 4: [topics[2]]})
+    members = list(Member.objects.filter(cell=school).order_by("sort_key"))
+    secretary = next((m for m in members if m.full_name == "Đào Thị Mỹ Xoan"), members[0])
+    now = timezone.now()
+    for month in range(1, 13):
+        if month == 5:  # a month without a regular meeting: the rules show it
+            continue
+        starts = plan.day_in(month)
+        length = 75 if month == 2 else 120  # February's was too short
+        meeting = services.schedule_meeting(
+            school, title=f"Sinh hoạt chi bộ tháng {month:02d}/{today.year}", starts_at=starts,
+            ends_at=starts + datetime.timedelta(minutes=length), place=plan.place, chair=secretary,
+            minute_taker=members[1], agenda=["Thông tin thời sự", "Kiểm điểm nhiệm vụ tháng", "Nhiệm vụ tháng tới"])
+        if starts > now:
+            continue
+        for line in meeting.attendance.select_related("member"):
+            roll = rng.random()
+            if roll < 0.8:
+                services.mark_attendance(line, status=AttendanceStatus.PRESENT, by=None)
+            elif roll < 0.88:
+                services.mark_attendance(line, status=AttendanceStatus.LATE, minutes_late=rng.randint(5, 25),
+                                         by=None)
+            elif roll < 0.96:
+                services.mark_attendance(line, status=AttendanceStatus.EXCUSED, reason="Đi công tác", by=None)
+            else:
+                services.mark_attendance(line, status=AttendanceStatus.UNEXCUSED, by=None)
+        speakers = [secretary, *rng.sample(members[:8], 2)]
+        for speaker, kind in zip(speakers, (ContributionKind.REPORT, ContributionKind.OPINION,
+                                            ContributionKind.SELF_CRITICISM), strict=True):
+            services.add_contribution(meeting, member=speaker, kind=kind, agenda_item=meeting.agenda.last(),
+                                      note="Ý kiến về nhiệm vụ tháng tới")
+        services.save_minutes(meeting, conclusions="Chi bộ thống nhất nhiệm vụ tháng tới.",
+                              votes_for=meeting.attendance.filter(
+                                  status__in=(AttendanceStatus.PRESENT, AttendanceStatus.LATE)).count())
+        services.approve_minutes(meeting)

@@ -1,0 +1,93 @@
+"""Meeting pages: planning from topics, bad input kept, locked minutes, calendar feeds."""
+
+import datetime
+
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from soisua.meetings import services
+from soisua.meetings.enums import AttendanceStatus
+from soisua.meetings.models import CalendarFeed, Meeting
+from soisua.org import services as org_services
+
+START = datetime.datetime(2026, 12, 3, 12, 30, tzinfo=datetime.UTC)
+
+
+def schedule(cast, **changes):
+    values = {"title": "Sinh hoạt chi bộ tháng 12", "starts_at": START,
+              "ends_at": START + datetime.timedelta(minutes=120), "place": "Nhà văn hóa thôn, xã Hòa An; phòng 2"}
+    return services.schedule_meeting(cast.cell, by=cast.users["secretary"], **(values | changes))
+
+
+def test_a_thematic_session_is_prefilled_from_a_topic_the_cell_picked(cast):
+    year = timezone.localdate().year + 1
+    topic = services.save_topic(cast.commune, title="Những điều đảng viên không được làm", summary="Đề dẫn")
+    services.save_topic_plan(cast.commune, year, topics=[topic], publish=True)
+    services.save_cell_plan(cast.cell, year, meeting_day=5, meeting_time=datetime.time(19, 30),
+                            topics={2: [topic]})
+
+    page = cast.client("secretary").get(reverse("meetings:plan", args=[cast.cell.pk]) + f"?year={year}")
+    link = reverse("meetings:create", args=[cast.cell.pk]) + f"?topic={topic.pk}&amp;quarter=2&amp;year={year}"
+    assert link in page.content.decode()
+
+    form = cast.client("secretary").get(link.replace("&amp;", "&")).content.decode()
+    assert 'value="Những điều đảng viên không được làm"' in form
+    assert f'value="05/04/{year}"' in form
+    assert 'value="19:30"' in form
+    assert 'value="thematic" selected' in form
+
+
+def test_an_agenda_of_ten_thousand_items_is_refused_and_the_form_keeps_what_was_typed(cast):
+    response = cast.client("secretary").post(reverse("meetings:create", args=[cast.cell.pk]), {
+        "kind": "regular", "title": "Họp tháng 12 của chi bộ", "day": "2026-12-03", "starts": "19:30",
+        "ends": "21:30", "agenda": "\n".join(f"Mục {number}" for number in range(10_000))[:19_999]})
+
+    assert response.status_code == 200
+    assert "Họp tháng 12 của chi bộ" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_a_locked_roll_line_is_not_changed_without_a_reason(cast):
+    meeting = schedule(cast)
+    secretary = cast.users["secretary"]
+    services.save_minutes(meeting, conclusions="Kết luận", by=secretary)
+    services.mark_rest_absent(meeting, by=secretary)
+    with time_machine.travel(START + datetime.timedelta(hours=3), tick=False):
+        services.approve_minutes(meeting, by=secretary)
+    line = meeting.attendance.get(member=cast.members["member"])
+
+    response = cast.client("secretary").post(reverse("meetings:attendance.mark", args=[line.pk]),
+                                             {"status": "excused", "reason": "Ốm"}, follow=True)
+
+    line.refresh_from_db()
+    assert line.status == AttendanceStatus.UNEXCUSED
+    assert "reason for the change" in response.content.decode() or "lý do" in response.content.decode()
+
+
+def test_the_calendar_feed_lists_the_members_meetings_and_a_renewed_link_replaces_the_old(cast):
+    meeting = schedule(cast)
+    client = cast.client("member")
+    client.post(reverse("meetings:feed.create"))
+    old = CalendarFeed.objects.get(user=cast.users["member"])
+
+    body = client.get(reverse("meetings:feed", args=[old.token])).content.decode()
+
+    assert body.startswith("BEGIN:VCALENDAR\r\n")
+    assert f"UID:meeting-{meeting.pk}@" in body
+    assert "DTSTART:20261203T123000Z" in body
+    assert "LOCATION:Nhà văn hóa thôn\\, xã Hòa An\\; phòng 2" in body.replace("\r\n ", "")
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+
+    client.post(reverse("meetings:feed.create"))
+    assert client.get(reverse("meetings:feed", args=[old.token])).status_code == 404
+
+
+def test_a_unit_feed_follows_the_owners_access(cast):
+    schedule(cast)
+    feed = CalendarFeed.objects.create(user=cast.users["parent_staff"], unit=cast.commune)
+    assert b"VEVENT" in cast.client("anonymous").get(reverse("meetings:feed", args=[feed.token])).content
+
+    for grant in cast.users["parent_staff"].role_grants.all():
+        org_services.revoke_role(grant)
+    assert cast.client("anonymous").get(reverse("meetings:feed", args=[feed.token])).status_code == 404
