@@ -9,7 +9,7 @@ from django.utils import timezone
 from soisua.org.models import Member, Unit
 
 from . import services
-from .enums import AttendanceStatus, ContributionKind
+from .enums import AttendanceStatus, ContributionKind, MeetingKind
 
 TOPICS = [
     ("Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh", ["học và làm theo Bác"],
@@ -44,8 +44,12 @@ def load_demo_meetings(today: datetime.date) -> None:
             continue
         starts = plan.day_in(month)
         length = 75 if month == 2 else 120  # February's was too short
+        thematic = {3: topics[0], 9: topics[1]}.get(month)  # the other quarters show as missing
         meeting = services.schedule_meeting(
-            school, title=f"Sinh hoạt chi bộ tháng {month:02d}/{today.year}", starts_at=starts,
+            school, kind=MeetingKind.COMBINED if thematic else MeetingKind.REGULAR, topic=thematic,
+            introductory_paper=thematic.summary if thematic else "",
+            title=(f"Sinh hoạt chi bộ tháng {month:02d}/{today.year}"
+                   + (f" và chuyên đề “{thematic.title}”" if thematic else "")), starts_at=starts,
             ends_at=starts + datetime.timedelta(minutes=length), place=plan.place, chair=secretary,
             minute_taker=members[1], agenda=["Thông tin thời sự", "Kiểm điểm nhiệm vụ tháng", "Nhiệm vụ tháng tới"])
         if starts > now:

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MeetingKind(models.TextChoices):
@@ -13,7 +14,7 @@ class MeetingKind(models.TextChoices):
 class AttendanceStatus(models.TextChoices):
     UNMARKED = "unmarked", _("Not marked yet")
     PRESENT = "present", _("Present")
-    LATE = "late", _("Late")
+    LATE = "late", pgettext_lazy("attendance", "Late")
     EXCUSED = "excused", _("Absent with reason")
     UNEXCUSED = "unexcused", _("Absent without reason")
 

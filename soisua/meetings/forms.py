@@ -8,6 +8,14 @@ from soisua.org.forms import DateInput
 
 from .enums import AttendanceStatus, ContributionKind, MeetingKind
 
+
+class TimeInput(forms.TimeInput):
+    """Hours and minutes, as people write them (19:30)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "numeric", **(attrs or {})}, format="%H:%M")
+
+
 QUARTERS = ((1, _("Quarter 1")), (2, _("Quarter 2")), (3, _("Quarter 3")), (4, _("Quarter 4")))
 
 
@@ -15,8 +23,8 @@ class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
     title = forms.CharField(label=_("Title"), max_length=255)
     day = forms.DateField(label=_("Date"), widget=DateInput())
-    starts = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "19:30"}))
-    ends = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "21:00"}))
+    starts = forms.TimeField(label=_("Starts at"), widget=TimeInput(attrs={"placeholder": "19:30"}))
+    ends = forms.TimeField(label=_("Ends at"), widget=TimeInput(attrs={"placeholder": "21:00"}))
     place = forms.CharField(label=_("Place"), max_length=255, required=False)
     chair = forms.ModelChoiceField(label=_("Chair"), queryset=None, required=False)
     minute_taker = forms.ModelChoiceField(label=_("Minute-taker"), queryset=None, required=False)
@@ -132,7 +140,7 @@ class CellPlanForm(forms.Form):
     meeting_day = forms.IntegerField(label=_("Fixed meeting day of the month"), min_value=1, max_value=28,
                                      initial=3)
     meeting_time = forms.TimeField(label=_("Meeting time"), initial=datetime.time(19, 30),
-                                   widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "19:30"}))
+                                   widget=TimeInput(attrs={"placeholder": "19:30"}))
     place = forms.CharField(label=_("Place"), max_length=255, required=False)
 
     def __init__(self, *args, topics, **kwargs):

@@ -9,7 +9,6 @@ The two routes are declared here and included by `urls.py` into the `meetings` n
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
 from django.views.decorators.http import require_GET
 
 from soisua.documents.responses import document_download
@@ -36,8 +35,3 @@ def minutes_word(request: HttpRequest, pk: int) -> HttpResponse:
 def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _minutes(request, pk, file_format="pdf")
 
-
-urlpatterns = [
-    path("<int:pk>/minutes.docx", minutes_word, name="minutes.docx"),
-    path("<int:pk>/minutes.pdf", minutes_pdf, name="minutes.pdf"),
-]
