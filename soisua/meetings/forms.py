@@ -16,6 +16,9 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs={"inputmode": "numeric", **(attrs or {})}, format="%H:%M")
 
 
+EMPTY_CHOICE = _("— choose —")
+
+
 QUARTERS = ((1, _("Quarter 1")), (2, _("Quarter 2")), (3, _("Quarter 3")), (4, _("Quarter 4")))
 
 
@@ -43,6 +46,8 @@ class MeetingForm(forms.Form):
         self.fields["minute_taker"].queryset = members
         self.fields["liaison"].queryset = liaisons
         self.fields["topic"].queryset = topics
+        for name in ("chair", "minute_taker", "liaison", "topic"):
+            self.fields[name].empty_label = EMPTY_CHOICE
 
     @classmethod
     def initial_for(cls, meeting) -> dict:
@@ -85,10 +90,13 @@ class ContributionForm(forms.Form):
     change_reason = forms.CharField(label=_("Reason for the change"), max_length=2000, required=False,
                                     help_text=_("Required once the minutes are approved."))
 
-    def __init__(self, *args, speakers, items, **kwargs):
+    def __init__(self, *args, speakers, items, locked: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = speakers
         self.fields["agenda_item"].queryset = items
+        self.fields["member"].empty_label = self.fields["agenda_item"].empty_label = EMPTY_CHOICE
+        if not locked:  # the reason is asked only once the minutes are approved
+            del self.fields["change_reason"]
 
 
 class MinutesForm(forms.Form):

@@ -227,7 +227,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                "statuses": AttendanceStatus.choices[1:]}
     if manage:
         context["speaker_form"] = ContributionForm(
-            speakers=Member.objects.filter(attendance__meeting=meeting).order_by("sort_key"), items=items)
+            speakers=Member.objects.filter(attendance__meeting=meeting).order_by("sort_key"), items=items,
+            locked=context["locked"])
         context["document_form"] = DocumentForm()
         context["problems"] = services.approval_problems(meeting) if not context["locked"] else []
     return render(request, "meetings/detail.html", context)
@@ -268,7 +269,7 @@ def contribution_add(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         perform(request, lambda: services.add_contribution(
             meeting, member=data["member"], kind=data["kind"], agenda_item=data["agenda_item"], note=data["note"],
-            change_reason=data["change_reason"], by=request.user), success=_("Speaker recorded."))
+            change_reason=data.get("change_reason", ""), by=request.user), success=_("Speaker recorded."))
     else:
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
     return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#speakers")
