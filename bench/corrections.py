@@ -18,28 +18,16 @@ PASS when every level answers in under --target-ms (default 100 ms) at p95.
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import LEVELS, configure, p95
+
 PAGE = 50
-LEVELS = ("cell", "commune", "province", "country")
-
-
-def configure() -> None:
-    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        raise SystemExit("Set DATABASE_URL to a migrated PostgreSQL database (bench/run.sh does).")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "soisua.settings")
-    os.environ.setdefault("DEBUG", "0")  # as in production: no per-query debug logging
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 # --- data -----------------------------------------------------------------------------------------------
@@ -135,10 +123,6 @@ def measure(units: dict[str, list], day, *, runs: int, warmup: int, rng: random.
             if number >= warmup:
                 times[name].append(elapsed)
     return times
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20, method="inclusive")[-1]
 
 
 # --- main -----------------------------------------------------------------------------------------------

@@ -20,29 +20,17 @@ PASS when every level, and the children of a province and of the country, answer
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-LEVELS = ("cell", "commune", "province", "country")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import LEVELS, configure, p95
+
 CHILDREN = ("children of a province", "children of the country")
 PREFIXES = ("attendance.", "meetings.")
-
-
-def configure() -> None:
-    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        raise SystemExit("Set DATABASE_URL to a migrated PostgreSQL database (bench/run.sh does).")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "soisua.settings")
-    os.environ.setdefault("DEBUG", "0")  # as in production: no per-query debug logging
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 # --- data -----------------------------------------------------------------------------------------------
@@ -209,10 +197,6 @@ def measure(units: dict[str, list], year: int, *, runs: int, warmup: int,
             if number >= warmup:
                 times[name].append(elapsed)
     return times
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20, method="inclusive")[-1]
 
 
 # --- main -----------------------------------------------------------------------------------------------
