@@ -1,4 +1,4 @@
-from collections import Counter
+import collections
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +11,7 @@ from soisua.meetings.models import Attendance, CellPlan, Meeting
 from soisua.org.management.commands.generate_national import MEETINGS_YEAR, REFERENCE_DAY
 from soisua.org.models import CellMembership, Member, Unit
 from soisua.oversight import rollups
+from soisua.oversight.models import Counter
 
 TINY = {"provinces": 2, "communes": 3, "cells": 6, "members": 60, "seed": 7, "verbosity": 0}
 
@@ -33,7 +34,7 @@ def test_generate_meetings_hold_a_past_year_on_each_cells_fixed_day(generated):
         assert meeting.ends_at > meeting.starts_at
         if meeting.kind != MeetingKind.THEMATIC:
             assert meeting.starts_at == plan.day_in(meeting.starts_at.month)
-    per_cell = Counter(Meeting.objects.exclude(kind=MeetingKind.THEMATIC).values_list("unit_id", flat=True))
+    per_cell = collections.Counter(Meeting.objects.exclude(kind=MeetingKind.THEMATIC).values_list("unit_id", flat=True))
     assert all(10 <= per_cell[cell.pk] <= 12 for cell in cells)
     assert len({meeting.check_in_secret for meeting in Meeting.objects.all()}) == Meeting.objects.count()
 
@@ -51,9 +52,22 @@ def test_generate_meetings_roll_holds_the_cells_members_of_that_day(generated):
         assert line.province_id == line.meeting.province_id
         assert (line.minutes_late > 0) == (line.status == AttendanceStatus.LATE)
         assert bool(line.reason) == (line.status == AttendanceStatus.EXCUSED)
-    statuses = Counter(line.status for line in lines)
+    statuses = collections.Counter(line.status for line in lines)
     assert statuses[AttendanceStatus.UNMARKED] == 0
     assert statuses[AttendanceStatus.PRESENT] > len(lines) / 2
+
+
+def test_generate_meetings_rows_reference_existing_rows(generated):
+    # On PostgreSQL a superuser loads these rows without the foreign key checks.
+    references = [(CellPlan, "unit_id", Unit), (CellPlan, "province_id", Unit), (Meeting, "unit_id", Unit),
+                  (Meeting, "province_id", Unit), (Meeting, "chair_id", Member), (Attendance, "meeting_id", Meeting),
+                  (Attendance, "member_id", Member), (Attendance, "province_id", Unit), (Counter, "unit_id", Unit)]
+
+    dangling = {f"{model.__name__}.{column}": model.objects.exclude(**{f"{column}__in": target.objects.values("pk")})
+                .exclude(**{column: None}).count() for model, column, target in references}
+
+    assert set(dangling.values()) == {0}
+    assert Counter.objects.exists()
 
 
 def test_generate_meetings_counters_are_what_rebuild_computes(generated):
