@@ -44,7 +44,7 @@ mkdir -p "$LOGS"
 declare -a NAMES=() STATUSES=()
 for script in bench/*.py; do
   name="$(basename "$script" .py)"
-  [[ "$name" == urls || "$name" == __init__ ]] && continue
+  [[ "$name" == urls || "$name" == common || "$name" == __init__ ]] && continue
   database="bench_${name}"
   "$CREATEDB" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$database"
   export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/$database"

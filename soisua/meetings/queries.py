@@ -176,8 +176,8 @@ def _summary(figures: dict[str, int]) -> dict:
 
 
 def children_summaries(unit: Unit, year: int) -> list[tuple[Unit, dict]]:
-    figures = rollups.figures_of_children(unit, rollups.year_periods(year))
-    children = unit.children.filter(active_until__isnull=True).order_by("sort_key")
+    children = list(unit.children.filter(active_until__isnull=True).order_by("sort_key"))
+    figures = rollups.figures_of_units([child.pk for child in children], rollups.year_periods(year))
     return [(child, _summary(figures.get(child.pk, {}))) for child in children]
 
 
