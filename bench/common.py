@@ -1,8 +1,11 @@
 """What the national-scale benchmarks share: Django set-up against PostgreSQL, the units of each level, p95."""
 
 import os
+import random
 import statistics
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,3 +26,24 @@ def configure() -> None:
 
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[-1]
+
+
+Task = tuple[str, Callable, tuple]
+
+
+def timed_rounds(names: tuple[str, ...], round_tasks: Callable[[int], list[Task]], *, runs: int, warmup: int,
+                 rng: random.Random) -> dict[str, list[float]]:
+    """Milliseconds per named task over `runs` rounds after `warmup` untimed ones; each round's tasks
+    (`round_tasks(number)`: name, function, arguments) run in a shuffled order, so a slow moment of the machine
+    falls on the floor and the answers alike."""
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for number in range(runs + warmup):
+        tasks = round_tasks(number)
+        rng.shuffle(tasks)
+        for name, task, arguments in tasks:
+            started = time.perf_counter()
+            task(*arguments)
+            elapsed = (time.perf_counter() - started) * 1000
+            if number >= warmup:
+                times[name].append(elapsed)
+    return times

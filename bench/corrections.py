@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import LEVELS, configure, p95
+from common import LEVELS, configure, p95, timed_rounds
 
 PAGE = 50
 
@@ -111,18 +111,9 @@ def measure(units: dict[str, list], day, *, runs: int, warmup: int, rng: random.
     from soisua.corrections.models import Shortcoming
 
     pks = list(Shortcoming.objects.order_by("?").values_list("pk", flat=True)[: runs + warmup])
-    times: dict[str, list[float]] = {name: [] for name in ("floor", *LEVELS)}
-    for number in range(runs + warmup):
-        tasks = [("floor", lookup, (pks[number % len(pks)],))]
-        tasks += [(level, answer, (rng.choice(units[level]), day)) for level in LEVELS]
-        rng.shuffle(tasks)
-        for name, task, arguments in tasks:
-            started = time.perf_counter()
-            task(*arguments)
-            elapsed = (time.perf_counter() - started) * 1000
-            if number >= warmup:
-                times[name].append(elapsed)
-    return times
+    return timed_rounds(("floor", *LEVELS), lambda number: [
+        ("floor", lookup, (pks[number % len(pks)],)),
+        *((level, answer, (rng.choice(units[level]), day)) for level in LEVELS)], runs=runs, warmup=warmup, rng=rng)
 
 
 # --- main -----------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import LEVELS, configure, p95
+from common import LEVELS, configure, p95, timed_rounds
 
 CHILDREN = ("children of a province", "children of the country")
 PREFIXES = ("attendance.", "meetings.")
@@ -183,20 +183,11 @@ def measure(units: dict[str, list], year: int, *, runs: int, warmup: int,
     """Milliseconds per level, per children list and for the floor, in rounds that visit all of them in a
     shuffled order."""
     pks = random_line_ids(runs + warmup, rng)
-    times: dict[str, list[float]] = {name: [] for name in ("floor", *LEVELS, *CHILDREN)}
-    for number in range(runs + warmup):
-        tasks = [("floor", lookup, (pks[number],))]
-        tasks += [(level, answer, (rng.choice(units[level]), year)) for level in LEVELS]
-        tasks += [(CHILDREN[0], children, (rng.choice(units["province"]), year)),
-                  (CHILDREN[1], children, (units["country"][0], year))]
-        rng.shuffle(tasks)
-        for name, task, arguments in tasks:
-            started = time.perf_counter()
-            task(*arguments)
-            elapsed = (time.perf_counter() - started) * 1000
-            if number >= warmup:
-                times[name].append(elapsed)
-    return times
+    return timed_rounds(("floor", *LEVELS, *CHILDREN), lambda number: [
+        ("floor", lookup, (pks[number],)),
+        *((level, answer, (rng.choice(units[level]), year)) for level in LEVELS),
+        (CHILDREN[0], children, (rng.choice(units["province"]), year)),
+        (CHILDREN[1], children, (units["country"][0], year))], runs=runs, warmup=warmup, rng=rng)
 
 
 # --- main -----------------------------------------------------------------------------------------------
