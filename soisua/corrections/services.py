@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
 from soisua.core import similarity
-from soisua.core.errors import DomainError
+from soisua.core.errors import DomainError, clean_text
 from soisua.core.uploads import check_document_upload
 from soisua.notifications.services import notify
 from soisua.org import access
@@ -39,13 +39,9 @@ class ShortcomingError(DomainError):
 
 
 def _clean(text: str, label: str, *, required: bool = False) -> str:
-    text = (text or "").strip()
+    text = clean_text(text, label, MAX_TEXT_LENGTH, error=ShortcomingError)
     if required and not text:
         raise ShortcomingError(_("Describe the shortcoming."), code="required")
-    if len(text) > MAX_TEXT_LENGTH:
-        raise ShortcomingError(_("“%(field)s” is too long: at most %(limit)s characters.")
-                               % {"field": label, "limit": f"{MAX_TEXT_LENGTH:,}".replace(",", ".")},
-                               code="too_long")
     return text
 
 

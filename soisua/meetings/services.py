@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
-from soisua.core.errors import DomainError
+from soisua.core.errors import DomainError, clean_text
 from soisua.core.uploads import check_document_upload
 from soisua.notifications.services import notify
 from soisua.org import access
@@ -95,11 +95,7 @@ def _count_line_change(line: Attendance, old_status: str, old_late: int) -> None
 
 
 def _text(value: str, label: str, limit: int = MAX_TEXT) -> str:
-    value = (value or "").strip()
-    if len(value) > limit:
-        raise MeetingError(_("The %(field)s is too long: at most %(limit)s characters.")
-                           % {"field": label, "limit": limit}, code="too_long")
-    return value
+    return clean_text(value, label, limit, error=MeetingError)
 
 
 @transaction.atomic
