@@ -8,9 +8,12 @@
        └─ Chi bộ Thôn 3 (cell)
 """
 
+import datetime
+import os
 from dataclasses import dataclass, field
 
 import pytest
+import time_machine
 from django.test import Client
 
 from soisua.accounts.models import User
@@ -64,6 +67,23 @@ def cast(db) -> Cast:
     services.grant_role(users["unrelated_staff"], unit=other_commune, role=Role.STAFF)
     services.grant_role(users["inspector"], unit=commune, role=Role.INSPECTOR)
     return result
+
+
+# Every test runs on a fixed clock: the review season of 2026, in the product's time zone. CI runs the suite a
+# second time with SOISUA_TEST_NOW set to a year's last minutes, so a test that only passes on this date fails.
+DEFAULT_NOW = "2026-11-20T10:00:00+07:00"
+
+
+def fixed_now() -> datetime.datetime:
+    return datetime.datetime.fromisoformat(os.environ.get("SOISUA_TEST_NOW") or DEFAULT_NOW)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock():
+    """The clock starts at `fixed_now()` and ticks (timeouts and durations still work); tests that need another
+    moment travel there themselves."""
+    with time_machine.travel(fixed_now(), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

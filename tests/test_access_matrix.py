@@ -15,10 +15,11 @@ import io
 import json
 import subprocess
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -540,6 +541,17 @@ def cases() -> list:
         params += [pytest.param(name, case, id=f"{name}#{index}" if len(entries) > 1 else name)
                    for index, case in enumerate(entries)]
     return params
+
+
+# The matrix's world is the 2026 review season (its cycle, plans and meetings are dated in 2026): the cast is
+# built and every request runs on this clock, whatever the suite's default (this overrides conftest's clock).
+MATRIX_NOW = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock() -> Iterator[None]:
+    with time_machine.travel(MATRIX_NOW, tick=True):
+        yield
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@
 `load_rule_set(data, get_model=apps.get_model)`.
 """
 
+import datetime
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -33,6 +34,13 @@ def check_data(data: dict[str, Any]) -> None:
             for field in section["fields"]:
                 if field["kind"] not in FIELD_KINDS:
                     raise ValueError(f"form {form['code']}: unknown field kind {field['kind']!r}")
+
+
+def in_force_from(data: dict[str, Any]) -> datetime.datetime:
+    """When a shipped rule set took effect: the date of its newest document (not the moment it was installed, so
+    that sets published later by administrators always come after it)."""
+    newest = max(datetime.date.fromisoformat(document["date"]) for document in data["documents"])
+    return datetime.datetime.combine(newest, datetime.time(), tzinfo=datetime.UTC)
 
 
 def load_rule_set(data: dict[str, Any], *, get_model: Callable, status: str = "published", published_at=None):

@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,13 @@ from soisua.meetings.models import CalendarFeed, Meeting
 from soisua.org import services as org_services
 
 START = datetime.datetime(2026, 12, 3, 12, 30, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    """These pages are seen ten days before the meeting (feeds list what is ahead)."""
+    with time_machine.travel(START - datetime.timedelta(days=10), tick=True):
+        yield
 
 
 def schedule(cast, **changes):

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from soisua.audit.models import AuditEntry
 from soisua.org import services
@@ -81,11 +82,13 @@ def test_create_member_refuses_non_cell(cast):
 def test_transfer_member_keeps_history(cast):
     member = cast.members["member"]
 
-    services.transfer_member(member, to_cell=cast.sibling_cell, on=datetime.date(2026, 12, 1), reason="Chuyển công tác")
+    on = timezone.localdate() + datetime.timedelta(days=11)
+
+    services.transfer_member(member, to_cell=cast.sibling_cell, on=on, reason="Chuyển công tác")
 
     memberships = list(CellMembership.objects.filter(member=member).order_by("started_on"))
     assert [m.cell for m in memberships] == [cast.cell, cast.sibling_cell]
-    assert memberships[0].ended_on == datetime.date(2026, 12, 1)
+    assert memberships[0].ended_on == on
     assert memberships[1].ended_on is None
     assert Member.objects.get(pk=member.pk).cell == cast.sibling_cell
 

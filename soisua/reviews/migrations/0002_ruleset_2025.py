@@ -1,16 +1,14 @@
 """Ship the 2025 rule set (Quy định 366-QĐ/TW, Hướng dẫn 43-HD/BTCTW) as published data."""
 
 from django.db import migrations
-from django.utils import timezone
-
-from soisua.reviews.rulesets import load_rule_set, read_data
+from soisua.reviews.rulesets import in_force_from, load_rule_set, read_data
 
 
 def load(apps, schema_editor):
     RuleSet = apps.get_model("reviews", "RuleSet")
     data = read_data("ruleset_2025.json")
     if not RuleSet.objects.filter(code=data["code"]).exists():
-        load_rule_set(data, get_model=apps.get_model, published_at=timezone.now())
+        load_rule_set(data, get_model=apps.get_model, published_at=in_force_from(data))
 
 
 def unload(apps, schema_editor):
