@@ -236,7 +236,11 @@ MATRIX: dict[str, Case | list[Case]] = {
                              shows='name="code"'),
     "org:units.move": Case(unit_url("org:units.move"), ADMINISTER_CELL, post=ADMINISTER_CELL,
                            shows='name="new_parent"'),
-    "org:units.history": Case(unit_url("org:units.history"), READ_CELL, shows="Chi bộ Thôn 1"),
+    # The unit's trail names who exported personal data: its leadership, the levels above and inspectors.
+    "org:units.history": [
+        Case(unit_url("org:units.history"), expect(403, 200, 404, 200, 404, 200), shows="Chi bộ Thôn 1"),
+        Case(unit_url("org:units.history", "commune"), READ_COMMUNE, shows="Đảng ủy xã Hòa An"),
+    ],
     "org:units.grants": Case(unit_url("org:units.grants"), ADMINISTER_CELL, post=ADMINISTER_CELL,
                              shows=">secretary<"),
     "org:units.grants.revoke": Case(
@@ -271,8 +275,11 @@ MATRIX: dict[str, Case | list[Case]] = {
         post_redirect=lambda f: reverse("org:members.detail", args=[f.cast.members["secretary"].pk])),
     "org:members.account": Case(lambda f: reverse("org:members.account", args=[f.without_login.pk]), WRITE_CELL,
                                 post=WRITE_CELL, shows=WITHOUT_LOGIN_NAME),
-    "org:members.history": Case(member_url("org:members.history", "secretary"), PERSONAL_OF_COLLEAGUE,
-                                shows="Lê Văn Cường"),
+    # A member's trail: the member themself, and those who see the cell's personal data; never a colleague.
+    "org:members.history": [
+        Case(member_url("org:members.history", "secretary"), PERSONAL_OF_COLLEAGUE, shows="Lê Văn Cường"),
+        Case(member_url("org:members.history"), READ_CELL, shows=PROTECTED_NAME),
+    ],
     # --- reviews: rule sets are readable by every login; only installation administrators (none in the cast)
     # may copy, edit or publish them -------------------------------------------------------------------------
     "reviews:rules.list": Case(lambda f: reverse("reviews:rules.list"), LOGGED_IN, shows="366-QĐ/TW"),

@@ -255,3 +255,23 @@ def users_with_roles(unit_id: int | None, roles: set[str]) -> list:
     """The people holding any of `roles` on the unit itself (who gets told about the unit's business)."""
     grants = RoleGrant.objects.filter(unit_id=unit_id, role__in=roles).select_related("user")
     return list({grant.user_id: grant.user for grant in grants}.values())
+
+
+# Roles that read a unit's audit history (who changed it, who exported its members' personal data): the unit's
+# own leadership (a secretary grant on the unit; committee on it), the levels above covering it (committee,
+# staff, administrators) and inspectors. Plain members read the unit, not its trail.
+HISTORY_ROLES = frozenset({Role.SECRETARY, Role.COMMITTEE, Role.STAFF, Role.INSPECTOR, Role.ADMIN})
+
+
+def can_read_history(user, unit: Unit) -> bool:
+    """Whether the user may read the unit's audit history."""
+    scope = scope_for(user)
+    return scope.everything or bool(scope.roles_on(unit) & HISTORY_ROLES)
+
+
+def get_unit_history_for_user(user, pk: int) -> Unit:
+    """The unit whose history is asked for: strangers get 404, readers without `can_read_history` get 403."""
+    unit = get_unit_for_user(user, pk)
+    if not can_read_history(user, unit):
+        raise PermissionDenied
+    return unit

@@ -94,7 +94,8 @@ def _render_unit_detail(request: HttpRequest, pk: int, extra: dict) -> HttpRespo
 @login_required
 @require_GET
 def unit_history(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = access.get_unit_for_user(request.user, pk)
+    # The trail names who exported the members' personal data: leadership, levels above and inspectors only.
+    unit = access.get_unit_history_for_user(request.user, pk)
     return render_history(request, unit, title=unit.name, back_url=reverse("org:units.detail", args=[unit.pk]))
 
 

@@ -35,3 +35,30 @@ def test_unit_page_member_sees_member_list(cast):
     assert response.status_code == 200
     assert "Trần Thị Bình" in response.text
     assert "Lê Văn Cường" in response.text
+
+
+def test_unit_history_naming_who_exported_personal_data_is_not_for_plain_members(cast):
+    export = cast.client("secretary").get(f"/documents/units/{cast.cell.pk}/roster.xlsx")
+    assert b"".join(export.streaming_content)[:2] == b"PK"
+    export.close()
+    url = f"/units/{cast.cell.pk}/history/"
+
+    refused = cast.client("member").get(url)
+    readers = {who: cast.client(who).get(url) for who in ("secretary", "parent_staff", "inspector")}
+
+    assert refused.status_code == 403
+    assert "documents.roster.export" not in refused.text
+    for who, response in readers.items():
+        assert "documents.roster.export" in response.text, who
+    assert cast.client("sibling").get(url).status_code == 404
+
+
+def test_can_read_history_follows_the_roles_on_the_unit(cast):
+    users = cast.users
+
+    assert not access.can_read_history(users["member"], cast.cell)
+    assert access.can_read_history(users["secretary"], cast.cell)
+    assert not access.can_read_history(users["secretary"], cast.commune)
+    assert access.can_read_history(users["parent_staff"], cast.cell)
+    assert access.can_read_history(users["inspector"], cast.commune)
+    assert not access.can_read_history(users["unrelated_staff"], cast.cell)
