@@ -1,16 +1,25 @@
 """iCalendar (RFC 5545) text for meeting feeds."""
 
 import datetime
+import re
 from collections.abc import Callable, Iterable
 
 from django.utils import timezone
 
 from .models import Meeting
 
+# Every way of breaking a line that a calendar program may honour: CR LF, a lone CR or LF, and the Unicode line
+# and paragraph separators (and NEL). Each becomes the escaped newline of RFC 5545 §3.3.11.
+_LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# Other control characters (C0 but TAB, DEL, C1) are not allowed in TEXT values: they are dropped.
+_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
 
 def _escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n")
-            .replace("\n", "\\n"))
+    """A TEXT value (RFC 5545 §3.3.11) that cannot start a new property: whatever is typed in a title, a place or a
+    unit's name stays inside its own line."""
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _CONTROLS.sub("", _LINE_BREAKS.sub("\\\\n", text))
 
 
 def _fold(line: str) -> list[str]:

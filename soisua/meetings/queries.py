@@ -265,7 +265,8 @@ def next_planned_start(plan: CellPlan, quarter: int, now: datetime.datetime | No
 
 def feed_meetings(user, unit: Unit | None) -> QuerySet[Meeting]:
     """Meetings for a calendar feed: the person's own (as on the roll or as liaison), or a unit's subtree,
-    from 60 days back, at most 500."""
+    from 60 days back, at most 500. A feed is fetched without a login, so every fetch asks what the owner may read
+    now: a member suspended or gone from the roll, or a liaison who lost the role, sees those meetings no more."""
     since = timezone.now() - datetime.timedelta(days=60)
     if unit is None:
         member = Member.objects.filter(user=user).first()
@@ -274,4 +275,5 @@ def feed_meetings(user, unit: Unit | None) -> QuerySet[Meeting]:
         meetings = Meeting.objects.filter(Q(attendance__member=member) | Q(liaison=member))
     else:
         meetings = Meeting.objects.filter(unit__path__startswith=unit.path)
+    meetings = meetings.filter(access.scope_for(user).unit_filter("unit__"))
     return meetings.filter(starts_at__gte=since).select_related("unit").distinct().order_by("starts_at")[:500]
