@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from soisua.core import formats
 from soisua.documents.exports import AUTHORITY_COMMITTEE, POST_SECRETARY, secretary_name, unit_leadership
 from soisua.documents.rendering import (
     Block,
@@ -54,8 +55,8 @@ POST_TITLES = {PostKind.SECRETARY: "Bí thư", PostKind.DEPUTY_SECRETARY: "Phó 
 
 
 def _number(value: Decimal) -> str:
-    """27.50 → '27,5': Vietnamese decimal comma, no trailing zeros."""
-    return format(value.normalize(), "f").replace(".", ",")
+    """27.50 → '27,5': the document is Vietnamese whatever the reader's language."""
+    return formats.number(value, language="vi")
 
 
 def _paragraphs(text: str, *, empty: str = NOT_WRITTEN) -> list[Paragraph]:

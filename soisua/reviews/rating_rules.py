@@ -7,14 +7,15 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, F, Q, When
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.utils.translation import gettext as _
 
+from soisua.core.formats import number
 from soisua.corrections.enums import DONE_STATUSES
 from soisua.corrections.models import Shortcoming
 from soisua.org.models import Unit
 
-from .enums import ReviewRank, ReviewStatus
+from .enums import ReviewRank
 from .models import QuotaSetting, RatingLevel, Review, RuleSet
 from .queries import grassroots_of, level_for_score, level_named, levels_of
 
@@ -68,7 +69,7 @@ def _threshold(review: Review, level: RatingLevel, forcing: list[str]):
     if band is not None and band.code != level.code:
         yield RuleCheck("threshold", _("The score of %(score)s points falls in “%(band)s” (from %(minimum)s points), "
                                        "not in “%(level)s”.")
-                        % {"score": score.normalize(), "band": band.name, "minimum": band.min_score.normalize(),
+                        % {"score": number(score), "band": band.name, "minimum": number(band.min_score),
                            "level": level.name}, rule_set.cite(band.source))
 
 
@@ -87,31 +88,54 @@ def _earlier_fixes(review: Review, level: RatingLevel):
                         rule_set.cite(level.source))
 
 
-def _effective_level():
-    """The most advanced level a review has: decided, else proposed by the cell, else self-proposed."""
-    return Case(When(~Q(decided_level=""), then=F("decided_level")), When(~Q(cell_level=""), then=F("cell_level")),
-                default=F("self_level"), output_field=CharField())
+# Which level of another review a rule compares: the superior committee's decision, and where a rule allows it
+# (the collective that the head is held to), the cell's proposal until the decision. A person's own self-proposal
+# is never compared: it is what the rating is deciding, not a rating.
+DECIDED, PROPOSED = "decided", "cell"
+
+
+def _compared_level(*, proposals: bool):
+    """The level compared for another review: decided, else (when `proposals`) proposed by the cell, else ""."""
+    cases = [When(~Q(decided_level="") & Q(decided_at__isnull=False), then=F("decided_level"))]
+    if proposals:
+        cases.append(When(~Q(cell_level=""), then=F("cell_level")))
+    return Case(*cases, default=Value(""), output_field=CharField())
+
+
+def _compared_source(*, proposals: bool):
+    cases = [When(~Q(decided_level="") & Q(decided_at__isnull=False), then=Value(DECIDED))]
+    if proposals:
+        cases.append(When(~Q(cell_level=""), then=Value(PROPOSED)))
+    return Case(*cases, default=Value(""), output_field=CharField())
 
 
 def _head_and_collective(review: Review, level: RatingLevel):
-    """A head may not be rated above the collective he or she heads."""
+    """A head may not be rated above the collective he or she heads.
+
+    The collective is decided first (the review order): rating the head compares the collective's decided level,
+    or until then the cell's proposal for it. Rating the collective compares only a decision on the head, never
+    the head's self-proposal nor a proposal still open to the decision.
+    """
     rule_set = review.cycle.rule_set
-    same_unit = Review.objects.filter(cycle=review.cycle, unit=review.unit).annotate(level=_effective_level())
+    same_unit = Review.objects.filter(cycle=review.cycle, unit=review.unit)
     if review.rank == ReviewRank.HEAD:
-        collective = same_unit.filter(rank=ReviewRank.COLLECTIVE).exclude(level="").values_list("level", flat=True)
-        collective_level = next(iter(collective), None)
-        if collective_level and _better(rule_set, level.code, collective_level):
-            yield RuleCheck("head_above_collective", _("The head may not be rated above the collective they head "
-                                                       "(the collective: “%(collective)s”).")
-                            % {"collective": level_named(rule_set, collective_level).name},
-                            rule_set.cite(level.source))
+        collective = (same_unit.filter(rank=ReviewRank.COLLECTIVE)
+                      .annotate(level=_compared_level(proposals=True), source=_compared_source(proposals=True))
+                      .exclude(level="").values_list("level", "source").first())
+        if collective and _better(rule_set, level.code, collective[0]):
+            name = level_named(rule_set, collective[0]).name
+            message = (_("The head may not be rated above the collective they head (the collective's decided "
+                         "level: “%(collective)s”).") if collective[1] == DECIDED
+                       else _("The head may not be rated above the collective they head (the level proposed by "
+                              "the cell for the collective: “%(collective)s”)."))
+            yield RuleCheck("head_above_collective", message % {"collective": name}, rule_set.cite(level.source))
     elif review.rank == ReviewRank.COLLECTIVE:
-        heads = same_unit.filter(rank=ReviewRank.HEAD).exclude(level="").values_list("level", flat=True)
-        head_level = next(iter(heads), None)
-        if head_level and _better(rule_set, head_level, level.code):
-            yield RuleCheck("head_above_collective", _("The head is already rated “%(head)s”, above this level: a "
-                                                       "head may not be rated above the collective they head.")
-                            % {"head": level_named(rule_set, head_level).name}, rule_set.cite(level.source))
+        head = (same_unit.filter(rank=ReviewRank.HEAD).annotate(level=_compared_level(proposals=False))
+                .exclude(level="").values_list("level", flat=True).first())
+        if head and _better(rule_set, head, level.code):
+            yield RuleCheck("head_above_collective", _("The head's decided level is “%(head)s”, above this level: "
+                                                       "a head may not be rated above the collective they head.")
+                            % {"head": level_named(rule_set, head).name}, rule_set.cite(level.source))
 
 
 def quota_for(unit: Unit, rule_set: RuleSet) -> tuple[Decimal, str]:
@@ -123,28 +147,44 @@ def quota_for(unit: Unit, rule_set: RuleSet) -> tuple[Decimal, str]:
     return rule_set.quota_percent, rule_set.quota_base_level
 
 
-def quota_usage(review: Review, organisation: Unit) -> dict[str, int]:
-    """Counts per effective level among the organisation's reviews of the same kind (members or collectives)."""
+def quota_usage(review: Review, organisation: Unit) -> dict[str, dict[str, int]]:
+    """Among the organisation's other reviews of the same kind (members or collectives), counts per level: decided
+    ({"decided": {level: n}}) and decided or, until the decision, proposed by the cell ({"rated": {level: n}}).
+    Self-proposals are never counted."""
     reviews = (Review.objects.filter(cycle=review.cycle, unit__path__startswith=organisation.path,
                                      member__isnull=review.member_id is None)
-               .exclude(pk=review.pk).exclude(status=ReviewStatus.EXPECTED)
-               .annotate(level=_effective_level()).values("level").annotate(count=Count("pk")))
-    return {row["level"]: row["count"] for row in reviews}
+               .exclude(pk=review.pk)
+               .annotate(decided=_compared_level(proposals=False), rated=_compared_level(proposals=True))
+               .exclude(rated="").values("decided", "rated").annotate(count=Count("pk")))
+    usage: dict[str, dict[str, int]] = {"decided": {}, "rated": {}}
+    for row in reviews:
+        for key in ("decided", "rated"):
+            if row[key]:
+                usage[key][row[key]] = usage[key].get(row[key], 0) + row["count"]
+    return usage
 
 
 def _quota(review: Review, level: RatingLevel):
+    """At most `percent` of the members (or organisations) rated at the base level may get the quota level.
+
+    Those already given the quota level are counted from decisions; the base from decisions and, until the
+    decision, the cell's proposals (so the first decisions are not refused for want of decided bases).
+    """
     rule_set = review.cycle.rule_set
     if level.code != rule_set.quota_level:
         return
     organisation = grassroots_of(review.unit)
     percent, base_level = quota_for(organisation, rule_set)
     usage = quota_usage(review, organisation)
-    allowed = math.floor(percent * usage.get(base_level, 0) / 100)
-    if usage.get(level.code, 0) + 1 > allowed:
+    base_count = usage["rated"].get(base_level, 0)
+    given = usage["decided"].get(level.code, 0)
+    allowed = math.floor(percent * base_count / 100)
+    if given + 1 > allowed:
         base = level_named(rule_set, base_level)
         yield RuleCheck("quota", _("%(organisation)s may rate at most %(allowed)s as “%(level)s” (%(percent)s %% of "
-                                   "the %(base_count)s rated “%(base)s”); this would make %(count)s.")
+                                   "the %(base_count)s decided or proposed by the cell as “%(base)s”); %(given)s "
+                                   "already decided as “%(level)s”, this would make %(count)s.")
                         % {"organisation": organisation.name, "allowed": allowed, "level": level.name,
-                           "percent": percent.normalize(), "base_count": usage.get(base_level, 0),
-                           "base": base.name if base else base_level, "count": usage.get(level.code, 0) + 1},
+                           "percent": number(percent), "base_count": base_count,
+                           "base": base.name if base else base_level, "given": given, "count": given + 1},
                         rule_set.cite(rule_set.quota_source))

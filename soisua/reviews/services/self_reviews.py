@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
+from soisua.core.formats import number
 from soisua.corrections import services as corrections
 from soisua.corrections.enums import Source
 from soisua.notifications.services import notify
@@ -157,7 +158,7 @@ def _check_score_band(review: Review) -> None:
     band = level_for_score(review.cycle.rule_set, score)
     if band is not None and band.code != review.self_level:
         raise ReviewError(_("A self-score of %(score)s points falls in “%(band)s”: propose that level, or change the "
-                            "score.") % {"score": score.normalize(), "band": band.name}, code="threshold")
+                            "score.") % {"score": number(score), "band": band.name}, code="threshold")
 
 
 @transaction.atomic
