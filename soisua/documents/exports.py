@@ -48,7 +48,9 @@ ROSTER_COLUMNS = [
 PAPER_WIDTHS = {"number": 9, "full_name": 32, "date_of_birth": 19, "sex": 11, "ethnicity": 13, "admission_date": 19,
                 "official_date": 19, "card_number": 17, "citizen_id": 24, "phone": 21, "email": 28, "cell_code": 17,
                 "cell": 28, "status": 19}
-PERSONAL_KEYS = frozenset({"date_of_birth", "card_number", "citizen_id", "phone", "email"})
+# Sensitive personal data, shown only to those who may see it (org.access.can_see_personal_data_in). Ethnicity is
+# as sensitive as the citizen ID: a plain member's roster does not list it.
+PERSONAL_KEYS = frozenset({"date_of_birth", "ethnicity", "card_number", "citizen_id", "phone", "email"})
 _MEMBER_FIELDS = ("full_name", "date_of_birth", "sex", "ethnicity", "admission_date", "official_date", "card_number",
                   "citizen_id", "phone", "email", "status")
 

@@ -117,8 +117,7 @@ def test_write_csv_streams_into_a_text_file():
 def test_roster_columns_without_personal_data_leave_out_personal_columns():
     keys = [column.key for column in exports.roster_columns(False)]
 
-    assert keys == ["number", "full_name", "sex", "ethnicity", "admission_date", "official_date", "cell_code",
-                    "cell", "status"]
+    assert keys == ["number", "full_name", "sex", "admission_date", "official_date", "cell_code", "cell", "status"]
 
 
 def test_roster_rows_follow_cell_order_then_vietnamese_name_order(cast):
@@ -298,6 +297,33 @@ def test_roster_docx_inspector_gets_personal_data_and_an_audit_entry(cast):
     assert response["Content-Disposition"] == 'attachment; filename="roster-TN-HA.docx"'
     assert {"Trần Thị Bình", "Phạm Thị Dung", CITIZEN_ID} <= cells
     assert [entry.changes for entry in roster_audit_entries(cast.commune)] == [{"format": "docx", "personal": True}]
+
+
+ETHNICITY = "Xơ Đăng"
+
+
+def roster_text(response, file_format: str, tmp_path) -> str:
+    content = body(response)
+    if file_format == "xlsx":
+        return " ".join(str(value) for row in read_xlsx(content) for value in row)
+    if file_format == "pdf":
+        return pdf_text(content, tmp_path)
+    document = docx.Document(io.BytesIO(content))
+    return " ".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "pdf", "docx"])
+def test_a_plain_members_roster_does_not_list_ethnicity(cast, file_format, tmp_path):
+    services.update_member(cast.members["secretary"], ethnicity=ETHNICITY)
+    url = f"/documents/units/{cast.cell.pk}/roster.{file_format}"
+
+    as_member = roster_text(cast.client("member").get(url), file_format, tmp_path)
+    as_secretary = roster_text(cast.client("secretary").get(url), file_format, tmp_path)
+
+    assert "Lê Văn Cường" in as_member
+    assert ETHNICITY not in as_member
+    assert "Dân tộc" not in as_member
+    assert ETHNICITY in as_secretary
 
 
 def test_roster_docx_too_long_redirects_to_the_unit_with_a_message(cast, monkeypatch):
