@@ -181,12 +181,47 @@ def children_summaries(unit: Unit, year: int) -> list[tuple[Unit, dict]]:
     return [(child, _summary(figures.get(child.pk, {}))) for child in children]
 
 
+# Groups of fewer people than this are not counted aloud: beside the names of the silent members, a band of one or
+# two would tell whose age (a part of the date of birth, which is personal data) it is.
+SMALL_GROUP = 3
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One band of a statistics table as shown to anyone: counts under SMALL_GROUP read "< 3"."""
+
+    label: str
+    silent: str
+    on_roll: str
+
+
+def shown_count(count: int) -> str:
+    return str(count) if count >= SMALL_GROUP else _("< %(count)s") % {"count": SMALL_GROUP}
+
+
+def _rows(grouping: dict[str, tuple[int, int]]) -> list[GroupRow]:
+    return [GroupRow(label, shown_count(silent), shown_count(everyone))
+            for label, (silent, everyone) in grouping.items()]
+
+
 @dataclass
 class SilentMembers:
     meetings: int
     members: list[Member] = field(default_factory=list)
     by_age: dict[str, tuple[int, int]] = field(default_factory=dict)
     by_admission: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def age_rows(self) -> list[GroupRow] | None:
+        """The age table as shown, or None when it would place the members named as silent in one age band (they
+        all share it): the table stands next to their names, and their age is personal data."""
+        if sum(1 for silent, _everyone in self.by_age.values() if silent) <= 1:
+            return None
+        return _rows(self.by_age)
+
+    @property
+    def admission_rows(self) -> list[GroupRow]:
+        return _rows(self.by_admission)
 
 
 AGE_BANDS = ((0, 30, "< 30"), (30, 40, "30–39"), (40, 50, "40–49"), (50, 60, "50–59"), (60, 200, "≥ 60"))

@@ -398,7 +398,8 @@ def statistics(request: HttpRequest, pk: int) -> HttpResponse:
                "per_month": queries.meetings_per_month(unit, year)}
     if unit.kind.holds_members:
         context |= {"records": queries.member_records(unit, year), "silent": queries.silent_members(unit),
-                    "findings": queries.rule_findings(unit, year)}
+                    "findings": queries.rule_findings(unit, year),
+                    "small_group": (queries.SMALL_GROUP, queries.shown_count(0))}
     else:
         quarter = int(request.GET["quarter"]) if request.GET.get("quarter") in {"1", "2", "3", "4"} else (
             (timezone.localdate().month - 1) // 3 + 1)
