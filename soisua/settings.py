@@ -4,6 +4,7 @@ Development needs no configuration: SQLite, console e-mail, immediate background
 Production (SOISUA_ENV=production) refuses to start with insecure values.
 """
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
     "django_tasks_db",
+    "axes",  # before the project's apps: its login-failure receiver runs first, so the audit sees the lockout
     "soisua.core",
     "soisua.accounts",
     "soisua.audit",
@@ -109,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a login refused by the throttle into the 429 page (accounts.views.locked_out).
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION:  # in development runserver serves static files itself
@@ -151,6 +155,9 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Axes first: it refuses a login while its user name and address (or the address alone) is cooling off, before
+# the password is even checked; it logs nobody in itself.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "org:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -260,6 +267,32 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+
+# --- Limits on guessing (docs/security.md, "Logins and the API") ---------------------------------------------
+# Logins (django-axes, failures kept in the database so every process counts them). Failures are counted per
+# (user name, address): someone guessing a password from elsewhere never locks the account's owner out, and a
+# lockout ends by itself after the cool-off, which every further failure during it starts again (a back-off for
+# whoever keeps guessing). A looser per-address limit stops one address from trying many user names; it is high
+# because a commune office may reach the site from behind one shared address. accounts.throttle applies both.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 50)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_HANDLER = "soisua.accounts.throttle.LoginThrottleHandler"
+AXES_LOCKOUT_CALLABLE = "soisua.accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True  # only the account's failures from that address (LoginThrottleHandler)
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept; failures are in the audit trail
+# The client's address: the connection's own, or with TRUSTED_PROXY_COUNT reverse proxies in front, the one the
+# outermost proxy appended to X-Forwarded-For (entries before it are the client's to choose, so never trusted).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "soisua.accounts.throttle.client_address"
+# Password-reset requests and API tokens are counted in the default cache (accounts.throttle.RateLimit). That
+# cache is per process, so with N web processes a client gets up to N times these numbers: still a small,
+# bounded rate, and no shared store to run.
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)  # requests per address, and per e-mail, per hour
+API_TOKEN_FAILURE_LIMIT = env_int("API_TOKEN_FAILURE_LIMIT", 20)  # unknown or expired tokens per address
+API_TOKEN_FAILURE_WINDOW_MINUTES = env_int("API_TOKEN_FAILURE_WINDOW_MINUTES", 15)
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)  # lifetime of a new API token unless its owner picks another
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

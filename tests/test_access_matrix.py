@@ -220,6 +220,19 @@ def top_unit_name(fixtures: Fixtures, who: str) -> str:
             "unrelated_staff": cast.other_commune, "inspector": cast.commune}[who].name
 
 
+# The member's API token: only its owner lists or revokes it.
+TOKEN_NAME = "Bảng tính báo cáo của xã"
+
+
+def member_token(fixtures: Fixtures):
+    from soisua.accounts import services as accounts
+
+    user = fixtures.cast.users["member"]
+    if not accounts.tokens_of(user).exists():
+        accounts.issue_api_token(user, name=TOKEN_NAME, by=user)
+    return accounts.tokens_of(user).get()
+
+
 MATRIX: dict[str, Case | list[Case]] = {
     # --- organisation pages -----------------------------------------------------------------------------------
     "org:dashboard": Case(lambda f: reverse("org:dashboard"), LOGGED_IN, shows=top_unit_name),
@@ -466,6 +479,12 @@ MATRIX: dict[str, Case | list[Case]] = {
         shows=f'href="{reverse("accounts:password_reset")}"'),
     "accounts:password_reset_complete": Case(lambda f: reverse("accounts:password_reset_complete"), everyone(200),
                                              shows=f'href="{reverse("accounts:login")}"'),
+    "accounts:tokens": Case(lambda f: member_token(f) and reverse("accounts:tokens"), LOGGED_IN, post=LOGGED_IN,
+                            data={"name": "Kịch bản thống kê", "days": "30"}, shows=TOKEN_NAME,
+                            shown_to=frozenset({"member"})),
+    "accounts:tokens.revoke": Case(lambda f: reverse("accounts:tokens.revoke", args=[member_token(f).pk]),
+                                   LOGIN_THEN_405, post=expect(302, 404, 404, 404, 404, 404),
+                                   post_redirect=lambda f: reverse("accounts:tokens")),
     "set_language": Case(lambda f: reverse("set_language"), GET_NOT_ALLOWED, post=everyone(302),
                          data={"language": "en", "next": "/units/"}, post_redirect=lambda f: "/units/"),
     # --- inbox: each user sees only their own notifications ------------------------------------------------------

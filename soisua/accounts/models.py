@@ -1,9 +1,11 @@
+import datetime
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,14 +27,20 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+def default_token_expiry():
+    return timezone.now() + datetime.timedelta(days=settings.API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
     """A bearer token for the API. Only a hash is stored; the token is shown once."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # Refused from this moment on (settings.API_TOKEN_DAYS after issue unless its owner chose another lifetime).
+    expires_at = models.DateTimeField(_("expires"), default=default_token_expiry)
 
     class Meta:
         verbose_name = _("API token")
@@ -40,6 +48,10 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
     @staticmethod
     def hash(token: str) -> str:

@@ -19,4 +19,6 @@ urlpatterns = [
     path("password-reset/complete/",
          auth_views.PasswordResetCompleteView.as_view(template_name="accounts/message.html"),
          name="password_reset_complete"),
+    path("tokens/", views.api_tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.api_token_revoke, name="tokens.revoke"),
 ]

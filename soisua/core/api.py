@@ -1,25 +1,106 @@
-"""The JSON API: one NinjaAPI, routers from each app, the same access rules as the pages."""
+"""The JSON API: one NinjaAPI, routers from each app, the same access rules as the pages.
 
-from django.utils import timezone
+Every refusal has the body {"detail": <translated message>, "code": <machine code>} (core.api_common.ErrorOut),
+and every operation declares 401, 403, 404, 422 and 429 in the OpenAPI schema.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
+
+from .api_common import ApiError
 
 
 class TokenAuth(HttpBearer):
-    def authenticate(self, request, token: str):
-        from soisua.accounts.models import ApiToken
+    """A bearer token issued on /accounts/tokens/. Unknown and expired tokens count against the caller's
+    address; past the limit every token from that address is refused (429) until the window ends, so tokens
+    cannot be guessed."""
 
-        row = ApiToken.objects.select_related("user").filter(token_hash=ApiToken.hash(token)).first()
-        if row is None or not row.user.is_active:
+    def authenticate(self, request, token: str):
+        from soisua.accounts import services, throttle
+
+        failures = throttle.api_token_failures()
+        address = throttle.client_address(request) or ""
+        if wait := failures.wait(address):
+            minutes = -(-wait // 60)
+            raise ApiError(429, "throttled", ngettext(
+                "Too many failed API tokens from your address. Try again in %(minutes)s minute.",
+                "Too many failed API tokens from your address. Try again in %(minutes)s minutes.",
+                minutes) % {"minutes": minutes}, wait=wait)
+        row, refusal = services.check_api_token(token)
+        if row is None:
+            failures.hit(address)
+            request.api_token_refusal = refusal
             return None
-        if row.last_used_at is None or (timezone.now() - row.last_used_at).total_seconds() > 300:
-            ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         request.user = row.user
+        # The user's language, as for pages (the language middleware ran before the token was read).
+        translation.activate(row.user.language)
+        request.LANGUAGE_CODE = row.user.language
         return row.user
 
 
 api = NinjaAPI(title="soisua API", version="1", auth=[TokenAuth(), django_auth], urls_namespace="api",
                docs_url="/docs")
+
+
+def _error(request: HttpRequest, status: int, code: str, detail: str, **extra) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "code": code, **extra}, status=status)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, exc: ApiError):
+    response = _error(request, exc.status, exc.code, exc.detail)
+    if exc.wait is not None:
+        response["Retry-After"] = str(exc.wait)
+    return response
+
+
+@api.exception_handler(AuthenticationError)
+def _not_authenticated(request, exc):
+    if getattr(request, "api_token_refusal", None) == "expired":
+        return _error(request, 401, "token_expired",
+                      _("This API token has expired. Create a new one on the API tokens page."))
+    return _error(request, 401, "not_authenticated", _("Log in, or send a valid API token."))
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, "not_found", _("Not found, or you do not have access to it."))
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return _error(request, 403, "forbidden", _("You may not do this."))
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_parameters(request, exc: NinjaValidationError):
+    fields = [{"field": ".".join(str(part) for part in error.get("loc", ())[1:]) or "request",
+               "code": str(error.get("type", "invalid"))} for error in exc.errors]
+    names = ", ".join(dict.fromkeys(item["field"] for item in fields))
+    return _error(request, 422, "invalid", _("Some values in the request are not valid: %(fields)s.")
+                  % {"fields": names}, errors=fields)
+
+
+@api.exception_handler(DjangoValidationError)
+def _refused(request, exc: DjangoValidationError):
+    return _error(request, 422, getattr(exc, "code", None) or "invalid", " ".join(exc.messages))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    known = {403: ("forbidden", _("You may not do this.")),
+             404: ("not_found", _("Not found, or you do not have access to it.")),
+             429: ("throttled", _("Too many requests. Try again later."))}
+    code, detail = known.get(exc.status_code, ("error", str(exc)))
+    return _error(request, exc.status_code, code, detail)
 
 
 def _register_routers() -> None:

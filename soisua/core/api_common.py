@@ -1,0 +1,69 @@
+"""What every API operation shares: the error body, the error statuses declared in the schema, bounded pages.
+
+Kept apart from soisua.core.api (which builds the NinjaAPI and imports every app's router) so the apps' routers
+can import it without a cycle.
+"""
+
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
+
+from .errors import DomainError
+from .querytext import clean_query
+
+
+class FieldErrorOut(Schema):
+    field: str
+    code: str
+
+
+class ErrorOut(Schema):
+    """Every refusal: a message for people (in the caller's language) and a code for programs."""
+
+    detail: str
+    code: str
+    # The parameters that were refused (422 only).
+    errors: list[FieldErrorOut] = []
+
+
+# Declared for every operation: 401 without a valid token or session, 403 when the caller may read but not do
+# this, 404 for what does not exist or is not the caller's to see, 422 for bad parameters, 429 while the
+# caller's address is over the limit of failed tokens.
+ERROR_RESPONSES = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+def responses(ok) -> dict:
+    """The `response=` of an operation: `ok` for 200, ErrorOut for every refusal."""
+    return {200: ok, **ERROR_RESPONSES}
+
+
+class ApiError(Exception):
+    """A refusal with its status, machine code and translated message (see core.api's handlers)."""
+
+    def __init__(self, status: int, code: str, detail: str, *, wait: int | None = None):
+        super().__init__(detail)
+        self.status, self.code, self.detail, self.wait = status, code, detail, wait
+
+
+def query_text(text: str | None) -> str:
+    """A search text from a query parameter, refused (422) when it holds control characters or is too long."""
+    try:
+        return clean_query(text)
+    except DomainError as error:
+        raise ApiError(422, error.code, error.messages[0]) from None
+
+
+# Pages beyond this are refused in the schema (422): a caller who needs them should narrow the search, and the
+# database is never asked for an offset it cannot represent.
+MAX_PAGE = 10_000
+MAX_PAGE_SIZE = 100
+
+
+class Pages(PageNumberPagination):
+    """Page numbers and sizes with upper bounds that the OpenAPI schema declares."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
+
+    def __init__(self, page_size: int = 50, **kwargs):
+        super().__init__(page_size=min(page_size, MAX_PAGE_SIZE), max_page_size=MAX_PAGE_SIZE, **kwargs)
