@@ -51,9 +51,8 @@ def _locked(review: Review, version: int | None) -> Review:
     if locked.cycle.status != CycleStatus.OPEN:
         raise ReviewError(_("This review cycle is closed: nothing in it can change."), code="closed")
     if version is not None and locked.version != version:
-        raise StaleReview(_("This review was saved elsewhere (another tab or person) after you opened it. Your text "
-                            "is still here and was not saved: copy what you need, then reload."),
-                          current_version=locked.version)
+        raise StaleReview(_("This review was saved elsewhere (another tab or person) after you opened it, so this "
+                            "was not saved."), current_version=locked.version)
     return locked
 
 

@@ -32,33 +32,76 @@ def _editor_form(request: HttpRequest, review: Review) -> ReviewEditForm:
                           levels=queries.levels_of(review.cycle.rule_set))
 
 
-def _editor_context(review: Review, form: ReviewEditForm) -> dict:
-    return {"review": review, "form": form, "sections": queries.sections_for_editor(review, form),
-            "checklist_groups": queries.checklist_groups(form),
-            "prompt_fields": [form[f"p_{pk}"] for pk in form.prompt_ids],
+def _editor_context(review: Review, form: ReviewEditForm, *, conflict: bool = False) -> dict:
+    """The editor's page. `review` is the review as stored now: the page always carries its current version, so
+    the next save is never refused for a version this page itself made stale. On a `conflict`, each box whose
+    text differs from the stored one shows the stored text under it, for the author to merge."""
+    prompts = {prompt.pk: prompt for prompt in ReviewPrompt.objects.filter(review=review)}
+    sections = queries.sections_for_editor(review, form)
+    for section in sections:
+        for entry in section["fields"]:
+            entry["saved"] = (_differs(review.answers.get(entry["key"], ""), entry["text"].value())
+                              if conflict and entry["text"] is not None else None)
+    prompt_fields = [{"field": form[f"p_{pk}"],
+                      "saved": _differs(prompts[pk].answer, form[f"p_{pk}"].value()) if conflict and pk in prompts
+                      else None} for pk in form.prompt_ids]
+    return {"review": review, "form": form, "sections": sections, "conflict": conflict,
+            "checklist_groups": queries.checklist_groups(form), "prompt_fields": prompt_fields,
             "shortcomings": queries.review_shortcomings(review), "previous": queries.earlier_shortcomings(review),
             "collective_shortcomings": queries.collective_shortcomings(review),
             "missing": services.missing_for_submit(review)}
+
+
+def _differs(saved: str, typed) -> str | None:
+    """The stored text when the author typed something else (blanks around it aside), else None."""
+    saved = (saved or "").strip()
+    return saved if saved != (typed or "").strip() else None
+
+
+def _posted_version(form: ReviewEditForm) -> int | None:
+    try:
+        return int(form.data.get("version", ""))
+    except (TypeError, ValueError):
+        return None
 
 
 @login_required
 def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     review = queries.get_review_for_user(request.user, pk, write=True)
     form = _editor_form(request, review)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return render(request, "reviews/review_edit.html", _editor_context(review, form))
+    saved = False
+    if form.is_valid():
         try:
             review = services.save_review(review, version=form.cleaned_data["version"], content=form.content(),
                                           by=request.user)
+            saved = True
             if "submit" in request.POST:
                 services.submit_review(review, version=review.version, by=request.user)
                 messages.success(request, _("Review submitted. It is now locked; the cell committee will read it."))
                 return redirect("reviews:reviews.detail", pk=review.pk)
+        except services.StaleReview as error:
+            if saved:  # the submit raced another save: say so; otherwise it is shown below as a conflict
+                form.add_error(None, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Draft saved."))
             return redirect("reviews:reviews.edit", pk=review.pk)
-    return render(request, "reviews/review_edit.html", _editor_context(review, form))
+    # Refused (invalid input, a refused save, or a refused submit after the draft was saved): the page comes back
+    # with everything typed and the review's current version. A version saved elsewhere since the page was loaded
+    # is a conflict, shown before the next save can replace it.
+    review = queries.get_review_for_user(request.user, pk, write=True)
+    posted = _posted_version(form) if form.is_bound else None
+    conflict = not saved and posted is not None and posted != review.version
+    if conflict:
+        form.add_error(None, _("This review was saved elsewhere (another tab or person) after you opened it, so your "
+                               "changes were not saved. Nothing you typed is lost: it is in the boxes below, and "
+                               "under each box that differs you can read the text saved elsewhere. Bring into the "
+                               "boxes what you want to keep from it, then save again: what the boxes hold will "
+                               "replace the saved version."))
+    return render(request, "reviews/review_edit.html", _editor_context(review, form, conflict=conflict))
 
 
 @login_required
@@ -78,7 +121,9 @@ def review_autosave(request: HttpRequest, pk: int) -> HttpResponse:
             review = services.save_review(review, version=form.cleaned_data["version"], content=form.content(),
                                           by=request.user)
         except services.StaleReview as error:
-            context["conflict"], context["current_version"] = error.messages[0], error.current_version
+            # The version is not updated: the next autosave must not replace what was saved elsewhere unseen.
+            context["conflict"] = _("%(refusal)s Nothing you typed is lost: click “Save the draft” to read the "
+                                    "saved text next to yours and merge them.") % {"refusal": error.messages[0]}
         except ValidationError as error:
             context["problem"] = " ".join(error.messages)
         else:
