@@ -219,6 +219,13 @@ MEETING_SILENT_AFTER = env_int("MEETING_SILENT_AFTER", 3)
 MEETING_REMIND_HOURS_BEFORE = env_int("MEETING_REMIND_HOURS_BEFORE", 24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Every upload is counted as it arrives and refused one byte past EVIDENCE_MAX_BYTES (core.uploads.UploadLimit):
+# a larger body is neither kept in memory (above) nor written to disk. The roster import sets its own limit.
+FILE_UPLOAD_HANDLERS = [
+    "soisua.core.uploads.UploadLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 _mail_backend = env_str(
     "EMAIL_BACKEND",

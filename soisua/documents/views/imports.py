@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from soisua.core.uploads import UploadLimit
 from soisua.org import access
 
 from .. import services
@@ -39,7 +40,9 @@ def _job_for_user(user, pk: int, *, write: bool = False) -> ImportJob:
 def import_create(request: HttpRequest, pk: int) -> HttpResponse:
     limit = RosterUploadLimit(request)
     if request.method == "POST":
-        request.upload_handlers.insert(0, limit)
+        # A roster may be larger than an attached document: this view's limit replaces the general one.
+        request.upload_handlers = [limit, *(handler for handler in request.upload_handlers
+                                            if not isinstance(handler, UploadLimit))]
     return _import_create(request, pk, limit)
 
 
