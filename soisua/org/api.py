@@ -1,8 +1,11 @@
 import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Path, Query, Router, Schema
+from ninja.pagination import paginate
+
+from soisua.core.api_common import Pages, query_text, responses
+from soisua.core.querytext import QUERY_MAX_LENGTH
 
 from . import access, queries
 
@@ -43,31 +46,38 @@ class MemberDetailOut(MemberOut):
 
 PERSONAL_FIELDS = ("date_of_birth", "card_number", "citizen_id", "phone", "email")
 
+# Ids are 64-bit in every supported database: a larger number is refused (422) rather than sent to a query.
+MAX_ID = 2**63 - 1
+UnitId = Path(..., ge=1, le=MAX_ID)
+MemberId = Path(..., ge=1, le=MAX_ID)
 
-@router.get("/units/{unit_id}", response=UnitOut)
-def unit_detail(request: HttpRequest, unit_id: int):
+
+@router.get("/units/{unit_id}", response=responses(UnitOut))
+def unit_detail(request: HttpRequest, unit_id: int = UnitId):
     return access.get_unit_for_user(request.user, unit_id)
 
 
-@router.get("/units/{unit_id}/children", response=list[UnitOut])
-def unit_children(request: HttpRequest, unit_id: int):
+@router.get("/units/{unit_id}/children", response=responses(list[UnitOut]))
+def unit_children(request: HttpRequest, unit_id: int = UnitId):
     return list(queries.children_of(access.get_unit_for_user(request.user, unit_id)))
 
 
-@router.get("/units/{unit_id}/members", response=list[MemberOut])
-@paginate(PageNumberPagination, page_size=100)
-def unit_members(request: HttpRequest, unit_id: int):
+@router.get("/units/{unit_id}/members", response=responses(list[MemberOut]))
+@paginate(Pages, page_size=100)
+def unit_members(request: HttpRequest, unit_id: int = UnitId):
     return queries.members_of_cell(access.get_unit_for_user(request.user, unit_id))
 
 
-@router.get("/members/search", response=list[MemberOut])
-@paginate(PageNumberPagination, page_size=50)
-def member_search(request: HttpRequest, q: str):
-    return queries.search_members(request.user, q)
+@router.get("/members/search", response=responses(list[MemberOut]))
+@paginate(Pages, page_size=50)
+def member_search(request: HttpRequest, q: str = Query(..., max_length=QUERY_MAX_LENGTH)):
+    """Members whose name (diacritics optional), card or ID number matches `q`. Control characters in `q` are
+    refused (422, code "control_characters")."""
+    return queries.search_members(request.user, query_text(q))
 
 
-@router.get("/members/{member_id}", response=MemberDetailOut)
-def member_detail(request: HttpRequest, member_id: int):
+@router.get("/members/{member_id}", response=responses(MemberDetailOut))
+def member_detail(request: HttpRequest, member_id: int = MemberId):
     member = access.get_member_for_user(request.user, member_id)
     data = MemberDetailOut.from_orm(member).dict()
     if not access.can_see_personal_data(request.user, member):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.caching import cached_page
+from soisua.core.errors import DomainError
+from soisua.core.querytext import clean_query
 from soisua.core.views import render_form_page, render_history, save_form
 
 from . import access, queries, services
@@ -259,10 +261,17 @@ def member_search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     within = None
     if unit_id := request.GET.get("unit", "").strip():
+        if unit_id.isdigit() and len(unit_id) > 18:  # beyond any id: not found, and never sent to a query
+            raise Http404
         within = access.get_unit_for_user(request.user, int(unit_id)) if unit_id.isdigit() else None
     results = None
-    if form.is_valid() and form.cleaned_data["q"]:
-        results = Paginator(queries.search_members(request.user, form.cleaned_data["q"], within=within),
+    try:
+        text = clean_query(request.GET.get("q"))
+    except DomainError as error:  # control characters or too long: the reason, and no results
+        messages.error(request, error.messages[0])
+        text = ""
+    if text and form.is_valid():
+        results = Paginator(queries.search_members(request.user, text, within=within),
                             settings.MEMBER_PAGE_SIZE).get_page(request.GET.get("page"))
     template = "org/search.html#results" if request.htmx else "org/search.html"
     return render(request, template, {"form": form, "page": results, "within": within})

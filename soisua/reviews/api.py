@@ -3,11 +3,16 @@
 import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
+
+from soisua.core.api_common import responses
 
 from . import queries
 
 router = Router(tags=["reviews"])
+
+# Ids are 64-bit in every supported database: a larger number is refused (422) rather than sent to a query.
+ReviewId = Path(..., ge=1, le=2**63 - 1)
 
 
 class ReviewOut(Schema):
@@ -48,13 +53,13 @@ class FeedbackListOut(Schema):
     items: list[FeedbackOut]
 
 
-@router.get("/reviews/{review_id}", response=ReviewOut)
-def review_detail(request: HttpRequest, review_id: int):
+@router.get("/reviews/{review_id}", response=responses(ReviewOut))
+def review_detail(request: HttpRequest, review_id: int = ReviewId):
     return queries.get_review_for_user(request.user, review_id)
 
 
-@router.get("/reviews/{review_id}/feedback", response=FeedbackListOut)
-def review_feedback(request: HttpRequest, review_id: int):
+@router.get("/reviews/{review_id}/feedback", response=responses(FeedbackListOut))
+def review_feedback(request: HttpRequest, review_id: int = ReviewId):
     review = queries.get_review_for_user(request.user, review_id)
     shown, withheld = queries.visible_feedback(request.user, review)
     return {"withheld": withheld, "items": [

@@ -1,0 +1,41 @@
+"""Every operation of the JSON API, driven by its own OpenAPI schema: valid and invalid parameters, authenticated
+with a cast member's token. No request may end in a server error or in a status the schema does not declare, and
+every body must match its declared schema.
+
+Deterministic (a derandomised, bounded number of examples, no example database) and quick (a few seconds).
+"""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from soisua.accounts import services
+from soisua.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+@pytest.fixture
+def token(cast) -> str:
+    # The secretary reads the cell's members with their personal data: the widest answers in the cast.
+    return services.issue_api_token(cast.users["secretary"], name="fuzz", by=cast.users["secretary"])
+
+
+@schema.parametrize()
+@hypothesis_settings(max_examples=25, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.filter_too_much])
+def test_api_operation_never_fails_and_answers_as_documented(case, token, settings):
+    settings.API_TOKEN_FAILURE_LIMIT = 10**6  # invalid tokens are part of the fuzz; the limit has its own tests
+    case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
+
+    case.call_and_validate(checks=CHECKS)
