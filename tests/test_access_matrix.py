@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from soisua.corrections import services as corrections
 from soisua.corrections.models import Shortcoming
-from soisua.documents.models import ImportJob, ImportStatus
+from soisua.documents.models import ImportConflict, ImportJob, ImportStatus
 from soisua.meetings import services as meetings
 from soisua.meetings.models import CalendarFeed, Meeting
 from soisua.notifications.models import Notification
@@ -211,6 +211,21 @@ def file_shows(extract: Callable[[HttpResponse], str], content_type: str, text: 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
+
+
+HELD_ROW_NAME = "Phạm Thị Dung"
+
+
+def held_row_url(name: str) -> Callable[[Fixtures], str]:
+    """A row of the cell's import held because its card number is that of the sibling cell's member."""
+    def build(f: Fixtures) -> str:
+        sibling = f.cast.members["sibling"]
+        values = {"full_name": HELD_ROW_NAME, "card_number": sibling.card_number}
+        conflict = ImportConflict.objects.create(job=f.import_job, row=2, cell=f.cast.cell, member=sibling,
+                                                 committee=f.cast.commune, values=values)
+        return reverse(name, args=[conflict.pk])
+
+    return build
 
 
 def top_unit_name(fixtures: Fixtures, who: str) -> str:
@@ -528,6 +543,13 @@ MATRIX: dict[str, Case | list[Case]] = {
         Case(lambda f: f"/api/reviews/{f.draft.pk}", AUTHOR_ONLY | {"anonymous": 401}, shows='"status": "draft"'),
     ],
     "api:review_feedback": Case(lambda f: f"/api/reviews/{f.submitted.pk}/feedback",
+    # --- documents: a held roster row shows two members' records: those who see the personal data of both cells
+    # read it, those who write both decide; the importer (the cell's secretary) is a stranger to it ------------
+    "documents:conflicts.detail": Case(held_row_url("documents:conflicts.detail"),
+                                       expect(404, 404, 404, 200, 404, 200), shows=HELD_ROW_NAME),
+    "documents:conflicts.decide": Case(held_row_url("documents:conflicts.decide"), LOGIN_THEN_405,
+                                       post=expect(404, 404, 404, 302, 404, 403),
+                                       data={"decision": "Đã chuyển sinh hoạt"}),
                                 READ_REVIEW | {"anonymous": 401}, shows=FEEDBACK_TEXT),
     "api:unit_detail": Case(lambda f: f"/api/units/{f.cast.cell.pk}", API_READ_CELL, shows='"code": "TN-HA-1"'),
     "api:unit_children": Case(lambda f: f"/api/units/{f.cast.commune.pk}/children", API_READ_COMMUNE,

@@ -64,3 +64,10 @@ class ImportForm(forms.Form):
         if self.too_large or (upload is not None and upload.size > imports.max_upload_bytes()):
             raise imports.too_large_error()
         return upload
+
+
+class DecisionForm(forms.Form):
+    decision = forms.CharField(label=gettext_lazy("What was decided"), max_length=2000,
+                               widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text=gettext_lazy("For example: the member was transferred, the number in the "
+                                                      "file was wrong, the importing unit was told."))

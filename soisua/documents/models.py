@@ -44,6 +44,8 @@ class ImportJob(models.Model):
     new_count = models.PositiveIntegerField(_("new members"), default=0)
     updated_count = models.PositiveIntegerField(_("updated members"), default=0)
     unchanged_count = models.PositiveIntegerField(_("unchanged members"), default=0)
+    # Rows not applied because their numbers belong to members outside the unit: ImportConflict, for the committee.
+    held_count = models.PositiveIntegerField(_("rows held for review"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     # Every bad row: [{"row": 12, "column": "card_number", "code": "bad_card_number", "message": "…"}, …]
     errors = models.JSONField(default=list, blank=True)
@@ -69,3 +71,34 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return not self.is_running
+
+
+class ImportConflict(models.Model):
+    """A roster row held back when applying: its card number or citizen ID belongs to a member of a cell outside
+    the importing unit. Neither the importer nor the import may learn or change that member, so the lowest
+    committee that sees both cells decides (transfer the member, correct the record, or tell the importer)."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="conflicts",
+                            verbose_name=_("roster import"))
+    row = models.PositiveIntegerField(_("row"))
+    # The row as checked (dates as yyyy-mm-dd): personal data, shown only to those who see both records.
+    values = models.JSONField(default=dict)
+    cell = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("cell"))
+    member = models.ForeignKey("org.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                               verbose_name=_("recorded member"))
+    # The lowest unit above both cells (none when they lie in different trees: the installation's superusers).
+    committee = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="import_conflicts", verbose_name=_("deciding committee"))
+    created_at = models.DateTimeField(_("held at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("decided by"))
+    decision = models.TextField(_("decision"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("held roster row")
+        verbose_name_plural = _("held roster rows")
+
+    def __str__(self):
+        return f"{self.job} #{self.row}"

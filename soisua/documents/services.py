@@ -5,9 +5,11 @@ the background tasks call. Each owns its transaction and audit entry and raises 
 with a `code`) on refusal. Access is the caller's business (org.access): these functions trust `unit`.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -15,14 +17,21 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
+from soisua.core.errors import clean_text
 from soisua.notifications.services import notify
-from soisua.org.models import Unit
+from soisua.org import access
+from soisua.org.enums import Role
+from soisua.org.models import PATH_STEP, Unit
+from soisua.org.queries import ancestors
 
 from . import imports
 from .imports import Plan, RosterImportError
-from .models import ImportJob, ImportStatus
+from .models import ImportConflict, ImportJob, ImportStatus
 
-__all__ = ["RosterImportError", "apply_import", "confirm_import", "start_import", "validate_import"]
+__all__ = ["RosterImportError", "apply_import", "confirm_import", "decide_conflict", "start_import",
+           "validate_import"]
+
+DECISION_MAX_LENGTH = 2000
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +80,11 @@ def _plan(job: ImportJob) -> Plan:
 def _store_plan(job: ImportJob, plan: Plan, *, status: str) -> None:
     job.status = status
     job.total_rows = job.processed_rows = plan.total_rows
-    job.new_count, job.updated_count, job.unchanged_count = len(plan.creates), len(plan.updates), plan.unchanged
+    # Until applied, held rows count as new members (as rows with unknown numbers); applied, they are held.
+    applied = status == ImportStatus.DONE
+    job.new_count = len(plan.creates) if applied else plan.new_as_checked
+    job.held_count = len(plan.held) if applied else 0
+    job.updated_count, job.unchanged_count = len(plan.updates), plan.unchanged
     job.errors = [error.as_dict() for error in plan.errors]
     job.error_count = len(plan.errors)
     job.headers = plan.headers
@@ -79,7 +92,8 @@ def _store_plan(job: ImportJob, plan: Plan, *, status: str) -> None:
     if status != ImportStatus.VALID:
         job.finished_at = job.validated_at
     job.save(update_fields=["status", "total_rows", "processed_rows", "new_count", "updated_count",
-                            "unchanged_count", "errors", "error_count", "headers", "validated_at", "finished_at"])
+                            "unchanged_count", "held_count", "errors", "error_count", "headers", "validated_at",
+                            "finished_at"])
 
 
 def _fail(job: ImportJob, message: str) -> None:
@@ -161,9 +175,11 @@ def apply_import(job: ImportJob) -> ImportJob:
                 if not ImportJob.objects.select_for_update().filter(pk=job.pk, status=ImportStatus.APPLYING).exists():
                     return job
                 imports.apply_plan(plan, by=job.created_by, reason=_("Roster import"))
+                _hold(job, plan)
                 _store_plan(job, plan, status=ImportStatus.DONE)
                 audit.record(job.created_by, "documents.import.apply", job, {
-                    "created": job.new_count, "updated": job.updated_count, "unchanged": job.unchanged_count})
+                    "created": job.new_count, "updated": job.updated_count, "unchanged": job.unchanged_count,
+                    "held": job.held_count})
     except Exception as error:
         logger.exception("roster import %s failed", job.pk)
         job.refresh_from_db()
@@ -178,6 +194,76 @@ def apply_import(job: ImportJob) -> ImportJob:
     _discard_file(job)
     _notify_done(job)
     return job
+
+
+# Who decides a held row: the leaders and staff of the lowest committee above both cells (their grants cover both,
+# personal data included); if it has none, the nearest level above that has some.
+DECIDING_ROLES = frozenset({Role.COMMITTEE, Role.STAFF})
+
+
+def _common_unit(units: list[Unit]) -> Unit | None:
+    """The lowest unit whose subtree holds all of `units` (None when they lie in different trees)."""
+    paths = [unit.path for unit in units]
+    prefix = ""
+    for end in range(PATH_STEP, min(map(len, paths)) + 1, PATH_STEP):
+        if len({path[:end] for path in paths}) > 1:
+            break
+        prefix = paths[0][:end]
+    return Unit.objects.filter(path=prefix).first() if prefix else None
+
+
+def _deciders(committee: Unit | None) -> list:
+    if committee is None:
+        return list(get_user_model().objects.filter(is_superuser=True, is_active=True))
+    for unit in [committee, *reversed(ancestors(committee))]:
+        users = [user for user in access.users_with_roles(unit.pk, DECIDING_ROLES) if user.is_active]
+        if users:
+            return users
+    return []
+
+
+def _hold(job: ImportJob, plan: Plan) -> list[ImportConflict]:
+    """Record every held row for the committee that sees both records, and tell its leaders and staff.
+
+    The importer is told only how many rows were held (job.held_count), never which number clashed nor whose it
+    is. Runs inside apply_import's transaction: the conflicts land with the rest of the import, or not at all.
+    """
+    conflicts = []
+    for held in plan.held:
+        committee = _common_unit([held.cell, *(member.cell for member in held.members)])
+        values = {key: value.isoformat() if isinstance(value, datetime.date) else value
+                  for key, value in held.values.items()}
+        conflict = ImportConflict.objects.create(job=job, row=held.row, values=values | {"status": held.status},
+                                                 cell=held.cell, member=held.members[0], committee=committee)
+        audit.record(job.created_by, "documents.import.hold", conflict, {
+            "row": held.row, "members": [member.pk for member in held.members],
+            "committee": committee.pk if committee else None})
+        url = reverse("documents:conflicts.detail", args=[conflict.pk])
+        for user in _deciders(committee):
+            notify(user, kind="documents.import_conflict", event_key=f"import-conflict:{conflict.pk}",
+                   template="documents/notifications/import_conflict",
+                   context={"conflict": conflict, "job": job, "cell": held.cell}, url=url)
+        conflicts.append(conflict)
+    return conflicts
+
+
+@transaction.atomic
+def decide_conflict(conflict: ImportConflict, *, decision: str, by) -> ImportConflict:
+    """Close a held roster row with what the committee decided (the member transferred, the record corrected, the
+    importer told, …). The change itself is made with the usual member pages; this records that it was handled.
+
+    Refused (RosterImportError): an empty or too long decision (codes required, too_long), a row already decided
+    (code decided). Side effects: decision, time and decider saved; audit entry.
+    """
+    decision = clean_text(decision, _("decision"), DECISION_MAX_LENGTH, error=RosterImportError)
+    if not decision:
+        raise RosterImportError(_("Write what was decided."), code="required")
+    if not ImportConflict.objects.filter(pk=conflict.pk, resolved_at__isnull=True).update(
+            resolved_at=timezone.now(), resolved_by=by, decision=decision):
+        raise RosterImportError(_("This row was already decided."), code="decided")
+    conflict.refresh_from_db()
+    audit.record(by, "documents.import.decide", conflict, {"decision": decision})
+    return conflict
 
 
 def _notify_done(job: ImportJob) -> None:

@@ -16,4 +16,7 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="imports.detail"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="imports.confirm"),
     path("imports/<int:pk>/progress/", views.import_progress, name="imports.progress"),
+    # Rows held for the committee that sees both records (documents/views/imports.py)
+    path("held-rows/<int:pk>/", views.conflict_detail, name="conflicts.detail"),
+    path("held-rows/<int:pk>/decide/", views.conflict_decide, name="conflicts.decide"),
 ]

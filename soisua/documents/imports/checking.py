@@ -140,6 +140,18 @@ class Update:
     status: str | None
 
 
+@dataclass(slots=True)
+class Held:
+    """A row that looks new to the importer but whose card number or citizen ID belongs to a member outside the
+    import's scope. It is not applied: the committee that sees both records decides (services.apply_import)."""
+
+    row: int
+    values: dict[str, Any]
+    cell: Unit
+    status: str
+    members: list[Member]  # the members outside the scope whose numbers the row carries
+
+
 @dataclass
 class Plan:
     """What applying the file would do; `errors` empty means it may be applied."""
@@ -150,10 +162,17 @@ class Plan:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
+    held: list[Held] = field(default_factory=list)
 
     @property
     def is_valid(self) -> bool:
         return not self.errors
+
+    @property
+    def new_as_checked(self) -> int:
+        """New members as the importer is told before applying: held rows count as new, exactly as rows with
+        unknown numbers, so that checking a file never tells whether a number is recorded elsewhere."""
+        return len(self.creates) + len(self.held)
 
 
 class _RowChecker:
@@ -354,18 +373,19 @@ class _Planner:
             return unit
         return None
 
+    def outside_scope(self, row: Row) -> list[Member]:
+        """The members outside the scope whose card number or citizen ID the row carries."""
+        found = [self.by_card.get(row.values.get("card_number", "")),
+                 self.by_citizen_id.get(row.values.get("citizen_id", ""))]
+        outside = [member for member in found if member is not None and not member.cell_path.startswith(
+            self.scope.path)]
+        return list({member.pk: member for member in outside}.values())
+
     def member_for(self, row: Row) -> Member | None:
         card, citizen_id = row.values.get("card_number"), row.values.get("citizen_id")
         by_card = self.by_card.get(card) if card else None
         by_citizen_id = self.by_citizen_id.get(citizen_id) if citizen_id else None
         member = by_card or by_citizen_id
-        if member is not None and not member.cell_path.startswith(self.scope.path):
-            column = "card_number" if by_card else "citizen_id"
-            # Worded so that it does not confirm the number belongs to a party member somewhere else.
-            self.error(row, column, "member_out_of_scope", _(
-                "This number cannot be used in %(unit)s. Check it; if the member is managed by another unit, ask "
-                "that unit to transfer them first.") % {"unit": self.scope.name})
-            return None
         if by_card and by_citizen_id and by_card.pk != by_citizen_id.pk:
             self.error(row, "citizen_id", "citizen_id_taken",
                        _("Citizen ID %(number)s belongs to another member than party card number %(card)s.")
@@ -381,6 +401,11 @@ class _Planner:
 
     def plan_row(self, row: Row) -> None:
         cell = self.cell_for(row)
+        if row.ok and (outside := self.outside_scope(row)):
+            # Answered as for an unknown number (a new member), so the check is no oracle of numbers recorded
+            # elsewhere; applying holds the row for the committee that sees both records.
+            self.plan.held.append(Held(row.number, row.values, cell, row.status or MemberStatus.OFFICIAL, outside))
+            return
         member = self.member_for(row)
         if row.ok and member is None and "card_number" not in row.values and "citizen_id" not in row.values:
             member = self.keyless_member(row, cell)

@@ -1,5 +1,5 @@
 from .exports import profile_docx, profile_pdf, roster_docx, roster_pdf, roster_xlsx
-from .imports import import_confirm, import_create, import_detail, import_progress
+from .imports import conflict_decide, conflict_detail, import_confirm, import_create, import_detail, import_progress
 
-__all__ = ["import_confirm", "import_create", "import_detail", "import_progress", "profile_docx", "profile_pdf",
-           "roster_docx", "roster_pdf", "roster_xlsx"]
+__all__ = ["conflict_decide", "conflict_detail", "import_confirm", "import_create", "import_detail",
+           "import_progress", "profile_docx", "profile_pdf", "roster_docx", "roster_pdf", "roster_xlsx"]

@@ -6,16 +6,18 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.uploads import UploadLimit
+from soisua.core.views import save_form
 from soisua.org import access
 
 from .. import services
-from ..forms import ImportForm, RosterUploadLimit
+from ..forms import DecisionForm, ImportForm, RosterUploadLimit
 from ..imports import COLUMN_BY_KEY
-from ..models import ImportJob
+from ..models import ImportConflict, ImportJob
 
 ERRORS_PER_PAGE = 100
 
@@ -97,3 +99,50 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except services.RosterImportError as error:
         messages.error(request, error.messages[0])
     return redirect("documents:imports.detail", pk=job.pk)
+
+
+# --- rows held for the committee ------------------------------------------------------------------------------
+
+
+def _conflict_for_user(user, pk: int, *, write: bool = False) -> ImportConflict:
+    """A held row shows the row and the recorded member: only to those who see the personal data of both cells
+    (the committee above both, its staff, inspectors); anyone else gets 404. Deciding takes writing both."""
+    conflict = (ImportConflict.objects.select_related("job", "job__created_by", "cell", "member", "member__cell",
+                                                      "committee", "resolved_by").filter(pk=pk).first())
+    if conflict is None:
+        raise Http404
+    cells = [conflict.cell, *([conflict.member.cell] if conflict.member else [])]
+    if not all(access.can_see_personal_data_in(user, cell) for cell in cells):
+        raise Http404
+    if write and not all(access.can_write_unit(user, cell) for cell in cells):
+        raise PermissionDenied
+    return conflict
+
+
+def _conflict_page(request: HttpRequest, conflict: ImportConflict, form: DecisionForm) -> HttpResponse:
+    values = [(COLUMN_BY_KEY[key].label, value) for key, value in conflict.values.items() if key in COLUMN_BY_KEY]
+    cells = [conflict.cell, *([conflict.member.cell] if conflict.member else [])]
+    return render(request, "documents/conflict_detail.html", {
+        "conflict": conflict, "job": conflict.job, "values": values, "form": form,
+        "can_decide": conflict.resolved_at is None and all(access.can_write_unit(request.user, cell)
+                                                           for cell in cells)})
+
+
+@login_required
+@require_GET
+def conflict_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    conflict = _conflict_for_user(request.user, pk)
+    return _conflict_page(request, conflict, DecisionForm())
+
+
+@login_required
+@require_POST
+def conflict_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    conflict = _conflict_for_user(request.user, pk, write=True)
+    form = DecisionForm(request.POST)
+    done, _conflict = save_form(request, form, lambda data: services.decide_conflict(
+        conflict, decision=data["decision"], by=request.user), success=_("The held row is marked as decided."),
+        error_field="decision")
+    if done:
+        return redirect("documents:conflicts.detail", pk=conflict.pk)
+    return _conflict_page(request, conflict, form)
