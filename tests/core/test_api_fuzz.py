@@ -7,6 +7,8 @@ Deterministic (a derandomised, bounded number of examples, no example database) 
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import (
@@ -25,7 +27,19 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture
-def token(cast) -> str:
+def _test_connection_stays_open():
+    """Schemathesis calls the WSGI application itself, whose request signals would close the database connection
+    that holds the test's transaction (Django's test client detaches the same receiver around each request)."""
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in signals:
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(cast, _test_connection_stays_open) -> str:
     # The secretary reads the cell's members with their personal data: the widest answers in the cast.
     return services.issue_api_token(cast.users["secretary"], name="fuzz", by=cast.users["secretary"])
 
