@@ -534,6 +534,13 @@ MATRIX: dict[str, Case | list[Case]] = {
                                                                       args=[f.import_job.pk])),
     "documents:imports.progress": Case(lambda f: reverse("documents:imports.progress", args=[f.import_job.pk]),
                                        WRITE_IMPORT, shows=IMPORT_ERROR),
+    # --- documents: a held roster row shows two members' records: those who see the personal data of both cells
+    # read it, those who write both decide; the importer (the cell's secretary) is a stranger to it ------------
+    "documents:conflicts.detail": Case(held_row_url("documents:conflicts.detail"),
+                                       expect(404, 404, 404, 200, 404, 200), shows=HELD_ROW_NAME),
+    "documents:conflicts.decide": Case(held_row_url("documents:conflicts.decide"), LOGIN_THEN_405,
+                                       post=expect(404, 404, 404, 302, 404, 403),
+                                       data={"decision": "Đã chuyển sinh hoạt"}),
     # --- API (session authentication here; the same rules apply to tokens) ------------------------------------
     "api:openapi-json": Case(lambda f: "/api/openapi.json", everyone(200), shows="/api/units/{unit_id}/members"),
     "api:openapi-view": Case(lambda f: "/api/docs", everyone(200), shows="openapi.json"),
@@ -543,13 +550,6 @@ MATRIX: dict[str, Case | list[Case]] = {
         Case(lambda f: f"/api/reviews/{f.draft.pk}", AUTHOR_ONLY | {"anonymous": 401}, shows='"status": "draft"'),
     ],
     "api:review_feedback": Case(lambda f: f"/api/reviews/{f.submitted.pk}/feedback",
-    # --- documents: a held roster row shows two members' records: those who see the personal data of both cells
-    # read it, those who write both decide; the importer (the cell's secretary) is a stranger to it ------------
-    "documents:conflicts.detail": Case(held_row_url("documents:conflicts.detail"),
-                                       expect(404, 404, 404, 200, 404, 200), shows=HELD_ROW_NAME),
-    "documents:conflicts.decide": Case(held_row_url("documents:conflicts.decide"), LOGIN_THEN_405,
-                                       post=expect(404, 404, 404, 302, 404, 403),
-                                       data={"decision": "Đã chuyển sinh hoạt"}),
                                 READ_REVIEW | {"anonymous": 401}, shows=FEEDBACK_TEXT),
     "api:unit_detail": Case(lambda f: f"/api/units/{f.cast.cell.pk}", API_READ_CELL, shows='"code": "TN-HA-1"'),
     "api:unit_children": Case(lambda f: f"/api/units/{f.cast.commune.pk}/children", API_READ_COMMUNE,
