@@ -336,6 +336,9 @@ MATRIX: dict[str, Case | list[Case]] = {
     # and the inspectors above; the cell's leadership appraises, the superior committee decides
     "reviews:cycles.unit": Case(lambda f: reverse("reviews:cycles.unit", args=[f.cycle.pk, f.cast.cell.pk]),
                                 READ_CELL, shows="Lê Văn Cường"),
+    # The review points a committee sent down, followed by that committee (and those managing reviews above it).
+    "reviews:cycles.prompts": Case(lambda f: reverse("reviews:cycles.prompts", args=[f.cycle.pk, f.cast.commune.pk]),
+                                   WRITE_COMMUNE, shows=CYCLE_TITLE),
     "reviews:cycles.superior_feedback": Case(
         lambda f: reverse("reviews:cycles.superior_feedback", args=[f.cycle.pk, f.cast.cell.pk]),
         expect(200, 200, 404, 404, 404, 404), post=expect(200, 200, 404, 404, 404, 404), shows='name="text"'),
@@ -370,6 +373,12 @@ MATRIX: dict[str, Case | list[Case]] = {
         f.draft.shortcomings.get().pk]), LOGIN_THEN_405, post=expect(302, 404, 404, 404, 404, 404)),
     "reviews:reviews.return": Case(review_url("reviews:reviews.return", "colleague"), APPRAISE, post=APPRAISE,
                                    shows='name="reason"'),
+    # A member without a login: the cell's own leadership records the paper review or excludes it (this one is
+    # already submitted, so the secretary's POST comes back with the refusal).
+    "reviews:reviews.on_paper": Case(review_url("reviews:reviews.on_paper", "colleague"), LEAD_CELL, post=LEAD_CELL,
+                                     data={"paper_on": "18/11/2026"}, shows=WITHOUT_LOGIN_NAME),
+    "reviews:reviews.exclude": Case(review_url("reviews:reviews.exclude", "colleague"), LEAD_CELL, post=LEAD_CELL,
+                                    data={"reason": "Đi làm ăn xa"}, shows=WITHOUT_LOGIN_NAME),
     "reviews:reviews.propose": Case(review_url("reviews:reviews.propose", "colleague"), APPRAISE, post=APPRAISE,
                                     shows='name="level"'),
     "reviews:reviews.decide": Case(review_url("reviews:reviews.decide", "colleague"), DECIDE, post=DECIDE,

@@ -44,6 +44,8 @@ class ReviewStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned for revision")
+    # A member without a login whom the cell's leadership took out of the cycle, with a reason: not expected.
+    EXCLUDED = "excluded", _("Excluded from the cycle")
 
 
 # Review order inside a unit (domain.md §4): the collective first, then the head, deputies, members.
@@ -60,6 +62,8 @@ class ReviewAction(models.TextChoices):
     PROPOSED = "proposed", _("Level proposed by the cell")
     DECIDED = "decided", _("Level decided")
     CANCELLED = "cancelled", _("Rating cancelled, review reopened")
+    ON_PAPER = "on_paper", _("Reviewed on paper")
+    EXCLUDED = "excluded", _("Excluded from the cycle")
 
 
 class FeedbackKind(models.TextChoices):

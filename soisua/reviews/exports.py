@@ -49,6 +49,9 @@ NOT_WRITTEN = "(Chưa ghi nội dung.)"
 GRADES = {"excellent": "Xuất sắc", "good": "Tốt", "average": "Trung bình", "poor": "Kém"}
 CAUSES = {"subjective": "Chủ quan", "objective": "Khách quan"}
 FEEDBACK_KINDS = {"strength": "Ưu điểm", "shortcoming": "Hạn chế, khuyết điểm", "suggestion": "Đề nghị"}
+SHORTCOMING_STATUSES = {"open": "Chưa có kế hoạch được duyệt", "planned": "Kế hoạch đã được duyệt",
+                        "in_progress": "Đang khắc phục", "claimed": "Báo cáo đã khắc phục",
+                        "verified": "Đã xác nhận khắc phục"}
 RESPONSES = {"accepted": "Đã tiếp thu, ghi nhận là hạn chế, khuyết điểm", "disputed": "Không thống nhất"}
 POST_TITLES = {PostKind.SECRETARY: "Bí thư", PostKind.DEPUTY_SECRETARY: "Phó Bí thư",
                PostKind.GROUP_LEADER: "Tổ trưởng"}
@@ -130,6 +133,23 @@ def _checklist_blocks(entry: dict) -> list[Block]:
     return [Paragraph("Chưa tự đối chiếu.")]
 
 
+def _previous_blocks(previous: list, text: str) -> list[Block]:
+    """Section III as in the editor: the shortcomings named earlier with their status (and whether they recur),
+    then what the author wrote about fixing them."""
+    if not previous:
+        written = _paragraphs(text) if (text or "").strip() else []
+        return [Paragraph("Không có hạn chế, khuyết điểm từ các kỳ trước."), *written]
+    blocks: list[Block] = [Paragraph("Hạn chế, khuyết điểm đã được chỉ ra ở các kỳ trước:")]
+    for number, shortcoming in enumerate(previous, start=1):
+        details = [f"Kỳ: {shortcoming.review.cycle.title}" if shortcoming.review_id else "",
+                   f"tình trạng: {SHORTCOMING_STATUSES.get(shortcoming.status, shortcoming.status)}",
+                   f"lặp lại {shortcoming.repeated} lần" if shortcoming.repeated
+                   else "lặp lại hạn chế, khuyết điểm trước đó" if shortcoming.recurring_of_id else ""]
+        first, *rest = _paragraphs(shortcoming.text)
+        blocks += [Paragraph(f"{number}. {first.text} ({'; '.join(detail for detail in details if detail)})"), *rest]
+    return [*blocks, Paragraph("Kết quả khắc phục:"), *_paragraphs(text)]
+
+
 def _prompt_blocks(prompts: list[ReviewPrompt]) -> list[Block]:
     if not prompts:
         return [Paragraph("Không có vấn đề được gợi ý kiểm điểm.")]
@@ -152,6 +172,8 @@ def _entry_blocks(review: Review, spec: dict, entry: dict, parts: dict) -> list[
         return [Heading(label), *_checklist_blocks(entry)]
     if kind == "prompts":
         return [Heading(label), *_prompt_blocks(parts["prompts"])]
+    if kind == "previous_shortcomings":
+        return [Heading(label), *_previous_blocks(parts["previous"], entry["text"])]
     if kind == "score_general":
         return [_score_line(label, review.self_score_general)]
     if kind == "score_tasks":
@@ -174,7 +196,8 @@ def _checklist_items(review: Review) -> list[ChecklistItem]:
 
 def _section_blocks(review: Review) -> list[Block]:
     parts = {"shortcomings": queries.review_shortcomings(review),
-             "prompts": list(ReviewPrompt.objects.filter(review=review).order_by("sent_at", "pk"))}
+             "prompts": list(ReviewPrompt.objects.filter(review=review).order_by("sent_at", "pk")),
+             "previous": queries.earlier_shortcomings(review)}
     blocks: list[Block] = []
     sections = queries.sections_for_reading(review, _checklist_items(review))
     # sections_for_reading keeps the form's order, field by field: the form's specs give each entry its key.
@@ -317,6 +340,7 @@ def _counts_by_unit(cycle: Cycle, unit: Unit, levels: list[RatingLevel]) -> list
         per_level[f"members_{index}"] = Count("pk", filter=decided & Q(member__isnull=False, decided_level=level.code))
         per_level[f"units_{index}"] = Count("pk", filter=decided & Q(member__isnull=True, decided_level=level.code))
     return list(Review.objects.filter(cycle=cycle, unit__path__startswith=unit.path)
+                .exclude(status=ReviewStatus.EXCLUDED)
                 .values("unit_id", "unit__path", "unit__name", "unit__kind__is_grassroots")
                 .annotate(expected=Count("pk"), submitted=Count("pk", filter=Q(status=ReviewStatus.SUBMITTED)),
                           **per_level)

@@ -52,6 +52,17 @@ class CycleForm(forms.Form):
     enforce_order = forms.BooleanField(label=_("Enforce the review order"), required=False, initial=True,
                                        help_text=_("Collective first, then the head, the deputies and the members."))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["rule_set"]
+        published = list(field.queryset.order_by("-published_at", "-pk")[:2])
+        if len(published) == 1:
+            # Nothing to choose: the one published rule set is the answer, already selected.
+            field.empty_label = None
+            self.initial["rule_set"] = published[0].pk
+        else:
+            field.empty_label = _("— choose —")
+
     def clean(self):
         data = super().clean()
         start, end = data.get("period_start"), data.get("period_end")
@@ -154,6 +165,11 @@ class ShortcomingForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class PaperForm(forms.Form):
+    paper_on = forms.DateField(label=_("Date of the paper review"), widget=DateInput(),
+                               help_text=_("The day the member was reviewed on paper in the cell's meeting."))
 
 
 class FeedbackForm(forms.Form):

@@ -241,6 +241,10 @@ class Review(models.Model):
     updated_at = models.DateTimeField(null=True, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
+    # A member without a login is reviewed on paper in the cell's meeting: the cell's leadership records the
+    # paper's date (the review then counts as submitted on that day), or excludes the review with a reason.
+    paper_on = models.DateField(_("reviewed on paper on"), null=True, blank=True)
+    excluded_reason = models.TextField(_("reason for the exclusion"), blank=True)
 
     # The form's text fields by key, per-criterion grades by key, and the checklist walk by item code:
     # {"CT-1": {"present": false}, "DD-4": {"present": true, "text": "..."}}.

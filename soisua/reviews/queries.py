@@ -7,11 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
+from django.urls import reverse
 
 from soisua.corrections.models import Shortcoming
 from soisua.org import access
 from soisua.org.enums import ACTIVE_STATUSES as ACTIVE_MEMBER_STATUSES
 from soisua.org.models import PATH_STEP, Member, Unit
+from soisua.oversight.models import ReviewPrompt
 
 from .enums import Anonymity, CycleStatus, FeedbackKind, FeedbackResponse, ReviewStatus, RuleSetStatus
 from .models import Checklist, ChecklistItem, Cycle, Feedback, RatingLevel, Review, ReviewForm, RuleSet
@@ -39,8 +41,10 @@ def cycles_covering(unit) -> QuerySet[Cycle]:
 
 
 def progress(cycle: Cycle, unit) -> dict[str, int]:
-    """Reviews expected, drafted, submitted (and of those, late) in `unit`'s part of the cycle; one aggregate."""
-    reviews = Review.objects.filter(cycle=cycle, unit__path__startswith=unit.path)
+    """Reviews expected, drafted, submitted (and of those, late) in `unit`'s part of the cycle; one aggregate.
+    Excluded reviews are not expected."""
+    reviews = (Review.objects.filter(cycle=cycle, unit__path__startswith=unit.path)
+               .exclude(status=ReviewStatus.EXCLUDED))
     return reviews.aggregate(
         expected=Count("pk"),
         drafted=Count("pk", filter=Q(status__in=[ReviewStatus.DRAFT, ReviewStatus.RETURNED])),
@@ -50,9 +54,10 @@ def progress(cycle: Cycle, unit) -> dict[str, int]:
 
 
 def not_submitted(cycle: Cycle, cell) -> QuerySet[Review]:
-    """Who in a cell has not submitted yet, in review order."""
-    return (Review.objects.filter(cycle=cycle, unit=cell).exclude(status=ReviewStatus.SUBMITTED)
-            .select_related("member", "form").order_by("rank", "member__sort_key"))
+    """Who in a cell has not submitted yet (excluded reviews aside), in review order."""
+    return (Review.objects.filter(cycle=cycle, unit=cell)
+            .exclude(status__in=[ReviewStatus.SUBMITTED, ReviewStatus.EXCLUDED])
+            .select_related("member", "member__user", "form").order_by("rank", "member__sort_key"))
 
 
 def get_cycle_for_user(user, pk: int, *, manage: bool = False) -> Cycle:
@@ -77,6 +82,7 @@ def progress_by_child(cycle: Cycle, unit: Unit) -> list[tuple[Unit, dict[str, in
     """Progress of each direct sub-unit of `unit`, from one grouped aggregate over the reviews below it."""
     length = len(unit.path) + PATH_STEP
     rows = (Review.objects.filter(cycle=cycle, unit__path__startswith=unit.path).exclude(unit=unit)
+            .exclude(status=ReviewStatus.EXCLUDED)
             .annotate(branch=Substr("unit__path", 1, length)).values("branch")
             .annotate(expected=Count("pk"), submitted=Count("pk", filter=Q(status=ReviewStatus.SUBMITTED)),
                       late=Count("pk", filter=Q(status=ReviewStatus.SUBMITTED,
@@ -339,6 +345,22 @@ def sections_for_reading(review: Review, items) -> list[dict]:
     return sections
 
 
+def signals_for_reader(user, signals: list[dict]) -> list[dict]:
+    """A review's formalism signals as `user` reads them: a near-duplicate links to the review it resembles when
+    the reader may read that review (can_read_review), and otherwise states the fact without naming whose it is
+    (`url` empty, `hidden` true)."""
+    pks = [signal["review"] for signal in signals if signal.get("review")]
+    others = {other.pk: other for other in Review.objects.filter(pk__in=pks).select_related(
+        "cycle", "unit", "member", "member__user")} if pks else {}
+    shown = []
+    for signal in signals:
+        other = others.get(signal.get("review"))
+        readable = other is not None and can_read_review(user, other)
+        shown.append({**signal, "url": reverse("reviews:reviews.detail", args=[other.pk]) if readable else "",
+                      "hidden": signal.get("code") == "copied_peer" and not readable})
+    return shown
+
+
 def reviews_of_member(member: Member) -> list[Review]:
     """A member's own reviews over the cycles, newest first, with the decided level once final."""
     reviews = list(Review.objects.filter(member=member).select_related("cycle", "cycle__rule_set", "form")
@@ -360,6 +382,16 @@ def get_review_for_superior(user, pk: int) -> Review:
     return review
 
 
+def gives_superior_feedback(user, cycle: Cycle, unit: Unit) -> bool:
+    """Whether the user gives feedback on `unit`'s superior committee from this page: an active member of that
+    very cell, the cell directly under the committee, while the cycle is open (as own_cell_in_cycle decides)."""
+    member_id = access.scope_for(user).member_id
+    if member_id is None or cycle.status != CycleStatus.OPEN or unit.parent_id is None:
+        return False
+    return unit.path.startswith(cycle.unit.path) and Member.objects.filter(
+        pk=member_id, cell=unit, status__in=ACTIVE_MEMBER_STATUSES).exists()
+
+
 def own_cell_in_cycle(user, cycle: Cycle, unit_pk: int) -> Unit:
     """The user's own cell, when it is `unit_pk` and inside the open cycle: where they give feedback upwards."""
     member = Member.objects.select_related("cell", "cell__parent").filter(
@@ -373,7 +405,7 @@ def own_cell_in_cycle(user, cycle: Cycle, unit_pk: int) -> Unit:
 
 def unit_reviews(cycle: Cycle, unit: Unit) -> list[Review]:
     """A unit's reviews in a cycle, in review order: the collective, the head, deputies, members by name."""
-    return list(Review.objects.filter(cycle=cycle, unit=unit).select_related("member", "form")
+    return list(Review.objects.filter(cycle=cycle, unit=unit).select_related("member", "member__user", "form")
                 .order_by("rank", "member__sort_key", "pk"))
 
 
@@ -397,6 +429,89 @@ def review_of_user(user, cycle: Cycle) -> Review | None:
     if member_id is None:
         return None
     return Review.objects.filter(cycle=cycle, member_id=member_id).first()
+
+
+# --- the review order, and members without a login -------------------------------------------------------
+
+
+def can_log_in(member: Member | None) -> bool:
+    """Whether the member has a login that works: only then can they write and submit their own review."""
+    return member is not None and member.user_id is not None and member.user.is_active
+
+
+def submittable_by_someone() -> Q:
+    """Reviews someone can submit in the system: collective reviews, and those of members with a working login."""
+    return Q(member__isnull=True) | Q(member__user__is_active=True)
+
+
+def order_blockers(cycle: Cycle, reviews: list[Review]) -> tuple[list[Review], list[Review]] | None:
+    """Under the review order, who holds up whom in one unit (`reviews`: unit_reviews): the reviews of the lowest
+    rank still to be submitted, and the later ones that cannot be submitted until they are. Members without a
+    login hold nobody up (the cell records them on paper or excludes them). None when nobody waits."""
+    if not cycle.enforce_order or cycle.status != CycleStatus.OPEN:
+        return None
+    pending = [review for review in reviews
+               if review.status not in (ReviewStatus.SUBMITTED, ReviewStatus.EXCLUDED)
+               and (review.is_collective or can_log_in(review.member))]
+    if not pending:
+        return None
+    first_rank = min(review.rank for review in pending)
+    blocked = [review for review in pending if review.rank > first_rank]
+    return ([review for review in pending if review.rank == first_rank], blocked) if blocked else None
+
+
+def can_record_without_login(user, review: Review) -> bool:
+    """The unit's leadership records a member without a login as reviewed on paper, or excludes the review."""
+    return (review.cycle.status == CycleStatus.OPEN and not review.is_collective and not can_log_in(review.member)
+            and access.leads_unit(user, review.unit))
+
+
+def recordable_without_login(user, cycle: Cycle, unit: Unit, reviews: list[Review]) -> set[int]:
+    """Of a unit's reviews (unit_reviews), those the user may record on paper or exclude now (can_record_without
+    _login for each, deciding access once)."""
+    if cycle.status != CycleStatus.OPEN or not access.leads_unit(user, unit):
+        return set()
+    return {review.pk for review in reviews if review.member_id and not can_log_in(review.member)
+            and review.status in (ReviewStatus.EXPECTED, ReviewStatus.DRAFT, ReviewStatus.RETURNED)}
+
+
+def get_review_to_record(user, pk: int) -> Review:
+    """A review of a member without a login, for the cell's leadership to record: 404 for those who do not see
+    the cell, 403 for others."""
+    review = (Review.objects.select_related("cycle", "cycle__rule_set", "unit", "member", "member__user", "form")
+              .filter(pk=pk).first())
+    if review is None or not access.can_read_unit(user, review.unit):
+        raise Http404
+    if not can_record_without_login(user, review):
+        raise PermissionDenied
+    return review
+
+
+# --- review points sent down by a committee --------------------------------------------------------------
+
+
+def can_see_sent_prompts(user, unit: Unit) -> bool:
+    """The committee that sends review points from `unit` (and those who manage reviews above it) follows them."""
+    return not unit.kind.holds_members and access.can_manage_reviews(user, unit)
+
+
+def sent_prompts(user, cycle: Cycle, unit: Unit) -> list[dict]:
+    """The review points `unit` sent in the cycle, newest first, each with its state: unanswered, answered, or
+    accepted (the superior committee decided the review that answers it). The answer's text only where the
+    reader may read the review (not in a draft)."""
+    prompts = (ReviewPrompt.objects.filter(cycle=cycle, from_unit=unit)
+               .select_related("review", "review__cycle", "review__unit", "review__member", "review__member__user",
+                               "sent_by", "sent_by__member")
+               .order_by("-sent_at", "-pk"))
+    rows = []
+    for prompt in prompts:
+        review = prompt.review
+        state = ("accepted" if prompt.answer and review.decided_at else "answered" if prompt.answer
+                 else "unanswered")
+        rows.append({"prompt": prompt, "review": review, "state": state,
+                     "readable": can_read_review(user, review),
+                     "sender": _author_name(prompt.sent_by) if prompt.sent_by_id else ""})
+    return rows
 
 
 def overridden_decisions(cycle: Cycle, unit: Unit, *, limit: int = 50) -> list[Review]:

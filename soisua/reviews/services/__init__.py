@@ -9,6 +9,8 @@ from .self_reviews import (
     MAX_TEXT_LENGTH,
     ReviewContent,
     add_review_shortcoming,
+    exclude_review,
+    mark_reviewed_on_paper,
     missing_for_submit,
     remove_review_shortcoming,
     return_review,
@@ -20,7 +22,8 @@ from .self_reviews import (
 __all__ = [
     "MAX_TEXT_LENGTH", "ReviewContent", "ReviewError", "RuleSetError", "RuleViolation", "StaleReview",
     "add_review_shortcoming", "add_template_text", "cancel_rating", "close_cycle", "copy_rule_set", "decide_level",
-    "give_feedback", "missing_for_submit", "open_cycle", "propose_level", "publish_rule_set", "remind_not_submitted",
+    "exclude_review", "give_feedback", "mark_reviewed_on_paper", "missing_for_submit", "open_cycle", "propose_level",
+    "publish_rule_set", "remind_not_submitted",
     "remove_review_shortcoming", "respond_to_feedback", "return_review", "save_review", "submit_review",
     "update_checklist_item", "update_review_shortcoming", "update_thresholds",
 ]

@@ -1,5 +1,7 @@
-"""Writing, submitting and returning self-reviews and collective reviews."""
+"""Writing, submitting and returning self-reviews and collective reviews; reviews of members without a login,
+recorded on paper or excluded by the cell's leadership."""
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -13,12 +15,22 @@ from soisua.core.formats import number
 from soisua.corrections import services as corrections
 from soisua.corrections.enums import Source
 from soisua.notifications.services import notify
+from soisua.org.access import users_with_roles
+from soisua.org.enums import Role
 from soisua.oversight.models import ReviewPrompt
 
 from .. import formalism
 from ..enums import TEXT_FIELD_KINDS, CycleStatus, ReviewAction, ReviewStatus
 from ..models import Review, ReviewEvent
-from ..queries import checklist_items_of, form_fields, level_for_score, levels_of
+from ..queries import (
+    can_log_in,
+    can_read_review,
+    checklist_items_of,
+    form_fields,
+    level_for_score,
+    levels_of,
+    submittable_by_someone,
+)
 from .errors import ReviewError, StaleReview
 
 # One answer longer than this is refused: about 15 printed pages, far beyond any real section.
@@ -119,11 +131,16 @@ def _save_prompt_answers(review: Review, answers: dict[int, str]) -> list[str]:
 
 
 def _check_order(review: Review) -> None:
-    """The collective first, then the head, the deputies, the members (domain.md §4), when the cycle says so."""
+    """The collective first, then the head, the deputies, the members (domain.md §4), when the cycle says so.
+
+    The order waits only for reviews that can be submitted: the collective's and those of members with a login.
+    A member without one is recorded on paper or excluded by the cell's leadership, and holds nobody up."""
     if not review.cycle.enforce_order:
         return
     waiting = (Review.objects.filter(cycle=review.cycle, unit=review.unit, rank__lt=review.rank)
-               .exclude(status=ReviewStatus.SUBMITTED).select_related("member").order_by("rank").first())
+               .filter(submittable_by_someone())
+               .exclude(status__in=[ReviewStatus.SUBMITTED, ReviewStatus.EXCLUDED])
+               .select_related("member").order_by("rank").first())
     if waiting is not None:
         raise ReviewError(_("Not yet: %(first)s must be submitted before this review (the collective first, then the "
                             "head, the deputies and the members).")
@@ -181,7 +198,26 @@ def submit_review(review: Review, *, version: int | None, by) -> Review:
     review.save()
     ReviewEvent.objects.create(review=review, action=ReviewAction.SUBMITTED, actor=by)
     audit.record(by, "reviews.review.submit", review, {"signals": [signal["code"] for signal in review.signals]})
+    _notify_copied(review, by)
     return review
+
+
+def _notify_copied(review: Review, by) -> None:
+    """A near-duplicate is flagged on the later review; the leadership of the earlier review's unit is told too,
+    once per pair, with a link only to what each of them may read (and the later author named only then)."""
+    earlier = [signal["review"] for signal in review.signals if signal["code"] == "copied_peer"]
+    for other in Review.objects.filter(pk__in=earlier).select_related("cycle", "unit", "member", "member__user"):
+        for user in users_with_roles(other.unit_id, {Role.SECRETARY, Role.COMMITTEE}):
+            if user.pk == getattr(by, "pk", None):
+                continue
+            later_readable = can_read_review(user, review)
+            url = (reverse("reviews:reviews.detail", args=[review.pk]) if later_readable
+                   else reverse("reviews:reviews.detail", args=[other.pk]) if can_read_review(user, other)
+                   else reverse("reviews:cycles.unit", args=[other.cycle_id, other.unit_id]))
+            notify(user, kind="reviews.copied", event_key=f"review-copied:{other.pk}:{review.pk}",
+                   template="reviews/notifications/copied", url=url, context={
+                       "cycle": other.cycle.title, "earlier": str(other.member or other.unit),
+                       "later": str(review.member or review.unit) if later_readable else ""})
 
 
 @transaction.atomic
@@ -213,6 +249,62 @@ def notify_author(review: Review, *, kind: str, key: str, template: str, context
         url = reverse("reviews:reviews.detail", args=[review.pk])
         notify(user, kind=kind, event_key=key, template=template, url=url,
                context={"cycle": review.cycle.title, **context})
+
+
+# --- members without a login: reviewed on paper, or excluded ----------------------------------------------
+
+
+def _without_login(review: Review) -> Review:
+    review = _locked(review, None)
+    if review.is_collective or can_log_in(review.member):
+        raise ReviewError(_("Only the review of a member without a login is recorded by the cell: members with a "
+                            "login write and submit their own."), code="has_login")
+    if review.status not in (ReviewStatus.EXPECTED, ReviewStatus.DRAFT, ReviewStatus.RETURNED):
+        raise ReviewError(_("This review is already submitted or excluded."), code="state")
+    return review
+
+
+@transaction.atomic
+def mark_reviewed_on_paper(review: Review, *, paper_on: datetime.date, by) -> Review:
+    """The cell's leadership records that a member without a login was reviewed on paper, on `paper_on`.
+
+    The review then counts as submitted on the paper's date (progress, lateness, the review order); the cell
+    proposes and the superior committee decides its level as for any other. Side effects: status submitted,
+    the paper's date; history event; audit entry.
+    """
+    review = _without_login(review)
+    if paper_on > timezone.localdate():
+        raise ReviewError(_("The paper's date cannot be in the future."), code="date")
+    if paper_on < review.cycle.period_start:
+        raise ReviewError(_("The paper's date cannot be before the period the cycle reviews."), code="date")
+    review.status, review.paper_on = ReviewStatus.SUBMITTED, paper_on
+    review.submitted_at = timezone.make_aware(datetime.datetime.combine(paper_on, datetime.time(12)))
+    review.version += 1
+    review.updated_at, review.updated_by = timezone.now(), by
+    review.save()
+    ReviewEvent.objects.create(review=review, action=ReviewAction.ON_PAPER, actor=by)
+    audit.record(by, "reviews.review.on_paper", review, {"paper_on": paper_on.isoformat()})
+    return review
+
+
+@transaction.atomic
+def exclude_review(review: Review, *, reason: str, by) -> Review:
+    """The cell's leadership takes the review of a member without a login out of the cycle, saying why.
+
+    An excluded review is no longer expected: progress, reminders and the review order leave it out. Side
+    effects: status excluded with the reason; history event; audit entry.
+    """
+    review = _without_login(review)
+    reason = check_text(reason, _("reason"))
+    if not reason:
+        raise ReviewError(_("Say why the review is excluded from the cycle."), code="reason")
+    review.status, review.excluded_reason = ReviewStatus.EXCLUDED, reason
+    review.version += 1
+    review.updated_at, review.updated_by = timezone.now(), by
+    review.save()
+    ReviewEvent.objects.create(review=review, action=ReviewAction.EXCLUDED, actor=by, reason=reason)
+    audit.record(by, "reviews.review.exclude", review, {"reason": reason})
+    return review
 
 
 # --- section II: the shortcomings the author names -------------------------------------------------------

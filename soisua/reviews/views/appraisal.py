@@ -2,13 +2,14 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.views import render_form_page, save_form
+from soisua.org.access import get_unit_for_user
 from soisua.oversight import services as oversight
 
 from .. import queries, services
@@ -113,6 +114,20 @@ def prompt_send(request: HttpRequest, pk: int) -> HttpResponse:
     return render_form_page(request, form, title=_("Send a review point"),
                             back_url=reverse("reviews:cycles.unit", args=[review.cycle_id, review.unit_id]),
                             back_label=review.unit.name, submit_label=_("Send"))
+
+
+@login_required
+@require_GET
+def prompts_sent(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    """The review points a committee sent in a cycle, with their state, also while the reviews are drafts."""
+    cycle = queries.get_cycle_for_user(request.user, pk)
+    unit = get_unit_for_user(request.user, unit_pk)
+    if not unit.path.startswith(cycle.unit.path):
+        raise Http404
+    if not queries.can_see_sent_prompts(request.user, unit):
+        raise PermissionDenied
+    return render(request, "reviews/prompts_sent.html", {
+        "cycle": cycle, "unit": unit, "rows": queries.sent_prompts(request.user, cycle, unit)})
 
 
 @login_required

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -18,7 +19,6 @@ from soisua.org.access import (
     get_unit_for_user,
     is_superior_committee,
     leads_unit,
-    scope_for,
 )
 
 from .. import formalism, queries, services
@@ -128,12 +128,16 @@ def cycle_create(request: HttpRequest, pk: int) -> HttpResponse:
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = queries.get_cycle_for_user(request.user, pk)
     focus = queries.focus_unit(request.user, cycle)
-    waiting = (queries.not_submitted(cycle, focus)
+    waiting = (list(queries.not_submitted(cycle, focus))
                if focus.kind.holds_members and can_write_unit(request.user, focus) else None)
     return render(request, "reviews/cycle_detail.html", {
         "cycle": cycle, "focus": focus, "progress": queries.progress(cycle, focus),
+        "blocking": _blocking(cycle, queries.unit_reviews(cycle, focus)) if waiting else "",
+        "without_login": [review.member.full_name for review in waiting or [] if review.member_id
+                          and not queries.can_log_in(review.member)],
         "children": queries.progress_by_child(cycle, focus), "waiting": waiting,
         "can_manage": can_manage_reviews(request.user, cycle.unit),
+        "sees_prompts": queries.can_see_sent_prompts(request.user, focus),
         "my_review": queries.review_of_user(request.user, cycle),
         "overridden": queries.overridden_decisions(cycle, focus) if can_manage_reviews(request.user, focus) else []})
 
@@ -179,8 +183,7 @@ def cycle_unit(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
         raise Http404
     reviews = queries.unit_reviews(cycle, unit)
     leads = leads_unit(request.user, unit) or is_superior_committee(request.user, unit)
-    member_id = scope_for(request.user).member_id
-    own_cell = unit.kind.holds_members and any(review.member_id == member_id for review in reviews)
+    own_cell = queries.gives_superior_feedback(request.user, cycle, unit)
     superior, withheld = queries.superior_feedback(cycle, unit) if can_manage_reviews(request.user, unit) else ([],
                                                                                                             False)
     return render(request, "reviews/cycle_unit.html", {
@@ -189,4 +192,22 @@ def cycle_unit(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
         "signals": formalism.cell_signals(cycle, unit, reviews) if leads else [],
         "is_superior": is_superior_committee(request.user, unit), "own_cell": own_cell,
         "superior_feedback": superior, "superior_withheld": withheld,
-        "children": queries.progress_by_child(cycle, unit)})
+        "children": queries.progress_by_child(cycle, unit), "blocking": _blocking(cycle, reviews),
+        "recordable": queries.recordable_without_login(request.user, cycle, unit, reviews),
+        "sees_prompts": queries.can_see_sent_prompts(request.user, unit)})
+
+
+def _blocking(cycle, reviews) -> str:
+    """"X has not submitted yet, so Y, Z cannot submit yet": who holds up whom under the review order."""
+    blockers = queries.order_blockers(cycle, reviews)
+    if blockers is None:
+        return ""
+    waiting, blocked = blockers
+    sentence = ngettext("%(waiting)s has not submitted yet, so %(blocked)s cannot submit yet.",
+                        "%(waiting)s have not submitted yet, so %(blocked)s cannot submit yet.", len(waiting))
+    return capfirst(sentence % {"waiting": _names(waiting), "blocked": _names(blocked)})
+
+
+def _names(reviews) -> str:
+    return ", ".join(review.member.full_name if review.member_id else _("the collective review")
+                     for review in reviews)

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,7 +15,7 @@ from soisua.corrections.models import Shortcoming
 from soisua.oversight.models import ReviewPrompt
 
 from .. import queries, services
-from ..forms import FeedbackForm, ReasonForm, ReviewEditForm, ShortcomingForm
+from ..forms import FeedbackForm, PaperForm, ReasonForm, ReviewEditForm, ShortcomingForm
 from ..models import ChecklistItem, Review
 
 
@@ -156,11 +157,12 @@ def review_page_context(request: HttpRequest, review: Review, **forms) -> dict:
     return {
         "review": review, "sections": queries.sections_for_reading(review, items),
         "shortcomings": queries.review_shortcomings(review), "prompts": ReviewPrompt.objects.filter(review=review),
+        "previous": queries.earlier_shortcomings(review),
         "events": review.events.select_related("actor").all(), "feedback": feedback, "withheld": withheld,
         "feedback_form": forms.get("feedback_form") or (FeedbackForm(checklist_items=items) if can_give else None),
         "can_edit": queries.can_edit_review(user, review), "can_appraise": queries.can_appraise(user, review),
         "can_decide": queries.can_decide(user, review), "can_respond": queries.can_respond_to_feedback(user, review),
-        "signals": review.signals if leads_or_above else [],
+        "signals": queries.signals_for_reader(user, review.signals) if leads_or_above else [],
         "levels": {level.code: level.name for level in queries.levels_of(review.cycle.rule_set)},
         "is_author": queries.is_author(user, review),
     }
@@ -253,3 +255,45 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
     member = getattr(request.user, "member", None)
     reviews = queries.reviews_of_member(member) if member is not None else []
     return render(request, "reviews/my_reviews.html", {"reviews": reviews})
+
+
+# --- members without a login: the cell records their review on paper, or excludes it --------------------------
+
+
+def _without_login_page(request: HttpRequest, review: Review, form, action, *, success: str, title: str,
+                        intro: str, submit_label: str) -> HttpResponse:
+    back = reverse("reviews:cycles.unit", args=[review.cycle_id, review.unit_id])
+    done, _result = save_form(request, form, action, success=success)
+    if done:
+        return redirect(back)
+    return render_form_page(request, form, title=title, intro=intro, back_url=back, back_label=review.unit.name,
+                            submit_label=submit_label)
+
+
+@login_required
+def review_on_paper(request: HttpRequest, pk: int) -> HttpResponse:
+    review = queries.get_review_to_record(request.user, pk)
+    form = PaperForm(request.POST or None, initial={"paper_on": timezone.localdate()})
+    name = review.member.full_name
+    return _without_login_page(
+        request, review, form,
+        lambda data: services.mark_reviewed_on_paper(review, paper_on=data["paper_on"], by=request.user),
+        success=_("%(name)s was recorded as reviewed on paper.") % {"name": name},
+        title=_("%(name)s was reviewed on paper") % {"name": name},
+        intro=_("%(name)s has no login. Record the day of the paper review: the review then counts as submitted, "
+                "and the cell proposes its level as for the others.") % {"name": name},
+        submit_label=_("Record the paper review"))
+
+
+@login_required
+def review_exclude(request: HttpRequest, pk: int) -> HttpResponse:
+    review = queries.get_review_to_record(request.user, pk)
+    form = ReasonForm(request.POST or None)
+    name = review.member.full_name
+    return _without_login_page(
+        request, review, form, lambda data: services.exclude_review(review, reason=data["reason"], by=request.user),
+        success=_("The review of %(name)s was excluded from the cycle.") % {"name": name},
+        title=_("Exclude the review of %(name)s") % {"name": name},
+        intro=_("%(name)s has no login. An excluded review is no longer expected in this cycle; the reason is kept "
+                "in its history.") % {"name": name},
+        submit_label=_("Exclude it"))
