@@ -95,6 +95,7 @@ def login_session(username: str, *, unit, role: str, member=None) -> str:
     from django.contrib.sessions.backends.cached_db import SessionStore
 
     from soisua.accounts.models import User
+    from soisua.core.actors import SYSTEM
     from soisua.org import services
 
     user = member.user if member is not None and member.user_id else None
@@ -102,7 +103,7 @@ def login_session(username: str, *, unit, role: str, member=None) -> str:
         user, _created = User.objects.get_or_create(username=username)
         if member is not None:
             services.link_account(member, user=user)
-    services.grant_role(user, unit=unit, role=role)
+    services.grant_role(user, unit=unit, role=role, by=SYSTEM)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"

@@ -17,6 +17,7 @@ import time_machine
 from django.test import Client
 
 from soisua.accounts.models import User
+from soisua.core.actors import SYSTEM
 from soisua.org import services
 from soisua.org.enums import PostKind, Role
 from soisua.org.models import Member, Unit
@@ -62,10 +63,10 @@ def cast(db) -> Cast:
     result.members["sibling"] = make_member(sibling_cell, "Phạm Thị Dung", user=users["sibling"])
     result.members["other"] = make_member(other_cell, "Hoàng Văn Em")
     services.assign_post(result.members["secretary"], unit=cell, kind=PostKind.SECRETARY)
-    services.grant_role(users["secretary"], unit=cell, role=Role.SECRETARY)
-    services.grant_role(users["parent_staff"], unit=commune, role=Role.STAFF)
-    services.grant_role(users["unrelated_staff"], unit=other_commune, role=Role.STAFF)
-    services.grant_role(users["inspector"], unit=commune, role=Role.INSPECTOR)
+    services.grant_role(users["secretary"], unit=cell, role=Role.SECRETARY, by=SYSTEM)
+    services.grant_role(users["parent_staff"], unit=commune, role=Role.STAFF, by=SYSTEM)
+    services.grant_role(users["unrelated_staff"], unit=other_commune, role=Role.STAFF, by=SYSTEM)
+    services.grant_role(users["inspector"], unit=commune, role=Role.INSPECTOR, by=SYSTEM)
     return result
 
 

@@ -111,6 +111,8 @@ API_LOGGED_IN = everyone(200, anonymous=401)
 GET_NOT_ALLOWED = everyone(405)
 LOGIN_THEN_405 = everyone(405, anonymous=LOGIN)
 NOT_ADMIN = everyone(403, anonymous=LOGIN)
+# Those who see the commune but hold no administrator grant on it.
+STAND_IN = expect(404, 404, 404, 403, 404, 403)
 
 
 @dataclass
@@ -275,6 +277,10 @@ MATRIX: dict[str, Case | list[Case]] = {
         lambda f: reverse("org:units.grants.revoke", args=[f.cast.cell.pk, f.secretary_grant_id]),
         LOGIN_THEN_405, post=ADMINISTER_CELL | {"parent_staff": 302},
         post_redirect=lambda f: reverse("org:units.grants", args=[f.cast.cell.pk])),
+    # Standing in for a committee is an administrator's power; nobody in this cast holds it.
+    "org:units.stand_in": Case(unit_url("org:units.stand_in", "commune"), STAND_IN, post=STAND_IN),
+    "org:units.stand_in.end": Case(lambda f: reverse("org:units.stand_in.end", args=[f.cast.commune.pk, 1]),
+                                   LOGIN_THEN_405, post=STAND_IN),
     "org:members.create": Case(unit_url("org:members.create"), WRITE_CELL, post=WRITE_CELL,
                                shows='name="full_name"'),
     "org:members.search": [

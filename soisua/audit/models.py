@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,7 +22,8 @@ class AuditEntry(models.Model):
     being editable.
     """
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Set by the writer (audit.services.record); the entries of anonymous feedback carry the day only.
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     # No database constraint: deleting a login must not rewrite (or be blocked by) its history.
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
                               null=True, blank=True, related_name="+", verbose_name=_("by"))

@@ -6,6 +6,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
+
+from soisua.core.actors import SYSTEM
 
 from .models import AuditEntry
 
@@ -33,10 +36,13 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list]
     return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
 
 
-def _entry(actor, action: str, obj: models.Model, changes: Mapping | None) -> AuditEntry:
+def _entry(actor, action: str, obj: models.Model, changes: Mapping | None,
+           at: datetime.datetime | None = None) -> AuditEntry:
+    person = actor is not None and actor.is_authenticated
     return AuditEntry(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_label=str(actor)[:150] if actor is not None and actor.is_authenticated else "",
+        at=at or timezone.now(),
+        actor=actor if person else None,
+        actor_label=str(actor)[:150] if person else ("system" if actor is SYSTEM else ""),
         action=action,
         object_type=object_type(obj),
         object_id=str(obj.pk),
@@ -53,7 +59,9 @@ def record(actor, action: str, obj: models.Model, changes: Mapping | None = None
     return entry
 
 
-def record_many(actor, action: str, items: Iterable[tuple[models.Model, Mapping | None]]) -> int:
-    entries = [_entry(actor, action, obj, changes) for obj, changes in items]
+def record_many(actor, action: str, items: Iterable[tuple[models.Model, Mapping | None]],
+                at: datetime.datetime | None = None) -> int:
+    """Append one entry per item; `at` dates them all (the day of anonymous acts, never their moment)."""
+    entries = [_entry(actor, action, obj, changes, at) for obj, changes in items]
     AuditEntry.objects.bulk_create(entries, batch_size=2000)
     return len(entries)

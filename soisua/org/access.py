@@ -6,15 +6,17 @@ Every view, API handler, export, search, task and e-mail asks here. Strangers ge
 is not disclosed); readers who try to write get 403.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from .enums import PERSONAL_DATA_ROLES, SUBTREE_ROLES, WRITE_ROLES, MemberStatus, Role
-from .models import PATH_STEP, Member, RoleGrant, Unit
+from .models import PATH_STEP, Member, RoleGrant, StandIn, Unit
 
 SCOPE_CACHE_SECONDS = 3600
 CELL_ACCESS_STATUSES = frozenset({MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY, MemberStatus.EXEMPT})
@@ -46,6 +48,8 @@ class Scope:
         self.everything = bool(user.is_authenticated and user.is_superuser)
         self.grants: list[Grant] = []
         self.member_id: int | None = None
+        # {unit id: until when} of the units whose committee this administrator stands in for (StandIn).
+        self.stand_ins: dict[int, datetime.datetime] = {}
         if not user.is_authenticated:
             return
         key = f"access-scope:{user.pk}:{user.access_version}"
@@ -53,22 +57,31 @@ class Scope:
         if cached is None:
             cached = self._load(user)
             cache.set(key, cached, SCOPE_CACHE_SECONDS)
-        self.grants, self.member_id = cached
+        self.grants, self.member_id, self.stand_ins = cached
 
     @staticmethod
-    def _load(user) -> tuple[list[Grant], int | None]:
+    def _load(user) -> tuple[list[Grant], int | None, dict[int, datetime.datetime]]:
         rows = RoleGrant.objects.filter(user=user).values_list("unit_id", "unit__path", "role")
         grants = [Grant(unit_id, path, role) for unit_id, path, role in rows]
         member = Member.objects.filter(user=user).values_list("pk", "cell_id", "cell__path", "status").first()
         # Suspended members and those who left the roll keep their login but no longer see the cell.
         if member and member[3] in CELL_ACCESS_STATUSES:
             grants.append(Grant(member[1], member[2], Role.MEMBER))
-        return grants, member[0] if member else None
+        stand_ins = {}
+        if user.is_superuser or any(grant.role == Role.ADMIN for grant in grants):  # only they may stand in
+            stand_ins = dict(StandIn.objects.filter(user=user, ends_at__gt=timezone.now())
+                             .values_list("unit_id", "ends_at"))
+        return grants, member[0] if member else None, stand_ins
+
+    def stands_in_for(self, unit_id: int | None) -> bool:
+        until = self.stand_ins.get(unit_id)
+        return until is not None and until > timezone.now()
 
     @property
     def signature(self) -> tuple:
         """Equal for two users who see exactly the same (for sharing cached pages between them)."""
-        return (self.everything, tuple(sorted((grant.unit_id, grant.path, grant.role) for grant in self.grants)))
+        return (self.everything, tuple(sorted((grant.unit_id, grant.path, grant.role) for grant in self.grants)),
+                tuple(sorted(self.stand_ins)))
 
     def roles_on(self, unit: Unit) -> set[str]:
         return {grant.role for grant in self.grants if grant.covers(unit)}
@@ -154,20 +167,27 @@ def _roles_granted_on(scope: Scope, unit_id: int | None) -> set[str]:
 
 def leads_unit(user, unit: Unit) -> bool:
     """The unit's own leadership (its secretary or committee): writes the collective review, comments on and
-    proposes the levels of its members (domain.md §4). Administrators covering the unit too."""
-    scope = scope_for(user)
-    return (scope.everything or bool(_roles_granted_on(scope, unit.pk) & {Role.SECRETARY, Role.COMMITTEE})
-            or Role.ADMIN in scope.roles_on(unit))
+    proposes the levels of its members, and sees authors under "secretary" anonymity. Only grants on the unit
+    itself count: administrators (and superusers) run the installation, they are not a unit's leadership."""
+    return bool(_roles_granted_on(scope_for(user), unit.pk) & {Role.SECRETARY, Role.COMMITTEE})
 
 
 def is_superior_committee(user, unit: Unit) -> bool:
-    """The directly superior committee of `unit` (committee or its staff on the parent unit) decides ratings."""
-    if unit.parent_id is None:
-        return scope_for(user).everything
+    """The directly superior committee of `unit`: committee members and committee staff of its parent unit. It
+    decides ratings and sends review points. An administrator counts only while standing in for that committee
+    (StandIn: an explicit, audited act with a reason); a root unit's superior is outside the installation, so only
+    a stand-in on the root itself counts."""
     scope = scope_for(user)
-    return (scope.everything or bool(_roles_granted_on(scope, unit.parent_id) & {Role.COMMITTEE, Role.STAFF})
-            or any(grant.role == Role.ADMIN and grant.subtree and grant.covers(unit) and grant.unit_id != unit.pk
-                   for grant in scope.grants))
+    if unit.parent_id is None:
+        return scope.stands_in_for(unit.pk)
+    return (bool(_roles_granted_on(scope, unit.parent_id) & {Role.COMMITTEE, Role.STAFF})
+            or scope.stands_in_for(unit.parent_id))
+
+
+def may_stand_in(user, unit: Unit) -> bool:
+    """Administrators covering `unit` (and superusers) may stand in for its committee, giving a reason."""
+    scope = scope_for(user)
+    return scope.everything or Role.ADMIN in scope.roles_on(unit)
 
 
 def sees_inside(user, unit: Unit) -> bool:
@@ -244,11 +264,68 @@ def can_see_personal_data(user, member: Member) -> bool:
 
 
 def get_member_for_user(user, pk: int, *, write: bool = False) -> Member:
-    member = Member.objects.select_related("cell", "cell__kind", "residence_cell").filter(pk=pk).first()
+    member = Member.objects.select_related("cell", "cell__kind", "residence_cell", "user").filter(pk=pk).first()
     if member is None:
         raise Http404
     _decide(can_read_member(user, member), can_write_member(user, member), write)
     return member
+
+
+# --- granting and revoking roles: a power of its own ----------------------------------------------------------
+
+# How much each role may do on a unit. Nobody grants (or revokes) a role above the most powerful of their own roles
+# covering the unit: committee staff serve the elected committee, so they may not make anyone a committee member.
+ROLE_POWER = {Role.MEMBER: 0, Role.INSPECTOR: 1, Role.SECRETARY: 2, Role.STAFF: 3, Role.COMMITTEE: 4, Role.ADMIN: 5}
+
+
+def _administers_above(scope: Scope, unit: Unit) -> bool:
+    return any(grant.role == Role.ADMIN and unit.path.startswith(grant.path) and grant.unit_id != unit.pk
+               for grant in scope.grants)
+
+
+def grantable_roles(user, unit: Unit) -> list[str]:
+    """The roles `user` may grant on `unit` (and revoke there): only those who administer the unit (administrators
+    and committee staff covering it) grant, never above their own power; an administrator's role comes only from an
+    administrator of a unit above (or a superuser)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return list(Role.values)
+    roles = scope.roles_on(unit)
+    if not roles & {Role.ADMIN, Role.STAFF}:
+        return []
+    power = max(ROLE_POWER[role] for role in roles)
+    allowed = [role for role in Role.values if role != Role.ADMIN and ROLE_POWER[role] <= power]
+    if _administers_above(scope, unit):
+        allowed.append(Role.ADMIN)
+    return allowed
+
+
+def may_change_role(user, *, unit: Unit, role: str, holder) -> bool:
+    """Whether `user` may grant `role` on `unit` to `holder`, or revoke it: never one's own roles."""
+    if user.is_authenticated and holder is not None and holder.pk == user.pk:
+        return False
+    return role in grantable_roles(user, unit)
+
+
+def get_unit_to_stand_in(user, pk: int) -> Unit:
+    unit = get_unit_for_user(user, pk)
+    if unit.kind.holds_members or not may_stand_in(user, unit):
+        raise PermissionDenied
+    return unit
+
+
+def get_own_stand_in(user, unit: Unit, pk: int) -> StandIn:
+    record = StandIn.objects.filter(unit=unit, user=user, pk=pk).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+def get_grant_on(unit: Unit, pk: int) -> RoleGrant:
+    grant = RoleGrant.objects.select_related("user").filter(unit=unit, pk=pk).first()
+    if grant is None:
+        raise Http404
+    return grant
 
 
 def users_with_roles(unit_id: int | None, roles: set[str]) -> list:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from soisua.accounts.models import User
+from soisua.core.actors import SYSTEM
 
 from . import services
 from .enums import MemberStatus, PostKind, Role, Sex
@@ -153,7 +154,7 @@ def _ensure_login(login: Login, units: dict[str, Unit], password: str) -> User:
                                                 defaults={"email": f"{login.username}@demo.soisua.vn"})
     user.set_password(password)
     user.save()
-    services.grant_role(user, unit=units[login.unit_code], role=login.role)
+    services.grant_role(user, unit=units[login.unit_code], role=login.role, by=SYSTEM)
     if login.role == Role.MEMBER and not Member.objects.filter(user=user).exists():
         # Link the login to an unlinked ordinary member of that cell (not the secretary).
         member = (Member.objects.filter(cell=units[login.unit_code], user=None, posts=None, status="official")

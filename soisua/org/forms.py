@@ -112,12 +112,16 @@ class AccountForm(forms.Form):
     username = forms.RegexField(label=_("User name"), regex=r"^[a-z0-9._-]{3,40}$", max_length=40,
                                 help_text=_("Lower-case letters, digits, dots and hyphens, e.g. bithu.xoan."),
                                 error_messages={"invalid": _("Use 3–40 lower-case letters, digits, dots or hyphens.")})
-    email = forms.EmailField(label=_("E-mail"), help_text=_("A link to choose a password is sent here."))
 
 
 class GrantForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args, roles: list[str], **kwargs):
+        """`roles`: those the person granting may grant on this unit (the service checks again)."""
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in roles]
 
     def clean_username(self):
         from django.contrib.auth import get_user_model
@@ -126,3 +130,9 @@ class GrantForm(forms.Form):
         if user is None:
             raise forms.ValidationError(_("No login has this user name."))
         return user
+
+
+class StandInForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Why you act in the committee's place: it is kept and shown to the "
+                                         "committee."))

@@ -211,3 +211,23 @@ class RoleGrant(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.role} @ {self.unit}"
+
+
+class StandIn(models.Model):
+    """An administrator acting, for a while and with a stated reason, as the committee of `unit` towards the units
+    directly under it (deciding ratings, sending review points). Administrators are not any unit's superior
+    committee otherwise; every stand-in is audited and shown to that committee."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stand_ins")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="stand_ins")
+    reason = models.CharField(_("reason"), max_length=500)
+    started_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("started_at")),
+                                              name="org_standin_dates")]
+
+    def __str__(self):
+        return f"{self.user} → {self.unit}"

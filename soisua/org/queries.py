@@ -3,13 +3,14 @@
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from soisua.core.text import fold
 
-from .access import scope_for, visible_members
+from .access import may_change_role, scope_for, visible_members
 from .enums import ACTIVE_STATUSES, POST_ORDER
-from .models import Member, Post, Unit
+from .models import Member, Post, RoleGrant, StandIn, Unit
 
 
 def ancestors(unit: Unit) -> list[Unit]:
@@ -110,3 +111,20 @@ def search_members(user, text: str, *, within: Unit | None = None) -> QuerySet[M
         # whether an ID number belongs to someone in the cell.
         condition |= (Q(card_number=number) | Q(citizen_id=number)) & scope_for(user).personal_data_filter()
     return members.filter(condition).order_by("sort_key", "pk")
+
+
+def grants_on(user, unit: Unit) -> list:
+    """The unit's role grants, each marked `removable` when `user` may revoke it (access.may_change_role)."""
+    grants = list(RoleGrant.objects.filter(unit=unit).select_related("user").order_by("role", "user__username"))
+    for grant in grants:
+        grant.removable = may_change_role(user, unit=unit, role=grant.role, holder=grant.user)
+    return grants
+
+
+def stand_ins_on(unit: Unit, *, limit: int = 20) -> list:
+    """The latest stand-ins for the unit's committee, newest first (each `active` while it lasts)."""
+    now = timezone.now()
+    records = list(StandIn.objects.filter(unit=unit).select_related("user")[:limit])
+    for record in records:
+        record.active = record.ends_at > now
+    return records

@@ -24,10 +24,13 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
+from soisua.core.actors import SYSTEM
+from soisua.core.errors import clean_text
 from soisua.core.text import fold, name_sort_key, text_sort_key
 from soisua.notifications.services import notify
 from soisua.oversight import rollups
 
+from . import access
 from .enums import MemberStatus, PostKind, Role
 from .models import (
     PATH_ALPHABET,
@@ -37,6 +40,7 @@ from .models import (
     MemberStatusChange,
     Post,
     RoleGrant,
+    StandIn,
     Unit,
     UnitKind,
 )
@@ -338,10 +342,26 @@ def update_member(member: Member, *, by=None, version: int | None = None, **chan
     merged = {"admission_date": member.admission_date, "official_date": member.official_date, **values}
     _check_member_keys(merged, exclude_pk=member.pk)
     before = audit.snapshot(member, changes)
+    old_email = member.email
     _save_versioned(member, version, values)
     touch_units(member.cell)
     audit.record(by, "org.member.update", member, audit.diff(before, audit.snapshot(member, before)))
+    if old_email and member.email != old_email:
+        _tell_old_address(member, old_email, by)
     return member
+
+
+def _tell_old_address(member: Member, old_email: str, by) -> None:
+    """A changed address on record could redirect a login's set-up link: the old address hears of it."""
+    context = {"member": member.full_name, "by": str(by), "new": member.email}
+    language = member.user.language if member.user_id else settings.LANGUAGE_CODE
+
+    def send():
+        with translation.override(language):
+            send_mail(render_to_string("org/email_changed_subject.txt", context).strip(),
+                      render_to_string("org/email_changed.txt", context), None, [old_email])
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -430,31 +450,94 @@ def end_post(post: Post, *, ended_on: datetime.date | None = None, by=None) -> P
     return post
 
 
+def _check_role_change(by, *, unit: Unit, role: str, holder) -> None:
+    if by is SYSTEM:
+        return
+    if holder is not None and by.is_authenticated and holder.pk == by.pk:
+        raise OrgError(_("Nobody grants or removes their own roles: ask the level above."), code="own_role")
+    if not access.may_change_role(by, unit=unit, role=role, holder=holder):
+        raise OrgError(_("You may not grant or remove the role “%(role)s” on %(unit)s.")
+                       % {"role": Role(role).label, "unit": unit.name}, code="role_power")
+
+
+def _notify_role_change(user, *, grant: RoleGrant, unit: Unit, role: str, granted: bool) -> None:
+    with translation.override(user.language):
+        role_label = str(Role(role).label)
+    notify(user, kind="org.grant", event_key=f"grant:{grant.pk}:{'on' if granted else 'off'}",
+           template="notifications/messages/welcome" if granted else "notifications/messages/role_removed",
+           context={"unit": unit.name, "role": role_label}, url=reverse("org:units.detail", args=[unit.pk]))
+
+
 @transaction.atomic
-def grant_role(user, *, unit: Unit, role: str, by=None) -> RoleGrant:
+def grant_role(user, *, unit: Unit, role: str, by) -> RoleGrant:
     """Give a login a role on a unit (and, for subtree roles, everything under it).
 
-    Side effects: inserts the grant (idempotent); audit entry and an inbox notification when new.
+    `by` must hold the power to grant it (access.grantable_roles; never to oneself), or be SYSTEM (the command line
+    and the demo loader). Side effects: inserts the grant (idempotent); audit entry, and an inbox message and
+    e-mail to the person when new.
     """
     if role not in Role.values:
         raise OrgError(_("Unknown role."), code="role")
+    _check_role_change(by, unit=unit, role=role, holder=user)
     grant, created = RoleGrant.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
         forget_access([user.pk])
         audit.record(by, "org.grant.create", grant, {"user": user.pk, "unit": unit.pk, "role": role})
-        with translation.override(user.language):
-            role_label = str(Role(role).label)
-        notify(user, kind="org.grant", event_key=f"grant:{grant.pk}", template="notifications/messages/welcome",
-               context={"unit": unit.name, "role": role_label}, url=reverse("org:units.detail", args=[unit.pk]),
-               email=False)
+        _notify_role_change(user, grant=grant, unit=unit, role=role, granted=True)
     return grant
 
 
 @transaction.atomic
-def revoke_role(grant: RoleGrant, *, by=None) -> None:
+def revoke_role(grant: RoleGrant, *, by) -> None:
+    """Remove a role grant, under the same rule as granting it.
+
+    Side effects: audit entry, the login's access forgotten, the grant deleted, an inbox message and e-mail to
+    the person.
+    """
+    grant = RoleGrant.objects.select_related("user", "unit").get(pk=grant.pk)
+    _check_role_change(by, unit=grant.unit, role=grant.role, holder=grant.user)
     audit.record(by, "org.grant.delete", grant, {"user": grant.user_id, "unit": grant.unit_id, "role": grant.role})
     forget_access([grant.user_id])
+    _notify_role_change(grant.user, grant=grant, unit=grant.unit, role=grant.role, granted=False)
     grant.delete()
+
+
+STAND_IN_HOURS = 8
+
+
+@transaction.atomic
+def stand_in(unit: Unit, *, reason: str, by, hours: int = STAND_IN_HOURS) -> StandIn:
+    """An administrator acts, for `hours` and for `reason`, as the committee of `unit` towards the units directly
+    under it (access.is_superior_committee).
+
+    Side effects: inserts the stand-in; the administrator's access is recomputed; audit entry with the reason; the
+    unit's committee members and staff are told (inbox and e-mail).
+    """
+    if not access.may_stand_in(by, unit):
+        raise OrgError(_("Only an administrator of this unit or of a unit above may stand in for its committee."),
+                       code="not_admin")
+    reason = clean_text(reason, _("Reason"), 500, error=OrgError)
+    if len(reason) < 10:
+        raise OrgError(_("Say why you act in the committee's place (at least ten characters)."), code="reason")
+    now = timezone.now()
+    record = StandIn.objects.create(user=by, unit=unit, reason=reason, started_at=now,
+                                    ends_at=now + datetime.timedelta(hours=hours))
+    forget_access([by.pk])
+    audit.record(by, "org.standin.create", record, {"unit": unit.pk, "reason": reason,
+                                                     "ends_at": record.ends_at})
+    for user in access.users_with_roles(unit.pk, {Role.COMMITTEE, Role.STAFF}):
+        notify(user, kind="org.standin", event_key=f"standin:{record.pk}", template="notifications/messages/stand_in",
+               context={"unit": unit.name, "name": str(by), "reason": reason},
+               url=reverse("org:units.detail", args=[unit.pk]))
+    return record
+
+
+@transaction.atomic
+def end_stand_in(record: StandIn, *, by) -> None:
+    """End a stand-in early. Side effects: its end set to now; access recomputed; audit entry."""
+    StandIn.objects.filter(pk=record.pk, ends_at__gt=timezone.now()).update(ends_at=timezone.now())
+    forget_access([record.user_id])
+    audit.record(by, "org.standin.end", record, {"unit": record.unit_id})
 
 
 @transaction.atomic
@@ -471,30 +554,43 @@ def link_account(member: Member, *, user, by=None) -> Member:
 
 
 @transaction.atomic
-def create_account(member: Member, *, username: str, email: str, by=None):
-    """Open a login for a member who has none; the member sets the password from an e-mailed link.
+def create_account(member: Member, *, username: str, by):
+    """Open a login for a member who has none. The member chooses the password from a link sent only to the
+    e-mail address on their record, so whoever opens the login cannot use it; the opening is shown on the
+    member's page and told to the cell's leadership.
 
-    Side effects: inserts the user (no usable password), links it to the member, audit entry, and after
-    commit sends the set-password e-mail in the user's language.
+    Side effects: inserts the user (no usable password), links it to the member, audit entry; the cell's other
+    leaders are told (inbox and e-mail); after commit, the welcome e-mail with the user name and the set-password
+    link goes to the member's address, in the user's language.
     """
     User = get_user_model()
     if member.user_id is not None:
         raise OrgError(_("This member already has a login."), code="has_login")
+    if not member.email:
+        raise OrgError(_("Record the member's e-mail address first: the link to choose a password goes there, and "
+                         "only there."), code="no_email")
     if User.objects.filter(username__iexact=username).exists():
         raise OrgError(_("The user name %(name)s is taken.") % {"name": username}, code="username_taken")
-    user = User.objects.create_user(username=username, email=email, first_name=member.full_name[:150])
+    user = User.objects.create_user(username=username, email=member.email, first_name=member.full_name[:150])
     link_account(member, user=user, by=by)
     audit.record(by, "accounts.user.create", user, {"username": username, "member": member.pk})
+    for leader in access.users_with_roles(member.cell_id, {Role.SECRETARY, Role.COMMITTEE}):
+        if leader.pk != getattr(by, "pk", None):
+            notify(leader, kind="org.login_opened", event_key=f"login-opened:{user.pk}",
+                   template="notifications/messages/login_opened",
+                   context={"member": member.full_name, "by": str(by)},
+                   url=reverse("org:members.detail", args=[member.pk]))
 
-    def send_link():
+    def send_welcome():
         # PasswordResetForm skips users without a usable password, so the link is built here.
         site = urlsplit(settings.SITE_URL)
-        context = {"user": user, "protocol": site.scheme, "domain": site.netloc,
+        context = {"user": user, "username": user.username, "member": member.full_name, "opened_by": str(by),
+                   "protocol": site.scheme, "domain": site.netloc,
                    "uid": urlsafe_base64_encode(force_bytes(user.pk)),
                    "token": default_token_generator.make_token(user)}
         with translation.override(user.language):
-            subject = render_to_string("accounts/password_reset_subject.txt", context).strip()
-            send_mail(subject, render_to_string("accounts/password_reset_email.txt", context), None, [email])
+            subject = render_to_string("accounts/welcome_subject.txt", context).strip()
+            send_mail(subject, render_to_string("accounts/welcome_email.txt", context), None, [member.email])
 
-    transaction.on_commit(send_link)
+    transaction.on_commit(send_welcome)
     return user

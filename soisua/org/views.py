@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from soisua.core.caching import cached_page
 from soisua.core.errors import DomainError
 from soisua.core.querytext import clean_query
-from soisua.core.views import render_form_page, render_history, save_form
+from soisua.core.views import perform, render_form_page, render_history, save_form
 
 from . import access, queries, services
 from .forms import (
@@ -25,6 +25,7 @@ from .forms import (
     NewMemberForm,
     PostForm,
     SearchForm,
+    StandInForm,
     StatusForm,
     TransferForm,
     UnitForm,
@@ -89,6 +90,7 @@ def _render_unit_detail(request: HttpRequest, pk: int, extra: dict) -> HttpRespo
         "can_administer": access.can_administer_unit(request.user, unit),
         # Moving changes the parent's tree, so it takes administering the parent, not only the unit.
         "can_move": unit.parent_id is not None and access.can_administer_unit(request.user, unit.parent),
+        "can_stand_in": not unit.kind.holds_members and access.may_stand_in(request.user, unit),
         **extra,
     })
 
@@ -281,26 +283,31 @@ def member_search(request: HttpRequest) -> HttpResponse:
 @login_required
 def member_account(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for_user(request.user, pk, write=True)
-    form = AccountForm(request.POST or None, initial={"email": member.email})
+    form = AccountForm(request.POST or None)
     done, _user = save_form(request, form, lambda data: services.create_account(member, by=request.user, **data),
-                            success=_("Login created; a link to choose a password was e-mailed."),
+                            success=_("Login created; a link to choose a password was e-mailed to the member."),
                             error_field="username")
     if done:
         return redirect("org:members.detail", pk=member.pk)
-    return _member_form_page(request, form, member, _("Open a login for %(name)s") % {"name": member.full_name},
-                             submit_label=_("Create login"))
+    intro = (_("The member chooses the password from a link sent to the address on their record, %(email)s; the "
+               "cell's leadership is told that you opened it.") % {"email": member.email} if member.email
+             else _("This member has no e-mail address on record: edit the member first. The link to choose a "
+                    "password goes to that address only."))
+    return render_form_page(request, form, title=_("Open a login for %(name)s") % {"name": member.full_name},
+                            back_url=reverse("org:members.detail", args=[member.pk]), back_label=member.full_name,
+                            submit_label=_("Create login"), intro=intro)
 
 
 @login_required
 def unit_grants(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access.get_unit_to_administer(request.user, pk)
-    form = GrantForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.grant_role(form.cleaned_data["username"], unit=unit, role=form.cleaned_data["role"],
-                            by=request.user)
-        messages.success(request, _("Role granted."))
+    form = GrantForm(request.POST or None, roles=access.grantable_roles(request.user, unit))
+    done, _grant = save_form(request, form, lambda data: services.grant_role(
+        data["username"], unit=unit, role=data["role"], by=request.user), success=_("Role granted."),
+        error_field="role")
+    if done:
         return redirect("org:units.grants", pk=unit.pk)
-    grants = unit.role_grants.select_related("user").order_by("role", "user__username")
+    grants = queries.grants_on(request.user, unit)
     return render(request, "org/grants.html", {"unit": unit, "grants": grants, "form": form})
 
 
@@ -308,9 +315,8 @@ def unit_grants(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unit_grant_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
     unit = access.get_unit_to_administer(request.user, pk)
-    grant = get_object_or_404(unit.role_grants, pk=grant_pk)
-    services.revoke_role(grant, by=request.user)
-    messages.success(request, _("Role removed."))
+    grant = access.get_grant_on(unit, grant_pk)
+    perform(request, lambda: services.revoke_role(grant, by=request.user), success=_("Role removed."))
     return redirect("org:units.grants", pk=unit.pk)
 
 
@@ -322,3 +328,26 @@ def member_post_end(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse
     services.end_post(post, by=request.user)
     messages.success(request, _("Post ended."))
     return redirect("org:members.detail", pk=member.pk)
+
+
+@login_required
+def unit_stand_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """An administrator acts as the unit's committee towards the units under it, for a stated reason."""
+    unit = access.get_unit_to_stand_in(request.user, pk)
+    form = StandInForm(request.POST or None)
+    done, _record = save_form(request, form, lambda data: services.stand_in(unit, reason=data["reason"],
+                                                                              by=request.user),
+                              success=_("You now act as this committee for the next hours."), error_field="reason")
+    if done:
+        return redirect("org:units.stand_in", pk=unit.pk)
+    return render(request, "org/stand_in.html", {"unit": unit, "form": form,
+                                                 "stand_ins": queries.stand_ins_on(unit)})
+
+
+@login_required
+@require_POST
+def unit_stand_in_end(request: HttpRequest, pk: int, stand_in_pk: int) -> HttpResponse:
+    unit = access.get_unit_to_stand_in(request.user, pk)
+    record = access.get_own_stand_in(request.user, unit, stand_in_pk)
+    perform(request, lambda: services.end_stand_in(record, by=request.user), success=_("Stand-in ended."))
+    return redirect("org:units.stand_in", pk=unit.pk)

@@ -205,6 +205,10 @@ class Cycle(models.Model):
                                   related_name="+")
     opened_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The key of the feedback authors' keyed hashes (queries.author_key), random per cycle and erased when the
+    # cycle closes: afterwards nobody, not even with a copy of the database and the installation's secrets, can
+    # link an anonymous item to a person.
+    feedback_secret = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-period_end", "-id"]
@@ -329,9 +333,11 @@ class ReviewEvent(models.Model):
 class Feedback(models.Model):
     """Góp ý, phê bình: on a member's review, on a collective review, or on the superior committee.
 
-    Under full anonymity the author is not stored at all: `author_key` (a keyed hash of cycle and person) only
-    lets the author find their own items and counts distinct authors; the day replaces the time, since in a
-    small cell a time can name the author.
+    Under full anonymity the author is not stored at all: `author_key` (a hash of the person and the review, or
+    the superior committee, keyed by the cycle's own secret) only lets the author find their own items while the
+    cycle is open and counts distinct authors; the day replaces the time, since in a small cell a time can name
+    the author. `audited` marks anonymous items whose audit entry the nightly job has written (see
+    services.feedback.audit_anonymous_feedback).
     """
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="feedback")
@@ -352,6 +358,7 @@ class Feedback(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     shortcoming = models.ForeignKey("corrections.Shortcoming", on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
+    audited = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["created_on", "id"]

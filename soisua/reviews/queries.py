@@ -2,7 +2,6 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
@@ -205,14 +204,23 @@ class FeedbackShown:
     response_reason: str
 
 
-def author_key(cycle: Cycle, user) -> str:
-    """Stable per (cycle, person), meaningless without the installation's secret key."""
-    message = f"feedback:{cycle.pk}:{user.pk}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+def author_key(cycle: Cycle, user, *, review: Review | None = None, superior: Unit | None = None) -> str:
+    """The author's mark on one review's (or one superior committee's) feedback: a hash keyed by the cycle's own
+    secret, so it differs between targets (items on two reviews cannot be linked to one author) and means nothing
+    once the cycle is closed and its secret erased. Empty when there is no secret (closed) or no person."""
+    if not cycle.feedback_secret or user is None or not user.is_authenticated:
+        return ""
+    target = f"review:{review.pk}" if review is not None else f"superior:{superior.pk if superior else ''}"
+    message = f"{target}:{user.pk}".encode()
+    return hmac.new(cycle.feedback_secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def distinct_authors(review: Review) -> int:
-    return Feedback.objects.filter(review=review).aggregate(count=Count("author_key", distinct=True))["count"]
+def distinct_authors(review: Review, *, other_than: str = "") -> int:
+    """How many people gave feedback on the review, not counting the one whose key is `other_than` (the reader:
+    an author must not lift the anonymity threshold with their own items)."""
+    rows = Feedback.objects.filter(review=review).exclude(author_key=other_than) if other_than else (
+        Feedback.objects.filter(review=review))
+    return rows.aggregate(count=Count("author_key", distinct=True))["count"]
 
 
 def _author_visible(user, cycle: Cycle, unit: Unit) -> bool:
@@ -229,8 +237,9 @@ def visible_feedback(user, review: Review) -> tuple[list[FeedbackShown], bool]:
     cycle = review.cycle
     rows = (Feedback.objects.filter(review=review).select_related("author", "author__member")
             .prefetch_related("checklist_items").order_by("created_on", "pk"))
-    key = author_key(cycle, user) if user.is_authenticated else ""
-    withheld = cycle.anonymity == Anonymity.ANONYMOUS and distinct_authors(review) < cycle.anonymous_minimum
+    key = author_key(cycle, user, review=review)
+    withheld = (cycle.anonymity == Anonymity.ANONYMOUS
+                and distinct_authors(review, other_than=key) < cycle.anonymous_minimum)
     show_author = _author_visible(user, cycle, review.unit)
     shown = []
     for row in rows:
@@ -409,16 +418,32 @@ def unit_reviews(cycle: Cycle, unit: Unit) -> list[Review]:
                 .order_by("rank", "member__sort_key", "pk"))
 
 
-def superior_feedback(cycle: Cycle, unit: Unit) -> tuple[list[dict], bool]:
-    """Feedback from the cells below on `unit` as their superior committee. Authors are named only in named
-    cycles (a committee is not "the secretary" of the cells below it); the rows never carry the author object."""
+def superior_feedback(user, cycle: Cycle, unit: Unit) -> tuple[list[dict], bool]:
+    """Feedback from the cells below on `unit` as their superior committee, as `user` may see it. Authors are
+    named only in named cycles (a committee is not "the secretary" of the cells below it); the rows never carry
+    the author object. Under full anonymity nothing is shown before enough people other than the reader gave
+    feedback, and then without the cell it came from (a lone author in a cell would be named by it); under
+    "secretary" anonymity a cell is named only when enough of its people gave feedback."""
     rows = list(Feedback.objects.filter(cycle=cycle, superior=unit).select_related("from_unit", "author__member")
                 .order_by("created_on", "pk"))
+    key = author_key(cycle, user, superior=unit)
     withheld = (cycle.anonymity == Anonymity.ANONYMOUS
-                and len({row.author_key for row in rows}) < cycle.anonymous_minimum)
+                and len({row.author_key for row in rows if row.author_key != key}) < cycle.anonymous_minimum)
     show_author = cycle.anonymity == Anonymity.NAMED
-    shown = [{"kind_label": FeedbackKind(row.kind).label, "text": row.text, "from_unit": row.from_unit.name,
-              "created_on": row.created_on,
+    authors_by_cell: dict[int, set] = {}
+    for row in rows:
+        authors_by_cell.setdefault(row.from_unit_id, set()).add(row.author_key)
+
+    def cell_shown(row) -> str | None:
+        if cycle.anonymity == Anonymity.NAMED:
+            return row.from_unit.name
+        if cycle.anonymity == Anonymity.SECRETARY and len(authors_by_cell[row.from_unit_id]) >= (
+                cycle.anonymous_minimum):
+            return row.from_unit.name
+        return None
+
+    shown = [{"kind_label": FeedbackKind(row.kind).label, "text": row.text, "from_unit": cell_shown(row),
+              "created_on": row.created_on, "mine": bool(key) and row.author_key == key,
               "author": _author_name(row.author) if show_author and row.author_id else None} for row in rows]
     return ([] if withheld else shown), withheld
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
+from soisua.core.actors import SYSTEM
 from soisua.org import services
 from soisua.org.enums import PostKind, Role
 
@@ -154,5 +155,5 @@ def demo_cast(cast):
         make_member(cast.sibling_cell, name)
     deputy = make_member(cast.cell, "Cao Thị Ngọc")
     services.assign_post(deputy, unit=cast.cell, kind=PostKind.DEPUTY_SECRETARY)
-    services.grant_role(cast.users["secretary"], unit=cast.commune, role=Role.COMMITTEE)
+    services.grant_role(cast.users["secretary"], unit=cast.commune, role=Role.COMMITTEE, by=SYSTEM)
     return cast

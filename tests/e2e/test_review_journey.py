@@ -15,6 +15,7 @@ import pytest
 from docx import Document
 from playwright.sync_api import Locator, Page, expect
 
+from soisua.core.actors import SYSTEM
 from soisua.org.enums import Role
 from soisua.org.models import Member
 from soisua.org.services import grant_role, link_account
@@ -125,7 +126,7 @@ def test_review_cycle_from_opening_to_decision(page: Page, demo_cast, password, 
     link_account(deputy, user=deputy_user)
     link_account(neighbour, user=neighbour_user)
     # The deputy sits on the cell committee: she appraises the secretary's own review (no one appraises their own).
-    grant_role(deputy_user, unit=cast.cell, role=Role.COMMITTEE)
+    grant_role(deputy_user, unit=cast.cell, role=Role.COMMITTEE, by=SYSTEM)
 
     # 1. The commune's staff opens the yearly cycle, feedback fully anonymous.
     login(page, "parent_staff", password)

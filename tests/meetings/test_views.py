@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from soisua.core.actors import SYSTEM
 from soisua.meetings import services
 from soisua.meetings.enums import AttendanceStatus
 from soisua.meetings.models import CalendarFeed, Meeting
@@ -97,5 +98,5 @@ def test_a_unit_feed_follows_the_owners_access(cast):
     assert b"VEVENT" in cast.client("anonymous").get(reverse("meetings:feed", args=[feed.token])).content
 
     for grant in cast.users["parent_staff"].role_grants.all():
-        org_services.revoke_role(grant)
+        org_services.revoke_role(grant, by=SYSTEM)
     assert cast.client("anonymous").get(reverse("meetings:feed", args=[feed.token])).status_code == 404

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from soisua.core.actors import SYSTEM
 from soisua.org import services
 from soisua.org.enums import PostKind, Role
 from tests.factories import make_member, make_unit
@@ -28,7 +29,7 @@ def fill_cell(cell, count: int) -> None:
 def secretary_cell(cast):
     """A cell of the cast's commune in which the cast's secretary is also secretary."""
     cell = make_unit(cast.commune, "cell", "Chi bộ Thôn 9")
-    services.grant_role(cast.users["secretary"], unit=cell, role=Role.SECRETARY)
+    services.grant_role(cast.users["secretary"], unit=cell, role=Role.SECRETARY, by=SYSTEM)
     return cell
 
 

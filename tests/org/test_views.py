@@ -1,5 +1,7 @@
 import pytest
 
+from soisua.core.actors import SYSTEM
+from soisua.org import services
 from soisua.org.models import Member, Unit
 
 
@@ -116,15 +118,19 @@ def test_member_account_creation_emails_a_set_password_link(cast, django_capture
     from django.core import mail
 
     other = cast.members["other"]
+    services.update_member(other, email="em@example.org", by=SYSTEM)
     client = cast.client("anonymous")
     client.force_login(cast.users["unrelated_staff"])
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/members/{other.pk}/account/", {"username": "hoang.em", "email": "em@example.org"})
+        response = client.post(f"/members/{other.pk}/account/", {"username": "hoang.em",
+                                                                 "email": "attacker@example.org"})
 
     assert response.status_code == 302
     assert Member.objects.get(pk=other.pk).user.username == "hoang.em"
+    assert [message.to for message in mail.outbox] == [["em@example.org"]]
     assert "/accounts/password-reset/" in mail.outbox[0].body
+    assert "hoang.em" in mail.outbox[0].body
 
 
 def test_grants_page_staff_grants_and_revokes(cast):
@@ -163,7 +169,7 @@ def test_access_scope_follows_new_grants_in_the_same_process(cast):
 
     from soisua.org import services as org_services
 
-    org_services.grant_role(cast.users["unrelated_staff"], unit=cast.commune, role="inspector")
+    org_services.grant_role(cast.users["unrelated_staff"], unit=cast.commune, role="inspector", by=SYSTEM)
 
     assert client.get(f"/units/{cast.cell.pk}/").status_code == 200
 

@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from soisua.audit.models import AuditEntry
+from soisua.core.actors import SYSTEM
 from soisua.org import services as org_services
 from soisua.org.enums import MemberStatus, PostKind, Role
 from soisua.reviews import services
@@ -113,7 +114,7 @@ def test_secretary_cannot_open_a_cycle(cast):
 
 
 def test_committee_member_closes_a_cycle(cast):
-    org_services.grant_role(cast.users["inspector"], unit=cast.commune, role=Role.COMMITTEE)
+    org_services.grant_role(cast.users["inspector"], unit=cast.commune, role=Role.COMMITTEE, by=SYSTEM)
     cycle = open_for(cast.commune)
 
     cast.client("inspector").post(f"/reviews/cycles/{cycle.pk}/close/")

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from soisua.core.actors import SYSTEM
 from soisua.org import services as org_services
 from soisua.org.enums import Role
 from tests.factories import UserFactory, complete_review, make_member, make_unit
@@ -11,7 +12,7 @@ from tests.reviews.test_cycles import open_for
 
 def _cell_with_submitted_reviews(cast, count: int):
     cell = make_unit(cast.commune, "cell", f"Chi bộ Thôn {10 + count}")
-    org_services.grant_role(cast.users["secretary"], unit=cell, role=Role.SECRETARY)
+    org_services.grant_role(cast.users["secretary"], unit=cell, role=Role.SECRETARY, by=SYSTEM)
     members = []
     for number in range(count):
         user = UserFactory(username=f"dv{count}x{number}")

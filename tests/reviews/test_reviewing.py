@@ -1,13 +1,17 @@
 """Self-reviews, feedback and ratings through the services and pages: the rules of domain.md §4."""
 
+import datetime
 import json
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from soisua.audit.models import AuditEntry
+from soisua.core.actors import SYSTEM
 from soisua.corrections.enums import Source
 from soisua.corrections.models import Shortcoming
 from soisua.notifications.models import Notification
@@ -17,6 +21,7 @@ from soisua.oversight.services import send_review_prompt
 from soisua.reviews import services
 from soisua.reviews.models import Feedback, QuotaSetting, Review, RuleSet
 from soisua.reviews.rating_rules import check_rating
+from soisua.reviews.services.feedback import audit_anonymous_feedback
 from tests.factories import UserFactory, complete_review, make_member
 from tests.reviews.test_cycles import open_for
 
@@ -296,7 +301,7 @@ def test_decision_by_someone_outside_the_superior_committee_is_refused(cast, who
 
 def test_a_province_grant_is_not_the_directly_superior_committee(cast):
     provincial = UserFactory()
-    org_services.grant_role(provincial, unit=cast.province, role=Role.STAFF)
+    org_services.grant_role(provincial, unit=cast.province, role=Role.STAFF, by=SYSTEM)
     cycle = open_for(cast.commune, enforce_order=False)
     review = complete_review(review_of(cycle, cast.members["member"]), cast.users["member"], level="good")
 
@@ -385,8 +390,12 @@ def test_full_anonymity_hides_the_author_in_every_channel(cast, admin_user):
         assert all(name not in page for name in names)
         assert all(name not in api for name in names)
         assert all(item["author"] is None for item in json.loads(api)["items"])
+    assert not AuditEntry.objects.filter(action="reviews.feedback.give").exists()  # nothing dated to the minute
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
+        assert audit_anonymous_feedback() == 3
     audit = AuditEntry.objects.filter(action="reviews.feedback.give")
     assert audit.count() == 3
+    assert all(entry.at.astimezone(timezone.get_current_timezone()).time() == datetime.time() for entry in audit)
     assert all(entry.actor_id is None and entry.actor_label == "" for entry in audit)
     assert all(str(user.pk) not in json.dumps(entry.changes) for entry in audit for user in colleagues)
     notification = Notification.objects.get(recipient=cast.users["member"], kind="reviews.feedback")
@@ -478,7 +487,7 @@ def test_review_close_to_a_known_template_is_signalled(cast):
 
 
 def test_no_one_appraises_or_decides_their_own_review(cast):
-    org_services.grant_role(cast.users["secretary"], unit=cast.commune, role=Role.COMMITTEE)
+    org_services.grant_role(cast.users["secretary"], unit=cast.commune, role=Role.COMMITTEE, by=SYSTEM)
     cycle = open_for(cast.commune, enforce_order=False)
     own = complete_review(review_of(cycle, cast.members["secretary"]), cast.users["secretary"], level="good")
     client = cast.client("secretary")

@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from soisua.audit.models import AuditEntry
+from soisua.core.actors import SYSTEM
 from soisua.org import services as org_services
 from soisua.org.enums import Role
 from soisua.reviews import services
@@ -17,7 +18,7 @@ def shipped(db) -> RuleSet:
 
 @pytest.fixture
 def admin_client(cast):
-    org_services.grant_role(cast.users["parent_staff"], unit=cast.province, role=Role.ADMIN)
+    org_services.grant_role(cast.users["parent_staff"], unit=cast.province, role=Role.ADMIN, by=SYSTEM)
     return cast.client("parent_staff")
 
 

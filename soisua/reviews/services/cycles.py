@@ -1,6 +1,7 @@
 """Opening, closing and reminding in review cycles."""
 
 import datetime
+import secrets
 
 from django.db import transaction
 from django.urls import reverse
@@ -17,6 +18,7 @@ from ..enums import Anonymity, Audience, CycleStatus, ReviewRank
 from ..models import Cycle, Review, RuleSet
 from ..queries import current_rule_set, not_submitted
 from .errors import RuleSetError
+from .feedback import audit_anonymous_feedback
 
 
 @transaction.atomic
@@ -50,7 +52,8 @@ def open_cycle(unit: Unit, *, title: str, kind: str, period_start: datetime.date
     cycle = Cycle.objects.create(unit=unit, title=title, kind=kind, period_start=period_start,
                                  period_end=period_end, self_review_due=self_review_due,
                                  appraisal_due=appraisal_due, decision_due=decision_due, rule_set=rule_set,
-                                 enforce_order=enforce_order, anonymity=anonymity, opened_by=by)
+                                 enforce_order=enforce_order, anonymity=anonymity, opened_by=by,
+                                 feedback_secret=secrets.token_hex(32))
     scope = scope_of(unit)
     reviews = [Review(cycle=cycle, unit=collective, form=forms[Audience.COLLECTIVE], rank=ReviewRank.COLLECTIVE,
                       province_id=collective.province_id) for collective in scope.units]
@@ -67,12 +70,18 @@ def open_cycle(unit: Unit, *, title: str, kind: str, period_start: datetime.date
 
 @transaction.atomic
 def close_cycle(cycle: Cycle, *, by=None) -> Cycle:
-    """Close a cycle: nothing in it changes afterwards. Side effects: status and time; pages; audit entry."""
+    """Close a cycle: nothing in it changes afterwards.
+
+    Side effects: the audit entries of its anonymous feedback not yet written; status and time; the feedback
+    secret erased (anonymous authors can no longer be linked to their items, not even by themselves); pages;
+    audit entry.
+    """
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status == CycleStatus.CLOSED:
         raise RuleSetError(_("This cycle is already closed."), code="closed")
-    cycle.status, cycle.closed_at = CycleStatus.CLOSED, timezone.now()
-    cycle.save(update_fields=["status", "closed_at"])
+    audit_anonymous_feedback(cycle=cycle)
+    cycle.status, cycle.closed_at, cycle.feedback_secret = CycleStatus.CLOSED, timezone.now(), ""
+    cycle.save(update_fields=["status", "closed_at", "feedback_secret"])
     touch_subtree(cycle.unit)
     audit.record(by, "reviews.cycle.close", cycle)
     return cycle

@@ -1,9 +1,14 @@
 """Feedback (góp ý, phê bình) and the reviewed side's answer to it.
 
-Anonymity (design.md §4): under full anonymity the author is never stored, audited or notified; under
-"anonymous to the person" the author is stored for the secretary but kept out of the audit trail and every
-notification.
+Anonymity (docs/security.md): under full anonymity the author is never stored, audited or notified, and nothing
+that is stored carries the moment it was given: the feedback keeps its day, its audit entry is written by the
+nightly job (dated by the day, in random order among that day's items), and the reviewed person is told by the
+same job once enough people have given feedback. Under "anonymous to the person" the author is stored for the
+cell's leadership but kept out of the audit trail and every notification.
 """
+
+import datetime
+import random
 
 from django.db import transaction
 from django.urls import reverse
@@ -50,16 +55,43 @@ def give_feedback(*, review: Review | None = None, superior: Unit | None = None,
     if len(text) > MAX_FEEDBACK_LENGTH:
         raise ReviewError(_("Feedback is at most %(limit)s characters.")
                           % {"limit": f"{MAX_FEEDBACK_LENGTH:,}".replace(",", ".")}, code="too_long")
-    named = cycle.anonymity != Anonymity.ANONYMOUS
-    feedback = Feedback.objects.create(cycle=cycle, review=review, superior=superior, from_unit=from_unit,
-                                       author=by if named else None, author_key=author_key(cycle, by), kind=kind,
-                                       text=text, created_on=timezone.localdate())
+    anonymous = cycle.anonymity == Anonymity.ANONYMOUS
+    feedback = Feedback.objects.create(
+        cycle=cycle, review=review, superior=superior, from_unit=from_unit, author=None if anonymous else by,
+        author_key=author_key(cycle, by, review=review, superior=superior), kind=kind, text=text,
+        created_on=timezone.localdate(), audited=not anonymous)
     feedback.checklist_items.set(checklist_items_of(cycle, checklist_items))
-    actor = by if cycle.anonymity == Anonymity.NAMED else None
-    audit.record(actor, "reviews.feedback.give", feedback, {"kind": kind, "review": review, "superior": superior})
-    if review is not None:
-        _notify_reviewed(cycle, review)
+    if not anonymous:
+        actor = by if cycle.anonymity == Anonymity.NAMED else None
+        audit.record(actor, "reviews.feedback.give", feedback, _audit_changes(feedback))
+        if review is not None:
+            _notify_reviewed(cycle, review)
     return feedback
+
+
+def _audit_changes(feedback: Feedback) -> dict:
+    return {"kind": feedback.kind, "review": feedback.review_id, "superior": feedback.superior_id}
+
+
+def audit_anonymous_feedback(*, cycle: Cycle | None = None) -> int:
+    """Write the audit entries of anonymous feedback given before today (all of a closing `cycle`'s), each dated
+    by its day and shuffled within it, then tell the reviewed people whose feedback has become visible. Returns
+    how many entries were written. Run daily (reviews.jobs) and when a cycle closes."""
+    pending = Feedback.objects.filter(audited=False)
+    pending = pending.filter(cycle=cycle) if cycle is not None else pending.filter(created_on__lt=timezone.localdate())
+    rows = list(pending.select_related("cycle", "review", "review__member__user").order_by("created_on"))
+    by_day: dict = {}
+    for row in rows:
+        by_day.setdefault(row.created_on, []).append(row)
+    for day, items in by_day.items():
+        random.SystemRandom().shuffle(items)  # the order of writing must not tell the order of giving
+        midnight = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+        audit.record_many(None, "reviews.feedback.give", [(item, _audit_changes(item)) for item in items],
+                          at=midnight)
+    Feedback.objects.filter(pk__in=[row.pk for row in rows]).update(audited=True)
+    for review in {row.review_id: row.review for row in rows if row.review_id is not None}.values():
+        _notify_reviewed(review.cycle, review)
+    return len(rows)
 
 
 def _open_cycle_for(superior: Unit, from_unit: Unit) -> Cycle:

@@ -184,8 +184,9 @@ def cycle_unit(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     reviews = queries.unit_reviews(cycle, unit)
     leads = leads_unit(request.user, unit) or is_superior_committee(request.user, unit)
     own_cell = queries.gives_superior_feedback(request.user, cycle, unit)
-    superior, withheld = queries.superior_feedback(cycle, unit) if can_manage_reviews(request.user, unit) else ([],
-                                                                                                            False)
+    superior, withheld = ([], False)
+    if can_manage_reviews(request.user, unit):
+        superior, withheld = queries.superior_feedback(request.user, cycle, unit)
     return render(request, "reviews/cycle_unit.html", {
         "cycle": cycle, "unit": unit, "reviews": reviews, "leads": leads,
         "levels": {level.code: level.name for level in queries.levels_of(cycle.rule_set)},

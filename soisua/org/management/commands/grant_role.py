@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from soisua.core.actors import SYSTEM
 from soisua.org import services
 from soisua.org.enums import Role
 from soisua.org.models import Unit
@@ -21,5 +22,5 @@ class Command(BaseCommand):
             raise CommandError(f"No login named {username!r}.")
         if unit is None:
             raise CommandError(f"No unit with code {unit_code!r}.")
-        services.grant_role(user, unit=unit, role=role)
+        services.grant_role(user, unit=unit, role=role, by=SYSTEM)
         self.stdout.write(f"{username} is now {role} of {unit.name} ({unit.code}).")
