@@ -91,6 +91,7 @@ def _render_unit_detail(request: HttpRequest, pk: int, extra: dict) -> HttpRespo
         # Moving changes the parent's tree, so it takes administering the parent, not only the unit.
         "can_move": unit.parent_id is not None and access.can_administer_unit(request.user, unit.parent),
         "can_stand_in": not unit.kind.holds_members and access.may_stand_in(request.user, unit),
+        "can_read_history": access.can_read_history(request.user, unit),
         **extra,
     })
 
