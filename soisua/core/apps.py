@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+# The empty choice of every select. Django's own label ("- Select an option -") is missing from its Vietnamese
+# catalogue, so the project names it once for all forms.
+EMPTY_CHOICE = _("— choose —")
 
 
 class CoreConfig(AppConfig):
     name = "soisua.core"
     label = "core"
+
+    def ready(self):
+        from django.db.models import fields
+
+        # The documented way to set the default blank choice label (read when each form field is built).
+        fields.BLANK_CHOICE_LABEL = EMPTY_CHOICE
