@@ -1,4 +1,5 @@
-"""A unit page links to its history only for those who may read it (the history answers 403 to the others)."""
+"""Links lead where the reader may go: a unit's history only for those who may read it (it answers 403 to the
+others); every page's menu to the reader's own API tokens."""
 
 from django.urls import reverse
 
@@ -23,3 +24,13 @@ def test_the_cells_leadership_and_the_levels_above_see_the_history_link(cast):
 
     assert all(f'href="{history}"' in page for page in pages.values())
     assert all(cast.client(who).get(history).status_code == 200 for who in pages)
+
+
+def test_every_page_links_to_the_readers_api_tokens(cast):
+    client = cast.client("member")
+
+    home = client.get("/")
+    tokens = client.get(reverse("accounts:tokens"))
+
+    assert '<a href="/accounts/tokens/">Mã truy cập API</a>' in home.text
+    assert tokens.status_code == 200
