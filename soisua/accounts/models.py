@@ -26,6 +26,20 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    def save(self, *args, **kwargs):
+        """Saving a new password revokes the account's API tokens, whatever path set it (the password pages,
+        `manage.py changepassword`, the shell): whoever knew the old password may have created tokens with it.
+        `set_password` keeps the new password until the save; a rehash at login clears it first and revokes
+        nothing. The password pages revoke the tokens themselves first, with their reason and actor."""
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            from soisua.core.actors import SYSTEM
+
+            from .services import revoke_all_api_tokens
+
+            revoke_all_api_tokens(self, reason="password_changed", by=SYSTEM)
+
 
 def default_token_expiry():
     return timezone.now() + datetime.timedelta(days=settings.API_TOKEN_DAYS)

@@ -4,6 +4,7 @@ from axes.helpers import get_cool_off
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -54,10 +55,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/form.html"
     success_url = reverse_lazy("accounts:password_change_done")
 
+    @transaction.atomic
     def form_valid(self, form):
-        response = super().form_valid(form)
+        # Before the save, so the audit names who changed it (saving a new password would revoke them anyway).
         services.revoke_all_api_tokens(form.user, reason="password_changed", by=self.request.user)
-        return response
+        return super().form_valid(form)
 
 
 class RecipientLanguagePasswordResetForm(PasswordResetForm):
@@ -94,10 +96,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/form.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    @transaction.atomic
     def form_valid(self, form):
-        response = super().form_valid(form)
         services.revoke_all_api_tokens(form.user, reason="password_reset", by=form.user)
-        return response
+        return super().form_valid(form)
 
 
 @never_cache
