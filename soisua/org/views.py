@@ -341,8 +341,10 @@ def unit_stand_in(request: HttpRequest, pk: int) -> HttpResponse:
                               success=_("You now act as this committee for the next hours."), error_field="reason")
     if done:
         return redirect("org:units.stand_in", pk=unit.pk)
-    return render(request, "org/stand_in.html", {"unit": unit, "form": form,
-                                                 "stand_ins": queries.stand_ins_on(unit)})
+    stand_ins = queries.stand_ins_on(unit)
+    acting = any(record.active and record.user_id == request.user.pk for record in stand_ins)
+    return render(request, "org/stand_in.html", {"unit": unit, "form": form, "stand_ins": stand_ins,
+                                                 "acting": acting})
 
 
 @login_required

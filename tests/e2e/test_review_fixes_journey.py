@@ -1,7 +1,7 @@
 """An ordered review cycle on a phone, through the steps that used to go wrong: a cell whose deputy secretary has
 no login, a member who answers a review point only after her first submit was refused, the commune deciding the
-collective first while the secretary self-proposed the top level, and the excellent quota in numbers a reader
-writes ("20 %").
+collective first while the secretary self-proposed the top level, the excellent quota in numbers a reader
+writes ("20 %"), and an administrator who may decide only after acting, with a reason, as the commune's committee.
 
 What the story needs but does not watch (the collective's and the secretary's own reviews) is arranged through
 the services, in the review order the cycle enforces.
@@ -12,13 +12,16 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from soisua.org.enums import PostKind
-from soisua.org.services import assign_post
+from soisua.core.actors import SYSTEM
+from soisua.notifications.models import Notification
+from soisua.org.enums import PostKind, Role
+from soisua.org.models import StandIn
+from soisua.org.services import assign_post, grant_role
 from soisua.oversight.models import ReviewPrompt
 from soisua.reviews.enums import ReviewStatus
 from soisua.reviews.models import Cycle, Review
 
-from ..factories import complete_review, make_member
+from ..factories import UserFactory, complete_review, make_member
 from .conftest import axe_check, login
 from .test_review_journey import editor_status, rate, switch_user, visit, write_review
 
@@ -30,6 +33,8 @@ ANSWER = "Tháng 5 đồng chí đi tập huấn chuyên môn của ngành giáo
 DRAFT_SAVED = "Đã lưu bản nháp lúc"
 LEVEL_EXCELLENT = "Hoàn thành xuất sắc nhiệm vụ"
 LEVEL_GOOD = "Hoàn thành tốt nhiệm vụ"
+OVERRIDE_REASON = "Chi bộ đã dùng hết chỉ tiêu xuất sắc của Đảng bộ xã."
+STAND_IN_REASON = "Ban chấp hành Đảng bộ xã đang được kiện toàn sau đại hội."
 
 
 def autosave_answer(page: Page, prompt: ReviewPrompt) -> None:
@@ -161,3 +166,32 @@ def test_an_ordered_cycle_with_a_member_without_a_login(page: Page, cast, passwo
     axe_check(page)
     screenshot(page, "quota-refused")
     assert not Review.objects.get(pk=mine.pk).decided_at
+
+    # 10. An administrator of the province is not the commune's committee: no decision until she states a reason
+    #     and acts in its place; then her decision stands, and the committee is told.
+    administrator = UserFactory(username="quantri.tinh")
+    grant_role(administrator, unit=cast.province, role=Role.ADMIN, by=SYSTEM)
+    switch_user(page, "quantri.tinh", password)
+    visit(page, f"/reviews/{mine.pk}/")
+    expect(page.locator(f"main a[href='/reviews/{mine.pk}/decide/']")).to_have_count(0)
+    assert page.goto(f"/reviews/{mine.pk}/decide/").status == 403
+    visit(page, f"/units/{cast.commune.pk}/")
+    page.locator("main a", has_text="Thay mặt cấp ủy này").click()
+    axe_check(page)
+    page.locator("main form textarea[name=reason]").fill(STAND_IN_REASON)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("Đồng chí đang thay mặt cấp ủy này")
+    expect(page.locator("main .card")).to_contain_text(STAND_IN_REASON)
+    expect(page.locator("main textarea[name=reason]")).to_have_count(0)  # one stand-in at a time
+    screenshot(page, "stand-in")
+    rate(page, mine, decision=True, level="good", comment="Quyết định thay Đảng ủy xã trong thời gian kiện toàn.",
+         checks_show="không phải “Hoàn thành tốt nhiệm vụ”")
+    page.locator("main form textarea[name=override_reason]").fill(OVERRIDE_REASON)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("Đã ghi nhận quyết định.")
+    decided = Review.objects.get(pk=mine.pk)
+    assert (decided.decided_level, decided.decided_by, decided.override_reason) == (
+        "good", administrator, OVERRIDE_REASON)
+    stand_in = StandIn.objects.get(unit=cast.commune)
+    assert (stand_in.user, stand_in.reason) == (administrator, STAND_IN_REASON)
+    assert Notification.objects.filter(recipient=cast.users["parent_staff"], kind="org.standin").exists()
