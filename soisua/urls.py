@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from soisua.accounts.views import set_language
-from soisua.core.api import api
+from soisua.api import api
 from soisua.core.views import healthz
 
 urlpatterns = [

@@ -1,4 +1,5 @@
-"""The JSON API: one NinjaAPI, routers from each app, the same access rules as the pages.
+"""The JSON API: one NinjaAPI, assembled here at the project level from each app's router, with the same access
+rules as the pages.
 
 Every refusal has the body {"detail": <translated message>, "code": <machine code>} (core.api_common.ErrorOut),
 and every operation declares 401, 403, 404, 422 and 429 in the OpenAPI schema.
@@ -15,7 +16,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
-from .api_common import ApiError
+from soisua.accounts import services, throttle
+from soisua.core.api_common import ApiError
+from soisua.org.api import router as org_router
+from soisua.reviews.api import router as reviews_router
 
 
 class TokenAuth(HttpBearer):
@@ -24,8 +28,6 @@ class TokenAuth(HttpBearer):
     cannot be guessed."""
 
     def authenticate(self, request, token: str):
-        from soisua.accounts import services, throttle
-
         failures = throttle.api_token_failures()
         address = throttle.client_address(request) or ""
         if wait := failures.wait(address):
@@ -103,12 +105,5 @@ def _http_error(request, exc: HttpError):
     return _error(request, exc.status_code, code, detail)
 
 
-def _register_routers() -> None:
-    from soisua.org.api import router as org_router
-    from soisua.reviews.api import router as reviews_router
-
-    api.add_router("/", org_router)
-    api.add_router("/", reviews_router)
-
-
-_register_routers()
+api.add_router("/", org_router)
+api.add_router("/", reviews_router)
