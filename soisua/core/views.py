@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -19,15 +18,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-def render_history(request: HttpRequest, obj, *, title: str, back_url: str) -> HttpResponse:
-    """The audit history page of an object the caller has already shown to be visible."""
-    from soisua.audit.queries import history_of
-
-    page = Paginator(history_of(obj), 50).get_page(request.GET.get("page"))
-    return render(request, "core/history.html", {"page": page, "object": obj, "title": title,
-                                                 "back_url": back_url})
 
 
 def render_form_page(request: HttpRequest, form, *, title: str, back_url: str, back_label: str,

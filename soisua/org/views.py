@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from soisua.audit.views import render_history
 from soisua.core.caching import cached_page
 from soisua.core.errors import DomainError
 from soisua.core.querytext import clean_query
-from soisua.core.views import perform, render_form_page, render_history, save_form
+from soisua.core.views import perform, render_form_page, save_form
 
 from . import access, queries, services
 from .forms import (
