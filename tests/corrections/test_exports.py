@@ -1,17 +1,12 @@
 """A correction plan as Word and PDF, and a unit's open corrections as Excel: content, access, audit."""
 
 import datetime
-import io
-import shutil
-import subprocess
 
-import docx
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from python_calamine import CalamineWorkbook
 
 from soisua.audit.models import AuditEntry
 from soisua.corrections import exports, services
@@ -20,6 +15,7 @@ from soisua.org import services as org_services
 from soisua.org.enums import PostKind
 from soisua.reviews.services import open_cycle
 from tests.factories import make_member
+from tests.files import docx_text, pdf_text, read_xlsx
 
 SHORTCOMING = "Chậm đóng đảng phí ba tháng liền"
 CAUSE_TEXT = "Chưa sắp xếp công việc hợp lý"
@@ -67,29 +63,6 @@ def download(cast, who: str, url: str):
     return response, content
 
 
-def docx_text(content: bytes) -> str:
-    document = docx.Document(io.BytesIO(content))
-    texts = [paragraph.text for paragraph in document.paragraphs]
-    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    return " ".join(texts)
-
-
-def pdf_text(content: bytes, tmp_path) -> str:
-    """The PDF's text in drawing order (-raw), whitespace collapsed."""
-    path = tmp_path / "plan.pdf"
-    path.write_bytes(content)
-    command = [shutil.which("pdftotext") or "pdftotext", "-raw", str(path), "-"]
-    text = subprocess.run(command, capture_output=True, check=True, text=True).stdout  # noqa: S603
-    return " ".join(text.split())
-
-
-def read_xlsx(content: bytes) -> list[list]:
-    workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    rows = workbook.get_sheet_by_index(0).to_python()
-    workbook.close()
-    return rows
-
-
 def plan_url(plan, fmt: str) -> str:
     return reverse("corrections:plans.document", args=[plan.pk, fmt])
 
@@ -124,7 +97,7 @@ def test_plan_document_pdf_says_the_same(cast, frozen, tmp_path):
     response, content = download(cast, "secretary", plan_url(plan, "pdf"))
 
     assert response["Content-Type"] == "application/pdf"
-    text = pdf_text(content, tmp_path)
+    text = pdf_text(content)
     for expected in ("ĐẢNG CỘNG SẢN VIỆT NAM", "KẾ HOẠCH KHẮC PHỤC HẠN CHẾ, KHUYẾT ĐIỂM", "Trần Thị Bình", STEP,
                      "10/12/2026", "Lê Văn Cường", "NGƯỜI LẬP KẾ HOẠCH", "T/M CHI BỘ", "BÍ THƯ"):
         assert expected in text, expected

@@ -1,7 +1,5 @@
 import datetime
 import io
-import shutil
-import subprocess
 import zipfile
 
 import docx
@@ -18,35 +16,9 @@ from soisua.documents.writers import Column, csv_cell, write_csv, write_xlsx
 from soisua.org import services
 from soisua.org.enums import MemberStatus, PostKind
 from tests.factories import make_member
+from tests.files import body, pdf_text, read_xlsx
 
 CITIZEN_ID = "001190000001"  # the cast member's, see tests/conftest.py
-
-
-def run_tool(name: str, *args: str) -> str:
-    """Run a poppler-utils tool on a file the test wrote; its output as text."""
-    command = [shutil.which(name) or name, *args]
-    return subprocess.run(command, capture_output=True, check=True, text=True).stdout  # noqa: S603
-
-
-def read_xlsx(content: bytes) -> list[list]:
-    workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    rows = workbook.get_sheet_by_index(0).to_python()
-    workbook.close()
-    return rows
-
-
-def body(response) -> bytes:
-    """The whole response body; reading a streamed file to the end also closes it."""
-    if response.streaming:
-        return b"".join(response.streaming_content)
-    return response.content
-
-
-def pdf_text(content: bytes, tmp_path) -> str:
-    path = tmp_path / "export.pdf"
-    path.write_bytes(content)
-    text = run_tool("pdftotext", str(path), "-")
-    return " ".join(text.split())
 
 
 def headers(personal: bool, language: str = "vi") -> list[str]:
@@ -281,7 +253,7 @@ def test_roster_xlsx_headers_follow_the_users_language(cast):
 def test_roster_pdf_member_sees_names_without_personal_data(cast, tmp_path):
     response = cast.client("member").get(f"/documents/units/{cast.cell.pk}/roster.pdf")
 
-    text = pdf_text(body(response), tmp_path)
+    text = pdf_text(body(response), raw=False)
     assert response["Content-Type"] == "application/pdf"
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text
     assert "CHI BỘ THÔN 1" in text
@@ -307,7 +279,7 @@ def roster_text(response, file_format: str, tmp_path) -> str:
     if file_format == "xlsx":
         return " ".join(str(value) for row in read_xlsx(content) for value in row)
     if file_format == "pdf":
-        return pdf_text(content, tmp_path)
+        return pdf_text(content, raw=False)
     document = docx.Document(io.BytesIO(content))
     return " ".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
 
@@ -353,7 +325,7 @@ def test_profile_pdf_own_sheet_shows_personal_data(cast, tmp_path):
 
     response = cast.client("member").get(f"/documents/members/{member.pk}/profile.pdf")
 
-    text = pdf_text(body(response), tmp_path)
+    text = pdf_text(body(response), raw=False)
     assert "Trần Thị Bình" in text
     assert CITIZEN_ID in text
     assert "Lê Văn Cường" in text  # the cell's secretary signs

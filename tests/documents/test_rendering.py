@@ -1,7 +1,5 @@
 import datetime
 import io
-import shutil
-import subprocess
 
 import docx
 import pytest
@@ -20,12 +18,7 @@ from soisua.documents.rendering import (
     render_pdf,
     vietnamese_date,
 )
-
-
-def run_tool(name: str, *args: str) -> str:
-    """Run a poppler-utils tool on a file the test wrote; its output as text."""
-    command = [shutil.which(name) or name, *args]
-    return subprocess.run(command, capture_output=True, check=True, text=True).stdout  # noqa: S603
+from tests.files import docx_texts, pdf_text, run_tool
 
 
 def sample_document(**changes) -> PartyDocument:
@@ -44,21 +37,6 @@ def sample_document(**changes) -> PartyDocument:
         "recipients": ["Đảng ủy xã Ea Kmút", "Lưu"],
     }
     return PartyDocument(**(fields | changes))
-
-
-def docx_texts(content: bytes) -> tuple[docx.document.Document, list[str]]:
-    document = docx.Document(io.BytesIO(content))
-    texts = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        texts += [cell.text for row in table.rows for cell in row.cells]
-    return document, texts
-
-
-def pdf_text(content: bytes, tmp_path) -> str:
-    path = tmp_path / "document.pdf"
-    path.write_bytes(content)
-    text = run_tool("pdftotext", str(path), "-")
-    return " ".join(text.split())  # wrapped lines joined, so a long name reads as one phrase
 
 
 def pdf_fonts(content: bytes, tmp_path) -> str:
@@ -155,7 +133,7 @@ def test_render_html_landscape_sets_page_size():
 def test_render_pdf_contains_heading_issuer_and_names(tmp_path):
     content = render_pdf(sample_document())
 
-    text = pdf_text(content, tmp_path)
+    text = pdf_text(content, raw=False)
     assert content.startswith(b"%PDF")
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text
     assert "CHI BỘ TRƯỜNG TIỂU HỌC MẠC THỊ BƯỞI" in text

@@ -11,8 +11,6 @@ present or late is decided by the server's clock, and the journey must not wait 
 
 import datetime
 import re
-import shutil
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -27,6 +25,7 @@ from soisua.meetings.enums import AttendanceStatus, MinutesStatus
 from soisua.meetings.models import Attendance, Meeting
 from soisua.org.models import Member
 from soisua.org.services import link_account
+from tests.files import pdf_text
 
 from ..factories import UserFactory
 from .conftest import PHONE, axe_check, login
@@ -133,13 +132,6 @@ def log_speaker(page: Page, member: Member, *, item: int, kind: str, note: str) 
     form.locator("button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/meetings/\d+/#speakers$"))
     succeeded(page)
-
-
-def pdf_text(path) -> str:
-    """The PDF's text in drawing order (-raw), whitespace collapsed so that wrapped lines read as one."""
-    command = [shutil.which("pdftotext") or "pdftotext", "-raw", str(path), "-"]
-    text = subprocess.run(command, capture_output=True, check=True, text=True).stdout  # noqa: S603
-    return " ".join(text.split())
 
 
 def test_a_thematic_session_from_plan_to_approved_minutes(page: Page, browser: Browser, live_server, demo_cast,
@@ -285,7 +277,7 @@ def test_a_thematic_session_from_plan_to_approved_minutes(page: Page, browser: B
     # 9. The minutes as PDF say the figures, with the names behind them, and who spoke.
     with page.expect_download() as download:
         page.locator(f"main a[href='/meetings/{meeting.pk}/minutes.pdf']").click()
-    text = pdf_text(download.value.path())
+    text = pdf_text(download.value.path().read_bytes())
 
     minutes_say = [
         "BIÊN BẢN SINH HOẠT CHUYÊN ĐỀ", TOPIC, f"Từ 19:30 đến 21:30 ngày 03/12/2026 Địa điểm: {PLACE}",

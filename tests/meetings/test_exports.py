@@ -1,11 +1,7 @@
 """The minutes of a meeting as Word and PDF: figures, names, speakers, conclusions, approval, access, audit."""
 
 import datetime
-import io
-import shutil
-import subprocess
 
-import docx
 import pytest
 import time_machine
 from django.urls import reverse
@@ -16,6 +12,7 @@ from soisua.documents.rendering import Paragraph, Signatures
 from soisua.meetings import exports, services
 from soisua.meetings.models import Attendance
 from tests.factories import make_member
+from tests.files import docx_text, pdf_text
 
 # 19:30 to 21:30 in Hà Nội time (UTC+7), the usual evening meeting of a rural cell.
 START = datetime.datetime(2026, 12, 3, 12, 30, tzinfo=datetime.UTC)
@@ -75,22 +72,6 @@ def download(cast, who: str, url: str):
     return response, response.content
 
 
-def docx_text(content: bytes) -> str:
-    document = docx.Document(io.BytesIO(content))
-    texts = [paragraph.text for paragraph in document.paragraphs]
-    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    return " ".join(" ".join(texts).split())
-
-
-def pdf_text(content: bytes, tmp_path) -> str:
-    """The PDF's text in drawing order (-raw), whitespace collapsed."""
-    path = tmp_path / "minutes.pdf"
-    path.write_bytes(content)
-    command = [shutil.which("pdftotext") or "pdftotext", "-raw", str(path), "-"]
-    text = subprocess.run(command, capture_output=True, check=True, text=True).stdout  # noqa: S603
-    return " ".join(text.split())
-
-
 def minutes_url(meeting, fmt: str) -> str:
     return reverse(f"meetings:minutes.{fmt}", args=[meeting.pk])
 
@@ -114,7 +95,7 @@ def test_minutes_pdf_reads_back_the_figures_the_absent_the_speakers_and_the_conc
 
     response, content = download(cast, who, minutes_url(meeting, "pdf"))
 
-    text = pdf_text(content, tmp_path)
+    text = pdf_text(content)
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="minutes-{meeting.pk}.pdf"'
     for expected in EXPECTED:
@@ -143,7 +124,7 @@ def test_minutes_in_the_readers_default_language_keep_names_with_diacritics_and_
 
     response, content = download(cast, "member", minutes_url(meeting, fmt))
 
-    text = pdf_text(content, tmp_path) if fmt == "pdf" else docx_text(content)
+    text = pdf_text(content) if fmt == "pdf" else docx_text(content)
     assert response.status_code == 200
     for expected in ("ĐẢNG CỘNG SẢN VIỆT NAM", "Trần Thị Bình", "Lê Văn Cường", EXCUSED_NAME, EXCUSED_REASON,
                      UNEXCUSED_NAME, REPORT, OPINION, CONCLUSIONS, "19:30", "21:30", "03/12/2026"):
@@ -169,7 +150,7 @@ def test_minutes_not_yet_approved_say_they_are_a_draft(cast, frozen, tmp_path):
 
     _response, content = download(cast, who, minutes_url(meeting, "pdf"))
 
-    text = pdf_text(content, tmp_path)
+    text = pdf_text(content)
     assert text.index("DRAFT: NOT YET APPROVED") < text.index("I. TIME, PLACE AND PARTICIPANTS")
     assert "DRAFT: these minutes have not been approved yet." in text
     assert "approved on" not in text

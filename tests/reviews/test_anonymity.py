@@ -22,8 +22,8 @@ from soisua.reviews.jobs import audit_and_announce_anonymous_feedback
 from soisua.reviews.models import Cycle, Feedback, Review
 from soisua.reviews.queries import author_key
 from tests.factories import UserFactory, complete_review, make_member
+from tests.files import docx_text
 from tests.reviews.test_cycles import open_for
-from tests.reviews.test_exports import docx_text
 
 TEXT = "Luôn chấp hành nghiêm chủ trương, đường lối của Đảng, gương mẫu trong công tác chuyên môn được giao"
 NAMES = ["Đồng Chí Số Một", "Đồng Chí Số Hai", "Đồng Chí Số Ba"]

@@ -1,16 +1,10 @@
 import datetime
-import io
-import shutil
-import subprocess
-import zipfile
 from decimal import Decimal
 
-import docx
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from python_calamine import CalamineWorkbook
 
 from soisua.audit.models import AuditEntry
 from soisua.org import services as org_services
@@ -18,6 +12,7 @@ from soisua.oversight.services import send_review_prompt
 from soisua.reviews import exports, services
 from soisua.reviews.models import ChecklistItem, QuotaSetting, Review
 from tests.factories import UserFactory, make_member, make_unit
+from tests.files import docx_text, docx_xml, pdf_text, read_xlsx
 
 DATES = {"period_start": datetime.date(2026, 1, 1), "period_end": datetime.date(2026, 12, 31),
          "self_review_due": datetime.date(2026, 12, 10), "appraisal_due": datetime.date(2026, 12, 20),
@@ -82,36 +77,6 @@ def feedback_from(cast, review, names) -> None:
         services.give_feedback(review=review, from_unit=cast.cell, kind="shortcoming", text=FEEDBACK, by=user)
 
 
-def docx_text(content: bytes) -> str:
-    """The text of the Word file's paragraphs and tables, as one string."""
-    document = docx.Document(io.BytesIO(content))
-    texts = [paragraph.text for paragraph in document.paragraphs]
-    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    return " ".join(texts)
-
-
-def docx_xml(content: bytes) -> str:
-    """Every XML part of the Word file (body, headers, properties): where else a name could hide."""
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        return " ".join(archive.read(name).decode() for name in archive.namelist() if name.endswith(".xml"))
-
-
-def pdf_text(content: bytes, tmp_path) -> str:
-    """The PDF's text in drawing order (-raw): justified lines would otherwise come out with words moved."""
-    path = tmp_path / "review.pdf"
-    path.write_bytes(content)
-    command = [shutil.which("pdftotext") or "pdftotext", "-raw", str(path), "-"]
-    text = subprocess.run(command, capture_output=True, check=True, text=True).stdout  # noqa: S603
-    return " ".join(text.split())
-
-
-def read_xlsx(content: bytes) -> list[list]:
-    workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    rows = workbook.get_sheet_by_index(0).to_python()
-    workbook.close()
-    return rows
-
-
 def download(cast, who: str, url: str):
     response = cast.client(who).get(url)
     content = b"".join(response.streaming_content) if response.streaming else response.content
@@ -156,7 +121,7 @@ def test_review_document_anonymous_cycle_names_no_author_anywhere(cast, tmp_path
     assert response["Content-Type"] == "application/pdf"
     assert pdf.startswith(b"%PDF")
     assert not any(name in docx_xml(word) for name in AUTHORS)
-    for text in (docx_text(word), pdf_text(pdf, tmp_path)):
+    for text in (docx_text(word), pdf_text(pdf)):
         assert text.count(FEEDBACK) == 3
         assert not any(name in text for name in AUTHORS)
         for expected in ("ĐẢNG CỘNG SẢN VIỆT NAM", "BẢN KIỂM ĐIỂM CÁ NHÂN", ANSWER, SHORTCOMING,

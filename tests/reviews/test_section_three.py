@@ -7,7 +7,8 @@ from soisua.corrections.models import Shortcoming
 from soisua.reviews import services
 from soisua.reviews.models import Review
 from tests.factories import complete_review
-from tests.reviews.test_exports import document_url, docx_text, download, open_for, pdf_text
+from tests.files import docx_text, pdf_text
+from tests.reviews.test_exports import document_url, download, open_for
 
 FIRST = "Chưa đóng đảng phí đúng hạn"
 AGAIN = "Lại chậm đóng đảng phí quý II"
@@ -83,7 +84,7 @@ def test_the_pdf_prints_earlier_shortcomings_with_status_and_recurrence(cast, tm
 
     _response, content = download(cast, "secretary", document_url(review, "pdf"))
 
-    text = pdf_text(content, tmp_path)
+    text = pdf_text(content)
     for expected in EXPECTED:
         assert expected in text, expected
 
