@@ -1,6 +1,8 @@
 """An outsider on the network guessing a password cannot dodge the limits by claiming a new address on each try:
 X-Forwarded-For counts only as far as the configured proxies append to it (docs/security.md)."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -40,3 +42,18 @@ def test_behind_a_proxy_the_owner_at_another_address_still_logs_in(cast, passwor
 
     assert response.status_code == 302
     assert owner.get("/").status_code == 200
+
+
+def test_the_login_and_reset_pages_do_not_tell_whether_an_account_exists(cast):
+    known = Client().post("/accounts/login/", {"username": "member", "password": "wrong password"})
+    unknown = Client().post("/accounts/login/", {"username": "nobody-here", "password": "wrong password"})
+    reset_known = Client().post("/accounts/password-reset/", {"email": "member@example.org"})
+    reset_unknown = Client().post("/accounts/password-reset/", {"email": "nobody@example.org"})
+
+    def error(response) -> str:
+        return re.search(r'<ul class="errorlist[^"]*">(.*?)</ul>', response.text, re.S).group(1)
+
+    assert known.status_code == unknown.status_code == 200
+    assert error(known) == error(unknown)
+    assert (reset_known.status_code, reset_known["Location"]) == (reset_unknown.status_code,
+                                                                 reset_unknown["Location"])
