@@ -2,6 +2,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from soisua.org.enums import MemberStatus
+
+# The roll: official, probationary and exempt members; suspended members are not on it.
+ROLL_STATUSES = (MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY, MemberStatus.EXEMPT)
+
 
 class MeetingKind(models.TextChoices):
     REGULAR = "regular", _("Regular meeting")

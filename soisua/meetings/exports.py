@@ -7,7 +7,7 @@ were approved; the signatures of the minute-taker and the chair (domain.md §11 
 
 Labels are translated when the document is built: build it inside `translation.override(reader.language)`, as
 `documents.responses.document_download` does. The format's fixed phrases (ĐẢNG CỘNG SẢN VIỆT NAM, the date line)
-come from the renderer. Callers decide access first (`queries.get_meeting_for_user`).
+come from the renderer. Callers decide access first (`policy.get_meeting_for_user`).
 """
 
 import datetime

@@ -1,13 +1,12 @@
-"""Reads of meetings: who may see and run them, rolls, rule findings, statistics and plan coverage."""
+"""Reads of meetings: rolls, speakers, topics and plans, rule findings, statistics and plan coverage. Who may see
+and run them is decided in `policy.py`."""
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,22 +14,11 @@ from soisua.org import access
 from soisua.org.models import Member, Unit
 from soisua.oversight import rollups
 
-from .enums import REGULAR_KINDS, THEMATIC_KINDS, AttendanceStatus, MeetingKind
-from .models import Attendance, CellPlan, CellTopic, Contribution, Meeting, Minutes, TopicPlan
+from .enums import REGULAR_KINDS, ROLL_STATUSES, THEMATIC_KINDS, AttendanceStatus, MeetingKind
+from .models import Attendance, CalendarFeed, CellPlan, CellTopic, Contribution, Meeting, Minutes, Topic, TopicPlan
 
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 MARKED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.EXCUSED, AttendanceStatus.UNEXCUSED)
-
-
-def get_meeting_for_user(user, pk: int, *, manage: bool = False) -> Meeting:
-    """Whoever reads the cell sees its meetings; its leadership (secretary, cell committee) runs them."""
-    meeting = (Meeting.objects.select_related("unit", "unit__kind", "chair", "minute_taker", "liaison", "topic")
-               .filter(pk=pk).first())
-    if meeting is None or not access.can_read_unit(user, meeting.unit):
-        raise Http404
-    if manage and not access.leads_unit(user, meeting.unit):
-        raise PermissionDenied
-    return meeting
 
 
 def meetings_of(unit: Unit) -> QuerySet[Meeting]:
@@ -50,6 +38,35 @@ def attendance_figures(lines: list[Attendance]) -> dict[str, int]:
 
 def minutes_of(meeting: Meeting) -> Minutes | None:
     return Minutes.objects.filter(meeting=meeting).select_related("approved_by").first()
+
+
+def speakers_for(meeting: Meeting) -> QuerySet[Member]:
+    """Who may be recorded as a speaker: the members on the meeting's roll."""
+    return Member.objects.filter(attendance__meeting=meeting).order_by("sort_key")
+
+
+def roll_candidates(unit: Unit) -> QuerySet[Member]:
+    """The cell's members who go on a meeting's roll (and may chair it or take its minutes)."""
+    return Member.objects.filter(cell=unit, status__in=ROLL_STATUSES).order_by("sort_key")
+
+
+def liaison_candidates(unit: Unit) -> QuerySet[Member]:
+    """Post holders of the levels above the cell, one of whom may attend as the liaison."""
+    return (Member.objects.filter(posts__unit__path__in=unit.ancestor_paths(), posts__ended_on__isnull=True)
+            .distinct().order_by("sort_key"))
+
+
+def agenda_of(meeting: Meeting) -> QuerySet:
+    return meeting.agenda.all()
+
+
+def documents_of(meeting: Meeting) -> QuerySet:
+    return meeting.documents.all()
+
+
+def minutes_changes_of(meeting: Meeting) -> QuerySet:
+    """Changes made to the minutes, the roll or the speakers after the minutes were approved, with their reasons."""
+    return meeting.minutes_changes.all()
 
 
 def contributions_of(meeting: Meeting) -> list[Contribution]:
@@ -262,7 +279,25 @@ def silent_members(unit: Unit, today: datetime.date | None = None) -> SilentMemb
     return result
 
 
-# --- plans ---------------------------------------------------------------------------------------------------
+# --- topics and plans ----------------------------------------------------------------------------------------
+
+
+def topic(pk) -> Topic | None:
+    return Topic.objects.filter(pk=pk).first()
+
+
+def topics_of(unit: Unit) -> QuerySet[Topic]:
+    """A committee's own topic library, by title."""
+    return Topic.objects.filter(unit=unit).order_by("title")
+
+
+def topics_available_to(unit: Unit) -> QuerySet[Topic]:
+    """The topics of the unit's library and of the libraries above it, by title (what its plan may pick)."""
+    return Topic.objects.filter(unit__path__in=[*unit.ancestor_paths(), unit.path]).order_by("title")
+
+
+def topic_plan(unit: Unit, year: int) -> TopicPlan | None:
+    return TopicPlan.objects.filter(unit=unit, year=year).prefetch_related("topics").first()
 
 
 def published_plans_for(unit: Unit, year: int) -> list[TopicPlan]:
@@ -296,6 +331,19 @@ def next_planned_start(plan: CellPlan, quarter: int, now: datetime.datetime | No
     now = now or timezone.now()
     days = [plan.day_in(month) for month in range(3 * quarter - 2, 3 * quarter + 1)]
     return next((day for day in days if day > now), days[0])
+
+
+# --- my meetings and calendar links ---------------------------------------------------------------------------
+
+
+def member_of_user(user) -> Member | None:
+    """The member linked to the login, with their cell (None for logins of no member)."""
+    return Member.objects.filter(user=user).select_related("cell").first()
+
+
+def feeds_of(user) -> list[CalendarFeed]:
+    """The person's calendar links: their own (no unit) and one per unit, by the unit's name."""
+    return list(CalendarFeed.objects.filter(user=user).select_related("unit").order_by("unit__sort_key"))
 
 
 def feed_meetings(user, unit: Unit | None) -> QuerySet[Meeting]:

@@ -19,14 +19,15 @@ from soisua.core.errors import DomainError, clean_text
 from soisua.core.uploads import check_document_upload
 from soisua.notifications.services import notify
 from soisua.org import access
-from soisua.org.enums import MemberStatus, Role
+from soisua.org.enums import Role
 from soisua.org.models import Member, Unit
 from soisua.oversight import rollups
 
-from .enums import AttendanceStatus, ContributionKind, MeetingKind, MinutesStatus
+from .enums import ROLL_STATUSES, AttendanceStatus, ContributionKind, MeetingKind, MinutesStatus
 from .models import (
     AgendaItem,
     Attendance,
+    CalendarFeed,
     CellPlan,
     CellTopic,
     Contribution,
@@ -41,8 +42,6 @@ from .models import (
 # A check-in code lives this long; the code of the previous period is still accepted (a phone that scanned it
 # a moment before it rotated).
 CHECK_IN_PERIOD_SECONDS = 30
-# The roll (domain.md §3): official, probationary and exempt members; suspended members are not on it.
-ROLL_STATUSES = (MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY, MemberStatus.EXEMPT)
 # Check-in opens this long before the start, so members arriving early are marked present.
 CHECK_IN_OPENS_BEFORE = datetime.timedelta(minutes=30)
 MINUTES_FIELDS = ("conclusions", "resolution", "votes_for", "votes_against", "votes_abstain")
@@ -615,3 +614,17 @@ def send_meeting_reminders(now: datetime.datetime | None = None) -> int:
                            context={"title": meeting.title, "unit": meeting.unit.name,
                                     "starts_at": meeting.starts_at, "place": meeting.place}) is not None
     return sent
+
+
+# --- calendar links -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def renew_calendar_feed(user, *, unit: Unit | None = None, by) -> CalendarFeed:
+    """Make the person's calendar link, their own (no unit) or for a unit the caller has shown they read, with a
+    new secret token; an earlier link for the same target stops working. Side effects: deletes the earlier link;
+    inserts the new one; audit entry (never the token: it is the key to the feed)."""
+    revoked = CalendarFeed.objects.filter(user=user, unit=unit).delete()[0]
+    feed = CalendarFeed.objects.create(user=user, unit=unit)
+    audit.record(by, "meetings.feed.renew", feed, {"unit": unit, "replaced": bool(revoked)})
+    return feed

@@ -2,24 +2,23 @@
 speakers, documents and minutes, the check-in screen and check-in, statistics."""
 
 import datetime
-import io
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from soisua.core import qr
 from soisua.core.views import perform, render_form_page, save_form
-from soisua.org.access import can_read_unit, can_write_unit, get_unit_for_user, leads_unit
-from soisua.org.models import Member, Unit
+from soisua.org.access import can_write_unit, get_unit_for_user
+from soisua.org.models import Unit
 
-from . import calendar, queries, services
+from . import calendar, policy, queries, services
 from .enums import AttendanceStatus, MeetingKind
 from .forms import (
     AttendanceForm,
@@ -32,7 +31,6 @@ from .forms import (
     TopicForm,
     TopicPlanForm,
 )
-from .models import Attendance, CalendarFeed, Contribution, MeetingDocument, Topic, TopicPlan
 
 
 def _year(request: HttpRequest) -> int:
@@ -41,13 +39,6 @@ def _year(request: HttpRequest) -> int:
     except ValueError:
         return timezone.localdate().year
     return year if 2000 <= year <= 2100 else timezone.localdate().year
-
-
-def _cell_for_manager(request: HttpRequest, pk: int) -> Unit:
-    unit = get_unit_for_user(request.user, pk, write=True)
-    if not unit.kind.holds_members or not leads_unit(request.user, unit):
-        raise PermissionDenied
-    return unit
 
 
 # --- a cell's meetings and plan --------------------------------------------------------------------------------
@@ -60,14 +51,13 @@ def meeting_list(request: HttpRequest, pk: int) -> HttpResponse:
     year = _year(request)
     return render(request, "meetings/list.html", {
         "unit": unit, "year": year, "meetings": queries.meetings_of(unit).filter(starts_at__year=year),
-        "findings": queries.rule_findings(unit, year), "can_schedule": leads_unit(request.user, unit),
+        "findings": queries.rule_findings(unit, year), "can_schedule": policy.can_run_meetings(request.user, unit),
         "plan": queries.cell_plan(unit, year)})
 
 
 def _meeting_form(request: HttpRequest, unit: Unit, form_class=MeetingForm, **kwargs):
-    members = Member.objects.filter(cell=unit, status__in=services.ROLL_STATUSES).order_by("sort_key")
-    liaisons = (Member.objects.filter(posts__unit__path__in=unit.ancestor_paths(), posts__ended_on__isnull=True)
-                .distinct().order_by("sort_key"))
+    members = queries.roll_candidates(unit)
+    liaisons = queries.liaison_candidates(unit)
     topics = services.topics_for_cell(unit, timezone.localdate().year) | services.topics_for_cell(
         unit, timezone.localdate().year + 1)
     return form_class(request.POST or None, members=members, liaisons=liaisons, topics=topics.distinct(), **kwargs)
@@ -75,7 +65,7 @@ def _meeting_form(request: HttpRequest, unit: Unit, form_class=MeetingForm, **kw
 
 def _initial_from_plan(request: HttpRequest, unit: Unit) -> dict:
     """A thematic session prefilled from a topic the cell picked for a quarter (?topic=…&quarter=…&year=…)."""
-    topic = Topic.objects.filter(pk=request.GET.get("topic") or 0).first()
+    topic = queries.topic(request.GET.get("topic") or 0)
     plan = queries.cell_plan(unit, _year(request))
     if topic is None:
         return {}
@@ -90,7 +80,7 @@ def _initial_from_plan(request: HttpRequest, unit: Unit) -> dict:
 
 @login_required
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _cell_for_manager(request, pk)
+    unit = policy.get_cell_for_user(request.user, pk, manage=True)
     form = _meeting_form(request, unit, initial=_initial_from_plan(request, unit))
     done, meeting = save_form(request, form, lambda data: services.schedule_meeting(
         unit, by=request.user, **form.service_values()), success=_("Meeting scheduled."))
@@ -102,7 +92,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = queries.get_meeting_for_user(request.user, pk, manage=True)
+    meeting = policy.get_meeting_for_user(request.user, pk, manage=True)
     form = _meeting_form(request, meeting.unit, MeetingChangeForm, initial=MeetingForm.initial_for(meeting))
     done, _result = save_form(request, form, lambda data: services.update_meeting(
         meeting, by=request.user, reason=data["reason"], **form.service_values()), success=_("Meeting changed."))
@@ -115,7 +105,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = queries.get_meeting_for_user(request.user, pk, manage=True)
+    meeting = policy.get_meeting_for_user(request.user, pk, manage=True)
     done, _result = perform(request, lambda: services.cancel_meeting(meeting, by=request.user),
                             success=_("Meeting cancelled."))
     return redirect("meetings:list", pk=meeting.unit_id) if done else redirect("meetings:detail", pk=meeting.pk)
@@ -123,14 +113,10 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def cell_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_unit_for_user(request.user, pk)
-    if not unit.kind.holds_members:
-        raise Http404
+    unit = policy.get_cell_for_user(request.user, pk, manage=request.method == "POST")
     year = _year(request)
     plan = queries.cell_plan(unit, year)
-    manage = leads_unit(request.user, unit)
-    if request.method == "POST" and not manage:
-        raise PermissionDenied
+    manage = policy.can_run_meetings(request.user, unit)
     initial = {}
     if plan is not None:
         initial = {"meeting_day": plan.meeting_day, "meeting_time": plan.meeting_time, "place": plan.place}
@@ -153,7 +139,7 @@ def cell_plan(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def generate_meetings(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _cell_for_manager(request, pk)
+    unit = policy.get_cell_for_user(request.user, pk, manage=True)
     year = _year(request)
     plan = queries.cell_plan(unit, year)
     if plan is None:
@@ -170,16 +156,14 @@ def generate_meetings(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def topic_library(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_unit_for_user(request.user, pk)
+    unit = get_unit_for_user(request.user, pk, write=request.method == "POST")
     manage = can_write_unit(request.user, unit)
-    if request.method == "POST" and not manage:
-        raise PermissionDenied
     form = TopicForm(request.POST or None)
     done, _result = save_form(request, form, lambda data: services.save_topic(
         unit, by=request.user, **form.service_values()), success=_("Topic added."))
     if done:
         return redirect("meetings:topics", pk=unit.pk)
-    topics = Topic.objects.filter(unit=unit).order_by("title")
+    topics = queries.topics_of(unit)
     tag = request.GET.get("tag", "").strip()
     shown = [topic for topic in topics if not tag or tag in topic.tags]
     tags = sorted({tag for topic in topics for tag in topic.tags})
@@ -189,13 +173,11 @@ def topic_library(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def topic_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_unit_for_user(request.user, pk)
+    unit = get_unit_for_user(request.user, pk, write=request.method == "POST")
     year = _year(request)
     manage = can_write_unit(request.user, unit)
-    if request.method == "POST" and not manage:
-        raise PermissionDenied
-    plan = TopicPlan.objects.filter(unit=unit, year=year).prefetch_related("topics").first()
-    library = Topic.objects.filter(unit__path__in=[*unit.ancestor_paths(), unit.path]).order_by("title")
+    plan = queries.topic_plan(unit, year)
+    library = queries.topics_available_to(unit)
     form = TopicPlanForm(request.POST or None, topics=library, initial={
         "topics": list(plan.topics.all()) if plan else [], "note": plan.note if plan else ""})
     done, _result = save_form(request, form, lambda data: services.save_topic_plan(
@@ -213,21 +195,21 @@ def topic_plan(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = queries.get_meeting_for_user(request.user, pk)
-    manage = leads_unit(request.user, meeting.unit)
+    meeting = policy.get_meeting_for_user(request.user, pk)
+    manage = policy.can_run_meetings(request.user, meeting.unit)
     if manage:
         services.refresh_roll(meeting)
     lines = queries.roll(meeting)
     minutes = queries.minutes_of(meeting)
-    items = meeting.agenda.all()
+    items = queries.agenda_of(meeting)
     context = {"meeting": meeting, "agenda": items, "roll": lines, "figures": queries.attendance_figures(lines),
                "manage": manage, "minutes": minutes, "locked": minutes is not None and minutes.locked,
-               "contributions": queries.contributions_of(meeting), "documents": meeting.documents.all(),
-               "check_in_open": services.check_in_is_open(meeting), "changes": meeting.minutes_changes.all(),
+               "contributions": queries.contributions_of(meeting), "documents": queries.documents_of(meeting),
+               "check_in_open": services.check_in_is_open(meeting), "changes": queries.minutes_changes_of(meeting),
                "statuses": AttendanceStatus.choices[1:]}
     if manage:
         context["speaker_form"] = ContributionForm(
-            speakers=Member.objects.filter(attendance__meeting=meeting).order_by("sort_key"), items=items,
+            speakers=queries.speakers_for(meeting), items=items,
             locked=context["locked"])
         context["document_form"] = DocumentForm()
         context["problems"] = services.approval_problems(meeting) if not context["locked"] else []
@@ -237,8 +219,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attendance_mark(request: HttpRequest, pk: int) -> HttpResponse:
-    line = get_object_or_404(Attendance, pk=pk)
-    queries.get_meeting_for_user(request.user, line.meeting_id, manage=True)
+    line = policy.get_attendance_for_user(request.user, pk, manage=True)
     form = AttendanceForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -253,7 +234,7 @@ def attendance_mark(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_rest_absent(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = queries.get_meeting_for_user(request.user, pk, manage=True)
+    meeting = policy.get_meeting_for_user(request.user, pk, manage=True)
     perform(request, lambda: services.mark_rest_absent(meeting, by=request.user),
             success=lambda count: _("%(count)s marked absent without reason.") % {"count": count})
     return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#roll")
@@ -262,9 +243,8 @@ def mark_rest_absent(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def contribution_add(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = queries.get_meeting_for_user(request.user, pk, manage=True)
-    form = ContributionForm(request.POST, speakers=Member.objects.filter(attendance__meeting=meeting),
-                            items=meeting.agenda.all())
+    meeting = policy.get_meeting_for_user(request.user, pk, manage=True)
+    form = ContributionForm(request.POST, speakers=queries.speakers_for(meeting), items=queries.agenda_of(meeting))
     if form.is_valid():
         data = form.cleaned_data
         perform(request, lambda: services.add_contribution(
@@ -278,17 +258,16 @@ def contribution_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def contribution_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    contribution = get_object_or_404(Contribution, pk=pk)
-    meeting = queries.get_meeting_for_user(request.user, contribution.meeting_id, manage=True)
+    contribution = policy.get_contribution_for_user(request.user, pk, manage=True)
     perform(request, lambda: services.remove_contribution(
         contribution, change_reason=request.POST.get("change_reason", ""), by=request.user),
         success=_("Speaker removed."))
-    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#speakers")
+    return redirect(reverse("meetings:detail", args=[contribution.meeting_id]) + "#speakers")
 
 
 @login_required
 def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = queries.get_meeting_for_user(request.user, pk, manage=True)
+    meeting = policy.get_meeting_for_user(request.user, pk, manage=True)
     minutes = queries.minutes_of(meeting)
     initial = {"version": minutes.version if minutes else 1}
     if minutes is not None:
@@ -309,7 +288,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = queries.get_meeting_for_user(request.user, pk, manage=True)
+    meeting = policy.get_meeting_for_user(request.user, pk, manage=True)
     perform(request, lambda: services.approve_minutes(meeting, by=request.user),
             success=_("Minutes approved. They are now locked."))
     return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#minutes")
@@ -318,7 +297,7 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = queries.get_meeting_for_user(request.user, pk, manage=True)
+    meeting = policy.get_meeting_for_user(request.user, pk, manage=True)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         perform(request, lambda: services.add_document(
@@ -332,7 +311,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def documents_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = queries.get_meeting_for_user(request.user, pk, manage=True)
+    meeting = policy.get_meeting_for_user(request.user, pk, manage=True)
     perform(request, lambda: services.publish_documents(meeting, by=request.user),
             success=lambda published: (_("Documents published, later than a day before the meeting: this is "
                                          "recorded as late.") if published.documents_late
@@ -343,10 +322,7 @@ def documents_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    document = get_object_or_404(MeetingDocument, pk=pk)
-    meeting = queries.get_meeting_for_user(request.user, document.meeting_id)
-    if meeting.documents_published_at is None and not leads_unit(request.user, meeting.unit):
-        raise Http404
+    document = policy.get_document_for_user(request.user, pk)
     return FileResponse(document.file.open("rb"), as_attachment=True,
                         filename=document.file.name.rsplit("/", 1)[-1])
 
@@ -358,15 +334,12 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def check_in_screen(request: HttpRequest, pk: int) -> HttpResponse:
     """The secretary's screen: a QR code of the check-in link that htmx refreshes as the code rotates."""
-    meeting = queries.get_meeting_for_user(request.user, pk, manage=True)
+    meeting = policy.get_meeting_for_user(request.user, pk, manage=True)
     link = request.build_absolute_uri(reverse("meetings:check_in", args=[meeting.pk])
                                       + f"?code={services.check_in_code(meeting)}")
-    svg = io.BytesIO()
-    segno.make(link, error="m").save(svg, kind="svg", scale=6, border=2, xmldecl=False, svgns=True,
-                                     title=_("Check-in code"))
     lines = queries.roll(meeting)
     template = "meetings/check_in_screen.html#code" if request.htmx else "meetings/check_in_screen.html"
-    return render(request, template, {"meeting": meeting, "link": link, "qr": svg.getvalue().decode(),
+    return render(request, template, {"meeting": meeting, "link": link, "qr": qr.svg(link, title=_("Check-in code")),
                                       "period": services.CHECK_IN_PERIOD_SECONDS,
                                       "open": services.check_in_is_open(meeting),
                                       "figures": queries.attendance_figures(lines)})
@@ -375,7 +348,7 @@ def check_in_screen(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     """A member's phone, opened from the QR code: one button marks them present or late."""
-    meeting = queries.get_meeting_for_user(request.user, pk)
+    meeting = policy.get_meeting_for_user(request.user, pk)
     code = request.POST.get("code") or request.GET.get("code", "")
     line = None
     if request.method == "POST":
@@ -415,9 +388,9 @@ def statistics(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def my_meetings(request: HttpRequest) -> HttpResponse:
-    member = Member.objects.filter(user=request.user).select_related("cell").first()
+    member = queries.member_of_user(request.user)
     year = _year(request)
-    feeds = list(CalendarFeed.objects.filter(user=request.user).select_related("unit").order_by("unit__sort_key"))
+    feeds = queries.feeds_of(request.user)
     return render(request, "meetings/mine.html", {
         "member": member, "year": year, "own_feed": next((feed for feed in feeds if feed.unit is None), None),
         "unit_feeds": [feed for feed in feeds if feed.unit is not None],
@@ -431,8 +404,7 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
 def feed_create(request: HttpRequest) -> HttpResponse:
     """Create (or renew, which invalidates the old link) the person's calendar link, own or for a unit."""
     unit = get_unit_for_user(request.user, int(request.POST["unit"])) if request.POST.get("unit") else None
-    CalendarFeed.objects.filter(user=request.user, unit=unit).delete()
-    CalendarFeed.objects.create(user=request.user, unit=unit)
+    services.renew_calendar_feed(request.user, unit=unit, by=request.user)
     messages.success(request, _("A new calendar link was made; the old one no longer works."))
     return redirect("meetings:mine")
 
@@ -441,11 +413,7 @@ def feed_create(request: HttpRequest) -> HttpResponse:
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The iCalendar feed a calendar application subscribes to (no login: the secret link is the key, and the
     owner's current access decides what it shows)."""
-    subscription = CalendarFeed.objects.filter(token=token).select_related("user", "unit").first()
-    if subscription is None or not subscription.user.is_active:
-        raise Http404
-    if subscription.unit is not None and not can_read_unit(subscription.user, subscription.unit):
-        raise Http404
+    subscription = policy.get_calendar_feed_for_token(token)
     meetings = queries.feed_meetings(subscription.user, subscription.unit)
     name = subscription.unit.name if subscription.unit else _("My meetings")
     body = calendar.ical(meetings, name=name, host=request.get_host(),

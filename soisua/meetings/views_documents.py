@@ -1,6 +1,6 @@
 """Downloads: a meeting's minutes as Word or PDF in the official layout.
 
-Whoever reads the cell reads its minutes (`queries.get_meeting_for_user`); strangers get 404. Minutes name who
+Whoever reads the cell reads its minutes (`policy.get_meeting_for_user`); strangers get 404. Minutes name who
 stayed away and why, so each download leaves an audit entry through `documents.services.record_export`.
 
 The two routes are declared here and included by `urls.py` into the `meetings` namespace
@@ -13,13 +13,13 @@ from django.views.decorators.http import require_GET
 
 from soisua.documents.responses import document_download
 
-from . import exports, queries
+from . import exports, policy
 
 MINUTES_ACTION = "meetings.minutes.export"
 
 
 def _minutes(request: HttpRequest, pk: int, *, file_format: str) -> HttpResponse:
-    meeting = queries.get_meeting_for_user(request.user, pk)
+    meeting = policy.get_meeting_for_user(request.user, pk)
     return document_download(request.user, meeting, lambda: exports.minutes_document(meeting),
                              file_format=file_format, action=MINUTES_ACTION, filename=f"minutes-{meeting.pk}")
 

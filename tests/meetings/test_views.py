@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from soisua.audit.models import AuditEntry
 from soisua.core.actors import SYSTEM
 from soisua.meetings import services
 from soisua.meetings.enums import AttendanceStatus
@@ -90,6 +91,23 @@ def test_the_calendar_feed_lists_the_members_meetings_and_a_renewed_link_replace
 
     client.post(reverse("meetings:feed.create"))
     assert client.get(reverse("meetings:feed", args=[old.token])).status_code == 404
+
+
+def test_a_renewed_calendar_link_is_in_the_audit_trail_without_its_token(cast):
+    client = cast.client("member")
+    client.post(reverse("meetings:feed.create"))
+    first = CalendarFeed.objects.get(user=cast.users["member"])
+
+    client.post(reverse("meetings:feed.create"))
+
+    current = CalendarFeed.objects.get(user=cast.users["member"])
+    entries = list(AuditEntry.objects.filter(action="meetings.feed.renew").order_by("pk"))
+    assert current.token != first.token
+    assert [entry.actor for entry in entries] == [cast.users["member"]] * 2
+    assert [entry.changes for entry in entries] == [{"unit": None, "replaced": False},
+                                                    {"unit": None, "replaced": True}]
+    assert not any(token in str(entry.changes) + entry.object_label for entry in entries
+                   for token in (first.token, current.token))
 
 
 def test_a_unit_feed_follows_the_owners_access(cast):

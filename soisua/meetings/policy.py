@@ -1,0 +1,82 @@
+"""Who sees and runs a cell's meetings, on top of org.access.
+
+Whoever reads the cell sees its meetings, plan, roll, speakers and minutes; the cell's own leadership (its
+secretary or committee: `access.leads_unit`) schedules and runs them. Loaders raise 404 for strangers (the object's
+existence is not disclosed) and 403 for readers who ask to manage.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from soisua.org import access
+from soisua.org.models import Unit
+
+from .models import Attendance, CalendarFeed, Contribution, Meeting, MeetingDocument
+
+
+def can_run_meetings(user, unit: Unit) -> bool:
+    """The cell's leadership schedules meetings, keeps the roll, the speakers, the documents and the minutes."""
+    return access.leads_unit(user, unit)
+
+
+def get_cell_for_user(user, pk: int, *, manage: bool = False) -> Unit:
+    """A cell whose meetings or year plan are asked for: 404 for strangers and, to readers, for a unit that holds no
+    members; managing takes writing the unit and leading the cell (403 otherwise, also for a unit that is no
+    cell)."""
+    unit = access.get_unit_for_user(user, pk, write=manage)
+    if not unit.kind.holds_members:
+        raise PermissionDenied if manage else Http404
+    if manage and not can_run_meetings(user, unit):
+        raise PermissionDenied
+    return unit
+
+
+def get_meeting_for_user(user, pk: int, *, manage: bool = False) -> Meeting:
+    """Whoever reads the cell sees its meetings; its leadership runs them."""
+    meeting = (Meeting.objects.select_related("unit", "unit__kind", "chair", "minute_taker", "liaison", "topic")
+               .filter(pk=pk).first())
+    if meeting is None or not access.can_read_unit(user, meeting.unit):
+        raise Http404
+    if manage and not can_run_meetings(user, meeting.unit):
+        raise PermissionDenied
+    return meeting
+
+
+def get_attendance_for_user(user, pk: int, *, manage: bool = False) -> Attendance:
+    """A line of a meeting's roll, as its meeting (get_meeting_for_user)."""
+    line = Attendance.objects.filter(pk=pk).first()
+    if line is None:
+        raise Http404
+    get_meeting_for_user(user, line.meeting_id, manage=manage)
+    return line
+
+
+def get_contribution_for_user(user, pk: int, *, manage: bool = False) -> Contribution:
+    """A speaker's entry of a meeting, as its meeting (get_meeting_for_user)."""
+    contribution = Contribution.objects.filter(pk=pk).first()
+    if contribution is None:
+        raise Http404
+    get_meeting_for_user(user, contribution.meeting_id, manage=manage)
+    return contribution
+
+
+def get_document_for_user(user, pk: int) -> MeetingDocument:
+    """A meeting's document: the cell reads it once published; until then only the cell's leadership sees it."""
+    document = MeetingDocument.objects.filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    meeting = get_meeting_for_user(user, document.meeting_id)
+    if meeting.documents_published_at is None and not can_run_meetings(user, meeting.unit):
+        raise Http404
+    return document
+
+
+def get_calendar_feed_for_token(token: str) -> CalendarFeed:
+    """The calendar link a calendar application fetches without a login: the secret token is the key, and the
+    owner's access now decides (404 once the login is disabled or the owner no longer reads the unit)."""
+    feed = CalendarFeed.objects.filter(token=token).select_related("user", "unit").first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    if feed.unit is not None and not access.can_read_unit(feed.user, feed.unit):
+        raise Http404
+    return feed
