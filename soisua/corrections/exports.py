@@ -2,7 +2,7 @@
 `PartyDocument`), and a unit's open corrections as a row generator for the spreadsheet writer.
 
 The document is always Vietnamese, whatever the reader's language: it is the paper the cell files (domain.md §5
-and §11). Callers decide access first (`queries.get_plan_for_user`; for the spreadsheet, the unit's leadership or
+and §11). Callers decide access first (`policy.get_plan_for_user`; for the spreadsheet, the unit's leadership or
 the levels above). Spreadsheet headers and labels are translated: render them inside
 `translation.override(user.language)`.
 """
@@ -127,7 +127,7 @@ def _approver_name(plan: CorrectionPlan) -> str:
 
 def _approving_unit(plan: CorrectionPlan, superior: Unit | None) -> Unit | None:
     """The cell committee approves members' plans; the superior committee the collective's
-    (queries.can_decide_plan)."""
+    (policy.can_decide_plan)."""
     return plan.unit if plan.member_id else superior
 
 

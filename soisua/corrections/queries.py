@@ -1,100 +1,22 @@
-"""Who sees and acts on shortcomings and correction plans, and the lists the pages show."""
+"""The lists and reads the corrections pages show. Who sees and acts on what is decided in `policy.py`."""
 
 import datetime
 
-from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import BooleanField, Case, F, Func, QuerySet, When
-from django.http import Http404
 from django.utils import timezone
 
 from soisua.org import access
-from soisua.org.enums import SUBTREE_ROLES
-from soisua.org.models import Unit
+from soisua.org.enums import ACTIVE_STATUSES
+from soisua.org.models import Member, Unit
 
-from .enums import DONE_STATUSES, PlanStatus, ShortcomingStatus
-from .models import CorrectionPlan, Shortcoming
+from .enums import DONE_STATUSES, ShortcomingStatus
+from .models import CorrectionPlan, Measure, Shortcoming
 
 
 def _member_id(user) -> int | None:
     return access.scope_for(user).member_id if user.is_authenticated else None
-
-
-def is_owner(user, shortcoming: Shortcoming) -> bool:
-    if shortcoming.member_id is None:
-        return access.leads_unit(user, shortcoming.unit)
-    return shortcoming.member_id == _member_id(user)
-
-
-def supervises(user, shortcoming: Shortcoming) -> bool:
-    member_id = _member_id(user)
-    return member_id is not None and shortcoming.plans.filter(measures__supervisor_id=member_id).exists()
-
-
-def sees_subtree(user, unit: Unit) -> bool:
-    """Committee, staff, inspectors and administrators covering the unit: the levels above a cell."""
-    scope = access.scope_for(user)
-    return scope.everything or bool(scope.roles_on(unit) & SUBTREE_ROLES)
-
-
-def can_see_shortcoming(user, shortcoming: Shortcoming) -> bool:
-    """The owner, their supervisors, the unit's leadership, the levels above; a collective's also its members."""
-    unit = shortcoming.unit
-    scope = access.scope_for(user)
-    if scope.everything or is_owner(user, shortcoming) or access.leads_unit(user, unit):
-        return True
-    if sees_subtree(user, unit):
-        return True
-    # A collective's shortcomings are the whole cell's business; members' ones only where the installation says so.
-    if (shortcoming.member_id is None or settings.CORRECTIONS_OPEN_TO_CELL) and scope.can_read(unit):
-        return True
-    return supervises(user, shortcoming)
-
-
-def can_verify(user, shortcoming: Shortcoming) -> bool:
-    """A supervisor, the unit's leadership or the superior committee; never the owner or the one who claimed it."""
-    if user.pk in {shortcoming.member.user_id if shortcoming.member_id else None, shortcoming.claimed_by_id}:
-        return False
-    return (supervises(user, shortcoming) or access.leads_unit(user, shortcoming.unit)
-            or access.is_superior_committee(user, shortcoming.unit))
-
-
-def can_comment(user, shortcoming: Shortcoming) -> bool:
-    """Supervisors and committees comment on any fix; every member of the unit on the collective's."""
-    return can_verify(user, shortcoming) or (shortcoming.member_id is None
-                                             and access.scope_for(user).can_read(shortcoming.unit))
-
-
-def get_shortcoming_for_user(user, pk: int) -> Shortcoming:
-    shortcoming = (Shortcoming.objects.select_related("unit", "member", "member__user", "cycle", "recurring_of")
-                   .filter(pk=pk).first())
-    if shortcoming is None or not can_see_shortcoming(user, shortcoming):
-        raise Http404
-    return shortcoming
-
-
-def get_plan_for_user(user, pk: int, *, write: bool = False) -> CorrectionPlan:
-    """Seen by whoever sees its shortcomings; written by its owner while a draft or returned."""
-    plan = CorrectionPlan.objects.select_related("unit", "member", "cycle").filter(pk=pk).first()
-    if plan is None:
-        raise Http404
-    first = plan.shortcomings.select_related("unit", "member").first()
-    if first is None or not can_see_shortcoming(user, first):
-        raise Http404
-    if write and not (is_owner(user, first) and plan.is_editable):
-        raise PermissionDenied
-    return plan
-
-
-def can_decide_plan(user, plan: CorrectionPlan) -> bool:
-    """The cell committee approves members' plans; the superior committee approves the collective's."""
-    if plan.status != PlanStatus.SUBMITTED:
-        return False
-    if plan.member_id is None:
-        return access.is_superior_committee(user, plan.unit)
-    return plan.member.user_id != user.pk and access.leads_unit(user, plan.unit)
 
 
 def is_overdue(shortcoming: Shortcoming, today: datetime.date | None = None) -> bool:
@@ -189,3 +111,32 @@ def cell_board(unit: Unit) -> list[Shortcoming]:
 def plans_of(shortcoming: Shortcoming) -> QuerySet[CorrectionPlan]:
     return shortcoming.plans.prefetch_related("measures__steps", "measures__supervisor")
 
+
+def timeline(shortcoming: Shortcoming) -> QuerySet:
+    """The shortcoming's progress entries (updates, claims, verifications, comments) with their authors."""
+    return shortcoming.progress.select_related("author__member")
+
+
+def shortcomings_without_plan(shortcoming: Shortcoming) -> QuerySet[Shortcoming]:
+    """The same owner's unverified shortcomings in the unit that have no plan yet: one plan may cover them all."""
+    return (Shortcoming.objects.filter(unit=shortcoming.unit, member=shortcoming.member, plans__isnull=True)
+            .exclude(status=ShortcomingStatus.VERIFIED))
+
+
+def members_to_name(unit: Unit) -> QuerySet[Member]:
+    """The cell's members a shortcoming may be recorded against, by name."""
+    return Member.objects.filter(cell=unit, status__in=ACTIVE_STATUSES).order_by("sort_key")
+
+
+def possible_supervisors(plan: CorrectionPlan) -> QuerySet[Member]:
+    """Members of the unit (and of the units under it) a measure may name as its supervisor, the owner excepted."""
+    return (Member.objects.filter(cell__path__startswith=plan.unit.path, status__in=ACTIVE_STATUSES)
+            .exclude(pk=plan.member_id).order_by("sort_key"))
+
+
+def measures_of(plan: CorrectionPlan) -> QuerySet[Measure]:
+    return plan.measures.prefetch_related("steps").select_related("supervisor")
+
+
+def shortcomings_of(plan: CorrectionPlan) -> QuerySet[Shortcoming]:
+    return plan.shortcomings.all()

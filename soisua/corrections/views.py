@@ -2,23 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.views import perform, render_form_page, save_form
-from soisua.org.access import get_unit_for_user, leads_unit
-from soisua.org.enums import ACTIVE_STATUSES
-from soisua.org.models import Member
 
-from . import queries, services
-from .enums import ShortcomingStatus, Source
+from . import policy, queries, services
+from .enums import Source
 from .forms import MeasureForm, NoteForm, PlanForm, ProgressForm, ShortcomingEntryForm, StepForm
-from .models import Measure, ProgressEntry, Shortcoming
 
 
 @login_required
@@ -35,9 +30,7 @@ BOARD_PAGE = 50
 @login_required
 @require_GET
 def unit_board(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_unit_for_user(request.user, pk)
-    if not (leads_unit(request.user, unit) or queries.sees_subtree(request.user, unit)):
-        raise PermissionDenied
+    unit = policy.get_unit_for_user(request.user, pk, board=True)
     today = timezone.localdate()
     if unit.kind.holds_members:
         rows, overdue = queries.cell_board(unit), None
@@ -46,19 +39,16 @@ def unit_board(request: HttpRequest, pk: int) -> HttpResponse:
         overdue = queries.count_overdue(unit, overdue_on=today)
     return render(request, "corrections/board.html", {
         "unit": unit, "rows": rows, "today": today, "overdue": overdue, "cap": queries.OVERDUE_COUNT_CAP,
-        "can_enter": leads_unit(request.user, unit) and unit.kind.holds_members})
+        "can_enter": policy.can_record_shortcomings(request.user, unit) and unit.kind.holds_members})
 
 
 @login_required
 def shortcoming_enter(request: HttpRequest, pk: int) -> HttpResponse:
     """The secretary enters a shortcoming found in a meeting, an inspection or by the upper level."""
-    unit = get_unit_for_user(request.user, pk, write=True)
-    if not leads_unit(request.user, unit):
-        raise PermissionDenied
+    unit = policy.get_unit_for_user(request.user, pk, record=True)
     sources = [(value, label) for value, label in Source.choices if value != Source.SELF_REVIEW]
     form = ShortcomingEntryForm(request.POST or None, initial={"source": Source.SECRETARY}, sources=sources,
-                                members=Member.objects.filter(cell=unit, status__in=ACTIVE_STATUSES)
-                                .order_by("sort_key"))
+                                members=queries.members_to_name(unit))
     done, shortcoming = save_form(request, form, lambda data: services.record_shortcoming(
         unit=unit, by=request.user, **data), success=_("Shortcoming recorded."))
     if done:
@@ -70,22 +60,23 @@ def shortcoming_enter(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def shortcoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    shortcoming = queries.get_shortcoming_for_user(request.user, pk)
-    owner = queries.is_owner(request.user, shortcoming)
+    shortcoming = policy.get_shortcoming_for_user(request.user, pk)
+    owner = policy.is_owner(request.user, shortcoming)
     return render(request, "corrections/shortcoming.html", {
         "shortcoming": shortcoming, "plans": queries.plans_of(shortcoming),
-        "timeline": shortcoming.progress.select_related("author__member"), "owner": owner,
-        "overdue": queries.is_overdue(shortcoming), "can_verify": queries.can_verify(request.user, shortcoming),
-        "can_comment": queries.can_comment(request.user, shortcoming),
+        "timeline": queries.timeline(shortcoming), "owner": owner,
+        "overdue": queries.is_overdue(shortcoming), "can_verify": policy.can_verify(request.user, shortcoming),
+        "can_comment": policy.can_comment(request.user, shortcoming),
         "progress_form": ProgressForm() if owner else None, "note_form": NoteForm(),
-        "can_plan": owner and not shortcoming.plans.exists()})
+        "can_plan": policy.can_make_plan(request.user, shortcoming)})
 
 
-def _act(request: HttpRequest, pk: int, action, *, success: str, allowed=queries.is_owner) -> HttpResponse:
-    """A POST on a shortcoming's timeline by whoever `allowed(user, shortcoming)` admits (the owner by default)."""
-    shortcoming = queries.get_shortcoming_for_user(request.user, pk)
-    if not allowed(request.user, shortcoming):
-        raise PermissionDenied
+def _act(request: HttpRequest, pk: int, action, *, success: str, verify: bool = False,
+         comment: bool = False) -> HttpResponse:
+    """A POST on a shortcoming's timeline: the owner's by default, else verifying or commenting, as the policy
+    admits (policy.get_shortcoming_for_user)."""
+    shortcoming = policy.get_shortcoming_for_user(request.user, pk, write=not (verify or comment), verify=verify,
+                                                  comment=comment)
     perform(request, lambda: action(shortcoming), success=success)
     return redirect("corrections:shortcomings.detail", pk=shortcoming.pk)
 
@@ -118,31 +109,28 @@ def fix_claim(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def fix_verify(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, lambda item: services.verify_fix(item, note=_note(request), by=request.user),
-                success=_("Fix verified."), allowed=queries.can_verify)
+                success=_("Fix verified."), verify=True)
 
 
 @login_required
 @require_POST
 def fix_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, lambda item: services.reopen_fix(item, reason=_note(request), by=request.user),
-                success=_("Reopened: the owner was told why."), allowed=queries.can_verify)
+                success=_("Reopened: the owner was told why."), verify=True)
 
 
 @login_required
 @require_POST
 def fix_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, lambda item: services.comment_on_fix(item, note=_note(request), by=request.user),
-                success=_("Comment recorded."), allowed=queries.can_comment)
+                success=_("Comment recorded."), comment=True)
 
 
 @login_required
 def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
     """The owner of a shortcoming drafts a plan for it and their other shortcomings without a plan."""
-    shortcoming = queries.get_shortcoming_for_user(request.user, pk)
-    if not queries.is_owner(request.user, shortcoming):
-        raise PermissionDenied
-    candidates = (Shortcoming.objects.filter(unit=shortcoming.unit, member=shortcoming.member, plans__isnull=True)
-                  .exclude(status=ShortcomingStatus.VERIFIED))
+    shortcoming = policy.get_shortcoming_for_user(request.user, pk, write=True)
+    candidates = queries.shortcomings_without_plan(shortcoming)
     form = PlanForm(request.POST or None, shortcomings=candidates, initial={"shortcomings": [shortcoming.pk]})
     done, plan = save_form(request, form, lambda data: services.create_plan(
         unit=shortcoming.unit, member=shortcoming.member, cycle=shortcoming.cycle, by=request.user, **data),
@@ -154,48 +142,39 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
                             back_label=_("Back to the shortcoming"))
 
 
-def _supervisors(plan):
-    """Fellow members of the unit and the committee above, the owner excepted."""
-    return (Member.objects.filter(cell__path__startswith=plan.unit.path, status__in=ACTIVE_STATUSES)
-            .exclude(pk=plan.member_id).order_by("sort_key"))
-
-
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = queries.get_plan_for_user(request.user, pk)
-    owner = queries.is_owner(request.user, plan.shortcomings.first()) and plan.is_editable
-    if request.method == "POST" and not owner:
-        raise PermissionDenied
-    measure_form = MeasureForm(request.POST or None, supervisors=_supervisors(plan)) if owner else None
+    plan = policy.get_plan_for_user(request.user, pk, write=request.method == "POST")
+    owner = policy.can_edit_plan(request.user, plan)
+    measure_form = MeasureForm(request.POST or None, supervisors=queries.possible_supervisors(plan)) if owner else None
     if owner and request.method == "POST":
         done, _measure = save_form(request, measure_form, lambda data: services.add_measure(
             plan, by=request.user, **data), success=_("Measure added: now its roadmap steps."))
         if done:
             return redirect("corrections:plans.detail", pk=plan.pk)
     return render(request, "corrections/plan.html", {
-        "plan": plan, "measures": plan.measures.prefetch_related("steps").select_related("supervisor"),
-        "shortcomings": plan.shortcomings.all(), "owner": owner, "measure_form": measure_form,
+        "plan": plan, "measures": queries.measures_of(plan),
+        "shortcomings": queries.shortcomings_of(plan), "owner": owner, "measure_form": measure_form,
         "step_form": StepForm() if owner else None, "problems": services.plan_problems(plan) if owner else [],
-        "can_decide": queries.can_decide_plan(request.user, plan)})
+        "can_decide": policy.can_decide_plan(request.user, plan)})
 
 
 @login_required
 @require_POST
 def step_add(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = get_object_or_404(Measure.objects.select_related("plan"), pk=pk)
-    plan = queries.get_plan_for_user(request.user, measure.plan_id, write=True)
+    measure = policy.get_measure_for_user(request.user, pk, write=True)
     form = StepForm(request.POST)
     done, _step = save_form(request, form, lambda data: services.add_step(measure, by=request.user, **data),
                             success=_("Step added."))
     if not done:
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-    return redirect("corrections:plans.detail", pk=plan.pk)
+    return redirect("corrections:plans.detail", pk=measure.plan_id)
 
 
 @login_required
 @require_POST
 def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = queries.get_plan_for_user(request.user, pk, write=True)
+    plan = policy.get_plan_for_user(request.user, pk, write=True)
     perform(request, lambda: services.submit_plan(plan, by=request.user), success=_("Plan submitted for approval."))
     return redirect("corrections:plans.detail", pk=plan.pk)
 
@@ -203,9 +182,7 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = queries.get_plan_for_user(request.user, pk)
-    if not queries.can_decide_plan(request.user, plan):
-        raise PermissionDenied
+    plan = policy.get_plan_for_user(request.user, pk, decide=True)
     approve = request.POST.get("decision") == "approve"
     perform(request, lambda: services.decide_plan(plan, approve=approve, reason=_note(request), by=request.user),
             success=_("Plan approved.") if approve else _("Plan returned with your reason."))
@@ -216,6 +193,5 @@ def plan_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """An evidence file, for whoever may see its shortcoming (files are never served from a public folder)."""
-    entry = get_object_or_404(ProgressEntry.objects.exclude(evidence=""), pk=pk)
-    queries.get_shortcoming_for_user(request.user, entry.shortcoming_id)
+    entry = policy.get_evidence_for_user(request.user, pk)
     return FileResponse(entry.evidence.open("rb"), as_attachment=True, filename=entry.evidence_name)

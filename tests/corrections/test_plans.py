@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from soisua.core.errors import DomainError
-from soisua.corrections import queries, services
+from soisua.corrections import policy, queries, services
 from soisua.corrections.enums import ShortcomingStatus
 from soisua.corrections.models import Shortcoming
 from soisua.notifications.models import Notification
@@ -91,7 +91,7 @@ def test_nobody_verifies_their_own_fix(cast, frozen):
         services.verify_fix(shortcoming, note="Tự xác nhận", by=cast.users["member"])
 
     assert error.value.code == "own"
-    assert not queries.can_verify(cast.users["member"], shortcoming)
+    assert not policy.can_verify(cast.users["member"], shortcoming)
     shortcoming.refresh_from_db()
     assert shortcoming.status == ShortcomingStatus.CLAIMED
 
@@ -161,13 +161,13 @@ def test_a_member_of_another_cell_cannot_see_any_of_it(cast, frozen):
     shortcoming = shortcoming_of(cast)
     plan = approved_plan(cast, shortcoming)
 
-    assert not queries.can_see_shortcoming(cast.users["sibling"], shortcoming)
-    assert not queries.can_see_shortcoming(cast.users["unrelated_staff"], shortcoming)
-    assert queries.can_see_shortcoming(cast.users["parent_staff"], shortcoming)
-    assert queries.can_see_shortcoming(cast.users["secretary"], shortcoming)
-    assert not queries.can_verify(cast.users["sibling"], shortcoming)
+    assert not policy.can_see_shortcoming(cast.users["sibling"], shortcoming)
+    assert not policy.can_see_shortcoming(cast.users["unrelated_staff"], shortcoming)
+    assert policy.can_see_shortcoming(cast.users["parent_staff"], shortcoming)
+    assert policy.can_see_shortcoming(cast.users["secretary"], shortcoming)
+    assert not policy.can_verify(cast.users["sibling"], shortcoming)
     with pytest.raises(Exception) as error:
-        queries.get_plan_for_user(cast.users["sibling"], plan.pk)
+        policy.get_plan_for_user(cast.users["sibling"], plan.pk)
     assert error.typename == "Http404"
 
 
@@ -281,7 +281,7 @@ def test_members_comment_on_the_collectives_shortcoming_but_not_on_a_colleagues(
 
     assert response.status_code == 302
     assert collective.progress.get().author == fellow
-    assert not queries.can_see_shortcoming(other.user, colleague)
+    assert not policy.can_see_shortcoming(other.user, colleague)
 
 
 def test_the_cell_sees_members_shortcomings_when_the_installation_opens_them(cast, frozen, settings):
@@ -289,9 +289,9 @@ def test_the_cell_sees_members_shortcomings_when_the_installation_opens_them(cas
     colleague = make_member(cast.cell, "Đỗ Thị Hạnh", user=UserFactory(username="hanh"))
     settings.CORRECTIONS_OPEN_TO_CELL = True
 
-    assert queries.can_see_shortcoming(colleague.user, shortcoming)
-    assert not queries.can_verify(colleague.user, shortcoming)
-    assert not queries.can_see_shortcoming(cast.users["sibling"], shortcoming)
+    assert policy.can_see_shortcoming(colleague.user, shortcoming)
+    assert not policy.can_verify(colleague.user, shortcoming)
+    assert not policy.can_see_shortcoming(cast.users["sibling"], shortcoming)
 
 
 def test_fixes_waiting_for_verification_come_first_for_the_supervisor(cast, frozen):
