@@ -7,7 +7,7 @@ from ninja import Path, Router, Schema
 
 from soisua.core.api_common import responses
 
-from . import queries
+from . import policy
 
 router = Router(tags=["reviews"])
 
@@ -55,13 +55,13 @@ class FeedbackListOut(Schema):
 
 @router.get("/reviews/{review_id}", response=responses(ReviewOut))
 def review_detail(request: HttpRequest, review_id: int = ReviewId):
-    return queries.get_review_for_user(request.user, review_id)
+    return policy.get_review_for_user(request.user, review_id)
 
 
 @router.get("/reviews/{review_id}/feedback", response=responses(FeedbackListOut))
 def review_feedback(request: HttpRequest, review_id: int = ReviewId):
-    review = queries.get_review_for_user(request.user, review_id)
-    shown, withheld = queries.visible_feedback(request.user, review)
+    review = policy.get_review_for_user(request.user, review_id)
+    shown, withheld = policy.visible_feedback(request.user, review)
     return {"withheld": withheld, "items": [
         {"id": item.pk, "kind": item.kind, "text": item.text, "checklist_items": item.items,
          "created_on": item.created_on, "author": item.author, "mine": item.mine, "response": item.response}

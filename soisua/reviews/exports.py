@@ -2,8 +2,8 @@
 summaries as row generators for the spreadsheet writer.
 
 The document is always Vietnamese, whatever the reader's language: it is the paper the cell files (domain.md §4
-and §11). Feedback goes through `queries.visible_feedback` only, so a document never names an author its reader
-may not see on the page. Callers decide access first (`queries.get_review_for_user`, org.access). Spreadsheet
+and §11). Feedback goes through `policy.visible_feedback` only, so a document never names an author its reader
+may not see on the page. Callers decide access first (`policy.get_review_for_user`, org.access). Spreadsheet
 headers and labels are translated: render them inside `translation.override(user.language)`.
 """
 
@@ -37,7 +37,7 @@ from soisua.org.models import PATH_STEP, Member, Post, Unit
 from soisua.org.queries import ancestors
 from soisua.oversight.models import ReviewPrompt
 
-from . import queries
+from . import policy, queries
 from .enums import TEXT_FIELD_KINDS, Audience, ReviewRank, ReviewStatus
 from .models import ChecklistItem, Cycle, QuotaSetting, RatingLevel, Review, RuleSet
 
@@ -209,7 +209,7 @@ def _section_blocks(review: Review) -> list[Block]:
 
 
 def _feedback_blocks(review: Review, reader) -> list[Block]:
-    shown, withheld = queries.visible_feedback(reader, review)
+    shown, withheld = policy.visible_feedback(reader, review)
     if not shown and not withheld:
         return []
     blocks: list[Block] = [Heading("Ý KIẾN GÓP Ý, PHÊ BÌNH")]

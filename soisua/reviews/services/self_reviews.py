@@ -22,9 +22,9 @@ from soisua.oversight.models import ReviewPrompt
 from .. import formalism
 from ..enums import TEXT_FIELD_KINDS, CycleStatus, ReviewAction, ReviewStatus
 from ..models import Review, ReviewEvent
+from ..policy import can_read_review
 from ..queries import (
     can_log_in,
-    can_read_review,
     checklist_items_of,
     form_fields,
     level_for_score,

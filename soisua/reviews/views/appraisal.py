@@ -1,18 +1,16 @@
 """Feedback, the cell's proposal, the superior committee's decision, review points from above."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.views import render_form_page, save_form
-from soisua.org.access import get_unit_for_user
 from soisua.oversight import services as oversight
 
-from .. import queries, services
+from .. import policy, queries, services
 from ..forms import FeedbackForm, FeedbackResponseForm, PromptForm, RatingForm
 from ..rating_rules import check_rating
 from .reviews import checklist_items, reason_page, review_page_context
@@ -21,9 +19,7 @@ from .reviews import checklist_items, reason_page, review_page_context
 @login_required
 @require_POST
 def feedback_give(request: HttpRequest, pk: int) -> HttpResponse:
-    review = queries.get_review_for_user(request.user, pk)
-    if not queries.can_give_feedback(request.user, review):
-        raise PermissionDenied
+    review = policy.get_review_for_user(request.user, pk, give_feedback=True)
     form = FeedbackForm(request.POST, checklist_items=checklist_items(review))
     done, _result = save_form(request, form, lambda data: services.give_feedback(
         review=review, from_unit=review.unit, kind=data["kind"], text=data["text"],
@@ -36,7 +32,7 @@ def feedback_give(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def feedback_respond(request: HttpRequest, pk: int) -> HttpResponse:
-    feedback = queries.get_feedback_to_answer(request.user, pk)
+    feedback = policy.get_feedback_for_user(request.user, pk, respond=True)
     form = FeedbackResponseForm(request.POST or None)
     done, _result = save_form(request, form, lambda data: services.respond_to_feedback(
         feedback, accept=data["response"] == "accept", reason=data["reason"], text=data["text"], by=request.user),
@@ -49,13 +45,9 @@ def feedback_respond(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _rating_page(request: HttpRequest, pk: int, *, decision: bool) -> HttpResponse:
-    review = queries.get_review_for_user(request.user, pk)
-    allowed = queries.can_decide if decision else queries.can_appraise
-    if not allowed(request.user, review):
-        raise PermissionDenied
+    review = policy.get_review_for_user(request.user, pk, decide=decision, appraise=not decision)
     rule_set = review.cycle.rule_set
-    applies = "collective" if review.is_collective else "member"
-    conditions = list(rule_set.forcing_conditions.filter(applies_to__in=[applies, "both"]))
+    conditions = queries.forcing_conditions_for(review)
     initial_level = (review.cell_level if decision else "") or review.self_level
     # The rule checks follow the form as it is filled in: htmx sends it by GET on each change.
     data = (request.POST or None) if request.method == "POST" else (request.GET if request.htmx else None)
@@ -93,9 +85,7 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def review_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    review = queries.get_review_for_user(request.user, pk)
-    if not queries.can_decide(request.user, review):
-        raise PermissionDenied
+    review = policy.get_review_for_user(request.user, pk, decide=True)
     return reason_page(request, review, services.cancel_rating,
                        success=_("The rating was cancelled and the review reopened."),
                        title=_("Cancel the rating and reopen the review"), submit_label=_("Cancel the rating"))
@@ -104,7 +94,7 @@ def review_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def prompt_send(request: HttpRequest, pk: int) -> HttpResponse:
     """The superior committee sends a review point that the review must answer (section IV)."""
-    review = queries.get_review_for_superior(request.user, pk)
+    review = policy.get_review_for_user(request.user, pk, prompt=True)
     form = PromptForm(request.POST or None)
     done, _result = save_form(request, form, lambda data: oversight.send_review_prompt(
         review, from_unit=review.unit.parent, text=data["text"], by=request.user),
@@ -120,21 +110,17 @@ def prompt_send(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def prompts_sent(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     """The review points a committee sent in a cycle, with their state, also while the reviews are drafts."""
-    cycle = queries.get_cycle_for_user(request.user, pk)
-    unit = get_unit_for_user(request.user, unit_pk)
-    if not unit.path.startswith(cycle.unit.path):
-        raise Http404
-    if not queries.can_see_sent_prompts(request.user, unit):
-        raise PermissionDenied
+    cycle = policy.get_cycle_for_user(request.user, pk)
+    unit = policy.get_cycle_unit_for_user(request.user, cycle, unit_pk, prompts=True)
     return render(request, "reviews/prompts_sent.html", {
-        "cycle": cycle, "unit": unit, "rows": queries.sent_prompts(request.user, cycle, unit)})
+        "cycle": cycle, "unit": unit, "rows": policy.sent_prompts(request.user, cycle, unit)})
 
 
 @login_required
 def superior_feedback(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     """Members give feedback on the directly superior committee of their cell."""
-    cycle = queries.get_cycle_for_user(request.user, pk)
-    cell = queries.own_cell_in_cycle(request.user, cycle, unit_pk)
+    cycle = policy.get_cycle_for_user(request.user, pk)
+    cell = policy.get_own_cell_for_user(request.user, cycle, unit_pk)
     form = FeedbackForm(request.POST or None, checklist_items=[])
     done, _result = save_form(request, form, lambda data: services.give_feedback(
         superior=cell.parent, from_unit=cell, kind=data["kind"], text=data["text"], by=request.user),

@@ -1,9 +1,8 @@
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -12,26 +11,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.views import perform, render_form_page, save_form
-from soisua.org.access import (
-    can_administer_installation,
-    can_manage_reviews,
-    can_write_unit,
-    get_unit_for_user,
-    is_superior_committee,
-    leads_unit,
-)
+from soisua.org.access import can_administer_installation, can_manage_reviews, is_superior_committee
 
-from .. import formalism, queries, services
+from .. import formalism, policy, queries, services
 from ..cycles import scope_of
 from ..forms import ChecklistItemForm, CopyRuleSetForm, CycleForm, ThresholdsForm
-from ..models import ChecklistItem, RuleSet
-
-
-def _rule_set_to_edit(request: HttpRequest, pk: int) -> RuleSet:
-    rule_set = get_object_or_404(RuleSet, pk=pk)
-    if not can_administer_installation(request.user):
-        raise PermissionDenied
-    return rule_set
+from ..models import RuleSet
 
 
 def _rule_set_form_page(request, form, rule_set: RuleSet, title: str, submit_label: str | None = None):
@@ -59,7 +44,7 @@ def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def rule_set_copy(request: HttpRequest, pk: int) -> HttpResponse:
-    rule_set = _rule_set_to_edit(request, pk)
+    rule_set = policy.get_rule_set_for_user(request.user, pk, write=True)
     form = CopyRuleSetForm(request.POST or None, initial={"name": _("%(name)s (copy)") % {"name": rule_set.name}})
     done, copy = save_form(request, form, lambda data: services.copy_rule_set(rule_set, by=request.user, **data),
                            success=_("Draft copy created. Edit it, then publish it."), error_field="code")
@@ -72,7 +57,7 @@ def rule_set_copy(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def rule_set_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    rule_set = _rule_set_to_edit(request, pk)
+    rule_set = policy.get_rule_set_for_user(request.user, pk, write=True)
     perform(request, lambda: services.publish_rule_set(rule_set, by=request.user),
             success=_("Rule set published; new cycles can use it."))
     return redirect("reviews:rules.detail", pk=rule_set.pk)
@@ -80,7 +65,7 @@ def rule_set_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def rule_set_thresholds(request: HttpRequest, pk: int) -> HttpResponse:
-    rule_set = _rule_set_to_edit(request, pk)
+    rule_set = policy.get_rule_set_for_user(request.user, pk, write=True)
     form = ThresholdsForm(request.POST or None, rule_set=rule_set)
     done, _rule_set = save_form(request, form, lambda data: services.update_thresholds(
         rule_set, minimum_scores=form.minimum_scores(), quota_percent=data["quota_percent"], by=request.user),
@@ -93,8 +78,8 @@ def rule_set_thresholds(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def checklist_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(ChecklistItem.objects.select_related("checklist__rule_set"), pk=pk)
-    rule_set = _rule_set_to_edit(request, item.checklist.rule_set_id)
+    item = policy.get_checklist_item_for_user(request.user, pk, write=True)
+    rule_set = item.checklist.rule_set
     form = ChecklistItemForm(request.POST or None, initial={"text": item.text, "verified": item.verified})
     done, _item = save_form(request, form, lambda data: services.update_checklist_item(item, by=request.user, **data),
                             success=_("Checklist item saved."))
@@ -105,9 +90,7 @@ def checklist_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def cycle_create(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_unit_for_user(request.user, pk)
-    if not can_manage_reviews(request.user, unit):
-        raise PermissionDenied
+    unit = policy.get_unit_for_user(request.user, pk, manage=True)
     today = timezone.localdate()
     form = CycleForm(request.POST or None, initial={
         "title": _("Review of %(year)s, %(unit)s") % {"year": today.year, "unit": unit.name},
@@ -126,10 +109,9 @@ def cycle_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = queries.get_cycle_for_user(request.user, pk)
+    cycle = policy.get_cycle_for_user(request.user, pk)
     focus = queries.focus_unit(request.user, cycle)
-    waiting = (list(queries.not_submitted(cycle, focus))
-               if focus.kind.holds_members and can_write_unit(request.user, focus) else None)
+    waiting = list(queries.not_submitted(cycle, focus)) if policy.follows_submissions(request.user, focus) else None
     return render(request, "reviews/cycle_detail.html", {
         "cycle": cycle, "focus": focus, "progress": queries.progress(cycle, focus),
         "blocking": _blocking(cycle, queries.unit_reviews(cycle, focus)) if waiting else "",
@@ -137,7 +119,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
                           and not queries.can_log_in(review.member)],
         "children": queries.progress_by_child(cycle, focus), "waiting": waiting,
         "can_manage": can_manage_reviews(request.user, cycle.unit),
-        "sees_prompts": queries.can_see_sent_prompts(request.user, focus),
+        "sees_prompts": policy.can_see_sent_prompts(request.user, focus),
         "my_review": queries.review_of_user(request.user, cycle),
         "overridden": queries.overridden_decisions(cycle, focus) if can_manage_reviews(request.user, focus) else []})
 
@@ -145,7 +127,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = queries.get_cycle_for_user(request.user, pk, manage=True)
+    cycle = policy.get_cycle_for_user(request.user, pk, manage=True)
     perform(request, lambda: services.close_cycle(cycle, by=request.user), success=_("Review cycle closed."))
     return redirect("reviews:cycles.detail", pk=cycle.pk)
 
@@ -153,19 +135,16 @@ def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def cycle_list(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_unit_for_user(request.user, pk)
+    unit = policy.get_unit_for_user(request.user, pk)
     return render(request, "reviews/cycle_list.html", {
-        "unit": unit, "cycles": queries.cycles_covering(unit),
-        "can_open": can_manage_reviews(request.user, unit) and not unit.kind.holds_members})
+        "unit": unit, "cycles": queries.cycles_covering(unit), "can_open": policy.can_open_cycle(request.user, unit)})
 
 
 @login_required
 @require_POST
 def cycle_remind(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
-    cycle = queries.get_cycle_for_user(request.user, pk)
-    cell = get_unit_for_user(request.user, unit_pk, write=True)
-    if not cell.path.startswith(cycle.unit.path):
-        raise Http404
+    cycle = policy.get_cycle_for_user(request.user, pk)
+    cell = policy.get_cycle_unit_for_user(request.user, cycle, unit_pk, write=True)
     perform(request, lambda: services.remind_not_submitted(cycle, cell, by=request.user),
             success=lambda count: ngettext("%(count)d reminder sent.", "%(count)d reminders sent.", count)
             % {"count": count})
@@ -177,16 +156,14 @@ def cycle_remind(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
 def cycle_unit(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     """One unit's part of a cycle: its reviews in order with statuses and levels, the cell's signals and quota,
     feedback on the superior committee."""
-    cycle = queries.get_cycle_for_user(request.user, pk)
-    unit = get_unit_for_user(request.user, unit_pk)
-    if not unit.path.startswith(cycle.unit.path):
-        raise Http404
+    cycle = policy.get_cycle_for_user(request.user, pk)
+    unit = policy.get_cycle_unit_for_user(request.user, cycle, unit_pk)
     reviews = queries.unit_reviews(cycle, unit)
-    leads = leads_unit(request.user, unit) or is_superior_committee(request.user, unit)
-    own_cell = queries.gives_superior_feedback(request.user, cycle, unit)
+    leads = policy.leads_or_decides(request.user, unit)
+    own_cell = policy.gives_superior_feedback(request.user, cycle, unit)
     superior, withheld = ([], False)
-    if can_manage_reviews(request.user, unit):
-        superior, withheld = queries.superior_feedback(request.user, cycle, unit)
+    if policy.can_read_superior_feedback(request.user, unit):
+        superior, withheld = policy.superior_feedback(request.user, cycle, unit)
     return render(request, "reviews/cycle_unit.html", {
         "cycle": cycle, "unit": unit, "reviews": reviews, "leads": leads,
         "levels": {level.code: level.name for level in queries.levels_of(cycle.rule_set)},
@@ -194,8 +171,8 @@ def cycle_unit(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
         "is_superior": is_superior_committee(request.user, unit), "own_cell": own_cell,
         "superior_feedback": superior, "superior_withheld": withheld,
         "children": queries.progress_by_child(cycle, unit), "blocking": _blocking(cycle, reviews),
-        "recordable": queries.recordable_without_login(request.user, cycle, unit, reviews),
-        "sees_prompts": queries.can_see_sent_prompts(request.user, unit)})
+        "recordable": policy.recordable_without_login(request.user, cycle, unit, reviews),
+        "sees_prompts": policy.can_see_sent_prompts(request.user, unit)})
 
 
 def _blocking(cycle, reviews) -> str:

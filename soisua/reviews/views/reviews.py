@@ -2,26 +2,23 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.views import perform, render_form_page, save_form
-from soisua.corrections.models import Shortcoming
-from soisua.oversight.models import ReviewPrompt
 
-from .. import queries, services
+from .. import policy, queries, services
 from ..forms import FeedbackForm, PaperForm, ReasonForm, ReviewEditForm, ShortcomingForm
 from ..models import ChecklistItem, Review
 
 
 def checklist_items(review: Review) -> list[ChecklistItem]:
-    return list(ChecklistItem.objects.filter(checklist__rule_set=review.cycle.rule_set)
-                .select_related("checklist").order_by("checklist__order", "order"))
+    return queries.checklist_items(review.cycle.rule_set)
 
 
 def _editor_form(request: HttpRequest, review: Review) -> ReviewEditForm:
@@ -29,7 +26,7 @@ def _editor_form(request: HttpRequest, review: Review) -> ReviewEditForm:
     has_checklist = any(spec["kind"] == "checklist" for spec in fields.values())
     return ReviewEditForm(request.POST or None, review=review, fields=fields,
                           checklist_items=checklist_items(review) if has_checklist else [],
-                          prompts=list(ReviewPrompt.objects.filter(review=review)),
+                          prompts=queries.prompts_of(review),
                           levels=queries.levels_of(review.cycle.rule_set))
 
 
@@ -37,7 +34,7 @@ def _editor_context(review: Review, form: ReviewEditForm, *, conflict: bool = Fa
     """The editor's page. `review` is the review as stored now: the page always carries its current version, so
     the next save is never refused for a version this page itself made stale. On a `conflict`, each box whose
     text differs from the stored one shows the stored text under it, for the author to merge."""
-    prompts = {prompt.pk: prompt for prompt in ReviewPrompt.objects.filter(review=review)}
+    prompts = {prompt.pk: prompt for prompt in queries.prompts_of(review)}
     sections = queries.sections_for_editor(review, form)
     for section in sections:
         for entry in section["fields"]:
@@ -68,7 +65,7 @@ def _posted_version(form: ReviewEditForm) -> int | None:
 
 @login_required
 def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    review = queries.get_review_for_user(request.user, pk, write=True)
+    review = policy.get_review_for_user(request.user, pk, write=True)
     form = _editor_form(request, review)
     if request.method != "POST":
         return render(request, "reviews/review_edit.html", _editor_context(review, form))
@@ -93,7 +90,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # Refused (invalid input, a refused save, or a refused submit after the draft was saved): the page comes back
     # with everything typed and the review's current version. A version saved elsewhere since the page was loaded
     # is a conflict, shown before the next save can replace it.
-    review = queries.get_review_for_user(request.user, pk, write=True)
+    review = policy.get_review_for_user(request.user, pk, write=True)
     posted = _posted_version(form) if form.is_bound else None
     conflict = not saved and posted is not None and posted != review.version
     if conflict:
@@ -111,7 +108,7 @@ def review_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     """The editor saves itself a moment after each change; a conflict is shown, never overwritten.
 
     Always 200: htmx swaps only successful responses, and the status line is what the author must see."""
-    review = queries.get_review_for_user(request.user, pk, write=True)
+    review = policy.get_review_for_user(request.user, pk, write=True)
     form = _editor_form(request, review)
     context = {"review": review, "saved": False}
     if not form.is_valid():
@@ -128,14 +125,14 @@ def review_autosave(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             context["problem"] = " ".join(error.messages)
         else:
-            context.update(saved=True, review=review, missing=services.missing_for_submit(review))
+            context |= {"saved": True, "review": review, "missing": services.missing_for_submit(review)}
     return render(request, "reviews/review_edit.html#autosave", context)
 
 
 @login_required
 @require_POST
 def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    review = queries.get_review_for_user(request.user, pk, write=True)
+    review = policy.get_review_for_user(request.user, pk, write=True)
     done, _result = perform(request, lambda: services.submit_review(review, version=None, by=request.user),
                             success=_("Review submitted. It is now locked; the cell committee will read it."))
     return redirect("reviews:reviews.detail" if done else "reviews:reviews.edit", pk=review.pk)
@@ -144,34 +141,27 @@ def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    review = queries.get_review_for_user(request.user, pk)
+    review = policy.get_review_for_user(request.user, pk)
     return render(request, "reviews/review_detail.html", review_page_context(request, review))
 
 
 def review_page_context(request: HttpRequest, review: Review, **forms) -> dict:
     user = request.user
-    feedback, withheld = queries.visible_feedback(user, review)
-    can_give = queries.can_give_feedback(user, review)
+    feedback, withheld = policy.visible_feedback(user, review)
+    can_give = policy.can_give_feedback(user, review)
     items = checklist_items(review)
-    leads_or_above = queries.can_appraise(user, review) or queries.can_decide(user, review)
     return {
         "review": review, "sections": queries.sections_for_reading(review, items),
-        "shortcomings": queries.review_shortcomings(review), "prompts": ReviewPrompt.objects.filter(review=review),
+        "shortcomings": queries.review_shortcomings(review), "prompts": queries.prompts_of(review),
         "previous": queries.earlier_shortcomings(review),
-        "events": review.events.select_related("actor").all(), "feedback": feedback, "withheld": withheld,
+        "events": queries.events_of(review), "feedback": feedback, "withheld": withheld,
         "feedback_form": forms.get("feedback_form") or (FeedbackForm(checklist_items=items) if can_give else None),
-        "can_edit": queries.can_edit_review(user, review), "can_appraise": queries.can_appraise(user, review),
-        "can_decide": queries.can_decide(user, review), "can_respond": queries.can_respond_to_feedback(user, review),
-        "signals": queries.signals_for_reader(user, review.signals) if leads_or_above else [],
+        "can_edit": policy.can_edit_review(user, review), "can_appraise": policy.can_appraise(user, review),
+        "can_decide": policy.can_decide(user, review), "can_respond": policy.can_respond_to_feedback(user, review),
+        "signals": policy.signals_for_reader(user, review.signals) if policy.sees_signals(user, review) else [],
         "levels": {level.code: level.name for level in queries.levels_of(review.cycle.rule_set)},
-        "is_author": queries.is_author(user, review),
+        "is_author": policy.is_author(user, review),
     }
-
-
-def _shortcoming_for_user(request: HttpRequest, pk: int) -> Shortcoming:
-    shortcoming = get_object_or_404(Shortcoming.objects.select_related("review"), pk=pk, review__isnull=False)
-    queries.get_review_for_user(request.user, shortcoming.review_id, write=True)
-    return shortcoming
 
 
 def _shortcoming_page(request, form, review: Review, title: str) -> HttpResponse:
@@ -185,7 +175,7 @@ def _shortcoming_values(data: dict) -> dict:
 
 @login_required
 def shortcoming_add(request: HttpRequest, pk: int) -> HttpResponse:
-    review = queries.get_review_for_user(request.user, pk, write=True)
+    review = policy.get_review_for_user(request.user, pk, write=True)
     form = ShortcomingForm(request.POST or None, checklist_items=checklist_items(review))
     done, _result = save_form(request, form, lambda data: services.add_review_shortcoming(
         review, checklist_items=data["checklist_items"], by=request.user, **_shortcoming_values(data)),
@@ -197,11 +187,11 @@ def shortcoming_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def shortcoming_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    shortcoming = _shortcoming_for_user(request, pk)
+    shortcoming = policy.get_review_shortcoming_for_user(request.user, pk, write=True)
     review = shortcoming.review
     initial = {**{name: getattr(shortcoming, name) for name in ("text", "cause", "cause_text", "responsibility",
                                                                  "measures", "fix_by")},
-               "checklist_items": [str(pk) for pk in shortcoming.checklist_items.values_list("pk", flat=True)]}
+               "checklist_items": [str(pk) for pk in queries.checklist_item_pks(shortcoming)]}
     form = ShortcomingForm(request.POST or None, initial=initial, checklist_items=checklist_items(review))
     done, _result = save_form(request, form, lambda data: services.update_review_shortcoming(
         shortcoming, checklist_items=data["checklist_items"], by=request.user, **_shortcoming_values(data)),
@@ -214,20 +204,11 @@ def shortcoming_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def shortcoming_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    shortcoming = _shortcoming_for_user(request, pk)
+    shortcoming = policy.get_review_shortcoming_for_user(request.user, pk, write=True)
     review_pk = shortcoming.review_id
     perform(request, lambda: services.remove_review_shortcoming(shortcoming, by=request.user),
             success=_("Shortcoming removed."))
     return redirect(reverse("reviews:reviews.edit", args=[review_pk]) + "#shortcomings")
-
-
-def _review_to_return(request: HttpRequest, pk: int) -> Review:
-    """A member's review goes back from the cell; a collective review from the superior committee."""
-    review = queries.get_review_for_user(request.user, pk)
-    allowed = queries.can_decide if review.is_collective else queries.can_appraise
-    if not allowed(request.user, review):
-        raise PermissionDenied
-    return review
 
 
 def reason_page(request: HttpRequest, review: Review, action, *, success: str, title: str,
@@ -244,7 +225,8 @@ def reason_page(request: HttpRequest, review: Review, action, *, success: str, t
 
 @login_required
 def review_return(request: HttpRequest, pk: int) -> HttpResponse:
-    return reason_page(request, _review_to_return(request, pk), services.return_review,
+    review = policy.get_review_for_user(request.user, pk, send_back=True)
+    return reason_page(request, review, services.return_review,
                        success=_("The review was returned to its author with your reason."),
                        title=_("Return the review for revision"), submit_label=_("Return it"))
 
@@ -272,7 +254,7 @@ def _without_login_page(request: HttpRequest, review: Review, form, action, *, s
 
 @login_required
 def review_on_paper(request: HttpRequest, pk: int) -> HttpResponse:
-    review = queries.get_review_to_record(request.user, pk)
+    review = policy.get_review_for_user(request.user, pk, record=True)
     form = PaperForm(request.POST or None, initial={"paper_on": timezone.localdate()})
     name = review.member.full_name
     return _without_login_page(
@@ -287,7 +269,7 @@ def review_on_paper(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def review_exclude(request: HttpRequest, pk: int) -> HttpResponse:
-    review = queries.get_review_to_record(request.user, pk)
+    review = policy.get_review_for_user(request.user, pk, record=True)
     form = ReasonForm(request.POST or None)
     name = review.member.full_name
     return _without_login_page(

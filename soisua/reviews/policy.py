@@ -1,0 +1,414 @@
+"""Who sees and does what in reviews, on top of org.access, and what a reader is shown of them.
+
+A member writes their own review; the unit's leadership (`access.leads_unit`) writes the collective review,
+appraises members' reviews and records those without a login; the directly superior committee
+(`access.is_superior_committee`) decides, cancels, returns collective reviews and sends review points. Drafts are
+their writers' only. Feedback is given by fellow members of the cell and shown as the cycle's anonymity allows
+(`visible_feedback`, `superior_feedback`: the only readers of feedback for pages, the API and documents).
+
+Loaders (`get_<object>_for_user(user, pk, *, <action>=False)`) raise 404 for those who may not see the object and
+403 for those who see it but may not take the action asked.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import reverse
+
+from soisua.corrections.models import Shortcoming
+from soisua.org import access
+from soisua.org.enums import ACTIVE_STATUSES as ACTIVE_MEMBER_STATUSES
+from soisua.org.models import Member, Unit
+from soisua.oversight.models import ReviewPrompt
+
+from .enums import Anonymity, CycleStatus, FeedbackKind, FeedbackResponse, ReviewStatus
+from .models import ChecklistItem, Cycle, Feedback, Review, RuleSet
+from .queries import author_key, can_log_in, distinct_authors, focus_unit
+
+# --- reviews -----------------------------------------------------------------------------------------------------
+
+
+def is_author(user, review: Review) -> bool:
+    return review.member_id is not None and review.member.user_id is not None and review.member.user_id == user.pk
+
+
+def can_edit_review(user, review: Review) -> bool:
+    """The member writes their own review; the unit's leadership writes its collective review."""
+    if not review.is_editable or review.cycle.status != CycleStatus.OPEN:
+        return False
+    return is_author(user, review) if review.member_id else access.leads_unit(user, review.unit)
+
+
+def can_appraise(user, review: Review) -> bool:
+    """The cell committee comments, proposes a level and returns a member's review for revision (never their own:
+    a secretary's review is appraised by the rest of the cell committee)."""
+    return (review.cycle.status == CycleStatus.OPEN and not is_author(user, review)
+            and access.leads_unit(user, review.unit))
+
+
+def can_decide(user, review: Review) -> bool:
+    """The directly superior committee decides, never on the decider's own review."""
+    return (review.cycle.status == CycleStatus.OPEN and not is_author(user, review)
+            and access.is_superior_committee(user, review.unit))
+
+
+def can_send_back(user, review: Review) -> bool:
+    """A member's review goes back to its author from the cell; a collective review from the superior committee."""
+    return can_decide(user, review) if review.is_collective else can_appraise(user, review)
+
+
+def sees_signals(user, review: Review) -> bool:
+    """The formalism signals of a review are for those who appraise or decide it."""
+    return can_appraise(user, review) or can_decide(user, review)
+
+
+def can_read_review(user, review: Review) -> bool:
+    """Drafts: their writers only (a collective's draft: the unit's leadership). Submitted and returned reviews:
+    whoever sees the unit (the cell reads them in the session), the superior committee and those above."""
+    if is_author(user, review) or (review.is_collective and access.leads_unit(user, review.unit)):
+        return True
+    if review.status == ReviewStatus.RETURNED:
+        return access.leads_unit(user, review.unit) or access.is_superior_committee(user, review.unit)
+    if review.status != ReviewStatus.SUBMITTED:
+        return False
+    return access.can_read_unit(user, review.unit) or access.is_superior_committee(user, review.unit)
+
+
+def can_give_feedback(user, review: Review) -> bool:
+    """Fellow members of the cell give feedback on each other's submitted reviews and on the collective's."""
+    member = access.scope_for(user).member_id
+    if member is None or review.cycle.status != CycleStatus.OPEN or review.status != ReviewStatus.SUBMITTED:
+        return False
+    if review.member_id == member:
+        return False
+    return access.scope_for(user).can_read(review.unit) and Member.objects.filter(
+        pk=member, cell=review.unit, status__in=ACTIVE_MEMBER_STATUSES).exists()
+
+
+def can_respond_to_feedback(user, review: Review) -> bool:
+    """The reviewed person answers feedback on their review; the unit's leadership on the collective's."""
+    if review.cycle.status != CycleStatus.OPEN:
+        return False
+    return is_author(user, review) if review.member_id else access.leads_unit(user, review.unit)
+
+
+def can_send_prompt(user, review: Review) -> bool:
+    """The directly superior committee sends review points while the cycle is open, whatever the review's status."""
+    return review.cycle.status == CycleStatus.OPEN and access.is_superior_committee(user, review.unit)
+
+
+def can_record_without_login(user, review: Review) -> bool:
+    """The unit's leadership records a member without a login as reviewed on paper, or excludes the review."""
+    return (review.cycle.status == CycleStatus.OPEN and not review.is_collective and not can_log_in(review.member)
+            and access.leads_unit(user, review.unit))
+
+
+def recordable_without_login(user, cycle: Cycle, unit: Unit, reviews: list[Review]) -> set[int]:
+    """Of a unit's reviews (queries.unit_reviews), those the user may record on paper or exclude now
+    (can_record_without_login for each, deciding access once)."""
+    if cycle.status != CycleStatus.OPEN or not access.leads_unit(user, unit):
+        return set()
+    return {review.pk for review in reviews if review.member_id and not can_log_in(review.member)
+            and review.status in (ReviewStatus.EXPECTED, ReviewStatus.DRAFT, ReviewStatus.RETURNED)}
+
+
+_REVIEW_RELATED = ("cycle", "cycle__rule_set", "cycle__unit", "unit", "unit__kind", "unit__parent", "member",
+                   "member__user", "form")
+
+
+def get_review_for_user(user, pk: int, *, write: bool = False, appraise: bool = False, decide: bool = False,
+                        send_back: bool = False, give_feedback: bool = False, record: bool = False,
+                        prompt: bool = False) -> Review:
+    """The review, for those who may read it (`can_read_review`; 404 for the others), and 403 when an action is
+    asked that the user may not take: `write` (can_edit_review), `appraise`, `decide`, `send_back`,
+    `give_feedback`, `record` (a member without a login, on paper or excluded), `prompt` (a review point).
+
+    Recording and review points concern reviews their actors may not read (drafts): for those two the review's
+    unit decides what is seen, read for `record`, seen inside for `prompt`."""
+    review = Review.objects.select_related(*_REVIEW_RELATED).filter(pk=pk).first()
+    if review is None:
+        raise Http404
+    if prompt:
+        visible = access.sees_inside(user, review.unit)
+    elif record:
+        visible = access.can_read_unit(user, review.unit)
+    else:
+        visible = can_read_review(user, review)
+    if not visible:
+        raise Http404
+    asked = ((write, can_edit_review), (appraise, can_appraise), (decide, can_decide), (send_back, can_send_back),
+             (give_feedback, can_give_feedback), (record, can_record_without_login), (prompt, can_send_prompt))
+    if not all(rule(user, review) for wanted, rule in asked if wanted):
+        raise PermissionDenied
+    return review
+
+
+def get_review_shortcoming_for_user(user, pk: int, *, write: bool = False) -> Shortcoming:
+    """A shortcoming named in a review, as its review (get_review_for_user; `write`: the review's editor)."""
+    shortcoming = Shortcoming.objects.select_related("review").filter(pk=pk, review__isnull=False).first()
+    if shortcoming is None:
+        raise Http404
+    get_review_for_user(user, shortcoming.review_id, write=write)
+    return shortcoming
+
+
+# --- cycles ------------------------------------------------------------------------------------------------------
+
+
+def can_open_cycle(user, unit: Unit) -> bool:
+    """A committee (with its staff and administrators) opens cycles for its subtree; a cell opens none."""
+    return access.can_manage_reviews(user, unit) and not unit.kind.holds_members
+
+
+def follows_submissions(user, unit: Unit) -> bool:
+    """Who in a cell has not submitted yet is followed by those who write the cell."""
+    return unit.kind.holds_members and access.can_write_unit(user, unit)
+
+
+def leads_or_decides(user, unit: Unit) -> bool:
+    """The unit's leadership and its superior committee: they see a cell's formalism signals and review order."""
+    return access.leads_unit(user, unit) or access.is_superior_committee(user, unit)
+
+
+def can_read_superior_feedback(user, unit: Unit) -> bool:
+    """Feedback from the cells below on a committee is read by those who manage reviews on it."""
+    return access.can_manage_reviews(user, unit)
+
+
+def can_download_summary(user, unit: Unit) -> bool:
+    """A unit's rating summary: its leadership, its superior committee, those who manage reviews over it."""
+    return leads_or_decides(user, unit) or access.can_manage_reviews(user, unit)
+
+
+def can_see_sent_prompts(user, unit: Unit) -> bool:
+    """The committee that sends review points from `unit` (and those who manage reviews above it) follows them."""
+    return not unit.kind.holds_members and access.can_manage_reviews(user, unit)
+
+
+def gives_superior_feedback(user, cycle: Cycle, unit: Unit) -> bool:
+    """Whether the user gives feedback on `unit`'s superior committee from this page: an active member of that
+    very cell, the cell directly under the committee, while the cycle is open (as get_own_cell_for_user decides)."""
+    member_id = access.scope_for(user).member_id
+    if member_id is None or cycle.status != CycleStatus.OPEN or unit.parent_id is None:
+        return False
+    return unit.path.startswith(cycle.unit.path) and Member.objects.filter(
+        pk=member_id, cell=unit, status__in=ACTIVE_MEMBER_STATUSES).exists()
+
+
+def get_unit_for_user(user, pk: int, *, manage: bool = False) -> Unit:
+    """A unit whose cycles are listed or opened: seen as org.access says; opening a cycle takes
+    `access.can_manage_reviews`."""
+    unit = access.get_unit_for_user(user, pk)
+    if manage and not access.can_manage_reviews(user, unit):
+        raise PermissionDenied
+    return unit
+
+
+def get_cycle_for_user(user, pk: int, *, manage: bool = False) -> Cycle:
+    """A cycle is visible to whoever sees its unit or a unit inside it; managing it takes a committee role."""
+    cycle = Cycle.objects.select_related("unit", "rule_set").filter(pk=pk).first()
+    if cycle is None or not access.sees_inside(user, cycle.unit):
+        raise Http404
+    if manage and not access.can_manage_reviews(user, cycle.unit):
+        raise PermissionDenied
+    return cycle
+
+
+def get_cycle_unit_for_user(user, cycle: Cycle, pk: int, *, write: bool = False, summary: bool = False,
+                            prompts: bool = False) -> Unit:
+    """A unit's part of a cycle: a unit the user sees (org.access, `write` as there) inside the cycle's subtree
+    (404 otherwise); `summary` (the rating summary, can_download_summary) and `prompts` (the review points it sent,
+    can_see_sent_prompts) are refused with 403 to the others."""
+    unit = access.get_unit_for_user(user, pk, write=write)
+    if not unit.path.startswith(cycle.unit.path):
+        raise Http404
+    if (summary and not can_download_summary(user, unit)) or (prompts and not can_see_sent_prompts(user, unit)):
+        raise PermissionDenied
+    return unit
+
+
+def get_own_cell_for_user(user, cycle: Cycle, pk: int) -> Unit:
+    """The user's own cell, when it is `pk` and inside the cycle (404 otherwise), from which they give feedback on
+    its superior committee while the cycle is open (403 otherwise, also for a cell at the root)."""
+    member = Member.objects.select_related("cell", "cell__parent").filter(
+        pk=access.scope_for(user).member_id, status__in=ACTIVE_MEMBER_STATUSES).first()
+    if member is None or member.cell_id != pk or not member.cell.path.startswith(cycle.unit.path):
+        raise Http404
+    if cycle.status != CycleStatus.OPEN or member.cell.parent is None:
+        raise PermissionDenied
+    return member.cell
+
+
+def get_results_unit_for_user(user, cycle: Cycle) -> Unit:
+    """The unit whose results of the cycle the user downloads: the cycle's own unit for those who manage reviews
+    there, else the highest unit of the cycle they read (queries.focus_unit), if they manage reviews on it (403
+    otherwise)."""
+    unit = cycle.unit if access.can_manage_reviews(user, cycle.unit) else focus_unit(user, cycle)
+    if not access.can_manage_reviews(user, unit):
+        raise PermissionDenied
+    return unit
+
+
+# --- rule sets: every login reads them; installation administrators change them -------------------------------
+
+
+def get_rule_set_for_user(user, pk: int, *, write: bool = False) -> RuleSet:
+    rule_set = RuleSet.objects.filter(pk=pk).first()
+    if rule_set is None:
+        raise Http404
+    if write and not access.can_administer_installation(user):
+        raise PermissionDenied
+    return rule_set
+
+
+def get_checklist_item_for_user(user, pk: int, *, write: bool = False) -> ChecklistItem:
+    item = ChecklistItem.objects.select_related("checklist__rule_set").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    get_rule_set_for_user(user, item.checklist.rule_set_id, write=write)
+    return item
+
+
+# --- feedback as a reader may see it ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedbackShown:
+    """Feedback as one reader may see it: `author` is None whenever the cycle's anonymity hides it from them."""
+
+    pk: int
+    kind: str
+    kind_label: str
+    text: str
+    items: list[str]
+    created_on: object
+    author: str | None
+    mine: bool
+    response: str
+    response_label: str
+    response_reason: str
+
+
+def sees_feedback_authors(user, cycle: Cycle, unit: Unit) -> bool:
+    """Named cycles show authors to everyone; "secretary" anonymity to the unit's leadership only; under full
+    anonymity the author is not even stored."""
+    if cycle.anonymity == Anonymity.NAMED:
+        return True
+    if cycle.anonymity == Anonymity.SECRETARY:
+        return access.leads_unit(user, unit)
+    return False
+
+
+def _author_name(user) -> str:
+    member = getattr(user, "member", None)
+    return member.full_name if member is not None else (user.get_full_name() or user.get_username())
+
+
+def visible_feedback(user, review: Review) -> tuple[list[FeedbackShown], bool]:
+    """Feedback on a review as `user` may see it, and whether some is withheld (full anonymity below the minimum
+    number of authors). Every output channel (page, API, documents, exports) goes through here."""
+    cycle = review.cycle
+    rows = (Feedback.objects.filter(review=review).select_related("author", "author__member")
+            .prefetch_related("checklist_items").order_by("created_on", "pk"))
+    key = author_key(cycle, user, review=review)
+    withheld = (cycle.anonymity == Anonymity.ANONYMOUS
+                and distinct_authors(review, other_than=key) < cycle.anonymous_minimum)
+    show_author = sees_feedback_authors(user, cycle, review.unit)
+    shown = []
+    for row in rows:
+        mine = bool(key) and row.author_key == key
+        if withheld and not mine:
+            continue
+        author = _author_name(row.author) if show_author and row.author_id else None
+        shown.append(FeedbackShown(
+            pk=row.pk, kind=row.kind, kind_label=FeedbackKind(row.kind).label, text=row.text,
+            items=[item.code for item in row.checklist_items.all()], created_on=row.created_on, author=author,
+            mine=mine, response=row.response,
+            response_label=FeedbackResponse(row.response).label if row.response else "",
+            response_reason=row.response_reason))
+    return shown, withheld
+
+
+def superior_feedback(user, cycle: Cycle, unit: Unit) -> tuple[list[dict], bool]:
+    """Feedback from the cells below on `unit` as their superior committee, as `user` may see it. Authors are
+    named only in named cycles (a committee is not "the secretary" of the cells below it); the rows never carry
+    the author object. Under full anonymity nothing is shown before enough people other than the reader gave
+    feedback, and then without the cell it came from (a lone author in a cell would be named by it); under
+    "secretary" anonymity a cell is named only when enough of its people gave feedback."""
+    rows = list(Feedback.objects.filter(cycle=cycle, superior=unit).select_related("from_unit", "author__member")
+                .order_by("created_on", "pk"))
+    key = author_key(cycle, user, superior=unit)
+    withheld = (cycle.anonymity == Anonymity.ANONYMOUS
+                and len({row.author_key for row in rows if row.author_key != key}) < cycle.anonymous_minimum)
+    show_author = cycle.anonymity == Anonymity.NAMED
+    authors_by_cell: dict[int, set] = {}
+    for row in rows:
+        authors_by_cell.setdefault(row.from_unit_id, set()).add(row.author_key)
+
+    def cell_shown(row) -> str | None:
+        if cycle.anonymity == Anonymity.NAMED:
+            return row.from_unit.name
+        if cycle.anonymity == Anonymity.SECRETARY and len(authors_by_cell[row.from_unit_id]) >= (
+                cycle.anonymous_minimum):
+            return row.from_unit.name
+        return None
+
+    shown = [{"kind_label": FeedbackKind(row.kind).label, "text": row.text, "from_unit": cell_shown(row),
+              "created_on": row.created_on, "mine": bool(key) and row.author_key == key,
+              "author": _author_name(row.author) if show_author and row.author_id else None} for row in rows]
+    return ([] if withheld else shown), withheld
+
+
+def get_feedback_for_user(user, pk: int, *, respond: bool = False) -> Feedback:
+    """Feedback on a review, for those to whom visible_feedback shows it (404 for the others); `respond`: the
+    reviewed person answers it (can_respond_to_feedback, 403 for the others)."""
+    feedback = Feedback.objects.select_related("review", "cycle").filter(pk=pk, review__isnull=False).first()
+    if feedback is None:
+        raise Http404
+    review = get_review_for_user(user, feedback.review_id)
+    shown, _withheld = visible_feedback(user, review)
+    if feedback.pk not in {item.pk for item in shown}:
+        raise Http404
+    if respond and not can_respond_to_feedback(user, review):
+        raise PermissionDenied
+    return feedback
+
+
+# --- what else a reader is shown ---------------------------------------------------------------------------------
+
+
+def signals_for_reader(user, signals: list[dict]) -> list[dict]:
+    """A review's formalism signals as `user` reads them: a near-duplicate links to the review it resembles when
+    the reader may read that review (can_read_review), and otherwise states the fact without naming whose it is
+    (`url` empty, `hidden` true)."""
+    pks = [signal["review"] for signal in signals if signal.get("review")]
+    others = {other.pk: other for other in Review.objects.filter(pk__in=pks).select_related(
+        "cycle", "unit", "member", "member__user")} if pks else {}
+    shown = []
+    for signal in signals:
+        other = others.get(signal.get("review"))
+        readable = other is not None and can_read_review(user, other)
+        shown.append({**signal, "url": reverse("reviews:reviews.detail", args=[other.pk]) if readable else "",
+                      "hidden": signal.get("code") == "copied_peer" and not readable})
+    return shown
+
+
+def sent_prompts(user, cycle: Cycle, unit: Unit) -> list[dict]:
+    """The review points `unit` sent in the cycle, newest first, each with its state: unanswered, answered, or
+    accepted (the superior committee decided the review that answers it). The answer's text only where the
+    reader may read the review (not in a draft)."""
+    prompts = (ReviewPrompt.objects.filter(cycle=cycle, from_unit=unit)
+               .select_related("review", "review__cycle", "review__unit", "review__member", "review__member__user",
+                               "sent_by", "sent_by__member")
+               .order_by("-sent_at", "-pk"))
+    rows = []
+    for prompt in prompts:
+        review = prompt.review
+        state = ("accepted" if prompt.answer and review.decided_at else "answered" if prompt.answer
+                 else "unanswered")
+        rows.append({"prompt": prompt, "review": review, "state": state,
+                     "readable": can_read_review(user, review),
+                     "sender": _author_name(prompt.sent_by) if prompt.sent_by_id else ""})
+    return rows
+
