@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from .enums import PERSONAL_DATA_ROLES, SUBTREE_ROLES, WRITE_ROLES, MemberStatus, Role
-from .models import PATH_STEP, Member, RoleGrant, StandIn, Unit
+from .models import PATH_STEP, Member, Post, RoleGrant, StandIn, Unit
 
 SCOPE_CACHE_SECONDS = 3600
 CELL_ACCESS_STATUSES = frozenset({MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY, MemberStatus.EXEMPT})
@@ -222,9 +222,24 @@ def _decide(readable: bool, writable: bool, write: bool) -> None:
         raise PermissionDenied
 
 
-def get_unit_for_user(user, pk: int, *, write: bool = False, brief: bool = False) -> Unit:
-    """The unit, after the access decision. `brief` loads only what the decision and a cache key need (id, path,
-    content_version): for pages served from the cache, which load the full unit only when they render."""
+def can_move_unit(user, unit: Unit) -> bool:
+    """Moving changes the parent's tree, so it takes administering the parent, not only the unit; a root stays."""
+    return unit.parent_id is not None and can_administer_unit(user, unit.parent)
+
+
+def can_stand_in_for(user, unit: Unit) -> bool:
+    """Whether the user may stand in for the unit's committee: a unit above the cells, and `may_stand_in`."""
+    return not unit.kind.holds_members and may_stand_in(user, unit)
+
+
+def get_unit_for_user(user, pk: int, *, write: bool = False, administer: bool = False, move: bool = False,
+                      stand_in: bool = False, history: bool = False, brief: bool = False) -> Unit:
+    """The unit, after the access decision: 404 for those who may not read it, 403 for readers asking to `write`,
+    `administer` (structure and grants), `move` it (`can_move_unit`), `stand_in` for its committee
+    (`can_stand_in_for`) or read its `history` (`can_read_history`) when they may not.
+
+    `brief` loads only what the decision and a cache key need (id, path, content_version): for pages served from
+    the cache, which load the full unit only when they render."""
     units = Unit.objects.only("id", "path", "content_version") if brief else Unit.objects.select_related("kind")
     # No ordering: this runs on every unit request, and ORDER BY costs more to compile than to execute here.
     unit = next(iter(units.filter(pk=pk).order_by()[:1]), None)
@@ -232,12 +247,9 @@ def get_unit_for_user(user, pk: int, *, write: bool = False, brief: bool = False
         raise Http404
     scope = scope_for(user)
     _decide(scope.can_read(unit), scope.can_write(unit), write)
-    return unit
-
-
-def get_unit_to_administer(user, pk: int) -> Unit:
-    unit = get_unit_for_user(user, pk)
-    if not can_administer_unit(user, unit):
+    asked = ((administer, can_administer_unit), (move, can_move_unit), (stand_in, can_stand_in_for),
+             (history, can_read_history))
+    if not all(rule(user, unit) for wanted, rule in asked if wanted):
         raise PermissionDenied
     return unit
 
@@ -263,11 +275,15 @@ def can_see_personal_data(user, member: Member) -> bool:
     return can_see_personal_data_in(user, member.cell)
 
 
-def get_member_for_user(user, pk: int, *, write: bool = False) -> Member:
+def get_member_for_user(user, pk: int, *, write: bool = False, personal_data: bool = False) -> Member:
+    """The member, after the access decision: 404 for those who may not read them, 403 for readers asking to
+    `write` the record or for the `personal_data` it holds (its history, the profile sheet) when they may not."""
     member = Member.objects.select_related("cell", "cell__kind", "residence_cell", "user").filter(pk=pk).first()
     if member is None:
         raise Http404
     _decide(can_read_member(user, member), can_write_member(user, member), write)
+    if personal_data and not can_see_personal_data(user, member):
+        raise PermissionDenied
     return member
 
 
@@ -307,13 +323,6 @@ def may_change_role(user, *, unit: Unit, role: str, holder) -> bool:
     return role in grantable_roles(user, unit)
 
 
-def get_unit_to_stand_in(user, pk: int) -> Unit:
-    unit = get_unit_for_user(user, pk)
-    if unit.kind.holds_members or not may_stand_in(user, unit):
-        raise PermissionDenied
-    return unit
-
-
 def get_own_stand_in(user, unit: Unit, pk: int) -> StandIn:
     record = StandIn.objects.filter(unit=unit, user=user, pk=pk).first()
     if record is None:
@@ -326,6 +335,14 @@ def get_grant_on(unit: Unit, pk: int) -> RoleGrant:
     if grant is None:
         raise Http404
     return grant
+
+
+def get_open_post_of(member: Member, pk: int) -> Post:
+    """A post the member holds now (404 for an ended post or another member's)."""
+    post = Post.objects.filter(member=member, ended_on__isnull=True, pk=pk).first()
+    if post is None:
+        raise Http404
+    return post
 
 
 def users_with_roles(unit_id: int | None, roles: set[str]) -> list:
@@ -344,11 +361,3 @@ def can_read_history(user, unit: Unit) -> bool:
     """Whether the user may read the unit's audit history."""
     scope = scope_for(user)
     return scope.everything or bool(scope.roles_on(unit) & HISTORY_ROLES)
-
-
-def get_unit_history_for_user(user, pk: int) -> Unit:
-    """The unit whose history is asked for: strangers get 404, readers without `can_read_history` get 403."""
-    unit = get_unit_for_user(user, pk)
-    if not can_read_history(user, unit):
-        raise PermissionDenied
-    return unit

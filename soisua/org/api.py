@@ -81,5 +81,5 @@ def member_detail(request: HttpRequest, member_id: int = MemberId):
     member = access.get_member_for_user(request.user, member_id)
     data = MemberDetailOut.from_orm(member).dict()
     if not access.can_see_personal_data(request.user, member):
-        data.update(dict.fromkeys(PERSONAL_FIELDS))
+        data |= dict.fromkeys(PERSONAL_FIELDS)
     return data

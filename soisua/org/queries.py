@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 
 from soisua.core.text import fold
 
-from .access import may_change_role, scope_for, visible_members
+from .access import may_change_role, scope_for, visible_members, visible_units
 from .enums import ACTIVE_STATUSES, POST_ORDER
 from .models import Member, Post, RoleGrant, StandIn, Unit
 
@@ -37,6 +37,17 @@ def children_of(unit: Unit) -> QuerySet[Unit]:
             .annotate(child_count=Count("children", distinct=True)).order_by("sort_key", "pk"))
 
 
+def visible_cells(user) -> QuerySet[Unit]:
+    """The cells the user sees, by name (where a member may be added or transferred)."""
+    return visible_units(user).filter(kind__holds_members=True).order_by("sort_key")
+
+
+def possible_parents(user, unit: Unit) -> QuerySet[Unit]:
+    """Where the user may try to move `unit`: the units they see that hold sub-units, the unit itself aside. Its own
+    sub-units stay in the list: choosing one gets the service's explanation, not a bare "invalid choice"."""
+    return visible_units(user).filter(kind__holds_members=False).exclude(pk=unit.pk).order_by("path")
+
+
 def units_by_ids(ids: list[int]) -> QuerySet[Unit]:
     return (Unit.objects.filter(pk__in=ids).select_related("kind")
             .annotate(child_count=Count("children", distinct=True)).order_by("path"))
@@ -63,6 +74,20 @@ def unit_posts(unit: Unit) -> list[Post]:
     """Current posts in a unit, heads first."""
     posts = Post.objects.filter(unit=unit, ended_on__isnull=True).select_related("member")
     return sorted(posts, key=lambda post: (POST_ORDER.get(post.kind, 99), post.member.sort_key))
+
+
+def posts_of(member: Member) -> QuerySet[Post]:
+    """The member's posts, current and past, newest first."""
+    return member.posts.select_related("unit").order_by("-started_on")
+
+
+def memberships_of(member: Member) -> QuerySet:
+    """The cells the member belonged to, with dates."""
+    return member.memberships.select_related("cell")
+
+
+def status_changes_of(member: Member) -> QuerySet:
+    return member.status_changes.all()
 
 
 def member_counts(unit: Unit) -> dict[str, int]:

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,10 +32,6 @@ from .forms import (
     UnitForm,
 )
 from .models import PATH_STEP
-
-
-def _cells_for(user):
-    return access.visible_units(user).filter(kind__holds_members=True).order_by("sort_key")
 
 
 @login_required
@@ -90,8 +86,8 @@ def _render_unit_detail(request: HttpRequest, pk: int, extra: dict) -> HttpRespo
         "can_write": access.can_write_unit(request.user, unit),
         "can_administer": access.can_administer_unit(request.user, unit),
         # Moving changes the parent's tree, so it takes administering the parent, not only the unit.
-        "can_move": unit.parent_id is not None and access.can_administer_unit(request.user, unit.parent),
-        "can_stand_in": not unit.kind.holds_members and access.may_stand_in(request.user, unit),
+        "can_move": access.can_move_unit(request.user, unit),
+        "can_stand_in": access.can_stand_in_for(request.user, unit),
         "can_read_history": access.can_read_history(request.user, unit),
         **extra,
     })
@@ -101,7 +97,7 @@ def _render_unit_detail(request: HttpRequest, pk: int, extra: dict) -> HttpRespo
 @require_GET
 def unit_history(request: HttpRequest, pk: int) -> HttpResponse:
     # The trail names who exported the members' personal data: leadership, levels above and inspectors only.
-    unit = access.get_unit_history_for_user(request.user, pk)
+    unit = access.get_unit_for_user(request.user, pk, history=True)
     return render_history(request, unit, title=unit.name, back_url=reverse("org:units.detail", args=[unit.pk]))
 
 
@@ -112,7 +108,7 @@ def _without_version(data: dict) -> dict:
 @login_required
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # The tree's structure (kinds, codes, names) is for administrators and committee staff, not cell secretaries.
-    unit = access.get_unit_to_administer(request.user, pk)
+    unit = access.get_unit_for_user(request.user, pk, administer=True)
     initial = {field: getattr(unit, field) for field in services.UNIT_FIELDS} | {"version": unit.version}
     form = UnitForm(request.POST or None, initial=initial)
     done, _unit = save_form(request, form, lambda data: services.update_unit(
@@ -125,7 +121,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
-    parent = access.get_unit_to_administer(request.user, pk)
+    parent = access.get_unit_for_user(request.user, pk, administer=True)
     form = UnitForm(request.POST or None)
     done, unit = save_form(request, form, lambda data: services.create_unit(
         parent=parent, by=request.user, **_without_version(data)), success=_("Unit created."))
@@ -137,12 +133,8 @@ def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = access.get_unit_for_user(request.user, pk)
-    if unit.parent is None or not access.can_administer_unit(request.user, unit.parent):
-        raise access.PermissionDenied
-    # The unit's own sub-units stay in the list: choosing one gets the service's explanation, not a bare
-    # "invalid choice".
-    parents = access.visible_units(request.user).filter(kind__holds_members=False).exclude(pk=unit.pk).order_by("path")
+    unit = access.get_unit_for_user(request.user, pk, move=True)
+    parents = queries.possible_parents(request.user, unit)
     form = MoveUnitForm(request.POST or None, parents=parents)
     done, _unit = save_form(request, form, lambda data: _move(request.user, unit, data["new_parent"]),
                             success=_("Unit moved."), error_field="new_parent")
@@ -154,15 +146,15 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _move(user, unit, new_parent):
-    if not access.can_administer_unit(user, new_parent):
-        raise access.PermissionDenied
+    """The new parent must be a unit the user administers too (403 otherwise)."""
+    new_parent = access.get_unit_for_user(user, new_parent.pk, administer=True)
     return services.move_unit(unit, new_parent=new_parent, by=user)
 
 
 @login_required
 def member_create(request: HttpRequest, pk: int) -> HttpResponse:
     cell = access.get_unit_for_user(request.user, pk, write=True)
-    form = NewMemberForm(request.POST or None, cells=_cells_for(request.user))
+    form = NewMemberForm(request.POST or None, cells=queries.visible_cells(request.user))
     done, member = save_form(request, form, lambda data: services.create_member(
         cell=cell, by=request.user, **_without_version(data)), success=_("Member added."))
     if done:
@@ -179,9 +171,9 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "member": member,
         "personal": access.can_see_personal_data(request.user, member),
         "can_write": access.can_write_member(request.user, member),
-        "posts": member.posts.select_related("unit").order_by("-started_on"),
-        "memberships": member.memberships.select_related("cell"),
-        "statuses": member.status_changes.all(),
+        "posts": queries.posts_of(member),
+        "memberships": queries.memberships_of(member),
+        "statuses": queries.status_changes_of(member),
         "breadcrumbs": [*queries.visible_ancestors(request.user, member.cell), member.cell]
         if access.can_read_unit(request.user, member.cell) else [],
     })
@@ -190,9 +182,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def member_history(request: HttpRequest, pk: int) -> HttpResponse:
-    member = access.get_member_for_user(request.user, pk)
-    if not access.can_see_personal_data(request.user, member):
-        raise access.PermissionDenied
+    member = access.get_member_for_user(request.user, pk, personal_data=True)
     return render_history(request, member, title=member.full_name,
                           back_url=reverse("org:members.detail", args=[member.pk]))
 
@@ -202,7 +192,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for_user(request.user, pk, write=True)
     initial = {field: getattr(member, field) for field in MemberForm.base_fields if field != "version"}
     form = MemberForm(request.POST or None, initial=initial | {"version": member.version},
-                      cells=_cells_for(request.user))
+                      cells=queries.visible_cells(request.user))
     done, _member = save_form(request, form, lambda data: services.update_member(
         member, by=request.user, version=data["version"], **_without_version(data)), success=_("Member saved."))
     if done:
@@ -213,7 +203,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for_user(request.user, pk, write=True)
-    cells = _cells_for(request.user).exclude(pk=member.cell_id)
+    cells = queries.visible_cells(request.user).exclude(pk=member.cell_id)
     form = TransferForm(request.POST or None, cells=cells, initial={"on": timezone.localdate()})
     done, _member = save_form(request, form, lambda data: _transfer(request.user, member, data),
                               success=_("Member transferred."))
@@ -229,10 +219,9 @@ def _member_form_page(request, form, member, title: str, submit_label: str | Non
 
 
 def _transfer(user, member, data: dict):
-    if not access.can_write_unit(user, data["to_cell"]):
-        raise access.PermissionDenied
-    return services.transfer_member(member, to_cell=data["to_cell"], on=data["on"], reason=data["reason"],
-                                    by=user)
+    """The member moves to a cell the user writes too (403 otherwise)."""
+    to_cell = access.get_unit_for_user(user, data["to_cell"].pk, write=True)
+    return services.transfer_member(member, to_cell=to_cell, on=data["on"], reason=data["reason"], by=user)
 
 
 @login_required
@@ -302,7 +291,7 @@ def member_account(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def unit_grants(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = access.get_unit_to_administer(request.user, pk)
+    unit = access.get_unit_for_user(request.user, pk, administer=True)
     form = GrantForm(request.POST or None, roles=access.grantable_roles(request.user, unit))
     done, _grant = save_form(request, form, lambda data: services.grant_role(
         data["username"], unit=unit, role=data["role"], by=request.user), success=_("Role granted."),
@@ -316,7 +305,7 @@ def unit_grants(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def unit_grant_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
-    unit = access.get_unit_to_administer(request.user, pk)
+    unit = access.get_unit_for_user(request.user, pk, administer=True)
     grant = access.get_grant_on(unit, grant_pk)
     perform(request, lambda: services.revoke_role(grant, by=request.user), success=_("Role removed."))
     return redirect("org:units.grants", pk=unit.pk)
@@ -326,7 +315,7 @@ def unit_grant_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpRespo
 @require_POST
 def member_post_end(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
     member = access.get_member_for_user(request.user, pk, write=True)
-    post = get_object_or_404(member.posts.filter(ended_on__isnull=True), pk=post_pk)
+    post = access.get_open_post_of(member, post_pk)
     services.end_post(post, by=request.user)
     messages.success(request, _("Post ended."))
     return redirect("org:members.detail", pk=member.pk)
@@ -335,7 +324,7 @@ def member_post_end(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse
 @login_required
 def unit_stand_in(request: HttpRequest, pk: int) -> HttpResponse:
     """An administrator acts as the unit's committee towards the units under it, for a stated reason."""
-    unit = access.get_unit_to_stand_in(request.user, pk)
+    unit = access.get_unit_for_user(request.user, pk, stand_in=True)
     form = StandInForm(request.POST or None)
     done, _record = save_form(request, form, lambda data: services.stand_in(unit, reason=data["reason"],
                                                                               by=request.user),
@@ -351,7 +340,7 @@ def unit_stand_in(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def unit_stand_in_end(request: HttpRequest, pk: int, stand_in_pk: int) -> HttpResponse:
-    unit = access.get_unit_to_stand_in(request.user, pk)
+    unit = access.get_unit_for_user(request.user, pk, stand_in=True)
     record = access.get_own_stand_in(request.user, unit, stand_in_pk)
     perform(request, lambda: services.end_stand_in(record, by=request.user), success=_("Stand-in ended."))
     return redirect("org:units.stand_in", pk=unit.pk)
