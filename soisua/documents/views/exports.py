@@ -7,7 +7,6 @@ else. Every download that carries personal data writes an audit entry.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import translation
@@ -69,9 +68,7 @@ def roster_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _profile(request: HttpRequest, pk: int, *, file_format: str) -> HttpResponse:
-    member = access.get_member_for_user(request.user, pk)
-    if not access.can_see_personal_data(request.user, member):
-        raise PermissionDenied
+    member = access.get_member_for_user(request.user, pk, personal_data=True)
     return document_download(request.user, member, lambda: exports.member_profile_document(member),
                              file_format=file_format, action=PROFILE_ACTION, filename=f"profile-{member.pk}")
 

@@ -2,9 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -14,25 +13,12 @@ from soisua.core.uploads import UploadLimit
 from soisua.core.views import save_form
 from soisua.org import access
 
-from .. import services
+from .. import policy, queries, services
 from ..forms import DecisionForm, ImportForm, RosterUploadLimit
 from ..imports import COLUMN_BY_KEY
 from ..models import ImportConflict, ImportJob
 
 ERRORS_PER_PAGE = 100
-
-
-def _job_for_user(user, pk: int, *, write: bool = False) -> ImportJob:
-    """The uploader and those who may write the job's unit see a job; anyone else gets 404 (as org.access)."""
-    job = ImportJob.objects.select_related("unit", "unit__kind").filter(pk=pk).first()
-    if job is None:
-        raise Http404
-    may_write = access.can_write_unit(user, job.unit)
-    if not may_write and job.created_by_id != user.pk:
-        raise Http404
-    if write and not may_write:
-        raise PermissionDenied
-    return job
 
 
 # The upload limit must be installed before anything reads the body, CSRF included: the CSRF check runs
@@ -64,7 +50,7 @@ def _import_create(request: HttpRequest, pk: int, limit: RosterUploadLimit) -> H
         form = ImportForm()
     return render(request, "documents/import_create.html", {
         "unit": unit, "form": form, "columns": COLUMN_BY_KEY.values(),
-        "recent": ImportJob.objects.filter(unit=unit, created_by=request.user).defer("errors")[:5],
+        "recent": queries.recent_imports(unit, request.user),
     })
 
 
@@ -79,21 +65,21 @@ def _detail_context(request: HttpRequest, job: ImportJob) -> dict:
 @login_required
 @require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job_for_user(request.user, pk)
+    job = policy.get_import_job_for_user(request.user, pk)
     return render(request, "documents/import_detail.html", _detail_context(request, job))
 
 
 @login_required
 @require_GET
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job_for_user(request.user, pk)
+    job = policy.get_import_job_for_user(request.user, pk)
     return render(request, "documents/import_detail.html#progress", _detail_context(request, job))
 
 
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job_for_user(request.user, pk, write=True)
+    job = policy.get_import_job_for_user(request.user, pk, write=True)
     try:
         services.confirm_import(job, by=request.user)
     except services.RosterImportError as error:
@@ -104,41 +90,24 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 # --- rows held for the committee ------------------------------------------------------------------------------
 
 
-def _conflict_for_user(user, pk: int, *, write: bool = False) -> ImportConflict:
-    """A held row shows the row and the recorded member: only to those who see the personal data of both cells
-    (the committee above both, its staff, inspectors); anyone else gets 404. Deciding takes writing both."""
-    conflict = (ImportConflict.objects.select_related("job", "job__created_by", "cell", "member", "member__cell",
-                                                      "committee", "resolved_by").filter(pk=pk).first())
-    if conflict is None:
-        raise Http404
-    cells = [conflict.cell, *([conflict.member.cell] if conflict.member else [])]
-    if not all(access.can_see_personal_data_in(user, cell) for cell in cells):
-        raise Http404
-    if write and not all(access.can_write_unit(user, cell) for cell in cells):
-        raise PermissionDenied
-    return conflict
-
-
 def _conflict_page(request: HttpRequest, conflict: ImportConflict, form: DecisionForm) -> HttpResponse:
     values = [(COLUMN_BY_KEY[key].label, value) for key, value in conflict.values.items() if key in COLUMN_BY_KEY]
-    cells = [conflict.cell, *([conflict.member.cell] if conflict.member else [])]
     return render(request, "documents/conflict_detail.html", {
         "conflict": conflict, "job": conflict.job, "values": values, "form": form,
-        "can_decide": conflict.resolved_at is None and all(access.can_write_unit(request.user, cell)
-                                                           for cell in cells)})
+        "can_decide": policy.can_decide_conflict(request.user, conflict)})
 
 
 @login_required
 @require_GET
 def conflict_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    conflict = _conflict_for_user(request.user, pk)
+    conflict = policy.get_import_conflict_for_user(request.user, pk)
     return _conflict_page(request, conflict, DecisionForm())
 
 
 @login_required
 @require_POST
 def conflict_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    conflict = _conflict_for_user(request.user, pk, write=True)
+    conflict = policy.get_import_conflict_for_user(request.user, pk, write=True)
     form = DecisionForm(request.POST)
     done, _conflict = save_form(request, form, lambda data: services.decide_conflict(
         conflict, decision=data["decision"], by=request.user), success=_("The held row is marked as decided."),

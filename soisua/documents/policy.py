@@ -1,0 +1,50 @@
+"""Who sees and acts on roster imports, on top of org.access (downloads of rosters and profile sheets are decided
+by org.access itself: `get_unit_for_user`, `can_see_personal_data_in`, `get_member_for_user(personal_data=True)`).
+
+Loaders raise 404 for those who may not see the object and 403 for those who see it but may not act on it.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from soisua.org import access
+
+from .models import ImportConflict, ImportJob
+
+
+def get_import_job_for_user(user, pk: int, *, write: bool = False) -> ImportJob:
+    """The uploader and those who may write the job's unit see a job (404 for anyone else); confirming it takes
+    writing the unit."""
+    job = ImportJob.objects.select_related("unit", "unit__kind").filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    may_write = access.can_write_unit(user, job.unit)
+    if not may_write and job.created_by_id != user.pk:
+        raise Http404
+    if write and not may_write:
+        raise PermissionDenied
+    return job
+
+
+def _cells_of(conflict: ImportConflict) -> list:
+    return [conflict.cell, *([conflict.member.cell] if conflict.member else [])]
+
+
+def can_decide_conflict(user, conflict: ImportConflict) -> bool:
+    """A held row is decided once, by someone who writes both cells (the row's and the recorded member's)."""
+    return conflict.resolved_at is None and all(access.can_write_unit(user, cell) for cell in _cells_of(conflict))
+
+
+def get_import_conflict_for_user(user, pk: int, *, write: bool = False) -> ImportConflict:
+    """A held row shows the row and the recorded member: only to those who see the personal data of both cells
+    (the committee above both, its staff, inspectors); anyone else gets 404. Deciding takes writing both."""
+    conflict = (ImportConflict.objects.select_related("job", "job__created_by", "cell", "member", "member__cell",
+                                                      "committee", "resolved_by").filter(pk=pk).first())
+    if conflict is None:
+        raise Http404
+    cells = _cells_of(conflict)
+    if not all(access.can_see_personal_data_in(user, cell) for cell in cells):
+        raise Http404
+    if write and not all(access.can_write_unit(user, cell) for cell in cells):
+        raise PermissionDenied
+    return conflict
