@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.views.i18n import set_language as django_set_language
 
 from soisua.core.views import perform, save_form
 
-from . import services, throttle
+from . import policy, services, throttle
 from .forms import TokenForm
 
 
@@ -117,7 +117,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(services.tokens_of(request.user), pk=pk)
+    token = policy.get_api_token_for_user(request.user, pk)
     perform(request, lambda: services.revoke_api_token(token, by=request.user),
             success=_("Token revoked: programs that use it can no longer reach the API."))
     return redirect("accounts:tokens")
