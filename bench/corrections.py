@@ -133,7 +133,7 @@ def main() -> int:
     from django.db import connection
 
     from soisua.corrections.queries import OVERDUE_COUNT_CAP
-    from soisua.org.management.commands.generate_national import REFERENCE_DAY
+    from soisua.national.dates import REFERENCE_DAY
 
     root, generated = ensure_data(args.scale, args.seed)
     units = units_by_level(root)

@@ -208,7 +208,7 @@ def main() -> int:
 
     from django.db import connection
 
-    from soisua.org.management.commands.generate_national import MEETINGS_YEAR
+    from soisua.national.dates import MEETINGS_YEAR
 
     root, generated = ensure_data(args.scale, args.seed)
     units = units_by_level(root)

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "soisua.oversight",
     "soisua.meetings",
     "soisua.documents",
+    "soisua.national",  # tools on top of the apps (the national-scale generator); no models
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,7 @@ import soisua.meetings.services  # noqa: F401 - registers the counter sources th
 from soisua.meetings import queries
 from soisua.meetings.enums import AttendanceStatus, MeetingKind
 from soisua.meetings.models import Attendance, CellPlan, Meeting
-from soisua.org.management.commands.generate_national import MEETINGS_YEAR, REFERENCE_DAY
+from soisua.national.dates import MEETINGS_YEAR, REFERENCE_DAY
 from soisua.org.models import CellMembership, Member, Unit
 from soisua.oversight import rollups
 from soisua.oversight.models import Counter

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NationalConfig(AppConfig):
+    name = "soisua.national"
+    label = "national"
