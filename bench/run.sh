@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmarks (design.md §7, bench/README.md): a throwaway PostgreSQL cluster under var/benchpg, a freshly
+# The benchmarks (docs/testing.md, "Benchmarks"; bench/README.md): a throwaway PostgreSQL cluster under var/benchpg, a freshly
 # migrated database per benchmark, then every bench/*.py in turn; prints each one's summary at the end.
 # Loopback only; the cluster is stopped and removed on exit, whatever happens.
 set -euo pipefail

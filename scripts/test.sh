@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test run (design.md §7): lint, migrations, translations, deployment checks, the suite on SQLite and
+# The whole test run (docs/testing.md): lint, migrations, translations, deployment checks, the suite on SQLite and
 # on a throwaway PostgreSQL cluster, then the browser journeys. Stops at the first failure.
 set -euo pipefail
 

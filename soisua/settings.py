@@ -207,7 +207,7 @@ CORRECTION_ESCALATE_DAYS = env_int("CORRECTION_ESCALATE_DAYS", 7)
 CORRECTIONS_OPEN_TO_CELL = env_bool("CORRECTIONS_OPEN_TO_CELL", False)
 # Meetings: an agenda longer than this is refused (a real agenda has a handful of items).
 MEETING_MAX_AGENDA_ITEMS = env_int("MEETING_MAX_AGENDA_ITEMS", 50)
-# Minimum lengths (domain.md §3): a meeting, and a regular and thematic session held together.
+# Minimum lengths (docs/domain.md, "Meetings"): a meeting, and a regular and thematic session held together.
 MEETING_MIN_MINUTES = env_int("MEETING_MIN_MINUTES", 90)
 MEETING_MIN_MINUTES_COMBINED = env_int("MEETING_MIN_MINUTES_COMBINED", 120)
 # Documents go to members at least this many days before the meeting; later publication is flagged.
@@ -324,5 +324,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
-# Settings the domain reads (design.md §5 keeps the changing rules in rule sets; these are installation knobs).
+# Settings the domain reads (the changing review rules are rule sets, docs/domain.md, "Rules that change are data";
+# these are installation knobs).
 MEMBER_PAGE_SIZE = 50

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Source(models.TextChoices):
-    """Where a shortcoming was named (domain.md §5)."""
+    """Where a shortcoming was named (docs/domain.md, "Corrections")."""
 
     SELF_REVIEW = "self_review", _("Self-review")
     FEEDBACK = "feedback", _("Accepted feedback")

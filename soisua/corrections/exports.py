@@ -1,10 +1,10 @@
 """Exports of corrections: a correction plan as the official document a cell files (Word and PDF from one
 `PartyDocument`), and a unit's open corrections as a row generator for the spreadsheet writer.
 
-The document is always Vietnamese, whatever the reader's language: it is the paper the cell files (domain.md §5
-and §11). Callers decide access first (`policy.get_plan_for_user`; for the spreadsheet, the unit's leadership or
-the levels above). Spreadsheet headers and labels are translated: render them inside
-`translation.override(user.language)`.
+The document is always Vietnamese, whatever the reader's language: it is the paper the cell files (docs/domain.md,
+"Corrections" and "Official documents"). Callers decide access first (`policy.get_plan_for_user`; for the
+spreadsheet, the unit's leadership or the levels above). Spreadsheet headers and labels are translated: render them
+inside `translation.override(user.language)`.
 """
 
 import datetime

@@ -1,4 +1,4 @@
-"""Shortcomings: what a review, accepted feedback or an inspection found, to be fixed (domain.md §5).
+"""Shortcomings: what a review, accepted feedback or an inspection found, to be fixed (docs/domain.md, "Corrections").
 
 Correction plans with roadmaps, progress and verification build on these rows.
 """

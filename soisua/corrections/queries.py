@@ -60,10 +60,10 @@ class _EqualsAny(Func):
 def _open_in_subtree(unit: Unit) -> QuerySet[Shortcoming]:
     """Unverified shortcomings of the unit and everything under it, in the shape each level's index needs.
 
-    - A province: the rows carrying its province key (design.md §6), one range of the (province, next_due) index
-      in due order, so its first page and capped count cost the same with 50 or 50,000 overdue. This needs the key
-      right: province-level units are never nested, record_shortcoming sets it, and a move across provinces must
-      rewrite it as it does the members'.
+    - A province: the rows carrying its province key (docs/architecture.md, "Scale"), one range of the (province,
+      next_due) index in due order, so its first page and capped count cost the same with 50 or 50,000 overdue.
+      This needs the key right: province-level units are never nested, record_shortcoming sets it, and a move
+      across provinces must rewrite it as it does the members'.
     - A commune, a cell, any other unit but the root: its units' ids as an array. PostgreSQL estimates a path
       prefix at about one histogram bucket of units, dozens of times a commune's real size at national scale, and
       joined that way walks the country's (next_due) index looking for a commune's few rows (a quarter of a second

@@ -1,4 +1,4 @@
-"""Official party documents (domain.md §11) rendered as Word and PDF from one content model.
+"""Official party documents (docs/domain.md, "Official documents") rendered as Word and PDF from one content model.
 
 Every export that produces a document builds a `PartyDocument` once and hands it to both renderers, so the Word
 file and the PDF never disagree. The layout numbers (paper, margins, type sizes) live in `STYLE` only: the

@@ -1,9 +1,10 @@
 """The minutes (biên bản) of a cell meeting as an official document: Word and PDF from one `PartyDocument`.
 
-What minutes record (domain.md §3): time, place, chair, minute-taker and the upper-level liaison; attendance as
-figures with the names of who came late or stayed away and why; the agenda; the introductory paper of a thematic
-session; who spoke, on which item and how; the conclusions, the resolution and its vote; whether the minutes
-were approved; the signatures of the minute-taker and the chair (domain.md §11 for the layout).
+What minutes record (docs/domain.md, "Meetings"): time, place, chair, minute-taker and the upper-level liaison;
+attendance as figures with the names of who came late or stayed away and why; the agenda; the introductory paper of
+a thematic session; who spoke, on which item and how; the conclusions, the resolution and its vote; whether the
+minutes were approved; the signatures of the minute-taker and the chair (the layout: docs/domain.md, "Official
+documents").
 
 Labels are translated when the document is built: build it inside `translation.override(reader.language)`, as
 `documents.responses.document_download` does. The format's fixed phrases (ĐẢNG CỘNG SẢN VIỆT NAM, the date line)

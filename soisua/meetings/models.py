@@ -1,4 +1,4 @@
-"""Cell meetings (domain.md §3): the meeting, its agenda and its roll with attendance and check-in."""
+"""Cell meetings (docs/domain.md, "Meetings"): the meeting, its agenda and its roll with attendance and check-in."""
 
 import datetime
 import secrets

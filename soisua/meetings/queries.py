@@ -95,8 +95,8 @@ def min_minutes(meeting: Meeting) -> int:
 
 
 def rule_findings(unit: Unit, year: int, today: datetime.date | None = None) -> list[Finding]:
-    """What the level above should see about a cell's year (domain.md §3): months that ended without a regular
-    meeting, quarters that ended without a thematic session, meetings shorter than the minimum, documents
+    """What the level above should see about a cell's year (docs/domain.md, "Meetings"): months that ended without a
+    regular meeting, quarters that ended without a thematic session, meetings shorter than the minimum, documents
     published late."""
     today = today or timezone.localdate()
     meetings = list(Meeting.objects.filter(unit=unit, starts_at__year=year).order_by("starts_at"))

@@ -1,4 +1,4 @@
-"""The one place that decides who sees and changes what (design.md §4).
+"""The one place that decides who sees and changes what (docs/architecture.md, "Access").
 
 A role grant on a unit covers the unit's whole subtree for committee, staff, inspector and admin, and the
 unit itself for member and secretary. A user linked to a member is also a `member` of that member's cell.

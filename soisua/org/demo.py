@@ -1,7 +1,8 @@
-"""The demo organisation (domain.md §10, the 2023 structure of Đắk Lắk), built only through services.
+"""The demo organisation (docs/domain.md, "The demo organisation": the 2023 structure of Đắk Lắk), built only
+through services.
 
 Everything is deterministic (a seeded random generator), so the demo looks the same on every machine.
-The real public roles named in the domain reference (the school cell's secretary, the military committee's
+The real public roles named in docs/domain.md (the school cell's secretary, the military committee's
 deputy secretary) are used; every other person is invented.
 """
 
@@ -60,7 +61,7 @@ UNITS = [
 ABBREVIATIONS = {"province": "TU", "district": "HU", "commune": "ĐU", "grassroots": "ĐU", "bloc": "ĐUK",
                  "cell": "CB", "grassroots_cell": "CB"}
 
-# Real public roles from the domain reference.
+# Real public roles (docs/domain.md, "The demo organisation").
 NAMED = {
     "DL-EK-EKM-MTB": ("Đào Thị Mỹ Xoan", Sex.FEMALE, PostKind.SECRETARY),
     "DL-EK-QS-CQ": ("Lê Xuân Chung", Sex.MALE, None),

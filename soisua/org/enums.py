@@ -12,7 +12,8 @@ class Role(models.TextChoices):
     ADMIN = "admin", pgettext_lazy("role", "Administrator")
 
 
-# design.md §4: these roles cover the unit's whole subtree; member and secretary cover the unit itself.
+# These roles cover the unit's whole subtree; member and secretary cover the unit itself (docs/architecture.md,
+# "Access").
 SUBTREE_ROLES = frozenset({Role.COMMITTEE, Role.STAFF, Role.INSPECTOR, Role.ADMIN})
 # Roles that may change units and member records in their scope; the others only read.
 WRITE_ROLES = frozenset({Role.SECRETARY, Role.COMMITTEE, Role.STAFF, Role.ADMIN})

@@ -47,7 +47,7 @@ class Unit(models.Model):
     kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, related_name="units", verbose_name=_("kind"))
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
                                verbose_name=_("parent unit"))
-    # The province ancestor (or self): the sharding key carried by hot tables (design.md §6).
+    # The province ancestor (or self): the sharding key carried by hot tables (docs/architecture.md, "Scale").
     province = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                  db_index=False)
     path = models.CharField(max_length=255, unique=True)

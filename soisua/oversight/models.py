@@ -1,5 +1,5 @@
 """Supervision from above. Review points (gợi ý kiểm điểm): what the managing level asks a collective or a member
-to examine and answer in a review (domain.md §4)."""
+to examine and answer in a review (docs/domain.md, "Review points from above")."""
 
 from django.conf import settings
 from django.db import models
@@ -29,9 +29,10 @@ class ReviewPrompt(models.Model):
 
 
 class Counter(models.Model):
-    """A precomputed figure of a unit's whole subtree for one period (design.md §6): kept by the write that changes
-    it, for the unit and each ancestor, in the same transaction; `rebuild_rollups` recomputes them from the source
-    rows. A dashboard for any unit reads a few of these rows instead of scanning its subtree."""
+    """A precomputed figure of a unit's whole subtree for one period (docs/architecture.md, "Subtree counters"): kept
+    by the write that changes it, for the unit and each ancestor, in the same transaction; `rebuild_rollups`
+    recomputes them from the source rows. A dashboard for any unit reads a few of these rows instead of scanning its
+    subtree."""
 
     unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
     # A month as "YYYY-MM"; a year's figure is the sum of its twelve months.

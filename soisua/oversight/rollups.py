@@ -1,5 +1,5 @@
 # ruff: noqa: S608 - SQL here is built from table names (_meta) and fixed text; every value is a parameter.
-"""Precomputed figures of subtrees (design.md §6).
+"""Precomputed figures of subtrees (docs/architecture.md, "Subtree counters").
 
 A write that changes a figure calls `bump()` in its own transaction: the unit's counter and each ancestor's move by
 the same amount, so any unit's figure, the country's included, is a read of a few rows. `rebuild()` recomputes every

@@ -1,4 +1,4 @@
-"""Who is reviewed in a cycle, on which form, in which order (domain.md §4)."""
+"""Who is reviewed in a cycle, on which form, in which order (docs/domain.md, "Review cycles")."""
 
 from dataclasses import dataclass
 
@@ -7,7 +7,8 @@ from soisua.org.models import Member, Post, Unit
 
 from .enums import Audience, ReviewRank
 
-# Exempt and suspended members are not reviewed (domain.md §4); those who left are no longer on the roll.
+# Exempt and suspended members are not reviewed (docs/domain.md, "Review cycles"); those who left are no longer on
+# the roll.
 EXCLUDED_STATUSES = frozenset({MemberStatus.EXEMPT, MemberStatus.SUSPENDED})
 HEAD_POSTS = {PostKind.SECRETARY: ReviewRank.HEAD, PostKind.DEPUTY_SECRETARY: ReviewRank.DEPUTY}
 

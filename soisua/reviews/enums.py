@@ -48,7 +48,7 @@ class ReviewStatus(models.TextChoices):
     EXCLUDED = "excluded", _("Excluded from the cycle")
 
 
-# Review order inside a unit (domain.md §4): the collective first, then the head, deputies, members.
+# Review order inside a unit (docs/domain.md, "Review cycles"): the collective first, then the head, deputies, members.
 class ReviewRank(models.IntegerChoices):
     COLLECTIVE = 0, _("Collective")
     HEAD = 1, _("Head")

@@ -1,10 +1,11 @@
 """Exports of reviews: a review as an official document (Word and PDF from one `PartyDocument`), and rating
 summaries as row generators for the spreadsheet writer.
 
-The document is always Vietnamese, whatever the reader's language: it is the paper the cell files (domain.md §4
-and §11). Feedback goes through `policy.visible_feedback` only, so a document never names an author its reader
-may not see on the page. Callers decide access first (`policy.get_review_for_user`, org.access). Spreadsheet
-headers and labels are translated: render them inside `translation.override(user.language)`.
+The document is always Vietnamese, whatever the reader's language: it is the paper the cell files (docs/domain.md,
+"Forms and checklists" and "Official documents"). Feedback goes through `policy.visible_feedback` only, so a
+document never names an author its reader may not see on the page. Callers decide access first
+(`policy.get_review_for_user`, org.access). Spreadsheet headers and labels are translated: render them inside
+`translation.override(user.language)`.
 """
 
 import datetime

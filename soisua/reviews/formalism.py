@@ -1,5 +1,5 @@
-"""Formalism signals (domain.md §9): computed when a review is submitted, shown to the cell and the upper level,
-never blocking.
+"""Formalism signals (docs/domain.md, "Early warning"): computed when a review is submitted, shown to the cell and
+the upper level, never blocking.
 
 Stored on the review as codes with numbers; the sentences are written when shown, in the reader's language.
 """

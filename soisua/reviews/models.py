@@ -1,4 +1,5 @@
-"""Rule sets: the review rules that change every few years (design.md §5), stored as data.
+"""Rule sets: the review rules that change every few years, stored as data (docs/domain.md, "Rules that change are
+data").
 
 A published rule set never changes; an administrator edits a draft copy and publishes it. Review cycles pin
 the rule set they started with, so a closed cycle keeps its meaning after the rules change.
@@ -256,7 +257,8 @@ class Review(models.Model):
     grades = models.JSONField(default=dict, blank=True)
     checklist = models.JSONField(default=dict, blank=True)
 
-    # Rating, in three steps (domain.md §4); levels are RatingLevel codes of the cycle's rule set.
+    # Rating, in three steps (docs/domain.md, "Review cycles" and "Ratings"); levels are RatingLevel codes of the
+    # cycle's rule set.
     self_score_general = models.DecimalField(_("self-score, general criteria"), max_digits=5, decimal_places=2,
                                              null=True, blank=True)
     self_score_tasks = models.DecimalField(_("self-score, task results"), max_digits=5, decimal_places=2,

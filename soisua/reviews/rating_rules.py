@@ -1,4 +1,5 @@
-"""The rules a rating must satisfy (domain.md §4), read from the cycle's rule set and cited by its documents.
+"""The rules a rating must satisfy (docs/domain.md, "Ratings"), read from the cycle's rule set and cited by its
+documents.
 
 `check_rating` lists the rules a proposed level breaks; a decision that breaks one needs a written override.
 """

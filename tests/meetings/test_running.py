@@ -1,4 +1,4 @@
-"""Plans, documents, speakers, minutes, rules, statistics and the subtree counters (domain.md §3)."""
+"""Plans, documents, speakers, minutes, rules, statistics and the subtree counters (docs/domain.md, "Meetings")."""
 
 import datetime
 

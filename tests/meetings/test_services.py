@@ -1,4 +1,4 @@
-"""Scheduling, check-in by rotating code and attendance (domain.md §3)."""
+"""Scheduling, check-in by rotating code and attendance (docs/domain.md, "Meetings")."""
 
 import datetime
 import re

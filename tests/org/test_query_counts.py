@@ -1,4 +1,4 @@
-"""Lists cost the same number of queries whatever their length (style.md: no N+1).
+"""Lists cost the same number of queries whatever their length (docs/conventions.md: no N+1).
 
 Each test measures the page once with one row, then asserts the same count with more rows.
 """

@@ -1,4 +1,4 @@
-"""Review lists cost the same number of queries whatever their length (style.md: no N+1)."""
+"""Review lists cost the same number of queries whatever their length (docs/conventions.md: no N+1)."""
 
 from django.urls import reverse
 

@@ -1,4 +1,5 @@
-"""Self-reviews, feedback and ratings through the services and pages: the rules of domain.md §4."""
+"""Self-reviews, feedback and ratings through the services and pages: the rules of docs/domain.md ("Review cycles"
+to "Ratings")."""
 
 import datetime
 import json

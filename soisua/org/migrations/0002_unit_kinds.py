@@ -1,4 +1,5 @@
-"""The unit kinds of the 2025 structure (domain.md §2), plus the district level that older data carries."""
+"""The unit kinds of the 2025 structure (docs/domain.md, "The organisation tree"), plus the district level that
+older data carries."""
 
 from django.db import migrations
 

@@ -1,4 +1,4 @@
-"""Writes to rule sets, cycles, reviews, feedback and ratings (one function per write; see style.md)."""
+"""Writes to rule sets, cycles, reviews, feedback and ratings (one function per write; see docs/conventions.md)."""
 
 from .cycles import close_cycle, open_cycle, remind_not_submitted
 from .errors import ReviewError, RuleSetError, StaleReview

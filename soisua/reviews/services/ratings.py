@@ -104,7 +104,8 @@ def decide_level(review: Review, *, level: str, reason: str = "", forcing: list[
 
 @transaction.atomic
 def cancel_rating(review: Review, *, reason: str, by) -> Review:
-    """The superior committee cancels a rating and reopens the review to be done again (domain.md §4).
+    """The superior committee cancels a rating and reopens the review to be done again (docs/domain.md, "Review
+    cycles").
 
     Side effects: proposal and decision cleared, status returned; history event with the reason; the author is
     notified; audit entry.

@@ -95,7 +95,7 @@ def cycle_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = CycleForm(request.POST or None, initial={
         "title": _("Review of %(year)s, %(unit)s") % {"year": today.year, "unit": unit.name},
         "period_start": datetime.date(today.year, 1, 1), "period_end": datetime.date(today.year, 12, 31),
-        # The yearly review season runs in November and December (domain.md §4).
+        # The yearly review season runs in November and December (docs/domain.md, "Review cycles").
         "self_review_due": datetime.date(today.year, 12, 10), "appraisal_due": datetime.date(today.year, 12, 20),
         "decision_due": datetime.date(today.year, 12, 31),
         "rule_set": queries.current_rule_set(), "enforce_order": True})
