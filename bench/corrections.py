@@ -1,4 +1,5 @@
-"""Open and overdue corrections for any unit at national scale, against a primary-key lookup (design.md §6).
+"""Open and overdue corrections for any unit at national scale, against a primary-key lookup
+(docs/architecture.md, "Scale").
 
     DATABASE_URL=postgres://… .venv/bin/python bench/corrections.py [--scale 0.05] [--runs 200] [--seed 1]
 

@@ -1,4 +1,5 @@
-"""Attendance summary of any unit at national scale, against a primary-key lookup (design.md §6).
+"""Attendance summary of any unit at national scale, against a primary-key lookup (docs/architecture.md,
+"Subtree counters").
 
     DATABASE_URL=postgres://… .venv/bin/python bench/meetings.py [--scale 0.05] [--runs 200] [--seed 1]
 

@@ -1,4 +1,4 @@
-"""Unit page throughput against a bare Django view on the same server (design.md §7).
+"""Unit page throughput against a bare Django view on the same server (docs/testing.md, "Benchmarks").
 
 Needs DATABASE_URL pointing at a migrated PostgreSQL database (bench/run.sh provides a throwaway one).
 Generates a national organisation at --scale (default 0.01) unless one is already there, logs in as the
@@ -9,7 +9,8 @@ measures requests per second with wrk (or a small Python load generator when wrk
   (b) /units/<cell>/  the cell's page as its secretary sees it.
 
 PASS when (b) reaches --floor (default 50 %) of (a). Then it reports the latency of a commune page and a
-province page, whose member counts cover the whole subtree (rollups come later, design.md §6).
+province page, whose member counts cover the whole subtree with one aggregate (they are not among the subtree
+counters: docs/architecture.md, "Subtree counters").
 """
 
 import argparse
