@@ -142,9 +142,14 @@ class Meeting(models.Model):
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
     @property
+    def documents_days_before(self) -> int:
+        """How many days before the start documents go to members (MEETING_DOCUMENTS_DAYS_BEFORE)."""
+        return settings.MEETING_DOCUMENTS_DAYS_BEFORE
+
+    @property
     def documents_late(self) -> bool:
-        """Documents went out later than MEETING_DOCUMENTS_DAYS_BEFORE days before the start."""
-        deadline = self.starts_at - datetime.timedelta(days=settings.MEETING_DOCUMENTS_DAYS_BEFORE)
+        """Documents went out later than `documents_days_before` days before the start."""
+        deadline = self.starts_at - datetime.timedelta(days=self.documents_days_before)
         return self.documents_published_at is not None and self.documents_published_at > deadline
 
 

@@ -313,9 +313,9 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 def documents_publish(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = policy.get_meeting_for_user(request.user, pk, manage=True)
     perform(request, lambda: services.publish_documents(meeting, by=request.user),
-            success=lambda published: (_("Documents published, later than a day before the meeting: this is "
-                                         "recorded as late.") if published.documents_late
-                                       else _("Documents published to the members.")))
+            success=lambda published: (_("Documents published less than %(days)s day(s) before the meeting: this "
+                                         "is recorded as late.") % {"days": published.documents_days_before}
+                                       if published.documents_late else _("Documents published to the members.")))
     return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#documents")
 
 

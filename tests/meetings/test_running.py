@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from soisua.meetings import queries, services
@@ -88,6 +89,19 @@ def test_documents_published_less_than_a_day_before_are_flagged(cast):
     assert Notification.objects.filter(recipient=cast.users["member"], kind="meetings.documents").count() == 1
     assert "documents" in {finding.code for finding in queries.rule_findings(cast.cell, 2026,
                                                                               datetime.date(2027, 1, 5))}
+
+
+def test_the_notice_period_shown_for_late_documents_is_the_setting(cast, settings):
+    settings.MEETING_DOCUMENTS_DAYS_BEFORE = 3
+    meeting = schedule(cast)
+    services.add_document(meeting, title="Dự thảo nghị quyết", upload=SimpleUploadedFile("nq.pdf", PDF))
+    client = cast.client("secretary")
+
+    with at(START - datetime.timedelta(days=2)):
+        published = client.post(reverse("meetings:documents.publish", args=[meeting.pk]), follow=True)
+
+    assert "chưa đủ 3 ngày trước cuộc họp" in published.text
+    assert "Muộn: tài liệu phải gửi trước ít nhất 3 ngày." in published.text
 
 
 def test_rules_show_missing_months_quarters_and_short_meetings(cast):
