@@ -9,9 +9,10 @@ from decimal import Decimal
 from django.utils import formats, translation
 
 
-def number(value, *, language: str | None = None) -> str:
+def number(value, *, language: str | None = None, grouped: bool = False) -> str:
     """`value` without trailing zeros, with the decimal separator of the active language (or of `language`):
-    Decimal("20.00") → "20", Decimal("24.50") → "24,5" in Vietnamese, "24.5" in English. Empty for None."""
+    Decimal("20.00") → "20", Decimal("24.50") → "24,5" in Vietnamese, "24.5" in English. Empty for None.
+    `grouped` separates thousands as the language does ("5.000" in Vietnamese, "5,000" in English)."""
     if value is None:
         return ""
     if isinstance(value, float):
@@ -20,6 +21,6 @@ def number(value, *, language: str | None = None) -> str:
         # normalize() drops the trailing zeros (and writes 20 as 2E+1, which number_format prints as "20").
         value = value.normalize()
     if language is None:
-        return formats.number_format(value, use_l10n=True)
+        return formats.number_format(value, use_l10n=True, force_grouping=grouped)
     with translation.override(language):
-        return formats.number_format(value, use_l10n=True)
+        return formats.number_format(value, use_l10n=True, force_grouping=grouped)

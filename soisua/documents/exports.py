@@ -10,12 +10,12 @@ import datetime
 from collections.abc import Iterator
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
+from soisua.core.errors import DomainError
 from soisua.org.enums import ACTIVE_STATUSES, PostKind
 from soisua.org.models import Member, Post, Unit
 from soisua.org.queries import ancestors, unit_posts
@@ -79,7 +79,7 @@ def unit_leadership(unit: Unit) -> tuple[str, str]:
 FILING_RECIPIENT = "Lưu"
 
 
-class ExportTooLarge(ValidationError):
+class ExportTooLarge(DomainError):
     """A list too long to lay out as Word or PDF; the message (translated) points to the spreadsheet."""
 
 

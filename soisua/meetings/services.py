@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
-from soisua.core.errors import DomainError, clean_text
+from soisua.core.errors import Conflict, DomainError, check_version, clean_text
 from soisua.core.uploads import check_document_upload
 from soisua.notifications.services import notify
 from soisua.org import access
@@ -518,8 +518,10 @@ def remove_contribution(contribution: Contribution, *, change_reason: str = "", 
     contribution.delete()
 
 
-class StaleMinutes(MeetingError):
+class StaleMinutes(Conflict, MeetingError):
     """The minutes changed since this form was opened."""
+
+    default_code = "stale"
 
 
 def _record_locked_change(meeting: Meeting, what: str, reason: str, before: dict, after: dict, by) -> None:
@@ -540,9 +542,9 @@ def save_minutes(meeting: Meeting, *, version: int | None = None, reason: str = 
     since the form was opened (StaleMinutes). Approved minutes change only with a reason, kept in the history.
     Refused: more votes than people on the roll."""
     minutes, _created = Minutes.objects.select_for_update().get_or_create(meeting=meeting)
-    if version is not None and version != minutes.version:
-        raise StaleMinutes(_("Someone else changed these minutes since you opened them; your text is kept "
-                             "below — reload to see their version, then apply your change again."), code="stale")
+    check_version(minutes.version, version, error=StaleMinutes,
+                  message=_("Someone else changed these minutes since you opened them; your text is kept below — "
+                            "reload to see their version, then apply your change again."))
     total = meeting.attendance.count()
     votes = sum(values.get(name) or 0 for name in ("votes_for", "votes_against", "votes_abstain"))
     if votes > total:

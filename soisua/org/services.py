@@ -11,7 +11,6 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import F, Max, Value
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
 from soisua.core.actors import SYSTEM
-from soisua.core.errors import clean_text
+from soisua.core.errors import Conflict, DomainError, clean_text, save_if_current
 from soisua.core.text import fold, name_sort_key, text_sort_key
 from soisua.notifications.services import notify
 from soisua.oversight import rollups
@@ -46,12 +45,12 @@ from .models import (
 )
 
 
-class OrgError(ValidationError):
+class OrgError(DomainError):
     """A refused change to the organisation; the message is already translated."""
 
 
-class ConflictError(OrgError):
-    """Someone else saved the record since it was loaded (optimistic locking)."""
+class ConflictError(Conflict, OrgError):
+    """Someone else saved the unit or member since it was loaded (optimistic locking)."""
 
 
 UNIT_FIELDS = ("kind", "code", "name", "abbreviation", "place", "active_from", "active_until")
@@ -178,15 +177,7 @@ def create_unit(*, parent: Unit | None, kind: UnitKind, code: str, name: str, by
 
 def _save_versioned(obj, version: int | None, fields: dict[str, Any]) -> None:
     """Update with a version check: a stale form raises ConflictError instead of overwriting."""
-    model = type(obj)
-    query = model.objects.filter(pk=obj.pk)
-    if version is not None:
-        query = query.filter(version=version)
-    updated = query.update(**fields, version=F("version") + 1, updated_at=timezone.now())
-    if not updated:
-        raise ConflictError(_("Someone else changed this record while you were editing it. Reload the page to "
-                              "see their changes, then make yours again."), code="conflict")
-    obj.refresh_from_db()
+    save_if_current(obj, version, fields, error=ConflictError)
 
 
 @transaction.atomic

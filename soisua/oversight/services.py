@@ -1,11 +1,11 @@
 """Writes of the upper level's supervision. Review points: sent down, answered in the review (section IV)."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
+from soisua.core.errors import DomainError, clean_text
 from soisua.notifications.services import notify
 from soisua.org.access import users_with_roles
 from soisua.org.enums import Role
@@ -15,7 +15,7 @@ from .models import ReviewPrompt
 MAX_TEXT_LENGTH = 5_000
 
 
-class OversightError(ValidationError):
+class OversightError(DomainError):
     """A refused change; the message is already translated."""
 
 
@@ -27,12 +27,9 @@ def send_review_prompt(review, *, from_unit, text: str, by=None) -> ReviewPrompt
     the member (for a member's review) and the unit's leadership (its secretary and committee) are told, in the
     inbox and by e-mail, once each.
     """
-    text = (text or "").strip()
+    text = clean_text(text, _("review point"), MAX_TEXT_LENGTH, error=OversightError)
     if not text:
         raise OversightError(_("Write the review point."), code="required")
-    if len(text) > MAX_TEXT_LENGTH:
-        raise OversightError(_("A review point is at most %(limit)s characters.")
-                             % {"limit": f"{MAX_TEXT_LENGTH:,}".replace(",", ".")}, code="too_long")
     if review.cycle.status != "open" or not review.is_editable:
         raise OversightError(_("Review points can be sent only while the review is still being written."),
                              code="state")

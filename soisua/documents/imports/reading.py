@@ -11,16 +11,16 @@ from typing import IO, Any
 
 import python_calamine
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from soisua.core.errors import DomainError
 from soisua.core.text import fold
 
 
-class RosterImportError(ValidationError):
+class RosterImportError(DomainError):
     """A roster file refused as a whole (wrong type, empty, too large, no header); the message is translated."""
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
+from soisua.core.errors import clean_text
 from soisua.corrections import services as corrections
 from soisua.corrections.enums import Source
 from soisua.notifications.services import notify
@@ -49,12 +50,9 @@ def give_feedback(*, review: Review | None = None, superior: Unit | None = None,
         cycle = Cycle.objects.select_related("rule_set").get(pk=_open_cycle_for(superior, from_unit).pk)
     if cycle.status != CycleStatus.OPEN:
         raise ReviewError(_("This review cycle is closed: nothing in it can change."), code="closed")
-    text = (text or "").strip()
+    text = clean_text(text, _("Feedback"), MAX_FEEDBACK_LENGTH, error=ReviewError)
     if not text:
         raise ReviewError(_("Write the feedback."), code="required")
-    if len(text) > MAX_FEEDBACK_LENGTH:
-        raise ReviewError(_("Feedback is at most %(limit)s characters.")
-                          % {"limit": f"{MAX_FEEDBACK_LENGTH:,}".replace(",", ".")}, code="too_long")
     anonymous = cycle.anonymity == Anonymity.ANONYMOUS
     feedback = Feedback.objects.create(
         cycle=cycle, review=review, superior=superior, from_unit=from_unit, author=None if anonymous else by,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
+from soisua.core.errors import check_version, clean_text
 from soisua.core.formats import number
 from soisua.corrections import services as corrections
 from soisua.corrections.enums import Source
@@ -51,20 +52,16 @@ class ReviewContent:
 
 
 def check_text(text: str, label: str) -> str:
-    if len(text) > MAX_TEXT_LENGTH:
-        raise ReviewError(_("“%(field)s” is too long: %(length)s characters, at most %(limit)s.")
-                          % {"field": label, "length": f"{len(text):,}".replace(",", "."),
-                             "limit": f"{MAX_TEXT_LENGTH:,}".replace(",", ".")}, code="too_long")
-    return text.strip()
+    return clean_text(text, label, MAX_TEXT_LENGTH, error=ReviewError)
 
 
 def _locked(review: Review, version: int | None) -> Review:
     locked = Review.objects.select_for_update().select_related("cycle", "form", "cycle__rule_set").get(pk=review.pk)
     if locked.cycle.status != CycleStatus.OPEN:
         raise ReviewError(_("This review cycle is closed: nothing in it can change."), code="closed")
-    if version is not None and locked.version != version:
-        raise StaleReview(_("This review was saved elsewhere (another tab or person) after you opened it, so this "
-                            "was not saved."), current_version=locked.version)
+    check_version(locked.version, version, error=StaleReview,
+                  message=_("This review was saved elsewhere (another tab or person) after you opened it, so this "
+                            "was not saved."))
     return locked
 
 
