@@ -61,9 +61,10 @@ def save_if_current(obj: Model, version: int | None, fields: dict[str, Any], *,
 
 
 def clean_text(text: str, label: str, limit: int, *, error: type[DomainError] = DomainError) -> str:
-    """`text` without surrounding blanks; refused (`error`, code "too_long") beyond `limit` characters, naming the
-    field by its translated `label` and saying how long it is."""
-    text = (text or "").strip()
+    """`text` without surrounding blanks and without NUL characters (no database stores them, and no person
+    types them); refused (`error`, code "too_long") beyond `limit` characters, naming the field by its translated
+    `label` and saying how long it is."""
+    text = (text or "").replace("\x00", "").strip()
     if len(text) > limit:
         raise error(_("“%(field)s” is too long: %(length)s characters, at most %(limit)s.")
                     % {"field": label, "length": number(len(text), grouped=True),

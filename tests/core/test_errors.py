@@ -58,3 +58,7 @@ def test_a_text_over_the_limit_is_refused_saying_how_long_it_is():
     assert refusal.value.code == "too_long"
     assert refusal.value.messages == ["“Ưu điểm” quá dài: 5.001 ký tự, tối đa 5.000."]
     assert clean_text("  vừa đủ  ", "Ưu điểm", 5000) == "vừa đủ"
+
+
+def test_nul_characters_are_dropped_from_stored_text():
+    assert clean_text("Họp\x00 chi bộ\x00", "Tiêu đề", 255) == "Họp chi bộ"

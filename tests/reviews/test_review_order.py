@@ -4,6 +4,7 @@ excludes them; the cycle's pages say who holds up whom."""
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from soisua.audit.models import AuditEntry
@@ -15,7 +16,15 @@ from tests.reviews.test_cycles import open_for
 from tests.reviews.test_editor import full_form
 
 DEPUTY = "Cao Thị Ngọc"
+# The story happens in the review season of the 2026 cycle, whatever day the suite runs.
+NOW = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
 TODAY = "20/11/2026"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock():
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 @pytest.fixture
