@@ -67,9 +67,9 @@ def units_by_level(root) -> dict[str, list]:
 def describe(root, units: dict[str, list]) -> dict:
     from django.db import connection
 
+    from soisua.counters.models import Counter
     from soisua.meetings.models import Attendance, Meeting
     from soisua.org.models import Member
-    from soisua.oversight.models import Counter
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_total_relation_size(%s) + pg_total_relation_size(%s)",
@@ -131,8 +131,8 @@ def check_rebuild() -> float:
     from django.db import connection
 
     import soisua.meetings.services  # noqa: F401 - registers the counter sources
-    from soisua.oversight import rollups
-    from soisua.oversight.models import Counter
+    from soisua.counters import rollups
+    from soisua.counters.models import Counter
 
     started = time.perf_counter()
     drift = rollups.rebuild(PREFIXES)

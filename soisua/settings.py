@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "soisua.reviews",
     "soisua.corrections",
     "soisua.oversight",
+    "soisua.counters",
     "soisua.meetings",
     "soisua.documents",
     "soisua.national",  # tools on top of the apps (the national-scale generator); no models

@@ -10,9 +10,9 @@ from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from soisua.counters import rollups
 from soisua.org import access
 from soisua.org.models import Member, Unit
-from soisua.oversight import rollups
 
 from .enums import REGULAR_KINDS, ROLL_STATUSES, THEMATIC_KINDS, AttendanceStatus, MeetingKind
 from .models import Attendance, CalendarFeed, CellPlan, CellTopic, Contribution, Meeting, Minutes, Topic, TopicPlan

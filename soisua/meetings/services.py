@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from soisua.audit import services as audit
 from soisua.core.errors import Conflict, DomainError, check_version, clean_text
 from soisua.core.uploads import check_document_upload
+from soisua.counters import rollups
 from soisua.notifications.services import notify
 from soisua.org import access
 from soisua.org.enums import Role
 from soisua.org.models import Member, Unit
-from soisua.oversight import rollups
 
 from .enums import ROLL_STATUSES, AttendanceStatus, ContributionKind, MeetingKind, MinutesStatus
 from .models import (

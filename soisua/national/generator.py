@@ -20,14 +20,14 @@ from django.utils import timezone
 
 from soisua.audit import services as audit
 from soisua.corrections import bulk as corrections_bulk
+from soisua.counters import bulk as counters_bulk
+from soisua.counters.models import Counter
 from soisua.meetings import bulk as meetings_bulk
 from soisua.meetings.models import Attendance, CellPlan, Meeting
 from soisua.org import bulk as org_bulk
 from soisua.org import services
 from soisua.org.enums import MemberStatus
 from soisua.org.models import CellMembership, Member, MemberStatusChange, Post, Unit, UnitKind
-from soisua.oversight import bulk as oversight_bulk
-from soisua.oversight.models import Counter
 
 from .dates import CONGRESS_DAY, REFERENCE_DAY
 from .ids import IdBlock
@@ -58,9 +58,9 @@ class Generator:
         self.chunk_size = chunk
         self.report = report
         self.writer = BulkWriter(
-            [*org_bulk.TABLES, *corrections_bulk.TABLES, *meetings_bulk.TABLES, *oversight_bulk.TABLES],
+            [*org_bulk.TABLES, *corrections_bulk.TABLES, *meetings_bulk.TABLES, *counters_bulk.TABLES],
             now=timezone.now(), unchecked=UNCHECKED_KEYS,
-            columns={Attendance: meetings_bulk.ATTENDANCE_COLUMNS, Counter: oversight_bulk.COUNTER_COLUMNS})
+            columns={Attendance: meetings_bulk.ATTENDANCE_COLUMNS, Counter: counters_bulk.COUNTER_COLUMNS})
         self.ids = {model: IdBlock(model, count) for model, count in [
             (Unit, sizes.communes + sizes.cells), (Member, sizes.members), (CellMembership, sizes.members),
             (MemberStatusChange, sizes.members), (Post, sizes.cells),
@@ -196,14 +196,14 @@ class Generator:
         return roll
 
     def add_counters(self, chunk: Chunk, unit_id: int, figures: Figures) -> None:
-        chunk[Counter].extend(oversight_bulk.counter_rows(
+        chunk[Counter].extend(counters_bulk.counter_rows(
             {(unit_id, month, metric): value for (month, metric), value in figures.items()}, self.ids[Counter].take))
 
     def flush_upper_figures(self) -> None:
         if not self.upper_figures:
             return
         chunk = self.writer.chunk()
-        chunk[Counter].extend(oversight_bulk.counter_rows(self.upper_figures, self.ids[Counter].take))
+        chunk[Counter].extend(counters_bulk.counter_rows(self.upper_figures, self.ids[Counter].take))
         self.total_rows += self.writer.write_chunk(chunk)
 
     def flush(self, chunk: Chunk) -> None:

@@ -8,10 +8,10 @@ import datetime
 import functools
 import random
 
+from soisua.counters.bulk import period
 from soisua.meetings import bulk
 from soisua.meetings.enums import MeetingKind
 from soisua.meetings.models import Attendance, CellPlan, Meeting
-from soisua.oversight.bulk import period
 
 from .dates import MEETINGS_YEAR
 from .ids import IdBlock

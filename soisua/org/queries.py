@@ -153,3 +153,9 @@ def stand_ins_on(unit: Unit, *, limit: int = 20) -> list:
     for record in records:
         record.active = record.ends_at > now
     return records
+
+
+def ancestor_chain(unit: Unit) -> list[tuple[int, int]]:
+    """(unit id, depth) of the unit's ancestors, root first, and of the unit itself."""
+    ancestors = Unit.objects.filter(path__in=unit.ancestor_paths()).values_list("pk", "depth")
+    return [*sorted(ancestors, key=lambda row: row[1]), (unit.pk, unit.depth)]

@@ -27,7 +27,6 @@ from soisua.core.actors import SYSTEM
 from soisua.core.errors import Conflict, DomainError, clean_text, save_if_current
 from soisua.core.text import fold, name_sort_key, text_sort_key
 from soisua.notifications.services import notify
-from soisua.oversight import rollups
 
 from . import access
 from .enums import MemberStatus, PostKind, Role
@@ -43,6 +42,8 @@ from .models import (
     Unit,
     UnitKind,
 )
+from .queries import ancestor_chain
+from .signals import subtree_moved
 
 
 class OrgError(DomainError):
@@ -220,7 +221,7 @@ def move_unit(unit: Unit, *, new_parent: Unit, by=None) -> Unit:
     if new_parent.pk == unit.parent_id:
         return unit
     old_path, old_parent_id = unit.path, unit.parent_id
-    old_chain = rollups.chain(unit)
+    old_chain = ancestor_chain(unit)
     touch_units(unit.parent)
     new_path = _next_child_path(new_parent)
     depth_change = new_parent.depth + 1 - unit.depth
@@ -242,7 +243,7 @@ def move_unit(unit: Unit, *, new_parent: Unit, by=None) -> Unit:
         for model in province_keyed_models():
             model.objects.filter(unit__in=outer.values("pk")).update(province=province)
     unit.refresh_from_db()
-    rollups.move_subtree(unit, old_chain, rollups.chain(unit))
+    subtree_moved.send(sender=Unit, unit=unit, old_chain=old_chain, new_chain=ancestor_chain(unit))
     touch_units(unit)
     touch_subtree(unit)
     # Grants and memberships in the subtree now have other paths.

@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from soisua.core.actors import SYSTEM
+from soisua.counters import rollups
 from soisua.meetings import services
 from soisua.meetings.enums import AttendanceStatus
 from soisua.meetings.models import Meeting
 from soisua.org import services as org_services
-from soisua.oversight import rollups
 from tests.factories import make_member
 
 MONTHS = [(2026, 12), (2027, 1), (2027, 2), (2027, 3)]

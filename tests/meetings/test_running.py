@@ -8,12 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from soisua.counters import rollups
 from soisua.meetings import queries, services
 from soisua.meetings.enums import AttendanceStatus, ContributionKind, MeetingKind
 from soisua.meetings.models import Minutes, MinutesChange
 from soisua.notifications.models import Notification
 from soisua.org import services as org_services
-from soisua.oversight import rollups
 from tests.factories import make_member
 
 START = datetime.datetime(2026, 12, 3, 12, 30, tzinfo=datetime.UTC)

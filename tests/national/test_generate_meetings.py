@@ -5,13 +5,13 @@ from django.core.management import call_command
 from django.db.models import Count, Sum
 
 import soisua.meetings.services  # noqa: F401 - registers the counter sources that rebuild reads
+from soisua.counters import rollups
+from soisua.counters.models import Counter
 from soisua.meetings import queries
 from soisua.meetings.enums import AttendanceStatus, MeetingKind
 from soisua.meetings.models import Attendance, CellPlan, Meeting
 from soisua.national.dates import MEETINGS_YEAR, REFERENCE_DAY
 from soisua.org.models import CellMembership, Member, Unit
-from soisua.oversight import rollups
-from soisua.oversight.models import Counter
 
 TINY = {"provinces": 2, "communes": 3, "cells": 6, "members": 60, "seed": 7, "verbosity": 0}
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import autodiscover_modules
 
-from soisua.oversight import rollups
+from soisua.counters import rollups
 
 
 class Command(BaseCommand):

@@ -17,6 +17,7 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from soisua.org.models import PATH_STEP, Unit
+from soisua.org.queries import ancestor_chain
 
 from .models import Counter
 
@@ -47,8 +48,7 @@ def year_periods(year: int) -> list[str]:
 
 def chain(unit: Unit) -> list[tuple[int, int]]:
     """(unit id, depth) of the unit's ancestors, root first, and of the unit itself."""
-    ancestors = Unit.objects.filter(path__in=unit.ancestor_paths()).values_list("pk", "depth")
-    return [*sorted(ancestors, key=lambda row: row[1]), (unit.pk, unit.depth)]
+    return ancestor_chain(unit)
 
 
 def bump(unit: Unit, period: str, changes: dict[str, int], *, units: list[tuple[int, int]] | None = None) -> None:
@@ -98,6 +98,12 @@ def figures_of_units(unit_ids: list[int], periods: list[str], prefix: str = "") 
     for row in rows:
         result.setdefault(row["unit_id"], {})[row["metric"]] = row["total"]
     return result
+
+
+def follow_moved_subtree(sender, *, unit: Unit, old_chain: list[tuple[int, int]],
+                         new_chain: list[tuple[int, int]], **kwargs) -> None:
+    """Receiver of org's subtree_moved: the subtree's figures leave the old ancestors and join the new ones."""
+    move_subtree(unit, old_chain, new_chain)
 
 
 def move_subtree(unit: Unit, old_chain: list[tuple[int, int]], new_chain: list[tuple[int, int]]) -> None:

@@ -1,0 +1,7 @@
+"""What the organisation tells the apps built on it, without knowing them."""
+
+from django.dispatch import Signal
+
+# Sent inside move_unit's transaction, after the subtree has its new paths: `unit` (reloaded), `old_chain` and
+# `new_chain` — (unit id, depth) of its ancestors, root first, then of the unit itself — before and after.
+subtree_moved = Signal()
