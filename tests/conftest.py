@@ -1,11 +1,15 @@
 """The fixed cast (style.md): every access test speaks about these people and units.
 
-    Tỉnh ủy Thử nghiệm (province)
-    ├─ Đảng ủy xã Hòa An (commune)          <- parent_staff (staff), inspector (inspector)
+    Tỉnh ủy Thử nghiệm (province)           <- admin (administrator)
+    ├─ Đảng ủy xã Hòa An (commune)          <- parent_staff (staff), inspector (inspector), committee (committee)
     │  ├─ Chi bộ Thôn 1 (cell)              <- member, secretary
     │  └─ Chi bộ Thôn 2 (cell)              <- sibling (member of the sibling cell)
     └─ Đảng ủy xã Hòa Bình (commune)        <- unrelated_staff (staff)
        └─ Chi bộ Thôn 3 (cell)
+
+    superuser: a Django superuser holding no grant.
+
+The committee member, the administrator and the superuser are logins only (no member record), like the staff.
 """
 
 import datetime
@@ -24,7 +28,8 @@ from soisua.org.models import Member, Unit
 
 from .factories import PASSWORD, UserFactory, make_member, make_unit
 
-CAST = ("member", "secretary", "sibling", "parent_staff", "unrelated_staff", "inspector", "anonymous")
+CAST = ("member", "secretary", "sibling", "parent_staff", "unrelated_staff", "inspector", "committee", "admin",
+        "superuser", "anonymous")
 
 
 @dataclass
@@ -55,7 +60,8 @@ def cast(db) -> Cast:
     other_cell = make_unit(other_commune, "cell", "Chi bộ Thôn 3", code="TN-HB-3")
     result = Cast(province, commune, cell, sibling_cell, other_commune, other_cell)
 
-    users = {name: UserFactory(username=name) for name in CAST if name != "anonymous"}
+    users = {name: UserFactory(username=name, is_superuser=name == "superuser")
+             for name in CAST if name != "anonymous"}
     result.users = {**users, "anonymous": None}
     result.members["member"] = make_member(cell, "Trần Thị Bình", user=users["member"],
                                            citizen_id="001190000001", phone="0912345678")
@@ -67,6 +73,8 @@ def cast(db) -> Cast:
     services.grant_role(users["parent_staff"], unit=commune, role=Role.STAFF, by=SYSTEM)
     services.grant_role(users["unrelated_staff"], unit=other_commune, role=Role.STAFF, by=SYSTEM)
     services.grant_role(users["inspector"], unit=commune, role=Role.INSPECTOR, by=SYSTEM)
+    services.grant_role(users["committee"], unit=commune, role=Role.COMMITTEE, by=SYSTEM)
+    services.grant_role(users["admin"], unit=province, role=Role.ADMIN, by=SYSTEM)
     return result
 
 

@@ -206,10 +206,11 @@ def test_an_overdue_shortcoming_escalates_to_the_secretary_then_the_superior_com
     later = services.send_correction_reminders(datetime.date(2026, 12, 24))
 
     assert (first["secretary"], again["secretary"], later["secretary"]) == (1, 0, 0)
-    assert (first["superior"], later["superior"]) == (0, 1)
+    assert (first["superior"], later["superior"]) == (0, 2)  # the commune's staff and its committee member
     secretary_inbox = Notification.objects.filter(recipient=cast.users["secretary"], kind="corrections.escalation")
     superior_inbox = Notification.objects.filter(recipient=cast.users["parent_staff"], kind="corrections.escalation")
     assert secretary_inbox.count() == 1 and superior_inbox.count() == 1
+    assert Notification.objects.filter(recipient=cast.users["committee"], kind="corrections.escalation").count() == 1
     assert "Trần Thị Bình" in superior_inbox.get().title
     assert not Notification.objects.filter(recipient=cast.users["unrelated_staff"],
                                            kind="corrections.escalation").exists()
