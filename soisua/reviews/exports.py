@@ -36,11 +36,10 @@ from soisua.documents.writers import Column
 from soisua.org.enums import MemberStatus, PostKind
 from soisua.org.models import PATH_STEP, Member, Post, Unit
 from soisua.org.queries import ancestors
-from soisua.oversight.models import ReviewPrompt
 
 from . import policy, queries
 from .enums import TEXT_FIELD_KINDS, Audience, ReviewRank, ReviewStatus
-from .models import ChecklistItem, Cycle, QuotaSetting, RatingLevel, Review, RuleSet
+from .models import ChecklistItem, Cycle, QuotaSetting, RatingLevel, Review, ReviewPrompt, RuleSet
 
 # Official wording (documents are always Vietnamese; the interface's labels would follow the reader's language).
 TITLE_MEMBER = "BẢN KIỂM ĐIỂM CÁ NHÂN"

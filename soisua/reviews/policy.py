@@ -20,10 +20,9 @@ from soisua.corrections.models import Shortcoming
 from soisua.org import access
 from soisua.org.enums import ACTIVE_STATUSES as ACTIVE_MEMBER_STATUSES
 from soisua.org.models import Member, Unit
-from soisua.oversight.models import ReviewPrompt
 
 from .enums import Anonymity, CycleStatus, FeedbackKind, FeedbackResponse, ReviewStatus
-from .models import ChecklistItem, Cycle, Feedback, Review, RuleSet
+from .models import ChecklistItem, Cycle, Feedback, Review, ReviewPrompt, RuleSet
 from .queries import author_key, can_log_in, distinct_authors, focus_unit
 
 # --- reviews -----------------------------------------------------------------------------------------------------

@@ -10,10 +10,9 @@ from django.db.models.functions import Substr
 from soisua.corrections.models import Shortcoming
 from soisua.org import access
 from soisua.org.models import PATH_STEP, Member, Unit
-from soisua.oversight.models import ReviewPrompt
 
 from .enums import CycleStatus, ReviewStatus, RuleSetStatus
-from .models import Checklist, ChecklistItem, Cycle, Feedback, RatingLevel, Review, ReviewForm, RuleSet
+from .models import Checklist, ChecklistItem, Cycle, Feedback, RatingLevel, Review, ReviewForm, ReviewPrompt, RuleSet
 
 
 def rule_sets() -> QuerySet[RuleSet]:

@@ -9,13 +9,12 @@ from soisua.documents.exports import ExportTooLarge
 from soisua.documents.imports.reading import RosterImportError
 from soisua.meetings.services import MeetingError, StaleMinutes
 from soisua.org.services import ConflictError, OrgError
-from soisua.oversight.services import OversightError
 from soisua.reviews.services import ReviewError, RuleSetError, StaleReview
 from tests.factories import make_member
 
 
 @pytest.mark.parametrize("error", [TokenError, ShortcomingError, ExportTooLarge, RosterImportError, MeetingError,
-                                   OrgError, OversightError, ReviewError, RuleSetError])
+                                   OrgError, ReviewError, RuleSetError])
 def test_every_refusal_is_a_domain_error(error):
     assert issubclass(error, DomainError)
 

@@ -17,9 +17,8 @@ from soisua.notifications.models import Notification
 from soisua.org.enums import PostKind, Role
 from soisua.org.models import StandIn
 from soisua.org.services import assign_post, grant_role
-from soisua.oversight.models import ReviewPrompt
 from soisua.reviews.enums import ReviewStatus
-from soisua.reviews.models import Cycle, Review
+from soisua.reviews.models import Cycle, Review, ReviewPrompt
 
 from ..factories import UserFactory, complete_review, make_member
 from .conftest import axe_check, login

@@ -6,10 +6,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from soisua.oversight.services import send_review_prompt
 from soisua.reviews import services
 from soisua.reviews.models import ChecklistItem, Review
 from soisua.reviews.queries import form_fields
+from soisua.reviews.services import send_review_prompt
 from tests.reviews.test_cycles import open_for
 
 ANSWER = "Vắng sinh hoạt tháng 5 vì đi tập huấn của ngành, đã báo cáo bí thư"

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from soisua.audit.models import AuditEntry
 from soisua.org import services as org_services
-from soisua.oversight.services import send_review_prompt
 from soisua.reviews import exports, services
 from soisua.reviews.models import ChecklistItem, QuotaSetting, Review
+from soisua.reviews.services import send_review_prompt
 from tests.factories import UserFactory, make_member, make_unit
 from tests.files import docx_text, docx_xml, pdf_text, read_xlsx
 

@@ -7,9 +7,8 @@ from soisua.core.actors import SYSTEM
 from soisua.notifications.models import Notification
 from soisua.org.enums import Role
 from soisua.org.services import grant_role
-from soisua.oversight.models import ReviewPrompt
 from soisua.reviews import services
-from soisua.reviews.models import Review
+from soisua.reviews.models import Review, ReviewPrompt
 from tests.factories import UserFactory, complete_review, make_member
 from tests.reviews.test_cycles import open_for
 

@@ -18,10 +18,10 @@ from soisua.corrections.models import Shortcoming
 from soisua.notifications.models import Notification
 from soisua.org import services as org_services
 from soisua.org.enums import Role
-from soisua.oversight.services import send_review_prompt
 from soisua.reviews import services
 from soisua.reviews.models import Feedback, QuotaSetting, Review, RuleSet
 from soisua.reviews.rating_rules import check_rating
+from soisua.reviews.services import send_review_prompt
 from soisua.reviews.services.feedback import audit_anonymous_feedback
 from tests.factories import UserFactory, complete_review, make_member
 from tests.reviews.test_cycles import open_for

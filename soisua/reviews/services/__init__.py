@@ -3,6 +3,7 @@
 from .cycles import close_cycle, open_cycle, remind_not_submitted
 from .errors import ReviewError, RuleSetError, StaleReview
 from .feedback import give_feedback, respond_to_feedback
+from .prompts import send_review_prompt
 from .ratings import RuleViolation, cancel_rating, decide_level, propose_level
 from .rule_sets import add_template_text, copy_rule_set, publish_rule_set, update_checklist_item, update_thresholds
 from .self_reviews import (
@@ -24,6 +25,7 @@ __all__ = [
     "add_review_shortcoming", "add_template_text", "cancel_rating", "close_cycle", "copy_rule_set", "decide_level",
     "exclude_review", "give_feedback", "mark_reviewed_on_paper", "missing_for_submit", "open_cycle", "propose_level",
     "publish_rule_set", "remind_not_submitted",
-    "remove_review_shortcoming", "respond_to_feedback", "return_review", "save_review", "submit_review",
+    "remove_review_shortcoming", "respond_to_feedback", "return_review", "save_review", "send_review_prompt",
+    "submit_review",
     "update_checklist_item", "update_review_shortcoming", "update_thresholds",
 ]

@@ -18,11 +18,10 @@ from soisua.corrections.enums import Source
 from soisua.notifications.services import notify
 from soisua.org.access import users_with_roles
 from soisua.org.enums import Role
-from soisua.oversight.models import ReviewPrompt
 
 from .. import formalism
 from ..enums import TEXT_FIELD_KINDS, CycleStatus, ReviewAction, ReviewStatus
-from ..models import Review, ReviewEvent
+from ..models import Review, ReviewEvent, ReviewPrompt
 from ..policy import can_read_review
 from ..queries import (
     can_log_in,

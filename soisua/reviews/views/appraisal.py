@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.views import render_form_page, save_form
-from soisua.oversight import services as oversight
 
 from .. import policy, queries, services
 from ..forms import FeedbackForm, FeedbackResponseForm, PromptForm, RatingForm
@@ -96,7 +95,7 @@ def prompt_send(request: HttpRequest, pk: int) -> HttpResponse:
     """The superior committee sends a review point that the review must answer (section IV)."""
     review = policy.get_review_for_user(request.user, pk, prompt=True)
     form = PromptForm(request.POST or None)
-    done, _result = save_form(request, form, lambda data: oversight.send_review_prompt(
+    done, _result = save_form(request, form, lambda data: services.send_review_prompt(
         review, from_unit=review.unit.parent, text=data["text"], by=request.user),
         success=_("Review point sent."))
     if done:

@@ -1,22 +1,19 @@
-"""Writes of the upper level's supervision. Review points: sent down, answered in the review (section IV)."""
+"""Review points: sent down by the directly superior committee, answered in the review (section IV)."""
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
-from soisua.core.errors import DomainError, clean_text
+from soisua.core.errors import clean_text
 from soisua.notifications.services import notify
 from soisua.org.access import users_with_roles
 from soisua.org.enums import Role
 
-from .models import ReviewPrompt
+from ..models import ReviewPrompt
+from .errors import ReviewError
 
-MAX_TEXT_LENGTH = 5_000
-
-
-class OversightError(DomainError):
-    """A refused change; the message is already translated."""
+MAX_PROMPT_LENGTH = 5_000
 
 
 @transaction.atomic
@@ -27,14 +24,15 @@ def send_review_prompt(review, *, from_unit, text: str, by=None) -> ReviewPrompt
     the member (for a member's review) and the unit's leadership (its secretary and committee) are told, in the
     inbox and by e-mail, once each.
     """
-    text = clean_text(text, _("review point"), MAX_TEXT_LENGTH, error=OversightError)
+    text = clean_text(text, _("review point"), MAX_PROMPT_LENGTH, error=ReviewError)
     if not text:
-        raise OversightError(_("Write the review point."), code="required")
+        raise ReviewError(_("Write the review point."), code="required")
     if review.cycle.status != "open" or not review.is_editable:
-        raise OversightError(_("Review points can be sent only while the review is still being written."),
+        raise ReviewError(_("Review points can be sent only while the review is still being written."),
                              code="state")
     prompt = ReviewPrompt.objects.create(cycle=review.cycle, review=review, from_unit=from_unit, text=text,
                                          sent_by=by)
+    # The audit action and the notification kind keep the names they were first stored under.
     audit.record(by, "oversight.prompt.send", prompt, {"review": review.pk})
     _notify_prompt(prompt, review, by)
     return prompt
@@ -46,7 +44,7 @@ def _notify_prompt(prompt: ReviewPrompt, review, by) -> None:
     key, cycle = f"review-prompt:{prompt.pk}", review.cycle.title
     member_user = review.member.user if review.member_id and review.member.user_id else None
     if member_user is not None:
-        notify(member_user, kind="oversight.prompt", event_key=key, template="oversight/notifications/prompt",
+        notify(member_user, kind="oversight.prompt", event_key=key, template="reviews/notifications/prompt",
                context={"cycle": cycle, "text": prompt.text}, url=reverse("reviews:reviews.edit", args=[review.pk]))
     # The leadership writes a collective review itself; a member's draft is the member's, so it gets the cell's
     # page of the cycle instead.
@@ -57,5 +55,5 @@ def _notify_prompt(prompt: ReviewPrompt, review, by) -> None:
     for user in users_with_roles(review.unit_id, {Role.SECRETARY, Role.COMMITTEE}):
         if user.pk in {getattr(by, "pk", None), getattr(member_user, "pk", None)}:
             continue
-        notify(user, kind="oversight.prompt", event_key=key, template="oversight/notifications/prompt_leadership",
+        notify(user, kind="oversight.prompt", event_key=key, template="reviews/notifications/prompt_leadership",
                context=context, url=url)
