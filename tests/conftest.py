@@ -1,4 +1,4 @@
-"""The fixed cast (style.md): every access test speaks about these people and units.
+"""The fixed cast (docs/testing.md): every access test speaks about these people and units.
 
     Tỉnh ủy Thử nghiệm (province)           <- admin (administrator)
     ├─ Đảng ủy xã Hòa An (commune)          <- parent_staff (staff), inspector (inspector), committee (committee)

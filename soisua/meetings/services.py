@@ -471,7 +471,8 @@ def mark_rest_absent(meeting: Meeting, *, by) -> int:
 
 def alert_unexcused_absences(member: Member, year: int) -> bool:
     """Tell the cell's secretary and committee, once a year per member, that the member has reached
-    MEETING_UNEXCUSED_ALERT absences without reason (grounds for removal, domain.md §3). Returns whether sent."""
+    MEETING_UNEXCUSED_ALERT absences without reason (grounds for removal: docs/domain.md, "Meetings"). Returns
+    whether sent."""
     count = Attendance.objects.filter(member=member, status=AttendanceStatus.UNEXCUSED,
                                       meeting__starts_at__year=year).count()
     if count < settings.MEETING_UNEXCUSED_ALERT:

@@ -112,8 +112,9 @@ def _next_child_path(parent: Unit | None) -> str:
 
 
 def province_keyed_models() -> list[type[models.Model]]:
-    """Models of other apps that carry the sharding key `province` beside the `unit` they belong to (design.md §6):
-    reviews, shortcomings, plans… A move across provinces rewrites their key with the members'."""
+    """Models of other apps that carry the sharding key `province` beside the `unit` they belong to
+    (docs/architecture.md, "Scale"): reviews, shortcomings, plans… A move across provinces rewrites their key with
+    the members'."""
     return [model for model in apps.get_models()
             if model not in (Unit, Member) and {"province", "unit"} <= {field.name for field in model._meta.fields}]
 

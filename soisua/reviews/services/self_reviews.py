@@ -127,7 +127,8 @@ def _save_prompt_answers(review: Review, answers: dict[int, str]) -> list[str]:
 
 
 def _check_order(review: Review) -> None:
-    """The collective first, then the head, the deputies, the members (domain.md §4), when the cycle says so.
+    """The collective first, then the head, the deputies, the members (docs/domain.md, "Review cycles"), when the
+    cycle says so.
 
     The order waits only for reviews that can be submitted: the collective's and those of members with a login.
     A member without one is recorded on paper or excluded by the cell's leadership, and holds nobody up."""
