@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "soisua.corrections",
     "soisua.oversight",
     "soisua.counters",
+    "soisua.demo",
     "soisua.meetings",
     "soisua.documents",
     "soisua.national",  # tools on top of the apps (the national-scale generator); no models

@@ -1,5 +1,5 @@
 """Demo meetings: the Ea Kmút commune's topic library and plan, and the school cell's year of meetings with
-attendance, speakers and minutes, so a first visit shows figures and findings (org.demo calls this)."""
+attendance, speakers and minutes, so a first visit shows figures and findings (soisua.demo loads it after org.demo)."""
 
 import datetime
 import random

@@ -169,15 +169,16 @@ def _ensure_login(login: Login, units: dict[str, Unit], password: str) -> User:
 
 
 @transaction.atomic
-def load_demo(*, password: str = DEMO_PASSWORD, today: datetime.date | None = None) -> list[Login]:
-    """Create the demo organisation if it is not there yet, and (re)set the demo logins' passwords.
+def load_demo_organisation(*, password: str, today: datetime.date) -> tuple[list[Login], bool]:
+    """Create the demo organisation if it is not there yet, and (re)set the demo logins' passwords. Returns the
+    logins and whether the organisation was created now.
 
     Side effects: units, members, posts, role grants and logins through org services; audit entries.
     """
-    today = today or datetime.date.today()
     rng = random.Random(2023)  # noqa: S311 - reproducible invented people, not secrets
     units = {unit.code: unit for unit in Unit.objects.filter(code__in=[row[0] for row in UNITS])}
-    if ROOT_CODE not in units:
+    created = ROOT_CODE not in units
+    if created:
         kinds = {kind.code: kind for kind in UnitKind.objects.all()}
         counter = [0]
         for code, kind, name, parent, members, place in UNITS:
@@ -188,9 +189,6 @@ def load_demo(*, password: str = DEMO_PASSWORD, today: datetime.date | None = No
         chung = Member.objects.get(full_name="Lê Xuân Chung", cell=units["DL-EK-QS-CQ"])
         services.assign_post(chung, unit=units["DL-EK-QS"], kind=PostKind.DEPUTY_SECRETARY,
                              started_on=datetime.date(2020, 8, 1))
-        from soisua.meetings.demo import load_demo_meetings  # meetings build on the organisation
-
-        load_demo_meetings(today)
     for login in LOGINS:
         _ensure_login(login, units, password)
-    return LOGINS
+    return LOGINS, created

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from soisua.org.demo import DEMO_PASSWORD, load_demo
+from soisua.demo.loader import load_demo
+from soisua.org.demo import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
