@@ -390,6 +390,11 @@ def _code_is_current(meeting: Meeting, code: str, now: datetime.datetime) -> boo
     return any(hmac.compare_digest(_code(meeting, candidate), code) for candidate in (period, period - 1))
 
 
+def check_in_opens_minutes() -> int:
+    """How many minutes before the start check-in opens (CHECK_IN_OPENS_BEFORE), as pages and messages say it."""
+    return int(CHECK_IN_OPENS_BEFORE.total_seconds() // 60)
+
+
 def check_in_is_open(meeting: Meeting, now: datetime.datetime | None = None) -> bool:
     now = now or timezone.now()
     return meeting.starts_at - CHECK_IN_OPENS_BEFORE <= now <= meeting.ends_at
@@ -404,8 +409,8 @@ def check_in(meeting: Meeting, *, code: str, by) -> Attendance:
     """
     now = timezone.now()
     if not check_in_is_open(meeting, now):
-        raise MeetingError(_("Check-in is open only from 30 minutes before the meeting until its end."),
-                           code="window")
+        raise MeetingError(_("Check-in is open only from %(minutes)s minutes before the meeting until its end.")
+                           % {"minutes": check_in_opens_minutes()}, code="window")
     if not _code_is_current(meeting, code or "", now):
         raise MeetingError(_("This check-in code is not valid (it has expired or belongs to another meeting): "
                              "scan the code on the screen again."), code="code")

@@ -65,7 +65,7 @@ def _meeting_form(request: HttpRequest, unit: Unit, form_class=MeetingForm, **kw
 
 def _initial_from_plan(request: HttpRequest, unit: Unit) -> dict:
     """A thematic session prefilled from a topic the cell picked for a quarter (?topic=…&quarter=…&year=…)."""
-    topic = queries.topic(request.GET.get("topic") or 0)
+    topic = queries.topic_available_to(unit, request.GET.get("topic"))
     plan = queries.cell_plan(unit, _year(request))
     if topic is None:
         return {}
@@ -342,6 +342,7 @@ def check_in_screen(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"meeting": meeting, "link": link, "qr": qr.svg(link, title=_("Check-in code")),
                                       "period": services.CHECK_IN_PERIOD_SECONDS,
                                       "open": services.check_in_is_open(meeting),
+                                      "opens_minutes": services.check_in_opens_minutes(),
                                       "figures": queries.attendance_figures(lines)})
 
 
@@ -403,7 +404,10 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
 @require_POST
 def feed_create(request: HttpRequest) -> HttpResponse:
     """Create (or renew, which invalidates the old link) the person's calendar link, own or for a unit."""
-    unit = get_unit_for_user(request.user, int(request.POST["unit"])) if request.POST.get("unit") else None
+    unit_pk = request.POST.get("unit", "")
+    if unit_pk and not unit_pk.isdigit():
+        raise Http404
+    unit = get_unit_for_user(request.user, int(unit_pk)) if unit_pk else None
     services.renew_calendar_feed(request.user, unit=unit, by=request.user)
     messages.success(request, _("A new calendar link was made; the old one no longer works."))
     return redirect("meetings:mine")

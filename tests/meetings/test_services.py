@@ -99,6 +99,21 @@ def test_check_in_outside_the_meeting_window_is_refused(cast):
     assert error.value.code == "window"
 
 
+def test_the_check_in_screen_states_its_window_and_period_from_the_constants(cast, monkeypatch):
+    monkeypatch.setattr(services, "CHECK_IN_OPENS_BEFORE", datetime.timedelta(minutes=45))
+    monkeypatch.setattr(services, "CHECK_IN_PERIOD_SECONDS", 20)
+    meeting = schedule(cast)
+
+    with at(START - datetime.timedelta(minutes=50)):
+        screen = cast.client("secretary").get(reverse("meetings:check_in_screen", args=[meeting.pk]))
+    with at(START - datetime.timedelta(minutes=50)), pytest.raises(services.MeetingError) as error:
+        services.check_in(meeting, code=services.check_in_code(meeting), by=cast.users["member"])
+
+    assert "Chỉ điểm danh được từ 45 phút trước giờ họp đến khi kết thúc." in screen.text
+    assert "Mã đổi sau mỗi 20 giây." in screen.text
+    assert error.value.messages == ["Chỉ điểm danh được từ 45 phút trước giờ họp đến khi kết thúc."]
+
+
 def test_a_check_in_by_someone_not_on_the_roll_is_refused(cast):
     meeting = schedule(cast)
 
