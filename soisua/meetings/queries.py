@@ -282,8 +282,12 @@ def silent_members(unit: Unit, today: datetime.date | None = None) -> SilentMemb
 # --- topics and plans ----------------------------------------------------------------------------------------
 
 
-def topic(pk) -> Topic | None:
-    return Topic.objects.filter(pk=pk).first()
+def topic_available_to(unit: Unit, pk) -> Topic | None:
+    """A topic of the unit's own library or of a committee above it (what its meetings may take up); None for
+    any other id, or one that is not a number."""
+    if not str(pk or "").isdigit():
+        return None
+    return Topic.objects.filter(pk=int(pk), unit__path__in=[*unit.ancestor_paths(), unit.path]).first()
 
 
 def topics_of(unit: Unit) -> QuerySet[Topic]:

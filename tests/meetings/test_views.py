@@ -30,6 +30,23 @@ def schedule(cast, **changes):
     return services.schedule_meeting(cast.cell, by=cast.users["secretary"], **(values | changes))
 
 
+def test_a_topic_of_another_commune_or_a_bad_id_prefills_nothing(cast):
+    foreign = services.save_topic(cast.other_commune, title="Chuyên đề riêng của xã Hòa Bình", summary="Nội bộ")
+    client = cast.client("secretary")
+
+    for topic in (str(foreign.pk), "abc", "1e3"):
+        response = client.get(reverse("meetings:create", args=[cast.cell.pk]) + f"?topic={topic}&quarter=2")
+
+        assert response.status_code == 200
+        assert "Chuyên đề riêng của xã Hòa Bình" not in response.content.decode()
+
+
+def test_a_calendar_link_for_a_unit_that_is_not_a_number_is_not_found(cast):
+    response = cast.client("secretary").post(reverse("meetings:feed.create"), {"unit": "abc"})
+
+    assert response.status_code == 404
+
+
 def test_a_thematic_session_is_prefilled_from_a_topic_the_cell_picked(cast):
     year = timezone.localdate().year + 1
     topic = services.save_topic(cast.commune, title="Những điều đảng viên không được làm", summary="Đề dẫn")
