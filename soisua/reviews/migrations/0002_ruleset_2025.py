@@ -1,7 +1,7 @@
 """Ship the 2025 rule set (Quy định 366-QĐ/TW, Hướng dẫn 43-HD/BTCTW) as published data."""
 
 from django.db import migrations
-from soisua.reviews.rulesets import in_force_from, load_rule_set, read_data
+from soisua.reviews.rule_set_data import in_force_from, load_rule_set, read_data
 
 
 def load(apps, schema_editor):

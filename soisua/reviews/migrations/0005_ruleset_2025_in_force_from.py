@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from soisua.reviews.rulesets import in_force_from, read_data
+from soisua.reviews.rule_set_data import in_force_from, read_data
 
 
 def redate(apps, schema_editor):

@@ -13,10 +13,10 @@ from soisua.notifications.services import notify
 from soisua.org.models import Unit
 from soisua.org.services import touch_subtree
 
-from ..cycles import scope_of
 from ..enums import Anonymity, Audience, CycleStatus, ReviewRank
 from ..models import Cycle, Review, RuleSet
 from ..queries import current_rule_set, not_submitted
+from ..scope import scope_of
 from .errors import RuleSetError
 from .feedback import audit_anonymous_feedback
 

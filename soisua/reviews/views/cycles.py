@@ -14,9 +14,9 @@ from soisua.core.views import perform, render_form_page, save_form
 from soisua.org.access import can_administer_installation, can_manage_reviews, is_superior_committee
 
 from .. import formalism, policy, queries, services
-from ..cycles import scope_of
 from ..forms import ChecklistItemForm, CopyRuleSetForm, CycleForm, ThresholdsForm
 from ..models import RuleSet
+from ..scope import scope_of
 
 
 def _rule_set_form_page(request, form, rule_set: RuleSet, title: str, submit_label: str | None = None):

@@ -15,7 +15,7 @@ from soisua.documents import services as documents
 from soisua.documents import writers
 from soisua.documents.responses import document_download
 
-from . import exports, policy
+from .. import exports, policy
 
 PLAN_ACTION = "corrections.plan.export"
 UNIT_ACTION = "corrections.unit.export"

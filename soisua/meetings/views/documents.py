@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from soisua.documents.responses import document_download
 
-from . import exports, policy
+from .. import exports, policy
 
 MINUTES_ACTION = "meetings.minutes.export"
 

@@ -18,9 +18,9 @@ from soisua.core.views import perform, render_form_page, save_form
 from soisua.org.access import can_write_unit, get_unit_for_user
 from soisua.org.models import Unit
 
-from . import calendar, policy, queries, services
-from .enums import AttendanceStatus, MeetingKind
-from .forms import (
+from .. import calendar, policy, queries, services
+from ..enums import AttendanceStatus, MeetingKind
+from ..forms import (
     AttendanceForm,
     CellPlanForm,
     ContributionForm,

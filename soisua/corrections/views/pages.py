@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.views import perform, render_form_page, save_form
 
-from . import policy, queries, services
-from .enums import Source
-from .forms import MeasureForm, NoteForm, PlanForm, ProgressForm, ShortcomingEntryForm, StepForm
+from .. import policy, queries, services
+from ..enums import Source
+from ..forms import MeasureForm, NoteForm, PlanForm, ProgressForm, ShortcomingEntryForm, StepForm
 
 
 @login_required

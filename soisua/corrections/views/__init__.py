@@ -1,0 +1,1 @@
+"""The corrections pages (`pages`) and the files they download (`documents`)."""

@@ -1,0 +1,1 @@
+"""The meetings pages (`pages`) and the files they download (`documents`)."""
