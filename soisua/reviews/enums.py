@@ -79,3 +79,12 @@ class FeedbackResponse(models.TextChoices):
 
 # Kinds of form fields (ReviewForm.sections) that the author answers in free text, kept in Review.answers.
 TEXT_FIELD_KINDS = frozenset({"text", "previous_shortcomings", "collective_shortcomings", "measures"})
+
+
+class Grade(models.TextChoices):
+    """A member's own grade of a criterion on the review forms."""
+
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    AVERAGE = "average", _("Average")
+    POOR = "poor", _("Poor")

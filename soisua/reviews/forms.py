@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from soisua.corrections.enums import Cause
 from soisua.org.forms import DateInput
 
-from .enums import TEXT_FIELD_KINDS, Anonymity, CycleKind, FeedbackKind, RuleSetStatus
+from .enums import TEXT_FIELD_KINDS, Anonymity, CycleKind, FeedbackKind, Grade, RuleSetStatus
 from .models import RuleSet
 
 
@@ -75,8 +75,7 @@ class CycleForm(forms.Form):
         return data
 
 
-GRADES = [("", "—"), ("excellent", _("Excellent")), ("good", _("Good")), ("average", _("Average")),
-          ("poor", _("Poor"))]
+GRADES = [("", "—"), *Grade.choices]
 PRESENCE = [("absent", _("Not present")), ("present", _("Present: I describe it"))]
 
 

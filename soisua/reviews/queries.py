@@ -11,7 +11,7 @@ from soisua.corrections.models import Shortcoming
 from soisua.org import access
 from soisua.org.models import PATH_STEP, Member, Unit
 
-from .enums import CycleStatus, ReviewStatus, RuleSetStatus
+from .enums import CycleStatus, Grade, ReviewStatus, RuleSetStatus
 from .models import Checklist, ChecklistItem, Cycle, Feedback, RatingLevel, Review, ReviewForm, ReviewPrompt, RuleSet
 
 
@@ -183,9 +183,7 @@ def collective_shortcomings(review: Review) -> list:
 
 
 def _grade_labels() -> dict:
-    from .forms import GRADES
-
-    return dict(GRADES)
+    return dict(Grade.choices)
 
 
 def sections_for_editor(review: Review, form) -> list[dict]:

@@ -20,7 +20,7 @@ from soisua.org.access import users_with_roles
 from soisua.org.enums import Role
 
 from .. import formalism
-from ..enums import TEXT_FIELD_KINDS, CycleStatus, ReviewAction, ReviewStatus
+from ..enums import TEXT_FIELD_KINDS, CycleStatus, Grade, ReviewAction, ReviewStatus
 from ..models import Review, ReviewEvent, ReviewPrompt
 from ..policy import can_read_review
 from ..queries import (
@@ -68,7 +68,7 @@ def _clean_content(review: Review, content: ReviewContent) -> dict:
     fields = form_fields(review.form)
     answers = {key: check_text(content.answers.get(key, ""), spec["label"])
                for key, spec in fields.items() if spec["kind"] in TEXT_FIELD_KINDS}
-    grade_codes = {"excellent", "good", "average", "poor"}
+    grade_codes = set(Grade.values)
     grades = {key: value for key, value in content.grades.items()
               if key in fields and fields[key].get("graded") and value in grade_codes}
     checklist = {}
