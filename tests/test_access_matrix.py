@@ -1,4 +1,4 @@
-"""The access matrix (design.md §4): every URL of the project, requested by every member of the fixed cast.
+"""The access matrix (docs/architecture.md, Access): every URL of the project, requested by each of the cast.
 
 MATRIX lists, for each URL name (or route, for unnamed patterns), how to build a concrete URL from the cast, the
 status each cast member must get for GET (and for POST where the view writes), and what a successful response
