@@ -1,8 +1,10 @@
-"""factory_boy factories. They build through the services where a service exists, so tests use real paths."""
+"""factory_boy factories. They build through the services where a service exists, so tests use real paths; they
+act as SYSTEM (arranging data) unless the caller says who acts."""
 
 import factory
 
 from soisua.accounts.models import User
+from soisua.core.actors import SYSTEM
 from soisua.org import services
 from soisua.org.models import Member, Unit, UnitKind
 
@@ -32,19 +34,21 @@ def kind(code: str) -> UnitKind:
 _unit_numbers = iter(range(1, 10**9))
 
 
-def make_unit(parent: Unit | None, kind_code: str, name: str, code: str | None = None, **fields) -> Unit:
+def make_unit(parent: Unit | None, kind_code: str, name: str, code: str | None = None, *, by=SYSTEM,
+              **fields) -> Unit:
     return services.create_unit(parent=parent, kind=kind(kind_code), code=code or f"U{next(_unit_numbers):05d}",
-                                name=name, **fields)
+                                name=name, by=by, **fields)
 
 
 _card_numbers = iter(range(10_000_001, 10**9))
 
 
-def make_member(cell: Unit, full_name: str = "Nguyễn Văn An", *, user: User | None = None, **fields) -> Member:
+def make_member(cell: Unit, full_name: str = "Nguyễn Văn An", *, user: User | None = None, by=SYSTEM,
+                **fields) -> Member:
     fields.setdefault("card_number", str(next(_card_numbers)))
-    member = services.create_member(cell=cell, full_name=full_name, **fields)
+    member = services.create_member(cell=cell, full_name=full_name, by=by, **fields)
     if user is not None:
-        member = services.link_account(member, user=user)
+        member = services.link_account(member, user=user, by=by)
     return member
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from soisua.audit import services as audit
+from soisua.core.actors import SYSTEM
 from soisua.corrections import bulk as corrections_bulk
 from soisua.counters import bulk as counters_bulk
 from soisua.counters.models import Counter
@@ -109,14 +110,14 @@ class Generator:
         """Root and provinces through the services: a handful of rows, audited like any other."""
         with transaction.atomic():
             root = services.create_unit(parent=None, kind=self.kinds["central"], code=self.fresh_code("TW"),
-                                        name="Ban Chấp hành Trung ương")
+                                        name="Ban Chấp hành Trung ương", by=SYSTEM)
             provinces = []
             for name, is_city in PROVINCES[: self.sizes.provinces]:
                 title = f"Thành ủy {name}" if is_city else f"Tỉnh ủy {name}"
                 code = f"{root.code}-P{len(provinces) + 1:02d}"
                 provinces.append(services.create_unit(parent=root, kind=self.kinds["province"], code=code,
-                                                      name=title, place=name))
-            audit.record(None, "org.unit.generate", root, {"provinces": self.sizes.provinces,
+                                                      name=title, place=name, by=SYSTEM))
+            audit.record(SYSTEM, "org.unit.generate", root, {"provinces": self.sizes.provinces,
                                                            "communes": self.sizes.communes,
                                                            "cells": self.sizes.cells,
                                                            "members": self.sizes.members})

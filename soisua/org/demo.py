@@ -133,20 +133,22 @@ def _create_members(unit: Unit, count: int, rng: random.Random, counter: list[in
         status = fields.pop("status")
         joined = fields["official_date"] or fields["admission_date"]
         people.append(services.create_member(cell=unit, full_name=full_name, status=status, joined_on=joined,
-                                             **fields))
+                                             by=SYSTEM, **fields))
     # A few members with the other statuses, as real rolls have.
     if count >= 15:
         services.change_member_status(people[-1], status=MemberStatus.EXEMPT, reason="Tuổi cao, sức yếu",
-                                      on=datetime.date(today.year, 1, 1))
+                                      on=datetime.date(today.year, 1, 1), by=SYSTEM)
     officials = [person for person in people if person.status == MemberStatus.OFFICIAL]
     start = datetime.date(2020, 10, 1)
     if named and named[2]:
-        services.assign_post(people[0], unit=unit, kind=named[2], started_on=start)
+        services.assign_post(people[0], unit=unit, kind=named[2], started_on=start, by=SYSTEM)
     else:
-        services.assign_post(officials[0], unit=unit, kind=PostKind.SECRETARY, started_on=start)
+        services.assign_post(officials[0], unit=unit, kind=PostKind.SECRETARY, started_on=start, by=SYSTEM)
     if len(officials) >= 9:  # a cell with nine or more official members elects a cell committee
-        services.assign_post(officials[1], unit=unit, kind=PostKind.DEPUTY_SECRETARY, started_on=start)
-        services.assign_post(officials[2], unit=unit, kind=PostKind.COMMITTEE_MEMBER, started_on=start)
+        services.assign_post(officials[1], unit=unit, kind=PostKind.DEPUTY_SECRETARY, started_on=start,
+                             by=SYSTEM)
+        services.assign_post(officials[2], unit=unit, kind=PostKind.COMMITTEE_MEMBER, started_on=start,
+                             by=SYSTEM)
     return people
 
 
@@ -161,10 +163,10 @@ def _ensure_login(login: Login, units: dict[str, Unit], password: str) -> User:
         member = (Member.objects.filter(cell=units[login.unit_code], user=None, posts=None, status="official")
                   .order_by("sort_key").first())
         if member:
-            services.link_account(member, user=user)
+            services.link_account(member, user=user, by=SYSTEM)
     elif login.member_of and not Member.objects.filter(user=user).exists():
         member = Member.objects.get(cell=units[login.member_of[0]], full_name=login.member_of[1])
-        services.link_account(member, user=user)
+        services.link_account(member, user=user, by=SYSTEM)
     return user
 
 
@@ -183,12 +185,12 @@ def load_demo_organisation(*, password: str, today: datetime.date) -> tuple[list
         counter = [0]
         for code, kind, name, parent, members, place in UNITS:
             units[code] = services.create_unit(parent=units.get(parent), kind=kinds[kind], code=code, name=name,
-                                               abbreviation=ABBREVIATIONS[kind], place=place)
+                                               abbreviation=ABBREVIATIONS[kind], place=place, by=SYSTEM)
             if members:
                 _create_members(units[code], members, rng, counter, today)
         chung = Member.objects.get(full_name="Lê Xuân Chung", cell=units["DL-EK-QS-CQ"])
         services.assign_post(chung, unit=units["DL-EK-QS"], kind=PostKind.DEPUTY_SECRETARY,
-                             started_on=datetime.date(2020, 8, 1))
+                             started_on=datetime.date(2020, 8, 1), by=SYSTEM)
     for login in LOGINS:
         _ensure_login(login, units, password)
     return LOGINS, created

@@ -183,7 +183,7 @@ def _save_versioned(obj, version: int | None, fields: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def update_unit(unit: Unit, *, by=None, version: int | None = None, **changes) -> Unit:
+def update_unit(unit: Unit, *, by, version: int | None = None, **changes) -> Unit:
     """Change a unit's own fields (not its place in the tree: see move_unit).
 
     Side effects: version-checked update; marks the unit's, its parent's and (after a rename) its whole subtree's
@@ -209,7 +209,7 @@ def update_unit(unit: Unit, *, by=None, version: int | None = None, **changes) -
 
 
 @transaction.atomic
-def move_unit(unit: Unit, *, new_parent: Unit, by=None) -> Unit:
+def move_unit(unit: Unit, *, new_parent: Unit, by) -> Unit:
     """Move `unit` and its whole subtree under `new_parent` in one statement.
 
     Side effects: locks both parents, rewrites path, depth and province of every unit in the subtree and the
@@ -298,7 +298,7 @@ def _check_cell(cell: Unit) -> None:
 
 
 @transaction.atomic
-def create_member(*, cell: Unit, full_name: str, by=None, status: str = MemberStatus.OFFICIAL,
+def create_member(*, cell: Unit, full_name: str, by, status: str = MemberStatus.OFFICIAL,
                   joined_on: datetime.date | None = None, **fields) -> Member:
     """Register a member in a cell.
 
@@ -359,7 +359,7 @@ def _tell_old_address(member: Member, old_email: str, by) -> None:
 
 @transaction.atomic
 def transfer_member(member: Member, *, to_cell: Unit, on: datetime.date | None = None, reason: str = "",
-                    by=None) -> Member:
+                    by) -> Member:
     """Move a member's activity to another cell, closing the current membership.
 
     Side effects: ends the member's open posts in the old cell, closes the open membership, opens a new one,
@@ -389,7 +389,7 @@ def transfer_member(member: Member, *, to_cell: Unit, on: datetime.date | None =
 
 @transaction.atomic
 def change_member_status(member: Member, *, status: str, on: datetime.date | None = None, reason: str = "",
-                         by=None) -> Member:
+                         by) -> Member:
     """Record a status change (official, probationary, exempt, suspended, left) with its date and reason.
 
     Side effects: status history row, member status, ends all open posts when the member leaves the roll, marks
@@ -433,7 +433,7 @@ def assign_post(member: Member, *, unit: Unit, kind: str, started_on: datetime.d
 
 
 @transaction.atomic
-def end_post(post: Post, *, ended_on: datetime.date | None = None, by=None) -> Post:
+def end_post(post: Post, *, ended_on: datetime.date | None = None, by) -> Post:
     ended_on = ended_on or timezone.localdate()
     _check_dates(post.started_on, ended_on)
     post.ended_on = ended_on
@@ -501,7 +501,8 @@ STAND_IN_HOURS = 8
 @transaction.atomic
 def stand_in(unit: Unit, *, reason: str, by, hours: int = STAND_IN_HOURS) -> StandIn:
     """An administrator acts, for `hours` and for `reason`, as the committee of `unit` towards the units directly
-    under it (access.is_superior_committee).
+    under it (access.is_superior_committee). Only a person stands in: `by` SYSTEM is refused like anyone without
+    the power.
 
     Side effects: inserts the stand-in; the administrator's access is recomputed; audit entry with the reason; the
     unit's committee members and staff are told (inbox and e-mail).
@@ -534,7 +535,7 @@ def end_stand_in(record: StandIn, *, by) -> None:
 
 
 @transaction.atomic
-def link_account(member: Member, *, user, by=None) -> Member:
+def link_account(member: Member, *, user, by) -> Member:
     """Link a login to a member; the login then sees the member's cell."""
     if Member.objects.filter(user=user).exclude(pk=member.pk).exists():
         raise OrgError(_("This login already belongs to another member."), code="taken")

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from soisua.audit.models import AuditEntry
+from soisua.core.actors import SYSTEM
 from soisua.corrections import exports, services
 from soisua.documents.rendering import Signatures
 from soisua.org import services as org_services
@@ -117,7 +118,7 @@ def test_a_plan_not_yet_approved_is_signed_by_its_owner_alone(cast, frozen):
 
 def test_a_cell_with_a_committee_signs_for_the_committee(cast, frozen):
     colleague = make_member(cast.cell, "Vũ Thị Hạnh")
-    org_services.assign_post(colleague, unit=cast.cell, kind=PostKind.COMMITTEE_MEMBER)
+    org_services.assign_post(colleague, unit=cast.cell, kind=PostKind.COMMITTEE_MEMBER, by=SYSTEM)
     plan = member_plan(cast)
 
     document = exports.plan_document(plan)

@@ -7,6 +7,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from soisua.core.actors import SYSTEM
 from soisua.core.errors import DomainError
 from soisua.corrections import policy, queries, services
 from soisua.corrections.enums import ShortcomingStatus
@@ -248,7 +249,7 @@ def test_a_move_across_provinces_carries_the_province_key_of_shortcomings_plans_
     plan = approved_plan(cast, shortcoming)
     other_province = make_unit(None, "province", "Tỉnh ủy Thứ Hai", code="T2")
 
-    org_services.move_unit(cast.commune, new_parent=other_province)
+    org_services.move_unit(cast.commune, new_parent=other_province, by=SYSTEM)
 
     shortcoming.refresh_from_db()
     plan.refresh_from_db()

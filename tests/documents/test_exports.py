@@ -11,6 +11,7 @@ from django.utils import translation
 from python_calamine import CalamineWorkbook
 
 from soisua.audit.models import AuditEntry
+from soisua.core.actors import SYSTEM
 from soisua.documents import exports, imports
 from soisua.documents.writers import Column, csv_cell, write_csv, write_xlsx
 from soisua.org import services
@@ -96,7 +97,7 @@ def test_roster_rows_follow_cell_order_then_vietnamese_name_order(cast):
     make_member(cast.sibling_cell, "Nguyễn Văn An")
     make_member(cast.cell, "Đỗ Văn Ánh")
     left = make_member(cast.cell, "Vũ Văn Bảo")
-    services.change_member_status(left, status=MemberStatus.LEFT)
+    services.change_member_status(left, status=MemberStatus.LEFT, by=SYSTEM)
 
     rows = list(exports.roster_rows(cast.commune, personal=False))
 
@@ -145,7 +146,7 @@ def test_roster_rows_query_count_does_not_grow_with_members(cast, extra):
 
 
 def test_roster_document_of_a_cell_has_issuer_title_and_secretary(cast):
-    services.update_unit(cast.commune, place="Ea Kar")
+    services.update_unit(cast.commune, place="Ea Kar", by=SYSTEM)
 
     with translation.override("en"):
         document = exports.roster_document(cast.cell, personal=False, on=datetime.date(2023, 3, 16))
@@ -176,7 +177,8 @@ def test_roster_document_refuses_very_long_lists(cast, monkeypatch):
 
 
 def test_member_profile_document_lists_facts_posts_and_history(cast):
-    member = services.transfer_member(cast.members["secretary"], to_cell=cast.sibling_cell, reason="Chuyển công tác")
+    member = services.transfer_member(cast.members["secretary"], to_cell=cast.sibling_cell, reason="Chuyển công tác",
+                                      by=SYSTEM)
 
     with translation.override("en"):
         document = exports.member_profile_document(member)
@@ -286,7 +288,7 @@ def roster_text(response, file_format: str, tmp_path) -> str:
 
 @pytest.mark.parametrize("file_format", ["xlsx", "pdf", "docx"])
 def test_a_plain_members_roster_does_not_list_ethnicity(cast, file_format, tmp_path):
-    services.update_member(cast.members["secretary"], ethnicity=ETHNICITY)
+    services.update_member(cast.members["secretary"], ethnicity=ETHNICITY, by=SYSTEM)
     url = f"/documents/units/{cast.cell.pk}/roster.{file_format}"
 
     as_member = roster_text(cast.client("member").get(url), file_format, tmp_path)
@@ -334,7 +336,7 @@ def test_profile_pdf_own_sheet_shows_personal_data(cast, tmp_path):
 
 def test_profile_docx_secretary_gets_the_members_sheet(cast):
     member = cast.members["member"]
-    services.assign_post(member, unit=cast.cell, kind=PostKind.DEPUTY_SECRETARY)
+    services.assign_post(member, unit=cast.cell, kind=PostKind.DEPUTY_SECRETARY, by=SYSTEM)
 
     response = cast.client("secretary").get(f"/documents/members/{member.pk}/profile.docx")
 

@@ -154,6 +154,6 @@ def demo_cast(cast):
     for name in SIBLING_MEMBERS:
         make_member(cast.sibling_cell, name)
     deputy = make_member(cast.cell, "Cao Thị Ngọc")
-    services.assign_post(deputy, unit=cast.cell, kind=PostKind.DEPUTY_SECRETARY)
+    services.assign_post(deputy, unit=cast.cell, kind=PostKind.DEPUTY_SECRETARY, by=SYSTEM)
     services.grant_role(cast.users["secretary"], unit=cast.commune, role=Role.COMMITTEE, by=SYSTEM)
     return cast

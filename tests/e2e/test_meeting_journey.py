@@ -19,6 +19,7 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+from soisua.core.actors import SYSTEM
 from soisua.meetings import queries
 from soisua.meetings import services as meetings
 from soisua.meetings.enums import AttendanceStatus, MinutesStatus
@@ -140,7 +141,7 @@ def test_a_thematic_session_from_plan_to_approved_minutes(page: Page, browser: B
     cell, secretary, member = cast.cell, cast.members["secretary"], cast.members["member"]
     latecomer = Member.objects.get(cell=cell, full_name="Nguyễn Văn An")
     excused = Member.objects.get(cell=cell, full_name="Đặng Thị Lan")
-    link_account(latecomer, user=UserFactory(username="nguyenvanan"))
+    link_account(latecomer, user=UserFactory(username="nguyenvanan"), by=SYSTEM)
     topic = meetings.save_topic(cast.commune, title=TOPIC, summary="Tự soi, tự sửa theo gương Bác.",
                                 tags=["học và làm theo Bác", "tự phê bình"])
     meetings.save_topic_plan(cast.commune, YEAR, topics=[topic], publish=True)

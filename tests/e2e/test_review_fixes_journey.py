@@ -56,7 +56,7 @@ def autosave_answer(page: Page, prompt: ReviewPrompt) -> None:
 def test_an_ordered_cycle_with_a_member_without_a_login(page: Page, cast, password, screenshot):
     member, secretary = cast.members["member"], cast.members["secretary"]
     deputy = make_member(cast.cell, DEPUTY)  # reviewed on paper: she has no login
-    assign_post(deputy, unit=cast.cell, kind=PostKind.DEPUTY_SECRETARY)
+    assign_post(deputy, unit=cast.cell, kind=PostKind.DEPUTY_SECRETARY, by=SYSTEM)
 
     # 1. The commune's staff opens the yearly cycle; the review order is enforced, the only rule set chosen.
     login(page, "parent_staff", password)

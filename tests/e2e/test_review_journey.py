@@ -123,8 +123,8 @@ def test_review_cycle_from_opening_to_decision(page: Page, demo_cast, password, 
     deputy = Member.objects.get(cell=cast.cell, full_name="Cao Thị Ngọc")
     neighbour = Member.objects.get(cell=cast.cell, full_name="Nguyễn Văn An")
     deputy_user, neighbour_user = UserFactory(username="phobithu"), UserFactory(username="nguyenvanan")
-    link_account(deputy, user=deputy_user)
-    link_account(neighbour, user=neighbour_user)
+    link_account(deputy, user=deputy_user, by=SYSTEM)
+    link_account(neighbour, user=neighbour_user, by=SYSTEM)
     # The deputy sits on the cell committee: she appraises the secretary's own review (no one appraises their own).
     grant_role(deputy_user, unit=cast.cell, role=Role.COMMITTEE, by=SYSTEM)
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from soisua.core.actors import SYSTEM
 from soisua.counters import rollups
 from soisua.meetings import queries, services
 from soisua.meetings.enums import AttendanceStatus, ContributionKind, MeetingKind
@@ -230,7 +231,7 @@ def test_moving_a_cell_moves_its_figures_to_the_new_ancestors(cast):
     services.mark_attendance(line_of(meeting, cast.members["member"]), status=AttendanceStatus.PRESENT,
                              by=cast.users["secretary"])
 
-    org_services.move_unit(cast.cell, new_parent=cast.other_commune)
+    org_services.move_unit(cast.cell, new_parent=cast.other_commune, by=SYSTEM)
 
     assert queries.attendance_summary(cast.commune, 2026)["present"] == 0
     assert queries.attendance_summary(cast.other_commune, 2026)["present"] == 1

@@ -3,6 +3,7 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 
+from soisua.core.actors import SYSTEM
 from soisua.core.text import fold, name_sort_key
 from soisua.org import services
 from soisua.org.enums import PostKind
@@ -69,8 +70,8 @@ def test_generate_national_leaves_room_for_the_services(generated):
     commune = Unit.objects.filter(kind__code="commune").order_by("path").first()
     last_child = Unit.objects.filter(parent=commune).order_by("-path").first()
 
-    cell = services.create_unit(parent=commune, kind=kind("cell"), code="NEW", name="Chi bộ Thôn mới")
-    member = services.create_member(cell=cell, full_name="Nguyễn Văn Mới")
+    cell = services.create_unit(parent=commune, kind=kind("cell"), code="NEW", name="Chi bộ Thôn mới", by=SYSTEM)
+    member = services.create_member(cell=cell, full_name="Nguyễn Văn Mới", by=SYSTEM)
 
     assert cell.path > last_child.path
     assert cell.path.startswith(commune.path)

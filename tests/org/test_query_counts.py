@@ -22,7 +22,7 @@ def fill_cell(cell, count: int) -> None:
     for number in range(existing, count):
         member = make_member(cell, f"Nguyễn Văn {GIVEN_NAMES[number % len(GIVEN_NAMES)]} {number}")
         kind = PostKind.SECRETARY if number == 0 else PostKind.GROUP_LEADER
-        services.assign_post(member, unit=cell, kind=kind)
+        services.assign_post(member, unit=cell, kind=kind, by=SYSTEM)
 
 
 @pytest.fixture

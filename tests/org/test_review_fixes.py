@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from soisua.accounts.models import ApiToken
 from soisua.audit.models import AuditEntry
+from soisua.core.actors import SYSTEM
 from soisua.notifications import scheduling
 from soisua.notifications.models import ScheduledRun
 from soisua.org import services
@@ -18,7 +19,7 @@ def test_member_cannot_find_a_colleague_by_citizen_id(cast):
     number = cast.members["member"].citizen_id
 
     as_colleague = cast.client("secretary").get("/members/search/", {"q": number})
-    services.update_member(cast.members["secretary"], citizen_id="001190000002")
+    services.update_member(cast.members["secretary"], citizen_id="001190000002", by=SYSTEM)
     probe = cast.client("member").get("/members/search/", {"q": "001190000002"})
 
     assert "Trần Thị Bình" in as_colleague.text
@@ -30,7 +31,7 @@ def test_member_who_left_or_is_suspended_loses_the_cell(cast, status):
     client = cast.client("member")
     assert client.get(f"/units/{cast.cell.pk}/").status_code == 200
 
-    services.change_member_status(cast.members["member"], status=status)
+    services.change_member_status(cast.members["member"], status=status, by=cast.users["secretary"])
 
     assert client.get(f"/units/{cast.cell.pk}/").status_code == 404
 
@@ -39,7 +40,7 @@ def test_renaming_a_commune_refreshes_its_cells_breadcrumbs(cast):
     client = cast.client("parent_staff")
     client.get(f"/units/{cast.cell.pk}/")
 
-    services.update_unit(cast.commune, name="Đảng ủy xã Hòa An Mới")
+    services.update_unit(cast.commune, name="Đảng ủy xã Hòa An Mới", by=cast.users["admin"])
 
     assert "Đảng ủy xã Hòa An Mới" in client.get(f"/units/{cast.cell.pk}/").text
 
@@ -50,7 +51,7 @@ def test_moving_a_unit_refreshes_the_pages_below_it(cast, django_user_model):
     client.force_login(admin)
     client.get(f"/units/{cast.cell.pk}/")
 
-    services.move_unit(cast.cell, new_parent=cast.other_commune)
+    services.move_unit(cast.cell, new_parent=cast.other_commune, by=admin)
 
     assert "Đảng ủy xã Hòa Bình" in client.get(f"/units/{cast.cell.pk}/").text
 
@@ -58,15 +59,15 @@ def test_moving_a_unit_refreshes_the_pages_below_it(cast, django_user_model):
 def test_transfer_ends_posts_in_the_old_cell(cast):
     secretary = cast.members["secretary"]
 
-    services.transfer_member(secretary, to_cell=cast.sibling_cell)
-    services.assign_post(cast.members["member"], unit=cast.cell, kind=PostKind.SECRETARY)
+    services.transfer_member(secretary, to_cell=cast.sibling_cell, by=cast.users["parent_staff"])
+    services.assign_post(cast.members["member"], unit=cast.cell, kind=PostKind.SECRETARY, by=cast.users["parent_staff"])
 
     assert not Post.objects.filter(member=secretary, ended_on__isnull=True).exists()
     assert "Lê Văn Cường" not in cast.client("member").get(f"/units/{cast.cell.pk}/").text
 
 
 def test_leaving_the_roll_ends_all_posts(cast):
-    services.change_member_status(cast.members["secretary"], status=MemberStatus.LEFT)
+    services.change_member_status(cast.members["secretary"], status=MemberStatus.LEFT, by=cast.users["parent_staff"])
 
     assert not Post.objects.filter(member=cast.members["secretary"], ended_on__isnull=True).exists()
 
@@ -84,7 +85,7 @@ def test_secretary_cannot_change_the_tree(cast):
 
 def test_cell_kind_cannot_change_while_it_has_members(cast):
     with pytest.raises(services.OrgError) as error:
-        services.update_unit(cast.cell, kind=cast.commune.kind)
+        services.update_unit(cast.cell, kind=cast.commune.kind, by=cast.users["admin"])
 
     assert error.value.code == "kind_members"
 

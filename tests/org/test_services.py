@@ -27,7 +27,7 @@ def test_create_unit_refuses_duplicate_code(cast):
 def test_move_unit_moves_whole_subtree(cast):
     group = make_unit(cast.cell, "group", "Tổ đảng 1")
 
-    services.move_unit(cast.cell, new_parent=cast.other_commune)
+    services.move_unit(cast.cell, new_parent=cast.other_commune, by=cast.users["admin"])
 
     cell = Unit.objects.get(pk=cast.cell.pk)
     group.refresh_from_db()
@@ -42,7 +42,7 @@ def test_move_unit_into_own_subtree_is_refused_and_changes_nothing(cast):
     paths_before = dict(Unit.objects.values_list("pk", "path"))
 
     with pytest.raises(services.OrgError) as error:
-        services.move_unit(cast.commune, new_parent=cast.cell)
+        services.move_unit(cast.commune, new_parent=cast.cell, by=cast.users["admin"])
 
     assert error.value.code == "cycle"
     assert dict(Unit.objects.values_list("pk", "path")) == paths_before
@@ -51,7 +51,7 @@ def test_move_unit_into_own_subtree_is_refused_and_changes_nothing(cast):
 def test_move_unit_to_other_province_updates_members_province(cast):
     other_province = make_unit(None, "province", "Tỉnh ủy Khác", code="KH")
 
-    services.move_unit(cast.commune, new_parent=other_province)
+    services.move_unit(cast.commune, new_parent=other_province, by=cast.users["superuser"])
 
     assert Member.objects.get(pk=cast.members["member"].pk).province == other_province
     assert Unit.objects.get(pk=cast.cell.pk).province == other_province
@@ -84,7 +84,8 @@ def test_transfer_member_keeps_history(cast):
 
     on = timezone.localdate() + datetime.timedelta(days=11)
 
-    services.transfer_member(member, to_cell=cast.sibling_cell, on=on, reason="Chuyển công tác")
+    services.transfer_member(member, to_cell=cast.sibling_cell, on=on, reason="Chuyển công tác",
+                             by=cast.users["parent_staff"])
 
     memberships = list(CellMembership.objects.filter(member=member).order_by("started_on"))
     assert [m.cell for m in memberships] == [cast.cell, cast.sibling_cell]
@@ -96,7 +97,7 @@ def test_transfer_member_keeps_history(cast):
 def test_transfer_member_changes_what_the_login_sees(cast):
     from soisua.org import access
 
-    services.transfer_member(cast.members["member"], to_cell=cast.sibling_cell)
+    services.transfer_member(cast.members["member"], to_cell=cast.sibling_cell, by=cast.users["parent_staff"])
 
     user = type(cast.users["member"]).objects.get(pk=cast.users["member"].pk)
     assert set(access.visible_units(user)) == {cast.sibling_cell}
@@ -105,7 +106,7 @@ def test_transfer_member_changes_what_the_login_sees(cast):
 def test_change_member_status_records_history(cast):
     member = cast.members["member"]
 
-    services.change_member_status(member, status=MemberStatus.SUSPENDED, reason="Kỷ luật")
+    services.change_member_status(member, status=MemberStatus.SUSPENDED, reason="Kỷ luật", by=cast.users["secretary"])
 
     assert Member.objects.get(pk=member.pk).status == MemberStatus.SUSPENDED
     assert member.status_changes.first().reason == "Kỷ luật"
@@ -114,10 +115,10 @@ def test_change_member_status_records_history(cast):
 def test_update_member_with_stale_version_is_refused(cast):
     member = cast.members["member"]
     stale = member.version
-    services.update_member(member, phone="0987654321", version=stale)
+    services.update_member(member, phone="0987654321", version=stale, by=cast.users["secretary"])
 
     with pytest.raises(services.ConflictError):
-        services.update_member(member, phone="0911111111", version=stale)
+        services.update_member(member, phone="0911111111", version=stale, by=cast.users["secretary"])
 
     assert Member.objects.get(pk=member.pk).phone == "0987654321"
 
@@ -125,7 +126,7 @@ def test_update_member_with_stale_version_is_refused(cast):
 def test_update_member_audits_changed_fields_only(cast):
     member = cast.members["member"]
 
-    services.update_member(member, phone="0987654321", full_name=member.full_name)
+    services.update_member(member, phone="0987654321", full_name=member.full_name, by=cast.users["secretary"])
 
     entry = AuditEntry.objects.filter(action="org.member.update").get()
     assert entry.changes == {"phone": ["0912345678", "0987654321"]}
@@ -133,7 +134,8 @@ def test_update_member_audits_changed_fields_only(cast):
 
 def test_assign_post_refuses_second_secretary(cast):
     with pytest.raises(services.OrgError) as error:
-        services.assign_post(cast.members["member"], unit=cast.cell, kind=PostKind.SECRETARY)
+        services.assign_post(cast.members["member"], unit=cast.cell, kind=PostKind.SECRETARY,
+                             by=cast.users["parent_staff"])
 
     assert error.value.code == "one_secretary"
 

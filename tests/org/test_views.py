@@ -153,8 +153,8 @@ def test_unit_page_shows_changes_made_after_it_was_cached(cast):
     client = cast.client("secretary")
     client.get(f"/units/{cast.cell.pk}/")
 
-    org_services.update_member(cast.members["member"], full_name="Trần Thị Bình An")
-    org_services.change_member_status(cast.members["secretary"], status="exempt")
+    org_services.update_member(cast.members["member"], full_name="Trần Thị Bình An", by=cast.users["secretary"])
+    org_services.change_member_status(cast.members["secretary"], status="exempt", by=cast.users["parent_staff"])
     page = client.get(f"/units/{cast.cell.pk}/").text
     commune = cast.client("parent_staff").get(f"/units/{cast.commune.pk}/").text
 

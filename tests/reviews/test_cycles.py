@@ -106,7 +106,7 @@ def test_open_cycle_page_lists_excluded_members_and_opens(cast):
 
 
 def test_secretary_cannot_open_a_cycle(cast):
-    org_services.assign_post(cast.members["member"], unit=cast.cell, kind=PostKind.GROUP_LEADER)
+    org_services.assign_post(cast.members["member"], unit=cast.cell, kind=PostKind.GROUP_LEADER, by=SYSTEM)
 
     response = cast.client("secretary").post(f"/reviews/units/{cast.cell.pk}/new-cycle/", {})
 

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from soisua.audit.models import AuditEntry
+from soisua.core.actors import SYSTEM
 from soisua.org import services as org_services
 from soisua.reviews import exports, services
 from soisua.reviews.models import ChecklistItem, QuotaSetting, Review
@@ -210,7 +211,7 @@ def test_downloads_hidden_from_strangers(cast, which):
 
 
 def test_cycle_unit_summary_lists_ratings_without_personal_data(cast):
-    org_services.update_member(cast.members["member"], date_of_birth=BIRTH_DATE)
+    org_services.update_member(cast.members["member"], date_of_birth=BIRTH_DATE, by=SYSTEM)
     cycle = open_for(cast.commune)
     decided_review(cast, cycle)
 

@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from soisua.audit.models import AuditEntry
+from soisua.core.actors import SYSTEM
 from soisua.org import services as org_services
 from soisua.org.enums import PostKind
 from soisua.reviews.models import Review
@@ -31,7 +32,7 @@ def _fixed_clock():
 def ordered(cast):
     """Chi bộ Thôn 1 with a deputy secretary who has no login, in a cycle that enforces the review order."""
     deputy = make_member(cast.cell, DEPUTY)
-    org_services.assign_post(deputy, unit=cast.cell, kind=PostKind.DEPUTY_SECRETARY)
+    org_services.assign_post(deputy, unit=cast.cell, kind=PostKind.DEPUTY_SECRETARY, by=SYSTEM)
     cycle = open_for(cast.commune)
     return cycle, Review.objects.get(cycle=cycle, member=deputy)
 
@@ -63,7 +64,7 @@ def test_a_deputy_without_a_login_holds_nobody_up(cast, ordered):
 def test_a_deputy_with_a_login_still_holds_up_the_members(cast):
     for name, user in ((DEPUTY, None), ("Vũ Minh Tuấn", UserFactory(username="tuan"))):
         deputy = make_member(cast.cell, name, user=user)
-        org_services.assign_post(deputy, unit=cast.cell, kind=PostKind.DEPUTY_SECRETARY)
+        org_services.assign_post(deputy, unit=cast.cell, kind=PostKind.DEPUTY_SECRETARY, by=SYSTEM)
     cycle = open_for(cast.commune)
     submit_collective_and_head(cast, cycle)
     review = member_review(cast, cycle)

@@ -227,7 +227,7 @@ def test_quota_of_excellent_fires_per_grassroots_organisation(cast):
     for member in goods:
         review = review_of(cycle, member)
         user = UserFactory()
-        org_services.link_account(member, user=user)
+        org_services.link_account(member, user=user, by=SYSTEM)
         review = complete_review(review, user, level="good")
         # The quota's base counts the cell's proposals (and decisions), never self-proposals.
         services.propose_level(review, level="good", comment="", by=cast.users["parent_staff"])
