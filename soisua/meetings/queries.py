@@ -145,6 +145,11 @@ class MemberRecord:
     def rate(self) -> int | None:
         return rate(self.present + self.late, self.present + self.late + self.excused + self.unexcused)
 
+    @property
+    def unexcused_alert(self) -> bool:
+        """Absences without reason have reached MEETING_UNEXCUSED_ALERT (grounds for removal)."""
+        return self.unexcused >= settings.MEETING_UNEXCUSED_ALERT
+
 
 def member_records(unit: Unit, year: int) -> list[MemberRecord]:
     """Each member on the cell's rolls in `year`: attendance, lateness, absences and how often they spoke."""

@@ -61,3 +61,17 @@ def test_no_age_table_when_it_would_tell_the_age_of_the_members_named_as_silent(
         assert band_row(page, "&lt; 30") is None, who
         assert band_row(page, "40–49") is None, who
         assert "bảng sẽ cho biết tuổi của họ" in page
+
+
+def test_a_member_is_marked_once_absences_without_reason_reach_the_setting(cast, settings):
+    settings.MEETING_UNEXCUSED_ALERT = 2
+    hold_three_meetings(cast, speakers=[])
+    meetings = list(cast.cell.meetings.order_by("starts_at"))
+    for meeting in meetings[:2]:
+        line = meeting.attendance.get(member=cast.members["member"])
+        services.mark_attendance(line, status="unexcused", by=cast.users["secretary"])
+
+    page = statistics_page(cast, "secretary")
+
+    row = re.search(r'<th scope="row">Trần Thị Bình</th>(.*?)</tr>', page)[1]
+    assert '<td class="status-bad">2</td>' in row
