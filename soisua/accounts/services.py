@@ -29,7 +29,7 @@ def set_preferred_language(user: User, language: str) -> None:
 
 
 @transaction.atomic
-def issue_api_token(user: User, *, name: str, days: int | None = None, by=None) -> str:
+def issue_api_token(user: User, *, name: str, days: int | None = None, by) -> str:
     """Create an API token for `user` valid for `days` (settings.API_TOKEN_DAYS by default) and return it; only
     its hash is stored, so it is shown once.
 
@@ -50,13 +50,13 @@ def issue_api_token(user: User, *, name: str, days: int | None = None, by=None) 
 
 
 @transaction.atomic
-def revoke_api_token(token: ApiToken, *, by=None) -> None:
+def revoke_api_token(token: ApiToken, *, by) -> None:
     audit.record(by, "accounts.api_token.revoke", token, {"user": token.user_id, "name": token.name})
     token.delete()
 
 
 @transaction.atomic
-def revoke_all_api_tokens(user: User, *, reason: str, by=None) -> int:
+def revoke_all_api_tokens(user: User, *, reason: str, by) -> int:
     """Revoke every API token of `user` (after a password change or reset: whoever learnt the old password may
     have issued tokens with it). Returns how many; one audit entry per token."""
     tokens = list(ApiToken.objects.filter(user=user))

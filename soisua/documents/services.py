@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
+from soisua.core.actors import SYSTEM, person
 from soisua.core.errors import clean_text
 from soisua.notifications.services import notify
 from soisua.org import access
@@ -38,6 +39,11 @@ logger = logging.getLogger(__name__)
 
 def _language(job: ImportJob) -> str:
     return job.created_by.language if job.created_by is not None else settings.LANGUAGE_CODE
+
+
+def _importer(job: ImportJob):
+    """Who a job's writes are recorded as: its uploader, or the system for a job started from the command line."""
+    return job.created_by or SYSTEM
 
 
 def start_import(*, unit: Unit, upload: File, by) -> ImportJob:
@@ -174,10 +180,10 @@ def apply_import(job: ImportJob) -> ImportJob:
                 # Two runs of the same job (a retried task and a command) must not both write.
                 if not ImportJob.objects.select_for_update().filter(pk=job.pk, status=ImportStatus.APPLYING).exists():
                     return job
-                imports.apply_plan(plan, by=job.created_by, reason=_("Roster import"))
+                imports.apply_plan(plan, by=_importer(job), reason=_("Roster import"))
                 _hold(job, plan)
                 _store_plan(job, plan, status=ImportStatus.DONE)
-                audit.record(job.created_by, "documents.import.apply", job, {
+                audit.record(_importer(job), "documents.import.apply", job, {
                     "created": job.new_count, "updated": job.updated_count, "unchanged": job.unchanged_count,
                     "held": job.held_count})
     except Exception as error:
@@ -235,7 +241,7 @@ def _hold(job: ImportJob, plan: Plan) -> list[ImportConflict]:
                   for key, value in held.values.items()}
         conflict = ImportConflict.objects.create(job=job, row=held.row, values=values | {"status": held.status},
                                                  cell=held.cell, member=held.members[0], committee=committee)
-        audit.record(job.created_by, "documents.import.hold", conflict, {
+        audit.record(_importer(job), "documents.import.hold", conflict, {
             "row": held.row, "members": [member.pk for member in held.members],
             "committee": committee.pk if committee else None})
         url = reverse("documents:conflicts.detail", args=[conflict.pk])
@@ -259,7 +265,7 @@ def decide_conflict(conflict: ImportConflict, *, decision: str, by) -> ImportCon
     if not decision:
         raise RosterImportError(_("Write what was decided."), code="required")
     if not ImportConflict.objects.filter(pk=conflict.pk, resolved_at__isnull=True).update(
-            resolved_at=timezone.now(), resolved_by=by, decision=decision):
+            resolved_at=timezone.now(), resolved_by=person(by), decision=decision):
         raise RosterImportError(_("This row was already decided."), code="decided")
     conflict.refresh_from_db()
     audit.record(by, "documents.import.decide", conflict, {"decision": decision})

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from django.utils.html import escape
 
+from soisua.audit.models import AuditEntry
 from soisua.documents import imports, services
 from soisua.documents.models import ImportJob, ImportStatus
 from soisua.org.models import Member
@@ -200,6 +201,22 @@ def test_command_applies_only_with_confirm(cast, tmp_path):
 
     assert not checked_only
     assert Member.objects.filter(card_number="20000001").exists()
+
+
+def test_command_records_the_import_as_the_systems(cast, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("\n".join([HEADER, "1,Nguyễn Văn Hùng,02/09/1980,Nam,20000001,TN-HA-1"]), encoding="utf-8")
+
+    call_command("import_roster", "TN-HA", str(path), "--confirm", stdout=io.StringIO())
+
+    job = ImportJob.objects.get()
+    member = Member.objects.get(card_number="20000001")
+    entries = [*AuditEntry.objects.filter(object_type="documents.importjob", object_id=str(job.pk)),
+               *AuditEntry.objects.filter(object_type="org.member", object_id=str(member.pk))]
+    assert job.created_by is None
+    assert sorted(entry.action for entry in entries) == ["documents.import.apply", "documents.import.confirm",
+                                                          "documents.import.upload", "org.member.create"]
+    assert {(entry.actor_id, entry.actor_label) for entry in entries} == {(None, "system")}
 
 
 def test_command_refuses_wrong_file_type(cast, tmp_path):

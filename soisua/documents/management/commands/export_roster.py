@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from soisua.core.actors import SYSTEM
 from soisua.documents import exports, services, writers
 from soisua.org.models import Unit
 
@@ -29,5 +30,5 @@ class Command(BaseCommand):
         with translation.override(language), output.open("wb") as target:
             writers.write_xlsx(exports.roster_columns(personal), exports.roster_rows(unit, personal=personal),
                                target, sheet_name=unit.code)
-        services.record_export(None, unit, action="documents.roster.export", file_format="xlsx", personal=personal)
+        services.record_export(SYSTEM, unit, action="documents.roster.export", file_format="xlsx", personal=personal)
         self.stdout.write(self.style.SUCCESS(f"Wrote the roster of {unit.name} to {output}."))

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
+from soisua.core.actors import SYSTEM
 from soisua.documents import services
 from soisua.documents.models import ImportStatus
 from soisua.org.models import Unit
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file} is not a file.")
         with file.open("rb") as handle:
             try:
-                job = services.start_import(unit=unit, upload=File(handle, name=file.name), by=None)
+                job = services.start_import(unit=unit, upload=File(handle, name=file.name), by=SYSTEM)
             except services.RosterImportError as error:
                 raise CommandError(error.messages[0]) from None
         job.refresh_from_db()
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         if not confirm:
             self.stdout.write("The file has no errors. Run again with --confirm to import it.")
             return
-        services.confirm_import(job, by=None)
+        services.confirm_import(job, by=SYSTEM)
         job.refresh_from_db()
         if job.status == ImportStatus.APPLYING:  # queued for a worker: apply it here and now
             services.apply_import(job)
