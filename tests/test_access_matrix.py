@@ -58,9 +58,8 @@ from soisua.notifications.models import Notification
 from soisua.org import services
 from soisua.org.enums import Role
 from soisua.org.models import Member, Post, RoleGrant, StandIn, Unit, UnitKind
-from soisua.oversight.models import ReviewPrompt
 from soisua.reviews import services as reviews
-from soisua.reviews.models import ChecklistItem, Cycle, Feedback, Review, RuleSet
+from soisua.reviews.models import ChecklistItem, Cycle, Feedback, Review, ReviewPrompt, RuleSet
 from soisua.reviews.queries import form_fields
 from soisua.reviews.services import add_review_shortcoming, give_feedback, open_cycle
 
