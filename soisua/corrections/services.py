@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
 from soisua.core import similarity
+from soisua.core.actors import SYSTEM, person
 from soisua.core.errors import DomainError, clean_text
 from soisua.core.uploads import check_document_upload
 from soisua.notifications.services import notify
@@ -60,7 +61,7 @@ def record_shortcoming(*, unit, member=None, review=None, source: str = Source.S
                        cause: str = Cause.SUBJECTIVE, cause_text: str = "", responsibility: str = "",
                        measures: str = "", fix_by: datetime.date | None = None, checklist_items=(),
                        severity: str = Severity.MODERATE, responsibility_kind: str = ResponsibilityKind.INDIVIDUAL,
-                       cycle_id: int | None = None, by=None) -> Shortcoming:
+                       cycle_id: int | None = None, by) -> Shortcoming:
     """Record a shortcoming of a member (or, without member, of the unit as a collective).
 
     Side effects: inserts it with its checklist links; links the earlier shortcoming it repeats; audit entry
@@ -72,7 +73,7 @@ def record_shortcoming(*, unit, member=None, review=None, source: str = Source.S
     shortcoming = Shortcoming.objects.create(unit=unit, member=member, review=review, source=source, order=order,
                                              cycle_id=review.cycle_id if review is not None else cycle_id,
                                              severity=severity, responsibility_kind=responsibility_kind,
-                                             province_id=unit.province_id, created_by=by, **values)
+                                             province_id=unit.province_id, created_by=person(by), **values)
     shortcoming.checklist_items.set(checklist_items)
     mark_recurrence(shortcoming)
     audit.record(by, "corrections.shortcoming.record", shortcoming, {"source": source, "review": review,
@@ -106,7 +107,7 @@ def mark_recurrence(shortcoming: Shortcoming) -> None:
 @transaction.atomic
 def update_shortcoming(shortcoming: Shortcoming, *, text: str, cause: str, cause_text: str = "",
                        responsibility: str = "", measures: str = "", fix_by: datetime.date | None = None,
-                       checklist_items=(), by=None) -> Shortcoming:
+                       checklist_items=(), by) -> Shortcoming:
     """Side effects: updates the shortcoming and its checklist links; audit entry naming the changed fields."""
     values = _values(text=text, cause=cause, cause_text=cause_text, responsibility=responsibility,
                      measures=measures, fix_by=fix_by)
@@ -121,7 +122,7 @@ def update_shortcoming(shortcoming: Shortcoming, *, text: str, cause: str, cause
 
 
 @transaction.atomic
-def remove_shortcoming(shortcoming: Shortcoming, *, by=None) -> None:
+def remove_shortcoming(shortcoming: Shortcoming, *, by) -> None:
     """Side effects: deletes the shortcoming; audit entry."""
     audit.record(by, "corrections.shortcoming.remove", shortcoming, {"review": shortcoming.review_id})
     shortcoming.delete()
@@ -149,7 +150,7 @@ def create_plan(*, unit, member=None, cycle=None, shortcomings, deadline: dateti
     if deadline < timezone.localdate():
         raise ShortcomingError(_("The deadline cannot be in the past."), code="deadline")
     plan = CorrectionPlan.objects.create(unit=unit, member=member, cycle=cycle, deadline=deadline,
-                                         province_id=unit.province_id, created_by=by)
+                                         province_id=unit.province_id, created_by=person(by))
     plan.shortcomings.set(shortcomings)
     audit.record(by, "corrections.plan.create", plan, {"shortcomings": [item.pk for item in shortcomings]})
     return plan
@@ -236,7 +237,7 @@ def submit_plan(plan: CorrectionPlan, *, by=None) -> CorrectionPlan:
 
 
 @transaction.atomic
-def decide_plan(plan: CorrectionPlan, *, approve: bool, reason: str = "", by=None) -> CorrectionPlan:
+def decide_plan(plan: CorrectionPlan, *, approve: bool, reason: str = "", by) -> CorrectionPlan:
     """The cell committee approves a submitted plan (its shortcomings are then being fixed to a roadmap) or returns
     it with a reason. Side effects: plan status; shortcomings planned and their next due date; audit entry."""
     plan = CorrectionPlan.objects.select_for_update().get(pk=plan.pk)
@@ -246,7 +247,7 @@ def decide_plan(plan: CorrectionPlan, *, approve: bool, reason: str = "", by=Non
     if not approve and not reason:
         raise ShortcomingError(_("Say why the plan is returned."), code="reason")
     plan.status = PlanStatus.APPROVED if approve else PlanStatus.RETURNED
-    plan.return_reason, plan.decided_at, plan.decided_by = reason, timezone.now(), by
+    plan.return_reason, plan.decided_at, plan.decided_by = reason, timezone.now(), person(by)
     plan.version += 1
     plan.save()
     if approve:
@@ -271,8 +272,9 @@ def _locked_shortcoming(shortcoming: Shortcoming) -> Shortcoming:
 
 
 def _entry(shortcoming: Shortcoming, kind: str, *, note: str = "", link: str = "", evidence=None,
-           by=None) -> ProgressEntry:
-    entry = ProgressEntry(shortcoming=shortcoming, kind=kind, author=by, note=_clean(note, _("note")), link=link)
+           by) -> ProgressEntry:
+    entry = ProgressEntry(shortcoming=shortcoming, kind=kind, author=person(by), note=_clean(note, _("note")),
+                          link=link)
     if evidence is not None:
         check_document_upload(evidence)
         entry.evidence_name, entry.evidence_size = evidence.name[:255], evidence.size
@@ -285,7 +287,7 @@ def _entry(shortcoming: Shortcoming, kind: str, *, note: str = "", link: str = "
 
 @transaction.atomic
 def post_progress(shortcoming: Shortcoming, *, note: str, link: str = "", evidence=None,
-                  by=None) -> ProgressEntry:
+                  by) -> ProgressEntry:
     """The owner reports progress, with evidence. Side effects: the entry (and the file); status in progress."""
     shortcoming = _locked_shortcoming(shortcoming)
     if shortcoming.status == ShortcomingStatus.VERIFIED:
@@ -300,7 +302,7 @@ def post_progress(shortcoming: Shortcoming, *, note: str, link: str = "", eviden
 
 
 @transaction.atomic
-def complete_step(step: RoadmapStep, *, by=None) -> RoadmapStep:
+def complete_step(step: RoadmapStep, *, by) -> RoadmapStep:
     """Side effects: the step's date; the plan's shortcomings' next due date; audit entry."""
     if step.done_on is None:
         step.done_on = timezone.localdate()
@@ -311,27 +313,35 @@ def complete_step(step: RoadmapStep, *, by=None) -> RoadmapStep:
 
 
 @transaction.atomic
-def claim_fix(shortcoming: Shortcoming, *, note: str, by=None) -> Shortcoming:
+def claim_fix(shortcoming: Shortcoming, *, note: str, by) -> Shortcoming:
     """The owner reports the shortcoming fixed; a supervisor or the committee verifies it."""
     shortcoming = _locked_shortcoming(shortcoming)
     if shortcoming.status not in (ShortcomingStatus.PLANNED, ShortcomingStatus.IN_PROGRESS):
         raise ShortcomingError(_("Only a shortcoming being fixed to an approved plan can be reported fixed."),
                                code="state")
     _entry(shortcoming, ProgressKind.CLAIM, note=note, by=by)
-    shortcoming.status, shortcoming.claimed_by = ShortcomingStatus.CLAIMED, by
+    shortcoming.status, shortcoming.claimed_by = ShortcomingStatus.CLAIMED, person(by)
     shortcoming.save(update_fields=["status", "claimed_by"])
     return shortcoming
 
 
 def _check_not_own(shortcoming: Shortcoming, by) -> None:
+    """Nobody verifies or reopens their own fix: neither the owner nor whoever reported it fixed, however they
+    reach the service. Only the system (`by` SYSTEM) is nobody's owner and is let through."""
+    if by is SYSTEM:
+        return
     owner = shortcoming.member.user_id if shortcoming.member_id else None
-    if by is not None and by.pk in {owner, shortcoming.claimed_by_id}:
+    if by.pk in {owner, shortcoming.claimed_by_id}:
         raise ShortcomingError(_("Nobody verifies their own fix."), code="own")
 
 
 @transaction.atomic
-def verify_fix(shortcoming: Shortcoming, *, note: str = "", by=None) -> Shortcoming:
-    """A supervisor or the committee confirms the fix. Side effects: verified (closed); timeline; audit entry."""
+def verify_fix(shortcoming: Shortcoming, *, note: str = "", by) -> Shortcoming:
+    """A supervisor or the committee confirms the fix.
+
+    Refused to the owner and to whoever reported it fixed, whoever the caller (skipped only when `by` is SYSTEM).
+    Side effects: verified (closed); timeline; audit entry.
+    """
     shortcoming = _locked_shortcoming(shortcoming)
     _check_not_own(shortcoming, by)
     if shortcoming.status == ShortcomingStatus.VERIFIED:
@@ -339,7 +349,7 @@ def verify_fix(shortcoming: Shortcoming, *, note: str = "", by=None) -> Shortcom
     if shortcoming.status != ShortcomingStatus.CLAIMED:
         raise ShortcomingError(_("The owner has not reported it fixed yet."), code="state")
     _entry(shortcoming, ProgressKind.VERIFY, note=note, by=by)
-    shortcoming.status, shortcoming.verified_by, shortcoming.verified_at = ShortcomingStatus.VERIFIED, by, \
+    shortcoming.status, shortcoming.verified_by, shortcoming.verified_at = ShortcomingStatus.VERIFIED, person(by), \
         timezone.now()
     shortcoming.next_due = None
     shortcoming.save(update_fields=["status", "verified_by", "verified_at", "next_due"])
@@ -347,8 +357,11 @@ def verify_fix(shortcoming: Shortcoming, *, note: str = "", by=None) -> Shortcom
 
 
 @transaction.atomic
-def reopen_fix(shortcoming: Shortcoming, *, reason: str, by=None) -> Shortcoming:
-    """The fix is not good enough: back to being fixed, with the reason on the timeline."""
+def reopen_fix(shortcoming: Shortcoming, *, reason: str, by) -> Shortcoming:
+    """The fix is not good enough: back to being fixed, with the reason on the timeline.
+
+    Refused to the owner and to whoever reported it fixed, as verify_fix (skipped only when `by` is SYSTEM).
+    """
     shortcoming = _locked_shortcoming(shortcoming)
     _check_not_own(shortcoming, by)
     if shortcoming.status not in (ShortcomingStatus.CLAIMED, ShortcomingStatus.VERIFIED):
@@ -364,7 +377,7 @@ def reopen_fix(shortcoming: Shortcoming, *, reason: str, by=None) -> Shortcoming
 
 
 @transaction.atomic
-def comment_on_fix(shortcoming: Shortcoming, *, note: str, by=None) -> ProgressEntry:
+def comment_on_fix(shortcoming: Shortcoming, *, note: str, by) -> ProgressEntry:
     """A supervisor's or the committee's comment on the timeline."""
     if not note.strip():
         raise ShortcomingError(_("Write the comment."), code="required")

@@ -50,9 +50,10 @@ def member_plan(cast, *, cycle=None, approve=True):
                                 shortcomings=[shortcoming], deadline=datetime.date(2027, 2, 28),
                                 by=cast.users["member"])
     measure = services.add_measure(plan, text=MEASURE, supervisor=cast.members["secretary"],
-                                   deadline=datetime.date(2027, 1, 31))
-    services.add_step(measure, what=STEP, due=datetime.date(2026, 12, 10), evidence_expected=EVIDENCE)
-    plan = services.submit_plan(plan)
+                                   deadline=datetime.date(2027, 1, 31), by=cast.users["member"])
+    services.add_step(measure, what=STEP, due=datetime.date(2026, 12, 10), evidence_expected=EVIDENCE,
+                      by=cast.users["member"])
+    plan = services.submit_plan(plan, by=cast.users["member"])
     if approve:
         plan = services.decide_plan(plan, approve=True, by=cast.users["secretary"])
     return plan
@@ -130,11 +131,12 @@ def test_a_cell_with_a_committee_signs_for_the_committee(cast, frozen):
 
 def test_a_collective_plan_is_signed_for_the_cell_and_approved_for_the_superior_committee(cast, frozen):
     shortcoming = services.record_shortcoming(unit=cast.cell, text="Sinh hoạt chưa đúng kỳ", by=cast.users["secretary"])
-    plan = services.create_plan(unit=cast.cell, shortcomings=[shortcoming], deadline=datetime.date(2027, 2, 28))
+    plan = services.create_plan(unit=cast.cell, shortcomings=[shortcoming], deadline=datetime.date(2027, 2, 28),
+                                by=cast.users["secretary"])
     measure = services.add_measure(plan, text="Họp đúng ngày 3 hằng tháng", supervisor=cast.members["secretary"],
-                                   deadline=datetime.date(2027, 2, 28))
-    services.add_step(measure, what="Họp tháng 12", due=datetime.date(2026, 12, 3))
-    services.submit_plan(plan)
+                                   deadline=datetime.date(2027, 2, 28), by=cast.users["secretary"])
+    services.add_step(measure, what="Họp tháng 12", due=datetime.date(2026, 12, 3), by=cast.users["secretary"])
+    services.submit_plan(plan, by=cast.users["secretary"])
     plan = services.decide_plan(plan, approve=True, by=cast.users["parent_staff"])
 
     document = exports.plan_document(plan)
@@ -216,7 +218,7 @@ def test_subtree_rows_take_one_query_however_many_rows(cast, frozen):
     member_plan(cast)
     one = queries_for_rows()
     for text in ("Chưa gương mẫu", "Ít phát biểu"):
-        services.record_shortcoming(unit=cast.sibling_cell, member=cast.members["sibling"], text=text)
+        services.record_shortcoming(unit=cast.sibling_cell, member=cast.members["sibling"], text=text, by=SYSTEM)
     three = queries_for_rows()
 
     assert one == three == 1

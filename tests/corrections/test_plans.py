@@ -7,6 +7,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from soisua.audit.models import AuditEntry
 from soisua.core.actors import SYSTEM
 from soisua.core.errors import DomainError
 from soisua.corrections import policy, queries, services
@@ -37,21 +38,22 @@ def approved_plan(cast, shortcoming, *, steps=((2026, 12, 10), (2027, 1, 15))):
     plan = services.create_plan(unit=cast.cell, member=cast.members["member"], shortcomings=[shortcoming],
                                 deadline=datetime.date(2027, 2, 28), by=cast.users["member"])
     measure = services.add_measure(plan, text="Đóng đảng phí trước ngày 5 hằng tháng",
-                                   supervisor=cast.members["secretary"], deadline=datetime.date(2027, 2, 28))
+                                   supervisor=cast.members["secretary"], deadline=datetime.date(2027, 2, 28),
+                                   by=cast.users["member"])
     for year, month, day in steps:
         services.add_step(measure, what="Nộp biên lai", due=datetime.date(year, month, day),
-                          evidence_expected="Biên lai")
-    services.submit_plan(plan)
+                          evidence_expected="Biên lai", by=cast.users["member"])
+    services.submit_plan(plan, by=cast.users["member"])
     return services.decide_plan(plan, approve=True, by=cast.users["secretary"])
 
 
 def test_a_measure_without_deadline_or_supervisor_cannot_be_submitted(cast, frozen):
     plan = services.create_plan(unit=cast.cell, member=cast.members["member"], shortcomings=[shortcoming_of(cast)],
-                                deadline=datetime.date(2027, 2, 28))
-    services.add_measure(plan, text="Tự giác hơn")
+                                deadline=datetime.date(2027, 2, 28), by=cast.users["member"])
+    services.add_measure(plan, text="Tự giác hơn", by=cast.users["member"])
 
     with pytest.raises(services.ShortcomingError) as error:
-        services.submit_plan(plan)
+        services.submit_plan(plan, by=cast.users["member"])
 
     assert error.value.code == "incomplete"
     assert len(error.value.messages) == 3  # no deadline, no supervisor, no step
@@ -76,7 +78,7 @@ def test_overdue_follows_the_clock_and_the_roadmap(cast, frozen):
     with time_machine.travel(datetime.datetime(2026, 12, 11, 9, 0, tzinfo=datetime.UTC), tick=False):
         assert queries.is_overdue(shortcoming)
         assert list(queries.open_corrections(cast.commune, overdue_on=datetime.date(2026, 12, 11))) == [shortcoming]
-        services.complete_step(plan.measures.get().steps.order_by("due").first())
+        services.complete_step(plan.measures.get().steps.order_by("due").first(), by=cast.users["member"])
 
     shortcoming.refresh_from_db()
     assert shortcoming.next_due == datetime.date(2027, 1, 15)
@@ -95,6 +97,59 @@ def test_nobody_verifies_their_own_fix(cast, frozen):
     assert not policy.can_verify(cast.users["member"], shortcoming)
     shortcoming.refresh_from_db()
     assert shortcoming.status == ShortcomingStatus.CLAIMED
+
+
+def test_a_fix_is_not_verified_without_saying_who_verifies_it(cast, frozen):
+    shortcoming = shortcoming_of(cast)
+    approved_plan(cast, shortcoming)
+    services.claim_fix(shortcoming, note="Đã nộp đủ", by=cast.users["member"])
+
+    with pytest.raises(TypeError):
+        services.verify_fix(shortcoming, note="Không rõ ai xác nhận")
+
+    shortcoming.refresh_from_db()
+    assert shortcoming.status == ShortcomingStatus.CLAIMED
+
+
+def test_whoever_reported_the_fix_cannot_verify_or_reopen_it_through_the_service(cast, frozen):
+    shortcoming = shortcoming_of(cast)
+    approved_plan(cast, shortcoming)
+    services.claim_fix(shortcoming, note="Chi bộ báo cáo thay", by=cast.users["secretary"])
+    attempts = [lambda: services.verify_fix(shortcoming, note="Đủ", by=cast.users["secretary"]),
+                lambda: services.reopen_fix(shortcoming, reason="Chưa đủ", by=cast.users["secretary"]),
+                lambda: services.reopen_fix(shortcoming, reason="Tự mở lại", by=cast.users["member"])]
+
+    codes = []
+    for attempt in attempts:
+        with pytest.raises(services.ShortcomingError) as error:
+            attempt()
+        codes.append(error.value.code)
+
+    assert codes == ["own", "own", "own"]
+    shortcoming.refresh_from_db()
+    assert shortcoming.status == ShortcomingStatus.CLAIMED
+    assert [entry.kind for entry in shortcoming.progress.all()] == ["claim"]
+
+
+def test_the_system_verifies_a_collective_fix_as_no_person(cast, frozen):
+    shortcoming = services.record_shortcoming(unit=cast.cell, text="Sinh hoạt chuyên đề chưa đều",
+                                              by=cast.users["secretary"])
+    plan = services.create_plan(unit=cast.cell, shortcomings=[shortcoming], deadline=datetime.date(2027, 2, 28),
+                                by=cast.users["secretary"])
+    measure = services.add_measure(plan, text="Họp chuyên đề mỗi quý", supervisor=cast.members["member"],
+                                   deadline=datetime.date(2027, 2, 28), by=cast.users["secretary"])
+    services.add_step(measure, what="Họp quý I", due=datetime.date(2027, 1, 15), by=cast.users["secretary"])
+    services.submit_plan(plan, by=cast.users["secretary"])
+    services.decide_plan(plan, approve=True, by=cast.users["parent_staff"])
+    services.claim_fix(shortcoming, note="Đã họp", by=cast.users["secretary"])
+
+    services.verify_fix(shortcoming, note="Đối chiếu biên bản", by=SYSTEM)
+
+    shortcoming.refresh_from_db()
+    entry = AuditEntry.objects.get(action="corrections.progress.verify")
+    assert (shortcoming.status, shortcoming.verified_by) == (ShortcomingStatus.VERIFIED, None)
+    assert shortcoming.progress.get(kind="verify").author is None
+    assert (entry.actor, entry.actor_label) == (None, "system")
 
 
 def test_a_supervisor_reopens_then_verifies(cast, frozen):
@@ -136,12 +191,12 @@ def test_bad_evidence_is_refused_and_nothing_is_recorded(cast, frozen, name, con
 
 def test_a_step_dated_before_the_plan_is_refused(cast, frozen):
     plan = services.create_plan(unit=cast.cell, member=cast.members["member"], shortcomings=[shortcoming_of(cast)],
-                                deadline=datetime.date(2027, 2, 28))
+                                deadline=datetime.date(2027, 2, 28), by=cast.users["member"])
     measure = services.add_measure(plan, text="Đóng đúng hạn", supervisor=cast.members["secretary"],
-                                   deadline=datetime.date(2027, 1, 31))
+                                   deadline=datetime.date(2027, 1, 31), by=cast.users["member"])
 
     with pytest.raises(services.ShortcomingError) as error:
-        services.add_step(measure, what="Nộp", due=datetime.date(2026, 11, 1))
+        services.add_step(measure, what="Nộp", due=datetime.date(2026, 11, 1), by=cast.users["member"])
 
     assert error.value.code == "due"
     assert not measure.steps.exists()
@@ -149,10 +204,10 @@ def test_a_step_dated_before_the_plan_is_refused(cast, frozen):
 
 def test_a_supervisor_from_outside_the_unit_is_refused(cast, frozen):
     plan = services.create_plan(unit=cast.cell, member=cast.members["member"], shortcomings=[shortcoming_of(cast)],
-                                deadline=datetime.date(2027, 2, 28))
+                                deadline=datetime.date(2027, 2, 28), by=cast.users["member"])
 
     with pytest.raises(services.ShortcomingError) as error:
-        services.add_measure(plan, text="Đóng đúng hạn", supervisor=cast.members["sibling"])
+        services.add_measure(plan, text="Đóng đúng hạn", supervisor=cast.members["sibling"], by=cast.users["member"])
 
     assert error.value.code == "supervisor"
     assert not plan.measures.exists()

@@ -157,11 +157,12 @@ def test_a_shortcoming_is_fixed_verified_and_carried_into_the_next_cycle(page: P
     overdue = corrections.record_shortcoming(unit=cast.cell, member=member, text=OVERDUE_TEXT,
                                              by=cast.users["secretary"])
     plan = corrections.create_plan(unit=cast.cell, member=member, shortcomings=[overdue],
-                                   deadline=today + datetime.timedelta(days=30))
+                                   deadline=today + datetime.timedelta(days=30), by=cast.users["member"])
     measure = corrections.add_measure(plan, text="Sinh hoạt đều ở chi bộ nơi cư trú", supervisor=secretary,
-                                      deadline=plan.deadline)
-    corrections.add_step(measure, what="Đăng ký sinh hoạt nơi cư trú", due=today + datetime.timedelta(days=1))
-    corrections.submit_plan(plan)
+                                      deadline=plan.deadline, by=cast.users["member"])
+    corrections.add_step(measure, what="Đăng ký sinh hoạt nơi cư trú", due=today + datetime.timedelta(days=1),
+                         by=cast.users["member"])
+    corrections.submit_plan(plan, by=cast.users["member"])
     corrections.decide_plan(plan, approve=True, by=cast.users["secretary"])
     corrections.send_correction_reminders(today + datetime.timedelta(days=8))
     corrections.send_correction_reminders(today + datetime.timedelta(days=15))
