@@ -311,6 +311,13 @@ def cancel_meeting(meeting: Meeting, *, by=None) -> None:
     meeting.delete()
 
 
+def add_joiners_to_upcoming_rolls(sender, *, cells, **kwargs) -> None:
+    """Receiver of org's cell_members_changed: the rolls of the cells' meetings still to come take in whoever
+    joined (a member, a transfer in, a status that belongs on the roll). Nothing is written when a page is read."""
+    for meeting in Meeting.objects.filter(unit__in=cells, starts_at__gt=timezone.now()).select_related("unit"):
+        refresh_roll(meeting)
+
+
 def refresh_roll(meeting: Meeting) -> int:
     """Before the meeting starts, add members who joined the cell since it was scheduled. Returns how many."""
     if timezone.now() >= meeting.starts_at:

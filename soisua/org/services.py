@@ -43,7 +43,7 @@ from .models import (
     UnitKind,
 )
 from .queries import ancestor_chain
-from .signals import subtree_moved
+from .signals import cell_members_changed, subtree_moved
 
 
 class OrgError(DomainError):
@@ -317,6 +317,7 @@ def create_member(*, cell: Unit, full_name: str, by, status: str = MemberStatus.
     CellMembership.objects.create(member=member, cell=cell, started_on=started)
     MemberStatusChange.objects.create(member=member, status=status, effective_on=started)
     touch_units(cell)
+    cell_members_changed.send(sender=Member, cells=[cell])
     audit.record(by, "org.member.create", member,
                  audit.snapshot(member, ("cell", "status", *MEMBER_FIELDS)))
     return member
@@ -382,6 +383,7 @@ def transfer_member(member: Member, *, to_cell: Unit, on: datetime.date | None =
     member.refresh_from_db()
     touch_units(Unit.objects.get(pk=old_cell_id), to_cell)
     forget_access([member.user_id])
+    cell_members_changed.send(sender=Member, cells=[to_cell])
     audit.record(by, "org.member.transfer", member, {"cell": [old_cell_id, to_cell.pk], "reason": reason,
                                                      "ended_posts": ended_posts})
     return member
@@ -408,6 +410,7 @@ def change_member_status(member: Member, *, status: str, on: datetime.date | Non
     member.refresh_from_db()
     touch_units(member.cell)
     forget_access([member.user_id])  # suspended members and those who left no longer see the cell
+    cell_members_changed.send(sender=Member, cells=[member.cell])
     audit.record(by, "org.member.status", member, {"status": [old, status], "reason": reason,
                                                    "ended_posts": ended_posts})
     return member

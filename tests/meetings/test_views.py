@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +15,7 @@ from soisua.meetings import services
 from soisua.meetings.enums import AttendanceStatus
 from soisua.meetings.models import CalendarFeed, Meeting
 from soisua.org import services as org_services
+from tests.factories import make_member
 
 START = datetime.datetime(2026, 12, 3, 12, 30, tzinfo=datetime.UTC)
 
@@ -135,3 +138,31 @@ def test_a_unit_feed_follows_the_owners_access(cast):
     for grant in cast.users["parent_staff"].role_grants.all():
         org_services.revoke_role(grant, by=SYSTEM)
     assert cast.client("anonymous").get(reverse("meetings:feed", args=[feed.token])).status_code == 404
+
+
+def test_who_joins_the_cell_is_on_the_roll_of_its_coming_meetings_without_anyone_opening_them(cast):
+    meeting = schedule(cast)
+    past = schedule(cast, title="Sinh hoạt tháng trước", starts_at=START - datetime.timedelta(days=40),
+                    ends_at=START - datetime.timedelta(days=40) + datetime.timedelta(minutes=120))
+
+    joiner = make_member(cast.cell, "Đỗ Thị Hằng")
+    moved = make_member(cast.sibling_cell, "Phan Văn Lộc")
+    org_services.transfer_member(moved, to_cell=cast.cell, by=SYSTEM)
+
+    assert {line.member for line in meeting.attendance.all()} >= {joiner, moved}
+    assert not past.attendance.filter(member__in=[joiner, moved]).exists()
+
+
+def test_opening_a_meeting_page_writes_nothing(cast):
+    meeting = schedule(cast)
+
+    client = cast.client("secretary")
+    client.get(reverse("meetings:mine"))  # the session is saved on the first request
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("meetings:detail", args=[meeting.pk]))
+
+    assert response.status_code == 200
+    writes = [query["sql"] for query in queries if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE",
+                                                                                              "DELETE"))]
+    assert writes == []

@@ -11,9 +11,10 @@ from django.utils import timezone
 from soisua.audit import services as audit
 from soisua.org.enums import MemberStatus
 from soisua.org.models import CellMembership, Member, MemberStatusChange, Post, Unit
+from soisua.org.services import MEMBER_FIELDS, forget_access, member_values, touch_units
 
 # Reused so that imported members get exactly the derived fields (sort key, search name) of org.services.
-from soisua.org.services import MEMBER_FIELDS, forget_access, member_values, touch_units
+from soisua.org.signals import cell_members_changed
 
 from .checking import Plan, Update, _chunks
 from .reading import BATCH_SIZE, MEMBER_KEYS
@@ -174,5 +175,6 @@ def _touch(plan: Plan) -> None:
             cell_ids.add(update.to_cell.pk)
     units = [unit for chunk in _chunks(sorted(cell_ids)) for unit in Unit.objects.filter(pk__in=chunk)]
     touch_units(*units)
+    cell_members_changed.send(sender=Member, cells=units)
     forget_access([update.member.user_id for update in plan.updates
                    if update.to_cell is not None or update.status])

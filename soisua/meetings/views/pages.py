@@ -197,8 +197,6 @@ def topic_plan(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = policy.get_meeting_for_user(request.user, pk)
     manage = policy.can_run_meetings(request.user, meeting.unit)
-    if manage:
-        services.refresh_roll(meeting)
     lines = queries.roll(meeting)
     minutes = queries.minutes_of(meeting)
     items = queries.agenda_of(meeting)
