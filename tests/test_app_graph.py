@@ -6,6 +6,7 @@ soisua/urls.py, soisua/settings.py, soisua/cli.py) assemble the apps and may imp
 """
 
 import ast
+import itertools
 import re
 from pathlib import Path
 
@@ -67,7 +68,7 @@ def test_the_apps_form_a_graph_without_cycles():
     unexpected = [cycle for cycle in cycles(graph) if frozenset(cycle) not in KNOWN_CYCLES]
 
     assert not unexpected, "\n".join(
-        " → ".join(cycle) + ": " + "; ".join(sorted(graph[a][b])[0] for a, b in zip(cycle, cycle[1:], strict=False))
+        " → ".join(cycle) + ": " + "; ".join(sorted(graph[a][b])[0] for a, b in itertools.pairwise(cycle))
         for cycle in unexpected)
 
 

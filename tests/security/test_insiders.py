@@ -1,6 +1,7 @@
 """Attacker journeys of people inside the organisation, through the pages as a browser sends them: an administrator
 (or a superuser) who stands in for a committee, a secretary who reads feedback or opens logins. Each names what the
-product refuses or makes visible; docs/security.md ("Threat model") says who is meant to see what. The access matrix (tests/test_access_matrix.py) already tries every page as the whole cast, and
+product refuses or makes visible; docs/security.md ("Threat model") says who is meant to see what. The access
+matrix (tests/test_access_matrix.py) already tries every page as the whole cast, and
 tests/org/test_escalation_matrix.py every grant and revocation: these journeys are the steps it does not take."""
 
 import json
