@@ -6,8 +6,9 @@ class MeetingsConfig(AppConfig):
     label = "meetings"
 
     def ready(self):
-        from soisua.org.signals import cell_members_changed
+        from soisua.org.signals import cell_members_changed, subtree_moved
 
         from . import services
 
         cell_members_changed.connect(services.add_joiners_to_upcoming_rolls, dispatch_uid="meetings.rolls")
+        subtree_moved.connect(services.follow_moved_subtree, dispatch_uid="meetings.province_key")

@@ -8,7 +8,7 @@ import hmac
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Sum, Value
+from django.db.models import Count, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Concat, ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -309,6 +309,12 @@ def cancel_meeting(meeting: Meeting, *, by=None) -> None:
     _count_meeting(meeting, -1)
     audit.record(by, "meetings.meeting.cancel", meeting, {"title": meeting.title, "starts_at": meeting.starts_at})
     meeting.delete()
+
+
+def follow_moved_subtree(sender, *, unit: Unit, **kwargs) -> None:
+    """Receiver of org's subtree_moved: roll lines carry their meeting's province key, which the move rewrote."""
+    Attendance.objects.filter(meeting__unit__path__startswith=unit.path).update(
+        province_id=Subquery(Meeting.objects.filter(pk=OuterRef("meeting_id")).values("province_id")[:1]))
 
 
 def add_joiners_to_upcoming_rolls(sender, *, cells, **kwargs) -> None:

@@ -15,7 +15,7 @@ from soisua.meetings.enums import AttendanceStatus, ContributionKind, MeetingKin
 from soisua.meetings.models import Minutes, MinutesChange
 from soisua.notifications.models import Notification
 from soisua.org import services as org_services
-from tests.factories import make_member
+from tests.factories import make_member, make_unit
 
 START = datetime.datetime(2026, 12, 3, 12, 30, tzinfo=datetime.UTC)
 PDF = b"%PDF-1.4\n%test\n"
@@ -259,3 +259,14 @@ def test_a_cancelled_meeting_leaves_no_figures(cast):
     meeting = schedule(cast)
     services.cancel_meeting(meeting)
     assert queries.attendance_summary(cast.province, 2026)["lines"] == 0
+
+
+def test_moving_a_commune_to_another_province_moves_the_province_key_of_its_roll_lines(cast):
+    meeting = schedule(cast)
+    other_province = make_unit(None, "province", "Tỉnh ủy Khác")
+
+    org_services.move_unit(cast.commune, new_parent=other_province, by=SYSTEM)
+
+    assert set(meeting.attendance.values_list("province_id", flat=True)) == {other_province.pk}
+    meeting.refresh_from_db()
+    assert meeting.province_id == other_province.pk
