@@ -363,15 +363,15 @@ def publish_documents(meeting: Meeting, *, by=None) -> Meeting:
     if not meeting.documents.exists() and not meeting.introductory_paper:
         raise MeetingError(_("Add the documents (or the introductory paper) before publishing them."),
                            code="empty")
-    first = meeting.documents_published_at is None
-    if first:
-        meeting.documents_published_at = timezone.now()
-        meeting.save(update_fields=["documents_published_at"])
-        url = reverse("meetings:detail", args=[meeting.pk])
-        for user in _meeting_people(meeting):
-            notify(user, kind="meetings.documents", event_key=f"meeting-documents:{meeting.pk}",
-                   template="meetings/notifications/documents", url=url,
-                   context={"title": meeting.title, "starts_at": meeting.starts_at})
+    if meeting.documents_published_at is not None:
+        return meeting  # published once: documents added since were published as they came
+    meeting.documents_published_at = timezone.now()
+    meeting.save(update_fields=["documents_published_at"])
+    url = reverse("meetings:detail", args=[meeting.pk])
+    for user in _meeting_people(meeting):
+        notify(user, kind="meetings.documents", event_key=f"meeting-documents:{meeting.pk}",
+               template="meetings/notifications/documents", url=url,
+               context={"title": meeting.title, "starts_at": meeting.starts_at})
     audit.record(by, "meetings.documents.publish", meeting, {"late": meeting.documents_late})
     return meeting
 

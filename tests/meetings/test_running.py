@@ -8,11 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from soisua.audit.models import AuditEntry
 from soisua.core.actors import SYSTEM
 from soisua.counters import rollups
 from soisua.meetings import queries, services
 from soisua.meetings.enums import AttendanceStatus, ContributionKind, MeetingKind
-from soisua.meetings.models import Minutes, MinutesChange
+from soisua.meetings.models import Meeting, Minutes, MinutesChange
 from soisua.notifications.models import Notification
 from soisua.org import services as org_services
 from tests.factories import make_member, make_unit
@@ -90,6 +91,19 @@ def test_documents_published_less_than_a_day_before_are_flagged(cast):
     assert Notification.objects.filter(recipient=cast.users["member"], kind="meetings.documents").count() == 1
     assert "documents" in {finding.code for finding in queries.rule_findings(cast.cell, 2026,
                                                                               datetime.date(2027, 1, 5))}
+
+
+def test_publishing_again_changes_and_records_nothing(cast):
+    meeting = schedule(cast)
+    services.add_document(meeting, title="Dự thảo nghị quyết", upload=SimpleUploadedFile("nq.pdf", PDF),
+                          by=cast.users["secretary"])
+    services.publish_documents(meeting, by=cast.users["secretary"])
+    published_at = Meeting.objects.get(pk=meeting.pk).documents_published_at
+
+    services.publish_documents(meeting, by=cast.users["secretary"])
+
+    assert Meeting.objects.get(pk=meeting.pk).documents_published_at == published_at
+    assert AuditEntry.objects.filter(action="meetings.documents.publish").count() == 1
 
 
 def test_the_notice_period_shown_for_late_documents_is_the_setting(cast, settings):
