@@ -39,7 +39,7 @@ def cycle_of(cast):
     return open_cycle(cast.commune, title=CYCLE_TITLE, kind="year", enforce_order=False,
                       period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 12, 31),
                       self_review_due=datetime.date(2026, 12, 10), appraisal_due=datetime.date(2026, 12, 20),
-                      decision_due=datetime.date(2026, 12, 31))
+                      decision_due=datetime.date(2026, 12, 31), by=SYSTEM)
 
 
 def member_plan(cast, *, cycle=None, approve=True):

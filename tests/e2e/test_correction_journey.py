@@ -48,7 +48,7 @@ def open_cycle(cast, title: str, kind: str):
     today = timezone.localdate()
     return reviews.open_cycle(cast.commune, title=title, kind=kind, period_start=today.replace(month=1, day=1),
                               period_end=today.replace(month=12, day=31), self_review_due=today,
-                              appraisal_due=today, decision_due=today, enforce_order=False)
+                              appraisal_due=today, decision_due=today, enforce_order=False, by=cast.users["committee"])
 
 
 def test_a_shortcoming_is_fixed_verified_and_carried_into_the_next_cycle(page: Page, demo_cast, password,

@@ -64,7 +64,8 @@ def rule_set_options(cast) -> list[str]:
 
 
 def test_the_only_published_rule_set_is_preselected(cast):
-    services.copy_rule_set(RuleSet.objects.get(code="2025"), code="nhap", name="Bản nháp")  # a draft: not offered
+    services.copy_rule_set(RuleSet.objects.get(code="2025"), code="nhap", name="Bản nháp",
+                           by=SYSTEM)  # a draft: not offered
 
     options = rule_set_options(cast)
 
@@ -73,8 +74,8 @@ def test_the_only_published_rule_set_is_preselected(cast):
 
 
 def test_with_several_published_rule_sets_one_is_chosen(cast):
-    copy = services.copy_rule_set(RuleSet.objects.get(code="2025"), code="2027", name="Quy định 2027")
-    services.publish_rule_set(copy)
+    copy = services.copy_rule_set(RuleSet.objects.get(code="2025"), code="2027", name="Quy định 2027", by=SYSTEM)
+    services.publish_rule_set(copy, by=SYSTEM)
 
     options = rule_set_options(cast)
 

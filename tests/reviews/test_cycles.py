@@ -16,8 +16,8 @@ DATES = {"period_start": datetime.date(2026, 1, 1), "period_end": datetime.date(
          "decision_due": datetime.date(2026, 12, 31)}
 
 
-def open_for(unit, **changes):
-    return services.open_cycle(unit, **({"title": "Kiểm điểm năm 2026", "kind": "year", **DATES} | changes))
+def open_for(unit, *, by=SYSTEM, **changes):
+    return services.open_cycle(unit, by=by, **({"title": "Kiểm điểm năm 2026", "kind": "year", **DATES} | changes))
 
 
 def test_open_cycle_creates_the_expected_reviews_on_the_right_forms(cast):
@@ -59,11 +59,11 @@ def test_open_cycle_refuses_an_overlapping_cycle(cast):
 def test_cycle_keeps_its_rule_set_when_rules_change(cast):
     shipped = RuleSet.objects.get(code="2025")
     cycle = open_for(cast.commune)
-    copy = services.copy_rule_set(shipped, code="2026", name="Mới")
-    services.update_thresholds(copy, minimum_scores={"excellent": 95}, quota_percent=30)
-    services.publish_rule_set(copy)
+    copy = services.copy_rule_set(shipped, code="2026", name="Mới", by=SYSTEM)
+    services.update_thresholds(copy, minimum_scores={"excellent": 95}, quota_percent=30, by=SYSTEM)
+    services.publish_rule_set(copy, by=SYSTEM)
 
-    services.close_cycle(cycle)
+    services.close_cycle(cycle, by=cast.users["committee"])
 
     cycle.refresh_from_db()
     assert cycle.rule_set == shipped
@@ -147,7 +147,7 @@ def test_remind_refused_for_a_closed_cycle_and_for_readers(cast):
 
     cycle = open_for(cast.commune)
     reader = cast.client("member").post(f"/reviews/cycles/{cycle.pk}/units/{cast.cell.pk}/remind/")
-    services.close_cycle(cycle)
+    services.close_cycle(cycle, by=SYSTEM)
 
     cast.client("secretary").post(f"/reviews/cycles/{cycle.pk}/units/{cast.cell.pk}/remind/")
 

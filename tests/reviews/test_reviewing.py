@@ -318,14 +318,14 @@ def test_closed_cycle_keeps_its_rules_after_the_rule_set_is_edited(cast):
     cycle = open_for(cast.commune, enforce_order=False)
     review = complete_review(review_of(cycle, cast.members["member"]), cast.users["member"], level="good")
     _propose_and_decide(review, cast, "good")
-    services.close_cycle(cycle)
+    services.close_cycle(cycle, by=cast.users["committee"])
     shipped = RuleSet.objects.get(code="2025")
     before = list(shipped.levels.values_list("code", "min_score"))
 
-    copy = services.copy_rule_set(shipped, code="2027", name="Quy định 2027")
+    copy = services.copy_rule_set(shipped, code="2027", name="Quy định 2027", by=SYSTEM)
     services.update_thresholds(copy, minimum_scores={"excellent": 95, "good": 80, "completed": 60,
-                                                     "not_completed": 0}, quota_percent=Decimal(15))
-    services.publish_rule_set(copy)
+                                                     "not_completed": 0}, quota_percent=Decimal(15), by=SYSTEM)
+    services.publish_rule_set(copy, by=SYSTEM)
 
     cycle.refresh_from_db()
     assert cycle.rule_set == shipped
@@ -333,7 +333,7 @@ def test_closed_cycle_keeps_its_rules_after_the_rule_set_is_edited(cast):
     review = Review.objects.get(pk=review.pk)
     assert review.decided_level == "good"
     with pytest.raises(services.RuleSetError):
-        services.update_thresholds(shipped, minimum_scores={"good": 60}, quota_percent=Decimal(20))
+        services.update_thresholds(shipped, minimum_scores={"good": 60}, quota_percent=Decimal(20), by=SYSTEM)
     with pytest.raises(services.ReviewError) as error:
         services.cancel_rating(review, reason="Làm lại", by=cast.users["parent_staff"])
     assert error.value.code == "closed"
@@ -477,7 +477,7 @@ def test_copied_review_and_empty_shortcomings_are_signalled(cast):
 
 def test_review_close_to_a_known_template_is_signalled(cast):
     template = " ".join([TEXT, "trong năm qua bản thân luôn hoàn thành tốt nhiệm vụ được giao"] * 6)
-    services.add_template_text(title="Mẫu bán trên mạng", text=template)
+    services.add_template_text(title="Mẫu bán trên mạng", text=template, by=SYSTEM)
     cycle = open_for(cast.commune, enforce_order=False)
 
     review = complete_review(review_of(cycle, cast.members["member"]), cast.users["member"], text=template)

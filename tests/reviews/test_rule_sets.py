@@ -1,13 +1,15 @@
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
 from soisua.audit.models import AuditEntry
 from soisua.core.actors import SYSTEM
 from soisua.org import services as org_services
 from soisua.org.enums import Role
 from soisua.reviews import services
-from soisua.reviews.models import ChecklistItem, RuleSet
+from soisua.reviews.models import ChecklistItem, RuleSet, TemplateText
 from soisua.reviews.queries import current_rule_set
 
 
@@ -44,7 +46,7 @@ def test_every_form_has_sections_one_to_seven_or_its_own(shipped):
 
 
 def test_copy_rule_set_copies_everything_as_draft(shipped):
-    copy = services.copy_rule_set(shipped, code="2025-xa", name="Bản sao")
+    copy = services.copy_rule_set(shipped, code="2025-xa", name="Bản sao", by=SYSTEM)
 
     assert not copy.is_published and copy.copied_from == shipped
     assert copy.levels.count() == 4 and copy.forms.count() == 5
@@ -56,18 +58,18 @@ def test_published_rule_set_cannot_be_edited(shipped):
     item = ChecklistItem.objects.filter(checklist__rule_set=shipped).first()
 
     with pytest.raises(services.RuleSetError) as error:
-        services.update_checklist_item(item, text="Khác", verified=True)
+        services.update_checklist_item(item, text="Khác", verified=True, by=SYSTEM)
     with pytest.raises(services.RuleSetError):
-        services.update_thresholds(shipped, minimum_scores={"excellent": 95}, quota_percent=Decimal(25))
+        services.update_thresholds(shipped, minimum_scores={"excellent": 95}, quota_percent=Decimal(25), by=SYSTEM)
 
     assert error.value.code == "published"
     assert RuleSet.objects.get(pk=shipped.pk).levels.get(code="excellent").min_score == 90
 
 
 def test_editing_a_copy_leaves_the_original_unchanged(shipped):
-    copy = services.copy_rule_set(shipped, code="2025-xa", name="Bản sao")
+    copy = services.copy_rule_set(shipped, code="2025-xa", name="Bản sao", by=SYSTEM)
 
-    services.update_thresholds(copy, minimum_scores={"excellent": 92}, quota_percent=Decimal(25))
+    services.update_thresholds(copy, minimum_scores={"excellent": 92}, quota_percent=Decimal(25), by=SYSTEM)
 
     assert copy.levels.get(code="excellent").min_score == 92
     assert RuleSet.objects.get(pk=copy.pk).quota_percent == 25
@@ -76,10 +78,10 @@ def test_editing_a_copy_leaves_the_original_unchanged(shipped):
 
 
 def test_thresholds_out_of_order_are_refused(shipped):
-    copy = services.copy_rule_set(shipped, code="2025-xa", name="Bản sao")
+    copy = services.copy_rule_set(shipped, code="2025-xa", name="Bản sao", by=SYSTEM)
 
     with pytest.raises(services.RuleSetError) as error:
-        services.update_thresholds(copy, minimum_scores={"good": 95}, quota_percent=Decimal(20))
+        services.update_thresholds(copy, minimum_scores={"good": 95}, quota_percent=Decimal(20), by=SYSTEM)
 
     assert error.value.code == "order"
     assert copy.levels.get(code="good").min_score == 70
@@ -115,7 +117,7 @@ def test_administrator_copies_edits_and_publishes(admin_client, shipped):
 
 
 def test_threshold_form_keeps_input_on_error(admin_client, shipped):
-    copy = services.copy_rule_set(shipped, code="2025-xa", name="Bản sao")
+    copy = services.copy_rule_set(shipped, code="2025-xa", name="Bản sao", by=SYSTEM)
 
     response = admin_client.post(f"/reviews/rules/{copy.pk}/thresholds/", {
         "level_excellent": "60", "level_good": "70", "level_completed": "50", "level_not_completed": "0",
@@ -131,3 +133,15 @@ def test_rules_page_cites_sources_with_day_first_dates(cast, shipped):
 
     assert "366-QĐ/TW (30/08/2025)" in response.text
     assert "2025-08-30" not in response.text
+
+
+def test_a_template_text_added_from_the_command_line_is_the_systems(db, tmp_path):
+    path = tmp_path / "mau.txt"
+    path.write_text("Bản thân luôn hoàn thành tốt nhiệm vụ được giao, không có khuyết điểm.", encoding="utf-8")
+
+    call_command("add_template_text", "Mẫu bán trên mạng", str(path), stdout=io.StringIO())
+
+    template = TemplateText.objects.get(title="Mẫu bán trên mạng")
+    entry = AuditEntry.objects.get(action="reviews.template_text.add", object_id=str(template.pk))
+    assert template.created_by is None
+    assert (entry.actor, entry.actor_label) == (None, "system")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
+from soisua.core.actors import person
 from soisua.notifications.services import notify
 from soisua.org.models import Unit
 from soisua.org.services import touch_subtree
@@ -52,7 +53,7 @@ def open_cycle(unit: Unit, *, title: str, kind: str, period_start: datetime.date
     cycle = Cycle.objects.create(unit=unit, title=title, kind=kind, period_start=period_start,
                                  period_end=period_end, self_review_due=self_review_due,
                                  appraisal_due=appraisal_due, decision_due=decision_due, rule_set=rule_set,
-                                 enforce_order=enforce_order, anonymity=anonymity, opened_by=by,
+                                 enforce_order=enforce_order, anonymity=anonymity, opened_by=person(by),
                                  feedback_secret=secrets.token_hex(32))
     scope = scope_of(unit)
     reviews = [Review(cycle=cycle, unit=collective, form=forms[Audience.COLLECTIVE], rank=ReviewRank.COLLECTIVE,
@@ -69,7 +70,7 @@ def open_cycle(unit: Unit, *, title: str, kind: str, period_start: datetime.date
 
 
 @transaction.atomic
-def close_cycle(cycle: Cycle, *, by=None) -> Cycle:
+def close_cycle(cycle: Cycle, *, by) -> Cycle:
     """Close a cycle: nothing in it changes afterwards.
 
     Side effects: the audit entries of its anonymous feedback not yet written; status and time; the feedback
@@ -88,7 +89,7 @@ def close_cycle(cycle: Cycle, *, by=None) -> Cycle:
 
 
 @transaction.atomic
-def remind_not_submitted(cycle: Cycle, cell: Unit, *, by=None) -> int:
+def remind_not_submitted(cycle: Cycle, cell: Unit, *, by) -> int:
     """Remind everyone in `cell` whose review is not submitted yet; at most once a day per review.
 
     Side effects: one inbox notification (and e-mail after commit) per member with a login who was not reminded

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
+from soisua.core.actors import person
 from soisua.core.errors import clean_text
 from soisua.corrections import services as corrections
 from soisua.corrections.enums import Source
@@ -55,7 +56,7 @@ def give_feedback(*, review: Review | None = None, superior: Unit | None = None,
         raise ReviewError(_("Write the feedback."), code="required")
     anonymous = cycle.anonymity == Anonymity.ANONYMOUS
     feedback = Feedback.objects.create(
-        cycle=cycle, review=review, superior=superior, from_unit=from_unit, author=None if anonymous else by,
+        cycle=cycle, review=review, superior=superior, from_unit=from_unit, author=None if anonymous else person(by),
         author_key=author_key(cycle, by, review=review, superior=superior), kind=kind, text=text,
         created_on=timezone.localdate(), audited=not anonymous)
     feedback.checklist_items.set(checklist_items_of(cycle, checklist_items))

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
+from soisua.core.actors import person
 from soisua.core.errors import clean_text
 from soisua.notifications.services import notify
 from soisua.org.access import users_with_roles
@@ -17,7 +18,7 @@ MAX_PROMPT_LENGTH = 5_000
 
 
 @transaction.atomic
-def send_review_prompt(review, *, from_unit, text: str, by=None) -> ReviewPrompt:
+def send_review_prompt(review, *, from_unit, text: str, by) -> ReviewPrompt:
     """Ask a collective or a member to examine and answer a point in their review.
 
     The caller has checked that `by` is on the superior committee. Side effects: inserts the point; audit entry;
@@ -31,7 +32,7 @@ def send_review_prompt(review, *, from_unit, text: str, by=None) -> ReviewPrompt
         raise ReviewError(_("Review points can be sent only while the review is still being written."),
                              code="state")
     prompt = ReviewPrompt.objects.create(cycle=review.cycle, review=review, from_unit=from_unit, text=text,
-                                         sent_by=by)
+                                         sent_by=person(by))
     # The audit action and the notification kind keep the names they were first stored under.
     audit.record(by, "oversight.prompt.send", prompt, {"review": review.pk})
     _notify_prompt(prompt, review, by)

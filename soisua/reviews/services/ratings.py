@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
+from soisua.core.actors import person
 
 from ..enums import ReviewAction, ReviewStatus
 from ..models import Review, ReviewEvent
@@ -49,10 +50,10 @@ def propose_level(review: Review, *, level: str, comment: str, forcing: list[str
     if any(check.code == "level" for check in checks):
         raise ReviewError(_("Unknown level."), code="level")
     review.cell_level, review.cell_comment = level, check_text(comment, _("comment"))
-    review.cell_by, review.cell_at, review.forcing = by, timezone.now(), forcing
+    review.cell_by, review.cell_at, review.forcing = person(by), timezone.now(), forcing
     review.version += 1
     review.save()
-    ReviewEvent.objects.create(review=review, action=ReviewAction.PROPOSED, actor=by)
+    ReviewEvent.objects.create(review=review, action=ReviewAction.PROPOSED, actor=person(by))
     audit.record(by, "reviews.review.propose", review, {"level": level, "forcing": forcing,
                                                        "rules": [check.code for check in checks]})
     return review
@@ -83,14 +84,14 @@ def decide_level(review: Review, *, level: str, reason: str = "", forcing: list[
     if checks and not override_reason:
         raise RuleViolation(checks)
     review.decided_level, review.decision_reason, review.forcing = level, reason, forcing
-    review.decided_by, review.decided_at = by, timezone.now()
+    review.decided_by, review.decided_at = person(by), timezone.now()
     review.overrides = [check.as_dict() for check in checks]
     review.override_reason = override_reason if checks else ""
     review.version += 1
     review.save()
     history = " — ".join(filter(None, [reason, _("against the rules: %(reason)s") % {"reason": override_reason}
                                         if checks else ""]))
-    ReviewEvent.objects.create(review=review, action=ReviewAction.DECIDED, actor=by, reason=history)
+    ReviewEvent.objects.create(review=review, action=ReviewAction.DECIDED, actor=person(by), reason=history)
     audit.record(by, "reviews.review.decide", review, {"level": level, "cell_level": review.cell_level,
                                                       "reason": reason})
     if checks:
@@ -123,7 +124,7 @@ def cancel_rating(review: Review, *, reason: str, by) -> Review:
     review.overrides, review.override_reason, review.forcing = [], "", []
     review.version += 1
     review.save()
-    ReviewEvent.objects.create(review=review, action=ReviewAction.CANCELLED, actor=by, reason=reason)
+    ReviewEvent.objects.create(review=review, action=ReviewAction.CANCELLED, actor=person(by), reason=reason)
     audit.record(by, "reviews.review.cancel", review, {**before, "reason": reason})
     notify_author(review, kind="reviews.cancelled", key=f"review-cancelled:{review.pk}:{review.version}",
                   template="reviews/notifications/returned", context={"reason": reason})

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
 from soisua.core import similarity
+from soisua.core.actors import person
 
 from ..enums import RuleSetStatus
 from ..models import Checklist, ChecklistItem, ForcingCondition, RatingLevel, ReviewForm, RuleSet, TemplateText
@@ -30,7 +31,7 @@ def copy_rule_set(rule_set: RuleSet, *, code: str, name: str, by=None) -> RuleSe
         raise RuleSetError(_("Another rule set already has the code %(code)s.") % {"code": code}, code="duplicate")
     copy = RuleSet.objects.get(pk=rule_set.pk)
     copy.pk, copy.code, copy.name = None, code, name
-    copy.status, copy.published_at, copy.copied_from, copy.created_by = RuleSetStatus.DRAFT, None, rule_set, by
+    copy.status, copy.published_at, copy.copied_from, copy.created_by = RuleSetStatus.DRAFT, None, rule_set, person(by)
     copy.save()
     for model in (RatingLevel, ForcingCondition, ReviewForm):
         rows = list(model.objects.filter(rule_set=rule_set))
@@ -49,7 +50,7 @@ def copy_rule_set(rule_set: RuleSet, *, code: str, name: str, by=None) -> RuleSe
 
 
 @transaction.atomic
-def publish_rule_set(rule_set: RuleSet, *, by=None) -> RuleSet:
+def publish_rule_set(rule_set: RuleSet, *, by) -> RuleSet:
     """Freeze a draft so cycles can use it. Side effects: status and time; audit entry."""
     rule_set = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
     _check_draft(rule_set)
@@ -61,7 +62,7 @@ def publish_rule_set(rule_set: RuleSet, *, by=None) -> RuleSet:
 
 @transaction.atomic
 def update_thresholds(rule_set: RuleSet, *, minimum_scores: dict[str, Decimal], quota_percent: Decimal,
-                      by=None) -> RuleSet:
+                      by) -> RuleSet:
     """Change a draft's score thresholds (by level code) and excellent quota.
 
     Side effects: updates the levels and the rule set; audit entry with old and new values.
@@ -91,7 +92,7 @@ def update_thresholds(rule_set: RuleSet, *, minimum_scores: dict[str, Decimal], 
 
 
 @transaction.atomic
-def update_checklist_item(item: ChecklistItem, *, text: str, verified: bool, by=None) -> ChecklistItem:
+def update_checklist_item(item: ChecklistItem, *, text: str, verified: bool, by) -> ChecklistItem:
     """Correct a draft's checklist wording. Side effects: updates the item; audit entry."""
     _check_draft(item.checklist.rule_set)
     text = text.strip()
@@ -105,7 +106,7 @@ def update_checklist_item(item: ChecklistItem, *, text: str, verified: bool, by=
 
 
 @transaction.atomic
-def add_template_text(*, title: str, text: str, by=None) -> TemplateText:
+def add_template_text(*, title: str, text: str, by) -> TemplateText:
     """Register a known ready-made review text: submitted reviews close to it are flagged.
 
     Side effects: inserts the text with its signature; audit entry.
@@ -114,6 +115,6 @@ def add_template_text(*, title: str, text: str, by=None) -> TemplateText:
     if not title or not text:
         raise RuleSetError(_("A template text needs a title and a text."), code="required")
     template = TemplateText.objects.create(title=title, text=text, signature=similarity.signature(text),
-                                           created_by=by)
+                                           created_by=person(by))
     audit.record(by, "reviews.template_text.add", template, {"title": title})
     return template

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
+from soisua.core.actors import person
 from soisua.core.errors import check_version, clean_text
 from soisua.core.formats import number
 from soisua.corrections import services as corrections
@@ -108,7 +109,7 @@ def save_review(review: Review, *, version: int, content: ReviewContent, by) -> 
     if review.status == ReviewStatus.EXPECTED:
         review.status = ReviewStatus.DRAFT
     review.version += 1
-    review.updated_at, review.updated_by = timezone.now(), by
+    review.updated_at, review.updated_by = timezone.now(), person(by)
     review.save()
     if changed:
         audit.record(by, "reviews.review.save", review, {"fields": changed})
@@ -193,7 +194,7 @@ def submit_review(review: Review, *, version: int | None, by) -> Review:
     review.signature, review.signals = formalism.signals_at_submit(review)
     review.version += 1
     review.save()
-    ReviewEvent.objects.create(review=review, action=ReviewAction.SUBMITTED, actor=by)
+    ReviewEvent.objects.create(review=review, action=ReviewAction.SUBMITTED, actor=person(by))
     audit.record(by, "reviews.review.submit", review, {"signals": [signal["code"] for signal in review.signals]})
     _notify_copied(review, by)
     return review
@@ -233,7 +234,7 @@ def return_review(review: Review, *, reason: str, by) -> Review:
     review.status, review.cell_level, review.cell_comment, review.cell_at = ReviewStatus.RETURNED, "", "", None
     review.version += 1
     review.save()
-    ReviewEvent.objects.create(review=review, action=ReviewAction.RETURNED, actor=by, reason=reason)
+    ReviewEvent.objects.create(review=review, action=ReviewAction.RETURNED, actor=person(by), reason=reason)
     audit.record(by, "reviews.review.return", review, {"reason": reason})
     notify_author(review, kind="reviews.returned", key=f"review-returned:{review.pk}:{review.version}",
                   template="reviews/notifications/returned", context={"reason": reason})
@@ -277,9 +278,9 @@ def mark_reviewed_on_paper(review: Review, *, paper_on: datetime.date, by) -> Re
     review.status, review.paper_on = ReviewStatus.SUBMITTED, paper_on
     review.submitted_at = timezone.make_aware(datetime.datetime.combine(paper_on, datetime.time(12)))
     review.version += 1
-    review.updated_at, review.updated_by = timezone.now(), by
+    review.updated_at, review.updated_by = timezone.now(), person(by)
     review.save()
-    ReviewEvent.objects.create(review=review, action=ReviewAction.ON_PAPER, actor=by)
+    ReviewEvent.objects.create(review=review, action=ReviewAction.ON_PAPER, actor=person(by))
     audit.record(by, "reviews.review.on_paper", review, {"paper_on": paper_on.isoformat()})
     return review
 
@@ -297,9 +298,9 @@ def exclude_review(review: Review, *, reason: str, by) -> Review:
         raise ReviewError(_("Say why the review is excluded from the cycle."), code="reason")
     review.status, review.excluded_reason = ReviewStatus.EXCLUDED, reason
     review.version += 1
-    review.updated_at, review.updated_by = timezone.now(), by
+    review.updated_at, review.updated_by = timezone.now(), person(by)
     review.save()
-    ReviewEvent.objects.create(review=review, action=ReviewAction.EXCLUDED, actor=by, reason=reason)
+    ReviewEvent.objects.create(review=review, action=ReviewAction.EXCLUDED, actor=person(by), reason=reason)
     audit.record(by, "reviews.review.exclude", review, {"reason": reason})
     return review
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from soisua.core.actors import SYSTEM
 from soisua.reviews import services
 
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, title: str, file: Path, **options):
         try:
-            template = services.add_template_text(title=title, text=file.read_text(encoding="utf-8"))
+            template = services.add_template_text(title=title, text=file.read_text(encoding="utf-8"), by=SYSTEM)
         except (OSError, services.RuleSetError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"{template.pk} {template.title}")
