@@ -65,8 +65,9 @@ def documents_of(meeting: Meeting) -> QuerySet:
 
 
 def minutes_changes_of(meeting: Meeting) -> QuerySet:
-    """Changes made to the minutes, the roll or the speakers after the minutes were approved, with their reasons."""
-    return meeting.minutes_changes.all()
+    """Changes made to the minutes, the roll or the speakers after the minutes were approved, with their reasons
+    and who made them."""
+    return meeting.minutes_changes.select_related("by")
 
 
 def contributions_of(meeting: Meeting) -> list[Contribution]:

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -98,6 +99,24 @@ def member_counts(unit: Unit) -> dict[str, int]:
     counts["total"] = sum(counts.values())
     counts["own"] = sum(row["own"] for row in rows)
     return counts
+
+
+def member_totals(units: list[Unit]) -> dict[int, int]:
+    """Active members in the subtree of each unit, by unit id (a dashboard's cards): one grouped query per depth
+    among the units, however many there are."""
+    totals = {unit.pk: 0 for unit in units}
+    by_length: dict[int, dict[str, int]] = {}
+    for unit in units:
+        by_length.setdefault(len(unit.path), {})[unit.path] = unit.pk
+    for length, ids in by_length.items():
+        within = Q()
+        for path in ids:
+            within |= Q(cell__path__startswith=path)
+        rows = (Member.objects.filter(within, status__in=ACTIVE_STATUSES).order_by()
+                .annotate(branch=Substr("cell__path", 1, length)).values("branch").annotate(n=Count("pk")))
+        for row in rows:
+            totals[ids[row["branch"]]] = row["n"]
+    return totals
 
 
 class CountedPaginator(Paginator):

@@ -39,7 +39,8 @@ from .models import PATH_STEP
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = access.scope_for(request.user)
     units = list(queries.units_by_ids(scope.top_units()))
-    cards = [(unit, queries.member_counts(unit)) for unit in units[:12]]
+    totals = queries.member_totals(units[:12])
+    cards = [(unit, totals[unit.pk]) for unit in units[:12]]
     return render(request, "org/dashboard.html", {"cards": cards, "more": len(units) > 12,
                                                   "own_member_id": getattr(scope, "member_id", None)})
 
