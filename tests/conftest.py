@@ -52,6 +52,11 @@ class Cast:
 
 @pytest.fixture
 def cast(db) -> Cast:
+    return make_cast()
+
+
+def make_cast() -> Cast:
+    """The cast, for tests that build it outside a test function's database (a module's shared world)."""
     province = make_unit(None, "province", "Tỉnh ủy Thử nghiệm", code="TN")
     commune = make_unit(province, "commune", "Đảng ủy xã Hòa An", code="TN-HA")
     cell = make_unit(commune, "cell", "Chi bộ Thôn 1", code="TN-HA-1")
