@@ -6,6 +6,7 @@ import random
 
 from django.utils import timezone
 
+from soisua.core.actors import SYSTEM
 from soisua.org.models import Member, Unit
 
 from . import services
@@ -29,13 +30,14 @@ def load_demo_meetings(today: datetime.date) -> None:
     commune = Unit.objects.get(code="DL-EK-EKM")
     school = Unit.objects.get(code="DL-EK-EKM-MTB")
     rng = random.Random(2026)  # noqa: S311 - reproducible demo attendance, not secrets
-    topics = [services.save_topic(commune, title=title, tags=tags, summary=summary, materials=materials)
+    topics = [services.save_topic(commune, title=title, tags=tags, summary=summary, materials=materials, by=SYSTEM)
               for title, tags, summary, materials in TOPICS]
     services.save_topic_plan(commune, today.year, topics=topics, publish=True,
-                             note="Mỗi chi bộ chọn ít nhất một chuyên đề mỗi quý.")
+                             note="Mỗi chi bộ chọn ít nhất một chuyên đề mỗi quý.", by=SYSTEM)
     plan = services.save_cell_plan(school, today.year, meeting_day=3, meeting_time=datetime.time(16, 30),
                                    place="Phòng họp nhà trường",
-                                   topics={1: [topics[0]], 2: [topics[3]], 3: [topics[1]], 4: [topics[2]]})
+                                   topics={1: [topics[0]], 2: [topics[3]], 3: [topics[1]], 4: [topics[2]]},
+                                   by=SYSTEM)
     members = list(Member.objects.filter(cell=school).order_by("sort_key"))
     secretary = next((m for m in members if m.full_name == "Đào Thị Mỹ Xoan"), members[0])
     now = timezone.now()
@@ -51,26 +53,27 @@ def load_demo_meetings(today: datetime.date) -> None:
             title=(f"Sinh hoạt chi bộ tháng {month:02d}/{today.year}"
                    + (f" và chuyên đề “{thematic.title}”" if thematic else "")), starts_at=starts,
             ends_at=starts + datetime.timedelta(minutes=length), place=plan.place, chair=secretary,
-            minute_taker=members[1], agenda=["Thông tin thời sự", "Kiểm điểm nhiệm vụ tháng", "Nhiệm vụ tháng tới"])
+            minute_taker=members[1], agenda=["Thông tin thời sự", "Kiểm điểm nhiệm vụ tháng", "Nhiệm vụ tháng tới"],
+            by=SYSTEM)
         if starts > now:
             continue
         for line in meeting.attendance.select_related("member"):
             roll = rng.random()
             if roll < 0.8:
-                services.mark_attendance(line, status=AttendanceStatus.PRESENT, by=None)
+                services.mark_attendance(line, status=AttendanceStatus.PRESENT, by=SYSTEM)
             elif roll < 0.88:
                 services.mark_attendance(line, status=AttendanceStatus.LATE, minutes_late=rng.randint(5, 25),
-                                         by=None)
+                                         by=SYSTEM)
             elif roll < 0.96:
-                services.mark_attendance(line, status=AttendanceStatus.EXCUSED, reason="Đi công tác", by=None)
+                services.mark_attendance(line, status=AttendanceStatus.EXCUSED, reason="Đi công tác", by=SYSTEM)
             else:
-                services.mark_attendance(line, status=AttendanceStatus.UNEXCUSED, by=None)
+                services.mark_attendance(line, status=AttendanceStatus.UNEXCUSED, by=SYSTEM)
         speakers = [secretary, *rng.sample(members[:8], 2)]
         for speaker, kind in zip(speakers, (ContributionKind.REPORT, ContributionKind.OPINION,
                                             ContributionKind.SELF_CRITICISM), strict=True):
             services.add_contribution(meeting, member=speaker, kind=kind, agenda_item=meeting.agenda.last(),
-                                      note="Ý kiến về nhiệm vụ tháng tới")
+                                      note="Ý kiến về nhiệm vụ tháng tới", by=SYSTEM)
         services.save_minutes(meeting, conclusions="Chi bộ thống nhất nhiệm vụ tháng tới.",
                               votes_for=meeting.attendance.filter(
-                                  status__in=(AttendanceStatus.PRESENT, AttendanceStatus.LATE)).count())
-        services.approve_minutes(meeting)
+                                  status__in=(AttendanceStatus.PRESENT, AttendanceStatus.LATE)).count(), by=SYSTEM)
+        services.approve_minutes(meeting, by=SYSTEM)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
+from soisua.core.actors import SYSTEM, person
 from soisua.core.errors import Conflict, DomainError, check_version, clean_text
 from soisua.core.uploads import check_document_upload
 from soisua.counters import rollups
@@ -101,7 +102,7 @@ def _text(value: str, label: str, limit: int = MAX_TEXT) -> str:
 def save_topic(unit: Unit, *, title: str, summary: str = "", materials: str = "", tags: list[str] = (),
                topic: Topic | None = None, by=None) -> Topic:
     """Add a topic to a committee's library, or change one. Side effects: the topic; audit entry."""
-    topic = topic or Topic(unit=unit, created_by=by)
+    topic = topic or Topic(unit=unit, created_by=person(by))
     topic.title = _text(title, _("title"), 255)
     if not topic.title:
         raise MeetingError(_("Give the topic a title."), code="title")
@@ -128,7 +129,7 @@ def save_topic_plan(unit: Unit, year: int, *, topics: list[Topic], note: str = "
     plan, _created = TopicPlan.objects.select_for_update().get_or_create(unit=unit, year=year)
     plan.note = _text(note, _("note"))
     if publish and plan.published_at is None:
-        plan.published_at, plan.published_by = timezone.now(), by
+        plan.published_at, plan.published_by = timezone.now(), person(by)
     plan.save()
     plan.topics.set(topics)
     audit.record(by, "meetings.topic_plan.save", plan, {"year": year, "topics": [t.pk for t in topics],
@@ -175,7 +176,7 @@ def save_cell_plan(unit: Unit, year: int, *, meeting_day: int, meeting_time: dat
 
 
 @transaction.atomic
-def generate_regular_meetings(plan: CellPlan, *, from_month: int = 1, by=None) -> list[Meeting]:
+def generate_regular_meetings(plan: CellPlan, *, from_month: int = 1, by) -> list[Meeting]:
     """Schedule the monthly regular meeting on the plan's fixed day for each month from `from_month` that has
     none yet (a combined session counts); months whose slot clashes with another meeting are skipped.
     Side effects: the meetings with their rolls; audit entries."""
@@ -214,9 +215,9 @@ def _check_meeting(unit: Unit, *, starts_at, ends_at, agenda: list[str], people,
     if clash is not None:
         raise MeetingError(_("%(unit)s already has “%(other)s” at that time.")
                            % {"unit": unit.name, "other": clash.title}, code="overlap")
-    for person in people:
-        if person is not None and person.cell_id != unit.pk:
-            raise MeetingError(_("%(name)s is not a member of %(unit)s.") % {"name": person.full_name,
+    for member in people:
+        if member is not None and member.cell_id != unit.pk:
+            raise MeetingError(_("%(name)s is not a member of %(unit)s.") % {"name": member.full_name,
                                                                             "unit": unit.name}, code="member")
 
 
@@ -243,7 +244,7 @@ def schedule_meeting(unit: Unit, *, kind: str = MeetingKind.REGULAR, title: str,
         unit=unit, province_id=unit.province_id, kind=kind, title=_text(title, _("title"), 255),
         starts_at=starts_at, ends_at=ends_at, place=_text(place, _("place"), 255), chair=chair,
         minute_taker=minute_taker, liaison=liaison, topic=topic,
-        introductory_paper=_text(introductory_paper, _("introductory paper")), created_by=by)
+        introductory_paper=_text(introductory_paper, _("introductory paper")), created_by=person(by))
     AgendaItem.objects.bulk_create([AgendaItem(meeting=meeting, title=text, order=number)
                                     for number, text in enumerate(agenda)])
     members = Member.objects.filter(cell=unit, status__in=ROLL_STATUSES)
@@ -260,7 +261,7 @@ MEETING_FIELDS = ("kind", "title", "starts_at", "ends_at", "place", "chair", "mi
 
 
 @transaction.atomic
-def update_meeting(meeting: Meeting, *, agenda: list[str] | None = None, reason: str = "", by=None,
+def update_meeting(meeting: Meeting, *, agenda: list[str] | None = None, reason: str = "", by,
                    **values) -> Meeting:
     """Change a meeting's details and agenda (items kept by position; speakers of a removed item keep their
     words without the item). Once the minutes are approved a reason is required and the change is kept.
@@ -299,7 +300,7 @@ def update_meeting(meeting: Meeting, *, agenda: list[str] | None = None, reason:
 
 
 @transaction.atomic
-def cancel_meeting(meeting: Meeting, *, by=None) -> None:
+def cancel_meeting(meeting: Meeting, *, by) -> None:
     """Remove a meeting that has not taken place. Refused once anyone checked in or the minutes exist."""
     meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
     if (meeting.attendance.exclude(status=AttendanceStatus.UNMARKED).exists()
@@ -347,7 +348,7 @@ def add_document(meeting: Meeting, *, title: str, upload, by=None) -> MeetingDoc
     Documents added after publication are published at once (and count for lateness)."""
     check_document_upload(upload)
     document = MeetingDocument(meeting=meeting, title=_text(title, _("title"), 255) or upload.name[:255],
-                               uploaded_by=by)
+                               uploaded_by=person(by))
     document.file.save(upload.name, upload, save=False)
     document.save()
     audit.record(by, "meetings.document.add", document, {"title": document.title})
@@ -418,7 +419,7 @@ def check_in(meeting: Meeting, *, code: str, by) -> Attendance:
     """A member checks in by the code on the secretary's screen: present, or late by the server clock.
 
     Refused: a code that is not this meeting's current one, outside the meeting's window, or by someone not on
-    its roll. Side effects: the member's roll line; counters; audit entry.
+    its roll (SYSTEM too: it checks nobody in). Side effects: the member's roll line; counters; audit entry.
     """
     now = timezone.now()
     if not check_in_is_open(meeting, now):
@@ -427,15 +428,16 @@ def check_in(meeting: Meeting, *, code: str, by) -> Attendance:
     if not _code_is_current(meeting, code or "", now):
         raise MeetingError(_("This check-in code is not valid (it has expired or belongs to another meeting): "
                              "scan the code on the screen again."), code="code")
-    line = (Attendance.objects.select_for_update().filter(meeting=meeting, member__user=by)
-            .select_related("member", "meeting__unit").first())
+    # Checking in is a person's own act: the system is on no roll.
+    line = None if by is SYSTEM else (Attendance.objects.select_for_update().filter(meeting=meeting, member__user=by)
+                                      .select_related("member", "meeting__unit").first())
     if line is None:
         raise MeetingError(_("You are not on the roll of this meeting."), code="member")
     if line.status not in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
         old_status, old_late = line.status, line.minutes_late
         late = max(0, int((now - meeting.starts_at).total_seconds() // 60))
         line.status = AttendanceStatus.LATE if late > 0 else AttendanceStatus.PRESENT
-        line.minutes_late, line.checked_in_at, line.marked_by = late, now, by
+        line.minutes_late, line.checked_in_at, line.marked_by = late, now, person(by)
         line.save(update_fields=["status", "minutes_late", "checked_in_at", "marked_by"])
         _count_line_change(line, old_status, old_late)
         audit.record(by, "meetings.attendance.check_in", line, {"status": line.status, "minutes_late": late})
@@ -462,7 +464,7 @@ def mark_attendance(line: Attendance, *, status: str, minutes_late: int = 0, rea
     old_status, old_late = line.status, line.minutes_late
     line.status, line.minutes_late = status, minutes_late if status == AttendanceStatus.LATE else 0
     line.reason = _text(reason, _("reason"), 500) if status == AttendanceStatus.EXCUSED else ""
-    line.marked_by = by
+    line.marked_by = person(by)
     after = audit.snapshot(line, ATTENDANCE_FIELDS)
     if before == after:
         return line
@@ -520,7 +522,7 @@ def add_contribution(meeting: Meeting, *, member: Member, kind: str = Contributi
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise MeetingError(_("That agenda item belongs to another meeting."), code="item")
     contribution = Contribution(meeting=meeting, member=member, kind=kind, agenda_item=agenda_item,
-                                note=_text(note, _("note"), 1000), created_by=by)
+                                note=_text(note, _("note"), 1000), created_by=person(by))
     _record_locked_change(meeting, "speakers", change_reason, {},
                           {"member": member.pk, "kind": kind, "note": contribution.note}, by)
     contribution.save()
@@ -529,7 +531,7 @@ def add_contribution(meeting: Meeting, *, member: Member, kind: str = Contributi
 
 
 @transaction.atomic
-def remove_contribution(contribution: Contribution, *, change_reason: str = "", by=None) -> None:
+def remove_contribution(contribution: Contribution, *, change_reason: str = "", by) -> None:
     _record_locked_change(contribution.meeting, "speakers", change_reason,
                           {"member": contribution.member_id, "kind": contribution.kind, "note": contribution.note},
                           {}, by)
@@ -552,7 +554,7 @@ def _record_locked_change(meeting: Meeting, what: str, reason: str, before: dict
         raise MeetingError(_("The minutes of this meeting are approved: give the reason for the change."),
                            code="locked")
     MinutesChange.objects.create(meeting=meeting, what=what, reason=_text(reason, _("reason"), 2000),
-                                 before=before, after=after, by=by)
+                                 before=before, after=after, by=person(by))
 
 
 @transaction.atomic
@@ -600,7 +602,7 @@ def approval_problems(meeting: Meeting) -> list[str]:
 
 
 @transaction.atomic
-def approve_minutes(meeting: Meeting, *, by=None) -> Minutes:
+def approve_minutes(meeting: Meeting, *, by) -> Minutes:
     """Approve (and so lock) the minutes. Refused while people on the roll are unmarked, without conclusions,
     or before the meeting. Side effects: the minutes' status; audit entry."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -610,7 +612,7 @@ def approve_minutes(meeting: Meeting, *, by=None) -> Minutes:
     minutes = Minutes.objects.select_for_update().get(meeting=meeting)
     if minutes.locked:
         return minutes
-    minutes.status, minutes.approved_at, minutes.approved_by = MinutesStatus.APPROVED, timezone.now(), by
+    minutes.status, minutes.approved_at, minutes.approved_by = MinutesStatus.APPROVED, timezone.now(), person(by)
     minutes.version += 1
     minutes.save()
     audit.record(by, "meetings.minutes.approve", minutes, {})

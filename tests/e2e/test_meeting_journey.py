@@ -143,8 +143,8 @@ def test_a_thematic_session_from_plan_to_approved_minutes(page: Page, browser: B
     excused = Member.objects.get(cell=cell, full_name="Đặng Thị Lan")
     link_account(latecomer, user=UserFactory(username="nguyenvanan"), by=SYSTEM)
     topic = meetings.save_topic(cast.commune, title=TOPIC, summary="Tự soi, tự sửa theo gương Bác.",
-                                tags=["học và làm theo Bác", "tự phê bình"])
-    meetings.save_topic_plan(cast.commune, YEAR, topics=[topic], publish=True)
+                                tags=["học và làm theo Bác", "tự phê bình"], by=cast.users["parent_staff"])
+    meetings.save_topic_plan(cast.commune, YEAR, topics=[topic], publish=True, by=cast.users["parent_staff"])
 
     # 1. The secretary fixes the cell's day and time and picks the commune's topic for the fourth quarter.
     login(page, "secretary", password)

@@ -171,7 +171,8 @@ def test_approved_minutes_changed_later_say_so(cast, frozen):
 
 
 def test_minutes_of_a_meeting_not_yet_held_list_who_is_unmarked_and_what_is_missing(cast, frozen):
-    meeting = services.schedule_meeting(cast.cell, title="Sinh hoạt tháng 1", starts_at=START, ends_at=END)
+    meeting = services.schedule_meeting(cast.cell, title="Sinh hoạt tháng 1", starts_at=START, ends_at=END,
+                                        by=cast.users["secretary"])
 
     with translation.override("en"):
         document = exports.minutes_document(meeting)
@@ -189,7 +190,7 @@ def test_minutes_of_a_meeting_not_yet_held_list_who_is_unmarked_and_what_is_miss
 def test_a_thematic_session_summarises_its_introductory_paper(cast, frozen):
     paper = "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh. " * 20
     meeting = services.schedule_meeting(cast.cell, kind="thematic", title="Chuyên đề quý IV", starts_at=START,
-                                        ends_at=END, introductory_paper=paper)
+                                        ends_at=END, introductory_paper=paper, by=cast.users["secretary"])
 
     with translation.override("en"):
         document = exports.minutes_document(meeting)

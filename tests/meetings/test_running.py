@@ -44,7 +44,7 @@ def test_a_published_plan_offers_its_topics_to_the_cells_below_and_coverage_show
 
     services.save_topic_plan(cast.commune, 2027, topics=[topic], publish=True, by=cast.users["parent_staff"])
     assert list(services.topics_for_cell(cast.cell, 2027)) == [topic]
-    assert draft.pk == services.save_topic_plan(cast.commune, 2027, topics=[topic]).pk
+    assert draft.pk == services.save_topic_plan(cast.commune, 2027, topics=[topic], by=cast.users["parent_staff"]).pk
 
     services.save_cell_plan(cast.cell, 2027, meeting_day=3, meeting_time=datetime.time(19, 30),
                             topics={1: [topic]}, by=cast.users["secretary"])
@@ -54,25 +54,25 @@ def test_a_published_plan_offers_its_topics_to_the_cells_below_and_coverage_show
 
 
 def test_a_cell_cannot_pick_a_topic_not_published_to_it(cast):
-    other = services.save_topic(cast.other_commune, title="Chủ đề xã khác")
-    services.save_topic_plan(cast.other_commune, 2027, topics=[other], publish=True)
+    other = services.save_topic(cast.other_commune, title="Chủ đề xã khác", by=cast.users["unrelated_staff"])
+    services.save_topic_plan(cast.other_commune, 2027, topics=[other], publish=True, by=cast.users["unrelated_staff"])
 
     with pytest.raises(services.MeetingError) as error:
         services.save_cell_plan(cast.cell, 2027, meeting_day=3, meeting_time=datetime.time(19, 30),
-                                topics={1: [other]})
+                                topics={1: [other]}, by=cast.users["secretary"])
     assert error.value.code == "topic"
 
 
 def test_the_regular_meetings_of_the_year_are_generated_on_the_fixed_day(cast):
     plan = services.save_cell_plan(cast.cell, 2027, meeting_day=5, meeting_time=datetime.time(19, 30),
-                                   place="Nhà văn hóa")
+                                   place="Nhà văn hóa", by=cast.users["secretary"])
     schedule(cast, starts_at=datetime.datetime(2027, 3, 5, 12, 30, tzinfo=datetime.UTC), kind=MeetingKind.COMBINED)
 
-    made = services.generate_regular_meetings(plan)
+    made = services.generate_regular_meetings(plan, by=cast.users["secretary"])
 
     assert len(made) == 11
     assert {timezone_day(meeting.starts_at) for meeting in made} == {5}
-    assert services.generate_regular_meetings(plan) == []
+    assert services.generate_regular_meetings(plan, by=cast.users["secretary"]) == []
 
 
 def timezone_day(moment):
@@ -81,7 +81,8 @@ def timezone_day(moment):
 
 def test_documents_published_less_than_a_day_before_are_flagged(cast):
     meeting = schedule(cast)
-    services.add_document(meeting, title="Dự thảo nghị quyết", upload=SimpleUploadedFile("nq.pdf", PDF))
+    services.add_document(meeting, title="Dự thảo nghị quyết", upload=SimpleUploadedFile("nq.pdf", PDF),
+                          by=cast.users["secretary"])
 
     with at(START - datetime.timedelta(hours=3)):
         services.publish_documents(meeting, by=cast.users["secretary"])
@@ -109,7 +110,8 @@ def test_publishing_again_changes_and_records_nothing(cast):
 def test_the_notice_period_shown_for_late_documents_is_the_setting(cast, settings):
     settings.MEETING_DOCUMENTS_DAYS_BEFORE = 3
     meeting = schedule(cast)
-    services.add_document(meeting, title="Dự thảo nghị quyết", upload=SimpleUploadedFile("nq.pdf", PDF))
+    services.add_document(meeting, title="Dự thảo nghị quyết", upload=SimpleUploadedFile("nq.pdf", PDF),
+                          by=cast.users["secretary"])
     client = cast.client("secretary")
 
     with at(START - datetime.timedelta(days=2)):
@@ -175,18 +177,18 @@ def test_approved_minutes_change_only_with_a_reason_and_keep_the_history(cast):
 
 def test_a_stale_minutes_form_does_not_overwrite(cast):
     meeting = schedule(cast)
-    first = services.save_minutes(meeting, conclusions="Bản 1")
-    services.save_minutes(meeting, conclusions="Bản 2", version=first.version)
+    first = services.save_minutes(meeting, conclusions="Bản 1", by=cast.users["secretary"])
+    services.save_minutes(meeting, conclusions="Bản 2", version=first.version, by=cast.users["secretary"])
 
     with pytest.raises(services.StaleMinutes):
-        services.save_minutes(meeting, conclusions="Bản cũ", version=first.version)
+        services.save_minutes(meeting, conclusions="Bản cũ", version=first.version, by=cast.users["secretary"])
     assert Minutes.objects.get(meeting=meeting).conclusions == "Bản 2"
 
 
 def test_more_votes_than_people_are_refused(cast):
     meeting = schedule(cast)
     with pytest.raises(services.MeetingError) as error:
-        services.save_minutes(meeting, votes_for=5, votes_against=1)
+        services.save_minutes(meeting, votes_for=5, votes_against=1, by=cast.users["secretary"])
     assert error.value.code == "votes"
 
 
@@ -194,10 +196,10 @@ def test_speakers_must_be_on_the_roll(cast):
     meeting = schedule(cast)
     item = meeting.agenda.first()
     services.add_contribution(meeting, member=cast.members["member"], kind=ContributionKind.SELF_CRITICISM,
-                              agenda_item=item, note="Chưa đóng đảng phí đúng hạn")
+                              agenda_item=item, note="Chưa đóng đảng phí đúng hạn", by=cast.users["secretary"])
 
     with pytest.raises(services.MeetingError) as error:
-        services.add_contribution(meeting, member=cast.members["other"])
+        services.add_contribution(meeting, member=cast.members["other"], by=cast.users["secretary"])
     assert error.value.code == "member"
     assert [c.member for c in queries.contributions_of(meeting)] == [cast.members["member"]]
 
@@ -207,7 +209,8 @@ def test_silent_members_are_listed_with_their_age_band(cast):
     meetings = [schedule(cast, starts_at=datetime.datetime(2026, month, 3, 12, 30, tzinfo=datetime.UTC))
                 for month in (1, 2, 3)]
     for meeting in meetings:
-        services.add_contribution(meeting, member=cast.members["secretary"], kind=ContributionKind.REPORT)
+        services.add_contribution(meeting, member=cast.members["secretary"], kind=ContributionKind.REPORT,
+                                  by=cast.users["secretary"])
 
     with at(datetime.datetime(2026, 4, 1, tzinfo=datetime.UTC)):
         silent = queries.silent_members(cast.cell)
@@ -219,7 +222,7 @@ def test_silent_members_are_listed_with_their_age_band(cast):
 def test_counters_follow_the_roll_and_rebuild_finds_no_drift(cast):
     meeting = schedule(cast)
     services.schedule_meeting(cast.sibling_cell, title="Chi bộ 2", starts_at=START,
-                              ends_at=START + datetime.timedelta(minutes=90))
+                              ends_at=START + datetime.timedelta(minutes=90), by=SYSTEM)
     secretary = cast.users["secretary"]
     services.mark_attendance(line_of(meeting, cast.members["member"]), status=AttendanceStatus.LATE,
                              minutes_late=15, by=secretary)
@@ -234,7 +237,8 @@ def test_counters_follow_the_roll_and_rebuild_finds_no_drift(cast):
     assert rollups.rebuild() == {"attendance.": 0, "meetings.": 0}
 
     services.update_meeting(meeting, starts_at=datetime.datetime(2027, 1, 3, 12, 30, tzinfo=datetime.UTC),
-                            ends_at=datetime.datetime(2027, 1, 3, 14, 30, tzinfo=datetime.UTC))
+                            ends_at=datetime.datetime(2027, 1, 3, 14, 30, tzinfo=datetime.UTC),
+                            by=cast.users["secretary"])
     assert queries.attendance_summary(cast.commune, 2026)["meetings"] == 1
     assert queries.attendance_summary(cast.commune, 2027)["late"] == 1
     assert rollups.rebuild() == {"attendance.": 0, "meetings.": 0}
@@ -271,7 +275,7 @@ def test_members_are_reminded_once_before_the_meeting(cast):
 
 def test_a_cancelled_meeting_leaves_no_figures(cast):
     meeting = schedule(cast)
-    services.cancel_meeting(meeting)
+    services.cancel_meeting(meeting, by=cast.users["secretary"])
     assert queries.attendance_summary(cast.province, 2026)["lines"] == 0
 
 

@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from soisua.audit.models import AuditEntry
+from soisua.core.actors import SYSTEM
 from soisua.meetings import services
 from soisua.meetings.models import Attendance
 from soisua.org.enums import MemberStatus
@@ -59,7 +60,7 @@ def test_overlapping_meetings_of_one_cell_are_refused(cast):
                  ends_at=END + datetime.timedelta(minutes=60))
 
     assert error.value.code == "overlap"
-    assert services.schedule_meeting(cast.sibling_cell, title="Chi bộ Thôn 2", starts_at=START, ends_at=END)
+    assert services.schedule_meeting(cast.sibling_cell, title="Chi bộ Thôn 2", starts_at=START, ends_at=END, by=SYSTEM)
 
 
 def test_check_in_is_present_before_the_start_and_late_after_it_by_the_server_clock(cast):
@@ -77,7 +78,7 @@ def test_check_in_is_present_before_the_start_and_late_after_it_by_the_server_cl
 
 def test_a_code_from_another_meeting_or_an_expired_one_is_refused(cast):
     meeting = schedule(cast)
-    other = services.schedule_meeting(cast.sibling_cell, title="Chi bộ Thôn 2", starts_at=START, ends_at=END)
+    other = services.schedule_meeting(cast.sibling_cell, title="Chi bộ Thôn 2", starts_at=START, ends_at=END, by=SYSTEM)
 
     with at(START), pytest.raises(services.MeetingError) as foreign:
         services.check_in(meeting, code=services.check_in_code(other), by=cast.users["member"])
@@ -88,6 +89,18 @@ def test_a_code_from_another_meeting_or_an_expired_one_is_refused(cast):
 
     assert foreign.value.code == expired.value.code == "code"
     assert Attendance.objects.get(meeting=meeting, member=cast.members["member"]).status == "unmarked"
+
+
+def test_the_system_checks_nobody_in(cast):
+    without_login = make_member(cast.cell, "Đinh Văn Tám")
+    meeting = schedule(cast)
+
+    with at(START), pytest.raises(services.MeetingError) as error:
+        services.check_in(meeting, code=services.check_in_code(meeting), by=SYSTEM)
+
+    assert error.value.code == "member"
+    assert set(Attendance.objects.filter(meeting=meeting).values_list("status", flat=True)) == {"unmarked"}
+    assert Attendance.objects.filter(meeting=meeting, member=without_login).exists()
 
 
 def test_check_in_outside_the_meeting_window_is_refused(cast):

@@ -18,7 +18,7 @@ def hold_three_meetings(cast, speakers):
                                             ends_at=starts + datetime.timedelta(minutes=120),
                                             by=cast.users["secretary"])
         for member in speakers:
-            services.add_contribution(meeting, member=member, kind=ContributionKind.REPORT)
+            services.add_contribution(meeting, member=member, kind=ContributionKind.REPORT, by=cast.users["secretary"])
 
 
 def statistics_page(cast, who="member") -> str:

@@ -34,7 +34,8 @@ def schedule(cast, **changes):
 
 
 def test_a_topic_of_another_commune_or_a_bad_id_prefills_nothing(cast):
-    foreign = services.save_topic(cast.other_commune, title="Chuyên đề riêng của xã Hòa Bình", summary="Nội bộ")
+    foreign = services.save_topic(cast.other_commune, title="Chuyên đề riêng của xã Hòa Bình", summary="Nội bộ",
+                                  by=cast.users["unrelated_staff"])
     client = cast.client("secretary")
 
     for topic in (str(foreign.pk), "abc", "1e3"):
@@ -52,10 +53,11 @@ def test_a_calendar_link_for_a_unit_that_is_not_a_number_is_not_found(cast):
 
 def test_a_thematic_session_is_prefilled_from_a_topic_the_cell_picked(cast):
     year = timezone.localdate().year + 1
-    topic = services.save_topic(cast.commune, title="Những điều đảng viên không được làm", summary="Đề dẫn")
-    services.save_topic_plan(cast.commune, year, topics=[topic], publish=True)
+    topic = services.save_topic(cast.commune, title="Những điều đảng viên không được làm", summary="Đề dẫn",
+                                by=cast.users["parent_staff"])
+    services.save_topic_plan(cast.commune, year, topics=[topic], publish=True, by=cast.users["parent_staff"])
     services.save_cell_plan(cast.cell, year, meeting_day=5, meeting_time=datetime.time(19, 30),
-                            topics={2: [topic]})
+                            topics={2: [topic]}, by=cast.users["secretary"])
 
     page = cast.client("secretary").get(reverse("meetings:plan", args=[cast.cell.pk]) + f"?year={year}")
     link = reverse("meetings:create", args=[cast.cell.pk]) + f"?topic={topic.pk}&amp;quarter=2&amp;year={year}"

@@ -1,5 +1,7 @@
 from django.core.management import call_command
 
+from soisua.audit.models import AuditEntry
+from soisua.meetings.models import Attendance, Meeting
 from soisua.org import access
 from soisua.org.models import Member, Unit
 
@@ -29,3 +31,13 @@ def test_demo_sibling_member_cannot_see_school_cell(db):
 
     assert not access.can_read_unit(sibling, school)
     assert access.can_read_unit(User.objects.get(username="kiemtra.eakar"), school)
+
+
+def test_the_demo_is_written_by_the_system_not_by_a_person(db):
+    call_command("load_demo", password="demo-password-1")
+
+    entries = AuditEntry.objects.all()
+    assert entries.exists()
+    assert set(entries.values_list("actor_id", "actor_label").distinct()) == {(None, "system")}
+    assert not Meeting.objects.filter(created_by__isnull=False).exists()
+    assert not Attendance.objects.filter(marked_by__isnull=False).exists()

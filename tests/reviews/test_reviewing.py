@@ -60,7 +60,8 @@ def test_submit_in_order_locks_the_review(cast):
 
     assert review.status == "submitted"
     with pytest.raises(services.ReviewError) as error:
-        services.save_review(review, version=review.version, content=services.ReviewContent(), by=None)
+        services.save_review(review, version=review.version, content=services.ReviewContent(),
+                             by=cast.users["member"])
     assert error.value.code == "submitted"
 
 
@@ -130,7 +131,7 @@ def test_oversized_text_is_refused_and_the_form_keeps_it(cast):
     assert review.answers == {}
     with pytest.raises(services.ReviewError) as error:
         services.save_review(review, version=review.version, content=services.ReviewContent(
-            answers={"duty_results": huge}), by=None)
+            answers={"duty_results": huge}), by=cast.users["member"])
     assert error.value.code == "too_long"
 
 
