@@ -73,7 +73,7 @@ def make_cast() -> Cast:
     result.members["secretary"] = make_member(cell, "Lê Văn Cường", user=users["secretary"])
     result.members["sibling"] = make_member(sibling_cell, "Phạm Thị Dung", user=users["sibling"])
     result.members["other"] = make_member(other_cell, "Hoàng Văn Em")
-    services.assign_post(result.members["secretary"], unit=cell, kind=PostKind.SECRETARY)
+    services.assign_post(result.members["secretary"], unit=cell, kind=PostKind.SECRETARY, by=SYSTEM)
     services.grant_role(users["secretary"], unit=cell, role=Role.SECRETARY, by=SYSTEM)
     services.grant_role(users["parent_staff"], unit=commune, role=Role.STAFF, by=SYSTEM)
     services.grant_role(users["unrelated_staff"], unit=other_commune, role=Role.STAFF, by=SYSTEM)

@@ -38,6 +38,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from soisua.accounts.models import ApiToken
+from soisua.core.actors import SYSTEM
 from soisua.corrections import services as corrections
 from soisua.corrections.models import CorrectionPlan, Measure, ProgressEntry, RoadmapStep, Shortcoming
 from soisua.documents import services as documents
@@ -349,7 +350,7 @@ def moving_target(f: Fixtures) -> Unit:
     """A section committee inside the commune, where the cell may be moved by those who administer both."""
     existing = Unit.objects.filter(code="TN-HA-BP").first()
     return existing or services.create_unit(parent=f.cast.commune, kind=UnitKind.objects.get(code="section"),
-                                            code="TN-HA-BP", name="Đảng bộ bộ phận Thôn Đông")
+                                            code="TN-HA-BP", name="Đảng bộ bộ phận Thôn Đông", by=SYSTEM)
 
 
 def admin_stand_in(f: Fixtures) -> StandIn:
@@ -362,7 +363,7 @@ def admin_stand_in(f: Fixtures) -> StandIn:
 def draft_rule_set() -> RuleSet:
     """A draft copy of the shipped rule set: what installation administrators edit and publish."""
     existing = RuleSet.objects.filter(code="2025-ban-nhap").first()
-    return existing or reviews.copy_rule_set(shipped_rule_set(), code="2025-ban-nhap", name="Bản nháp 2025")
+    return existing or reviews.copy_rule_set(shipped_rule_set(), code="2025-ban-nhap", name="Bản nháp 2025", by=SYSTEM)
 
 
 def thresholds(f: Fixtures) -> dict:
@@ -373,7 +374,7 @@ def thresholds(f: Fixtures) -> dict:
 
 def account_url(f: Fixtures) -> str:
     """The member without a login, now with an address on record where the set-up link goes."""
-    services.update_member(f.without_login, email="dovangiang@example.org")
+    services.update_member(f.without_login, email="dovangiang@example.org", by=SYSTEM)
     return reverse("org:members.account", args=[f.without_login.pk])
 
 
@@ -412,12 +413,13 @@ def draft_plan(f: Fixtures, *, submit: bool = False) -> CorrectionPlan:
         shortcoming = corrections.record_shortcoming(unit=cell, member=member, text=PLANNED_TEXT,
                                                      by=f.cast.users["secretary"])
         deadline = timezone.localdate() + datetime.timedelta(days=60)
-        plan = corrections.create_plan(unit=cell, member=member, shortcomings=[shortcoming], deadline=deadline)
+        plan = corrections.create_plan(unit=cell, member=member, shortcomings=[shortcoming], deadline=deadline,
+                                       by=SYSTEM)
         measure = corrections.add_measure(plan, text="Tham gia đủ các buổi học", deadline=deadline,
-                                          supervisor=f.cast.members["secretary"])
-        corrections.add_step(measure, what="Học nghị quyết tháng 12", due=deadline)
+                                          supervisor=f.cast.members["secretary"], by=SYSTEM)
+        corrections.add_step(measure, what="Học nghị quyết tháng 12", due=deadline, by=SYSTEM)
     if submit and plan.status == "draft":
-        plan = corrections.submit_plan(plan)
+        plan = corrections.submit_plan(plan, by=SYSTEM)
     return plan
 
 
@@ -446,9 +448,11 @@ def ongoing_meeting(f: Fixtures, *, roll_marked: bool = False) -> Meeting:
     if meeting is None:
         starts = timezone.now() - datetime.timedelta(minutes=10)
         meeting = meetings.schedule_meeting(f.cast.cell, title=ONGOING_TITLE, starts_at=starts,
-                                            ends_at=starts + datetime.timedelta(minutes=120), agenda=["Thời sự"])
-        meetings.add_document(meeting, title="Báo cáo tháng", upload=SimpleUploadedFile("bc.pdf", b"%PDF-1.4\n"))
-        meetings.save_minutes(meeting, conclusions="Thống nhất kế hoạch tháng")
+                                            ends_at=starts + datetime.timedelta(minutes=120), agenda=["Thời sự"],
+                                            by=SYSTEM)
+        meetings.add_document(meeting, title="Báo cáo tháng", upload=SimpleUploadedFile("bc.pdf", b"%PDF-1.4\n"),
+                              by=SYSTEM)
+        meetings.save_minutes(meeting, conclusions="Thống nhất kế hoạch tháng", by=SYSTEM)
     if roll_marked:
         for line in meeting.attendance.filter(status="unmarked"):
             meetings.mark_attendance(line, status="present", by=f.cast.users["secretary"])
@@ -518,7 +522,8 @@ def bare_meeting(f: Fixtures) -> Meeting:
     if meeting is None:
         starts = timezone.now() + datetime.timedelta(days=42)
         meeting = meetings.schedule_meeting(f.cast.cell, title="Sinh hoạt chuyên đề quý I", starts_at=starts,
-                                            ends_at=starts + datetime.timedelta(minutes=120), agenda=["Chuyên đề"])
+                                            ends_at=starts + datetime.timedelta(minutes=120), agenda=["Chuyên đề"],
+                                            by=SYSTEM)
     return meeting
 
 
@@ -1084,7 +1089,7 @@ def _fixed_clock() -> Iterator[None]:
 @pytest.fixture
 def fixtures(cast) -> Fixtures:
     colleague = cast.members["secretary"]
-    services.update_member(colleague, phone=COLLEAGUE_PHONE)
+    services.update_member(colleague, phone=COLLEAGUE_PHONE, by=SYSTEM)
     notification = Notification.objects.create(recipient=cast.users["member"], kind="meeting",
                                                event_key="matrix", title=NOTIFICATION_TITLE,
                                                url=reverse("org:units.detail", args=[cast.cell.pk]))
@@ -1097,7 +1102,7 @@ def fixtures(cast) -> Fixtures:
     grant_id = cast.users["secretary"].role_grants.get(unit=cast.cell).pk
     cycle = open_cycle(cast.commune, title=CYCLE_TITLE, kind="year", period_start=datetime.date(2026, 1, 1),
                        period_end=datetime.date(2026, 12, 31), self_review_due=datetime.date(2026, 12, 10),
-                       appraisal_due=datetime.date(2026, 12, 20), decision_due=datetime.date(2026, 12, 31))
+                       appraisal_due=datetime.date(2026, 12, 20), decision_due=datetime.date(2026, 12, 31), by=SYSTEM)
     secretary = cast.users["secretary"]
     collective = Review.objects.get(cycle=cycle, unit=cast.cell, member=None)
     complete_review(collective, secretary, text=REVIEW_TEXT)
@@ -1113,27 +1118,27 @@ def fixtures(cast) -> Fixtures:
     shortcoming = corrections.record_shortcoming(unit=cast.cell, member=cast.members["member"],
                                                  text=CORRECTION_TEXT, by=secretary)
     plan = corrections.create_plan(unit=cast.cell, member=cast.members["member"], shortcomings=[shortcoming],
-                                   deadline=datetime.date.today() + datetime.timedelta(days=90))
+                                   deadline=datetime.date.today() + datetime.timedelta(days=90), by=SYSTEM)
     measure = corrections.add_measure(plan, text="Đóng đúng hạn", supervisor=cast.members["secretary"],
-                                      deadline=plan.deadline)
-    corrections.add_step(measure, what="Nộp biên lai", due=plan.deadline)
-    corrections.submit_plan(plan)
+                                      deadline=plan.deadline, by=SYSTEM)
+    corrections.add_step(measure, what="Nộp biên lai", due=plan.deadline, by=SYSTEM)
+    corrections.submit_plan(plan, by=SYSTEM)
     corrections.decide_plan(plan, approve=True, by=secretary)
     corrections.post_progress(shortcoming, note="Biên lai tháng 11", by=cast.users["member"],
                               evidence=SimpleUploadedFile("bien-lai.pdf", b"%PDF-1.4\n" + EVIDENCE_MARK))
     corrections.claim_fix(shortcoming, note="Đã nộp đủ", by=cast.users["member"])
     starts = timezone.now() + datetime.timedelta(days=30)
     meeting = meetings.schedule_meeting(cast.cell, title=MEETING_TITLE, starts_at=starts,
-                                        ends_at=starts + datetime.timedelta(minutes=120), agenda=["Thời sự"])
-    topic = meetings.save_topic(cast.commune, title=TOPIC_TITLE, tags=["học và làm theo Bác"])
-    meetings.save_topic_plan(cast.commune, starts.year, topics=[topic], publish=True)
+                                        ends_at=starts + datetime.timedelta(minutes=120), agenda=["Thời sự"], by=SYSTEM)
+    topic = meetings.save_topic(cast.commune, title=TOPIC_TITLE, tags=["học và làm theo Bác"], by=SYSTEM)
+    meetings.save_topic_plan(cast.commune, starts.year, topics=[topic], publish=True, by=SYSTEM)
     meetings.save_cell_plan(cast.cell, starts.year, meeting_day=3, meeting_time=datetime.time(19, 30),
-                            topics={4: [topic]})
+                            topics={4: [topic]}, by=SYSTEM)
     document = meetings.add_document(meeting, title="Dự thảo nghị quyết",
-                                     upload=SimpleUploadedFile("nq.pdf", b"%PDF-1.4\n"))
-    meetings.publish_documents(meeting)
-    contribution = meetings.add_contribution(meeting, member=cast.members["member"], note="Ý kiến")
-    meetings.save_minutes(meeting, conclusions="Kết luận")
+                                     upload=SimpleUploadedFile("nq.pdf", b"%PDF-1.4\n"), by=SYSTEM)
+    meetings.publish_documents(meeting, by=SYSTEM)
+    contribution = meetings.add_contribution(meeting, member=cast.members["member"], note="Ý kiến", by=SYSTEM)
+    meetings.save_minutes(meeting, conclusions="Kết luận", by=SYSTEM)
     feed = CalendarFeed.objects.create(user=cast.users["member"])
     return Fixtures(cast, notification, import_job, without_login, grant_id, cycle, draft, submitted,
                     colleague_review, feedback, shortcoming, meeting,
