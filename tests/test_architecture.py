@@ -6,9 +6,16 @@ or predicate), no `<Model>.objects`, no `get_object_or_404` / `get_list_or_404`,
 `.create()`, `.update()` and the like (reads go through `queries` and `policy`, writes through the audited
 services). `queries.py` modules only read: a refusal raised there is an access decision, which belongs in the
 app's policy, and they never import a policy module (the policy reads through them).
+
+Every write service says who acts: a public function of a `services` module that takes `by` takes it keyword-only
+and without a default, so no caller can leave it out and skip a rule that depends on the person; the command line,
+jobs and demo loaders pass `core.actors.SYSTEM`.
 """
 
 import ast
+import importlib
+import inspect
+import types
 from pathlib import Path
 
 import pytest
@@ -128,3 +135,58 @@ def test_queries_never_import_the_policy():
     found = _report(query_modules(), policy_imports)
 
     assert not found, "The policy reads through queries, never the other way round:\n" + "\n".join(found)
+
+
+def service_modules() -> list[types.ModuleType]:
+    paths = sorted({*PACKAGE.glob("*/services.py"), *PACKAGE.glob("*/services/*.py")})
+    names = [".".join(part for part in path.relative_to(ROOT).with_suffix("").parts if part != "__init__")
+             for path in paths]
+    return [importlib.import_module(name) for name in names]
+
+
+def actor_parameters(module: types.ModuleType) -> dict[str, inspect.Parameter]:
+    """The `by` parameter of each public function defined in `module` that takes one, by function name."""
+    functions = inspect.getmembers(module, inspect.isfunction)
+    return {name: inspect.signature(function).parameters["by"] for name, function in functions
+            if not name.startswith("_") and function.__module__ == module.__name__
+            and "by" in inspect.signature(function).parameters}
+
+
+def actors_not_required(module: types.ModuleType) -> list[str]:
+    """Public functions defined in `module` whose `by` has a default or can be passed by position."""
+    found = []
+    for name, by in actor_parameters(module).items():
+        if by.default is not inspect.Parameter.empty:
+            found.append(f"{module.__name__}.{name}: by has the default {by.default!r}")
+        if by.kind is not inspect.Parameter.KEYWORD_ONLY:
+            found.append(f"{module.__name__}.{name}: by is not keyword-only")
+    return found
+
+
+def test_the_actor_check_finds_what_it_looks_for():
+    def named(unit, *, by): ...
+
+    def defaulted(unit, *, by=None): ...
+
+    def positional(unit, by): ...
+
+    def _private(unit, *, by=None): ...
+
+    def reader(unit): ...
+
+    module = types.ModuleType("example.services")
+    for function in (named, defaulted, positional, _private, reader):
+        function.__module__ = module.__name__
+        setattr(module, function.__name__, function)
+
+    assert actors_not_required(module) == ["example.services.defaulted: by has the default None",
+                                           "example.services.positional: by is not keyword-only"]
+
+
+def test_every_write_service_requires_who_acts():
+    modules = service_modules()
+    found = [line for module in modules for line in actors_not_required(module)]
+
+    assert len(modules) >= 10 and sum(len(actor_parameters(module)) for module in modules) >= 70
+    assert not found, ("A write service names who acts (`by`, keyword-only, no default; SYSTEM when no person "
+                       "does):\n" + "\n".join(found))

@@ -137,7 +137,7 @@ def _check_plan_editable(plan: CorrectionPlan) -> None:
 
 
 @transaction.atomic
-def create_plan(*, unit, member=None, cycle=None, shortcomings, deadline: datetime.date, by=None) -> CorrectionPlan:
+def create_plan(*, unit, member=None, cycle=None, shortcomings, deadline: datetime.date, by) -> CorrectionPlan:
     """A draft correction plan of a member (or of the unit as a collective) for some of their shortcomings.
 
     Side effects: inserts the plan and its links; audit entry.
@@ -173,7 +173,7 @@ def _check_supervisor(plan: CorrectionPlan, supervisor) -> None:
 
 @transaction.atomic
 def add_measure(plan: CorrectionPlan, *, text: str, supervisor=None, deadline: datetime.date | None = None,
-                by=None) -> Measure:
+                by) -> Measure:
     """Side effects: inserts the measure; audit entry."""
     _check_plan_editable(plan)
     _check_supervisor(plan, supervisor)
@@ -188,7 +188,7 @@ def add_measure(plan: CorrectionPlan, *, text: str, supervisor=None, deadline: d
 
 @transaction.atomic
 def add_step(measure: Measure, *, what: str, due: datetime.date, evidence_expected: str = "",
-             by=None) -> RoadmapStep:
+             by) -> RoadmapStep:
     """A roadmap step: what, by when, with what evidence. Side effects: inserts the step; audit entry."""
     plan = measure.plan
     _check_plan_editable(plan)
@@ -222,7 +222,7 @@ def plan_problems(plan: CorrectionPlan) -> list[str]:
 
 
 @transaction.atomic
-def submit_plan(plan: CorrectionPlan, *, by=None) -> CorrectionPlan:
+def submit_plan(plan: CorrectionPlan, *, by) -> CorrectionPlan:
     """Side effects: status submitted; audit entry. Refused while a measure lacks a deadline, supervisor or step."""
     plan = CorrectionPlan.objects.select_for_update().get(pk=plan.pk)
     _check_plan_editable(plan)

@@ -100,7 +100,7 @@ def _text(value: str, label: str, limit: int = MAX_TEXT) -> str:
 
 @transaction.atomic
 def save_topic(unit: Unit, *, title: str, summary: str = "", materials: str = "", tags: list[str] = (),
-               topic: Topic | None = None, by=None) -> Topic:
+               topic: Topic | None = None, by) -> Topic:
     """Add a topic to a committee's library, or change one. Side effects: the topic; audit entry."""
     topic = topic or Topic(unit=unit, created_by=person(by))
     topic.title = _text(title, _("title"), 255)
@@ -115,7 +115,7 @@ def save_topic(unit: Unit, *, title: str, summary: str = "", materials: str = ""
 
 @transaction.atomic
 def save_topic_plan(unit: Unit, year: int, *, topics: list[Topic], note: str = "", publish: bool = False,
-                    by=None) -> TopicPlan:
+                    by) -> TopicPlan:
     """A committee's recommended thematic topics for `year`, published to its subtree when `publish`.
 
     Refused: topics from another committee's library that is not an ancestor's (a committee recommends its own
@@ -145,7 +145,7 @@ def topics_for_cell(unit: Unit, year: int):
 
 @transaction.atomic
 def save_cell_plan(unit: Unit, year: int, *, meeting_day: int, meeting_time: datetime.time, place: str = "",
-                   topics: dict[int, list[Topic]] | None = None, by=None) -> CellPlan:
+                   topics: dict[int, list[Topic]] | None = None, by) -> CellPlan:
     """A cell's year: its fixed meeting day and time, and the topics it picked per quarter (1–4).
 
     Refused: a day outside 1–28 (every month has it), a topic not published to the cell for that year.
@@ -229,7 +229,7 @@ def _agenda_lines(agenda) -> list[str]:
 def schedule_meeting(unit: Unit, *, kind: str = MeetingKind.REGULAR, title: str, starts_at: datetime.datetime,
                      ends_at: datetime.datetime, place: str = "", chair: Member | None = None,
                      minute_taker: Member | None = None, liaison: Member | None = None, topic: Topic | None = None,
-                     introductory_paper: str = "", agenda: list[str] = (), by=None) -> Meeting:
+                     introductory_paper: str = "", agenda: list[str] = (), by) -> Meeting:
     """Schedule a meeting of a cell with its agenda and its roll (official, probationary and exempt members).
 
     Refused: an end before the start, a meeting overlapping another of the same cell, an agenda longer than
@@ -343,7 +343,7 @@ def refresh_roll(meeting: Meeting) -> int:
 
 
 @transaction.atomic
-def add_document(meeting: Meeting, *, title: str, upload, by=None) -> MeetingDocument:
+def add_document(meeting: Meeting, *, title: str, upload, by) -> MeetingDocument:
     """Attach a document (draft resolution, report, introductory paper). Checked like evidence files.
     Documents added after publication are published at once (and count for lateness)."""
     check_document_upload(upload)
@@ -356,7 +356,7 @@ def add_document(meeting: Meeting, *, title: str, upload, by=None) -> MeetingDoc
 
 
 @transaction.atomic
-def publish_documents(meeting: Meeting, *, by=None) -> Meeting:
+def publish_documents(meeting: Meeting, *, by) -> Meeting:
     """Send the meeting's documents to its members and liaison. Publication later than
     MEETING_DOCUMENTS_DAYS_BEFORE days before the start is recorded as late. Refused with nothing to publish.
     Side effects: the publication time; inbox notifications; audit entry."""
@@ -512,7 +512,7 @@ def alert_unexcused_absences(member: Member, year: int) -> bool:
 @transaction.atomic
 def add_contribution(meeting: Meeting, *, member: Member, kind: str = ContributionKind.OPINION,
                      agenda_item: AgendaItem | None = None, note: str = "", change_reason: str = "",
-                     by=None) -> Contribution:
+                     by) -> Contribution:
     """Log who spoke. Refused: a speaker not on the roll, an item of another meeting, an unknown kind."""
     if kind not in ContributionKind.values:
         raise MeetingError(_("Unknown kind of contribution."), code="kind")
@@ -558,7 +558,7 @@ def _record_locked_change(meeting: Meeting, what: str, reason: str, before: dict
 
 
 @transaction.atomic
-def save_minutes(meeting: Meeting, *, version: int | None = None, reason: str = "", by=None, **values) -> Minutes:
+def save_minutes(meeting: Meeting, *, version: int | None = None, reason: str = "", by, **values) -> Minutes:
     """Write the minutes' conclusions, resolution and vote. `version` guards against overwriting a change made
     since the form was opened (StaleMinutes). Approved minutes change only with a reason, kept in the history.
     Refused: more votes than people on the roll."""

@@ -152,7 +152,7 @@ def _check_dates(start, end) -> None:
 
 
 @transaction.atomic
-def create_unit(*, parent: Unit | None, kind: UnitKind, code: str, name: str, by=None, abbreviation: str = "",
+def create_unit(*, parent: Unit | None, kind: UnitKind, code: str, name: str, by, abbreviation: str = "",
                 place: str = "", active_from: datetime.date | None = None,
                 active_until: datetime.date | None = None) -> Unit:
     """Create a unit under `parent` (None: a root).
@@ -324,7 +324,7 @@ def create_member(*, cell: Unit, full_name: str, by, status: str = MemberStatus.
 
 
 @transaction.atomic
-def update_member(member: Member, *, by=None, version: int | None = None, **changes) -> Member:
+def update_member(member: Member, *, by, version: int | None = None, **changes) -> Member:
     """Change a member's personal fields (cell: transfer_member; status: change_member_status).
 
     Side effects: version-checked update, audit entry with the changed fields.
@@ -418,7 +418,7 @@ def change_member_status(member: Member, *, status: str, on: datetime.date | Non
 
 @transaction.atomic
 def assign_post(member: Member, *, unit: Unit, kind: str, started_on: datetime.date | None = None,
-                by=None) -> Post:
+                by) -> Post:
     """Give a member a post in a unit. A unit has one secretary at a time.
 
     Side effects: inserts the post; audit entry.

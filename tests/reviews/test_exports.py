@@ -32,9 +32,9 @@ AUTHORS = ("Ngô Thị Hoa", "Đỗ Văn Khoa", "Bùi Thị Liên")
 BIRTH_DATE = datetime.date(1985, 7, 14)
 
 
-def open_for(unit, **changes):
-    return services.open_cycle(unit, **({"title": CYCLE_TITLE, "kind": "year", "enforce_order": False, **DATES}
-                                        | changes))
+def open_for(unit, *, by=SYSTEM, **changes):
+    return services.open_cycle(unit, by=by, **({"title": CYCLE_TITLE, "kind": "year", "enforce_order": False,
+                                                **DATES} | changes))
 
 
 def checklist_walk(present: str | None = None) -> dict:

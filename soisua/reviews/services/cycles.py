@@ -26,7 +26,7 @@ from .feedback import audit_anonymous_feedback
 def open_cycle(unit: Unit, *, title: str, kind: str, period_start: datetime.date, period_end: datetime.date,
                self_review_due: datetime.date, appraisal_due: datetime.date, decision_due: datetime.date,
                rule_set: RuleSet | None = None, enforce_order: bool = True, anonymity: str = Anonymity.NAMED,
-               by=None) -> Cycle:
+               by) -> Cycle:
     """Open a review cycle for `unit`'s subtree and create its expected reviews.
 
     Side effects: inserts the cycle, one collective review per unit below `unit` (party groups excepted) and one

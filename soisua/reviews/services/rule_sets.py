@@ -22,7 +22,7 @@ def _check_draft(rule_set: RuleSet) -> None:
 
 
 @transaction.atomic
-def copy_rule_set(rule_set: RuleSet, *, code: str, name: str, by=None) -> RuleSet:
+def copy_rule_set(rule_set: RuleSet, *, code: str, name: str, by) -> RuleSet:
     """A draft copy of `rule_set` with all its levels, conditions, checklists and forms.
 
     Side effects: inserts the copy and its rows; audit entry.
