@@ -51,18 +51,21 @@ def configure() -> Path:
 
 
 def build_units(run: int, cells: int):
+    from soisua.core.actors import SYSTEM
     from soisua.org import services
     from soisua.org.models import UnitKind
 
     kinds = {kind.code: kind for kind in UnitKind.objects.all()}
     prefix = f"BENCH{run}"
-    province = services.create_unit(parent=None, kind=kinds["province"], code=prefix, name=f"Tỉnh thử {run}")
+    province = services.create_unit(parent=None, kind=kinds["province"], code=prefix, name=f"Tỉnh thử {run}",
+                                     by=SYSTEM)
     commune = services.create_unit(parent=province, kind=kinds["commune"], code=f"{prefix}-X",
-                                   name=f"Đảng ủy xã Thử {run}")
+                                   name=f"Đảng ủy xã Thử {run}", by=SYSTEM)
     codes = []
     for number in range(1, cells + 1):
         code = f"{prefix}-X-{number:03d}"
-        services.create_unit(parent=commune, kind=kinds["cell"], code=code, name=f"Chi bộ Thôn {number}")
+        services.create_unit(parent=commune, kind=kinds["cell"], code=code, name=f"Chi bộ Thôn {number}",
+                             by=SYSTEM)
         codes.append(code)
     return commune, codes
 
@@ -117,6 +120,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
+    from soisua.core.actors import SYSTEM
     from soisua.documents import services
     from soisua.documents.models import ImportStatus
     from soisua.org.models import Unit
@@ -133,14 +137,14 @@ def main() -> int:
     floor = read_floor(path)
     started = time.perf_counter()
     with path.open("rb") as handle:
-        job = services.start_import(unit=commune, upload=File(handle, name=path.name), by=None)
+        job = services.start_import(unit=commune, upload=File(handle, name=path.name), by=SYSTEM)
     job.refresh_from_db()
     validated = time.perf_counter() - started
     if job.status != ImportStatus.VALID:
         print(f"validation failed: {job.status} {job.errors[:5]} {job.failure_message}")
         return 1
     started = time.perf_counter()
-    job = services.confirm_import(job, by=None)
+    job = services.confirm_import(job, by=SYSTEM)
     applied = time.perf_counter() - started
     if job.status != ImportStatus.DONE or job.new_count != args.rows:
         print(f"apply failed: {job.status} new={job.new_count} {job.errors[:5]} {job.failure_message}")

@@ -103,7 +103,7 @@ def login_session(username: str, *, unit, role: str, member=None) -> str:
     if user is None:
         user, _created = User.objects.get_or_create(username=username)
         if member is not None:
-            services.link_account(member, user=user)
+            services.link_account(member, user=user, by=SYSTEM)
     services.grant_role(user, unit=unit, role=role, by=SYSTEM)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
