@@ -3,8 +3,8 @@
 Comments and docs cite the project's own pages (`docs/domain.md`, `docs/architecture.md`, `docs/security.md`,
 `docs/testing.md`, `docs/conventions.md`, README.md, CHANGELOG.md). A Markdown file named anywhere must be one of
 the tracked files (by its path from the root or from the citing file, or by a tracked file's name), and no path
-may lead out of the checkout (a `../` above the root, or an absolute path beside it). The catalogue's location
-comments (`#:` lines of a `.po` file) only repeat source paths and are skipped.
+may lead out of the checkout (a `../` above the root, or an absolute path to a file or folder beside it). The
+catalogue's location comments (`#:` lines of a `.po` file) only repeat source paths and are skipped.
 """
 
 import re
@@ -43,7 +43,8 @@ def text_lines(path: Path) -> list[tuple[int, str]]:
 def citations_outside(root: Path, paths: list[Path]) -> list[str]:
     known = {path.resolve() for path in paths}
     names = {path.name for path in paths}
-    outside = str(root.resolve().parent) + "/"
+    parent = root.resolve().parent
+    beside = [f"{parent}/{entry.name}" for entry in parent.iterdir() if entry.resolve() != root.resolve()]
     found = []
     for path in paths:
         for number, line in text_lines(path):
@@ -56,7 +57,7 @@ def citations_outside(root: Path, paths: list[Path]) -> list[str]:
                 depth = len(path.relative_to(root).parts) - 1
                 if upward.count("../") > depth:
                     found.append(f"{where}: a path leads out of the repository: {line.strip()[:80]}")
-            if outside in line.replace(str(root.resolve()) + "/", ""):
+            if any(re.search(re.escape(other) + r"(?![\w.-])", line) for other in beside):
                 found.append(f"{where}: an absolute path beside the repository: {line.strip()[:80]}")
     return found
 
@@ -75,12 +76,15 @@ def test_the_check_finds_each_kind_of_outside_citation(tmp_path):
     own = root / "docs" / "guide.md"
     own.write_text("# Guide\n", encoding="utf-8")
     cited = root / "cited.py"
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "scratch-1").mkdir()
     beside = str(tmp_path / "notes" / "plan.txt")
     cited.write_text("\n".join([
         '"""See notes.md §4."""',
         "# read ../notes/plan.txt",
         f"# or {beside}",
         "# fine: docs/guide.md and guide.md",
+        f"# fine: a temporary {tmp_path}/scratch-* name",
     ]), encoding="utf-8")
     catalogue = root / "django.po"
     catalogue.write_text('#: notes.md\nmsgid "x"\nmsgstr "y"\n', encoding="utf-8")
