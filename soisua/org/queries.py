@@ -159,7 +159,8 @@ def search_members(user, text: str, *, within: Unit | None = None) -> QuerySet[M
 
 def grants_on(user, unit: Unit) -> list:
     """The unit's role grants, each marked `removable` when `user` may revoke it (access.may_change_role)."""
-    grants = list(RoleGrant.objects.filter(unit=unit).select_related("user").order_by("role", "user__username"))
+    grants = list(RoleGrant.objects.filter(unit=unit).select_related("user", "user__member")
+                  .order_by("role", "user__username"))
     for grant in grants:
         grant.removable = may_change_role(user, unit=unit, role=grant.role, holder=grant.user)
     return grants

@@ -29,7 +29,7 @@ def test_tokens_page_lists_only_the_users_own_tokens(cast):
 
     assert "Bảng tính báo cáo" in page.text
     assert "Kịch bản của bí thư" not in page.text
-    assert "Mã truy cập API của bạn" in page.text
+    assert "Mã truy cập API của đồng chí" in page.text
     assert "chưa dùng lần nào" in page.text
     expires = timezone.localtime(ApiToken.objects.get(user=cast.users["member"]).expires_at)
     assert expires.date() - timezone.localdate() == datetime.timedelta(days=90)
@@ -146,7 +146,7 @@ def test_failed_tokens_are_limited_per_address(cast, settings):
     assert guesses == [401] * 3
     assert refused.status_code == 429
     assert refused.json()["code"] == "throttled"
-    assert refused.json()["detail"].startswith("Địa chỉ của bạn đã gửi quá nhiều mã truy cập API không hợp lệ.")
+    assert refused.json()["detail"].startswith("Địa chỉ của đồng chí đã gửi quá nhiều mã truy cập API không hợp lệ.")
     assert refused["Retry-After"] == "900"
     assert elsewhere.status_code == 200
 

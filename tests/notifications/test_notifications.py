@@ -48,7 +48,7 @@ def test_notify_renders_in_recipient_language(cast):
     in_vietnamese = _notify(vietnamese)
 
     assert in_english.title.startswith("You now have access")
-    assert in_vietnamese.title.startswith("Bạn đã có quyền truy cập")
+    assert in_vietnamese.title.startswith("Đồng chí đã có quyền truy cập")
 
 
 def test_inbox_shows_unread_count_and_marks_read_on_open(cast):

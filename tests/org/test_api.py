@@ -113,7 +113,7 @@ def test_api_not_found_says_why_in_the_callers_language(cast):
     missing = _token_client(cast.users["secretary"]).get("/api/reviews/999999")
 
     assert hidden.json() == {"detail": "Not found, or you do not have access to it.", "code": "not_found"}
-    assert missing.json() == {"detail": "Không tìm thấy, hoặc bạn không có quyền truy cập.", "code": "not_found"}
+    assert missing.json() == {"detail": "Không tìm thấy, hoặc đồng chí không có quyền truy cập.", "code": "not_found"}
 
 
 def test_api_without_credentials_says_how_to_authenticate(cast):

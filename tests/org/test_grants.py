@@ -67,7 +67,7 @@ def test_staff_cannot_grant_or_revoke_a_committee_role(cast):
     assert refused.status_code == 200
     assert not RoleGrant.objects.filter(user=cast.users["sibling"], role=Role.COMMITTEE).exists()
     assert RoleGrant.objects.filter(pk=held.pk).exists()
-    assert "Bạn không được cấp hoặc thu hồi vai trò" in revoke.content.decode()
+    assert "Đồng chí không được cấp hoặc thu hồi vai trò" in revoke.content.decode()
 
 
 def test_the_grants_page_offers_only_grantable_roles_and_no_removal_of_stronger_ones(cast):
