@@ -40,7 +40,6 @@ def test_unit_page_member_sees_member_list(cast):
 def test_unit_history_naming_who_exported_personal_data_is_not_for_plain_members(cast):
     export = cast.client("secretary").get(f"/documents/units/{cast.cell.pk}/roster.xlsx")
     assert b"".join(export.streaming_content)[:2] == b"PK"
-    export.close()
     url = f"/units/{cast.cell.pk}/history/"
 
     refused = cast.client("member").get(url)
