@@ -155,6 +155,7 @@ def test_review_cycle_from_opening_to_decision(page: Page, demo_cast, password, 
     expect(page.locator("h1")).to_contain_text(cast.cell.name)
     axe_check(page)
     page.locator(f"main a[href='/reviews/{collective.pk}/edit/']").click()
+    page.wait_for_load_state()  # the editor's autosave listens once htmx has processed the page
     expect(page.locator("h1")).to_contain_text(cast.cell.name)
     expect(page.locator("input[type=radio]")).to_have_count(0)
     page.locator("select[name=g_democratic_centralism]").select_option("good")
@@ -172,6 +173,7 @@ def test_review_cycle_from_opening_to_decision(page: Page, demo_cast, password, 
     own = reviews[secretary.pk]
     page.goto(f"/reviews/cycles/{cycle.pk}/")
     page.locator(f"main a.button[href='/reviews/{own.pk}/edit/']").click()
+    page.wait_for_load_state()  # the editor's autosave listens once htmx has processed the page
     expect(page.locator("h1")).to_contain_text(secretary.full_name)
     axe_check(page)
     page.locator(f"a[href='/reviews/{own.pk}/shortcomings/new/']").click()
@@ -207,6 +209,7 @@ def test_review_cycle_from_opening_to_decision(page: Page, demo_cast, password, 
     axe_check(page)
     page.locator(f"main a[href='/reviews/{reviews[member.pk].pk}/']").click()
     page.locator(f"main a[href='/reviews/{reviews[member.pk].pk}/edit/']").click()
+    page.wait_for_load_state()  # the editor's autosave listens once htmx has processed the page
     expect(editor_status(page)).not_to_contain_text(DRAFT_SAVED)
     page.locator("textarea[name=a_ethics_lifestyle]").fill("Giữ gìn đạo đức, lối sống giản dị, gần gũi nhân dân.")
     expect(editor_status(page)).to_contain_text(DRAFT_SAVED)
