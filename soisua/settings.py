@@ -220,6 +220,11 @@ MEETING_UNEXCUSED_ALERT = env_int("MEETING_UNEXCUSED_ALERT", 3)
 MEETING_SILENT_AFTER = env_int("MEETING_SILENT_AFTER", 3)
 # Members on the roll (and the liaison) are reminded this many hours before a meeting.
 MEETING_REMIND_HOURS_BEFORE = env_int("MEETING_REMIND_HOURS_BEFORE", 24)
+# A check-in code lives this many seconds; the previous period's code is still accepted (a phone that scanned it a
+# moment before it rotated).
+MEETING_CHECK_IN_PERIOD_SECONDS = env_int("MEETING_CHECK_IN_PERIOD_SECONDS", 30)
+# Check-in opens this many minutes before the start, so members arriving early are marked present.
+MEETING_CHECK_IN_OPENS_MINUTES = env_int("MEETING_CHECK_IN_OPENS_MINUTES", 30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Every upload is counted as it arrives and refused one byte past EVIDENCE_MAX_BYTES (core.uploads.UploadLimit):

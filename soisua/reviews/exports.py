@@ -37,7 +37,7 @@ from soisua.org.enums import MemberStatus, PostKind
 from soisua.org.models import PATH_STEP, Member, Post, Unit
 from soisua.org.queries import ancestors
 
-from . import policy, queries
+from . import layout, policy, queries
 from .enums import TEXT_FIELD_KINDS, Audience, ReviewRank, ReviewStatus
 from .models import ChecklistItem, Cycle, QuotaSetting, RatingLevel, Review, ReviewPrompt, RuleSet
 
@@ -199,8 +199,8 @@ def _section_blocks(review: Review) -> list[Block]:
              "prompts": list(ReviewPrompt.objects.filter(review=review).order_by("sent_at", "pk")),
              "previous": queries.earlier_shortcomings(review)}
     blocks: list[Block] = []
-    sections = queries.sections_for_reading(review, _checklist_items(review))
-    # sections_for_reading keeps the form's order, field by field: the form's specs give each entry its key.
+    sections = layout.reading_sections(review, _checklist_items(review))
+    # layout.reading_sections keeps the form's order, field by field: the form's specs give each entry its key.
     for spec_section, section in zip(review.form.sections, sections, strict=True):
         blocks.append(Heading(f"{section['code']}. {section['title'].upper()}"))
         for spec, entry in zip(spec_section["fields"], section["entries"], strict=True):

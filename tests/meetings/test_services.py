@@ -112,9 +112,9 @@ def test_check_in_outside_the_meeting_window_is_refused(cast):
     assert error.value.code == "window"
 
 
-def test_the_check_in_screen_states_its_window_and_period_from_the_constants(cast, monkeypatch):
-    monkeypatch.setattr(services, "CHECK_IN_OPENS_BEFORE", datetime.timedelta(minutes=45))
-    monkeypatch.setattr(services, "CHECK_IN_PERIOD_SECONDS", 20)
+def test_the_check_in_screen_states_its_window_and_period_from_the_settings(cast, settings):
+    settings.MEETING_CHECK_IN_OPENS_MINUTES = 45
+    settings.MEETING_CHECK_IN_PERIOD_SECONDS = 20
     meeting = schedule(cast)
 
     with at(START - datetime.timedelta(minutes=50)):

@@ -3,6 +3,7 @@ speakers, documents and minutes, the check-in screen and check-in, statistics.""
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -338,7 +339,7 @@ def check_in_screen(request: HttpRequest, pk: int) -> HttpResponse:
     lines = queries.roll(meeting)
     template = "meetings/check_in_screen.html#code" if request.htmx else "meetings/check_in_screen.html"
     return render(request, template, {"meeting": meeting, "link": link, "qr": qr.svg(link, title=_("Check-in code")),
-                                      "period": services.CHECK_IN_PERIOD_SECONDS,
+                                      "period": settings.MEETING_CHECK_IN_PERIOD_SECONDS,
                                       "open": services.check_in_is_open(meeting),
                                       "opens_minutes": services.check_in_opens_minutes(),
                                       "figures": queries.attendance_figures(lines)})

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.views import perform, render_form_page, save_form
 
-from .. import policy, queries, services
+from .. import layout, policy, queries, services
 from ..forms import FeedbackForm, PaperForm, ReasonForm, ReviewEditForm, ShortcomingForm
 from ..models import ChecklistItem, Review
 
@@ -35,7 +35,7 @@ def _editor_context(review: Review, form: ReviewEditForm, *, conflict: bool = Fa
     the next save is never refused for a version this page itself made stale. On a `conflict`, each box whose
     text differs from the stored one shows the stored text under it, for the author to merge."""
     prompts = {prompt.pk: prompt for prompt in queries.prompts_of(review)}
-    sections = queries.sections_for_editor(review, form)
+    sections = layout.editor_sections(review, form)
     for section in sections:
         for entry in section["fields"]:
             entry["saved"] = (_differs(review.answers.get(entry["key"], ""), entry["text"].value())
@@ -44,7 +44,7 @@ def _editor_context(review: Review, form: ReviewEditForm, *, conflict: bool = Fa
                       "saved": _differs(prompts[pk].answer, form[f"p_{pk}"].value()) if conflict and pk in prompts
                       else None} for pk in form.prompt_ids]
     return {"review": review, "form": form, "sections": sections, "conflict": conflict,
-            "checklist_groups": queries.checklist_groups(form), "prompt_fields": prompt_fields,
+            "checklist_groups": layout.checklist_groups(form), "prompt_fields": prompt_fields,
             "shortcomings": queries.review_shortcomings(review), "previous": queries.earlier_shortcomings(review),
             "collective_shortcomings": queries.collective_shortcomings(review),
             "missing": services.missing_for_submit(review)}
@@ -151,7 +151,7 @@ def review_page_context(request: HttpRequest, review: Review, **forms) -> dict:
     can_give = policy.can_give_feedback(user, review)
     items = checklist_items(review)
     return {
-        "review": review, "sections": queries.sections_for_reading(review, items),
+        "review": review, "sections": layout.reading_sections(review, items),
         "shortcomings": queries.review_shortcomings(review), "prompts": queries.prompts_of(review),
         "previous": queries.earlier_shortcomings(review),
         "events": queries.events_of(review), "feedback": feedback, "withheld": withheld,

@@ -1,0 +1,63 @@
+"""Writes to the organisation: units, members, posts, role grants, logins.
+
+Each function owns its transaction, appends the audit entry, and raises OrgError (translated) on refusal.
+"""
+
+from .common import ConflictError, OrgError, save_versioned
+from .logins import create_account, link_account
+from .members import (
+    MEMBER_FIELDS,
+    assign_post,
+    change_member_status,
+    create_member,
+    end_post,
+    member_values,
+    transfer_member,
+    update_member,
+)
+from .roles import STAND_IN_HOURS, end_stand_in, grant_role, revoke_role, stand_in
+from .tree import (
+    TOUCH_MIN_DEPTH,
+    UNIT_FIELDS,
+    check_dates,
+    create_unit,
+    encode_path_step,
+    forget_access,
+    move_unit,
+    province_keyed_models,
+    touch_subtree,
+    touch_units,
+    update_unit,
+)
+
+__all__ = [
+    "MEMBER_FIELDS",
+    "STAND_IN_HOURS",
+    "TOUCH_MIN_DEPTH",
+    "UNIT_FIELDS",
+    "ConflictError",
+    "OrgError",
+    "assign_post",
+    "change_member_status",
+    "check_dates",
+    "create_account",
+    "create_member",
+    "create_unit",
+    "encode_path_step",
+    "end_post",
+    "end_stand_in",
+    "forget_access",
+    "grant_role",
+    "link_account",
+    "member_values",
+    "move_unit",
+    "province_keyed_models",
+    "revoke_role",
+    "save_versioned",
+    "stand_in",
+    "touch_subtree",
+    "touch_units",
+    "transfer_member",
+    "update_member",
+    "update_unit",
+]
