@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "soisua.notifications",
     "soisua.reviews",
     "soisua.corrections",
+    "soisua.directives",
     "soisua.oversight",
     "soisua.counters",
     "soisua.demo",
@@ -225,6 +226,15 @@ MEETING_REMIND_HOURS_BEFORE = env_int("MEETING_REMIND_HOURS_BEFORE", 24)
 MEETING_CHECK_IN_PERIOD_SECONDS = env_int("MEETING_CHECK_IN_PERIOD_SECONDS", 30)
 # Check-in opens this many minutes before the start, so members arriving early are marked present.
 MEETING_CHECK_IN_OPENS_MINUTES = env_int("MEETING_CHECK_IN_OPENS_MINUTES", 30)
+# Directives: at most this many key tasks; units addressed are reminded this many days before a reporting date and
+# on the day, the level above is told this many days after it; a directive not acknowledged this many days after
+# it was issued is reminded.
+DIRECTIVE_MAX_KEY_TASKS = env_int("DIRECTIVE_MAX_KEY_TASKS", 100)
+DIRECTIVE_REMIND_DAYS_BEFORE = env_int("DIRECTIVE_REMIND_DAYS_BEFORE", 3)
+DIRECTIVE_ESCALATE_DAYS = env_int("DIRECTIVE_ESCALATE_DAYS", 7)
+DIRECTIVE_ACKNOWLEDGE_DAYS = env_int("DIRECTIVE_ACKNOWLEDGE_DAYS", 5)
+# Up to this many units addressed are told while the directive is issued; more by a background task.
+DIRECTIVE_NOTIFY_INLINE = env_int("DIRECTIVE_NOTIFY_INLINE", 200)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Every upload is counted as it arrives and refused one byte past EVIDENCE_MAX_BYTES (core.uploads.UploadLimit):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("reviews/", include("soisua.reviews.urls")),
     path("corrections/", include("soisua.corrections.urls")),
     path("meetings/", include("soisua.meetings.urls")),
+    path("directives/", include("soisua.directives.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),

@@ -41,6 +41,8 @@ from soisua.accounts.models import ApiToken
 from soisua.core.actors import SYSTEM
 from soisua.corrections import services as corrections
 from soisua.corrections.models import CorrectionPlan, Measure, ProgressEntry, RoadmapStep, Shortcoming
+from soisua.directives import services as directives
+from soisua.directives.models import Amendment, Directive, DirectiveFile, ImplementationTask, KeyTask, Receipt, Report
 from soisua.documents import services as documents
 from soisua.documents.models import ImportConflict, ImportJob, ImportStatus
 from soisua.meetings import services as meetings
@@ -162,6 +164,12 @@ INSTALLATION_ADMIN = expect(403, 403, 403, 403, 403, 403, 403, 200, 200)
 # Standing in for the commune's committee: administrators covering it (and superusers); those who merely see the
 # commune are refused.
 STAND_IN = expect(404, 404, 404, 403, 404, 403, 403, 200, 200)
+# Directives of the commune: those who speak for it (its committee and committee staff) draft and issue them;
+# those who see it from above only read, administrators included (they act for a committee only standing in).
+ISSUE_COMMUNE = expect(404, 404, 404, 200, 404, 403, 200, 403, 403)
+# An issued directive of the commune, addressed to its cells: the cells' members read it too.
+ADDRESSED = expect(200, 200, 200, 200, 404, 200, 200, 200, 200)
+SPEAK_FOR_ISSUER = expect(403, 403, 403, 200, 404, 403, 200, 403, 403)
 
 
 @dataclass
@@ -529,6 +537,70 @@ def bare_meeting(f: Fixtures) -> Meeting:
 
 def cell_plans(f: Fixtures, who: str) -> list:
     return list(CellPlan.objects.filter(unit=f.cast.cell).values_list("year", "meeting_day", "place"))
+
+
+
+# --- directives: the commune's plan to its cells, and a draft of its next one ----------------------------------
+DIRECTIVE_TITLE = "Kế hoạch thực hiện Kết luận 21-KL/TW"
+DIRECTIVE_DRAFT_TITLE = "Dự thảo hướng dẫn sinh hoạt chuyên đề"
+DIRECTIVE_FILE_MARK = b"ke hoach 75"
+REPORT_MARK = b"bien ban sinh hoat chuyen de"
+
+
+def _directive(f: Fixtures, title: str, *, issue: bool) -> Directive:
+    directive = Directive.objects.filter(title=title).first()
+    if directive is None:
+        directive = directives.create_draft(
+            f.cast.commune, kind="KH", number="75" if issue else "76", issuer_symbol="ĐUX",
+            issued_on=datetime.date(2026, 11, 20), title=title, target_mode="children",
+            tasks=["Tổ chức quán triệt", "Sinh hoạt chuyên đề"], report_dates=[datetime.date(2026, 12, 31)],
+            by=SYSTEM)
+        if issue:
+            directives.add_file(directive, upload=SimpleUploadedFile("75-kh.pdf", b"%PDF-1.4\n" + DIRECTIVE_FILE_MARK),
+                                by=SYSTEM)
+            directive = directives.issue(directive, version=None, by=SYSTEM)
+    return directive
+
+
+def issued_directive(f: Fixtures) -> Directive:
+    return _directive(f, DIRECTIVE_TITLE, issue=True)
+
+
+def draft_directive(f: Fixtures) -> Directive:
+    return _directive(f, DIRECTIVE_DRAFT_TITLE, issue=False)
+
+
+def cell_receipt(f: Fixtures) -> Receipt:
+    return Receipt.objects.get(directive=issued_directive(f), unit=f.cast.cell)
+
+
+def cell_report(f: Fixtures) -> Report:
+    receipt = cell_receipt(f)
+    report = receipt.reports.first()
+    if report is None:
+        directive = receipt.directive
+        report = directives.file_report(receipt, key_task=directive.tasks.get(number=1),
+                                        period=directive.periods.get(), percent=50, status="in_progress",
+                                        evidence=SimpleUploadedFile("bb.pdf", b"%PDF-1.4\n" + REPORT_MARK),
+                                        by=SYSTEM)
+    return report
+
+
+def cell_task(f: Fixtures) -> ImplementationTask:
+    receipt = cell_receipt(f)
+    return receipt.tasks.first() or directives.add_task(receipt, key_task=receipt.directive.tasks.get(number=2),
+                                                        text="Sinh hoạt chuyên đề quý I", by=SYSTEM)
+
+
+def directive_form(f: Fixtures) -> dict:
+    return {"kind": "KH", "number": "80", "issuer_symbol": "ĐUX", "issued_on": "20/11/2026", "title": "Kế hoạch mới",
+            "tasks": "Nhiệm vụ một\nNhiệm vụ hai", "report_dates": "31/12/2026", "target_mode": "children"}
+
+
+def file_content(mark: bytes) -> Callable[[HttpResponse, Fixtures, str], None]:
+    def check(response: HttpResponse, f: Fixtures, who: str) -> None:
+        assert mark in body_bytes(response)
+    return check
 
 
 MATRIX: dict[str, Case | list[Case]] = {
@@ -1047,6 +1119,78 @@ MATRIX: dict[str, Case | list[Case]] = {
         Case(member_url("api:member_detail", "secretary"), API_READ_CELL, shows=COLLEAGUE_PHONE,
              shown_to=CELL_READERS - {"member"}),
     ],
+    # --- directives ------------------------------------------------------------------------------------------
+    "directives:mine": Case(lambda f: (issued_directive(f), reverse("directives:mine"))[1], LOGGED_IN,
+                            shows=DIRECTIVE_TITLE, shown_to=frozenset({"member", "secretary", "sibling"})),
+    "directives:unit": [
+        Case(lambda f: reverse("directives:unit", args=[issued_directive(f).issuer_id]), READ_COMMUNE,
+             shows=DIRECTIVE_TITLE),
+        Case(lambda f: (issued_directive(f), reverse("directives:unit", args=[f.cast.cell.pk]))[1], READ_CELL,
+             shows=DIRECTIVE_TITLE),
+    ],
+    "directives:create": Case(unit_url("directives:create", "commune"), ISSUE_COMMUNE,
+                              post=succeeds(ISSUE_COMMUNE), data=directive_form, shows='name="tasks"',
+                              effect=rows(Directive, title=lambda f: "Kế hoạch mới")),
+    "directives:detail": [
+        Case(lambda f: reverse("directives:detail", args=[issued_directive(f).pk]), ADDRESSED,
+             shows=DIRECTIVE_TITLE),
+        Case(lambda f: reverse("directives:detail", args=[draft_directive(f).pk]), READ_COMMUNE,
+             shows=DIRECTIVE_DRAFT_TITLE),
+    ],
+    "directives:edit": Case(lambda f: reverse("directives:edit", args=[draft_directive(f).pk]), ISSUE_COMMUNE,
+                            post=succeeds(ISSUE_COMMUNE), shows=DIRECTIVE_DRAFT_TITLE,
+                            data=lambda f: directive_form(f) | {"title": DIRECTIVE_DRAFT_TITLE, "summary": "Đã sửa",
+                                                                "version": draft_directive(f).version},
+                            effect=value(Directive, lambda f: draft_directive(f).pk, "summary")),
+    "directives:issue": Case(lambda f: reverse("directives:issue", args=[draft_directive(f).pk]), LOGIN_THEN_405,
+                             post=succeeds(ISSUE_COMMUNE),
+                             effect=value(Directive, lambda f: draft_directive(f).pk, "status")),
+    "directives:amend": Case(lambda f: reverse("directives:amend", args=[issued_directive(f).pk]),
+                             SPEAK_FOR_ISSUER, post=succeeds(SPEAK_FOR_ISSUER), shows=DIRECTIVE_TITLE,
+                             data={"title": DIRECTIVE_TITLE, "basis": "Quy định 296-QĐ/TW",
+                                   "reason": "Bổ sung căn cứ"},
+                             effect=rows(Amendment, directive__title=lambda f: DIRECTIVE_TITLE)),
+    "directives:files.add": Case(lambda f: reverse("directives:files.add", args=[draft_directive(f).pk]),
+                                 LOGIN_THEN_405, post=succeeds(ISSUE_COMMUNE),
+                                 data=lambda f: {"file": SimpleUploadedFile("phu-luc.pdf", b"%PDF-1.4\n")},
+                                 effect=rows(DirectiveFile, directive=draft_directive)),
+    "directives:files.download": Case(lambda f: reverse("directives:files.download", args=[
+        issued_directive(f).files.get().pk]), ADDRESSED, check=file_content(DIRECTIVE_FILE_MARK)),
+    "directives:key_tasks.edit": Case(lambda f: reverse("directives:key_tasks.edit", args=[
+        draft_directive(f).tasks.get(number=1).pk]), ISSUE_COMMUNE, post=succeeds(ISSUE_COMMUNE),
+        data={"measure": "100 % chi bộ quán triệt"}, shows='name="measure"',
+        effect=value(KeyTask, lambda f: draft_directive(f).tasks.get(number=1).pk, "measure")),
+    "directives:progress": [
+        Case(lambda f: reverse("directives:progress", args=[issued_directive(f).pk, f.cast.commune.pk]),
+             READ_COMMUNE, shows=lambda f, who: f.cast.sibling_cell.name),
+        Case(lambda f: reverse("directives:progress", args=[issued_directive(f).pk, f.cast.cell.pk]),
+             expect(404, 200, 404, 200, 404, 200, 200, 200, 200), shows=lambda f, who: f.cast.cell.name),
+    ],
+    "directives:remind": Case(lambda f: reverse("directives:remind", args=[issued_directive(f).pk,
+                                                                           f.cast.commune.pk]),
+                              LOGIN_THEN_405, post=expect(404, 404, 404, 302, 404, 403, 302, 403, 403),
+                              effect=rows(Notification, kind=lambda f: "directives.reminder")),
+    "directives:receipt": Case(lambda f: reverse("directives:receipt", args=[cell_receipt(f).pk]), READ_CELL,
+                               shows=DIRECTIVE_TITLE),
+    "directives:acknowledge": Case(lambda f: reverse("directives:acknowledge", args=[cell_receipt(f).pk]),
+                                   LOGIN_THEN_405, post=LEAD_CELL_ACTS,
+                                   effect=value(Receipt, lambda f: cell_receipt(f).pk, "acknowledged_at")),
+    "directives:tasks.add": Case(lambda f: reverse("directives:tasks.add", args=[cell_receipt(f).pk]), LEAD_CELL,
+                                 post=LEAD_CELL_ACTS, shows='name="key_task"',
+                                 data=lambda f: {"key_task": issued_directive(f).tasks.get(number=1).pk,
+                                                 "text": "Quán triệt tại hội nghị chi bộ"},
+                                 effect=rows(ImplementationTask, text=lambda f: "Quán triệt tại hội nghị chi bộ")),
+    "directives:report": Case(lambda f: reverse("directives:report", args=[cell_receipt(f).pk]), LEAD_CELL,
+                              post=LEAD_CELL_ACTS, shows='name="percent"',
+                              data=lambda f: {"key_task": issued_directive(f).tasks.get(number=2).pk,
+                                              "period": issued_directive(f).periods.get().pk,
+                                              "status": "in_progress", "percent": "30"},
+                              effect=rows(Report, receipt=cell_receipt)),
+    "directives:tasks.remove": Case(lambda f: reverse("directives:tasks.remove", args=[cell_task(f).pk]),
+                                    LOGIN_THEN_405, post=LEAD_CELL_ACTS,
+                                    effect=rows(ImplementationTask, receipt=cell_receipt)),
+    "directives:reports.evidence": Case(lambda f: reverse("directives:reports.evidence", args=[
+        cell_report(f).pk]), READ_CELL, check=file_content(REPORT_MARK)),
     # --- infrastructure ------------------------------------------------------------------------------------
     "healthz": Case(lambda f: reverse("healthz"), everyone(200), shows='"status": "ok"'),
 }

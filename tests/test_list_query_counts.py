@@ -44,6 +44,8 @@ from django.utils import timezone
 from soisua.accounts import services as accounts
 from soisua.corrections import services as corrections
 from soisua.corrections.models import CorrectionPlan, ProgressEntry, Shortcoming
+from soisua.directives import services as directives
+from soisua.directives.models import Directive
 from soisua.documents import services as documents
 from soisua.documents.models import ImportConflict, ImportJob
 from soisua.meetings import services as meetings
@@ -109,6 +111,8 @@ class World:
     evidence: ProgressEntry | None = None
     import_job: ImportJob | None = None
     held: Meeting | None = None  # a meeting held and approved, with changes to its roll and speakers since
+    directive: Directive | None = None  # the commune's latest plan to its cells, reported on by the cell
+    directive_draft: Directive | None = None  # the commune's draft of its next one
 
     def user(self, who: str):
         return self.cast.users[who]
@@ -180,6 +184,7 @@ def grow(world: World, n: int) -> None:
     _grow_reviews(world, n)
     _grow_corrections(world, n)
     _grow_meetings(world, n, new_members)
+    _grow_directives(world, n)
 
 
 def _grow_organisation(world: World, n: int) -> list[Member]:
@@ -368,6 +373,38 @@ def _grow_meetings(world: World, n: int, new_members: list[Member]) -> None:
                             topics={4: topics}, by=secretary)
 
 
+def _grow_directives(world: World, n: int) -> None:
+    """A new plan of the commune to its cells (the earlier ones stay), with n more key tasks, reporting dates,
+    files and amendments than the last; the cell acknowledges it, plans n tasks and reports on each key task; a
+    draft of the next one with as many key tasks."""
+    cast = world.cast
+    staff, secretary = world.user("parent_staff"), world.user("secretary")
+    k = world.next()
+    size = (world.directive.tasks.count() if world.directive else 0) + n
+    today = timezone.localdate()
+    values = {"kind": "KH", "issuer_symbol": "ĐUX", "issued_on": today, "target_mode": "children",
+              "tasks": [f"Nhiệm vụ {number}: {words(k * 900 + number)}" for number in range(size)],
+              "report_dates": [today + datetime.timedelta(days=30 * (number + 1)) for number in range(size)]}
+    directive = directives.create_draft(cast.commune, number=str(100 + k), title=f"Kế hoạch số {k}", by=staff,
+                                        **values)
+    for number in range(size):
+        directives.add_file(directive, upload=pdf_upload(f"phu-luc-{number}.pdf"), by=staff)
+    directive = directives.issue(directive, version=None, by=staff)
+    for number in range(size):
+        directives.amend(directive, version=None, reason=f"Bổ sung lần {number + 1}",
+                         summary=f"Mục đích, yêu cầu: {words(k * 950 + number)}", by=staff)
+    receipt = directive.receipts.get(unit=cast.cell)
+    period = directive.periods.first()
+    for key_task in directive.tasks.all():
+        directives.add_task(receipt, key_task=key_task, text=f"Triển khai {key_task.number}",
+                            owner=cast.members["member"], by=secretary)
+        directives.file_report(receipt, key_task=key_task, period=period, percent=50, status="in_progress",
+                               narrative="Đang triển khai", evidence=pdf_upload("bien-ban.pdf"), by=secretary)
+    world.directive = directive
+    world.directive_draft = directives.create_draft(cast.commune, number=str(500 + k), title=f"Dự thảo {k}",
+                                                    by=staff, **values)
+
+
 # --- how to reach every GET page -----------------------------------------------------------------------------
 
 
@@ -498,6 +535,25 @@ PAGES: dict[str, Reach] = {
                                          "secretary"),
     "meetings:minutes.docx": Reach(at("meetings:minutes.docx", lambda w: w.meeting), "secretary"),
     "meetings:minutes.pdf": Reach(at("meetings:minutes.pdf", lambda w: w.meeting), "secretary"),
+    "directives:mine": Reach(at("directives:mine"), "secretary"),
+    "directives:unit": Reach(at("directives:unit", commune), "parent_staff"),
+    "directives:create": Reach(at("directives:create", commune), "parent_staff"),
+    "directives:detail": Reach(at("directives:detail", lambda w: w.directive), "parent_staff"),
+    "directives:edit": Reach(at("directives:edit", lambda w: w.directive_draft), "parent_staff"),
+    "directives:amend": Reach(at("directives:amend", lambda w: w.directive), "parent_staff"),
+    "directives:key_tasks.edit": Reach(at("directives:key_tasks.edit", lambda w: w.directive.tasks.first()),
+                                       "parent_staff"),
+    "directives:files.download": Reach(at("directives:files.download", lambda w: w.directive.files.first()),
+                                       "parent_staff"),
+    "directives:progress": Reach(at("directives:progress", lambda w: w.directive, commune), "parent_staff"),
+    "directives:receipt": Reach(at("directives:receipt", lambda w: w.directive.receipts.get(unit=w.cast.cell)),
+                                "secretary"),
+    "directives:tasks.add": Reach(at("directives:tasks.add", lambda w: w.directive.receipts.get(unit=w.cast.cell)),
+                                  "secretary"),
+    "directives:report": Reach(at("directives:report", lambda w: w.directive.receipts.get(unit=w.cast.cell)),
+                               "secretary"),
+    "directives:reports.evidence": Reach(at("directives:reports.evidence", lambda w: w.directive.receipts.get(
+        unit=w.cast.cell).reports.first()), "secretary"),
     "api:openapi-json": Reach(lambda w: "/api/openapi.json", "anonymous"),
     "api:openapi-view": Reach(lambda w: "/api/docs", "anonymous"),
     "api:unit_detail": Reach(api(lambda w: f"units/{w.cast.cell.pk}"), "secretary"),
@@ -581,6 +637,11 @@ COUNTED: dict[str, Counted] = {
     "meetings:detail#held": Counted(Reach(at("meetings:detail", lambda w: w.held), "secretary")),
     "meetings:minutes.docx": Counted(),
     "meetings:minutes.docx#held": Counted(Reach(at("meetings:minutes.docx", lambda w: w.held), "secretary")),
+    "directives:mine": Counted(),
+    "directives:unit": Counted(),
+    "directives:detail": Counted(),
+    "directives:progress": Counted(),
+    "directives:receipt": Counted(),
     "api:unit_children": Counted(),
     "api:unit_members": Counted(),
     "api:member_search": Counted(),

@@ -21,11 +21,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def render_form_page(request: HttpRequest, form, *, title: str, back_url: str, back_label: str,
-                     submit_label: str | None = None, intro: str | None = None) -> HttpResponse:
+                     submit_label: str | None = None, intro: str | None = None,
+                     multipart: bool = False) -> HttpResponse:
     """The one-form page most write views show: a title, a back link, the form with errors next to fields."""
     return render(request, "core/form_page.html", {"form": form, "title": title, "back_url": back_url,
                                                    "back_label": back_label, "submit_label": submit_label,
-                                                   "intro": intro})
+                                                   "intro": intro, "multipart": multipart})
 
 
 def perform(request: HttpRequest, action, *, success) -> tuple[bool, object]:

@@ -172,6 +172,15 @@ def leads_unit(user, unit: Unit) -> bool:
     return bool(_roles_granted_on(scope_for(user), unit.pk) & {Role.SECRETARY, Role.COMMITTEE})
 
 
+def speaks_for(user, unit: Unit) -> bool:
+    """Acts in the unit's name toward the other levels (issues directives, acknowledges and reports on those it
+    receives): its secretary, committee members and committee staff (grants on the unit itself), or an
+    administrator standing in for its committee."""
+    scope = scope_for(user)
+    return (bool(_roles_granted_on(scope, unit.pk) & {Role.SECRETARY, Role.COMMITTEE, Role.STAFF})
+            or scope.stands_in_for(unit.pk))
+
+
 def is_superior_committee(user, unit: Unit) -> bool:
     """The directly superior committee of `unit`: committee members and committee staff of its parent unit. It
     decides ratings and sends review points. An administrator counts only while standing in for that committee

@@ -1,0 +1,162 @@
+"""Who sees and acts on directives, on top of org.access.
+
+A unit's directives are drafted, issued and amended by those who speak for it (`access.speaks_for`: its secretary,
+committee and committee staff, or an administrator standing in). An issued directive is read by the levels that
+cover its issuer, by every unit it is addressed to and the units below them; a unit's implementation (its
+acknowledgement, tasks and reports) by that unit and the levels above it, never by a sibling. The unit addressed
+acts on its receipt through those who speak for it. Loaders raise 404 for those who may not see the object and 403
+for those who see it but ask for an action they may not take.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from soisua.org import access
+from soisua.org.enums import SUBTREE_ROLES, Role
+from soisua.org.models import PATH_STEP, Unit
+from soisua.org.queries import units_by_ids
+
+from .models import Directive, DirectiveFile, ImplementationTask, KeyTask, Receipt, Report
+
+SPEAKING_ROLES = {Role.SECRETARY, Role.COMMITTEE, Role.STAFF}
+
+
+def covers(user, unit: Unit) -> bool:
+    """Committees, staff, inspectors and administrators whose grant covers the unit (on it or above it)."""
+    scope = access.scope_for(user)
+    return scope.everything or bool(scope.roles_on(unit) & SUBTREE_ROLES)
+
+
+def _own_chain_paths(user) -> set[str]:
+    """The paths of the units the user belongs to or holds a grant on, and of all their ancestors."""
+    paths = set()
+    for grant in access.scope_for(user).grants:
+        paths.update(grant.path[:depth] for depth in range(PATH_STEP, len(grant.path) + 1, PATH_STEP))
+    return paths
+
+
+def addressed_filter(user, prefix: str = "") -> Q:
+    """A Q on Receipt (with `prefix` on anything pointing at one) for the receipts the user reads: of their own
+    units and their ancestors, and of units they cover."""
+    scope = access.scope_for(user)
+    if scope.everything:
+        return Q()
+    return Q(**{f"{prefix}unit__path__in": _own_chain_paths(user)}) | scope.unit_filter(f"{prefix}unit__")
+
+
+def units_speaking_for(user) -> list[Unit]:
+    """The units the user acts for toward the other levels."""
+    scope = access.scope_for(user)
+    ids = {grant.unit_id for grant in scope.grants if grant.role in SPEAKING_ROLES} | set(scope.stand_ins)
+    return [unit for unit in units_by_ids(sorted(ids)) if access.speaks_for(user, unit)]
+
+
+def addressed_to_own_filter(user) -> Q:
+    """A Q on Receipt for the receipts of the user's own units and their ancestors (what "my directives" lists;
+    the units a committee merely covers are followed on its progress pages)."""
+    return Q(unit__path__in=_own_chain_paths(user))
+
+
+def can_issue_for(user, unit: Unit) -> bool:
+    return access.speaks_for(user, unit)
+
+
+def can_see_directive(user, directive: Directive) -> bool:
+    if access.speaks_for(user, directive.issuer) or covers(user, directive.issuer):
+        return True
+    if directive.is_draft or not user.is_authenticated:
+        return False
+    return Receipt.objects.filter(addressed_filter(user), directive=directive).exists()
+
+
+def can_edit(user, directive: Directive) -> bool:
+    return directive.is_draft and access.speaks_for(user, directive.issuer)
+
+
+def can_amend(user, directive: Directive) -> bool:
+    return not directive.is_draft and access.speaks_for(user, directive.issuer)
+
+
+def can_see_receipt(user, receipt: Receipt) -> bool:
+    """The unit addressed (its leadership and members) and the levels above it; never a sibling."""
+    return access.speaks_for(user, receipt.unit) or access.scope_for(user).can_read(receipt.unit)
+
+
+def can_act_on(user, receipt: Receipt) -> bool:
+    """Acknowledge, plan the unit's tasks, report, and carry it out further down."""
+    return access.speaks_for(user, receipt.unit)
+
+
+def can_follow(user, directive: Directive, focus: Unit) -> bool:
+    """The progress of `focus`'s part of a directive: the issuer's side and whoever covers or speaks for `focus`."""
+    if directive.is_draft or not focus.path.startswith(directive.issuer.path):
+        return False
+    return (access.speaks_for(user, directive.issuer) or covers(user, directive.issuer)
+            or access.speaks_for(user, focus) or covers(user, focus))
+
+
+def can_remind(user, directive: Directive, focus: Unit) -> bool:
+    return can_follow(user, directive, focus) and (access.speaks_for(user, directive.issuer)
+                                                   or access.speaks_for(user, focus))
+
+
+def _decide(visible: bool, allowed: bool) -> None:
+    if not visible:
+        raise Http404
+    if not allowed:
+        raise PermissionDenied
+
+
+def get_unit_for_user(user, pk: int, *, issue: bool = False) -> Unit:
+    unit = access.get_unit_for_user(user, pk)
+    _decide(True, not issue or can_issue_for(user, unit))
+    return unit
+
+
+def get_directive_for_user(user, pk: int, *, edit: bool = False, amend: bool = False) -> Directive:
+    directive = Directive.objects.select_related("issuer", "parent__issuer").filter(pk=pk).first()
+    visible = directive is not None and can_see_directive(user, directive)
+    _decide(visible, visible and (not edit or can_edit(user, directive)) and (not amend or can_amend(user, directive)))
+    return directive
+
+
+def get_key_task_for_user(user, pk: int) -> KeyTask:
+    task = KeyTask.objects.select_related("directive__issuer").filter(pk=pk).first()
+    visible = task is not None and can_see_directive(user, task.directive)
+    _decide(visible, visible and access.speaks_for(user, task.directive.issuer))
+    return task
+
+
+def get_receipt_for_user(user, pk: int, *, act: bool = False) -> Receipt:
+    receipt = Receipt.objects.select_related("unit", "directive__issuer").filter(pk=pk).first()
+    visible = receipt is not None and can_see_receipt(user, receipt)
+    _decide(visible, visible and (not act or can_act_on(user, receipt)))
+    return receipt
+
+
+def get_progress_for_user(user, pk: int, unit_pk: int, *, remind: bool = False) -> tuple[Directive, Unit]:
+    directive = Directive.objects.select_related("issuer").filter(pk=pk).first()
+    focus = Unit.objects.filter(pk=unit_pk).first()
+    visible = directive is not None and focus is not None and can_follow(user, directive, focus)
+    _decide(visible, visible and (not remind or can_remind(user, directive, focus)))
+    return directive, focus
+
+
+def get_file_for_user(user, pk: int) -> DirectiveFile:
+    attached = DirectiveFile.objects.select_related("directive__issuer").filter(pk=pk).first()
+    _decide(attached is not None and can_see_directive(user, attached.directive), True)
+    return attached
+
+
+def get_implementation_task_for_user(user, pk: int) -> ImplementationTask:
+    task = ImplementationTask.objects.select_related("receipt__unit", "receipt__directive").filter(pk=pk).first()
+    visible = task is not None and can_see_receipt(user, task.receipt)
+    _decide(visible, visible and can_act_on(user, task.receipt))
+    return task
+
+
+def get_report_for_user(user, pk: int) -> Report:
+    report = Report.objects.select_related("receipt__unit").filter(pk=pk).first()
+    _decide(report is not None and can_see_receipt(user, report.receipt), True)
+    return report

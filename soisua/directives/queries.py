@@ -1,0 +1,138 @@
+"""Reads of directives; access is decided in policy.py."""
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from soisua.counters import rollups
+from soisua.org.models import Unit
+
+from . import rollup
+from .enums import DirectiveStatus
+from .models import Directive, ImplementationTask, KeyTask, Receipt, Report, ReportingPeriod
+
+LATE_LIMIT = 50
+
+
+def issued_by(unit: Unit) -> QuerySet[Directive]:
+    return Directive.objects.filter(issuer=unit).annotate(task_count=Count("tasks"))
+
+
+def received_by(unit: Unit) -> QuerySet[Receipt]:
+    return (Receipt.objects.filter(unit=unit, directive__status=DirectiveStatus.ISSUED)
+            .select_related("directive__issuer").order_by("-directive__issued_on", "-pk"))
+
+
+def receipts_for(condition: Q, *, limit: int = 100) -> list[Receipt]:
+    """Receipts matching `condition` (from the policy), newest directive first."""
+    return list(Receipt.objects.filter(condition, directive__status=DirectiveStatus.ISSUED)
+                .select_related("unit", "directive__issuer").order_by("-directive__issued_on", "-pk")[:limit])
+
+
+def drafts_and_issued_of(units: list[Unit], *, limit: int = 100) -> list[Directive]:
+    return list(Directive.objects.filter(issuer__in=units).select_related("issuer")[:limit])
+
+
+def tasks_of(directive: Directive) -> list[KeyTask]:
+    return list(directive.tasks.all())
+
+
+def periods_of(directive: Directive) -> list[ReportingPeriod]:
+    return list(directive.periods.all())
+
+
+def current_period(periods: list[ReportingPeriod], today: datetime.date | None = None) -> ReportingPeriod | None:
+    """The period being reported now: the first not yet past, or the last one."""
+    today = today or timezone.localdate()
+    return next((period for period in periods if period.due_on >= today), periods[-1] if periods else None)
+
+
+def receipt_among(directive: Directive, units: list[Unit]) -> Receipt | None:
+    """The receipt of one of `units` (those a person speaks for), if the directive reached one."""
+    return Receipt.objects.filter(directive=directive, unit__in=units).select_related("unit").first()
+
+
+def cascades_of(directive: Directive, unit: Unit) -> list[Directive]:
+    return list(Directive.objects.filter(parent=directive, issuer=unit))
+
+
+def implementation_of(receipt: Receipt) -> list[ImplementationTask]:
+    return list(receipt.tasks.select_related("key_task", "owner", "meeting", "cycle", "correction_plan"))
+
+
+def reports_of(receipt: Receipt) -> dict[tuple[int, int], Report]:
+    """{(key task id, period id): report}."""
+    return {(report.key_task_id, report.period_id): report for report in receipt.reports.all()}
+
+
+def progress(directive: Directive, focus: Unit, tasks: list[KeyTask]) -> dict:
+    figures = rollups.figures(focus.pk, [rollup.period(directive)], rollup.prefix(directive))
+    return rollup.progress(directive, figures, tasks)
+
+
+def progress_by_child(directive: Directive, focus: Unit, tasks: list[KeyTask]) -> list[tuple[Unit, dict]]:
+    """The focus's children that were addressed or hold units addressed, with their progress."""
+    children = list(Unit.objects.filter(parent=focus).order_by("sort_key").only("pk", "name", "path", "depth"))
+    figures = rollups.figures_of_units([child.pk for child in children], [rollup.period(directive)],
+                                       rollup.prefix(directive))
+    return [(child, rollup.progress(directive, figures[child.pk], tasks)) for child in children
+            if child.pk in figures]
+
+
+def _under(directive: Directive, focus: Unit) -> QuerySet[Receipt]:
+    receipts = Receipt.objects.filter(directive=directive)
+    if focus.pk != directive.issuer_id:
+        receipts = receipts.filter(Q(unit=focus) | Q(unit__path__startswith=focus.path))
+    return receipts.select_related("unit").order_by("unit__sort_key")
+
+
+def not_acknowledged(directive: Directive, focus: Unit) -> list[Receipt]:
+    return list(_under(directive, focus).filter(acknowledged_at__isnull=True)[:LATE_LIMIT])
+
+
+def not_reported(directive: Directive, focus: Unit, period: ReportingPeriod) -> list[Receipt]:
+    return list(_under(directive, focus).exclude(reports__period=period)[:LATE_LIMIT])
+
+
+def report_table(directive: Directive) -> list[tuple[Receipt, dict[int, Report]]]:
+    """Every unit addressed with its latest report per key task number (the spreadsheet of progress)."""
+    latest: dict[int, dict[int, Report]] = {}
+    reports = (Report.objects.filter(receipt__directive=directive).select_related("key_task", "period")
+               .order_by("receipt_id", "key_task__number", "period__due_on"))
+    for report in reports.iterator(chunk_size=2000):
+        latest.setdefault(report.receipt_id, {})[report.key_task.number] = report
+    receipts = Receipt.objects.filter(directive=directive).select_related("unit").order_by("unit__path")
+    return [(receipt, latest.get(receipt.pk, {})) for receipt in receipts.iterator(chunk_size=2000)]
+
+
+def form_choices(issuer: Unit) -> dict:
+    """What a directive form offers: the kinds of unit below the issuer, the units it may address by name (its
+    children and grandchildren), and the directives it may cite (its own and those addressed to it)."""
+    from soisua.org.models import UnitKind
+
+    below = Unit.objects.filter(path__startswith=issuer.path, depth__gt=issuer.depth,
+                                depth__lte=issuer.depth + 2, active_until__isnull=True)
+    return {"kinds": UnitKind.objects.filter(pk__in=Unit.objects.filter(path__startswith=issuer.path)
+                                                 .exclude(pk=issuer.pk).values("kind")),
+            "units": below.order_by("path"),
+            "basis_directives": Directive.objects.filter(Q(issuer=issuer) | Q(receipts__unit=issuer),
+                                                         status=DirectiveStatus.ISSUED).distinct()}
+
+
+def implementation_choices(receipt: Receipt) -> dict:
+    """What a unit may name in its own tasks: the directive's key tasks, members of the unit, and as evidence its
+    meetings, the review cycles it takes part in, and its correction plans."""
+    from soisua.corrections.models import CorrectionPlan
+    from soisua.meetings.models import Meeting
+    from soisua.org.queries import members_in_subtree
+    from soisua.reviews.queries import cycles_covering
+
+    unit = receipt.unit
+    return {"key_tasks": receipt.directive.tasks.all(),
+            "owners": members_in_subtree(unit).order_by("sort_key"),
+            "meetings": Meeting.objects.filter(unit__path__startswith=unit.path,
+                                               starts_at__date__gte=receipt.directive.issued_on).order_by("starts_at"),
+            "cycles": cycles_covering(unit),
+            "plans": (CorrectionPlan.objects.filter(unit__path__startswith=unit.path)
+                      .select_related("member", "unit", "cycle").order_by("-pk"))}
