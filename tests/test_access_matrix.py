@@ -61,6 +61,8 @@ from soisua.notifications.models import Notification
 from soisua.org import services
 from soisua.org.enums import Role
 from soisua.org.models import Member, Post, RoleGrant, StandIn, Unit, UnitKind
+from soisua.oversight import services as oversight
+from soisua.oversight.models import Finding, Inspection, RemedyRequest
 from soisua.reviews import services as reviews
 from soisua.reviews.models import ChecklistItem, Cycle, Feedback, Review, ReviewPrompt, RuleSet
 from soisua.reviews.queries import form_fields
@@ -170,6 +172,13 @@ ISSUE_COMMUNE = expect(404, 404, 404, 200, 404, 403, 200, 403, 403)
 # An issued directive of the commune, addressed to its cells: the cells' members read it too.
 ADDRESSED = expect(200, 200, 200, 200, 404, 200, 200, 200, 200)
 SPEAK_FOR_ISSUER = expect(403, 403, 403, 200, 404, 403, 200, 403, 403)
+# An inspection of Chi bộ Thôn 1 by the commune: the inspecting body and the levels covering the cell, and, once the
+# cell was told, its leadership; not its plain members (their own case only), not a sibling.
+INSPECTION_READERS = expect(404, 200, 404, 200, 404, 200, 200, 200, 200)
+# The inspecting body acts (its committee, and its staff member on the team); readers are refused.
+INSPECTING_BODY = expect(404, 403, 404, 200, 404, 403, 200, 403, 403)
+# The subject's leadership writes the self-report.
+SELF_REPORTS = expect(404, 200, 404, 403, 404, 403, 403, 403, 403)
 
 
 @dataclass
@@ -601,6 +610,37 @@ def file_content(mark: bytes) -> Callable[[HttpResponse, Fixtures, str], None]:
     def check(response: HttpResponse, f: Fixtures, who: str) -> None:
         assert mark in body_bytes(response)
     return check
+
+
+
+# --- inspections: the commune's committee supervises Chi bộ Thôn 1 ------------------------------------------------
+INSPECTION_CONTENT = "Việc thực hiện nghị quyết chuyên đề của chi bộ"
+SELF_REPORT_MARK = b"bao cao tu kiem tra"
+
+
+def inspection_of_cell(f: Fixtures, state: str) -> Inspection:
+    """The commune's supervision of the cell: "planned", "notified" (with a self-report and one remedy asked) or
+    "concluded"."""
+    content = f"{INSPECTION_CONTENT} ({state})"
+    inspection = Inspection.objects.filter(content=content).first()
+    if inspection is None:
+        inspection = oversight.plan_inspection(
+            f.cast.commune, year=2026, kind="thematic_supervision", subject_unit=f.cast.cell, content=content,
+            period_start=datetime.date(2026, 11, 1), period_end=datetime.date(2026, 12, 15),
+            team=[f.cast.users["parent_staff"]], by=SYSTEM)
+        if state != "planned":
+            oversight.notify_subject(inspection, by=SYSTEM)
+            oversight.submit_self_report(inspection, text="Chi bộ tự kiểm tra", by=SYSTEM, upload=SimpleUploadedFile(
+                "tu-kiem-tra.pdf", b"%PDF-1.4\n" + SELF_REPORT_MARK))
+            oversight.add_remedy(inspection, text="Bổ sung lộ trình", deadline=datetime.date(2027, 3, 31), by=SYSTEM)
+        if state == "concluded":
+            oversight.conclude(inspection, number="05-KL/ĐUX", date=datetime.date(2026, 11, 20),
+                               conclusion="Chi bộ thực hiện còn chậm", by=SYSTEM)
+    return Inspection.objects.get(pk=inspection.pk)
+
+
+def inspection_url(name: str, state: str, *args) -> Callable[[Fixtures], str]:
+    return lambda f: reverse(name, args=[inspection_of_cell(f, state).pk, *args])
 
 
 MATRIX: dict[str, Case | list[Case]] = {
@@ -1170,6 +1210,17 @@ MATRIX: dict[str, Case | list[Case]] = {
                                                                            f.cast.commune.pk]),
                               LOGIN_THEN_405, post=expect(404, 404, 404, 302, 404, 403, 302, 403, 403),
                               effect=rows(Notification, kind=lambda f: "directives.reminder")),
+    "directives:document": [
+        Case(lambda f: reverse("directives:document", args=[issued_directive(f).pk, "docx"]), ADDRESSED,
+             check=file_shows(office_text, DOCX, lambda f: DIRECTIVE_TITLE)),
+        Case(lambda f: reverse("directives:document", args=[issued_directive(f).pk, "pdf"]), ADDRESSED,
+             check=file_shows(pdf_text, PDF, lambda f: "75-KH/ĐUX")),
+    ],
+    "directives:receipts.document": Case(lambda f: reverse("directives:receipts.document", args=[
+        cell_receipt(f).pk, "docx"]), READ_CELL, check=file_shows(office_text, DOCX, lambda f: DIRECTIVE_TITLE)),
+    "directives:progress.xlsx": Case(lambda f: reverse("directives:progress.xlsx", args=[
+        issued_directive(f).pk, f.cast.commune.pk]), READ_COMMUNE,
+        check=file_shows(office_text, XLSX, lambda f: f.cast.sibling_cell.name)),
     "directives:receipt": Case(lambda f: reverse("directives:receipt", args=[cell_receipt(f).pk]), READ_CELL,
                                shows=DIRECTIVE_TITLE),
     "directives:acknowledge": Case(lambda f: reverse("directives:acknowledge", args=[cell_receipt(f).pk]),
@@ -1191,6 +1242,57 @@ MATRIX: dict[str, Case | list[Case]] = {
                                     effect=rows(ImplementationTask, receipt=cell_receipt)),
     "directives:reports.evidence": Case(lambda f: reverse("directives:reports.evidence", args=[
         cell_report(f).pk]), READ_CELL, check=file_content(REPORT_MARK)),
+    # --- inspection and supervision ----------------------------------------------------------------------------
+    "oversight:unit": [
+        Case(lambda f: (inspection_of_cell(f, "notified"), reverse("oversight:unit", args=[f.cast.commune.pk]))[1],
+             READ_COMMUNE, shows=lambda f, who: f.cast.cell.name),
+        Case(lambda f: (inspection_of_cell(f, "notified"), reverse("oversight:unit", args=[f.cast.cell.pk]))[1],
+             READ_CELL, shows=lambda f, who: f'href="/oversight/{inspection_of_cell(f, "notified").pk}/"',
+             shown_to=CELL_READERS - {"member"}),
+    ],
+    "oversight:create": Case(unit_url("oversight:create", "commune"), ISSUE_COMMUNE, post=succeeds(ISSUE_COMMUNE),
+                             shows='name="content"',
+                             data=lambda f: {"year": "2026", "kind": "regular_supervision",
+                                             "subject_unit": f.cast.sibling_cell.pk, "content": "Giám sát mới",
+                                             "period_start": "01/12/2026", "period_end": "31/12/2026"},
+                             effect=rows(Inspection, content=lambda f: "Giám sát mới")),
+    "oversight:detail": [
+        Case(inspection_url("oversight:detail", "notified"), INSPECTION_READERS, shows=INSPECTION_CONTENT),
+        # Before the subject is told, the cell does not see it.
+        Case(inspection_url("oversight:detail", "planned"), INSPECTION_READERS | {"secretary": 404},
+             shows=INSPECTION_CONTENT),
+    ],
+    "oversight:notify": Case(inspection_url("oversight:notify", "planned"), LOGIN_THEN_405,
+                             post=expect(404, 404, 404, 302, 404, 403, 302, 403, 403),
+                             effect=value(Inspection, lambda f: inspection_of_cell(f, "planned").pk, "status")),
+    "oversight:self_report": Case(inspection_url("oversight:self_report", "notified"), SELF_REPORTS,
+                                  post=succeeds(SELF_REPORTS), shows='name="text"',
+                                  data={"text": "Báo cáo bổ sung của chi bộ"},
+                                  effect=value(Inspection, lambda f: inspection_of_cell(f, "notified").pk,
+                                               "self_report")),
+    "oversight:self_report.file": Case(inspection_url("oversight:self_report.file", "notified"), INSPECTION_READERS,
+                                       check=file_content(SELF_REPORT_MARK)),
+    "oversight:findings.add": Case(inspection_url("oversight:findings.add", "notified"), INSPECTING_BODY,
+                                   post=succeeds(INSPECTING_BODY), shows='name="text"',
+                                   data={"text": "Sổ nghị quyết ghi chưa đủ"},
+                                   effect=rows(Finding, text=lambda f: "Sổ nghị quyết ghi chưa đủ")),
+    "oversight:remedies.add": Case(inspection_url("oversight:remedies.add", "notified"), INSPECTING_BODY,
+                                   post=succeeds(INSPECTING_BODY), shows='name="deadline"',
+                                   data={"text": "Ghi đủ sổ nghị quyết", "deadline": "31/01/2027"},
+                                   effect=rows(RemedyRequest, text=lambda f: "Ghi đủ sổ nghị quyết")),
+    "oversight:remedies.remove": Case(lambda f: reverse("oversight:remedies.remove", args=[
+        inspection_of_cell(f, "notified").remedies.get().pk]), LOGIN_THEN_405, post=succeeds(INSPECTING_BODY),
+        effect=rows(RemedyRequest, inspection=lambda f: inspection_of_cell(f, "notified"))),
+    "oversight:conclude": Case(inspection_url("oversight:conclude", "notified"), INSPECTING_BODY,
+                               post=succeeds(INSPECTING_BODY), shows='name="number"',
+                               data={"number": "07-KL/ĐUX", "date": "20/11/2026", "conclusion": "Đạt yêu cầu"},
+                               effect=value(Inspection, lambda f: inspection_of_cell(f, "notified").pk, "status")),
+    "oversight:conclusion": [
+        Case(inspection_url("oversight:conclusion", "concluded", "docx"), INSPECTION_READERS,
+             check=file_shows(office_text, DOCX, lambda f: "05-KL/ĐUX")),
+        Case(inspection_url("oversight:conclusion", "concluded", "pdf"), INSPECTION_READERS,
+             check=file_shows(pdf_text, PDF, lambda f: "05-KL/ĐUX")),
+    ],
     # --- infrastructure ------------------------------------------------------------------------------------
     "healthz": Case(lambda f: reverse("healthz"), everyone(200), shows='"status": "ok"'),
 }

@@ -53,6 +53,8 @@ from soisua.meetings.models import CalendarFeed, Meeting, Topic
 from soisua.org import services as org
 from soisua.org.enums import MemberStatus, PostKind, Role
 from soisua.org.models import Member, StandIn, Unit
+from soisua.oversight import services as oversight
+from soisua.oversight.models import Inspection
 from soisua.reviews import services as reviews
 from soisua.reviews.models import ChecklistItem, Cycle, Feedback, Review, RuleSet
 
@@ -113,9 +115,18 @@ class World:
     held: Meeting | None = None  # a meeting held and approved, with changes to its roll and speakers since
     directive: Directive | None = None  # the commune's latest plan to its cells, reported on by the cell
     directive_draft: Directive | None = None  # the commune's draft of its next one
+    inspection: Inspection | None = None  # the commune's supervision of the cell under way: findings, remedies
+    concluded: Inspection | None = None  # and one concluded, its remedies in the corrections
 
     def user(self, who: str):
         return self.cast.users[who]
+
+    def self_reported(self) -> Inspection:
+        """The inspection under way, with the cell's self-report and its file."""
+        if not self.inspection.self_report_file:
+            oversight.submit_self_report(self.inspection, text="Báo cáo tự kiểm tra", upload=pdf_upload("bc.pdf"),
+                                         by=self.user("secretary"))
+        return self.inspection
 
     def next(self) -> int:
         return next(self.serial)
@@ -185,6 +196,7 @@ def grow(world: World, n: int) -> None:
     _grow_corrections(world, n)
     _grow_meetings(world, n, new_members)
     _grow_directives(world, n)
+    _grow_inspections(world, n)
 
 
 def _grow_organisation(world: World, n: int) -> list[Member]:
@@ -405,6 +417,32 @@ def _grow_directives(world: World, n: int) -> None:
                                                     by=staff, **values)
 
 
+def _grow_inspections(world: World, n: int) -> None:
+    """n more inspections in the commune's programme, each concluded with n remedies; the one under way gets n
+    more findings and remedies."""
+    cast = world.cast
+    staff = world.user("parent_staff")
+    deadline = timezone.localdate() + datetime.timedelta(days=90)
+
+    def plan(content: str) -> Inspection:
+        return oversight.plan_inspection(cast.commune, year=timezone.localdate().year, kind="thematic_supervision",
+                                         subject_unit=cast.cell, content=content, period_start=timezone.localdate(),
+                                         period_end=deadline, team=[staff], by=staff)
+
+    if world.inspection is None:
+        world.inspection = oversight.notify_subject(plan("Giám sát chuyên đề đang tiến hành"), by=staff)
+    for number in range(n):
+        k = world.next()
+        oversight.record_finding(world.inspection, text=f"Phát hiện {k}: {words(k * 1000)}", by=staff)
+        oversight.add_remedy(world.inspection, text=f"Khắc phục {k}", deadline=deadline,
+                             member=cast.members["member"] if number % 2 else None, by=staff)
+        done = oversight.notify_subject(plan(f"Giám sát số {k}"), by=staff)
+        for count in range(n):
+            oversight.add_remedy(done, text=f"Yêu cầu {k}.{count}", deadline=deadline, by=staff)
+        world.concluded = oversight.conclude(done, number=f"{k}-KL/ĐUX", date=timezone.localdate(),
+                                             conclusion="Kết luận", by=staff)
+
+
 # --- how to reach every GET page -----------------------------------------------------------------------------
 
 
@@ -535,6 +573,15 @@ PAGES: dict[str, Reach] = {
                                          "secretary"),
     "meetings:minutes.docx": Reach(at("meetings:minutes.docx", lambda w: w.meeting), "secretary"),
     "meetings:minutes.pdf": Reach(at("meetings:minutes.pdf", lambda w: w.meeting), "secretary"),
+    "oversight:unit": Reach(at("oversight:unit", commune), "parent_staff"),
+    "oversight:create": Reach(at("oversight:create", commune), "parent_staff"),
+    "oversight:detail": Reach(at("oversight:detail", lambda w: w.inspection), "parent_staff"),
+    "oversight:self_report": Reach(at("oversight:self_report", lambda w: w.inspection), "secretary"),
+    "oversight:self_report.file": Reach(at("oversight:self_report.file", lambda w: w.self_reported()), "secretary"),
+    "oversight:findings.add": Reach(at("oversight:findings.add", lambda w: w.inspection), "parent_staff"),
+    "oversight:remedies.add": Reach(at("oversight:remedies.add", lambda w: w.inspection), "parent_staff"),
+    "oversight:conclude": Reach(at("oversight:conclude", lambda w: w.inspection), "parent_staff"),
+    "oversight:conclusion": Reach(at("oversight:conclusion", lambda w: w.concluded, lambda w: "docx"), "secretary"),
     "directives:mine": Reach(at("directives:mine"), "secretary"),
     "directives:unit": Reach(at("directives:unit", commune), "parent_staff"),
     "directives:create": Reach(at("directives:create", commune), "parent_staff"),
@@ -546,6 +593,10 @@ PAGES: dict[str, Reach] = {
     "directives:files.download": Reach(at("directives:files.download", lambda w: w.directive.files.first()),
                                        "parent_staff"),
     "directives:progress": Reach(at("directives:progress", lambda w: w.directive, commune), "parent_staff"),
+    "directives:document": Reach(at("directives:document", lambda w: w.directive, lambda w: "docx"), "parent_staff"),
+    "directives:receipts.document": Reach(at("directives:receipts.document", lambda w: w.directive.receipts.get(
+        unit=w.cast.cell), lambda w: "docx"), "secretary"),
+    "directives:progress.xlsx": Reach(at("directives:progress.xlsx", lambda w: w.directive, commune), "parent_staff"),
     "directives:receipt": Reach(at("directives:receipt", lambda w: w.directive.receipts.get(unit=w.cast.cell)),
                                 "secretary"),
     "directives:tasks.add": Reach(at("directives:tasks.add", lambda w: w.directive.receipts.get(unit=w.cast.cell)),
@@ -637,10 +688,17 @@ COUNTED: dict[str, Counted] = {
     "meetings:detail#held": Counted(Reach(at("meetings:detail", lambda w: w.held), "secretary")),
     "meetings:minutes.docx": Counted(),
     "meetings:minutes.docx#held": Counted(Reach(at("meetings:minutes.docx", lambda w: w.held), "secretary")),
+    "oversight:unit": Counted(),
+    "oversight:unit#cell": Counted(Reach(at("oversight:unit", cell), "secretary")),
+    "oversight:detail": Counted(),
+    "oversight:conclusion": Counted(),
     "directives:mine": Counted(),
     "directives:unit": Counted(),
     "directives:detail": Counted(),
     "directives:progress": Counted(),
+    "directives:progress.xlsx": Counted(),
+    "directives:document": Counted(),
+    "directives:receipts.document": Counted(),
     "directives:receipt": Counted(),
     "api:unit_children": Counted(),
     "api:unit_members": Counted(),

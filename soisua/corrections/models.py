@@ -31,6 +31,9 @@ class Shortcoming(models.Model):
                                related_name="shortcomings", verbose_name=_("named in review"))
     cycle = models.ForeignKey("reviews.Cycle", on_delete=models.PROTECT, null=True, blank=True,
                               related_name="shortcomings", verbose_name=_("review cycle"))
+    # The body that asked for this remedy (an inspection's conclusion) follows the fix and verifies it.
+    followed_by = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("followed by"))
     severity = models.CharField(_("severity"), max_length=20, choices=Severity.choices, default=Severity.MODERATE)
     responsibility_kind = models.CharField(_("whose responsibility"), max_length=20,
                                            choices=ResponsibilityKind.choices, default=ResponsibilityKind.INDIVIDUAL)

@@ -55,7 +55,7 @@ def can_see_shortcoming(user, shortcoming: Shortcoming) -> bool:
     scope = access.scope_for(user)
     if scope.everything or is_owner(user, shortcoming) or access.leads_unit(user, unit):
         return True
-    if sees_subtree(user, unit):
+    if sees_subtree(user, unit) or follows(user, shortcoming):
         return True
     # A collective's shortcomings are the whole cell's business; members' ones only where the installation says so.
     if (shortcoming.member_id is None or settings.CORRECTIONS_OPEN_TO_CELL) and scope.can_read(unit):
@@ -63,10 +63,19 @@ def can_see_shortcoming(user, shortcoming: Shortcoming) -> bool:
     return supervises(user, shortcoming)
 
 
+def follows(user, shortcoming: Shortcoming) -> bool:
+    """The body that asked for the remedy (an inspection's conclusion): those who speak for it or cover it."""
+    body = shortcoming.followed_by
+    return body is not None and (access.speaks_for(user, body) or sees_subtree(user, body))
+
+
 def can_verify(user, shortcoming: Shortcoming) -> bool:
-    """A supervisor, the unit's leadership or the superior committee; never the owner or the one who claimed it."""
+    """A supervisor, the unit's leadership or the superior committee; a remedy an inspection asked for, the
+    inspecting body alone. Never the owner or the one who claimed it."""
     if user.pk in {shortcoming.member.user_id if shortcoming.member_id else None, shortcoming.claimed_by_id}:
         return False
+    if shortcoming.followed_by_id is not None:
+        return access.speaks_for(user, shortcoming.followed_by)
     return (supervises(user, shortcoming) or access.leads_unit(user, shortcoming.unit)
             or access.is_superior_committee(user, shortcoming.unit))
 
@@ -113,7 +122,8 @@ def get_shortcoming_for_user(user, pk: int, *, write: bool = False, verify: bool
                              comment: bool = False) -> Shortcoming:
     """Seen as `can_see_shortcoming` says. `write`: the owner's acts (progress, the claimed fix, a plan);
     `verify`: verifying or reopening a claimed fix; `comment`: a comment on the timeline."""
-    shortcoming = (Shortcoming.objects.select_related("unit", "member", "member__user", "cycle", "recurring_of")
+    shortcoming = (Shortcoming.objects.select_related("unit", "member", "member__user", "cycle", "recurring_of",
+                                                      "followed_by")
                    .filter(pk=pk).first())
     if shortcoming is None or not can_see_shortcoming(user, shortcoming):
         raise Http404

@@ -61,8 +61,9 @@ def record_shortcoming(*, unit, member=None, review=None, source: str = Source.S
                        cause: str = Cause.SUBJECTIVE, cause_text: str = "", responsibility: str = "",
                        measures: str = "", fix_by: datetime.date | None = None, checklist_items=(),
                        severity: str = Severity.MODERATE, responsibility_kind: str = ResponsibilityKind.INDIVIDUAL,
-                       cycle_id: int | None = None, by) -> Shortcoming:
-    """Record a shortcoming of a member (or, without member, of the unit as a collective).
+                       cycle_id: int | None = None, followed_by=None, by) -> Shortcoming:
+    """Record a shortcoming of a member (or, without member, of the unit as a collective). `followed_by`: the
+    body that asked for the remedy (an inspection), which then verifies the fix.
 
     Side effects: inserts it with its checklist links; links the earlier shortcoming it repeats; audit entry
     (without the text: it is personal).
@@ -73,7 +74,8 @@ def record_shortcoming(*, unit, member=None, review=None, source: str = Source.S
     shortcoming = Shortcoming.objects.create(unit=unit, member=member, review=review, source=source, order=order,
                                              cycle_id=review.cycle_id if review is not None else cycle_id,
                                              severity=severity, responsibility_kind=responsibility_kind,
-                                             province_id=unit.province_id, created_by=person(by), **values)
+                                             followed_by=followed_by, province_id=unit.province_id,
+                                             created_by=person(by), **values)
     shortcoming.checklist_items.set(checklist_items)
     mark_recurrence(shortcoming)
     audit.record(by, "corrections.shortcoming.record", shortcoming, {"source": source, "review": review,

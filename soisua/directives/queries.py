@@ -95,15 +95,18 @@ def not_reported(directive: Directive, focus: Unit, period: ReportingPeriod) -> 
     return list(_under(directive, focus).exclude(reports__period=period)[:LATE_LIMIT])
 
 
-def report_table(directive: Directive) -> list[tuple[Receipt, dict[int, Report]]]:
-    """Every unit addressed with its latest report per key task number (the spreadsheet of progress)."""
+def report_table(directive: Directive, focus: Unit):
+    """Every unit addressed in `focus`'s subtree with its latest report per key task number (the spreadsheet of
+    progress), in tree order; streamed."""
     latest: dict[int, dict[int, Report]] = {}
-    reports = (Report.objects.filter(receipt__directive=directive).select_related("key_task", "period")
-               .order_by("receipt_id", "key_task__number", "period__due_on"))
+    reports = (Report.objects.filter(receipt__directive=directive, receipt__unit__path__startswith=focus.path)
+               .select_related("key_task").order_by("receipt_id", "key_task__number", "period__due_on")
+               .only("receipt_id", "percent", "key_task__number"))
     for report in reports.iterator(chunk_size=2000):
         latest.setdefault(report.receipt_id, {})[report.key_task.number] = report
-    receipts = Receipt.objects.filter(directive=directive).select_related("unit").order_by("unit__path")
-    return [(receipt, latest.get(receipt.pk, {})) for receipt in receipts.iterator(chunk_size=2000)]
+    receipts = _under(directive, focus).order_by("unit__path")
+    for receipt in receipts.iterator(chunk_size=2000):
+        yield receipt, latest.get(receipt.pk, {})
 
 
 def form_choices(issuer: Unit) -> dict:

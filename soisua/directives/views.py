@@ -3,14 +3,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.views import perform, render_form_page, save_form
+from soisua.documents import services as documents
+from soisua.documents import writers
+from soisua.documents.responses import document_download
 
-from . import policy, queries, services
+from . import exports, policy, queries, services
 from .forms import AmendForm, DirectiveForm, FileForm, ImplementationTaskForm, KeyTaskForm, ReportForm
 
 
@@ -269,3 +272,34 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     filed = policy.get_report_for_user(request.user, pk)
     return FileResponse(filed.evidence.open("rb"), as_attachment=True,
                         filename=filed.evidence.name.rsplit("/", 1)[-1])
+
+
+@login_required
+@require_GET
+def directive_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    directive = policy.get_directive_for_user(request.user, pk)
+    return document_download(request.user, directive, lambda: exports.directive_document(directive),
+                             file_format=fmt, action="directives.directive.export", personal=False,
+                             filename=f"directive-{directive.pk}")
+
+
+@login_required
+@require_GET
+def report_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    receipt = policy.get_receipt_for_user(request.user, pk)
+    return document_download(request.user, receipt, lambda: exports.report_document(receipt), file_format=fmt,
+                             action="directives.report.export", personal=False,
+                             filename=f"directive-report-{receipt.pk}")
+
+
+@login_required
+@require_GET
+def progress_xlsx(request: HttpRequest, pk: int, unit_pk: int) -> FileResponse:
+    user = request.user
+    directive, focus = policy.get_progress_for_user(user, pk, unit_pk)
+    with translation.override(user.language):
+        output = writers.xlsx_temporary_file(exports.progress_columns(directive),
+                                             exports.progress_rows(directive, focus), sheet_name=directive.number)
+    documents.record_export(user, focus, action="directives.progress.export", file_format="xlsx", personal=False)
+    return FileResponse(output, as_attachment=True, filename=f"directive-{directive.pk}-{focus.pk}.xlsx",
+                        content_type=writers.XLSX_CONTENT_TYPE)

@@ -18,6 +18,7 @@ from soisua.notifications.models import Notification
 from soisua.org import services as org_services
 from soisua.org.enums import Role
 from tests.factories import UserFactory
+from tests.files import body, docx_text, pdf_text, read_xlsx
 
 ISSUED_ON = datetime.date(2026, 11, 20)
 KEY_TASKS = [f"Nhiệm vụ trọng tâm số {number}: tự soi, tự sửa gắn với nhiệm vụ chính trị" for number in range(1, 14)]
@@ -397,3 +398,50 @@ def test_a_directive_to_more_units_than_told_inline_tells_them_once_it_committed
         callback()
 
     assert Notification.objects.filter(recipient=cast.users["secretary"], kind="directives.issued").exists()
+
+
+# --- documents ----------------------------------------------------------------------------------------------------
+
+
+def test_the_directive_downloads_as_word_and_pdf_in_the_party_layout_with_its_key_tasks_and_recipients(cast):
+    directive = issued(cast, basis="Kết luận 21-KL/TW ngày 25/10/2021 của Ban Chấp hành Trung ương")
+    client = cast.client("secretary")
+
+    word = docx_text(body(client.get(reverse("directives:document", args=[directive.pk, "docx"]))))
+    pdf = pdf_text(body(client.get(reverse("directives:document", args=[directive.pk, "pdf"]))))
+
+    for text in (word, pdf):
+        assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "Số 75-KH/ĐUX" in text
+        assert "KẾ HOẠCH" in text and "Căn cứ Kết luận 21-KL/TW" in text
+        assert "13. Nhiệm vụ trọng tâm số 13" in text
+        assert "Nơi nhận" in text and cast.province.name in text
+
+
+def test_a_cell_report_reads_back_with_each_key_tasks_latest_percent(cast):
+    directive = issued(cast)
+    report(cast, directive, cast.cell, 2, 40)
+    receipt = receipt_of(directive, cast.cell)
+
+    word = docx_text(body(cast.client("secretary").get(reverse("directives:receipts.document",
+                                                               args=[receipt.pk, "docx"]))))
+
+    assert "BÁO CÁO" in word and "Kết quả thực hiện 75-KH/ĐUX" in word
+    assert "40 %" in word and "Đã tổ chức sinh hoạt chuyên đề" in word and "Chưa báo cáo" in word
+
+
+def test_the_progress_table_has_one_row_per_unit_addressed_in_the_focus_subtree(cast):
+    directive = issued(cast)
+    report(cast, directive, cast.cell, 1, 60)
+    services.acknowledge(receipt_of(directive, cast.sibling_cell), by=cast.users["committee"])
+
+    response = cast.client("committee").get(reverse("directives:progress.xlsx",
+                                                    args=[directive.pk, cast.commune.pk]))
+    rows = read_xlsx(body(response))
+    cell_only = read_xlsx(body(cast.client("secretary").get(reverse("directives:progress.xlsx",
+                                                                    args=[directive.pk, cast.cell.pk]))))
+
+    by_unit = {row[0]: row for row in rows[1:]}
+    assert set(by_unit) == {cast.cell.name, cast.sibling_cell.name}
+    assert by_unit[cast.cell.name][2] == 60 and by_unit[cast.cell.name][-1] == 5  # 60 / 13 key tasks
+    assert by_unit[cast.sibling_cell.name][1] is not None  # acknowledged
+    assert [row[0] for row in cell_only[1:]] == [cast.cell.name]

@@ -1,0 +1,152 @@
+"""Exports of directives: a directive and a unit's implementation report in the official layout (Word and PDF
+from one `PartyDocument`), and a directive's progress as a spreadsheet (one row per unit addressed).
+
+Documents are always Vietnamese: they are the papers the units file (docs/domain.md, "Official documents").
+Callers decide access first (policy.py). Spreadsheet headers are translated: render them inside
+`translation.override(user.language)`.
+"""
+
+import datetime
+from collections.abc import Iterator
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from soisua.documents.exports import FILING_RECIPIENT, POST_SECRETARY, secretary_name, unit_leadership
+from soisua.documents.rendering import (
+    Block,
+    Facts,
+    Header,
+    Heading,
+    Paragraph,
+    PartyDocument,
+    Signature,
+    Table,
+    document_date,
+)
+from soisua.documents.writers import Column
+from soisua.org.models import Unit
+from soisua.org.queries import ancestors
+
+from . import queries
+from .enums import DirectiveKind, TargetMode, TaskStatus
+from .models import Directive, Receipt
+
+# Official wording: the document type as printed above the summary.
+KIND_TITLES = {DirectiveKind.PLAN: "KẾ HOẠCH", DirectiveKind.INSTRUCTION: "HƯỚNG DẪN",
+               DirectiveKind.CONCLUSION: "KẾT LUẬN", DirectiveKind.RESOLUTION: "NGHỊ QUYẾT",
+               DirectiveKind.DIRECTIVE: "CHỈ THỊ", DirectiveKind.NOTICE: "THÔNG BÁO"}
+TARGETS = {TargetMode.CHILDREN: "Các tổ chức đảng trực thuộc", TargetMode.SUBTREE: "Các tổ chức đảng các cấp",
+           TargetMode.KINDS: "Các tổ chức đảng trực thuộc", TargetMode.UNITS: ""}
+STATUSES = {TaskStatus.NOT_STARTED: "Chưa triển khai", TaskStatus.IN_PROGRESS: "Đang thực hiện",
+            TaskStatus.DONE: "Hoàn thành"}
+REPORT_TITLE = "BÁO CÁO"
+TASK_COLUMNS = ["TT", "Nhiệm vụ trọng tâm", "Thời hạn", "Tiêu chí hoàn thành"]
+REPORT_COLUMNS = ["TT", "Nhiệm vụ trọng tâm", "Kết quả thực hiện", "Tỷ lệ", "Tình trạng"]
+
+
+def _paragraphs(text: str) -> list[Paragraph]:
+    return [Paragraph(line.strip()) for line in (text or "").splitlines() if line.strip()]
+
+
+def _place(unit: Unit, lineage: list[Unit]) -> str:
+    return next((candidate.place for candidate in [unit, *reversed(lineage)] if candidate.place), "")
+
+
+def _header(unit: Unit, number: str, on: datetime.date) -> tuple[Header, list[Unit]]:
+    lineage = ancestors(unit)
+    superior = lineage[-1].name if lineage else ""
+    return Header(issuer=unit.name, superior=superior, number=number, place=_place(unit, lineage), date=on), lineage
+
+
+def _signature(unit: Unit) -> Signature:
+    _who, authority = unit_leadership(unit)
+    return Signature(authority, POST_SECRETARY, secretary_name(unit))
+
+
+def directive_document(directive: Directive) -> PartyDocument:
+    """The directive as issued: its basis, purpose, numbered key tasks with deadlines and measures, reporting
+    dates, signed for its issuer; the units addressed are its recipients ("Nơi nhận")."""
+    header, lineage = _header(directive.issuer, directive.symbol, directive.issued_on)
+    blocks: list[Block] = []
+    basis = [line for line in (directive.basis or "").splitlines() if line.strip()]
+    basis += [f"{cited.symbol} {cited.title}" for cited in directive.basis_directives.all()]
+    if directive.parent_id:
+        basis.insert(0, f"{directive.parent.symbol} của {directive.parent.issuer.name} {directive.parent.title}")
+    if basis:
+        blocks += [Paragraph("Căn cứ " + "; ".join(line.strip() for line in basis) + ","),
+                   Paragraph(f"{directive.issuer.name} ban hành {KIND_TITLES[directive.kind].lower()} như sau:")]
+    blocks += [Heading("I. MỤC ĐÍCH, YÊU CẦU"), *(_paragraphs(directive.summary) or [Paragraph("")])]
+    tasks = queries.tasks_of(directive)
+    blocks += [Heading("II. NHIỆM VỤ TRỌNG TÂM")]
+    for task in tasks:
+        blocks.append(Paragraph(f"{task.number}. {task.text}"))
+    if any(task.deadline or task.measure for task in tasks):
+        blocks.append(Table(TASK_COLUMNS, [[str(task.number), task.text, document_date(task.deadline),
+                                            task.measure] for task in tasks],
+                            align=("center", "left", "center", "left"), widths=(7, 50, 15, 28)))
+    periods = queries.periods_of(directive)
+    blocks += [Heading("III. TỔ CHỨC THỰC HIỆN"),
+               Paragraph("Các tổ chức đảng được gửi văn bản này xây dựng kế hoạch thực hiện, báo cáo kết quả từng "
+                         "nhiệm vụ trọng tâm trước các ngày: "
+                         + ", ".join(document_date(period.due_on) for period in periods) + ".")]
+    recipients = [TARGETS[directive.target_mode]] if TARGETS[directive.target_mode] else []
+    if directive.target_mode == TargetMode.UNITS:
+        recipients += [unit.name for unit in directive.target_units.order_by("path")]
+    if lineage:
+        recipients.insert(0, lineage[-1].name)
+    return PartyDocument(header=header, title=KIND_TITLES[directive.kind], summary=directive.title, blocks=blocks,
+                         signature=_signature(directive.issuer), recipients=[*recipients, FILING_RECIPIENT])
+
+
+def report_document(receipt: Receipt, *, on: datetime.date | None = None) -> PartyDocument:
+    """The unit's report on a directive: each key task with its latest report, its own tasks, signed for the
+    unit; sent to the directive's issuer."""
+    on = on or timezone.localdate()
+    directive = receipt.directive
+    header, _lineage = _header(receipt.unit, "", on)
+    reports = queries.reports_of(receipt)
+    periods = queries.periods_of(directive)
+    rows = []
+    for task in queries.tasks_of(directive):
+        latest = next((reports[(task.pk, period.pk)] for period in reversed(periods)
+                       if (task.pk, period.pk) in reports), None)
+        rows.append([str(task.number), task.text, latest.narrative if latest else "",
+                     f"{latest.percent} %" if latest else "", STATUSES[latest.status] if latest else "Chưa báo cáo"])
+    blocks: list[Block] = [
+        Facts([("Văn bản", f"{directive.symbol} ngày {document_date(directive.issued_on)} của "
+                           f"{directive.issuer.name}"), ("Trích yếu", directive.title)]),
+        Heading("I. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ TRỌNG TÂM"),
+        Table(REPORT_COLUMNS, rows, align=("center", "left", "left", "center", "center"), widths=(7, 35, 35, 10, 13)),
+        Heading("II. NHIỆM VỤ CỦA ĐƠN VỊ")]
+    own = queries.implementation_of(receipt)
+    blocks += [Paragraph(f"- {task.text} (nhiệm vụ trọng tâm {task.key_task.number}"
+                         + (f", {task.owner.full_name} phụ trách" if task.owner_id else "")
+                         + (f", hạn {document_date(task.deadline)}" if task.deadline else "") + ").")
+               for task in own] or [Paragraph("(Chưa xây dựng nhiệm vụ riêng.)")]
+    return PartyDocument(header=header, title=REPORT_TITLE,
+                         summary=f"Kết quả thực hiện {directive.symbol} của {directive.issuer.name}",
+                         blocks=blocks, signature=_signature(receipt.unit),
+                         recipients=[directive.issuer.name, FILING_RECIPIENT])
+
+
+# Spreadsheets ---------------------------------------------------------------------------------------------
+
+
+def progress_columns(directive: Directive) -> list[Column]:
+    tasks = queries.tasks_of(directive)
+    return [Column("unit", gettext_lazy("Unit"), "text", 36),
+            Column("acknowledged", gettext_lazy("Acknowledged"), "date", 14),
+            *(Column(f"t{task.number}", f"{task.number}", "number", 7) for task in tasks),
+            Column("overall", gettext_lazy("Overall"), "number", 10)]
+
+
+def progress_rows(directive: Directive, focus: Unit) -> Iterator[list[Any]]:
+    """One row per unit addressed in `focus`'s subtree, in tree order: when it acknowledged, its current percent
+    per key task (the latest report) and their average."""
+    numbers = [task.number for task in queries.tasks_of(directive)]
+    for receipt, latest in queries.report_table(directive, focus):
+        percents = [latest[number].percent if number in latest else 0 for number in numbers]
+        acknowledged = timezone.localtime(receipt.acknowledged_at).date() if receipt.acknowledged_at else None
+        yield [receipt.unit.name, acknowledged, *percents, round(sum(percents) / len(percents)) if percents else 0]
