@@ -84,7 +84,8 @@ def _under(directive: Directive, focus: Unit) -> QuerySet[Receipt]:
     receipts = Receipt.objects.filter(directive=directive)
     if focus.pk != directive.issuer_id:
         receipts = receipts.filter(Q(unit=focus) | Q(unit__path__startswith=focus.path))
-    return receipts.select_related("unit").order_by("unit__sort_key")
+    # Receipts are created in tree order (services.issue), so their ids list the units in that order.
+    return receipts.select_related("unit").order_by("pk")
 
 
 def not_acknowledged(directive: Directive, focus: Unit) -> list[Receipt]:

@@ -19,7 +19,7 @@ from soisua.core.uploads import check_document_upload
 from soisua.notifications.services import notify
 from soisua.org import access
 from soisua.org.enums import Role
-from soisua.org.models import Unit
+from soisua.org.models import RoleGrant, Unit
 
 from . import rollup
 from .enums import DirectiveStatus, TargetMode, TaskStatus
@@ -181,7 +181,7 @@ def targets_of(directive: Directive) -> list[Unit]:
         units = below.filter(pk__in=directive.target_units.all())
     else:
         units = below
-    return list(units.filter(active_until__isnull=True).only("pk", "path", "depth", "name"))
+    return list(units.filter(active_until__isnull=True).only("pk", "path", "depth", "name").order_by("path"))
 
 
 def _tell_targets_soon(directive: Directive, what: str, amendment_id: int, count: int) -> None:
@@ -202,14 +202,18 @@ def tell_targets(directive: Directive, what: str, amendment_id: int = 0) -> int:
     url = reverse("directives:detail", args=[directive.pk])
     event = f"directive-{what}:{amendment_id or directive.pk}"
     sent = 0
-    receipts = Receipt.objects.filter(directive=directive).select_related("unit").order_by("pk")
-    for receipt in receipts.iterator(chunk_size=500):
-        for user in access.users_with_roles(receipt.unit_id, LEADERSHIP):
-            sent += notify(user, kind=f"directives.{what}", event_key=f"{event}:{receipt.unit_id}",
-                           template=f"directives/notifications/{what}", url=url,
-                           context={"directive": directive, "issuer": directive.issuer.name,
-                                    "unit": receipt.unit.name,
-                                    "reason": amendment.reason if amendment else ""}) is not None
+    # One read of the people who speak for the units addressed, however many units (most hold no login).
+    grants = (RoleGrant.objects.filter(unit__directive_receipts__directive=directive, role__in=LEADERSHIP)
+              .select_related("user", "unit").order_by("unit_id", "user_id"))
+    told = set()
+    for grant in grants.iterator(chunk_size=500):
+        if (grant.unit_id, grant.user_id) in told:
+            continue
+        told.add((grant.unit_id, grant.user_id))
+        sent += notify(grant.user, kind=f"directives.{what}", event_key=f"{event}:{grant.unit_id}",
+                       template=f"directives/notifications/{what}", url=url,
+                       context={"directive": directive, "issuer": directive.issuer.name, "unit": grant.unit.name,
+                                "reason": amendment.reason if amendment else ""}) is not None
     return sent
 
 

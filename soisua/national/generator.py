@@ -31,6 +31,7 @@ from soisua.org.enums import MemberStatus
 from soisua.org.models import CellMembership, Member, MemberStatusChange, Post, Unit, UnitKind
 
 from .dates import CONGRESS_DAY, REFERENCE_DAY
+from .directives import add_national_plan
 from .ids import IdBlock
 from .meetings import Figures, Meetings, Roll
 from .people import People
@@ -47,8 +48,9 @@ UNCHECKED_KEYS = (CellPlan, Meeting, Attendance, Counter)
 
 class Generator:
     def __init__(self, sizes: Sizes, *, seed: int, chunk: int, shortcomings: int, meeting_months: int,
-                 report: Callable[[str], None]):
+                 report: Callable[[str], None], directives: bool = False):
         self.sizes = sizes
+        self.seed = seed
         self.rng = random.Random(seed)  # noqa: S311 - reproducible invented data, not secrets
         self.people = People(self.rng)
         self.shortcomings = Shortcomings(self.rng, sizes, shortcomings)
@@ -56,6 +58,8 @@ class Generator:
         self.meetings = Meetings(random.Random(f"meetings {seed}"), sizes, meeting_months,  # noqa: S311
                                  timezone.get_current_timezone())
         self.meeting_months = meeting_months
+        self.directives = directives
+        self.directive_reports = 0
         self.chunk_size = chunk
         self.report = report
         self.writer = BulkWriter(
@@ -104,6 +108,12 @@ class Generator:
         self.flush(chunk)
         self.flush_upper_figures()
         self.writer.analyze()
+        if self.directives:
+            targets, acknowledged, reports = add_national_plan(root, random.Random(f"directives {self.seed}"))  # noqa: S311
+            self.directive_reports = reports
+            self.total_rows += targets + reports
+            self.report(f"National plan: {targets:,} units addressed, {acknowledged:,} acknowledged, "
+                        f"{reports:,} reports")
         return root
 
     def create_upper_levels(self) -> tuple[Unit, list[Unit]]:

@@ -57,6 +57,11 @@ UNITS = [
     ("DL-CM-CS-THCS", "cell", "Chi bộ Trường THCS Cư Suê", "DL-CM-CS", 18, "Cư Suê"),
     ("DL-DUK", "bloc", "Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh", "DL", 0, "Buôn Ma Thuột"),
     ("DL-DUK-VP", "grassroots_cell", "Chi bộ Văn phòng Đảng ủy Khối", "DL-DUK", 14, "Buôn Ma Thuột"),
+    ("DL-DUK-GD", "grassroots", "Đảng bộ Sở Giáo dục và Đào tạo", "DL-DUK", 0, "Buôn Ma Thuột"),
+    ("DL-DUK-GD-VP", "cell", "Chi bộ Văn phòng Sở", "DL-DUK-GD", 12, "Buôn Ma Thuột"),
+    ("DL-DUK-GD-TC", "cell", "Chi bộ Phòng Tổ chức cán bộ", "DL-DUK-GD", 9, "Buôn Ma Thuột"),
+    ("DL-DUK-TP", "grassroots_cell", "Chi bộ Sở Tư pháp", "DL-DUK", 15, "Buôn Ma Thuột"),
+    ("DL-DUK-XD", "grassroots_cell", "Chi bộ Sở Xây dựng", "DL-DUK", 13, "Buôn Ma Thuột"),
 ]
 ABBREVIATIONS = {"province": "TU", "district": "HU", "commune": "ĐU", "grassroots": "ĐU", "bloc": "ĐUK",
                  "cell": "CB", "grassroots_cell": "CB"}
@@ -89,6 +94,13 @@ LOGINS = [
           ("DL-EK-QS-CQ", "Lê Xuân Chung")),
     Login("kiemtra.eakar", Role.INSPECTOR, "DL-EK", "Ủy ban Kiểm tra Huyện ủy Ea Kar (chỉ xem)", None),
     Login("tochuc.krongbong", Role.STAFF, "DL-KB", "Ban Tổ chức Huyện ủy Krông Bông (đơn vị khác)", None),
+    Login("vanphong.tinhuy", Role.STAFF, "DL", "Văn phòng Tỉnh ủy Đắk Lắk (ban hành Kế hoạch 72-KH/TU)", None),
+    Login("vanphong.khoi", Role.STAFF, "DL-DUK", "Văn phòng Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh "
+          "(ban hành Kế hoạch 75-KH/ĐUK)", None),
+    Login("bithu.sotuphap", Role.SECRETARY, "DL-DUK-TP", "Bí thư Chi bộ Sở Tư pháp (thực hiện 75-KH/ĐUK)", None),
+    Login("capuy.cupui", Role.COMMITTEE, "DL-KB-CP", "Ủy viên Ban Thường vụ Đảng ủy xã Cư Pui (giám sát chi bộ)",
+          None),
+    Login("bithu.ealang", Role.SECRETARY, "DL-KB-CP-T1", "Bí thư Chi bộ Thôn Ea Lang (được giám sát)", None),
 ]
 
 

@@ -94,3 +94,19 @@ def test_generate_national_append_repeats_the_seed(generated):
                         .values_list("full_name", flat=True))
     assert second_names == first_names
     assert second_root.path != generated.path
+
+
+def test_generate_national_can_issue_a_national_plan_with_reports_counted_up_the_tree(db):
+    from soisua.counters import rollups
+    from soisua.directives import queries as directive_queries
+    from soisua.directives.models import Directive, Receipt, Report
+
+    call_command("generate_national", **TINY, directives=True)
+
+    plan = Directive.objects.get()
+    root = Unit.objects.get(parent=None)
+    assert plan.issuer == root and Receipt.objects.filter(directive=plan).count() == Unit.objects.count() - 1
+    assert Report.objects.exists()
+    figures = directive_queries.progress(plan, root, list(plan.tasks.all()))
+    assert figures["targets"] == 11 and 0 < figures["acknowledged"] <= 11
+    assert rollups.rebuild(["dir."]) == {"dir.": 0}

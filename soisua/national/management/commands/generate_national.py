@@ -24,13 +24,15 @@ class Command(BaseCommand):
         parser.add_argument("--meetings", type=int, default=12, choices=range(13),
                             help=f"Months of {MEETINGS_YEAR} with the cells' meetings, their rolls and the "
                                  f"attendance counters (default 12: the whole year; 0: no meetings).")
+        parser.add_argument("--directives", action="store_true",
+                            help="Also issue a national plan to every unit, with acknowledgements and reports.")
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
         parser.add_argument("--chunk", type=int, default=20_000, help="Members per transaction (default 20,000).")
         parser.add_argument("--append", "--force", dest="append", action="store_true",
                             help="Add a new national tree even though the database already holds units or members.")
 
     def handle(self, *args, scale=None, seed=1, chunk=20_000, append=False, verbosity=1, shortcomings=2,
-               meetings=12, **options):
+               meetings=12, directives=False, **options):
         base = Sizes.scaled(scale) if scale else Sizes(**NATIONAL)
         sizes = Sizes(**{level: options.get(level) or getattr(base, level) for level in NATIONAL})
         if scale is None and not any(options.get(level) for level in NATIONAL):
@@ -40,7 +42,7 @@ class Command(BaseCommand):
             raise CommandError("The database already holds an organisation; use --append to add another tree.")
         self.verbosity = verbosity
         generator = Generator(sizes, seed=seed, chunk=max(chunk, 1), shortcomings=shortcomings,
-                              meeting_months=meetings, report=self.progress)
+                              meeting_months=meetings, report=self.progress, directives=directives)
         started = time.monotonic()
         root = generator.run()
         elapsed = time.monotonic() - started
