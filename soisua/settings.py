@@ -221,6 +221,8 @@ MEETING_UNEXCUSED_ALERT = env_int("MEETING_UNEXCUSED_ALERT", 3)
 MEETING_SILENT_AFTER = env_int("MEETING_SILENT_AFTER", 3)
 # Members on the roll (and the liaison) are reminded this many hours before a meeting.
 MEETING_REMIND_HOURS_BEFORE = env_int("MEETING_REMIND_HOURS_BEFORE", 24)
+# A meeting scheduled or moved this many days ahead or less is announced to the people on its roll.
+MEETING_ANNOUNCE_DAYS = env_int("MEETING_ANNOUNCE_DAYS", 14)
 # A check-in code lives this many seconds; the previous period's code is still accepted (a phone that scanned it a
 # moment before it rotated).
 MEETING_CHECK_IN_PERIOD_SECONDS = env_int("MEETING_CHECK_IN_PERIOD_SECONDS", 30)
@@ -233,6 +235,8 @@ DIRECTIVE_MAX_KEY_TASKS = env_int("DIRECTIVE_MAX_KEY_TASKS", 100)
 DIRECTIVE_REMIND_DAYS_BEFORE = env_int("DIRECTIVE_REMIND_DAYS_BEFORE", 3)
 DIRECTIVE_ESCALATE_DAYS = env_int("DIRECTIVE_ESCALATE_DAYS", 7)
 DIRECTIVE_ACKNOWLEDGE_DAYS = env_int("DIRECTIVE_ACKNOWLEDGE_DAYS", 5)
+# Up to this many members are told a review cycle opened while it is opened; more by a background task.
+CYCLE_NOTIFY_INLINE = env_int("CYCLE_NOTIFY_INLINE", 300)
 # Up to this many units addressed are told while the directive is issued; more by a background task.
 DIRECTIVE_NOTIFY_INLINE = env_int("DIRECTIVE_NOTIFY_INLINE", 200)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

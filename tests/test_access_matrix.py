@@ -57,7 +57,7 @@ from soisua.meetings.models import (
     Topic,
     TopicPlan,
 )
-from soisua.notifications.models import Notification
+from soisua.notifications.models import Notification, Preference
 from soisua.org import services
 from soisua.org.enums import Role
 from soisua.org.models import Member, Post, RoleGrant, StandIn, Unit, UnitKind
@@ -1099,6 +1099,12 @@ MATRIX: dict[str, Case | list[Case]] = {
                                effect=value(Notification, lambda f: f.notification.pk, "read_at")),
     "notifications:read_all": Case(unread_for_everyone, LOGIN_THEN_405, post=everyone(302, anonymous=LOGIN),
                                    post_redirect=lambda f: reverse("notifications:inbox"), effect=unread_of),
+    # Each person's own choices: nobody reaches another's.
+    "notifications:preferences": Case(lambda f: reverse("notifications:preferences"), LOGGED_IN,
+                                      post=everyone(302, anonymous=LOGIN), data={"meetings.scheduled": "off"},
+                                      shows='name="meetings.scheduled"',
+                                      effect=lambda f, who: sorted(Preference.objects.values_list(
+                                          "user__username", "kind", "delivery"))),
     # --- documents: exports are readable by whoever reads the unit; profile sheets need personal-data rights --
     "documents:roster.xlsx": Case(unit_url("documents:roster.xlsx"), READ_CELL,
                                   check=file_shows(office_text, XLSX, lambda f: PROTECTED_NAME)),

@@ -503,6 +503,7 @@ PAGES: dict[str, Reach] = {
     "accounts:password_reset_complete": Reach(at("accounts:password_reset_complete"), "anonymous"),
     "accounts:tokens": Reach(at("accounts:tokens"), "member"),
     "notifications:inbox": Reach(at("notifications:inbox"), "member"),
+    "notifications:preferences": Reach(at("notifications:preferences"), "member"),
     "documents:roster.xlsx": Reach(at("documents:roster.xlsx", cell), "secretary"),
     "documents:roster.pdf": Reach(at("documents:roster.pdf", cell), "secretary"),
     "documents:roster.docx": Reach(at("documents:roster.docx", cell), "secretary"),

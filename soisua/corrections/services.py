@@ -39,6 +39,45 @@ class ShortcomingError(DomainError):
     """A refused change to a shortcoming; the message is already translated."""
 
 
+# --- who is told ----------------------------------------------------------------------------------------------
+
+CELL_LEADERSHIP = {Role.SECRETARY, Role.COMMITTEE}
+SUPERIOR = {Role.COMMITTEE, Role.STAFF}
+
+
+def _owners(item: Shortcoming | CorrectionPlan) -> list:
+    """Who acts for a shortcoming or plan: its member, or the unit's leadership for a collective one."""
+    if item.member_id:
+        return [item.member.user] if item.member.user_id else []
+    return access.users_with_roles(item.unit_id, CELL_LEADERSHIP)
+
+
+def _approvers(plan: CorrectionPlan) -> list:
+    """The cell committee approves members' plans; the superior committee the collective's."""
+    if plan.member_id:
+        return access.users_with_roles(plan.unit_id, CELL_LEADERSHIP)
+    return access.users_with_roles(plan.unit.parent_id, SUPERIOR)
+
+
+def _verifiers(shortcoming: Shortcoming) -> list:
+    """Who may verify the fix (policy.can_verify): the inspecting body for a remedy it asked; otherwise the
+    supervisors of its approved plans, the unit's leadership and the superior committee."""
+    if shortcoming.followed_by_id:
+        return access.users_with_roles(shortcoming.followed_by_id, {*CELL_LEADERSHIP, Role.STAFF})
+    supervisors = [measure.supervisor.user for measure in Measure.objects.filter(
+        plan__shortcomings=shortcoming, plan__status=PlanStatus.APPROVED, supervisor__user__isnull=False)
+        .select_related("supervisor__user")]
+    return [*supervisors, *access.users_with_roles(shortcoming.unit_id, CELL_LEADERSHIP)]
+
+
+def _tell(users, *, by, kind: str, event: str, template: str, url: str, context: dict,
+          skip=()) -> None:
+    """Tell each of `users` once, never the one who acted (nor those in `skip`)."""
+    left_out = {person(by).pk if person(by) else None, *skip}
+    for user in {user.pk: user for user in users if user.pk not in left_out}.values():
+        notify(user, kind=kind, event_key=f"{event}:{user.pk}", template=template, url=url, context=context)
+
+
 def _clean(text: str, label: str, *, required: bool = False) -> str:
     text = clean_text(text, label, MAX_TEXT_LENGTH, error=ShortcomingError)
     if required and not text:
@@ -80,6 +119,11 @@ def record_shortcoming(*, unit, member=None, review=None, source: str = Source.S
     mark_recurrence(shortcoming)
     audit.record(by, "corrections.shortcoming.record", shortcoming, {"source": source, "review": review,
                                                                     "recurring_of": shortcoming.recurring_of_id})
+    if member is not None and member.user_id:  # the member is told when someone else named it
+        _tell([member.user], by=by, kind="corrections.recorded", event=f"shortcoming-recorded:{shortcoming.pk}",
+              template="corrections/notifications/recorded",
+              url=reverse("corrections:shortcomings.detail", args=[shortcoming.pk]),
+              context={"source": shortcoming.get_source_display(), "unit": unit.name})
     return shortcoming
 
 
@@ -235,6 +279,9 @@ def submit_plan(plan: CorrectionPlan, *, by) -> CorrectionPlan:
     plan.version += 1
     plan.save()
     audit.record(by, "corrections.plan.submit", plan)
+    _tell(_approvers(plan), by=by, kind="corrections.plan_submitted", event=f"plan-submitted:{plan.pk}:{plan.version}",
+          template="corrections/notifications/plan_submitted", url=reverse("corrections:plans.detail", args=[plan.pk]),
+          context={"owner": str(plan.member or plan.unit), "unit": plan.unit.name})
     return plan
 
 
@@ -256,6 +303,9 @@ def decide_plan(plan: CorrectionPlan, *, approve: bool, reason: str = "", by) ->
         plan.shortcomings.filter(status=ShortcomingStatus.OPEN).update(status=ShortcomingStatus.PLANNED)
         refresh_next_due(plan)
     audit.record(by, "corrections.plan.approve" if approve else "corrections.plan.return", plan, {"reason": reason})
+    _tell(_owners(plan), by=by, kind="corrections.plan_decided", event=f"plan-decided:{plan.pk}:{plan.version}",
+          template=f"corrections/notifications/plan_{'approved' if approve else 'returned'}",
+          url=reverse("corrections:plans.detail", args=[plan.pk]), context={"reason": reason})
     return plan
 
 
@@ -321,9 +371,14 @@ def claim_fix(shortcoming: Shortcoming, *, note: str, by) -> Shortcoming:
     if shortcoming.status not in (ShortcomingStatus.PLANNED, ShortcomingStatus.IN_PROGRESS):
         raise ShortcomingError(_("Only a shortcoming being fixed to an approved plan can be reported fixed."),
                                code="state")
-    _entry(shortcoming, ProgressKind.CLAIM, note=note, by=by)
+    entry = _entry(shortcoming, ProgressKind.CLAIM, note=note, by=by)
     shortcoming.status, shortcoming.claimed_by = ShortcomingStatus.CLAIMED, person(by)
     shortcoming.save(update_fields=["status", "claimed_by"])
+    owner = shortcoming.member.user_id if shortcoming.member_id else None
+    _tell(_verifiers(shortcoming), by=by, kind="corrections.fix_claimed", event=f"fix-claimed:{entry.pk}",
+          template="corrections/notifications/fix_claimed", skip={owner},
+          url=reverse("corrections:shortcomings.detail", args=[shortcoming.pk]),
+          context={"owner": str(shortcoming.member or shortcoming.unit), "unit": shortcoming.unit.name})
     return shortcoming
 
 
@@ -350,11 +405,14 @@ def verify_fix(shortcoming: Shortcoming, *, note: str = "", by) -> Shortcoming:
         raise ShortcomingError(_("This shortcoming is already verified fixed."), code="closed")
     if shortcoming.status != ShortcomingStatus.CLAIMED:
         raise ShortcomingError(_("The owner has not reported it fixed yet."), code="state")
-    _entry(shortcoming, ProgressKind.VERIFY, note=note, by=by)
+    entry = _entry(shortcoming, ProgressKind.VERIFY, note=note, by=by)
     shortcoming.status, shortcoming.verified_by, shortcoming.verified_at = ShortcomingStatus.VERIFIED, person(by), \
         timezone.now()
     shortcoming.next_due = None
     shortcoming.save(update_fields=["status", "verified_by", "verified_at", "next_due"])
+    _tell(_owners(shortcoming), by=by, kind="corrections.fix_decided", event=f"fix-decided:{entry.pk}",
+          template="corrections/notifications/fix_verified",
+          url=reverse("corrections:shortcomings.detail", args=[shortcoming.pk]), context={"note": entry.note})
     return shortcoming
 
 
@@ -370,7 +428,10 @@ def reopen_fix(shortcoming: Shortcoming, *, reason: str, by) -> Shortcoming:
         raise ShortcomingError(_("Only a fix reported or verified can be reopened."), code="state")
     if not reason.strip():
         raise ShortcomingError(_("Say why the fix is reopened."), code="reason")
-    _entry(shortcoming, ProgressKind.REOPEN, note=reason, by=by)
+    entry = _entry(shortcoming, ProgressKind.REOPEN, note=reason, by=by)
+    _tell(_owners(shortcoming), by=by, kind="corrections.fix_decided", event=f"fix-decided:{entry.pk}",
+          template="corrections/notifications/fix_reopened",
+          url=reverse("corrections:shortcomings.detail", args=[shortcoming.pk]), context={"reason": entry.note})
     shortcoming.status, shortcoming.claimed_by, shortcoming.verified_at = ShortcomingStatus.IN_PROGRESS, None, None
     shortcoming.save(update_fields=["status", "claimed_by", "verified_at"])
     for plan in shortcoming.plans.filter(status=PlanStatus.APPROVED):

@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from . import services
 from .models import Notification
 from .scheduling import register
 
@@ -16,3 +17,8 @@ def purge_read_notifications() -> str:
     cutoff = timezone.now() - datetime.timedelta(days=READ_NOTIFICATIONS_KEPT_DAYS)
     deleted, _ = Notification.objects.filter(read_at__lt=cutoff).delete()
     return f"{deleted} removed"
+
+
+@register("notifications.digest")
+def send_digests() -> str:
+    return f"{services.send_digests()} digests"

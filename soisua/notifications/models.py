@@ -40,3 +40,24 @@ class ScheduledRun(models.Model):
 
     def __str__(self):
         return f"{self.job} {self.period}"
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", _("At once, in the inbox and by e-mail")
+    DIGEST = "digest", _("In the inbox, e-mailed once a day")
+    OFF = "off", _("Not at all")
+
+
+class Preference(models.Model):
+    """How one person wants one kind of message (notifications.kinds); without a row, at once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notification_preferences")
+    kind = models.CharField(max_length=60)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notif_preference_once")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind} {self.delivery}"

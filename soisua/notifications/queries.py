@@ -2,9 +2,18 @@
 
 from django.db.models import QuerySet
 
-from .models import Notification
+from .kinds import KINDS, Kind
+from .models import Notification, Preference
 
 
 def inbox_of(user) -> QuerySet[Notification]:
     """The person's notifications, newest first (the model's order)."""
     return Notification.objects.filter(recipient=user)
+
+
+def preferences_of(user) -> dict[str, str]:
+    return dict(Preference.objects.filter(user=user).values_list("kind", "delivery"))
+
+
+def mandatory_kinds() -> list[Kind]:
+    return [kind for kind in KINDS.values() if kind.mandatory]

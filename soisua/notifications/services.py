@@ -1,24 +1,38 @@
 """Tell people things: in-app inbox first, e-mail through the tasks framework, in the recipient's language."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from .models import Notification
+from soisua.audit import services as audit
+from soisua.core.errors import DomainError
+
+from . import kinds
+from .models import Delivery, Notification, Preference
 
 
 def notify(recipient, *, kind: str, event_key: str, template: str, context: dict, url: str = "",
            email: bool = True) -> Notification | None:
-    """Put one notification in `recipient`'s inbox, once per event_key, and e-mail it after commit.
+    """Put one notification in `recipient`'s inbox, once per event_key, and e-mail it after commit, as the
+    recipient's preference for `kind` says (notifications.kinds: at once, in the daily digest, or not at all;
+    mandatory kinds always at once).
 
     `template` is rendered twice inside the recipient's language: `<template>_title.txt` and `<template>.txt`.
-    Returns None when this event was already delivered to this person.
+    Returns None when this event was already delivered to this person, or the person turned this kind off.
 
     Side effects: inserts the notification; enqueues task_email_notification on commit.
     """
+    delivery = delivery_of(recipient, kind)
+    if delivery == Delivery.OFF:
+        return None
     if Notification.objects.filter(recipient=recipient, event_key=event_key).exists():
         return None
     with translation.override(recipient.language):
@@ -31,7 +45,7 @@ def notify(recipient, *, kind: str, event_key: str, template: str, context: dict
             get_user_model().objects.filter(pk=recipient.pk).update(inbox_unread=F("inbox_unread") + 1)
     except IntegrityError:  # a concurrent run delivered it first
         return None
-    if email and recipient.email:
+    if email and recipient.email and delivery == Delivery.IMMEDIATE:
         from .tasks import task_email_notification
 
         transaction.on_commit(lambda: task_email_notification.enqueue(notification.pk))
@@ -50,3 +64,60 @@ def mark_all_read(user) -> int:
     count = Notification.objects.filter(recipient=user, read_at=None).update(read_at=timezone.now())
     get_user_model().objects.filter(pk=user.pk).update(inbox_unread=0)
     return count
+
+
+def delivery_of(user, kind: str) -> str:
+    """How `user` wants `kind` (mandatory kinds: always at once)."""
+    if kinds.get(kind).mandatory:
+        return Delivery.IMMEDIATE
+    chosen = Preference.objects.filter(user=user, kind=kind).values_list("delivery", flat=True).first()
+    return chosen or Delivery.IMMEDIATE
+
+
+class PreferenceError(DomainError):
+    """A refused preference; the message is already translated."""
+
+
+@transaction.atomic
+def set_preferences(user, choices: dict[str, str], *, by) -> None:
+    """Store how `user` wants each kind of message. A mandatory kind is always delivered at once: any other
+    choice for it is refused, as is an unknown kind or delivery."""
+    for code, delivery in choices.items():
+        kind = kinds.KINDS.get(code)
+        if kind is None or delivery not in Delivery.values:
+            raise PreferenceError(_("Unknown kind of message or delivery."), code="unknown")
+        if kind.mandatory and delivery != Delivery.IMMEDIATE:
+            raise PreferenceError(_("“%(kind)s” is always delivered at once: it cannot be put in a digest or turned "
+                                    "off.") % {"kind": kind.label}, code="mandatory")
+    for code, delivery in choices.items():
+        if delivery == Delivery.IMMEDIATE:
+            Preference.objects.filter(user=user, kind=code).delete()
+        else:
+            Preference.objects.update_or_create(user=user, kind=code, defaults={"delivery": delivery})
+    audit.record(by, "notifications.preferences", user, {"digest": sorted(c for c, d in choices.items()
+                                                                          if d == Delivery.DIGEST),
+                                                         "off": sorted(c for c, d in choices.items()
+                                                                       if d == Delivery.OFF)})
+
+
+def send_digests(*, since: datetime.datetime | None = None) -> int:
+    """One e-mail per person listing their unread messages of the kinds they chose to receive as a digest that
+    were not e-mailed yet; each message is e-mailed once. Returns how many e-mails were sent."""
+    digested = Preference.objects.filter(delivery=Delivery.DIGEST).values_list("user_id", "kind")
+    wanted: dict[int, set[str]] = {}
+    for user_id, kind in digested:
+        wanted.setdefault(user_id, set()).add(kind)
+    sent = 0
+    for user in get_user_model().objects.filter(pk__in=list(wanted)).exclude(email=""):
+        waiting = list(Notification.objects.filter(recipient=user, kind__in=wanted[user.pk], emailed_at=None,
+                                                   read_at=None).order_by("created_at", "pk"))
+        if not waiting:
+            continue
+        with translation.override(user.language):
+            subject = _("soisua: %(count)s new messages") % {"count": len(waiting)}
+            body = render_to_string("notifications/digest.txt", {"notifications": waiting,
+                                                                 "site": settings.SITE_URL})
+        send_mail(subject, body, None, [user.email])
+        Notification.objects.filter(pk__in=[item.pk for item in waiting]).update(emailed_at=timezone.now())
+        sent += 1
+    return sent

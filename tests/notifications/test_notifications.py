@@ -9,7 +9,7 @@ from soisua.notifications.models import Notification, ScheduledRun
 
 
 def _notify(user, key="event-1"):
-    return services.notify(user, kind="test", event_key=key, template="notifications/messages/welcome",
+    return services.notify(user, kind="documents.import", event_key=key, template="notifications/messages/welcome",
                            context={"unit": "Chi bộ Thôn 1", "role": "Bí thư"}, url="/units/1/")
 
 

@@ -2,17 +2,19 @@
 
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
 from soisua.core.actors import person
 from soisua.core.errors import Conflict, check_version
+from soisua.notifications.services import notify
 from soisua.org.models import Member
 
 from ..enums import AttendanceStatus, ContributionKind, MinutesStatus
 from ..models import AgendaItem, Attendance, Contribution, Meeting, Minutes
-from .common import MeetingError, clean, record_locked_change
+from .common import MeetingError, clean, meeting_people, record_locked_change
 
 MINUTES_FIELDS = ("conclusions", "resolution", "votes_for", "votes_against", "votes_abstain")
 
@@ -114,4 +116,10 @@ def approve_minutes(meeting: Meeting, *, by) -> Minutes:
     minutes.version += 1
     minutes.save()
     audit.record(by, "meetings.minutes.approve", minutes, {})
+    actor, url = person(by), reverse("meetings:detail", args=[meeting.pk])
+    for user in meeting_people(meeting):
+        if actor is None or user.pk != actor.pk:
+            notify(user, kind="meetings.minutes", event_key=f"meeting-minutes:{meeting.pk}:{user.pk}", url=url,
+                   template="meetings/notifications/minutes", context={"meeting": meeting,
+                                                                       "unit": meeting.unit.name})
     return minutes

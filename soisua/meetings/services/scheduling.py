@@ -71,7 +71,22 @@ def schedule_meeting(unit: Unit, *, kind: str = MeetingKind.REGULAR, title: str,
     count_meeting(meeting, 1, lines=lines)
     audit.record(by, "meetings.meeting.schedule", meeting, {"kind": kind, "starts_at": starts_at,
                                                             "agenda": len(agenda)})
+    announce(meeting, event=f"meeting-scheduled:{meeting.pk}", template="meetings/notifications/scheduled", by=by)
     return meeting
+
+
+def announce(meeting: Meeting, *, event: str, template: str, by) -> None:
+    """Tell the people on the roll (and the liaison) about a meeting coming within MEETING_ANNOUNCE_DAYS (a year's
+    regular meetings generated at once are announced by their reminders instead), never the one who acted."""
+    now = timezone.now()
+    if not now < meeting.starts_at <= now + datetime.timedelta(days=settings.MEETING_ANNOUNCE_DAYS):
+        return
+    actor = person(by)
+    url = reverse("meetings:detail", args=[meeting.pk])
+    for user in meeting_people(meeting):
+        if actor is None or user.pk != actor.pk:
+            notify(user, kind="meetings.scheduled", event_key=f"{event}:{user.pk}", template=template, url=url,
+                   context={"meeting": meeting, "unit": meeting.unit.name})
 
 MEETING_FIELDS = ("kind", "title", "starts_at", "ends_at", "place", "chair", "minute_taker", "liaison", "topic",
                   "introductory_paper")
@@ -112,7 +127,11 @@ def update_meeting(meeting: Meeting, *, agenda: list[str] | None = None, reason:
     after = audit.snapshot(meeting, MEETING_FIELDS)
     after["agenda"] = agenda
     record_locked_change(meeting, "meeting", reason, before, after, by=by)
-    audit.record(by, "meetings.meeting.update", meeting, audit.diff(before, after))
+    changes = audit.diff(before, after)
+    audit.record(by, "meetings.meeting.update", meeting, changes)
+    if {"starts_at", "ends_at", "place"} & set(changes):
+        announce(meeting, template="meetings/notifications/changed", by=by,
+                 event=f"meeting-changed:{meeting.pk}:{meeting.starts_at.isoformat()}:{meeting.place}")
     return meeting
 
 

@@ -3,6 +3,7 @@
 import datetime
 import secrets
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -66,7 +67,28 @@ def open_cycle(unit: Unit, *, title: str, kind: str, period_start: datetime.date
     audit.record(by, "reviews.cycle.open", cycle, {
         "unit": unit.pk, "rule_set": rule_set.pk, "collectives": len(scope.units), "members": len(scope.members),
         "excluded": [member.pk for member in scope.excluded]})
+    if len(scope.members) <= settings.CYCLE_NOTIFY_INLINE:
+        tell_cycle_opened(cycle)
+    else:  # a province's cycle: its members are told by a task once the cycle is committed
+        from ..tasks import task_tell_cycle_opened
+
+        transaction.on_commit(lambda: task_tell_cycle_opened.enqueue(cycle.pk))
     return cycle
+
+
+def tell_cycle_opened(cycle: Cycle) -> int:
+    """Every member expected to review themselves (with a login) is told the cycle opened and when the self-review
+    is due, with a link to write it. Each person once."""
+    sent = 0
+    reviews = (Review.objects.filter(cycle=cycle, member__user__isnull=False).select_related("member__user")
+               .order_by("pk"))
+    for review in reviews.iterator(chunk_size=500):
+        sent += notify(review.member.user, kind="reviews.cycle_opened", event_key=f"cycle-opened:{cycle.pk}",
+                       template="reviews/notifications/cycle_opened",
+                       url=reverse("reviews:reviews.edit", args=[review.pk]),
+                       context={"cycle": cycle.title, "due": cycle.self_review_due,
+                                "unit": cycle.unit.name}) is not None
+    return sent
 
 
 @transaction.atomic
