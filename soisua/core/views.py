@@ -20,6 +20,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def number_param(value: str | None) -> int | None:
+    """A whole number from a query string or a hidden field, or None when it is not one: only ASCII digits, so
+    that "²" (a digit to str.isdigit, not to int) or a number beyond any id never reaches int() or a query."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
 def render_form_page(request: HttpRequest, form, *, title: str, back_url: str, back_label: str,
                      submit_label: str | None = None, intro: str | None = None,
                      multipart: bool = False) -> HttpResponse:

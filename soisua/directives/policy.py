@@ -89,11 +89,13 @@ def can_act_on(user, receipt: Receipt) -> bool:
 
 
 def can_follow(user, directive: Directive, focus: Unit) -> bool:
-    """The progress of `focus`'s part of a directive: the issuer's side and whoever covers or speaks for `focus`."""
+    """The progress of `focus`'s part of a directive: the issuer's side, and whoever covers or speaks for `focus`
+    among those who read the directive (a unit it does not reach learns nothing of it through its own part)."""
     if directive.is_draft or not focus.path.startswith(directive.issuer.path):
         return False
-    return (access.speaks_for(user, directive.issuer) or covers(user, directive.issuer)
-            or access.speaks_for(user, focus) or covers(user, focus))
+    if access.speaks_for(user, directive.issuer) or covers(user, directive.issuer):
+        return True
+    return (access.speaks_for(user, focus) or covers(user, focus)) and can_see_directive(user, directive)
 
 
 def can_remind(user, directive: Directive, focus: Unit) -> bool:

@@ -22,10 +22,13 @@ from soisua.org.enums import Role
 from soisua.org.models import RoleGrant, Unit
 
 from . import rollup
-from .enums import DirectiveStatus, TargetMode, TaskStatus
+from .enums import DirectiveKind, DirectiveStatus, TargetMode, TaskStatus
 from .models import Amendment, Directive, DirectiveFile, ImplementationTask, KeyTask, Receipt, Report, ReportingPeriod
 
 MAX_TEXT = 20_000
+# A guard against a pasted list, not a rule of the practice: each reporting date asks every unit addressed for a
+# report on every key task, and is counted up the tree.
+MAX_REPORTING_DATES = 100
 # Who is told about a unit's directives: the people who speak for it.
 LEADERSHIP = {Role.SECRETARY, Role.COMMITTEE, Role.STAFF}
 DIRECTIVE_FIELDS = ("kind", "number", "issuer_symbol", "issued_on", "title", "summary", "basis", "target_mode")
@@ -49,6 +52,10 @@ def _lines(text: str) -> list[str]:
 
 def _check_fields(issuer: Unit, fields: dict, target_kinds, target_units) -> dict:
     fields = dict(fields)
+    if fields.get("kind", DirectiveKind.PLAN) not in DirectiveKind.values:
+        raise DirectiveError(_("Choose the kind of directive."), code="kind")
+    if fields.get("target_mode", TargetMode.CHILDREN) not in TargetMode.values:
+        raise DirectiveError(_("Choose whom the directive is addressed to."), code="target_mode")
     fields["title"] = _text(fields.get("title", ""), _("title"), 300)
     if not fields["title"]:
         raise DirectiveError(_("A directive needs a title."), code="title")
@@ -79,6 +86,14 @@ def _check_tasks(tasks: list[str]) -> list[str]:
     return [_text(task, _("key task"), 2000) for task in tasks]
 
 
+def _check_dates(due_dates: list[datetime.date]) -> list[datetime.date]:
+    due_dates = sorted(set(due_dates))
+    if len(due_dates) > MAX_REPORTING_DATES:
+        raise DirectiveError(_("A directive has at most %(limit)s reporting dates; this one has %(count)s.")
+                             % {"limit": MAX_REPORTING_DATES, "count": len(due_dates)}, code="too_many_dates")
+    return due_dates
+
+
 def _set_tasks(directive: Directive, tasks: list[str]) -> None:
     """Replace the draft's key tasks by `tasks`, keeping the deadline and measure of a task whose text stays."""
     kept = {task.text: task for task in directive.tasks.all()}
@@ -92,8 +107,7 @@ def _set_tasks(directive: Directive, tasks: list[str]) -> None:
 
 def _set_periods(directive: Directive, due_dates: list[datetime.date]) -> None:
     directive.periods.all().delete()
-    ReportingPeriod.objects.bulk_create([ReportingPeriod(directive=directive, due_on=day)
-                                         for day in sorted(set(due_dates))])
+    ReportingPeriod.objects.bulk_create([ReportingPeriod(directive=directive, due_on=day) for day in due_dates])
 
 
 @transaction.atomic
@@ -106,6 +120,7 @@ def create_draft(issuer: Unit, *, tasks: list[str], report_dates: list[datetime.
                              code="parent")
     fields = _check_fields(issuer, fields, target_kinds, target_units)
     tasks = _check_tasks(tasks)
+    report_dates = _check_dates(report_dates)
     directive = Directive.objects.create(issuer=issuer, parent=parent, created_by=person(by),
                                          **{name: fields[name] for name in DIRECTIVE_FIELDS if name in fields})
     directive.target_kinds.set(target_kinds)
@@ -125,6 +140,7 @@ def update_draft(directive: Directive, *, version: int | None, tasks: list[str],
         raise DirectiveError(_("An issued directive is changed by an amendment with a reason."), code="issued")
     fields = _check_fields(directive.issuer, fields, target_kinds, target_units)
     tasks = _check_tasks(tasks)
+    report_dates = _check_dates(report_dates)
     before = {name: getattr(directive, name) for name in DIRECTIVE_FIELDS}
     save_if_current(directive, version, {name: fields[name] for name in DIRECTIVE_FIELDS if name in fields},
                     error=Conflict)
@@ -365,6 +381,8 @@ def file_report(receipt: Receipt, *, key_task: KeyTask, period: ReportingPeriod,
     directive = receipt.directive
     if key_task.directive_id != directive.pk or period.directive_id != directive.pk:
         raise DirectiveError(_("That key task or period belongs to another directive."), code="key_task")
+    if status not in TaskStatus.values:
+        raise DirectiveError(_("Choose the status of the key task."), code="status")
     if percent is None or not 0 <= percent <= 100:
         raise DirectiveError(_("The percent done is between 0 and 100."), code="percent")
     if status == TaskStatus.DONE and percent != 100:

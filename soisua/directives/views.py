@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from soisua.core.views import perform, render_form_page, save_form
+from soisua.core.views import number_param, perform, render_form_page, save_form
 from soisua.documents import services as documents
 from soisua.documents import writers
 from soisua.documents.responses import document_download
@@ -46,6 +46,12 @@ def unit_directives(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+def _posted_version(request: HttpRequest, missing: int | None) -> int | None:
+    """The version the form sent back (`missing` when it sent none); one that is not a number is stale."""
+    posted = request.POST.get("version")
+    return missing if not posted else number_param(posted) or 0
+
+
 def _directive_form(request, issuer, *, initial=None):
     return DirectiveForm(request.POST or None, initial=initial, **queries.form_choices(issuer))
 
@@ -54,8 +60,9 @@ def _directive_form(request, issuer, *, initial=None):
 def create(request: HttpRequest, pk: int) -> HttpResponse:
     """A new draft; `?receipt=` makes it the unit's own directive carrying out one it received."""
     unit = policy.get_unit_for_user(request.user, pk, issue=True)
-    parent_receipt = (policy.get_receipt_for_user(request.user, int(request.GET["receipt"]), act=True)
-                      if request.GET.get("receipt", "").isdigit() else None)
+    receipt_id = number_param(request.GET.get("receipt"))
+    parent_receipt = (policy.get_receipt_for_user(request.user, receipt_id, act=True)
+                      if receipt_id is not None else None)
     parent = parent_receipt.directive if parent_receipt and parent_receipt.unit_id == unit.pk else None
     initial = {"issued_on": timezone.localdate(), "issuer_symbol": unit.abbreviation,
                "basis": parent.symbol + " " + parent.title if parent else ""}
@@ -80,7 +87,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                "report_dates": "\n".join(period.due_on.strftime("%d/%m/%Y")
                                          for period in queries.periods_of(directive))}
     form = _directive_form(request, directive.issuer, initial=initial)
-    version = int(request.POST.get("version", directive.version)) if request.method == "POST" else directive.version
+    version = _posted_version(request, directive.version) if request.method == "POST" else directive.version
     done, _directive = save_form(request, form, lambda data: services.update_draft(
         directive, version=version, by=request.user, **data), success=_("Draft saved."))
     if done:
@@ -109,7 +116,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def issue(request: HttpRequest, pk: int) -> HttpResponse:
     directive = policy.get_directive_for_user(request.user, pk, edit=True)
-    perform(request, lambda: services.issue(directive, version=int(request.POST.get("version") or 0) or None,
+    perform(request, lambda: services.issue(directive, version=_posted_version(request, None),
                                             by=request.user),
             success=lambda issued: ngettext("Issued to %(count)s unit.", "Issued to %(count)s units.",
                                             issued.receipts.count()) % {"count": issued.receipts.count()})
@@ -212,7 +219,8 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
         "receipt": receipt, "directive": directive, "can_act": can_act,
         "rows": [(task, [(period, reports.get((task.pk, period.pk))) for period in periods]) for task in tasks],
         "periods": periods, "implementation": queries.implementation_of(receipt),
-        "cascades": queries.cascades_of(directive, receipt.unit),
+        "cascades": [own for own in queries.cascades_of(directive, receipt.unit)
+                     if policy.can_see_directive(user, own)],
         "task_form": ImplementationTaskForm(**queries.implementation_choices(receipt)) if can_act else None,
         "can_cascade": can_act and policy.can_issue_for(user, receipt.unit),
     })
@@ -253,8 +261,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     directive = receipt.directive
     periods = queries.periods_of(directive)
     initial = {"period": queries.current_period(periods)}
-    if request.GET.get("task", "").isdigit():
-        initial["key_task"] = int(request.GET["task"])
+    if (task_id := number_param(request.GET.get("task"))) is not None:
+        initial["key_task"] = task_id
     form = ReportForm(request.POST or None, request.FILES or None, initial=initial,
                       key_tasks=directive.tasks.all(), periods=directive.periods.all())
     done, _report = save_form(request, form, lambda data: services.file_report(receipt, by=request.user, **data),

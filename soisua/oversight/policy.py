@@ -1,10 +1,13 @@
 """Who sees and acts on inspections, on top of org.access.
 
 The inspecting body's records (plan, findings, conclusion) are seen by the body (those who speak for it and its
-team), the levels above it, the subject's leadership once the subject was told, the levels covering the subject,
-and, for a member's own case, that member. The body plans, tells, records and concludes; its team records
-findings; the subject's leadership (or the member inspected) writes the self-report. Loaders raise 404 for those
-who may not see the object and 403 for those who see it but ask for an action they may not take.
+team), the levels above it and above the subject, and, once the subject was told, the subject's leadership and, in
+a member's own case, that member: until then the subject does not learn of it, not even through a grant on the
+subject unit itself. Findings and remedies being drafted stay the body's (and the levels above it) until the
+conclusion. The body plans, tells, records and concludes; its team records findings; the subject's leadership
+writes the self-report, and in a member's own case the member (the cell's leadership only for a member without a
+login). Loaders raise 404 for those who may not see the object and 403 for those who see it but ask for an action
+they may not take.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -37,12 +40,38 @@ def is_member_inspected(user, inspection: Inspection) -> bool:
     return member is not None and member.user_id is not None and member.user_id == user.pk
 
 
+def covers_from_above(user, unit: Unit) -> bool:
+    """Committees, staff, inspectors and administrators of a unit above `unit` (not a grant on the unit itself)."""
+    scope = access.scope_for(user)
+    return scope.everything or any(grant.subtree and grant.unit_id != unit.pk and unit.path.startswith(grant.path)
+                                   for grant in scope.grants)
+
+
 def can_see(user, inspection: Inspection) -> bool:
-    if is_body(user, inspection) or covers(user, inspection.body) or covers(user, inspection.subject_unit):
+    if is_body(user, inspection):
         return True
     if inspection.status == InspectionStatus.PLANNED:
-        return False
-    return access.speaks_for(user, inspection.subject_unit) or is_member_inspected(user, inspection)
+        # Not told yet: the subject's own people (a committee inspected by the level above, a member whose grant
+        # covers their own cell) do not learn of it before the body tells them.
+        return not is_member_inspected(user, inspection) and (
+            covers(user, inspection.body) or covers_from_above(user, inspection.subject_unit))
+    return (covers(user, inspection.body) or covers(user, inspection.subject_unit)
+            or access.speaks_for(user, inspection.subject_unit) or is_member_inspected(user, inspection))
+
+
+def sees_working_records(user, inspection: Inspection) -> bool:
+    """The findings and the remedies being drafted: the body and the levels covering it until the conclusion,
+    everyone who sees the inspection once it is concluded."""
+    return inspection.is_concluded or is_body(user, inspection) or (
+        covers(user, inspection.body) and not is_member_inspected(user, inspection))
+
+
+def visible_records(user, inspection: Inspection, records: dict) -> dict:
+    """`records` (queries.details) as the reader is shown them: without findings and remedies before the conclusion
+    to those who do not see the working records."""
+    if sees_working_records(user, inspection):
+        return records
+    return {**records, "findings": [], "remedies": []}
 
 
 def can_plan_for(user, body: Unit) -> bool:
@@ -59,9 +88,14 @@ def can_record_findings(user, inspection: Inspection) -> bool:
 
 
 def can_self_report(user, inspection: Inspection) -> bool:
+    """While under way: the subject's leadership; in a member's own case the member, and the cell's leadership only
+    for a member without a login (it records the report given on paper)."""
     if inspection.status != InspectionStatus.NOTIFIED:
         return False
-    return access.speaks_for(user, inspection.subject_unit) or is_member_inspected(user, inspection)
+    member = inspection.subject_member
+    if member is not None and member.user_id is not None:
+        return is_member_inspected(user, inspection)
+    return access.speaks_for(user, inspection.subject_unit)
 
 
 def _decide(visible: bool, allowed: bool) -> None:

@@ -73,6 +73,8 @@ def plan_inspection(body: Unit, *, year: int, kind: str, subject_unit: Unit, sub
                     content: str, period_start: datetime.date, period_end: datetime.date, team=(),
                     by) -> Inspection:
     """An inspection in `body`'s programme for `year`, of a unit at or below it, or of one of its members."""
+    if kind not in InspectionKind.values:
+        raise InspectionError(_("Choose the kind of inspection or supervision."), code="kind")
     if subject_member is not None:
         subject_unit = subject_member.cell
     if not subject_unit.path.startswith(body.path):
@@ -170,12 +172,16 @@ def conclude(inspection: Inspection, *, number: str, date: datetime.date, conclu
              version: int | None = None, by) -> Inspection:
     """The conclusion (number, date, text, recommendations): each remedy asked becomes a shortcoming of its unit
     or member (source: inspection) with its deadline, followed and verified by the inspecting body; the subject
-    is told. Refused before the subject was told, or with a remedy due before the conclusion's date."""
+    is told. Refused before the subject was told, dated before the inspected period began or after today, or with
+    a remedy due before the conclusion's date."""
     inspection = _open(inspection)
     if inspection.status != InspectionStatus.NOTIFIED:
         raise InspectionError(_("Tell the subject before concluding."), code="not_notified")
     if version is not None and inspection.version != version:
         raise Conflict(current_version=inspection.version)
+    if date < inspection.period_start or date > timezone.localdate():
+        raise InspectionError(_("The conclusion is dated between the start of the inspection (%(start)s) and "
+                                "today.") % {"start": inspection.period_start.strftime("%d/%m/%Y")}, code="date")
     number = _text(number, _("conclusion number"), required=True, limit=40)
     conclusion = _text(conclusion, _("conclusion"), required=True)
     remedies = list(inspection.remedies.select_related("unit", "member"))

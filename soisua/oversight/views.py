@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from soisua.core.views import perform, render_form_page, save_form
+from soisua.core.views import number_param, perform, render_form_page, save_form
 from soisua.documents.responses import document_download
 
 from . import exports, policy, queries, services
@@ -20,7 +20,7 @@ def unit_inspections(request: HttpRequest, pk: int) -> HttpResponse:
     inspections it received that the person may see."""
     user = request.user
     unit = policy.get_unit_for_user(user, pk)
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else timezone.localdate().year
+    year = number_param(request.GET.get("year")) or timezone.localdate().year
     sees_programme = policy.can_plan_for(user, unit) or policy.covers(user, unit)
     return render(request, "oversight/unit.html", {
         "unit": unit, "year": year, "can_plan": policy.can_plan_for(user, unit),
@@ -52,7 +52,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     manage = policy.can_manage(user, inspection) and not inspection.is_concluded
     findings = policy.can_record_findings(user, inspection) and not inspection.is_concluded
     return render(request, "oversight/detail.html", {
-        "inspection": inspection, **queries.details(inspection),
+        "inspection": inspection, **policy.visible_records(user, inspection, queries.details(inspection)),
         "can_manage": manage, "on_body": policy.is_body(user, inspection),
         "finding_form": FindingForm() if findings else None,
         "remedy_form": RemedyForm(**queries.remedy_choices(inspection)) if manage else None,

@@ -4,8 +4,10 @@ become shortcomings in the corrections loop, followed and verified by the inspec
 import datetime
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from soisua.core.actors import SYSTEM
 from soisua.corrections import services as corrections
@@ -122,7 +124,9 @@ def test_a_remedy_deadline_in_the_past_or_before_the_conclusion_is_refused(cast)
     services.add_remedy(inspection, text="Khắc phục trong tháng", deadline=TODAY + datetime.timedelta(days=5),
                         by=cast.users["committee"])
 
-    with pytest.raises(services.InspectionError) as refusal:
+    # Ten days on, the remedy's deadline has passed: a conclusion dated today cannot ask it any more.
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=10)), \
+            pytest.raises(services.InspectionError) as refusal:
         services.conclude(inspection, number="06-KL/ĐUX", date=TODAY + datetime.timedelta(days=10),
                           conclusion="Kết luận", by=cast.users["committee"])
 
