@@ -4,15 +4,15 @@ import datetime
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import BooleanField, Case, F, Func, QuerySet, When
+from django.db.models import BooleanField, Case, F, Func, Q, QuerySet, When
 from django.utils import timezone
 
 from soisua.org import access
 from soisua.org.enums import ACTIVE_STATUSES
 from soisua.org.models import Member, Unit
 
-from .enums import DONE_STATUSES, ShortcomingStatus
-from .models import CorrectionPlan, Measure, Shortcoming
+from .enums import DONE_STATUSES, PlanStatus, ShortcomingStatus
+from .models import CorrectionPlan, Measure, RoadmapStep, Shortcoming
 
 
 def _member_id(user) -> int | None:
@@ -140,3 +140,36 @@ def measures_of(plan: CorrectionPlan) -> QuerySet[Measure]:
 
 def shortcomings_of(plan: CorrectionPlan) -> QuerySet[Shortcoming]:
     return plan.shortcomings.all()
+
+
+# --- what waits for a person (corrections/agenda.py) ---------------------------------------------------------
+
+AGENDA_LIMIT = 20
+
+
+def steps_due(member_id: int, *, until: datetime.date) -> list[RoadmapStep]:
+    """The member's unfinished roadmap steps of approved plans due by `until` (overdue ones included)."""
+    return list(RoadmapStep.objects.filter(measure__plan__member_id=member_id, done_on__isnull=True, due__lte=until,
+                                           measure__plan__status=PlanStatus.APPROVED)
+                .select_related("measure").order_by("due", "pk")[:AGENDA_LIMIT])
+
+
+def plans_submitted(*, member_plans_in: list[int], collective_plans_below: list[int]) -> list[CorrectionPlan]:
+    """Submitted plans of members of the units `member_plans_in`, and collective plans of the units directly
+    below `collective_plans_below` (who decides is the policy's)."""
+    if not (member_plans_in or collective_plans_below):
+        return []
+    mine = Q(member__isnull=False, unit_id__in=member_plans_in) | Q(member__isnull=True,
+                                                                     unit__parent_id__in=collective_plans_below)
+    return list(CorrectionPlan.objects.filter(mine, status=PlanStatus.SUBMITTED)
+                .select_related("member", "unit", "member__user").order_by("submitted_at", "pk")[:AGENDA_LIMIT])
+
+
+def fixes_claimed(*, units: list[int], followed_by: list[int], supervisor: int | None) -> list[Shortcoming]:
+    """Fixes reported and not verified yet, of the units `units`, followed by the units `followed_by`, or
+    supervised by the member `supervisor` (who verifies is the policy's)."""
+    where = Q(unit_id__in=units) | Q(followed_by_id__in=followed_by)
+    if supervisor:
+        where |= Q(plans__measures__supervisor_id=supervisor, plans__status=PlanStatus.APPROVED)
+    return list(Shortcoming.objects.filter(where, status=ShortcomingStatus.CLAIMED).distinct()
+                .select_related("unit", "member", "member__user", "followed_by").order_by("pk")[:AGENDA_LIMIT])

@@ -14,7 +14,7 @@ from soisua.counters import rollups
 from soisua.org import access
 from soisua.org.models import Member, Unit
 
-from .enums import REGULAR_KINDS, ROLL_STATUSES, THEMATIC_KINDS, AttendanceStatus, MeetingKind
+from .enums import REGULAR_KINDS, ROLL_STATUSES, THEMATIC_KINDS, AttendanceStatus, MeetingKind, MinutesStatus
 from .models import Attendance, CalendarFeed, CellPlan, CellTopic, Contribution, Meeting, Minutes, Topic, TopicPlan
 
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
@@ -370,3 +370,49 @@ def feed_meetings(user, unit: Unit | None) -> QuerySet[Meeting]:
         meetings = Meeting.objects.filter(unit__path__startswith=unit.path)
     meetings = meetings.filter(access.scope_for(user).unit_filter("unit__"))
     return meetings.filter(starts_at__gte=since).select_related("unit").distinct().order_by("starts_at")[:500]
+
+
+# --- what waits for a person (meetings/agenda.py) ------------------------------------------------------------
+
+AGENDA_LIMIT = 10
+# Held meetings whose roll or minutes are still open are followed up for this long.
+FOLLOW_UP_DAYS = 60
+
+
+def _local_day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def meetings_of_member(member_id: int, first: datetime.date, last: datetime.date) -> list[Meeting]:
+    """The member's meetings (on their roll) from the start of `first` to the end of `last`."""
+    return list(Meeting.objects.filter(attendance__member_id=member_id,
+                                       starts_at__gte=_local_day_start(first),
+                                       starts_at__lt=_local_day_start(last + datetime.timedelta(days=1)))
+                .select_related("unit").order_by("starts_at")[:AGENDA_LIMIT])
+
+
+def preparation_of(cells: list[int], today: datetime.date, last: datetime.date) -> list[tuple[Meeting, str]]:
+    """What the cells' meetings still need: documents not sent for a meeting coming by `last` ("documents"), a
+    held meeting's roll with lines unmarked ("roll"), or its minutes not approved ("minutes")."""
+    now = timezone.now()
+    found: list[tuple[Meeting, str]] = []
+    coming = (Meeting.objects.filter(unit_id__in=cells, starts_at__gte=now, documents_published_at__isnull=True,
+                                     starts_at__lt=_local_day_start(last + datetime.timedelta(days=1)),
+                                     documents__isnull=False)
+              .distinct().select_related("unit").order_by("starts_at")[:AGENDA_LIMIT])
+    found += [(meeting, "documents") for meeting in coming]
+    held = (Meeting.objects.filter(unit_id__in=cells, ends_at__lt=now,
+                                   starts_at__gte=now - datetime.timedelta(days=FOLLOW_UP_DAYS))
+            .select_related("unit").order_by("starts_at"))
+    unmarked = set(Attendance.objects.filter(meeting__in=held, status=AttendanceStatus.UNMARKED)
+                   .values_list("meeting_id", flat=True))
+    approved = set(Minutes.objects.filter(meeting__in=held, status=MinutesStatus.APPROVED)
+                   .values_list("meeting_id", flat=True))
+    for meeting in held:
+        if meeting.pk in unmarked:
+            found.append((meeting, "roll"))
+        elif meeting.pk not in approved:
+            found.append((meeting, "minutes"))
+        if len(found) >= 2 * AGENDA_LIMIT:
+            break
+    return found

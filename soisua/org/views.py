@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from soisua.audit.views import render_history
+from soisua.core import agenda
 from soisua.core.caching import cached_page
 from soisua.core.errors import DomainError
 from soisua.core.querytext import clean_query
@@ -42,6 +43,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     totals = queries.member_totals(units[:12])
     cards = [(unit, totals[unit.pk]) for unit in units[:12]]
     return render(request, "org/dashboard.html", {"cards": cards, "more": len(units) > 12,
+                                                  "agenda": agenda.agenda_for(request.user, timezone.localdate()),
                                                   "own_member_id": getattr(scope, "member_id", None)})
 
 

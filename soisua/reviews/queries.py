@@ -243,3 +243,25 @@ def overridden_decisions(cycle: Cycle, unit: Unit, *, limit: int = 50) -> list[R
     """Decisions taken against a rule (with the decider's reason), for the upper level's view of the cycle."""
     return list(Review.objects.filter(cycle=cycle, unit__path__startswith=unit.path, decided_at__isnull=False)
                 .exclude(overrides=[]).select_related("member", "unit").order_by("-decided_at")[:limit])
+
+
+# --- what waits for a person (reviews/agenda.py) ------------------------------------------------------------
+
+
+def open_reviews_of(member_id: int) -> list[Review]:
+    """The member's own reviews in open cycles."""
+    return list(Review.objects.filter(member_id=member_id, cycle__status=CycleStatus.OPEN)
+                .select_related("cycle", "unit", "member", "member__user").order_by("cycle__self_review_due"))
+
+
+def not_submitted_in(cells: list[int]) -> list[tuple[Cycle, Unit, int]]:
+    """For the cells `cells`: each open cycle with how many of its reviews there are not submitted yet."""
+    if not cells:
+        return []
+    rows = (Review.objects.filter(unit_id__in=cells, cycle__status=CycleStatus.OPEN)
+            .exclude(status__in=[ReviewStatus.SUBMITTED, ReviewStatus.EXCLUDED])
+            .values("cycle_id", "unit_id").annotate(count=Count("id")).order_by("cycle_id", "unit_id"))
+    rows = list(rows)
+    cycles = {cycle.pk: cycle for cycle in Cycle.objects.filter(pk__in={row["cycle_id"] for row in rows})}
+    units = {unit.pk: unit for unit in Unit.objects.filter(pk__in={row["unit_id"] for row in rows})}
+    return [(cycles[row["cycle_id"]], units[row["unit_id"]], row["count"]) for row in rows]

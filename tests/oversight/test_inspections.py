@@ -16,16 +16,18 @@ from soisua.corrections.models import Shortcoming
 from soisua.notifications.models import Notification
 from soisua.oversight import services
 from soisua.oversight.models import Inspection
+from tests.conftest import fixed_now
 from tests.files import body, docx_text, pdf_text
 
-TODAY = datetime.date(2026, 11, 20)  # the suite's clock (tests/conftest.py) for the dates below
-LATER = datetime.date(2027, 3, 31)
+# The day the suite's clock stands on (tests/conftest.py), whichever it is, and a remedy deadline after it.
+TODAY = fixed_now().date()
+LATER = TODAY + datetime.timedelta(days=131)
 
 
 def planned(cast, *, member=None, **values):
     fields = {"year": 2026, "kind": "thematic_supervision", "subject_unit": cast.cell,
               "content": "Việc thực hiện nghị quyết về chuyển đổi cơ cấu cây trồng",
-              "period_start": datetime.date(2026, 11, 1), "period_end": datetime.date(2026, 12, 15),
+              "period_start": TODAY - datetime.timedelta(days=19), "period_end": TODAY + datetime.timedelta(days=25),
               "team": [cast.users["parent_staff"]], **values}
     return services.plan_inspection(cast.commune, subject_member=member, by=cast.users["committee"], **fields)
 
@@ -104,7 +106,7 @@ def test_the_subject_is_told_writes_its_self_report_and_the_body_is_told(cast):
 def test_planning_refuses_a_subject_outside_the_body_a_reversed_period_an_outside_team_and_no_content(cast, change,
                                                                                                       code):
     values = {"outside": {"subject_unit": cast.other_cell},
-              "period": {"period_end": datetime.date(2026, 10, 1)},
+              "period": {"period_end": TODAY - datetime.timedelta(days=50)},
               "team": {"team": [cast.users["unrelated_staff"]]},
               "content": {"content": "   "}}[change]
 
@@ -167,5 +169,5 @@ def test_the_conclusion_downloads_as_word_and_pdf_with_its_remedies(cast):
 
     for text in (word, pdf):
         assert "KẾT LUẬN" in text and "Số 05-KL/ĐUX" in text
-        assert "Xây dựng lộ trình chuyển đổi cây trồng" in text and "31/03/2027" in text
+        assert "Xây dựng lộ trình chuyển đổi cây trồng" in text and LATER.strftime("%d/%m/%Y") in text
         assert "Chưa có lộ trình chuyển đổi cụ thể" in text and "Nơi nhận" in text

@@ -1,0 +1,42 @@
+"""What waits for a person in meetings (core.agenda): their meetings today and this week, and for a cell's
+leadership the preparation of its meetings (documents not sent, a roll not closed, minutes not approved)."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from soisua.core import agenda
+from soisua.org import access
+from soisua.org.enums import Role
+
+from . import policy, queries
+from .services import check_in_is_open
+
+WEEK = datetime.timedelta(days=7)
+
+
+@agenda.provider
+def meetings_waiting(user, today: datetime.date):
+    scope = access.scope_for(user)
+    if scope.member_id:
+        for meeting in queries.meetings_of_member(scope.member_id, today, today + WEEK):
+            day = timezone.localtime(meeting.starts_at).date()
+            detail = f"{meeting.unit.name} · {timezone.localtime(meeting.starts_at):%H:%M %d/%m}"
+            if check_in_is_open(meeting):
+                detail += " · " + _("check-in is open")
+            yield agenda.Item(agenda.TODAY if day == today else agenda.SOON,
+                              _("Meeting: %(title)s") % {"title": meeting.title},
+                              reverse("meetings:detail", args=[meeting.pk]), detail=detail, when=day)
+    cells = [grant.unit_id for grant in scope.grants if grant.role in {Role.SECRETARY, Role.COMMITTEE}]
+    if not cells:
+        return
+    for meeting, missing in queries.preparation_of(cells, today, today + WEEK):
+        if not policy.can_run_meetings(user, meeting.unit):
+            continue
+        day = timezone.localtime(meeting.starts_at).date()
+        title = {"documents": _("Send the documents: %(title)s"), "roll": _("Close the roll: %(title)s"),
+                 "minutes": _("Approve the minutes: %(title)s")}[missing] % {"title": meeting.title}
+        yield agenda.Item(agenda.SOON if missing == "documents" else agenda.OVERDUE, title,
+                          reverse("meetings:detail", args=[meeting.pk]), detail=meeting.unit.name, when=day)
