@@ -8,6 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -86,6 +87,19 @@ def _check_tasks(tasks: list[str]) -> list[str]:
     return [_text(task, _("key task"), 2000) for task in tasks]
 
 
+def _check_basis(issuer: Unit, basis_directives) -> list[Directive]:
+    """The directives a draft cites: issued ones that `issuer` issued or received (its recipients read them in the
+    document's basis)."""
+    cited = list(basis_directives)
+    citable = set(Directive.objects.filter(Q(issuer=issuer) | Q(receipts__unit=issuer), status=DirectiveStatus.ISSUED,
+                                           pk__in=[directive.pk for directive in cited]).values_list("pk", flat=True))
+    outside = [directive.symbol for directive in cited if directive.pk not in citable]
+    if outside:
+        raise DirectiveError(_("%(unit)s cites only directives it issued or received: %(symbols)s.")
+                             % {"unit": issuer.name, "symbols": ", ".join(outside)}, code="basis")
+    return cited
+
+
 def _check_dates(due_dates: list[datetime.date]) -> list[datetime.date]:
     due_dates = sorted(set(due_dates))
     if len(due_dates) > MAX_REPORTING_DATES:
@@ -121,6 +135,7 @@ def create_draft(issuer: Unit, *, tasks: list[str], report_dates: list[datetime.
     fields = _check_fields(issuer, fields, target_kinds, target_units)
     tasks = _check_tasks(tasks)
     report_dates = _check_dates(report_dates)
+    basis_directives = _check_basis(issuer, basis_directives)
     directive = Directive.objects.create(issuer=issuer, parent=parent, created_by=person(by),
                                          **{name: fields[name] for name in DIRECTIVE_FIELDS if name in fields})
     directive.target_kinds.set(target_kinds)
@@ -141,6 +156,7 @@ def update_draft(directive: Directive, *, version: int | None, tasks: list[str],
     fields = _check_fields(directive.issuer, fields, target_kinds, target_units)
     tasks = _check_tasks(tasks)
     report_dates = _check_dates(report_dates)
+    basis_directives = _check_basis(directive.issuer, basis_directives)
     before = {name: getattr(directive, name) for name in DIRECTIVE_FIELDS}
     save_if_current(directive, version, {name: fields[name] for name in DIRECTIVE_FIELDS if name in fields},
                     error=Conflict)

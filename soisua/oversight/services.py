@@ -48,8 +48,8 @@ def _open(inspection: Inspection) -> Inspection:
     return inspection
 
 
-def _tell(users, inspection: Inspection, *, event: str, template: str, context: dict | None = None) -> None:
-    url = reverse("oversight:detail", args=[inspection.pk])
+def _tell(users, inspection: Inspection, *, event: str, template: str, url: str = "") -> None:
+    url = url or reverse("oversight:detail", args=[inspection.pk])
     for user in {user.pk: user for user in users}.values():
         notify(user, kind=f"oversight.{event}", event_key=f"inspection-{event}:{inspection.pk}", url=url,
                template=f"oversight/notifications/{template}",
@@ -199,7 +199,10 @@ def conclude(inspection: Inspection, *, number: str, date: datetime.date, conclu
                                        "recommendations": _text(recommendations, _("recommendations")),
                                        "concluded_by": person(by)})
     audit.record(by, "oversight.inspection.conclude", inspection, {"number": number, "remedies": len(remedies)})
-    people = _subject_people(inspection) + [remedy.member.user for remedy in remedies
-                                            if remedy.member_id and remedy.member.user_id]
-    _tell(people, inspection, event="concluded", template="concluded")
+    _tell(_subject_people(inspection), inspection, event="concluded", template="concluded")
+    # A member asked a remedy in a unit's inspection may not read the inspection: their link is their shortcoming.
+    for remedy in remedies:
+        if remedy.member_id and remedy.member.user_id:
+            _tell([remedy.member.user], inspection, event="concluded", template="concluded",
+                  url=reverse("corrections:shortcomings.detail", args=[remedy.shortcoming_id]))
     return inspection

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from soisua.core.actors import SYSTEM
 from soisua.counters import rollups
 from soisua.directives import services
 from soisua.directives.enums import TargetMode, TaskStatus
@@ -77,3 +78,18 @@ def test_chosen_units_beyond_the_issuer_are_refused_and_kinds_reach_only_below_i
 
     assert refusal.value.code == "outside"
     assert set(by_kind.receipts.values_list("unit", flat=True)) == {cast.cell.pk, cast.sibling_cell.pk}
+
+
+def test_a_basis_directive_the_issuer_neither_issued_nor_received_is_refused(cast):
+    elsewhere = services.issue(draft(cast, issuer=cast.other_commune, by=SYSTEM, number="09", issuer_symbol="ĐUX"),
+                               version=None, by=SYSTEM)
+    own_draft = draft(cast, number="10")
+
+    refusals = []
+    for cited in (elsewhere, own_draft):
+        with pytest.raises(services.DirectiveError) as refusal:
+            draft(cast, number="11", basis_directives=[cited])
+        refusals.append(refusal.value.code)
+
+    assert refusals == ["basis", "basis"]
+    assert not Directive.objects.filter(number="11").exists()

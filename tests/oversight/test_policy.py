@@ -11,6 +11,7 @@ from django.urls import reverse
 from soisua.core.actors import SYSTEM
 from soisua.corrections import services as corrections
 from soisua.corrections.models import Shortcoming
+from soisua.notifications.models import Notification
 from soisua.org import services as org_services
 from soisua.org.enums import Role
 from soisua.oversight import services
@@ -128,3 +129,14 @@ def test_only_the_inspecting_body_verifies_a_remedy_and_an_administrator_only_st
                        "admin": 403, "superuser": 403}
     assert standing_in.status_code == 302
     assert Shortcoming.objects.get(pk=claimed_remedy.pk).status == "verified"
+
+
+def test_a_member_asked_a_remedy_is_told_of_the_conclusion_with_a_link_they_may_open(cast):
+    inspection = concluded(cast)
+    told = Notification.objects.get(recipient=cast.users["member"], kind="oversight.concluded")
+    told_cell = Notification.objects.get(recipient=cast.users["secretary"], kind="oversight.concluded")
+
+    opened = cast.client("member").get(told.url)
+
+    assert opened.status_code == 200 and "Nộp báo cáo cá nhân về việc chậm triển khai" in opened.text
+    assert told_cell.url == reverse("oversight:detail", args=[inspection.pk])
