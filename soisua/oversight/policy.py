@@ -2,12 +2,12 @@
 
 The inspecting body's records (plan, findings, conclusion) are seen by the body (those who speak for it and its
 team), the levels above it and above the subject, and, once the subject was told, the subject's leadership and, in
-a member's own case, that member: until then the subject does not learn of it, not even through a grant on the
-subject unit itself. Findings and remedies being drafted stay the body's (and the levels above it) until the
-conclusion. The body plans, tells, records and concludes; its team records findings; the subject's leadership
-writes the self-report, and in a member's own case the member (the cell's leadership only for a member without a
-login). Loaders raise 404 for those who may not see the object and 403 for those who see it but ask for an action
-they may not take.
+a member's own case, that member. Until then the subject does not learn of it: not through a grant on the subject
+unit itself, and not the member inspected even when they belong to the body. Findings and remedies being drafted
+stay the body's (and the levels above it) until the conclusion. The body plans, tells, records and concludes, and
+its team records findings, never the member inspected; the subject's leadership writes the self-report, and in a
+member's own case the member (the cell's leadership only for a member without a login). Loaders raise 404 for those
+who may not see the object and 403 for those who see it but ask for an action they may not take.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -48,13 +48,15 @@ def covers_from_above(user, unit: Unit) -> bool:
 
 
 def can_see(user, inspection: Inspection) -> bool:
+    planned = inspection.status == InspectionStatus.PLANNED
+    if planned and is_member_inspected(user, inspection):
+        return False  # not even a member of the inspecting body learns of their own case before being told
     if is_body(user, inspection):
         return True
-    if inspection.status == InspectionStatus.PLANNED:
+    if planned:
         # Not told yet: the subject's own people (a committee inspected by the level above, a member whose grant
         # covers their own cell) do not learn of it before the body tells them.
-        return not is_member_inspected(user, inspection) and (
-            covers(user, inspection.body) or covers_from_above(user, inspection.subject_unit))
+        return covers(user, inspection.body) or covers_from_above(user, inspection.subject_unit)
     return (covers(user, inspection.body) or covers(user, inspection.subject_unit)
             or access.speaks_for(user, inspection.subject_unit) or is_member_inspected(user, inspection))
 
@@ -62,8 +64,8 @@ def can_see(user, inspection: Inspection) -> bool:
 def sees_working_records(user, inspection: Inspection) -> bool:
     """The findings and the remedies being drafted: the body and the levels covering it until the conclusion,
     everyone who sees the inspection once it is concluded."""
-    return inspection.is_concluded or is_body(user, inspection) or (
-        covers(user, inspection.body) and not is_member_inspected(user, inspection))
+    return inspection.is_concluded or (not is_member_inspected(user, inspection) and (
+        is_body(user, inspection) or covers(user, inspection.body)))
 
 
 def visible_records(user, inspection: Inspection, records: dict) -> dict:
@@ -79,12 +81,13 @@ def can_plan_for(user, body: Unit) -> bool:
 
 
 def can_manage(user, inspection: Inspection) -> bool:
-    """Tell the subject, ask remedies, conclude: those who speak for the inspecting body."""
-    return access.speaks_for(user, inspection.body)
+    """Tell the subject, ask remedies, conclude: those who speak for the inspecting body, except the member
+    inspected."""
+    return access.speaks_for(user, inspection.body) and not is_member_inspected(user, inspection)
 
 
 def can_record_findings(user, inspection: Inspection) -> bool:
-    return is_body(user, inspection)
+    return is_body(user, inspection) and not is_member_inspected(user, inspection)
 
 
 def can_self_report(user, inspection: Inspection) -> bool:

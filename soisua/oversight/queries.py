@@ -9,8 +9,8 @@ from .models import Inspection
 
 def programme(body: Unit, year: int) -> QuerySet[Inspection]:
     """The body's inspections of a year: its programme."""
-    return (Inspection.objects.filter(body=body, year=year).select_related("subject_unit", "subject_member")
-            .annotate(remedy_count=Count("remedies")).order_by("period_start", "pk"))
+    return (Inspection.objects.filter(body=body, year=year).select_related("body", "subject_unit", "subject_member")
+            .prefetch_related("team").annotate(remedy_count=Count("remedies")).order_by("period_start", "pk"))
 
 
 def received(unit: Unit) -> QuerySet[Inspection]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
-from soisua.core.actors import person
+from soisua.core.actors import SYSTEM, person
 from soisua.core.errors import Conflict, DomainError, clean_text, save_if_current
 from soisua.core.uploads import check_document_upload
 from soisua.corrections import services as corrections
@@ -46,6 +46,14 @@ def _open(inspection: Inspection) -> Inspection:
     if inspection.is_concluded:
         raise InspectionError(_("This inspection is concluded; its records no longer change."), code="concluded")
     return inspection
+
+
+def _check_not_own_case(inspection: Inspection, by) -> None:
+    """Nobody tells, records, asks remedies in or concludes the inspection of their own case, however they reach
+    the service (a committee member of the body inspected by it). Only the system is let through."""
+    member = inspection.subject_member
+    if by is not SYSTEM and member is not None and member.user_id is not None and member.user_id == by.pk:
+        raise InspectionError(_("Nobody acts on the inspection of their own case."), code="own")
 
 
 def _tell(users, inspection: Inspection, *, event: str, template: str, url: str = "") -> None:
@@ -106,6 +114,7 @@ def notify_subject(inspection: Inspection, *, by) -> Inspection:
     """Start the inspection: the subject's leadership (and the member inspected) are told and asked for their
     self-report."""
     inspection = _open(inspection)
+    _check_not_own_case(inspection, by)
     if inspection.status != InspectionStatus.PLANNED:
         raise InspectionError(_("The subject was told already."), code="notified")
     save_if_current(inspection, None, {"status": InspectionStatus.NOTIFIED, "notified_at": timezone.now()})
@@ -133,6 +142,7 @@ def submit_self_report(inspection: Inspection, *, text: str, upload=None, by) ->
 @transaction.atomic
 def record_finding(inspection: Inspection, *, text: str, by) -> Finding:
     inspection = _open(inspection)
+    _check_not_own_case(inspection, by)
     finding = Finding.objects.create(inspection=inspection, text=_text(text, _("finding"), required=True),
                                      recorded_by=person(by))
     audit.record(by, "oversight.finding.record", finding, {"inspection": inspection.pk})
@@ -145,6 +155,7 @@ def add_remedy(inspection: Inspection, *, text: str, deadline: datetime.date, un
     """A remedy the conclusion will ask of the subject (or a unit or member within it), by a deadline that is not
     already past."""
     inspection = _open(inspection)
+    _check_not_own_case(inspection, by)
     unit = member.cell if member is not None else (unit or inspection.subject_unit)
     if not unit.path.startswith(inspection.subject_unit.path):
         raise InspectionError(_("A remedy is asked of %(subject)s or a unit or member within it.")
@@ -162,7 +173,7 @@ def add_remedy(inspection: Inspection, *, text: str, deadline: datetime.date, un
 
 @transaction.atomic
 def remove_remedy(remedy: RemedyRequest, *, by) -> None:
-    _open(remedy.inspection)
+    _check_not_own_case(_open(remedy.inspection), by)
     audit.record(by, "oversight.remedy.remove", remedy, {"inspection": remedy.inspection_id})
     remedy.delete()
 
@@ -175,6 +186,7 @@ def conclude(inspection: Inspection, *, number: str, date: datetime.date, conclu
     is told. Refused before the subject was told, dated before the inspected period began or after today, or with
     a remedy due before the conclusion's date."""
     inspection = _open(inspection)
+    _check_not_own_case(inspection, by)
     if inspection.status != InspectionStatus.NOTIFIED:
         raise InspectionError(_("Tell the subject before concluding."), code="not_notified")
     if version is not None and inspection.version != version:

@@ -24,7 +24,8 @@ def unit_inspections(request: HttpRequest, pk: int) -> HttpResponse:
     sees_programme = policy.can_plan_for(user, unit) or policy.covers(user, unit)
     return render(request, "oversight/unit.html", {
         "unit": unit, "year": year, "can_plan": policy.can_plan_for(user, unit),
-        "programme": list(queries.programme(unit, year)) if sees_programme else None,
+        "programme": [inspection for inspection in queries.programme(unit, year) if policy.can_see(user, inspection)]
+        if sees_programme else None,
         "years": queries.years(unit) if sees_programme else [],
         "received": [inspection for inspection in queries.received(unit) if policy.can_see(user, inspection)],
     })

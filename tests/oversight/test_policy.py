@@ -140,3 +140,33 @@ def test_a_member_asked_a_remedy_is_told_of_the_conclusion_with_a_link_they_may_
 
     assert opened.status_code == 200 and "Nộp báo cáo cá nhân về việc chậm triển khai" in opened.text
     assert told_cell.url == reverse("oversight:detail", args=[inspection.pk])
+
+
+def test_a_member_of_the_inspecting_body_neither_sees_their_own_case_planned_nor_acts_on_it(cast):
+    own = make_member(cast.cell, "Đỗ Văn Giang", user=cast.users["committee"])
+    staff = cast.users["parent_staff"]
+    inspection = services.plan_inspection(cast.commune, year=2026, kind="inspection", subject_unit=cast.cell,
+                                          subject_member=own, content=SECRET_CONTENT,
+                                          period_start=datetime.date(2026, 11, 1),
+                                          period_end=datetime.date(2026, 12, 31), by=staff)
+    committee = cast.client("committee")
+    detail = reverse("oversight:detail", args=[inspection.pk])
+
+    planned_page = committee.get(detail).status_code
+    programme = committee.get(reverse("oversight:unit", args=[cast.commune.pk])).text
+    services.notify_subject(inspection, by=staff)
+    services.add_remedy(inspection, text=REMEDY, deadline=LATER, member=own, by=staff)
+    under_way_page = committee.get(detail).text
+    acts = {name: committee.post(reverse(name, args=[inspection.pk]), data).status_code for name, data in (
+        ("oversight:findings.add", {"text": "Tự ghi nhận"}),
+        ("oversight:remedies.add", {"text": "Tự đề nghị", "deadline": "31/01/2027"}),
+        ("oversight:conclude", {"number": "10-KL/ĐUX", "date": "20/11/2026", "conclusion": "Không vi phạm"}))}
+    with pytest.raises(services.InspectionError) as refusal:
+        services.conclude(inspection, number="10-KL/ĐUX", date=TODAY, conclusion="Không vi phạm",
+                          by=cast.users["committee"])
+
+    assert planned_page == 404 and SECRET_CONTENT not in programme and own.full_name not in programme
+    assert REMEDY not in under_way_page
+    assert acts == {"oversight:findings.add": 403, "oversight:remedies.add": 403, "oversight:conclude": 403}
+    assert refusal.value.code == "own"
+    assert not Inspection.objects.get(pk=inspection.pk).is_concluded
