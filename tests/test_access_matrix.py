@@ -1166,8 +1166,10 @@ MATRIX: dict[str, Case | list[Case]] = {
              shown_to=CELL_READERS - {"member"}),
     ],
     # --- directives ------------------------------------------------------------------------------------------
+    # Addressed to the reader's cell, or issued by the unit the reader speaks for.
     "directives:mine": Case(lambda f: (issued_directive(f), reverse("directives:mine"))[1], LOGGED_IN,
-                            shows=DIRECTIVE_TITLE, shown_to=frozenset({"member", "secretary", "sibling"})),
+                            shows=DIRECTIVE_TITLE,
+                            shown_to=frozenset({"member", "secretary", "sibling", "committee", "parent_staff"})),
     "directives:unit": [
         Case(lambda f: reverse("directives:unit", args=[issued_directive(f).issuer_id]), READ_COMMUNE,
              shows=DIRECTIVE_TITLE),

@@ -42,8 +42,25 @@ TARGETS = {TargetMode.CHILDREN: "Các tổ chức đảng trực thuộc", Targe
 STATUSES = {TaskStatus.NOT_STARTED: "Chưa triển khai", TaskStatus.IN_PROGRESS: "Đang thực hiện",
             TaskStatus.DONE: "Hoàn thành"}
 REPORT_TITLE = "BÁO CÁO"
+# A report is numbered when the unit registers it: the number is left blank before its symbol ("Số    -BC/CB").
+REPORT_NUMBER_BLANK = "\u00a0" * 6
 TASK_COLUMNS = ["TT", "Nhiệm vụ trọng tâm", "Thời hạn", "Tiêu chí hoàn thành"]
 REPORT_COLUMNS = ["TT", "Nhiệm vụ trọng tâm", "Kết quả thực hiện", "Tỷ lệ", "Tình trạng"]
+
+
+def citation(directive: Directive) -> str:
+    """How another document cites the directive: "Kế hoạch số 72-KH/TU ngày 25/03/2022 của Tỉnh ủy"."""
+    return (f"{KIND_TITLES[directive.kind].capitalize()} số {directive.symbol} ngày "
+            f"{document_date(directive.issued_on)} của {directive.issuer.name}")
+
+
+def _basis(directive: Directive) -> list[str]:
+    """The documents the directive rests on: its basis as typed, then the one it carries out and the directives it
+    cites in soisua, unless typed already (its number in the text)."""
+    typed = [line.strip() for line in (directive.basis or "").splitlines() if line.strip()]
+    cited = [directive.parent] if directive.parent_id else []
+    cited += [other for other in directive.basis_directives.select_related("issuer") if other.pk != directive.parent_id]
+    return typed + [citation(other) for other in cited if not any(other.symbol in line for line in typed)]
 
 
 def _paragraphs(text: str) -> list[Paragraph]:
@@ -70,12 +87,9 @@ def directive_document(directive: Directive) -> PartyDocument:
     dates, signed for its issuer; the units addressed are its recipients ("Nơi nhận")."""
     header, lineage = _header(directive.issuer, directive.symbol, directive.issued_on)
     blocks: list[Block] = []
-    basis = [line for line in (directive.basis or "").splitlines() if line.strip()]
-    basis += [f"{cited.symbol} {cited.title}" for cited in directive.basis_directives.all()]
-    if directive.parent_id:
-        basis.insert(0, f"{directive.parent.symbol} của {directive.parent.issuer.name} {directive.parent.title}")
+    basis = _basis(directive)
     if basis:
-        blocks += [Paragraph("Căn cứ " + "; ".join(line.strip() for line in basis) + ","),
+        blocks += [Paragraph("Căn cứ " + "; ".join(basis) + ","),
                    Paragraph(f"{directive.issuer.name} ban hành {KIND_TITLES[directive.kind].lower()} như sau:")]
     blocks += [Heading("I. MỤC ĐÍCH, YÊU CẦU"), *(_paragraphs(directive.summary) or [Paragraph("")])]
     tasks = queries.tasks_of(directive)
@@ -105,7 +119,8 @@ def report_document(receipt: Receipt, *, on: datetime.date | None = None) -> Par
     unit; sent to the directive's issuer."""
     on = on or timezone.localdate()
     directive = receipt.directive
-    header, _lineage = _header(receipt.unit, "", on)
+    symbol = f"-BC/{receipt.unit.abbreviation}" if receipt.unit.abbreviation else "-BC"
+    header, _lineage = _header(receipt.unit, REPORT_NUMBER_BLANK + symbol, on)
     reports = queries.reports_of(receipt)
     periods = queries.periods_of(directive)
     rows = []
@@ -139,7 +154,7 @@ def progress_columns(directive: Directive) -> list[Column]:
     return [Column("unit", gettext_lazy("Unit"), "text", 36),
             Column("acknowledged", gettext_lazy("Acknowledged"), "date", 14),
             *(Column(f"t{task.number}", f"{task.number}", "number", 7) for task in tasks),
-            Column("overall", gettext_lazy("Overall"), "number", 10)]
+            Column("overall", gettext_lazy("Overall progress"), "number", 12)]
 
 
 def progress_rows(directive: Directive, focus: Unit) -> Iterator[list[Any]]:

@@ -49,6 +49,8 @@ class DirectiveForm(forms.Form):
         self.fields["target_kinds"].queryset = kinds
         self.fields["target_units"].queryset = units
         self.fields["basis_directives"].queryset = basis_directives
+        if not basis_directives.exists():  # nothing in soisua to cite yet: no empty list under a label
+            del self.fields["basis_directives"]
 
     def clean_tasks(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["tasks"].splitlines() if line.strip()]
@@ -84,7 +86,7 @@ class KeyTaskForm(forms.Form):
 class ImplementationTaskForm(forms.Form):
     key_task = forms.ModelChoiceField(label=_("Key task"), queryset=None)
     text = forms.CharField(label=_("What the unit will do"), widget=forms.Textarea(attrs={"rows": 2}))
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    owner = forms.ModelChoiceField(label=_("Person in charge"), queryset=None, required=False)
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
     meeting = forms.ModelChoiceField(label=_("Meeting held for it"), queryset=None, required=False)
     cycle = forms.ModelChoiceField(label=_("Review cycle"), queryset=None, required=False)

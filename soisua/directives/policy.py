@@ -17,6 +17,7 @@ from soisua.org.enums import SUBTREE_ROLES, Role
 from soisua.org.models import PATH_STEP, Unit
 from soisua.org.queries import units_by_ids
 
+from . import queries
 from .models import Directive, DirectiveFile, ImplementationTask, KeyTask, Receipt, Report
 
 SPEAKING_ROLES = {Role.SECRETARY, Role.COMMITTEE, Role.STAFF}
@@ -59,7 +60,19 @@ def addressed_to_own_filter(user) -> Q:
 
 
 def can_issue_for(user, unit: Unit) -> bool:
-    return access.speaks_for(user, unit)
+    """Those who speak for the unit, when it has units below to address (a cell without party groups carries a
+    directive out with its own tasks instead)."""
+    return access.speaks_for(user, unit) and queries.has_units_below(unit)
+
+
+def sees_issued_by(user, unit: Unit) -> bool:
+    """The unit's issued directives and drafts are listed to those who speak for it or cover it."""
+    return access.speaks_for(user, unit) or covers(user, unit)
+
+
+def can_open_unit(user, unit: Unit) -> bool:
+    """The unit's own pages (its directives) are open to the reader: links to them are shown only then."""
+    return access.can_read_unit(user, unit)
 
 
 def can_see_directive(user, directive: Directive) -> bool:

@@ -31,7 +31,19 @@ def receipts_for(condition: Q, *, limit: int = 100) -> list[Receipt]:
 
 
 def drafts_and_issued_of(units: list[Unit], *, limit: int = 100) -> list[Directive]:
-    return list(Directive.objects.filter(issuer__in=units).select_related("issuer")[:limit])
+    """The directives `units` issued or are drafting, newest first."""
+    return list(Directive.objects.filter(issuer__in=units).select_related("issuer")
+                .annotate(task_count=Count("tasks"))[:limit])
+
+
+def has_units_below(unit: Unit) -> bool:
+    """Whether the unit has active units below it that a directive could address."""
+    return Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth, active_until__isnull=True).exists()
+
+
+def receipt_of(directive: Directive, unit: Unit) -> Receipt | None:
+    """The unit's receipt of the directive, if it was addressed."""
+    return Receipt.objects.filter(directive=directive, unit=unit).first()
 
 
 def tasks_of(directive: Directive) -> list[KeyTask]:
@@ -64,6 +76,23 @@ def implementation_of(receipt: Receipt) -> list[ImplementationTask]:
 def reports_of(receipt: Receipt) -> dict[tuple[int, int], Report]:
     """{(key task id, period id): report}."""
     return {(report.key_task_id, report.period_id): report for report in receipt.reports.all()}
+
+
+def report_rows(tasks: list[KeyTask], periods: list[ReportingPeriod], reports: dict[tuple[int, int], Report],
+                current: ReportingPeriod | None) -> list[tuple[KeyTask, list, list]]:
+    """Per key task, the (period, report or None) pairs shown first, the current period's and the latest
+    report's, and the other periods, in date order."""
+    rows = []
+    for task in tasks:
+        cells = [(period, reports.get((task.pk, period.pk))) for period in periods]
+        latest = next((cell for cell in reversed(cells) if cell[1] is not None), None)
+        first = [cell for cell in cells if cell[0] == current or cell == latest]
+        rows.append((task, first, [cell for cell in cells if cell not in first]))
+    return rows
+
+
+def report_on(receipt: Receipt, key_task_id: int, period_id: int) -> Report | None:
+    return receipt.reports.filter(key_task_id=key_task_id, period_id=period_id).first()
 
 
 def progress(directive: Directive, focus: Unit, tasks: list[KeyTask]) -> dict:

@@ -25,10 +25,12 @@ def mine(request: HttpRequest) -> HttpResponse:
     user = request.user
     receipts = queries.receipts_for(policy.addressed_to_own_filter(user))
     speaking = [receipt for receipt in receipts if policy.can_act_on(user, receipt)]
+    issuers = policy.units_speaking_for(user)
     return render(request, "directives/mine.html", {
         "to_act": [receipt for receipt in speaking if receipt.acknowledged_at is None],
-        "received": receipts,
-        "issuers": policy.units_speaking_for(user),
+        "received": [(receipt, policy.can_see_receipt(user, receipt)) for receipt in receipts],
+        "issuers": issuers, "issued": queries.drafts_and_issued_of(issuers),
+        "can_issue": [unit for unit in issuers if policy.can_issue_for(user, unit)],
     })
 
 
@@ -36,12 +38,10 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_GET
 def unit_directives(request: HttpRequest, pk: int) -> HttpResponse:
     unit = policy.get_unit_for_user(request.user, pk)
-    can_issue = policy.can_issue_for(request.user, unit)
-    sees_issued = can_issue or policy.covers(request.user, unit)
+    sees_issued = policy.sees_issued_by(request.user, unit)
     return render(request, "directives/unit.html", {
-        "unit": unit, "can_issue": can_issue,
-        "issued": [directive for directive in queries.issued_by(unit)
-                   if sees_issued or not directive.is_draft] if sees_issued else None,
+        "unit": unit, "can_issue": policy.can_issue_for(request.user, unit),
+        "issued": list(queries.issued_by(unit)) if sees_issued else None,
         "received": [receipt for receipt in queries.received_by(unit) if policy.can_see_receipt(request.user, receipt)],
     })
 
@@ -64,8 +64,10 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
     parent_receipt = (policy.get_receipt_for_user(request.user, receipt_id, act=True)
                       if receipt_id is not None else None)
     parent = parent_receipt.directive if parent_receipt and parent_receipt.unit_id == unit.pk else None
-    initial = {"issued_on": timezone.localdate(), "issuer_symbol": unit.abbreviation,
-               "basis": parent.symbol + " " + parent.title if parent else ""}
+    initial = {"issued_on": timezone.localdate(), "issuer_symbol": unit.abbreviation}
+    if parent:  # start from what is carried out: cited as the basis, its key tasks to adapt
+        initial |= {"basis": exports.citation(parent),
+                    "tasks": "\n".join(task.text for task in queries.tasks_of(parent))}
     form = _directive_form(request, unit, initial=initial)
     done, directive = save_form(request, form, lambda data: services.create_draft(
         unit, parent=parent, by=request.user, **data), success=_("Draft saved. Check it, then issue it."))
@@ -109,6 +111,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": policy.can_edit(user, directive), "can_amend": policy.can_amend(user, directive),
         "can_follow": policy.can_follow(user, directive, directive.issuer),
         "receipt": receipt, "file_form": FileForm() if policy.can_edit(user, directive) else None,
+        "issuer_open": policy.can_open_unit(user, directive.issuer),
+        "parent_visible": directive.parent_id is not None and policy.can_see_directive(user, directive.parent),
     })
 
 
@@ -180,7 +184,11 @@ def progress(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     periods = queries.periods_of(directive)
     period = queries.current_period(periods)
     figures = queries.progress(directive, focus, tasks)
+    own = queries.receipt_of(directive, focus)
     return render(request, "directives/progress.html", {
+        "own_receipt": own if own and policy.can_see_receipt(request.user, own) else None,
+        "above": focus.parent_id if focus.pk != directive.issuer_id and policy.can_follow(
+            request.user, directive, focus.parent) else None,
         "directive": directive, "focus": focus, "tasks": [(task, figures["tasks"][task.number]) for task in tasks],
         "figures": figures, "period": period,
         "reported": figures["reported"].get(str(period.pk), 0) if period else 0,
@@ -213,16 +221,17 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     directive = receipt.directive
     can_act = policy.can_act_on(user, receipt)
     periods = queries.periods_of(directive)
-    reports = queries.reports_of(receipt)
-    tasks = queries.tasks_of(directive)
+    current = queries.current_period(periods)
+    above = receipt.unit.parent if receipt.unit.parent_id else None
     return render(request, "directives/receipt.html", {
-        "receipt": receipt, "directive": directive, "can_act": can_act,
-        "rows": [(task, [(period, reports.get((task.pk, period.pk))) for period in periods]) for task in tasks],
-        "periods": periods, "implementation": queries.implementation_of(receipt),
+        "receipt": receipt, "directive": directive, "can_act": can_act, "current": current,
+        "rows": queries.report_rows(queries.tasks_of(directive), periods, queries.reports_of(receipt), current),
+        "implementation": queries.implementation_of(receipt),
         "cascades": [own for own in queries.cascades_of(directive, receipt.unit)
                      if policy.can_see_directive(user, own)],
         "task_form": ImplementationTaskForm(**queries.implementation_choices(receipt)) if can_act else None,
         "can_cascade": can_act and policy.can_issue_for(user, receipt.unit),
+        "progress_above": above if above and policy.can_follow(user, directive, above) else None,
     })
 
 
@@ -259,10 +268,13 @@ def task_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     receipt = policy.get_receipt_for_user(request.user, pk, act=True)
     directive = receipt.directive
-    periods = queries.periods_of(directive)
-    initial = {"period": queries.current_period(periods)}
-    if (task_id := number_param(request.GET.get("task"))) is not None:
-        initial["key_task"] = task_id
+    current = queries.current_period(queries.periods_of(directive))
+    task_id = number_param(request.GET.get("task"))
+    period_id = number_param(request.GET.get("period")) or getattr(current, "pk", None)
+    initial = {"key_task": task_id, "period": period_id}
+    filed = queries.report_on(receipt, task_id, period_id) if task_id and period_id else None
+    if filed:  # filing again replaces the report: start from what was filed
+        initial |= {"status": filed.status, "percent": filed.percent, "narrative": filed.narrative}
     form = ReportForm(request.POST or None, request.FILES or None, initial=initial,
                       key_tasks=directive.tasks.all(), periods=directive.periods.all())
     done, _report = save_form(request, form, lambda data: services.file_report(receipt, by=request.user, **data),

@@ -26,6 +26,8 @@ KINDS = {InspectionKind.REGULAR_SUPERVISION: "giám sát thường xuyên",
          InspectionKind.INSPECTION: "kiểm tra khi có dấu hiệu vi phạm",
          InspectionKind.SELF_INSPECTION: "tự kiểm tra"}
 REMEDY_COLUMNS = ["TT", "Nội dung yêu cầu khắc phục", "Đối tượng", "Thời hạn"]
+# Parts are numbered in the order they appear: a conclusion without findings or recommendations skips no number.
+ROMAN = ("I", "II", "III", "IV", "V", "VI")
 
 
 def _paragraphs(text: str) -> list[Paragraph]:
@@ -45,24 +47,25 @@ def conclusion_document(inspection: Inspection) -> PartyDocument:
     blocks: list[Block] = [
         Facts([("Hình thức", KINDS[inspection.kind].capitalize()), ("Đối tượng", subject),
                ("Thời gian", f"Từ {document_date(inspection.period_start)} đến "
-                             f"{document_date(inspection.period_end)}")]),
-        Heading("I. NỘI DUNG"), *_paragraphs(inspection.content)]
+                             f"{document_date(inspection.period_end)}")])]
+    parts: list[tuple[str, list[Block]]] = [("NỘI DUNG", _paragraphs(inspection.content))]
     findings = list(inspection.findings.all())
     if findings:
-        blocks += [Heading("II. KẾT QUẢ KIỂM TRA, GIÁM SÁT"),
-                   *(Paragraph(f"{number}. {finding.text}") for number, finding in enumerate(findings, start=1))]
-    blocks += [Heading("III. KẾT LUẬN"), *_paragraphs(inspection.conclusion)]
+        parts.append(("KẾT QUẢ KIỂM TRA, GIÁM SÁT", [Paragraph(f"{number}. {finding.text}")
+                                                    for number, finding in enumerate(findings, start=1)]))
+    parts.append(("KẾT LUẬN", _paragraphs(inspection.conclusion)))
     if inspection.recommendations:
-        blocks += [Heading("IV. KIẾN NGHỊ"), *_paragraphs(inspection.recommendations)]
+        parts.append(("KIẾN NGHỊ", _paragraphs(inspection.recommendations)))
     remedies = list(inspection.remedies.select_related("unit", "member"))
     if remedies:
-        blocks += [Heading("V. YÊU CẦU KHẮC PHỤC"),
-                   Table(REMEDY_COLUMNS, [[str(number), remedy.text,
-                                           f"Đồng chí {remedy.member.full_name}" if remedy.member_id
-                                           else remedy.unit.name, document_date(remedy.deadline)]
-                                          for number, remedy in enumerate(remedies, start=1)],
-                         align=("center", "left", "left", "center"), widths=(7, 50, 28, 15)),
-                   Paragraph("Các tổ chức, cá nhân được yêu cầu khắc phục báo cáo kết quả đúng thời hạn.")]
+        parts.append(("YÊU CẦU KHẮC PHỤC", [
+            Table(REMEDY_COLUMNS, [[str(number), remedy.text,
+                                    f"Đồng chí {remedy.member.full_name}" if remedy.member_id else remedy.unit.name,
+                                    document_date(remedy.deadline)] for number, remedy in enumerate(remedies, start=1)],
+                  align=("center", "left", "left", "center"), widths=(7, 50, 28, 15)),
+            Paragraph("Các tổ chức, cá nhân được yêu cầu khắc phục báo cáo kết quả đúng thời hạn.")]))
+    for numeral, (title, content) in zip(ROMAN, parts, strict=False):
+        blocks += [Heading(f"{numeral}. {title}"), *content]
     _who, authority = unit_leadership(body)
     recipients = [inspection.subject_unit.name, *([lineage[-1].name] if lineage else []), FILING_RECIPIENT]
     return PartyDocument(header=header, title="KẾT LUẬN", summary=f"{KINDS[inspection.kind].capitalize()} đối với "

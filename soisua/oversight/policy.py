@@ -76,6 +76,11 @@ def visible_records(user, inspection: Inspection, records: dict) -> dict:
     return {**records, "findings": [], "remedies": []}
 
 
+def can_open_unit(user, unit: Unit) -> bool:
+    """The unit's own pages (its programme) are open to the reader: links to them are shown only then."""
+    return access.can_read_unit(user, unit)
+
+
 def can_plan_for(user, body: Unit) -> bool:
     return access.speaks_for(user, body)
 

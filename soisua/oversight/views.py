@@ -55,6 +55,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "oversight/detail.html", {
         "inspection": inspection, **policy.visible_records(user, inspection, queries.details(inspection)),
         "can_manage": manage, "on_body": policy.is_body(user, inspection),
+        "body_open": policy.can_open_unit(user, inspection.body),
         "finding_form": FindingForm() if findings else None,
         "remedy_form": RemedyForm(**queries.remedy_choices(inspection)) if manage else None,
         "self_report_form": SelfReportForm(initial={"text": inspection.self_report})

@@ -100,7 +100,7 @@ def test_a_plan_cascades_is_reported_and_an_inspection_ends_in_a_verified_remedy
     page.locator("input[name=percent]").fill("100")
     page.locator("textarea[name=narrative]").fill("Đã quán triệt đến 100% đảng viên")
     submit(page, "Gửi báo cáo")
-    expect(page.locator("main table")).to_contain_text("100 %")
+    expect(page.locator("#key-task-1")).to_contain_text("100 %")
 
     # 3. It carries the plan out with its own instruction to its cells.
     page.goto(receipt_url)
