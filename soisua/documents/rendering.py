@@ -84,8 +84,15 @@ class Header:
     def place_and_date(self) -> str:
         if self.date is None:
             return self.place
+        return f"{self.place}, {self.date_text}" if self.place else self.date_text
+
+    @property
+    def date_text(self) -> str:
+        """The date as printed on the date line, capitalised when no place precedes it."""
+        if self.date is None:
+            return ""
         date = vietnamese_date(self.date)
-        return f"{self.place}, {date}" if self.place else date[0].upper() + date[1:]
+        return date if self.place else date[0].upper() + date[1:]
 
 
 # Control characters (other than tab and newline) are not allowed in XML, so neither Word nor HTML can hold them.

@@ -11,7 +11,7 @@ from soisua.directives import services
 from soisua.directives.enums import TargetMode
 from soisua.org.models import Unit
 from tests.directives.test_directives import KEY_TASKS, draft, issued, period, receipt_of, report, task
-from tests.files import body, docx_text, pdf_text
+from tests.files import body, docx_text, pdf_text, run_tool
 
 
 def provincial_plan(cast):
@@ -153,3 +153,13 @@ def test_the_new_directive_form_offers_directives_to_cite_only_once_there_are_so
 
     assert 'name="basis_directives"' not in nothing_to_cite.text
     assert 'name="basis_directives"' in something_to_cite.text
+
+
+def test_the_date_line_wraps_before_the_date_never_inside_it(cast):
+    Unit.objects.filter(pk=cast.commune.pk).update(place="Thành phố Buôn Ma Thuột")
+    directive = issued(cast)
+
+    content = body(cast.client("committee").get(reverse("directives:document", args=[directive.pk, "pdf"])))
+
+    lines = run_tool("pdftotext", "-enc", "UTF-8", "-", "-", input=content).replace("\u00a0", " ").splitlines()
+    assert any("ngày 20 tháng 11 năm 2026" in line for line in lines)
