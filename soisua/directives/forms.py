@@ -108,6 +108,8 @@ class ReportForm(forms.Form):
     narrative = forms.CharField(label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.FileField(label=_("Evidence file"), required=False,
                                help_text=_("PDF, PNG, JPG, DOCX, XLSX or ODT."))
+    # The filed report's version as the form showed it; 0 when none was filed yet (services.file_report).
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, key_tasks, periods, **kwargs):
         super().__init__(*args, **kwargs)

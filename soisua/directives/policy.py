@@ -91,9 +91,16 @@ def can_amend(user, directive: Directive) -> bool:
     return not directive.is_draft and access.speaks_for(user, directive.issuer)
 
 
+def _speaks_above(user, unit: Unit) -> bool:
+    """Speaks for a unit above `unit` (a commune's secretary, whose grant covers only the commune itself)."""
+    return any(grant.role in SPEAKING_ROLES and unit.path.startswith(grant.path) and grant.unit_id != unit.pk
+               for grant in access.scope_for(user).grants)
+
+
 def can_see_receipt(user, receipt: Receipt) -> bool:
     """The unit addressed (its leadership and members) and the levels above it; never a sibling."""
-    return access.speaks_for(user, receipt.unit) or access.scope_for(user).can_read(receipt.unit)
+    return (access.speaks_for(user, receipt.unit) or access.scope_for(user).can_read(receipt.unit)
+            or _speaks_above(user, receipt.unit))
 
 
 def can_act_on(user, receipt: Receipt) -> bool:

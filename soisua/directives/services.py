@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
 from soisua.core.actors import person
-from soisua.core.errors import Conflict, DomainError, clean_text, save_if_current
+from soisua.core.errors import Conflict, DomainError, check_version, clean_text, save_if_current
 from soisua.core.uploads import check_document_upload
 from soisua.notifications.services import notify
 from soisua.org import access
@@ -255,6 +255,8 @@ def issue(directive: Directive, *, version: int | None, by) -> Directive:
     is told. Refused without key tasks, without a reporting date, with a deadline or reporting date before the date
     of issue, or when no unit is reached."""
     directive = Directive.objects.select_for_update().get(pk=directive.pk)
+    # One issue at a time per issuer, so two drafts with the same number cannot both pass the check below.
+    list(Unit.objects.select_for_update().filter(pk=directive.issuer_id).values_list("pk", flat=True))
     if not directive.is_draft:
         raise DirectiveError(_("This directive was issued already."), code="issued")
     if version is not None and directive.version != version:
@@ -392,8 +394,9 @@ def _current_percent(receipt: Receipt, key_task: KeyTask) -> int:
 def file_report(receipt: Receipt, *, key_task: KeyTask, period: ReportingPeriod, percent: int, status: str,
                 narrative: str = "", evidence=None, version: int | None = None, by) -> Report:
     """The unit's report on one key task for one period (filing again for the same period replaces it, with a
-    version check). The directive's progress moves up the tree in the same transaction. Acknowledges the directive
-    if nobody did yet."""
+    version check: `version` is the report's as the form showed it, 0 when there was none yet, None to skip).
+    The directive's progress moves up the tree in the same transaction. Acknowledges the directive if nobody did
+    yet."""
     directive = receipt.directive
     if key_task.directive_id != directive.pk or period.directive_id != directive.pk:
         raise DirectiveError(_("That key task or period belongs to another directive."), code="key_task")
@@ -419,11 +422,12 @@ def file_report(receipt: Receipt, *, key_task: KeyTask, period: ReportingPeriod,
         report = Report.objects.create(receipt=receipt, key_task=key_task, period=period,
                                        evidence=evidence or "", **values)
     else:
+        if version == 0:  # the form was opened before anyone had filed this report: someone else filed it since
+            raise Conflict(current_version=report.version)
+        check_version(report.version, version)
         if evidence is not None:
-            values["evidence"] = evidence
             report.evidence = evidence
             report.save(update_fields=["evidence"])
-            values.pop("evidence")
         save_if_current(report, version, values, error=Conflict)
     after = _current_percent(receipt, key_task)
     rollup.bump(directive, receipt.unit, {f"t{key_task.number}": after - before,

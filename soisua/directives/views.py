@@ -274,7 +274,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"key_task": task_id, "period": period_id}
     filed = queries.report_on(receipt, task_id, period_id) if task_id and period_id else None
     if filed:  # filing again replaces the report: start from what was filed
-        initial |= {"status": filed.status, "percent": filed.percent, "narrative": filed.narrative}
+        initial |= {"status": filed.status, "percent": filed.percent, "narrative": filed.narrative,
+                    "version": filed.version}
     form = ReportForm(request.POST or None, request.FILES or None, initial=initial,
                       key_tasks=directive.tasks.all(), periods=directive.periods.all())
     done, _report = save_form(request, form, lambda data: services.file_report(receipt, by=request.user, **data),

@@ -46,6 +46,9 @@ class InspectionForm(forms.Form):
 class SelfReportForm(forms.Form):
     text = forms.CharField(label=_("Self-report"), widget=forms.Textarea(attrs={"rows": 6}))
     upload = forms.FileField(label=_("File"), required=False, help_text=_("PDF, PNG, JPG, DOCX, XLSX or ODT."))
+    # The inspection's version as the form showed it: a self-report sent meanwhile by someone else is not
+    # silently overwritten.
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 class FindingForm(forms.Form):

@@ -124,8 +124,12 @@ def notify_subject(inspection: Inspection, *, by) -> Inspection:
 
 
 @transaction.atomic
-def submit_self_report(inspection: Inspection, *, text: str, upload=None, by) -> Inspection:
+def submit_self_report(inspection: Inspection, *, text: str, upload=None, version: int | None = None,
+                       by) -> Inspection:
+    """`version`: the inspection's as the form showed it (None skips the check)."""
     inspection = _open(inspection)
+    if version is not None and version != inspection.version:
+        raise Conflict(current_version=inspection.version)
     if inspection.status != InspectionStatus.NOTIFIED:
         raise InspectionError(_("The self-report is written once the subject has been told."), code="not_notified")
     text = _text(text, _("self-report"), required=True)

@@ -58,7 +58,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "body_open": policy.can_open_unit(user, inspection.body),
         "finding_form": FindingForm() if findings else None,
         "remedy_form": RemedyForm(**queries.remedy_choices(inspection)) if manage else None,
-        "self_report_form": SelfReportForm(initial={"text": inspection.self_report})
+        "self_report_form": SelfReportForm(initial={"text": inspection.self_report, "version": inspection.version})
         if policy.can_self_report(user, inspection) else None,
     })
 
@@ -75,7 +75,8 @@ def notify(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def self_report(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = policy.get_inspection_for_user(request.user, pk, self_report=True)
-    form = SelfReportForm(request.POST or None, request.FILES or None, initial={"text": inspection.self_report})
+    form = SelfReportForm(request.POST or None, request.FILES or None,
+                          initial={"text": inspection.self_report, "version": inspection.version})
     done, _inspection = save_form(request, form, lambda data: services.submit_self_report(
         inspection, by=request.user, **data), success=_("Self-report sent to the inspecting body."))
     if done:

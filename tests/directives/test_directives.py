@@ -445,3 +445,34 @@ def test_the_progress_table_has_one_row_per_unit_addressed_in_the_focus_subtree(
     assert by_unit[cast.cell.name][2] == 60 and by_unit[cast.cell.name][-1] == 5  # 60 / 13 key tasks
     assert by_unit[cast.sibling_cell.name][1] is not None  # acknowledged
     assert [row[0] for row in cell_only[1:]] == [cast.cell.name]
+
+
+def test_two_leaders_filing_the_same_report_at_once_never_overwrite_each_other_silently(cast):
+    directive = issued(cast)
+    receipt = receipt_of(directive, cast.cell)
+    values = {"key_task": task(directive, 1), "period": period(directive), "status": TaskStatus.IN_PROGRESS}
+    services.file_report(receipt, percent=30, narrative="Bản của bí thư", version=0, by=cast.users["secretary"],
+                         **values)
+
+    with pytest.raises(Conflict):  # opened before the first was filed
+        services.file_report(receipt, percent=60, narrative="Bản của cấp ủy", version=0, by=cast.users["committee"],
+                             **values)
+    with pytest.raises(Conflict):  # opened on a version since replaced
+        filed = receipt.reports.get()
+        services.file_report(receipt, percent=40, version=filed.version, by=cast.users["secretary"], **values)
+        services.file_report(receipt, percent=50, version=filed.version, by=cast.users["secretary"], **values)
+
+    assert receipt.reports.get().narrative == "" and receipt.reports.get().percent == 40
+    assert figures_at(directive, cast.commune)["tasks"][1] == 20  # 40 / 2 units, nothing counted twice
+
+
+def test_the_communes_secretary_opens_its_cells_implementation_from_the_progress_page(cast):
+    directive = issued(cast)
+    commune_secretary = UserFactory(username="bithu_xa")
+    org_services.grant_role(commune_secretary, unit=cast.commune, role=Role.SECRETARY, by=SYSTEM)
+    client = cast.client("anonymous")
+    client.force_login(commune_secretary)
+
+    assert client.get(reverse("directives:receipt", args=[receipt_of(directive, cast.cell).pk])).status_code == 200
+    assert client.post(reverse("directives:acknowledge",
+                               args=[receipt_of(directive, cast.cell).pk])).status_code == 403

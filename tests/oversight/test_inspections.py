@@ -171,3 +171,15 @@ def test_the_conclusion_downloads_as_word_and_pdf_with_its_remedies(cast):
         assert "KẾT LUẬN" in text and "Số 05-KL/ĐUX" in text
         assert "Xây dựng lộ trình chuyển đổi cây trồng" in text and LATER.strftime("%d/%m/%Y") in text
         assert "Chưa có lộ trình chuyển đổi cụ thể" in text and "Nơi nhận" in text
+
+
+def test_a_self_report_sent_meanwhile_by_someone_else_is_not_silently_overwritten(cast):
+    inspection = under_way(cast)
+    shown = Inspection.objects.get(pk=inspection.pk).version
+    services.submit_self_report(inspection, text="Báo cáo của bí thư", version=shown, by=cast.users["secretary"])
+
+    response = cast.client("secretary").post(reverse("oversight:self_report", args=[inspection.pk]), {
+        "text": "Bản khác, viết cùng lúc", "version": shown})
+
+    assert response.status_code == 200 and "Bản khác, viết cùng lúc" in response.text
+    assert Inspection.objects.get(pk=inspection.pk).self_report == "Báo cáo của bí thư"
