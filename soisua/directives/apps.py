@@ -6,4 +6,5 @@ class DirectivesConfig(AppConfig):
     label = "directives"
 
     def ready(self):
-        from . import jobs, rollup  # noqa: F401 - register the reminder job and the counters' source
+        # The reminder job, the counters' source, and what waits for a person on the home page.
+        from . import agenda, jobs, rollup  # noqa: F401

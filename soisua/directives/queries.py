@@ -169,3 +169,32 @@ def implementation_choices(receipt: Receipt) -> dict:
             "cycles": cycles_covering(unit),
             "plans": (CorrectionPlan.objects.filter(unit__path__startswith=unit.path)
                       .select_related("member", "unit", "cycle").order_by("-pk"))}
+
+
+# --- what waits for a person (directives/agenda.py) ----------------------------------------------------------
+
+AGENDA_LIMIT = 20
+
+
+def waiting_receipts(unit_ids: list[int], *, report_by: datetime.date) -> list[tuple[Receipt, ReportingPeriod | None]]:
+    """Receipts of the units `unit_ids` still to act on: not acknowledged (period None), or with a reporting date
+    by `report_by` (overdue ones included) for which the unit has filed nothing."""
+    if not unit_ids:
+        return []
+    receipts = list(Receipt.objects.filter(unit_id__in=unit_ids, directive__status=DirectiveStatus.ISSUED)
+                    .select_related("unit", "directive").order_by("-directive__issued_on", "pk")[:200])
+    periods = ReportingPeriod.objects.filter(directive__in={receipt.directive_id for receipt in receipts},
+                                             due_on__lte=report_by).order_by("due_on")
+    filed = set(Report.objects.filter(receipt__in=receipts).values_list("receipt_id", "period_id").distinct())
+    by_directive: dict[int, list[ReportingPeriod]] = {}
+    for period in periods:
+        by_directive.setdefault(period.directive_id, []).append(period)
+    found: list[tuple[Receipt, ReportingPeriod | None]] = []
+    for receipt in receipts:
+        if receipt.acknowledged_at is None:
+            found.append((receipt, None))
+        missing = [period for period in by_directive.get(receipt.directive_id, [])
+                   if (receipt.pk, period.pk) not in filed]
+        if missing:
+            found.append((receipt, missing[-1]))
+    return found[:AGENDA_LIMIT]

@@ -1,9 +1,10 @@
 """Reads of inspections; access is decided in policy.py."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from soisua.org.models import Member, Unit
 
+from .enums import InspectionStatus
 from .models import Inspection
 
 
@@ -45,3 +46,17 @@ def details(inspection: Inspection) -> dict:
     return {"findings": list(inspection.findings.select_related("recorded_by")),
             "remedies": list(inspection.remedies.select_related("unit", "member", "shortcoming")),
             "team": list(inspection.team.all())}
+
+
+# --- what waits for a person (oversight/agenda.py) ------------------------------------------------------------
+
+
+def under_way_for(body_ids: list[int], subject_ids: list[int], member_id: int | None) -> list[Inspection]:
+    """Inspections told and not concluded: held by the units `body_ids`, of the units `subject_ids`, or of the
+    member `member_id` (who sees and acts on each is the policy's)."""
+    where = Q(body_id__in=body_ids) | Q(subject_unit_id__in=subject_ids, subject_member__isnull=True)
+    if member_id:
+        where |= Q(subject_member_id=member_id)
+    return list(Inspection.objects.filter(where, status=InspectionStatus.NOTIFIED)
+                .select_related("body", "subject_unit", "subject_member").prefetch_related("team")
+                .order_by("period_end", "pk")[:20])

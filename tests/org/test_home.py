@@ -103,3 +103,26 @@ def test_an_empty_home_says_what_will_appear(cast):
 
     assert "Chưa có việc nào chờ đồng chí" in page.text
     assert "sẽ hiển thị tại đây" not in page.text
+
+
+def test_a_directive_to_acknowledge_and_a_self_report_to_write_are_on_the_leaderships_home(cast):
+    from soisua.directives import services as directives
+    from soisua.oversight import services as oversight
+
+    today = timezone.localdate()
+    draft = directives.create_draft(cast.commune, kind="KH", number="75", issuer_symbol="ĐUX", issued_on=today,
+                                    title="Kế hoạch tự soi, tự sửa", target_mode="children", tasks=["Quán triệt"],
+                                    report_dates=[today + datetime.timedelta(days=3)], by=cast.users["committee"])
+    directives.issue(draft, version=None, by=cast.users["committee"])
+    inspection = oversight.plan_inspection(cast.commune, year=today.year, kind="thematic_supervision",
+                                           subject_unit=cast.cell, content="Thực hiện nghị quyết",
+                                           period_start=today, period_end=today + datetime.timedelta(days=20),
+                                           by=cast.users["committee"])
+    oversight.notify_subject(inspection, by=cast.users["committee"])
+
+    mine = titles(cast.users["secretary"])
+
+    assert "Xác nhận 75-KH/ĐUX" in mine and "Báo cáo thực hiện 75-KH/ĐUX" in mine
+    assert f"Báo cáo tự kiểm tra gửi {cast.commune.name}" in mine
+    assert f"Cuộc kiểm tra, giám sát đang tiến hành: {cast.cell.name}" in titles(cast.users["committee"])
+    assert not [title for title in titles(cast.users["member"]) if "75-KH/ĐUX" in title]
