@@ -1258,6 +1258,12 @@ MATRIX: dict[str, Case | list[Case]] = {
              READ_CELL, shows=lambda f, who: f'href="/oversight/{inspection_of_cell(f, "notified").pk}/"',
              shown_to=CELL_READERS - {"member"}),
     ],
+    # A unit's dashboard: those who lead it or cover it; its plain members read the unit, not its dashboard.
+    "oversight:dashboard": [
+        Case(unit_url("oversight:dashboard", "commune"), READ_COMMUNE, shows=lambda f, who: f.cast.cell.name),
+        Case(unit_url("oversight:dashboard"), expect(403, 200, 404, 200, 404, 200, 200, 200, 200),
+             shows='class="chart"'),
+    ],
     "oversight:create": Case(unit_url("oversight:create", "commune"), ISSUE_COMMUNE, post=succeeds(ISSUE_COMMUNE),
                              shows='name="content"',
                              data=lambda f: {"year": "2026", "kind": "regular_supervision",

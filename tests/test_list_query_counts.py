@@ -575,6 +575,7 @@ PAGES: dict[str, Reach] = {
     "meetings:minutes.docx": Reach(at("meetings:minutes.docx", lambda w: w.meeting), "secretary"),
     "meetings:minutes.pdf": Reach(at("meetings:minutes.pdf", lambda w: w.meeting), "secretary"),
     "oversight:unit": Reach(at("oversight:unit", commune), "parent_staff"),
+    "oversight:dashboard": Reach(at("oversight:dashboard", commune), "parent_staff"),
     "oversight:create": Reach(at("oversight:create", commune), "parent_staff"),
     "oversight:detail": Reach(at("oversight:detail", lambda w: w.inspection), "parent_staff"),
     "oversight:self_report": Reach(at("oversight:self_report", lambda w: w.inspection), "secretary"),

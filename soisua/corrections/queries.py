@@ -173,3 +173,13 @@ def fixes_claimed(*, units: list[int], followed_by: list[int], supervisor: int |
         where |= Q(plans__measures__supervisor_id=supervisor, plans__status=PlanStatus.APPROVED)
     return list(Shortcoming.objects.filter(where, status=ShortcomingStatus.CLAIMED).distinct()
                 .select_related("unit", "member", "member__user", "followed_by").order_by("pk")[:AGENDA_LIMIT])
+
+
+# --- a unit's dashboard (oversight/dashboard.py) -------------------------------------------------------------
+
+
+def subtree_counts(unit: Unit, today: datetime.date) -> dict[str, int]:
+    """Unverified shortcomings of the unit's subtree: all, overdue (capped like count_overdue), recurring."""
+    open_rows = _open_in_subtree(unit)
+    return {"open": open_rows.order_by().count(), "overdue": count_overdue(unit, overdue_on=today),
+            "recurring": open_rows.filter(recurring_of__isnull=False).order_by().count()}

@@ -181,6 +181,13 @@ def speaks_for(user, unit: Unit) -> bool:
             or scope.stands_in_for(unit.pk))
 
 
+def follows_subtree(user, unit: Unit) -> bool:
+    """Follows how the unit's subtree is doing (its dashboard): those who speak for it and those whose committee,
+    staff, inspector or administrator grant covers it."""
+    scope = scope_for(user)
+    return speaks_for(user, unit) or scope.everything or bool(scope.roles_on(unit) & SUBTREE_ROLES)
+
+
 def is_superior_committee(user, unit: Unit) -> bool:
     """The directly superior committee of `unit`: committee members and committee staff of its parent unit. It
     decides ratings and sends review points. An administrator counts only while standing in for that committee

@@ -88,6 +88,7 @@ def _render_unit_detail(request: HttpRequest, pk: int, extra: dict) -> HttpRespo
         "counts": counts,
         "can_write": access.can_write_unit(request.user, unit),
         "can_administer": access.can_administer_unit(request.user, unit),
+        "follows_subtree": access.follows_subtree(request.user, unit),
         # Moving changes the parent's tree, so it takes administering the parent, not only the unit.
         "can_move": access.can_move_unit(request.user, unit),
         "can_stand_in": access.can_stand_in_for(request.user, unit),

@@ -113,9 +113,11 @@ def _decide(visible: bool, allowed: bool) -> None:
         raise PermissionDenied
 
 
-def get_unit_for_user(user, pk: int, *, plan: bool = False) -> Unit:
+def get_unit_for_user(user, pk: int, *, plan: bool = False, dashboard: bool = False) -> Unit:
+    """`dashboard`: how the unit's subtree is doing, for those who speak for it or cover it (access.follows_subtree);
+    its plain members read the unit, not its dashboard."""
     unit = access.get_unit_for_user(user, pk)
-    _decide(True, not plan or can_plan_for(user, unit))
+    _decide(True, (not plan or can_plan_for(user, unit)) and (not dashboard or access.follows_subtree(user, unit)))
     return unit
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from soisua.core.views import number_param, perform, render_form_page, save_form
 from soisua.documents.responses import document_download
 
-from . import exports, policy, queries, services
+from . import dashboard, exports, policy, queries, services
 from .forms import ConclusionForm, FindingForm, InspectionForm, RemedyForm, SelfReportForm
 
 
@@ -147,3 +147,11 @@ def self_report_file(request: HttpRequest, pk: int) -> FileResponse:
     inspection = policy.get_inspection_for_user(request.user, pk, self_report_file=True)
     return FileResponse(inspection.self_report_file.open("rb"), as_attachment=True,
                         filename=inspection.self_report_file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+@require_GET
+def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = policy.get_unit_for_user(request.user, pk, dashboard=True)
+    return render(request, "oversight/dashboard.html", {"board": dashboard.build(unit, timezone.localdate()),
+                                                        "chart_height": dashboard.CHART_HEIGHT})

@@ -4,7 +4,7 @@ is decided in `policy.py` (which reads through these functions; they never decid
 import hashlib
 import hmac
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Substr
 
 from soisua.corrections.models import Shortcoming
@@ -265,3 +265,20 @@ def not_submitted_in(cells: list[int]) -> list[tuple[Cycle, Unit, int]]:
     cycles = {cycle.pk: cycle for cycle in Cycle.objects.filter(pk__in={row["cycle_id"] for row in rows})}
     units = {unit.pk: unit for unit in Unit.objects.filter(pk__in={row["unit_id"] for row in rows})}
     return [(cycles[row["cycle_id"]], units[row["unit_id"]], row["count"]) for row in rows]
+
+
+# --- a unit's dashboard (oversight/dashboard.py) -------------------------------------------------------------
+
+
+def latest_cycle_covering(unit: Unit) -> Cycle | None:
+    """The newest cycle in which the unit is reviewed (open ones first)."""
+    return (cycles_covering(unit).select_related("rule_set")
+            .order_by(Case(When(status=CycleStatus.OPEN, then=0), default=1), "-period_end", "-pk").first())
+
+
+def levels_in(cycle: Cycle, unit: Unit) -> list[tuple[RatingLevel, int]]:
+    """How many members of the unit's subtree were decided at each level of the cycle's rule set, best first."""
+    counts = dict(Review.objects.filter(cycle=cycle, unit__path__startswith=unit.path, member__isnull=False,
+                                        decided_at__isnull=False)
+                  .values_list("decided_level").annotate(count=Count("pk")).order_by())
+    return [(level, counts.get(level.code, 0)) for level in levels_of(cycle.rule_set)]

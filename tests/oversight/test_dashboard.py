@@ -1,0 +1,63 @@
+"""A unit's dashboard: its subtree's reviews, corrections, meetings and directives, sub-units worst first."""
+
+import datetime
+
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from soisua.core.actors import SYSTEM
+from soisua.corrections import services as corrections
+from soisua.meetings import services as meetings
+from soisua.oversight import dashboard
+from tests.factories import make_member
+from tests.reviews.test_cycles import open_for
+
+
+def overdue_shortcoming(cast):
+    today = timezone.localdate()
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=20), tick=False):
+        shortcoming = corrections.record_shortcoming(unit=cast.sibling_cell, member=cast.members["sibling"],
+                                                     text="Chậm nộp đảng phí", by=SYSTEM)
+        plan = corrections.create_plan(unit=cast.sibling_cell, member=cast.members["sibling"],
+                                       shortcomings=[shortcoming], deadline=today + datetime.timedelta(days=30),
+                                       by=SYSTEM)
+        supervisor = make_member(cast.sibling_cell, "Đỗ Văn Giám")
+        measure = corrections.add_measure(plan, text="Nộp đúng hạn", deadline=plan.deadline, supervisor=supervisor,
+                                          by=SYSTEM)
+        corrections.add_step(measure, what="Nộp biên lai", due=today - datetime.timedelta(days=5), by=SYSTEM)
+        corrections.submit_plan(plan, by=SYSTEM)
+        corrections.decide_plan(plan, approve=True, by=SYSTEM)
+    return shortcoming
+
+
+def test_the_communes_dashboard_ranks_the_cell_with_overdue_corrections_first_and_counts_the_subtree(cast):
+    overdue_shortcoming(cast)
+    corrections.record_shortcoming(unit=cast.cell, member=cast.members["member"], text="Ít phát biểu", by=SYSTEM)
+    starts = timezone.now() - datetime.timedelta(days=2)
+    meeting = meetings.schedule_meeting(cast.cell, title="Sinh hoạt", starts_at=starts,
+                                        ends_at=starts + datetime.timedelta(minutes=120), by=SYSTEM)
+    for line in meeting.attendance.all():
+        meetings.mark_attendance(line, status="present", by=SYSTEM)
+    open_for(cast.commune, title="Kiểm điểm năm", by=SYSTEM)
+
+    board = dashboard.build(cast.commune, timezone.localdate())
+
+    assert [row.unit for row in board.children] == [cast.sibling_cell, cast.cell]
+    assert [row.overdue for row in board.children] == [1, 0]
+    assert board.corrections == {"open": 2, "overdue": 1, "recurring": 0}
+    assert board.attendance["rate"] == 100 and board.review_progress["expected"] > 0
+    assert sum(month["total"] for month in board.months) == 1
+
+
+def test_the_dashboard_is_for_those_who_lead_or_cover_the_unit(cast):
+    url = reverse("oversight:dashboard", args=[cast.commune.pk])
+
+    page = cast.client("committee").get(url)
+
+    assert page.status_code == 200 and cast.sibling_cell.name in page.text and "<svg" in page.text
+    assert cast.client("inspector").get(url).status_code == 200
+    assert cast.client("secretary").get(url).status_code == 404  # a cell's secretary does not read the commune
+    assert cast.client("member").get(reverse("oversight:dashboard", args=[cast.cell.pk])).status_code == 403
+    assert cast.client("secretary").get(reverse("oversight:dashboard", args=[cast.cell.pk])).status_code == 200
+    assert cast.client("unrelated_staff").get(url).status_code == 404
