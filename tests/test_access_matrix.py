@@ -1262,7 +1262,7 @@ MATRIX: dict[str, Case | list[Case]] = {
     "oversight:dashboard": [
         Case(unit_url("oversight:dashboard", "commune"), READ_COMMUNE, shows=lambda f, who: f.cast.cell.name),
         Case(unit_url("oversight:dashboard"), expect(403, 200, 404, 200, 404, 200, 200, 200, 200),
-             shows='class="chart"'),
+             shows="Bảng theo dõi"),
     ],
     "oversight:create": Case(unit_url("oversight:create", "commune"), ISSUE_COMMUNE, post=succeeds(ISSUE_COMMUNE),
                              shows='name="content"',
