@@ -25,7 +25,7 @@ LATER = TODAY + datetime.timedelta(days=131)
 
 
 def planned(cast, *, member=None, **values):
-    fields = {"year": 2026, "kind": "thematic_supervision", "subject_unit": cast.cell,
+    fields = {"year": TODAY.year, "kind": "thematic_supervision", "subject_unit": cast.cell,
               "content": "Việc thực hiện nghị quyết về chuyển đổi cơ cấu cây trồng",
               "period_start": TODAY - datetime.timedelta(days=19), "period_end": TODAY + datetime.timedelta(days=25),
               "team": [cast.users["parent_staff"]], **values}

@@ -57,9 +57,10 @@ def test_a_conclusion_without_findings_or_recommendations_numbers_its_parts_with
 
 
 def test_the_inspected_cell_reads_its_inspections_as_a_list(cast):
-    inspection = under_way(cast, period_end=datetime.date(2026, 12, 15))
+    ends = TODAY + datetime.timedelta(days=25)
+    inspection = under_way(cast, period_end=ends)
 
     page = cast.client("secretary").get(reverse("oversight:unit", args=[cast.cell.pk]))
 
     assert reverse("oversight:detail", args=[inspection.pk]) in page.text
-    assert cast.commune.name in page.text and "15/12/2026" in page.text
+    assert cast.commune.name in page.text and ends.strftime("%d/%m/%Y") in page.text
