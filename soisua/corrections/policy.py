@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from soisua.org import access
-from soisua.org.enums import SUBTREE_ROLES
 from soisua.org.models import Unit
 
 from .enums import PlanStatus
@@ -35,8 +34,7 @@ def supervises(user, shortcoming: Shortcoming) -> bool:
 
 def sees_subtree(user, unit: Unit) -> bool:
     """Committee, staff, inspectors and administrators covering the unit: the levels above a cell."""
-    scope = access.scope_for(user)
-    return scope.everything or bool(scope.roles_on(unit) & SUBTREE_ROLES)
+    return access.covers(user, unit)
 
 
 def can_see_board(user, unit: Unit) -> bool:

@@ -8,12 +8,10 @@ acts on its receipt through those who speak for it. Loaders raise 404 for those 
 for those who see it but ask for an action they may not take.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
 
 from soisua.org import access
-from soisua.org.enums import SUBTREE_ROLES, Role
+from soisua.org.enums import Role
 from soisua.org.models import PATH_STEP, Unit
 from soisua.org.queries import units_by_ids
 
@@ -23,10 +21,7 @@ from .models import Directive, DirectiveFile, ImplementationTask, KeyTask, Recei
 SPEAKING_ROLES = {Role.SECRETARY, Role.COMMITTEE, Role.STAFF}
 
 
-def covers(user, unit: Unit) -> bool:
-    """Committees, staff, inspectors and administrators whose grant covers the unit (on it or above it)."""
-    scope = access.scope_for(user)
-    return scope.everything or bool(scope.roles_on(unit) & SUBTREE_ROLES)
+covers = access.covers
 
 
 def _own_chain_paths(user) -> set[str]:
@@ -123,11 +118,7 @@ def can_remind(user, directive: Directive, focus: Unit) -> bool:
                                                    or access.speaks_for(user, focus))
 
 
-def _decide(visible: bool, allowed: bool) -> None:
-    if not visible:
-        raise Http404
-    if not allowed:
-        raise PermissionDenied
+_decide = access.refuse_unless
 
 
 def get_unit_for_user(user, pk: int, *, issue: bool = False) -> Unit:

@@ -181,11 +181,15 @@ def speaks_for(user, unit: Unit) -> bool:
             or scope.stands_in_for(unit.pk))
 
 
-def follows_subtree(user, unit: Unit) -> bool:
-    """Follows how the unit's subtree is doing (its dashboard): those who speak for it and those whose committee,
-    staff, inspector or administrator grant covers it."""
+def covers(user, unit: Unit) -> bool:
+    """Committees, staff, inspectors and administrators whose grant covers the unit (on it or above it)."""
     scope = scope_for(user)
-    return speaks_for(user, unit) or scope.everything or bool(scope.roles_on(unit) & SUBTREE_ROLES)
+    return scope.everything or bool(scope.roles_on(unit) & SUBTREE_ROLES)
+
+
+def follows_subtree(user, unit: Unit) -> bool:
+    """Follows how the unit's subtree is doing (its dashboard): those who speak for it and those who cover it."""
+    return speaks_for(user, unit) or covers(user, unit)
 
 
 def is_superior_committee(user, unit: Unit) -> bool:
@@ -232,9 +236,15 @@ def can_administer_unit(user, unit: Unit) -> bool:
 
 
 def _decide(readable: bool, writable: bool, write: bool) -> None:
-    if not readable:
+    refuse_unless(readable, writable or not write)
+
+
+def refuse_unless(visible: bool, allowed: bool) -> None:
+    """What every loader does with its answers: 404 for who may not see the object, 403 for who sees it but asked
+    for an action they may not take."""
+    if not visible:
         raise Http404
-    if write and not writable:
+    if not allowed:
         raise PermissionDenied
 
 

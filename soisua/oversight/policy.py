@@ -10,20 +10,14 @@ member's own case the member (the cell's leadership only for a member without a 
 who may not see the object and 403 for those who see it but ask for an action they may not take.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
 from soisua.org import access
-from soisua.org.enums import SUBTREE_ROLES
 from soisua.org.models import Unit
 
 from .enums import InspectionStatus
 from .models import Inspection, RemedyRequest
 
-
-def covers(user, unit: Unit) -> bool:
-    scope = access.scope_for(user)
-    return scope.everything or bool(scope.roles_on(unit) & SUBTREE_ROLES)
+covers = access.covers
 
 
 def on_team(user, inspection: Inspection) -> bool:
@@ -106,11 +100,7 @@ def can_self_report(user, inspection: Inspection) -> bool:
     return access.speaks_for(user, inspection.subject_unit)
 
 
-def _decide(visible: bool, allowed: bool) -> None:
-    if not visible:
-        raise Http404
-    if not allowed:
-        raise PermissionDenied
+_decide = access.refuse_unless
 
 
 def get_unit_for_user(user, pk: int, *, plan: bool = False, dashboard: bool = False) -> Unit:
