@@ -31,6 +31,7 @@ KINDS: dict[str, Kind] = {kind.code: kind for kind in [
     Kind("reviews.decided", _("The level decided for my review")),
     Kind("reviews.cancelled", _("A decision on my review cancelled"), mandatory=True),
     Kind("reviews.feedback", _("Feedback on my review")),
+    Kind("reviews.feedback_answered", _("My feedback accepted or disputed")),
     Kind("reviews.copied", _("My review text found copied")),
     Kind("oversight.prompt", _("Review points from the upper level"), mandatory=True),
     Kind("corrections.recorded", _("A shortcoming recorded for me")),

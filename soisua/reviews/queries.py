@@ -1,6 +1,7 @@
 """Reads of review cycles, reviews and rule sets. Who may see and do what, and what a reader is shown of feedback,
 is decided in `policy.py` (which reads through these functions; they never decide access)."""
 
+import datetime
 import hashlib
 import hmac
 
@@ -127,11 +128,13 @@ def author_key(cycle: Cycle, user, *, review: Review | None = None, superior: Un
     return hmac.new(cycle.feedback_secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def distinct_authors(review: Review, *, other_than: str = "") -> int:
-    """How many people gave feedback on the review, not counting the one whose key is `other_than` (the reader:
-    an author must not lift the anonymity threshold with their own items)."""
+def distinct_authors(review: Review, *, other_than: str = "", before: datetime.date | None = None) -> int:
+    """How many people gave feedback on the review (before the day `before`, when given), not counting the one
+    whose key is `other_than` (the reader: an author must not lift the anonymity threshold with their own items)."""
     rows = Feedback.objects.filter(review=review).exclude(author_key=other_than) if other_than else (
         Feedback.objects.filter(review=review))
+    if before is not None:
+        rows = rows.filter(created_on__lt=before)
     return rows.aggregate(count=Count("author_key", distinct=True))["count"]
 
 

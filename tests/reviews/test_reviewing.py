@@ -22,7 +22,7 @@ from soisua.reviews import services
 from soisua.reviews.models import Feedback, QuotaSetting, Review, RuleSet
 from soisua.reviews.rating_rules import check_rating
 from soisua.reviews.services import send_review_prompt
-from soisua.reviews.services.feedback import audit_anonymous_feedback
+from soisua.reviews.services.feedback import announce_feedback, audit_anonymous_feedback
 from tests.factories import UserFactory, complete_review, make_member
 from tests.reviews.test_cycles import open_for
 
@@ -395,6 +395,7 @@ def test_full_anonymity_hides_the_author_in_every_channel(cast, admin_user):
     assert not AuditEntry.objects.filter(action="reviews.feedback.give").exists()  # nothing dated to the minute
     with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
         assert audit_anonymous_feedback() == 3
+        assert announce_feedback() == 1
     audit = AuditEntry.objects.filter(action="reviews.feedback.give")
     assert audit.count() == 3
     assert all(entry.at.astimezone(timezone.get_current_timezone()).time() == datetime.time() for entry in audit)
