@@ -15,5 +15,8 @@ class PreferencesForm(forms.Form):
                                                            initial=current.get(kind.code, Delivery.IMMEDIATE))
 
     def choices(self) -> dict[str, str]:
-        """The choices made (a kind left out keeps what it was)."""
-        return {code: delivery for code, delivery in self.cleaned_data.items() if delivery}
+        """The choices made (a kind left out keeps what it was). A choice sent for a mandatory kind, which the page
+        does not offer, is passed on for the service to refuse with its reason rather than dropped unseen."""
+        forced = {kind.code: self.data[kind.code] for kind in KINDS.values()
+                  if kind.mandatory and self.data.get(kind.code)}
+        return forced | {code: delivery for code, delivery in self.cleaned_data.items() if delivery}

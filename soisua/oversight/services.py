@@ -56,9 +56,11 @@ def _check_not_own_case(inspection: Inspection, by) -> None:
         raise InspectionError(_("Nobody acts on the inspection of their own case."), code="own")
 
 
-def _tell(users, inspection: Inspection, *, event: str, template: str, url: str = "") -> None:
+def _tell(users, inspection: Inspection, *, by, event: str, template: str, url: str = "") -> None:
+    """Tell each of `users` once per event, never the one who acted."""
     url = url or reverse("oversight:detail", args=[inspection.pk])
-    for user in {user.pk: user for user in users}.values():
+    actor = person(by)
+    for user in {user.pk: user for user in users if actor is None or user.pk != actor.pk}.values():
         notify(user, kind=f"oversight.{event}", event_key=f"inspection-{event}:{inspection.pk}", url=url,
                template=f"oversight/notifications/{template}",
                context={"inspection": inspection, "body": inspection.body.name,
@@ -119,7 +121,7 @@ def notify_subject(inspection: Inspection, *, by) -> Inspection:
         raise InspectionError(_("The subject was told already."), code="notified")
     save_if_current(inspection, None, {"status": InspectionStatus.NOTIFIED, "notified_at": timezone.now()})
     audit.record(by, "oversight.inspection.notify", inspection, {})
-    _tell(_subject_people(inspection), inspection, event="notified", template="notified")
+    _tell(_subject_people(inspection), inspection, by=by, event="notified", template="notified")
     return inspection
 
 
@@ -139,7 +141,7 @@ def submit_self_report(inspection: Inspection, *, text: str, upload=None, versio
         inspection.save(update_fields=["self_report_file"])
     save_if_current(inspection, None, {"self_report": text, "self_reported_at": timezone.now()})
     audit.record(by, "oversight.inspection.self_report", inspection, {"file": bool(upload)})
-    _tell(_body_people(inspection), inspection, event="self_report", template="self_report")
+    _tell(_body_people(inspection), inspection, by=by, event="self_report", template="self_report")
     return inspection
 
 
@@ -215,10 +217,12 @@ def conclude(inspection: Inspection, *, number: str, date: datetime.date, conclu
                                        "recommendations": _text(recommendations, _("recommendations")),
                                        "concluded_by": person(by)})
     audit.record(by, "oversight.inspection.conclude", inspection, {"number": number, "remedies": len(remedies)})
-    _tell(_subject_people(inspection), inspection, event="concluded", template="concluded")
-    # A member asked a remedy in a unit's inspection may not read the inspection: their link is their shortcoming.
+    _tell(_subject_people(inspection), inspection, by=by, event="concluded", template="concluded")
+    # Those asked a remedy and not told above (a member, a unit within the subject) may not read the inspection:
+    # their link is the shortcoming. One message each, whatever they were asked (one event per person).
     for remedy in remedies:
-        if remedy.member_id and remedy.member.user_id:
-            _tell([remedy.member.user], inspection, event="concluded", template="concluded",
-                  url=reverse("corrections:shortcomings.detail", args=[remedy.shortcoming_id]))
+        asked = ([remedy.member.user] if remedy.member_id and remedy.member.user_id
+                 else [] if remedy.member_id else access.users_with_roles(remedy.unit_id, LEADERSHIP))
+        _tell(asked, inspection, by=by, event="concluded", template="concluded",
+              url=reverse("corrections:shortcomings.detail", args=[remedy.shortcoming_id]))
     return inspection

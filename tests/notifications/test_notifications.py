@@ -87,3 +87,26 @@ def test_run_scheduled_runs_each_job_once_per_period(cast):
 
     assert not Notification.objects.filter(pk=old.pk).exists()
     assert ScheduledRun.objects.filter(job="notifications.purge_read").count() == 1
+
+
+def test_each_item_keeps_its_own_read_state_and_mark_all_read_stores_it_for_every_item(cast):
+    member, sibling = cast.users["member"], cast.users["sibling"]
+    first, second, third = (_notify(member, key=f"event-{number}") for number in (1, 2, 3))
+    elsewhere = _notify(sibling, key="event-1")
+    client = cast.client("member")
+
+    client.post(f"/inbox/{second.pk}/open/")
+    opened_one = {item.pk: item.read_at for item in Notification.objects.filter(recipient=member)}
+    member.refresh_from_db()
+    unread_after_one = member.inbox_unread
+    client.post("/inbox/read-all/")
+    page = client.get("/inbox/")
+
+    assert opened_one[second.pk] is not None and opened_one[first.pk] is None and opened_one[third.pk] is None
+    assert unread_after_one == 2
+    assert not Notification.objects.filter(recipient=member, read_at=None).exists()
+    assert Notification.objects.get(pk=second.pk).read_at == opened_one[second.pk]  # read once, kept
+    member.refresh_from_db()
+    assert member.inbox_unread == 0
+    assert Notification.objects.get(pk=elsewhere.pk).read_at is None  # nobody else's inbox is touched
+    assert 'class="card unread"' not in page.text

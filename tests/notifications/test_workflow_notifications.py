@@ -162,3 +162,14 @@ def test_the_preferences_page_saves_each_choice_and_lists_the_mandatory_kinds(ca
     assert saved.status_code == 302
     assert dict(Preference.objects.values_list("kind", "delivery")) == {"meetings.scheduled": "off",
                                                                         "corrections.recorded": "digest"}
+
+
+def test_a_digest_for_a_mandatory_kind_is_refused_in_the_readers_language_on_the_page(cast):
+    client = cast.client("member")
+
+    response = client.post(reverse("notifications:preferences"), {"reviews.returned": "digest",
+                                                                   "meetings.scheduled": "off"})
+
+    assert response.status_code == 200
+    assert "“Bản kiểm điểm bị trả lại để hoàn thiện” luôn được gửi ngay: không thể gộp hoặc tắt." in response.text
+    assert not Preference.objects.exists()  # nothing of the refused choice is kept, not even the valid one

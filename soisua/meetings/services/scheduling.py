@@ -75,14 +75,14 @@ def schedule_meeting(unit: Unit, *, kind: str = MeetingKind.REGULAR, title: str,
     return meeting
 
 
-def announce(meeting: Meeting, *, event: str, template: str, by) -> None:
+def announce(meeting: Meeting, *, event: str, template: str, by, url: str = "") -> None:
     """Tell the people on the roll (and the liaison) about a meeting coming within MEETING_ANNOUNCE_DAYS (a year's
     regular meetings generated at once are announced by their reminders instead), never the one who acted."""
     now = timezone.now()
     if not now < meeting.starts_at <= now + datetime.timedelta(days=settings.MEETING_ANNOUNCE_DAYS):
         return
     actor = person(by)
-    url = reverse("meetings:detail", args=[meeting.pk])
+    url = url or reverse("meetings:detail", args=[meeting.pk])
     for user in meeting_people(meeting):
         if actor is None or user.pk != actor.pk:
             notify(user, kind="meetings.scheduled", event_key=f"{event}:{user.pk}", template=template, url=url,
@@ -137,7 +137,8 @@ def update_meeting(meeting: Meeting, *, agenda: list[str] | None = None, reason:
 
 @transaction.atomic
 def cancel_meeting(meeting: Meeting, *, by) -> None:
-    """Remove a meeting that has not taken place. Refused once anyone checked in or the minutes exist."""
+    """Remove a meeting that has not taken place. Refused once anyone checked in or the minutes exist.
+    Side effects: counters; audit entry; the roll is told when the meeting was close enough to be announced."""
     meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
     if (meeting.attendance.exclude(status=AttendanceStatus.UNMARKED).exists()
             or Minutes.objects.filter(meeting=meeting).exists() or meeting.contributions.exists()):
@@ -145,6 +146,8 @@ def cancel_meeting(meeting: Meeting, *, by) -> None:
                            code="held")
     count_meeting(meeting, -1)
     audit.record(by, "meetings.meeting.cancel", meeting, {"title": meeting.title, "starts_at": meeting.starts_at})
+    announce(meeting, event=f"meeting-cancelled:{meeting.pk}", template="meetings/notifications/cancelled", by=by,
+             url=reverse("meetings:list", args=[meeting.unit_id]))
     meeting.delete()
 
 
@@ -182,10 +185,11 @@ def publish_documents(meeting: Meeting, *, by) -> Meeting:
         return meeting  # published once: documents added since were published as they came
     meeting.documents_published_at = timezone.now()
     meeting.save(update_fields=["documents_published_at"])
-    url = reverse("meetings:detail", args=[meeting.pk])
+    actor, url = person(by), reverse("meetings:detail", args=[meeting.pk])
     for user in meeting_people(meeting):
-        notify(user, kind="meetings.documents", event_key=f"meeting-documents:{meeting.pk}",
-               template="meetings/notifications/documents", url=url,
-               context={"title": meeting.title, "starts_at": meeting.starts_at})
+        if actor is None or user.pk != actor.pk:
+            notify(user, kind="meetings.documents", event_key=f"meeting-documents:{meeting.pk}",
+                   template="meetings/notifications/documents", url=url,
+                   context={"title": meeting.title, "starts_at": meeting.starts_at})
     audit.record(by, "meetings.documents.publish", meeting, {"late": meeting.documents_late})
     return meeting
