@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "soisua.corrections",
     "soisua.directives",
     "soisua.oversight",
+    "soisua.alerts",
     "soisua.counters",
     "soisua.demo",
     "soisua.meetings",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("meetings/", include("soisua.meetings.urls")),
     path("directives/", include("soisua.directives.urls")),
     path("oversight/", include("soisua.oversight.urls")),
+    path("alerts/", include("soisua.alerts.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),

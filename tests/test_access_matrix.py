@@ -38,6 +38,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from soisua.accounts.models import ApiToken
+from soisua.alerts import services as alert_services
+from soisua.alerts.models import Alert, Rule
 from soisua.core.actors import SYSTEM
 from soisua.corrections import services as corrections
 from soisua.corrections.models import CorrectionPlan, Measure, ProgressEntry, RoadmapStep, Shortcoming
@@ -616,6 +618,22 @@ def file_content(mark: bytes) -> Callable[[HttpResponse, Fixtures, str], None]:
 # --- inspections: the commune's committee supervises Chi bộ Thôn 1 ------------------------------------------------
 INSPECTION_CONTENT = "Việc thực hiện nghị quyết chuyên đề của chi bộ"
 SELF_REPORT_MARK = b"bao cao tu kiem tra"
+
+
+ALERT_TEXT = "Tháng không sinh hoạt thường kỳ"
+
+
+def cell_alert(f: Fixtures) -> Alert:
+    """The warning that the cell held no regular meeting in the last months (owned by the commune)."""
+    alert = Alert.objects.filter(kind="meetings_missing", unit=f.cast.cell).first()
+    if alert is None:
+        alert_services.evaluate(by=SYSTEM, today=datetime.date(2026, 11, 20), checks=["meetings_missing"])
+        alert = Alert.objects.get(kind="meetings_missing", unit=f.cast.cell)
+    return alert
+
+
+def current_rule(f: Fixtures) -> Rule:
+    return Rule.objects.get(kind="corrections_overdue", current=True)
 
 
 def inspection_of_cell(f: Fixtures, state: str) -> Inspection:
@@ -1250,6 +1268,31 @@ MATRIX: dict[str, Case | list[Case]] = {
                                     effect=rows(ImplementationTask, receipt=cell_receipt)),
     "directives:reports.evidence": Case(lambda f: reverse("directives:reports.evidence", args=[
         cell_report(f).pk]), READ_CELL, check=file_content(REPORT_MARK)),
+    # --- early warnings -----------------------------------------------------------------------------------------
+    # A unit's warnings: those who follow its subtree (like its dashboard).
+    "alerts:unit": [
+        Case(lambda f: (cell_alert(f), reverse("alerts:unit", args=[f.cast.commune.pk]))[1], READ_COMMUNE,
+             shows=lambda f, who: f.cast.cell.name),
+        Case(lambda f: (cell_alert(f), reverse("alerts:unit", args=[f.cast.cell.pk]))[1],
+             expect(403, 200, 404, 200, 404, 200, 200, 200, 200), shows=lambda f, who: f"/alerts/{cell_alert(f).pk}/"),
+    ],
+    "alerts:unit.export": Case(lambda f: (cell_alert(f), reverse("alerts:unit.export", args=[f.cast.commune.pk]))[1],
+                               READ_COMMUNE),
+    # A warning about the cell owned by the commune: seen by the cell's leadership and those covering it,
+    # acknowledged by those who speak for the commune.
+    "alerts:detail": Case(lambda f: reverse("alerts:detail", args=[cell_alert(f).pk]),
+                          expect(404, 200, 404, 200, 404, 200, 200, 200, 200),
+                          post=expect(404, 403, 404, 302, 404, 403, 302, 403, 403), shows=ALERT_TEXT,
+                          data=lambda f: {"note": "Đã chỉ đạo chi bộ", "version": cell_alert(f).version},
+                          effect=lambda f, who: Alert.objects.filter(pk=cell_alert(f).pk).values_list(
+                              "status", flat=True).get()),
+    "alerts:rules": Case(lambda f: reverse("alerts:rules"), LOGGED_IN, shows="Quy tắc cảnh báo sớm"),
+    "alerts:rules.edit": Case(lambda f: reverse("alerts:rules.edit", args=[current_rule(f).pk]), LOGGED_IN,
+                              post=expect(403, 403, 403, 403, 403, 403, 403, 302, 302),
+                              data=lambda f: {"enabled": "on", "threshold": "2", "period": "30", "receiver": "cell",
+                                              "version": current_rule(f).version},
+                              effect=lambda f, who: sorted(Rule.objects.filter(kind="corrections_overdue")
+                                                           .values_list("pk", flat=True))),
     # --- inspection and supervision ----------------------------------------------------------------------------
     "oversight:unit": [
         Case(lambda f: (inspection_of_cell(f, "notified"), reverse("oversight:unit", args=[f.cast.commune.pk]))[1],

@@ -42,6 +42,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from soisua.accounts import services as accounts
+from soisua.alerts import services as alerts
+from soisua.alerts.models import Alert, Rule
+from soisua.core.actors import SYSTEM
 from soisua.corrections import services as corrections
 from soisua.corrections.models import CorrectionPlan, ProgressEntry, Shortcoming
 from soisua.directives import services as directives
@@ -117,6 +120,7 @@ class World:
     directive_draft: Directive | None = None  # the commune's draft of its next one
     inspection: Inspection | None = None  # the commune's supervision of the cell under way: findings, remedies
     concluded: Inspection | None = None  # and one concluded, its remedies in the corrections
+    alert: Alert | None = None  # a warning in the commune (each new cell, without meetings, raises one)
 
     def user(self, who: str):
         return self.cast.users[who]
@@ -197,6 +201,7 @@ def grow(world: World, n: int) -> None:
     _grow_meetings(world, n, new_members)
     _grow_directives(world, n)
     _grow_inspections(world, n)
+    _grow_alerts(world, n)
 
 
 def _grow_organisation(world: World, n: int) -> list[Member]:
@@ -443,6 +448,17 @@ def _grow_inspections(world: World, n: int) -> None:
                                              conclusion="Kết luận", by=staff)
 
 
+def _grow_alerts(world: World, n: int) -> None:
+    """The daily checks over what grew: the new cells of the commune held no meeting, each raises a warning; the
+    rule of silent members changed n more times (the rules page lists recent changes, each rule its versions)."""
+    for _ in range(n):
+        rule = Rule.objects.get(kind="silent", current=True)
+        alerts.update_rule(rule, by=world.user("admin"), version=rule.version, threshold=rule.threshold + 1,
+                           period=3, receiver="cell", enabled=True, note=f"Lần {world.next()}")
+    alerts.evaluate(by=SYSTEM, today=timezone.localdate())
+    world.alert = Alert.objects.filter(unit__path__startswith=world.cast.commune.path).order_by("pk").first()
+
+
 # --- how to reach every GET page -----------------------------------------------------------------------------
 
 
@@ -617,6 +633,12 @@ PAGES: dict[str, Reach] = {
     "api:review_detail": Reach(api(lambda w: f"reviews/{w.reviewed.pk}"), "parent_staff"),
     "api:review_feedback": Reach(api(lambda w: f"reviews/{w.reviewed.pk}/feedback"), "parent_staff"),
     "healthz": Reach(at("healthz"), "anonymous"),
+    "alerts:unit": Reach(at("alerts:unit", commune), "parent_staff"),
+    "alerts:unit.export": Reach(at("alerts:unit.export", commune), "parent_staff"),
+    "alerts:detail": Reach(at("alerts:detail", lambda w: w.alert), "parent_staff"),
+    "alerts:rules": Reach(at("alerts:rules"), "admin"),
+    "alerts:rules.edit": Reach(at("alerts:rules.edit", lambda w: Rule.objects.get(kind="silent", current=True)),
+                               "admin"),
 }
 
 # GET URLs that are no page: they answer 404 to everyone.
@@ -706,6 +728,10 @@ COUNTED: dict[str, Counted] = {
     "api:unit_members": Counted(),
     "api:member_search": Counted(),
     "api:review_feedback": Counted(),
+    "alerts:unit": Counted(),
+    "alerts:unit.export": Counted(),
+    "alerts:rules": Counted(),
+    "alerts:rules.edit": Counted(),
 }
 
 

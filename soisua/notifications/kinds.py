@@ -54,6 +54,8 @@ KINDS: dict[str, Kind] = {kind.code: kind for kind in [
     Kind("oversight.notified", _("An inspection of my unit or of me"), mandatory=True),
     Kind("oversight.self_report", _("A self-report for an inspection I hold")),
     Kind("oversight.concluded", _("An inspection's conclusion and its remedies"), mandatory=True),
+    Kind("alerts.raised", _("Early warnings raised for my unit")),
+    Kind("alerts.digest", _("The weekly summary of my unit's early warnings")),
 ]}
 
 

@@ -20,6 +20,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from soisua.alerts import services as alerts
 from soisua.core.actors import SYSTEM
 from soisua.corrections import services as corrections
 from soisua.directives import services as directives
@@ -36,6 +37,7 @@ from soisua.reviews import services as reviews
 from soisua.reviews.jobs import audit_and_announce_anonymous_feedback
 from soisua.reviews.models import Feedback, Review
 from soisua.reviews.services.cycles import tell_cycle_opened
+from tests.alerts.test_checks import hold
 from tests.conftest import fixed_now
 from tests.directives.test_directives import issued, receipt_of
 from tests.factories import UserFactory, complete_review, make_member
@@ -567,6 +569,28 @@ def test_oversight_concluded(cast):
     assert told("oversight.concluded") == {"parent_staff": 1, "secretary": 1, "member": 1}
 
 
+def test_alerts_raised(cast):
+    for days in (100, 70, 40):
+        hold(cast, days, absent=[cast.members["member"]])
+
+    alerts.evaluate(by=SYSTEM, today=TODAY, checks=["unexcused"])
+    alerts.evaluate(by=SYSTEM, today=TODAY, checks=["unexcused"])
+
+    # The warning is about the member and owned by the cell: its leadership, not the member nor the commune.
+    assert told("alerts.raised") == {"secretary": 1}
+
+
+def test_alerts_digest(cast):
+    for days in (100, 70, 40):
+        hold(cast, days, absent=[cast.members["member"]])
+    alerts.evaluate(by=SYSTEM, today=TODAY, checks=["unexcused"])
+
+    alerts.send_weekly_digest(today=TODAY)
+    alerts.send_weekly_digest(today=TODAY)
+
+    assert told("alerts.digest") == {"secretary": 1}
+
+
 # --- the registry -------------------------------------------------------------------------------------------------
 
 
@@ -605,6 +629,8 @@ EVERY_KIND = {
     "oversight.notified": test_oversight_notified,
     "oversight.self_report": test_oversight_self_report,
     "oversight.concluded": test_oversight_concluded,
+    "alerts.raised": test_alerts_raised,
+    "alerts.digest": test_alerts_digest,
 }
 
 

@@ -1,0 +1,281 @@
+"""The checks behind early warnings: one function per `Check`, reading the whole installation set-wise and returning
+what it found (`Found`: the unit, what in it, the figures and the rows behind them).
+
+A detector reads only: `services.evaluate` turns findings into warnings. Each one costs a few grouped queries
+over its source tables (or the subtree counters), whatever the number of units; those that must compare rows per
+cell (silent members) walk the installation one province at a time.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from soisua.corrections.enums import DONE_STATUSES
+from soisua.corrections.models import Shortcoming
+from soisua.counters.models import Counter
+from soisua.directives.enums import DirectiveStatus
+from soisua.directives.models import Receipt, Report, ReportingPeriod
+from soisua.meetings.enums import REGULAR_KINDS, THEMATIC_KINDS, AttendanceStatus
+from soisua.meetings.models import Attendance, Contribution, Meeting
+from soisua.meetings.queries import min_minutes
+from soisua.org.enums import ACTIVE_STATUSES
+from soisua.org.models import Member, Unit
+from soisua.reviews.enums import CycleStatus, ReviewStatus
+from soisua.reviews.models import Cycle, Review
+
+from .enums import Check
+from .models import Rule
+
+# Rows of evidence kept per warning (the page links each; the figures count them all).
+EVIDENCE = 50
+
+
+@dataclass
+class Found:
+    unit_id: int
+    subject: str = ""
+    member_id: int | None = None
+    figures: dict = field(default_factory=dict)
+    evidence: dict = field(default_factory=dict)
+
+
+Detector = Callable[[Rule, datetime.date], list[Found]]
+DETECTORS: dict[str, Detector] = {}
+
+
+def detector(check: str):
+    def register(function: Detector) -> Detector:
+        DETECTORS[check] = function
+        return function
+    return register
+
+
+def start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def months_back(day: datetime.date, count: int, *, include_current: bool) -> list[str]:
+    """Month periods ("YYYY-MM") before `day`'s month, oldest first; with `include_current`, ending with it."""
+    index = day.year * 12 + day.month - 1 - (0 if include_current else 1)
+    return [f"{(index - step) // 12:04d}-{(index - step) % 12 + 1:02d}" for step in reversed(range(count))]
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _grouped(rows, name: str, *, threshold: int, key=lambda row: (row[0], "", None)) -> list[Found]:
+    """(unit id, …, evidence id) rows grouped by `key` → Found with the count and the first ids, as `name`."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(row[-1])
+    return [Found(unit_id, subject, member_id, {"count": len(ids)}, {name: ids[:EVIDENCE]})
+            for (unit_id, subject, member_id), ids in groups.items() if len(ids) >= max(threshold, 1)]
+
+
+def _cells() -> dict[int, datetime.date | None]:
+    """Units expected to meet: those holding members with someone active on the roll, with the day they started."""
+    with_members = Member.objects.filter(status__in=ACTIVE_STATUSES).values("cell_id")
+    return dict(Unit.objects.filter(kind__holds_members=True, active_until__isnull=True, pk__in=with_members)
+                .values_list("pk", "active_from"))
+
+
+# --- corrections -----------------------------------------------------------------------------------------------
+
+
+@detector(Check.CORRECTIONS_OVERDUE)
+def corrections_overdue(rule: Rule, today: datetime.date) -> list[Found]:
+    """Units with at least `threshold` unverified shortcomings due more than `period` days ago."""
+    rows = (Shortcoming.objects.exclude(status__in=DONE_STATUSES)
+            .filter(next_due__lt=today - datetime.timedelta(days=rule.period or 0))
+            .order_by("next_due", "pk").values_list("unit_id", "pk"))
+    return _grouped(rows, "shortcomings", threshold=rule.threshold)
+
+
+@detector(Check.RECURRING)
+def recurring(rule: Rule, today: datetime.date) -> list[Found]:
+    """Units with at least `threshold` unverified shortcomings that repeat one of an earlier cycle."""
+    rows = (Shortcoming.objects.exclude(status__in=DONE_STATUSES).filter(recurring_of__isnull=False)
+            .order_by("pk").values_list("unit_id", "pk"))
+    return _grouped(rows, "shortcomings", threshold=rule.threshold)
+
+
+# --- meetings --------------------------------------------------------------------------------------------------
+
+
+def _cell_counters(periods: list[str], metrics: list[str]) -> dict[int, dict[str, dict[str, int]]]:
+    """{cell id: {period: {metric: value}}} from the subtree counters of the units that hold members."""
+    rows = (Counter.objects.filter(period__in=periods, metric__in=metrics, unit__kind__holds_members=True)
+            .values_list("unit_id", "period", "metric").annotate(total=Sum("value")).order_by())
+    result: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for unit_id, period, metric, total in rows:
+        result[unit_id][period][metric] = total
+    return result
+
+
+@detector(Check.ATTENDANCE_LOW)
+def attendance_low(rule: Rule, today: datetime.date) -> list[Found]:
+    """Cells whose marked attendance over the last `period` months (this one included) is below `threshold` %."""
+    periods = months_back(today, rule.period or 1, include_current=True)
+    present = [f"attendance.{status}" for status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE)]
+    absent = [f"attendance.{status}" for status in (AttendanceStatus.EXCUSED, AttendanceStatus.UNEXCUSED)]
+    found = []
+    for unit_id, months in _cell_counters(periods, present + absent).items():
+        came = sum(month.get(metric, 0) for month in months.values() for metric in present)
+        marked = came + sum(month.get(metric, 0) for month in months.values() for metric in absent)
+        if marked and came * 100 < rule.threshold * marked:
+            found.append(Found(unit_id, figures={"rate": round(came * 100 / marked), "marked": marked},
+                               evidence={"months": sorted(months)}))
+    return found
+
+
+@detector(Check.UNEXCUSED)
+def unexcused(rule: Rule, today: datetime.date) -> list[Found]:
+    """Active members absent without reason from at least `threshold` meetings of the last `period` months."""
+    since = start_of(add_months(today, -(rule.period or 12)))
+    rows = (Attendance.objects.filter(status=AttendanceStatus.UNEXCUSED, meeting__starts_at__gte=since,
+                                      meeting__starts_at__lt=start_of(today + datetime.timedelta(days=1)),
+                                      member__status__in=ACTIVE_STATUSES)
+            .order_by("meeting__starts_at").values_list("member__cell_id", "member_id", "meeting_id"))
+    return _grouped(rows, "meetings", threshold=rule.threshold, key=lambda row: (row[0], f"member:{row[1]}", row[1]))
+
+
+def _silent(rule: Rule, today: datetime.date, *, age_under: int | None) -> list[Found]:
+    """Cells with at least `threshold` active members (younger than `age_under` years when given) who attended
+    some of the cell's last `period` meetings and spoke at none of them. Walked one province at a time."""
+    count = rule.period or 3
+    now = start_of(today + datetime.timedelta(days=1))
+    meetings = Meeting.objects.filter(starts_at__lt=now, starts_at__gte=start_of(add_months(today, -(count + 3))))
+    born_after = (datetime.date(today.year - age_under, today.month, min(today.day, 28)) if age_under else None)
+    found = []
+    for province_id in meetings.order_by().values_list("province_id", flat=True).distinct():
+        last: dict[int, list[int]] = defaultdict(list)
+        for meeting_id, unit_id in (meetings.filter(province_id=province_id).order_by("unit_id", "-starts_at")
+                                    .values_list("pk", "unit_id")):
+            if len(last[unit_id]) < count:
+                last[unit_id].append(meeting_id)
+        meeting_ids = [pk for ids in last.values() if len(ids) == count for pk in ids]
+        if not meeting_ids:
+            continue
+        members = Member.objects.filter(status__in=ACTIVE_STATUSES)
+        if born_after:
+            members = members.filter(date_of_birth__gt=born_after)
+        attended = set(Attendance.objects.filter(
+            meeting_id__in=meeting_ids, status__in=(AttendanceStatus.PRESENT, AttendanceStatus.LATE),
+            member__in=members).values_list("meeting__unit_id", "member_id").distinct())
+        spoke = set(Contribution.objects.filter(meeting_id__in=meeting_ids, member__isnull=False)
+                    .values_list("meeting__unit_id", "member_id").distinct())
+        by_unit: dict[int, list[int]] = defaultdict(list)
+        for unit_id, member_id in sorted(attended - spoke):
+            by_unit[unit_id].append(member_id)
+        found += [Found(unit_id, figures={"count": len(ids), "meetings": count},
+                        evidence={"members": ids[:EVIDENCE], "meetings": last[unit_id]})
+                  for unit_id, ids in by_unit.items() if len(ids) >= max(rule.threshold, 1)]
+    return found
+
+
+@detector(Check.SILENT)
+def silent(rule: Rule, today: datetime.date) -> list[Found]:
+    return _silent(rule, today, age_under=None)
+
+
+@detector(Check.YOUNG_SILENT)
+def young_silent(rule: Rule, today: datetime.date) -> list[Found]:
+    return _silent(rule, today, age_under=rule.age_under or 35)
+
+
+def _missing(rule: Rule, today: datetime.date, periods: list[list[str]], kinds) -> list[Found]:
+    """Cells where at least `threshold` of `periods` (each a list of months) had no meeting of `kinds`; months
+    before a cell started do not count."""
+    months = [month for group in periods for month in group]
+    held = _cell_counters(months, [f"meetings.{kind}" for kind in kinds])
+    found = []
+    for unit_id, active_from in _cells().items():
+        started = active_from.strftime("%Y-%m") if active_from else ""
+        missing = [group[0] if len(group) == 1 else f"{group[0]}…{group[-1]}" for group in periods
+                   if group[-1] >= started and not any(sum(held.get(unit_id, {}).get(month, {}).values())
+                                                       for month in group)]
+        if len(missing) >= max(rule.threshold, 1):
+            found.append(Found(unit_id, figures={"count": len(missing)}, evidence={"missing": missing}))
+    return found
+
+
+@detector(Check.MEETINGS_MISSING)
+def meetings_missing(rule: Rule, today: datetime.date) -> list[Found]:
+    """Cells with at least `threshold` of the last `period` ended months without a regular meeting."""
+    return _missing(rule, today, [[month] for month in months_back(today, rule.period or 3, include_current=False)],
+                    REGULAR_KINDS)
+
+
+@detector(Check.NO_THEMATIC)
+def no_thematic(rule: Rule, today: datetime.date) -> list[Found]:
+    """Cells with at least `threshold` of the last `period` ended quarters without a thematic session."""
+    first_month_of_quarter = datetime.date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+    quarters = [months_back(add_months(first_month_of_quarter, -3 * step), 3, include_current=False)
+                for step in reversed(range(rule.period or 1))]
+    return _missing(rule, today, quarters, THEMATIC_KINDS)
+
+
+@detector(Check.MEETINGS_SHORT)
+def meetings_short(rule: Rule, today: datetime.date) -> list[Found]:
+    """Cells with at least `threshold` meetings in the last `period` months shorter than the minimum length."""
+    rows = (Meeting.objects.filter(starts_at__gte=start_of(add_months(today, -(rule.period or 3))),
+                                   ends_at__lt=start_of(today + datetime.timedelta(days=1)))
+            .order_by("starts_at").only("pk", "unit_id", "kind", "starts_at", "ends_at"))
+    short = [(meeting.unit_id, meeting.pk) for meeting in rows.iterator(chunk_size=5000)
+             if meeting.minutes_long < min_minutes(meeting)]
+    return _grouped(short, "meetings", threshold=rule.threshold)
+
+
+# --- reviews ---------------------------------------------------------------------------------------------------
+
+
+@detector(Check.REVIEWS_LATE)
+def reviews_late(rule: Rule, today: datetime.date) -> list[Found]:
+    """Units with at least `threshold` member reviews not submitted `period` days after an open cycle's due date."""
+    cycles = Cycle.objects.filter(status=CycleStatus.OPEN,
+                                  self_review_due__lt=today - datetime.timedelta(days=rule.period or 0))
+    rows = (Review.objects.filter(cycle__in=cycles, member__isnull=False,
+                                  status__in=(ReviewStatus.EXPECTED, ReviewStatus.DRAFT, ReviewStatus.RETURNED))
+            .order_by("pk").values_list("unit_id", "cycle_id", "pk"))
+    return _grouped(rows, "reviews", threshold=rule.threshold, key=lambda row: (row[0], f"cycle:{row[1]}", None))
+
+
+@detector(Check.FORMALISM)
+def formalism(rule: Rule, today: datetime.date) -> list[Found]:
+    """Units with at least `threshold` submitted reviews of an open cycle carrying formalism signals."""
+    rows = (Review.objects.filter(cycle__status=CycleStatus.OPEN, status=ReviewStatus.SUBMITTED)
+            .exclude(Q(signals=[]) | Q(signals__isnull=True)).order_by("pk").values_list("unit_id", "cycle_id", "pk"))
+    return _grouped(rows, "reviews", threshold=rule.threshold, key=lambda row: (row[0], f"cycle:{row[1]}", None))
+
+
+# --- directives ------------------------------------------------------------------------------------------------
+
+
+@detector(Check.DIRECTIVE_UNACKNOWLEDGED)
+def directive_unacknowledged(rule: Rule, today: datetime.date) -> list[Found]:
+    """Units with at least `threshold` directives issued to them more than `period` days ago and not acknowledged."""
+    rows = (Receipt.objects.filter(acknowledged_at__isnull=True, directive__status=DirectiveStatus.ISSUED,
+                                   directive__issued_on__lt=today - datetime.timedelta(days=rule.period or 0))
+            .order_by("directive__issued_on", "pk").values_list("unit_id", "directive_id"))
+    return _grouped(rows, "directives", threshold=rule.threshold)
+
+
+@detector(Check.DIRECTIVE_UNREPORTED)
+def directive_unreported(rule: Rule, today: datetime.date) -> list[Found]:
+    """Units with at least `threshold` reports on directives due more than `period` days ago and not filed (no
+    report on any key task for that reporting date)."""
+    periods = ReportingPeriod.objects.filter(directive__status=DirectiveStatus.ISSUED,
+                                             due_on__lt=today - datetime.timedelta(days=rule.period or 0))
+    rows = []
+    for period_id, directive_id in periods.order_by("due_on", "pk").values_list("pk", "directive_id"):
+        filed = Report.objects.filter(period_id=period_id).values("receipt_id")
+        rows += [(unit_id, period_id) for unit_id in Receipt.objects.filter(directive_id=directive_id)
+                 .exclude(pk__in=filed).values_list("unit_id", flat=True)]
+    return _grouped(rows, "periods", threshold=rule.threshold)
+

@@ -1,0 +1,35 @@
+"""The warnings of a subtree as a spreadsheet (what the page lists, every row)."""
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from soisua.documents.writers import Column
+
+from .models import Alert
+
+COLUMNS = [
+    Column("check", gettext_lazy("Warning"), "text", 34),
+    Column("unit", gettext_lazy("Unit"), "text", 34),
+    Column("member", gettext_lazy("Member"), "text", 24),
+    Column("owner", gettext_lazy("Owner"), "text", 30),
+    Column("status", gettext_lazy("Status"), "text", 14),
+    Column("count", gettext_lazy("Figure"), "number", 9),
+    Column("opened", gettext_lazy("Opened on"), "date", 12),
+    Column("times", gettext_lazy("Times opened"), "number", 9),
+    Column("note", gettext_lazy("Note"), "text", 40),
+]
+
+
+def rows(alerts) -> Iterator[list[Any]]:
+    for alert in alerts.iterator(chunk_size=2000):
+        yield [alert.get_kind_display(), alert.unit.name, alert.member.full_name if alert.member else "",
+               alert.owner.name, alert.get_status_display(), figure(alert),
+               timezone.localtime(alert.opened_at).date(), alert.times_opened, alert.acknowledgement]
+
+
+def figure(alert: Alert) -> int | None:
+    """The warning's main figure: a count, or the attendance rate."""
+    return alert.figures.get("count", alert.figures.get("rate"))

@@ -1,0 +1,235 @@
+"""Writes to early warnings: running the checks (`evaluate`, the daily job), acknowledging a warning with a note,
+editing a rule (a new version), and the weekly digest to each committee.
+
+Each function owns its transaction, appends the audit entry and raises AlertError (translated) on refusal.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from soisua.audit import services as audit
+from soisua.core.actors import person
+from soisua.core.errors import Conflict, DomainError, clean_text, save_if_current
+from soisua.notifications.services import notify
+from soisua.org import access
+from soisua.org.enums import Role
+from soisua.org.models import PATH_STEP, Unit, UnitKind
+
+from .detectors import DETECTORS, Found
+from .enums import LIVE_STATUSES, MEANING, AlertStatus, Check
+from .models import Alert, Rule
+
+LEADERSHIP = {Role.SECRETARY, Role.COMMITTEE, Role.STAFF}
+MAX_NOTE = 2000
+BATCH = 2000
+
+
+class AlertError(DomainError):
+    """A refused change to a warning or a rule; the message is already translated."""
+
+
+# --- who owns a warning ----------------------------------------------------------------------------------------
+
+
+def owners_of(unit_ids: set[int], receiver: UnitKind) -> dict[int, tuple[int, int | None]]:
+    """{unit id: (owner unit id, province id)}: the owner is the deepest unit at or above the unit whose kind is
+    at the receiving level or above it (a cell's own warnings stay with it when the receiver is "cell"; with
+    "grassroots" they go to the grassroots or commune committee above it)."""
+    units: dict[int, tuple[str, int, int | None]] = {}
+    ids = sorted(unit_ids)
+    for start in range(0, len(ids), BATCH):
+        units.update((pk, (path, order, province)) for pk, path, order, province in Unit.objects.filter(
+            pk__in=ids[start:start + BATCH]).values_list("pk", "path", "kind__order", "province_id"))
+    prefixes = {path[:end] for path, _order, _province in units.values()
+                for end in range(PATH_STEP, len(path), PATH_STEP)}
+    above: dict[str, tuple[int, int]] = {}
+    prefix_list = sorted(prefixes)
+    for start in range(0, len(prefix_list), BATCH):
+        above.update((path, (pk, order)) for pk, path, order in Unit.objects.filter(
+            path__in=prefix_list[start:start + BATCH]).values_list("pk", "path", "kind__order"))
+    result = {}
+    for pk, (path, order, province) in units.items():
+        owner = pk
+        if order > receiver.order:
+            for end in range(len(path) - PATH_STEP, 0, -PATH_STEP):
+                owner, owner_order = above.get(path[:end], (owner, 0))
+                if owner_order <= receiver.order:
+                    break
+        result[pk] = (owner, province)
+    return result
+
+
+# --- running the checks ----------------------------------------------------------------------------------------
+
+
+def evaluate(*, by, today: datetime.date | None = None, checks: list[str] | None = None) -> dict[str, dict]:
+    """Run every enabled rule's check and bring the warnings in line with what it found: raise new ones, re-open
+    resolved ones whose condition returned, refresh the figures of live ones and resolve those whose condition is
+    gone (also all live warnings of a disabled rule). Each owner whose warnings were raised or re-opened is told
+    once a day. Returns {check: {"raised", "reopened", "resolved", "live"}}."""
+    today = today or timezone.localdate()
+    report = {}
+    for rule in Rule.objects.filter(current=True).select_related("receiver").order_by("kind"):
+        if checks and rule.kind not in checks:
+            continue
+        found = DETECTORS[rule.kind](rule, today) if rule.enabled else []
+        report[rule.kind] = _sync(rule, found, by=by, today=today)
+    return report
+
+
+def _sync(rule: Rule, found: list[Found], *, by, today: datetime.date) -> dict[str, int]:
+    now = timezone.now()
+    owners = owners_of({item.unit_id for item in found}, rule.receiver)
+    counts = {"raised": 0, "reopened": 0, "resolved": 0, "live": 0}
+    told: dict[int, int] = defaultdict(int)
+    with transaction.atomic():
+        existing = {(alert.unit_id, alert.subject): alert for alert in Alert.objects.select_for_update()
+                    .filter(kind=rule.kind).only("pk", "unit_id", "subject", "status", "figures", "evidence",
+                                                 "owner_id", "times_opened", "version", "rule_id")}
+        new, changed = [], []
+        for item in found:
+            owner_id, province_id = owners[item.unit_id]
+            alert = existing.pop((item.unit_id, item.subject), None)
+            if alert is None:
+                new.append(Alert(rule=rule, kind=rule.kind, unit_id=item.unit_id, owner_id=owner_id,
+                                 province_id=province_id, subject=item.subject, member_id=item.member_id,
+                                 figures=item.figures, evidence=item.evidence, first_raised_at=now, opened_at=now))
+                told[owner_id] += 1
+                continue
+            if alert.status == AlertStatus.RESOLVED:
+                alert.status, alert.opened_at, alert.resolved_at = AlertStatus.OPEN, now, None
+                alert.times_opened += 1
+                alert.acknowledged_at = alert.acknowledged_by = None
+                alert.acknowledgement = ""
+                counts["reopened"] += 1
+                told[owner_id] += 1
+            elif alert.figures == item.figures and alert.evidence == item.evidence and alert.owner_id == owner_id:
+                counts["live"] += 1
+                continue
+            else:
+                counts["live"] += 1
+            alert.figures, alert.evidence, alert.owner_id, alert.rule = item.figures, item.evidence, owner_id, rule
+            alert.version += 1
+            changed.append(alert)
+        gone = [alert for alert in existing.values() if alert.status in LIVE_STATUSES]
+        for alert in gone:
+            alert.status, alert.resolved_at = AlertStatus.RESOLVED, now
+            alert.version += 1
+        Alert.objects.bulk_create(new, batch_size=BATCH)
+        Alert.objects.bulk_update(changed, ["status", "opened_at", "resolved_at", "times_opened", "acknowledged_at",
+                                            "acknowledged_by", "acknowledgement", "figures", "evidence", "owner_id",
+                                            "rule", "version"], batch_size=BATCH)
+        Alert.objects.bulk_update(gone, ["status", "resolved_at", "version"], batch_size=BATCH)
+        counts["raised"], counts["resolved"] = len(new), len(gone)
+        if new or gone or counts["reopened"]:
+            audit.record(by, "alerts.evaluated", rule, {"raised": len(new), "reopened": counts["reopened"],
+                                                       "resolved": len(gone), "day": today.isoformat()})
+        _tell_owners(rule, told, today)
+    return counts
+
+
+def _tell_owners(rule: Rule, told: dict[int, int], today: datetime.date) -> None:
+    """One message a day per owner and check: its leadership learns how many warnings were raised or re-opened."""
+    units = Unit.objects.in_bulk(list(told))
+    for owner_id, count in told.items():
+        unit = units[owner_id]
+        for user in access.users_with_roles(owner_id, LEADERSHIP):
+            notify(user, kind="alerts.raised", event_key=f"alerts.raised:{rule.kind}:{owner_id}:{today.isoformat()}",
+                   template="alerts/notifications/raised",
+                   context={"unit": unit, "count": count, "check": rule.get_kind_display()},
+                   url=reverse("alerts:unit", args=[owner_id]))
+
+
+# --- acting on a warning ---------------------------------------------------------------------------------------
+
+
+def acknowledge(alert: Alert, *, by, note: str, version: int | None) -> Alert:
+    """The owner's leadership says it has seen the warning and what it does about it (a note is required). The
+    warning stays on the dashboards until its condition is gone."""
+    note = clean_text(note, _("Note"), MAX_NOTE, error=AlertError)
+    if not note:
+        raise AlertError(_("Say what the unit does about this warning."), code="required")
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=alert.pk)
+        if alert.status != AlertStatus.OPEN:
+            raise AlertError(_("This warning is no longer open."), code="not_open")
+        save_if_current(alert, version, {"status": AlertStatus.ACKNOWLEDGED, "acknowledged_at": timezone.now(),
+                                         "acknowledged_by": person(by), "acknowledgement": note},
+                        error=Conflict)
+        audit.record(by, "alerts.acknowledged", alert, {"note": note})
+    return alert
+
+
+# --- rules -----------------------------------------------------------------------------------------------------
+
+
+def update_rule(rule: Rule, *, by, version: int | None, threshold: int, period: int | None, receiver: str,
+                enabled: bool, age_under: int | None = None, note: str = "") -> Rule:
+    """Write a new version of the rule (the old one is kept, and the warnings it raised still name it). Refuses a
+    negative threshold, a period below one where the check counts one, an age outside 1–100 and a level that is
+    not a unit kind of the installation."""
+    note = clean_text(note, _("Reason for the change"), 500, error=AlertError)
+    if threshold is None or threshold < 0:
+        raise AlertError(_("The threshold cannot be negative."), code="threshold")
+    if rule.kind == Check.ATTENDANCE_LOW and threshold > 100:
+        raise AlertError(_("An attendance rate is at most 100 percent."), code="threshold")
+    if MEANING[rule.kind][1] is not None and (period is None or period < 1):
+        raise AlertError(_("The period must be at least 1."), code="period")
+    if rule.kind == Check.YOUNG_SILENT and (age_under is None or not 1 <= age_under <= 100):
+        raise AlertError(_("The age must be between 1 and 100 years."), code="age")
+    receiving = UnitKind.objects.filter(code=receiver).first()
+    if receiving is None:
+        raise AlertError(_("“%(level)s” is not a level of the organisation.") % {"level": receiver}, code="level")
+    with transaction.atomic():
+        current = Rule.objects.select_for_update().get(pk=rule.pk)
+        if not current.current:
+            raise Conflict(_("This rule was changed meanwhile; reload it to see the current version."))
+        if version is not None and version != current.version:
+            raise Conflict(_("This rule was changed meanwhile; reload it to see the current version."))
+        Rule.objects.filter(pk=current.pk).update(current=False)
+        created = Rule.objects.create(
+            kind=current.kind, version=current.version + 1, enabled=enabled, threshold=threshold,
+            period=period if MEANING[current.kind][1] is not None else None,
+            age_under=age_under if current.kind == Check.YOUNG_SILENT else None,
+            receiver=receiving, note=note, created_by=person(by))
+        audit.record(by, "alerts.rule_changed", created, audit.diff(
+            {"threshold": current.threshold, "period": current.period, "age_under": current.age_under,
+             "receiver": current.receiver.code, "enabled": current.enabled},
+            {"threshold": created.threshold, "period": created.period, "age_under": created.age_under,
+             "receiver": receiving.code, "enabled": created.enabled}))
+    return created
+
+
+# --- the weekly digest -----------------------------------------------------------------------------------------
+
+
+def send_weekly_digest(*, today: datetime.date | None = None) -> int:
+    """Tell each unit's leadership, once a week, how many warnings it owns are open, acknowledged and were resolved
+    in the last seven days. Units without any of those get nothing."""
+    today = today or timezone.localdate()
+    week = today.isocalendar()
+    key = f"{week.year}-W{week.week:02d}"
+    since = timezone.now() - datetime.timedelta(days=7)
+    figures: dict[int, dict[str, int]] = defaultdict(lambda: {"open": 0, "acknowledged": 0, "resolved": 0})
+    rows = [*Alert.objects.filter(status__in=LIVE_STATUSES).values_list("owner_id", "status").order_by(),
+            *Alert.objects.filter(status=AlertStatus.RESOLVED, resolved_at__gte=since)
+            .values_list("owner_id", "status").order_by()]
+    for owner_id, status in rows:
+        figures[owner_id][status] += 1
+    sent = 0
+    units = Unit.objects.in_bulk(list(figures))
+    for owner_id, counts in figures.items():
+        for user in access.users_with_roles(owner_id, LEADERSHIP):
+            sent += notify(user, kind="alerts.digest", event_key=f"alerts.digest:{owner_id}:{key}",
+                           template="alerts/notifications/digest",
+                           context={"unit": units[owner_id], "week": key, **counts},
+                           url=reverse("alerts:unit", args=[owner_id])) is not None
+    return sent
+
+
+__all__ = ["AlertError", "acknowledge", "evaluate", "owners_of", "send_weekly_digest", "update_rule"]

@@ -1,0 +1,82 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from soisua.core.views import save_form
+from soisua.documents import services as documents
+from soisua.documents import writers
+
+from . import exports, policy, queries, services
+from .enums import AlertStatus, Check
+from .forms import AcknowledgeForm, RuleForm
+
+
+@login_required
+@require_GET
+def unit_alerts(request: HttpRequest, pk: int) -> HttpResponse:
+    """The early warnings of a unit's subtree: live ones by default, or those of one status and check."""
+    unit = policy.get_unit_for_user(request.user, pk)
+    status, check = request.GET.get("status", ""), request.GET.get("check", "")
+    page = Paginator(queries.listing(unit, status=status, check=check), queries.PAGE).get_page(request.GET.get("page"))
+    return render(request, "alerts/unit.html", {
+        "unit": unit, "page": page, "status": status if status in AlertStatus.values else "",
+        "check": check if check in Check.values else "", "statuses": AlertStatus.choices, "checks": Check.choices,
+        "by_check": queries.counts_by_check(unit),
+    })
+
+
+@login_required
+@require_GET
+def unit_alerts_export(request: HttpRequest, pk: int) -> FileResponse:
+    user = request.user
+    unit = policy.get_unit_for_user(user, pk)
+    alerts = queries.listing(unit, status=request.GET.get("status", ""), check=request.GET.get("check", ""))
+    with translation.override(user.language):
+        output = writers.xlsx_temporary_file(exports.COLUMNS, exports.rows(alerts), sheet_name=_("Early warnings"))
+    documents.record_export(user, unit, action="alerts.export", file_format="xlsx", personal=False)
+    return FileResponse(output, as_attachment=True, filename=f"warnings-{unit.pk}.xlsx",
+                        content_type=writers.XLSX_CONTENT_TYPE)
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A warning: what was found, what it rests on, its history; the owner's leadership acknowledges it here."""
+    alert = policy.get_alert_for_user(request.user, pk, acknowledge=request.method == "POST")
+    form = AcknowledgeForm(request.POST or None, initial={"version": alert.version})
+    done, _result = save_form(request, form, lambda data: services.acknowledge(
+        alert, by=request.user, note=data["note"], version=data["version"]), success=_("Warning acknowledged."))
+    if done:
+        return redirect("alerts:detail", pk=alert.pk)
+    return render(request, "alerts/detail.html", {
+        "alert": alert, "evidence": queries.evidence_of(alert), "form": form,
+        "can_acknowledge": policy.can_acknowledge(request.user, alert) and alert.status == AlertStatus.OPEN,
+    })
+
+
+@login_required
+@require_GET
+def rules(request: HttpRequest) -> HttpResponse:
+    policy.require_rules_reader(request.user)
+    return render(request, "alerts/rules.html", {"rules": queries.current_rules(), "changes": queries.recent_changes(),
+                                                 "can_change": policy.can_change_rules(request.user)})
+
+
+@login_required
+def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = policy.get_rule_for_user(request.user, pk, change=request.method == "POST")
+    initial = {"enabled": rule.enabled, "threshold": rule.threshold, "period": rule.period,
+               "age_under": rule.age_under, "receiver": rule.receiver.code, "version": rule.version}
+    form = RuleForm(request.POST or None, initial=initial, rule=rule, levels=queries.levels())
+    done, created = save_form(request, form, lambda data: services.update_rule(
+        rule, by=request.user, version=data["version"], threshold=data["threshold"], period=data.get("period"),
+        age_under=data.get("age_under"), receiver=data["receiver"], enabled=data["enabled"], note=data["note"]),
+        success=_("Rule changed; the next check applies it."))
+    if done:
+        return redirect("alerts:rules.edit", pk=created.pk)
+    if not rule.current or not policy.can_change_rules(request.user):
+        form = None
+    return render(request, "alerts/rule.html", {"rule": rule, "form": form, "history": queries.rule_history(rule)})
