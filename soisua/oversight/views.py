@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from soisua.alerts import queries as alerts
 from soisua.core.views import number_param, perform, render_form_page, save_form
 from soisua.documents.responses import document_download
 
@@ -154,4 +155,5 @@ def self_report_file(request: HttpRequest, pk: int) -> FileResponse:
 def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     unit = policy.get_unit_for_user(request.user, pk, dashboard=True)
     return render(request, "oversight/dashboard.html", {"board": dashboard.build(unit, timezone.localdate()),
-                                                        "chart_height": dashboard.CHART_HEIGHT})
+                                                        "chart_height": dashboard.CHART_HEIGHT,
+                                                        "warnings": alerts.counts_by_check(unit)})
