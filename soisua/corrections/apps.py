@@ -6,4 +6,5 @@ class CorrectionsConfig(AppConfig):
     label = "corrections"
 
     def ready(self):
-        from . import agenda  # noqa: F401 - registers what waits for a person on the home page
+        # What waits for a person on the home page, and the counters' source.
+        from . import agenda, rollup  # noqa: F401

@@ -18,6 +18,7 @@ from soisua.org import access
 from soisua.org.enums import ACTIVE_STATUSES, Role
 from soisua.org.models import Post
 
+from . import rollup
 from .enums import (
     DONE_STATUSES,
     Cause,
@@ -104,8 +105,8 @@ def record_shortcoming(*, unit, member=None, review=None, source: str = Source.S
     """Record a shortcoming of a member (or, without member, of the unit as a collective). `followed_by`: the
     body that asked for the remedy (an inspection), which then verifies the fix.
 
-    Side effects: inserts it with its checklist links; links the earlier shortcoming it repeats; audit entry
-    (without the text: it is personal).
+    Side effects: inserts it with its checklist links; links the earlier shortcoming it repeats; counts it up the
+    tree (`rollup`); audit entry (without the text: it is personal).
     """
     values = _values(text=text, cause=cause, cause_text=cause_text, responsibility=responsibility,
                      measures=measures, fix_by=fix_by)
@@ -117,6 +118,7 @@ def record_shortcoming(*, unit, member=None, review=None, source: str = Source.S
                                              created_by=person(by), **values)
     shortcoming.checklist_items.set(checklist_items)
     mark_recurrence(shortcoming)
+    rollup.follow(unit, {}, rollup.tally(shortcoming))
     audit.record(by, "corrections.shortcoming.record", shortcoming, {"source": source, "review": review,
                                                                     "recurring_of": shortcoming.recurring_of_id})
     if member is not None and member.user_id:  # the member is told when someone else named it
@@ -169,9 +171,16 @@ def update_shortcoming(shortcoming: Shortcoming, *, text: str, cause: str, cause
 
 @transaction.atomic
 def remove_shortcoming(shortcoming: Shortcoming, *, by) -> None:
-    """Side effects: deletes the shortcoming; audit entry."""
+    """Side effects: deletes the shortcoming (those repeating it no longer do); the counts up the tree; audit
+    entry."""
+    shortcoming = _locked_shortcoming(shortcoming)
+    repeating = list(Shortcoming.objects.select_for_update().filter(recurring_of=shortcoming).order_by("pk"))
+    before = rollup.tally_all([shortcoming, *repeating])
     audit.record(by, "corrections.shortcoming.remove", shortcoming, {"review": shortcoming.review_id})
     shortcoming.delete()
+    for row in repeating:
+        row.recurring_of = None
+    rollup.follow(shortcoming.unit, before, rollup.tally_all(repeating))
 
 
 # --- correction plans ----------------------------------------------------------------------------------------
@@ -288,7 +297,8 @@ def submit_plan(plan: CorrectionPlan, *, by) -> CorrectionPlan:
 @transaction.atomic
 def decide_plan(plan: CorrectionPlan, *, approve: bool, reason: str = "", by) -> CorrectionPlan:
     """The cell committee approves a submitted plan (its shortcomings are then being fixed to a roadmap) or returns
-    it with a reason. Side effects: plan status; shortcomings planned and their next due date; audit entry."""
+    it with a reason. Side effects: plan status; shortcomings planned and their next due date (counted up the
+    tree); audit entry."""
     plan = CorrectionPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.SUBMITTED:
         raise ShortcomingError(_("Only a submitted plan can be approved or returned."), code="state")
@@ -310,10 +320,21 @@ def decide_plan(plan: CorrectionPlan, *, approve: bool, reason: str = "", by) ->
 
 
 def refresh_next_due(plan: CorrectionPlan) -> None:
-    """The earliest unfinished step of an approved plan (else its deadline) on each unverified shortcoming."""
+    """The earliest unfinished step of an approved plan (else its deadline) on each unverified shortcoming, and
+    their due dates counted up the tree. The shortcomings are locked first, so a fix verified at the same time is
+    counted once."""
     undone = RoadmapStep.objects.filter(measure__plan=plan, done_on__isnull=True).order_by("due")
     due = undone.values_list("due", flat=True).first() or plan.deadline
-    plan.shortcomings.exclude(status__in=DONE_STATUSES).update(next_due=due)
+    rows = list(Shortcoming.objects.select_for_update(of=("self",)).filter(plans=plan).exclude(status__in=DONE_STATUSES)
+                .order_by("pk"))
+    changed = [row for row in rows if row.next_due != due]
+    if not changed:
+        return
+    before = rollup.tally_all(changed)
+    Shortcoming.objects.filter(pk__in=[row.pk for row in changed]).update(next_due=due)
+    for row in changed:
+        row.next_due = due
+    rollup.follow(plan.unit, before, rollup.tally_all(changed))
 
 
 # --- progress, claims, verification --------------------------------------------------------------------------
@@ -355,7 +376,7 @@ def post_progress(shortcoming: Shortcoming, *, note: str, link: str = "", eviden
 
 @transaction.atomic
 def complete_step(step: RoadmapStep, *, by) -> RoadmapStep:
-    """Side effects: the step's date; the plan's shortcomings' next due date; audit entry."""
+    """Side effects: the step's date; the plan's shortcomings' next due date (counted up the tree); audit entry."""
     if step.done_on is None:
         step.done_on = timezone.localdate()
         step.save(update_fields=["done_on"])
@@ -397,7 +418,7 @@ def verify_fix(shortcoming: Shortcoming, *, note: str = "", by) -> Shortcoming:
     """A supervisor or the committee confirms the fix.
 
     Refused to the owner and to whoever reported it fixed, whoever the caller (skipped only when `by` is SYSTEM).
-    Side effects: verified (closed); timeline; audit entry.
+    Side effects: verified (closed); timeline; counts up the tree; audit entry.
     """
     shortcoming = _locked_shortcoming(shortcoming)
     _check_not_own(shortcoming, by)
@@ -406,10 +427,12 @@ def verify_fix(shortcoming: Shortcoming, *, note: str = "", by) -> Shortcoming:
     if shortcoming.status != ShortcomingStatus.CLAIMED:
         raise ShortcomingError(_("The owner has not reported it fixed yet."), code="state")
     entry = _entry(shortcoming, ProgressKind.VERIFY, note=note, by=by)
+    before = rollup.tally(shortcoming)
     shortcoming.status, shortcoming.verified_by, shortcoming.verified_at = ShortcomingStatus.VERIFIED, person(by), \
         timezone.now()
     shortcoming.next_due = None
     shortcoming.save(update_fields=["status", "verified_by", "verified_at", "next_due"])
+    rollup.follow(shortcoming.unit, before, rollup.tally(shortcoming))
     _tell(_owners(shortcoming), by=by, kind="corrections.fix_decided", event=f"fix-decided:{entry.pk}",
           template="corrections/notifications/fix_verified",
           url=reverse("corrections:shortcomings.detail", args=[shortcoming.pk]), context={"note": entry.note})
@@ -421,6 +444,8 @@ def reopen_fix(shortcoming: Shortcoming, *, reason: str, by) -> Shortcoming:
     """The fix is not good enough: back to being fixed, with the reason on the timeline.
 
     Refused to the owner and to whoever reported it fixed, as verify_fix (skipped only when `by` is SYSTEM).
+    Side effects: back in progress, its next due date from its approved plans; counts up the tree; timeline; the
+    owners are told; audit entry.
     """
     shortcoming = _locked_shortcoming(shortcoming)
     _check_not_own(shortcoming, by)
@@ -432,8 +457,10 @@ def reopen_fix(shortcoming: Shortcoming, *, reason: str, by) -> Shortcoming:
     _tell(_owners(shortcoming), by=by, kind="corrections.fix_decided", event=f"fix-decided:{entry.pk}",
           template="corrections/notifications/fix_reopened",
           url=reverse("corrections:shortcomings.detail", args=[shortcoming.pk]), context={"reason": entry.note})
+    before = rollup.tally(shortcoming)
     shortcoming.status, shortcoming.claimed_by, shortcoming.verified_at = ShortcomingStatus.IN_PROGRESS, None, None
     shortcoming.save(update_fields=["status", "claimed_by", "verified_at"])
+    rollup.follow(shortcoming.unit, before, rollup.tally(shortcoming))
     for plan in shortcoming.plans.filter(status=PlanStatus.APPROVED):
         refresh_next_due(plan)
     return shortcoming

@@ -8,9 +8,11 @@ class Counter(models.Model):
     subtree."""
 
     unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
-    # A month as "YYYY-MM"; a year's figure is the sum of its twelve months.
+    # A month as "YYYY-MM"; a year's figure is the sum of its twelve months. Figures of what stands now, whatever
+    # the month, have the period rollups.STANDING.
     period = models.CharField(max_length=7)
-    metric = models.CharField(max_length=40)
+    # Named by the source that keeps it: "<prefix><name>", e.g. "rev.<cycle>.lvl.<level code>".
+    metric = models.CharField(max_length=64)
     # Units near the root would be one hot row under nationwide writes (every check-in on the evening of the 3rd):
     # their figures are spread over a few slots, summed when read.
     slot = models.PositiveSmallIntegerField(default=0)

@@ -6,7 +6,8 @@ the same amount, so any unit's figure, the country's included, is a read of a fe
 registered figure from its source rows, reports the drift and replaces the stored counters.
 
 Sources register themselves (`register_source`) with a metric prefix and querysets of rows named r_unit, r_year,
-r_month, r_metric and r_value, counted at the unit where the source rows live (without ordering).
+r_month (or r_period, a period string such as STANDING), r_metric and r_value, counted at the unit where the source
+rows live (without ordering).
 """
 
 import datetime
@@ -24,6 +25,9 @@ from .models import Counter
 # Units this deep or shallower (the country, the provinces) spread each figure over COUNTER_SLOTS rows.
 HOT_DEPTH = 2
 COUNTER_SLOTS = 16
+# The period of figures that tell what stands now rather than what happened in a month (corrections still open):
+# a word, so it sorts after every "YYYY-MM" and a read of the months from one on reads it in the same range.
+STANDING = "now"
 
 _sources: dict[str, Callable[[], Iterable[QuerySet]]] = {}
 
@@ -57,13 +61,22 @@ def bump(unit: Unit, period: str, changes: dict[str, int], *, units: list[tuple[
     Runs inside the caller's transaction; rows are locked in one order (root first), so concurrent bumps do not
     deadlock. `units` may pass a precomputed `chain(unit)`.
     """
-    changes = {metric: amount for metric, amount in sorted(changes.items()) if amount}
+    bump_periods(unit, {(period, metric): amount for metric, amount in changes.items()}, units=units)
+
+
+def bump_periods(unit: Unit, changes: dict[tuple[str, str], int], *,
+                 units: list[tuple[int, int]] | None = None) -> None:
+    """`bump` for figures of several periods at once, `changes` by (period, metric): one statement."""
+    changes = {key: amount for key, amount in sorted(changes.items()) if amount}
     if not changes:
         return
     rows = []
-    for unit_id, depth in units or chain(unit):
+    # An empty `units` is no unit at all (a move that leaves or joins no ancestor), not the whole chain.
+    for unit_id, depth in chain(unit) if units is None else units:
         slot = unit.pk % COUNTER_SLOTS if depth <= HOT_DEPTH else 0
-        rows.extend((unit_id, period, metric, slot, amount) for metric, amount in changes.items())
+        rows.extend((unit_id, period, metric, slot, amount) for (period, metric), amount in changes.items())
+    if not rows:
+        return
     table = Counter._meta.db_table
     placeholders = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
     with connection.cursor() as cursor:
@@ -87,6 +100,22 @@ def add_totals(period: str, totals: dict[int, dict[str, int]]) -> None:
                 + ", ".join(["(%s, %s, %s, %s, %s)"] * len(batch))
                 + f" ON CONFLICT (unit_id, period, metric, slot) DO UPDATE SET value = {table}.value + excluded.value",
                 [value for row in batch for value in row])
+
+
+def add_up_the_tree(period: str, counts: dict[Unit, dict[str, int]]) -> None:
+    """Add figures counted at many units (a cycle opened for a province: its expected reviews) to those units and
+    every ancestor of theirs, in one batch (`add_totals`)."""
+    by_path: dict[str, dict[str, int]] = {}
+    for unit, changes in counts.items():
+        for depth in range(1, unit.depth + 1):
+            totals = by_path.setdefault(unit.path[:depth * PATH_STEP], {})
+            for metric, amount in changes.items():
+                totals[metric] = totals.get(metric, 0) + amount
+    ids = {}
+    paths = list(by_path)
+    for start in range(0, len(paths), 5000):
+        ids.update(Unit.objects.filter(path__in=paths[start:start + 5000]).values_list("path", "pk"))
+    add_totals(period, {ids[path]: totals for path, totals in by_path.items()})
 
 
 def figures(unit_id: int, periods: list[str], prefix: str = "") -> dict[str, int]:
@@ -113,6 +142,17 @@ def figures_of_units(unit_ids: list[int], periods: list[str], prefix: str = "") 
     result: dict[int, dict[str, int]] = {}
     for row in rows:
         result.setdefault(row["unit_id"], {})[row["metric"]] = row["total"]
+    return result
+
+
+def figures_since(unit_ids: list[int], since: str, prefix: str = "") -> dict[int, dict[str, dict[str, int]]]:
+    """Each unit's figures of every period from `since` on (STANDING included), by period and metric: one index
+    range per unit of the counters' key."""
+    rows = (Counter.objects.filter(unit_id__in=unit_ids, period__gte=since, metric__startswith=prefix)
+            .values("unit_id", "period", "metric").annotate(total=Sum("value")).order_by())
+    result: dict[int, dict[str, dict[str, int]]] = {unit_id: {} for unit_id in unit_ids}
+    for row in rows:
+        result[row["unit_id"]].setdefault(row["period"], {})[row["metric"]] = row["total"]
     return result
 
 
@@ -158,14 +198,15 @@ def rebuild(prefixes: Iterable[str] | None = None) -> dict[str, int]:
             cursor.execute("DROP TABLE IF EXISTS rollup_leaf")
             cursor.execute("DROP TABLE IF EXISTS rollup_all")
             cursor.execute("CREATE TEMPORARY TABLE rollup_leaf (unit_id bigint, period varchar(7), "
-                           "metric varchar(40), value bigint)")
+                           "metric varchar(64), value bigint)")
             cursor.execute("CREATE TEMPORARY TABLE rollup_all (unit_id bigint, period varchar(7), "
-                           "metric varchar(40), value bigint)")
+                           "metric varchar(64), value bigint)")
             for queryset in _sources[prefix]():
                 sql, params = queryset.query.sql_with_params()
+                period = ("s.r_period" if "r_period" in queryset.query.annotations
+                          else _period_sql("s.r_year", "s.r_month"))
                 cursor.execute(f"INSERT INTO rollup_leaf (unit_id, period, metric, value) "
-                               f"SELECT s.r_unit, {_period_sql('s.r_year', 's.r_month')}, s.r_metric, s.r_value "
-                               f"FROM ({sql}) s", params)
+                               f"SELECT s.r_unit, {period}, s.r_metric, s.r_value FROM ({sql}) s", params)
             for depth in range(1, max_depth + 1):
                 cursor.execute(
                     f"INSERT INTO rollup_all (unit_id, period, metric, value) "

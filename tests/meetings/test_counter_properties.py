@@ -78,7 +78,7 @@ def test_counters_equal_a_rebuild_after_any_sequence_of_writes(cast, steps):
 
         drift = rollups.rebuild()
         transaction.set_rollback(True)
-    assert drift == {"attendance.": 0, "dir.": 0, "meetings.": 0}, f"counters drifted after {steps}"
+    assert set(drift.values()) == {0}, f"counters drifted after {steps}: {drift}"
 
 
 def test_the_rebuild_command_reports_and_repairs_drift(cast):
@@ -92,4 +92,4 @@ def test_the_rebuild_command_reports_and_repairs_drift(cast):
 
     assert "attendance." in output.getvalue()
     assert rollups.figures(cast.province.pk, ["2026-12"])["attendance.unmarked"] == 2
-    assert rollups.rebuild() == {"attendance.": 0, "dir.": 0, "meetings.": 0}
+    assert rollups.rebuild() == {"attendance.": 0, "corr.": 0, "dir.": 0, "meetings.": 0, "rev.": 0}

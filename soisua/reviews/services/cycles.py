@@ -15,6 +15,7 @@ from soisua.notifications.services import notify
 from soisua.org.models import Unit
 from soisua.org.services import touch_subtree
 
+from .. import rollup
 from ..enums import Anonymity, Audience, CycleStatus, ReviewRank
 from ..models import Cycle, Review, RuleSet
 from ..queries import current_rule_set, not_submitted
@@ -32,7 +33,8 @@ def open_cycle(unit: Unit, *, title: str, kind: str, period_start: datetime.date
 
     Side effects: inserts the cycle, one collective review per unit below `unit` (party groups excepted) and one
     self-review per member in scope (exempt and suspended members excluded), each on the form its audience
-    uses; marks the subtree's pages as changed; audit entry.
+    uses; the cycle's expected reviews counted up the tree (`rollup`); marks the subtree's pages as changed; audit
+    entry.
     """
     rule_set = rule_set or current_rule_set()
     if rule_set is None or not rule_set.is_published:
@@ -63,6 +65,8 @@ def open_cycle(unit: Unit, *, title: str, kind: str, period_start: datetime.date
                        rank=scope.ranks.get(member.pk, ReviewRank.MEMBER), province_id=member.province_id)
                 for member in scope.members]
     Review.objects.bulk_create(reviews, batch_size=2000)
+    rollup.count_opened(cycle, reviews, {**{collective.pk: collective for collective in scope.units},
+                                         **{member.cell_id: member.cell for member in scope.members}})
     touch_subtree(unit)
     audit.record(by, "reviews.cycle.open", cycle, {
         "unit": unit.pk, "rule_set": rule_set.pk, "collectives": len(scope.units), "members": len(scope.members),

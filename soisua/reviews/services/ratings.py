@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from soisua.audit import services as audit
 from soisua.core.actors import person
 
+from .. import rollup
 from ..enums import ReviewAction, ReviewStatus
 from ..models import Review, ReviewEvent
 from ..queries import level_named
@@ -67,7 +68,7 @@ def decide_level(review: Review, *, level: str, reason: str = "", forcing: list[
     A level other than the cell's needs a reason. A decision that breaks a rule (thresholds, earlier fixes, head
     above the collective, quota, forcing conditions) is refused with RuleViolation unless `override_reason` says
     why; the override is kept on the review and audited. Side effects: the decision (final: the result is shown
-    inside the unit); history event; audit entries; the author is notified.
+    inside the unit); the cycle's counters; history event; audit entries; the author is notified.
     """
     review = _locked(review, None)
     if review.status != ReviewStatus.SUBMITTED or not review.cell_level:
@@ -83,12 +84,14 @@ def decide_level(review: Review, *, level: str, reason: str = "", forcing: list[
         raise ReviewError(_("Unknown level."), code="level")
     if checks and not override_reason:
         raise RuleViolation(checks)
+    before = rollup.tally(review)
     review.decided_level, review.decision_reason, review.forcing = level, reason, forcing
     review.decided_by, review.decided_at = person(by), timezone.now()
     review.overrides = [check.as_dict() for check in checks]
     review.override_reason = override_reason if checks else ""
     review.version += 1
     review.save()
+    rollup.follow(review, before)
     history = " — ".join(filter(None, [reason, _("against the rules: %(reason)s") % {"reason": override_reason}
                                         if checks else ""]))
     ReviewEvent.objects.create(review=review, action=ReviewAction.DECIDED, actor=person(by), reason=history)
@@ -108,8 +111,8 @@ def cancel_rating(review: Review, *, reason: str, by) -> Review:
     """The superior committee cancels a rating and reopens the review to be done again (docs/domain.md, "Review
     cycles").
 
-    Side effects: proposal and decision cleared, status returned; history event with the reason; the author is
-    notified; audit entry.
+    Side effects: proposal and decision cleared, status returned; the cycle's counters; history event with the
+    reason; the author is notified; audit entry.
     """
     review = _locked(review, None)
     reason = check_text(reason, _("reason"))
@@ -118,12 +121,14 @@ def cancel_rating(review: Review, *, reason: str, by) -> Review:
     if review.status != ReviewStatus.SUBMITTED:
         raise ReviewError(_("Only a submitted review can have its rating cancelled."), code="state")
     before = {"cell_level": review.cell_level, "decided_level": review.decided_level}
+    counted = rollup.tally(review)
     review.status = ReviewStatus.RETURNED
     review.cell_level = review.decided_level = review.cell_comment = review.decision_reason = ""
     review.cell_at = review.decided_at = None
     review.overrides, review.override_reason, review.forcing = [], "", []
     review.version += 1
     review.save()
+    rollup.follow(review, counted)
     ReviewEvent.objects.create(review=review, action=ReviewAction.CANCELLED, actor=person(by), reason=reason)
     audit.record(by, "reviews.review.cancel", review, {**before, "reason": reason})
     notify_author(review, kind="reviews.cancelled", key=f"review-cancelled:{review.pk}:{review.version}",

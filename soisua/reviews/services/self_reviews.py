@@ -20,7 +20,7 @@ from soisua.notifications.services import notify
 from soisua.org.access import users_with_roles
 from soisua.org.enums import Role
 
-from .. import formalism
+from .. import formalism, rollup
 from ..enums import TEXT_FIELD_KINDS, CycleStatus, Grade, ReviewAction, ReviewStatus
 from ..models import Review, ReviewEvent, ReviewPrompt
 from ..policy import can_read_review
@@ -96,11 +96,12 @@ def save_review(review: Review, *, version: int, content: ReviewContent, by) -> 
 
     Refused with StaleReview when the review was saved since `version` was loaded, so two tabs never overwrite
     each other silently. Side effects: updates the review (status draft, version + 1) and the answers to its
-    review points; audit entry naming the changed fields (not their text).
+    review points; the cycle's counters (`rollup`); audit entry naming the changed fields (not their text).
     """
     review = _locked(review, version)
     if not review.is_editable:
         raise ReviewError(_("This review was submitted and can no longer be edited."), code="submitted")
+    before = rollup.tally(review)
     cleaned = _clean_content(review, content)
     changed = [name for name, value in cleaned.items() if getattr(review, name) != value]
     for name, value in cleaned.items():
@@ -111,6 +112,7 @@ def save_review(review: Review, *, version: int, content: ReviewContent, by) -> 
     review.version += 1
     review.updated_at, review.updated_by = timezone.now(), person(by)
     review.save()
+    rollup.follow(review, before)
     if changed:
         audit.record(by, "reviews.review.save", review, {"fields": changed})
     return review
@@ -180,7 +182,8 @@ def submit_review(review: Review, *, version: int | None, by) -> Review:
     """Submit a review: it is then locked for its author.
 
     Checks, in order: the version (StaleReview), the review order of the cycle, completeness, the self-score
-    band. Side effects: status submitted and time; formalism signals and signature; history event; audit entry.
+    band. Side effects: status submitted and time; formalism signals and signature; the cycle's counters; history
+    event; audit entry.
     """
     review = _locked(review, version)
     if not review.is_editable:
@@ -190,10 +193,12 @@ def submit_review(review: Review, *, version: int | None, by) -> Review:
     if missing:
         raise ReviewError(missing, code="incomplete")
     _check_score_band(review)
+    before = rollup.tally(review)
     review.status, review.submitted_at = ReviewStatus.SUBMITTED, timezone.now()
     review.signature, review.signals = formalism.signals_at_submit(review)
     review.version += 1
     review.save()
+    rollup.follow(review, before)
     ReviewEvent.objects.create(review=review, action=ReviewAction.SUBMITTED, actor=person(by))
     audit.record(by, "reviews.review.submit", review, {"signals": [signal["code"] for signal in review.signals]})
     _notify_copied(review, by)
@@ -222,8 +227,8 @@ def _notify_copied(review: Review, by) -> None:
 def return_review(review: Review, *, reason: str, by) -> Review:
     """The cell (or for a collective review, the superior committee) sends a submitted review back for revision.
 
-    Side effects: status returned, the cell's proposal cleared; history event with the reason; the author is
-    notified; audit entry.
+    Side effects: status returned, the cell's proposal cleared; the cycle's counters; history event with the
+    reason; the author is notified; audit entry.
     """
     review = _locked(review, None)
     reason = check_text(reason, _("reason"))
@@ -231,9 +236,11 @@ def return_review(review: Review, *, reason: str, by) -> Review:
         raise ReviewError(_("Say why the review is returned: the author will read it."), code="reason")
     if review.status != ReviewStatus.SUBMITTED or review.decided_at:
         raise ReviewError(_("Only a submitted review without a decision can be returned."), code="state")
+    before = rollup.tally(review)
     review.status, review.cell_level, review.cell_comment, review.cell_at = ReviewStatus.RETURNED, "", "", None
     review.version += 1
     review.save()
+    rollup.follow(review, before)
     ReviewEvent.objects.create(review=review, action=ReviewAction.RETURNED, actor=person(by), reason=reason)
     audit.record(by, "reviews.review.return", review, {"reason": reason})
     notify_author(review, kind="reviews.returned", key=f"review-returned:{review.pk}:{review.version}",
@@ -268,18 +275,20 @@ def mark_reviewed_on_paper(review: Review, *, paper_on: datetime.date, by) -> Re
 
     The review then counts as submitted on the paper's date (progress, lateness, the review order); the cell
     proposes and the superior committee decides its level as for any other. Side effects: status submitted,
-    the paper's date; history event; audit entry.
+    the paper's date; the cycle's counters; history event; audit entry.
     """
     review = _without_login(review)
     if paper_on > timezone.localdate():
         raise ReviewError(_("The paper's date cannot be in the future."), code="date")
     if paper_on < review.cycle.period_start:
         raise ReviewError(_("The paper's date cannot be before the period the cycle reviews."), code="date")
+    before = rollup.tally(review)
     review.status, review.paper_on = ReviewStatus.SUBMITTED, paper_on
     review.submitted_at = timezone.make_aware(datetime.datetime.combine(paper_on, datetime.time(12)))
     review.version += 1
     review.updated_at, review.updated_by = timezone.now(), person(by)
     review.save()
+    rollup.follow(review, before)
     ReviewEvent.objects.create(review=review, action=ReviewAction.ON_PAPER, actor=person(by))
     audit.record(by, "reviews.review.on_paper", review, {"paper_on": paper_on.isoformat()})
     return review
@@ -290,16 +299,18 @@ def exclude_review(review: Review, *, reason: str, by) -> Review:
     """The cell's leadership takes the review of a member without a login out of the cycle, saying why.
 
     An excluded review is no longer expected: progress, reminders and the review order leave it out. Side
-    effects: status excluded with the reason; history event; audit entry.
+    effects: status excluded with the reason; the cycle's counters; history event; audit entry.
     """
     review = _without_login(review)
     reason = check_text(reason, _("reason"))
     if not reason:
         raise ReviewError(_("Say why the review is excluded from the cycle."), code="reason")
+    before = rollup.tally(review)
     review.status, review.excluded_reason = ReviewStatus.EXCLUDED, reason
     review.version += 1
     review.updated_at, review.updated_by = timezone.now(), person(by)
     review.save()
+    rollup.follow(review, before)
     ReviewEvent.objects.create(review=review, action=ReviewAction.EXCLUDED, actor=person(by), reason=reason)
     audit.record(by, "reviews.review.exclude", review, {"reason": reason})
     return review

@@ -1,0 +1,97 @@
+"""A review cycle's progress counted up the tree (counters.rollups): for each unit, over the reviews of its
+subtree in the cycle, the same figures as `queries.progress` and `queries.levels_in` — expected (excluded reviews
+are not), drafted (a draft or returned), submitted, late (submitted after the self-review deadline), and members'
+reviews decided at each level (collective reviews are not counted there). Every figure of a cycle is kept in the
+month its reviewed period ends. Kept by the writes that change a review; `rebuild_rollups` recomputes it from the
+reviews."""
+
+from django.db.models import CharField, Count, F, Q, Value
+from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear
+from django.utils import timezone
+
+from soisua.counters import rollups
+
+from .enums import ReviewStatus
+from .models import Cycle, Review
+
+PREFIX = "rev."
+DRAFTED = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
+
+
+def period(cycle: Cycle) -> str:
+    """A cycle's figures are kept in the month its reviewed period ends (fixed when it opens)."""
+    return rollups.period_of(cycle.period_end)
+
+
+def prefix(cycle: Cycle | int) -> str:
+    return f"{PREFIX}{getattr(cycle, 'pk', cycle)}."
+
+
+def tally(review: Review) -> dict[str, int]:
+    """What one review adds to its cycle's figures, as it stands (its cycle loaded)."""
+    base, status = prefix(review.cycle_id), review.status
+    figures = {}
+    if status != ReviewStatus.EXCLUDED:
+        figures[f"{base}expected"] = 1
+    if status in DRAFTED:
+        figures[f"{base}drafted"] = 1
+    if status == ReviewStatus.SUBMITTED:
+        figures[f"{base}submitted"] = 1
+        if timezone.localdate(review.submitted_at) > review.cycle.self_review_due:
+            figures[f"{base}late"] = 1
+    if review.member_id is not None and review.decided_at is not None:
+        figures[f"{base}lvl.{review.decided_level}"] = 1
+    return figures
+
+
+def follow(review: Review, before: dict[str, int]) -> None:
+    """After a write changed `review`: move its figures from `before` (its `tally` before the write) to what it
+    adds now, for its unit and every ancestor, in the writer's transaction."""
+    after = tally(review)
+    changes = {metric: after.get(metric, 0) - before.get(metric, 0) for metric in {*before, *after}}
+    if any(changes.values()):
+        rollups.bump(review.unit, period(review.cycle), changes)
+
+
+def count_opened(cycle: Cycle, reviews: list[Review], units: dict[int, object]) -> None:
+    """The reviews a cycle just created (all expected) count at their units and every ancestor, in one batch;
+    `units` maps their unit ids to the units."""
+    counts: dict[int, int] = {}
+    for review in reviews:
+        counts[review.unit_id] = counts.get(review.unit_id, 0) + 1
+    rollups.add_up_the_tree(period(cycle), {units[unit_id]: {f"{prefix(cycle)}expected": count}
+                                            for unit_id, count in counts.items()})
+
+
+def progress(cycle: Cycle, figures: dict[str, int]) -> dict[str, int]:
+    """`queries.progress` of one unit, from its figures for the cycle."""
+    base = prefix(cycle)
+    return {name: figures.get(f"{base}{name}", 0) for name in ("expected", "drafted", "submitted", "late")}
+
+
+def levels(cycle: Cycle, figures: dict[str, int]) -> dict[str, int]:
+    """Members decided at each level (by level code), from a unit's figures for the cycle."""
+    base = f"{prefix(cycle)}lvl."
+    return {metric[len(base):]: value for metric, value in figures.items() if metric.startswith(base)}
+
+
+def _id(field: str):
+    return Cast(field, output_field=CharField())
+
+
+@rollups.register_source(PREFIX)
+def _sources():
+    reviews = Review.objects.order_by()
+    when = {"r_unit": F("unit_id"), "r_year": ExtractYear("cycle__period_end"),
+            "r_month": ExtractMonth("cycle__period_end")}
+    for name, rows in (
+            ("expected", reviews.exclude(status=ReviewStatus.EXCLUDED)),
+            ("drafted", reviews.filter(status__in=DRAFTED)),
+            ("submitted", reviews.filter(status=ReviewStatus.SUBMITTED)),
+            ("late", reviews.filter(Q(status=ReviewStatus.SUBMITTED)
+                                    & Q(submitted_at__date__gt=F("cycle__self_review_due"))))):
+        yield (rows.values(**when, r_metric=Concat(Value(PREFIX), _id("cycle_id"), Value(f".{name}")))
+               .annotate(r_value=Count("id")))
+    yield (reviews.filter(member__isnull=False, decided_at__isnull=False)
+           .values(**when, r_metric=Concat(Value(PREFIX), _id("cycle_id"), Value(".lvl."), "decided_level"))
+           .annotate(r_value=Count("id")))
