@@ -1,6 +1,11 @@
 """A unit's dashboard: how its whole subtree is doing, put together from each app's reads (reviews, corrections,
-meetings, directives), with its direct sub-units ranked worst first. Attendance and directive progress come from
-the subtree counters; access is decided by the caller (policy.get_unit_for_user(..., dashboard=True))."""
+meetings, directives), with its direct sub-units ranked worst first. Every figure comes from the subtree counters
+(docs/architecture.md, "Subtree counters"): the unit's rows and its children's, never a scan of the subtree, so the
+country's dashboard costs what a cell's does. Access is decided by the caller (policy.get_unit_for_user(...,
+dashboard=True)).
+
+A new part of the page is a field of `Dashboard` (and of `ChildRow` for the sub-units' table), filled in `build`
+from its app's reads."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -21,7 +26,11 @@ CHART_HEIGHT = 100
 class ChildRow:
     unit: Unit
     attendance: dict
-    overdue: int | None = None
+    corrections: dict = field(default_factory=dict)
+
+    @property
+    def overdue(self) -> int:
+        return self.corrections.get("overdue", 0)
 
 
 @dataclass
@@ -51,13 +60,11 @@ def _directive_progress(directive) -> int:
         directive)], directive_rollup.prefix(directive)), directives.tasks_of(directive))["overall"]
 
 
-def build(unit: Unit, today: datetime.date, *, rank_overdue_limit: int = 40) -> Dashboard:
+def build(unit: Unit, today: datetime.date) -> Dashboard:
     board = Dashboard(unit=unit, year=today.year)
     board.cycle = reviews.latest_cycle_covering(unit)
     if board.cycle is not None:
-        board.review_progress = reviews.progress(board.cycle, unit)
-        board.levels = reviews.levels_in(board.cycle, unit)
-    board.corrections = corrections.subtree_counts(unit, today)
+        board.review_progress, board.levels = reviews.counted_progress(board.cycle, unit)
     board.attendance = meetings.attendance_summary(unit, today.year)
     board.months = _bars(meetings.meetings_per_month(unit, today.year))
     for receipt in directives.received_by(unit)[:RECENT]:
@@ -68,11 +75,12 @@ def build(unit: Unit, today: datetime.date, *, rank_overdue_limit: int = 40) -> 
     board.issued = [(directive, _directive_progress(directive))
                     for directive in directives.issued_by(unit).filter(status="issued")[:RECENT]]
     children = [ChildRow(child, summary) for child, summary in meetings.children_summaries(unit, today.year)]
-    if len(children) <= rank_overdue_limit:
-        for row in children:
-            row.overdue = corrections.count_overdue(row.unit, overdue_on=today)
+    counts = corrections.subtree_counts([unit, *(row.unit for row in children)], today)
+    board.corrections = counts[unit.pk]
+    for row in children:
+        row.corrections = counts[row.unit.pk]
     # Worst first: most overdue corrections, then the lowest attendance (a unit without marked lines last).
-    board.children = sorted(children, key=lambda row: (-(row.overdue or 0),
+    board.children = sorted(children, key=lambda row: (-row.overdue,
                                                        row.attendance["rate"] if row.attendance["rate"] is not None
                                                        else 101, row.unit.sort_key))
     return board

@@ -9,9 +9,11 @@ from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Substr
 
 from soisua.corrections.models import Shortcoming
+from soisua.counters import rollups
 from soisua.org import access
 from soisua.org.models import PATH_STEP, Member, Unit
 
+from . import rollup
 from .enums import CycleStatus, ReviewStatus, RuleSetStatus
 from .models import Checklist, ChecklistItem, Cycle, Feedback, RatingLevel, Review, ReviewForm, ReviewPrompt, RuleSet
 
@@ -279,9 +281,10 @@ def latest_cycle_covering(unit: Unit) -> Cycle | None:
             .order_by(Case(When(status=CycleStatus.OPEN, then=0), default=1), "-period_end", "-pk").first())
 
 
-def levels_in(cycle: Cycle, unit: Unit) -> list[tuple[RatingLevel, int]]:
-    """How many members of the unit's subtree were decided at each level of the cycle's rule set, best first."""
-    counts = dict(Review.objects.filter(cycle=cycle, unit__path__startswith=unit.path, member__isnull=False,
-                                        decided_at__isnull=False)
-                  .values_list("decided_level").annotate(count=Count("pk")).order_by())
-    return [(level, counts.get(level.code, 0)) for level in levels_of(cycle.rule_set)]
+def counted_progress(cycle: Cycle, unit: Unit) -> tuple[dict[str, int], list[tuple[RatingLevel, int]]]:
+    """`progress` of the unit's subtree in the cycle, and how many of its members were decided at each level of
+    the cycle's rule set, best first: read from the subtree counters (`rollup`), a few rows whatever the unit."""
+    figures = rollups.figures(unit.pk, [rollup.period(cycle)], rollup.prefix(cycle))
+    counts = rollup.levels(cycle, figures)
+    levels = [(level, counts.get(level.code, 0)) for level in levels_of(cycle.rule_set)]
+    return rollup.progress(cycle, figures), levels

@@ -3,6 +3,8 @@
 import datetime
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,7 +12,8 @@ from soisua.core.actors import SYSTEM
 from soisua.corrections import services as corrections
 from soisua.meetings import services as meetings
 from soisua.oversight import dashboard
-from tests.factories import make_member
+from soisua.reviews import services as reviews
+from tests.factories import complete_review, make_member, make_unit
 from tests.reviews.test_cycles import open_for
 
 
@@ -45,7 +48,7 @@ def test_the_communes_dashboard_ranks_the_cell_with_overdue_corrections_first_an
 
     assert [row.unit for row in board.children] == [cast.sibling_cell, cast.cell]
     assert [row.overdue for row in board.children] == [1, 0]
-    assert board.corrections == {"open": 2, "overdue": 1, "recurring": 0}
+    assert board.corrections == {"open": 2, "verified": 0, "overdue": 1, "recurring": 0}
     assert board.attendance["rate"] == 100 and board.review_progress["expected"] > 0
     assert sum(month["total"] for month in board.months) == 1
 
@@ -61,3 +64,35 @@ def test_the_dashboard_is_for_those_who_lead_or_cover_the_unit(cast):
     assert cast.client("member").get(reverse("oversight:dashboard", args=[cast.cell.pk])).status_code == 403
     assert cast.client("secretary").get(reverse("oversight:dashboard", args=[cast.cell.pk])).status_code == 200
     assert cast.client("unrelated_staff").get(url).status_code == 404
+
+
+def test_the_dashboard_shows_reviews_submitted_late_and_members_by_decided_level(cast):
+    cycle = open_for(cast.province, enforce_order=False,
+                     self_review_due=timezone.localdate() - datetime.timedelta(days=1))
+    review = complete_review(cycle.reviews.get(member=cast.members["member"]), cast.users["member"])
+    review = reviews.propose_level(review, level="good", comment="Đồng ý", by=cast.users["secretary"])
+    reviews.decide_level(review, level="good", by=cast.users["parent_staff"])
+
+    board = dashboard.build(cast.commune, timezone.localdate())
+
+    assert board.review_progress == {"expected": 6, "drafted": 0, "submitted": 1, "late": 1}
+    assert [(level.code, count) for level, count in board.levels] == [
+        ("excellent", 0), ("good", 1), ("completed", 0), ("not_completed", 0)]
+
+
+def test_the_dashboard_costs_the_same_queries_whatever_its_subtree_holds(cast):
+    def queries_for_the_province() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            dashboard.build(cast.province, timezone.localdate())
+        return len(queries)
+
+    cycle = open_for(cast.province, enforce_order=False)
+    before = queries_for_the_province()
+    complete_review(cycle.reviews.get(member=cast.members["member"]), cast.users["member"])
+    for number in range(3):
+        cell = make_unit(cast.other_commune, "cell", f"Chi bộ Thôn {number + 4}")
+        member = make_member(cell, f"Nguyễn Văn {number}")
+        corrections.record_shortcoming(unit=cell, member=member, text="Chậm nộp đảng phí", by=SYSTEM)
+    overdue_shortcoming(cast)
+
+    assert queries_for_the_province() == before
