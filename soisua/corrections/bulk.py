@@ -2,14 +2,17 @@
 
 A loader that writes corrections without the services builds its rows here from plain values it chose (ids,
 owners, texts, dates, where each plan stands): the fields the services derive follow from them as
-`submit_plan`, `decide_plan`, `refresh_next_due` and `verify` leave them. A shortcoming is open until its plan
-is approved; then it is to be fixed by the plan's deadline and due at the plan's earliest unfinished step, until
-it is verified. Rows are dicts keyed by attribute name; the columns left out take the model's defaults.
+`submit_plan`, `decide_plan`, `refresh_next_due` and `verify` leave them, and so do the figures each shortcoming
+adds to the subtree counters (`counter_figures`, named as `corrections.rollup` names them). A shortcoming is open
+until its plan is approved; then it is to be fixed by the plan's deadline and due at the plan's earliest
+unfinished step, until it is verified. Rows are dicts keyed by attribute name; the columns left out take the
+model's defaults.
 """
 
 import datetime
 from collections.abc import Iterable
 
+from . import rollup
 from .enums import PlanStatus, ShortcomingStatus
 from .models import CorrectionPlan, Measure, RoadmapStep, Shortcoming
 
@@ -89,3 +92,9 @@ def shortcoming_row(*, id: int, unit_id: int, member_id: int | None, province_id
 def plan_link_row(*, id: int, plan_id: int, shortcoming_id: int) -> dict:
     """`shortcoming_id` is one of the shortcomings `plan_id` fixes."""
     return {"id": id, "correctionplan_id": plan_id, "shortcoming_id": shortcoming_id}
+
+
+def counter_figures(row: dict) -> dict[tuple[str, str], int]:
+    """What a shortcoming row adds to the counters of its unit and every ancestor, by (period, metric)."""
+    return rollup.tally_of(status=row["status"], recurring=row.get("recurring_of_id") is not None,
+                           next_due=row["next_due"])

@@ -33,12 +33,18 @@ Tally = dict[tuple[str, str], int]
 
 def tally(shortcoming: Shortcoming) -> Tally:
     """What one shortcoming adds to its unit's figures as it stands, by (period, metric)."""
-    if shortcoming.status in DONE_STATUSES:
+    return tally_of(status=shortcoming.status, recurring=shortcoming.recurring_of_id is not None,
+                    next_due=shortcoming.next_due)
+
+
+def tally_of(*, status: str, recurring: bool, next_due: datetime.date | None) -> Tally:
+    """`tally` from the values that decide it (a bulk loader's rows have no model instances)."""
+    if status in DONE_STATUSES:
         return {(STANDING, "corr.verified"): 1}
     figures = {(STANDING, "corr.open"): 1}
-    if shortcoming.recurring_of_id is not None:
+    if recurring:
         figures[(STANDING, "corr.recurring")] = 1
-    due = shortcoming.next_due
+    due = next_due
     if due is not None:
         month = rollups.period_of(due)
         figures[(STANDING, "corr.dated")] = 1

@@ -3,10 +3,11 @@
 The root and the provinces are created through org.services; communes, cells, members, their memberships,
 status rows and secretary posts are loaded in bulk (COPY on PostgreSQL, bulk_create elsewhere) with the same
 paths, depths, provinces and name keys the services compute. So are the members' shortcomings from the last
-review and their correction plans, as they stand on REFERENCE_DAY, and the cells' meetings of MEETINGS_YEAR with
-their rolls and the attendance counters of every unit, equal to what `rebuild_rollups` computes. Each app shapes
-its rows (`<app>/bulk.py`); this module draws the organisation and puts the parts together. Each chunk of members
-is one transaction, so memory stays bounded by the chunk size, whatever the total.
+review and their correction plans, as they stand on REFERENCE_DAY, the cells' meetings of MEETINGS_YEAR with their
+rolls, with `--reviews` that year-end review's cycle and reviews, and the subtree counters of every unit for all of
+them (corrections, reviews, meetings and attendance), equal to what `rebuild_rollups` computes. Each app shapes its
+rows (`<app>/bulk.py`); this module draws the organisation and puts the parts together. Each chunk of members is
+one transaction, so memory stays bounded by the chunk size, whatever the total.
 """
 
 import datetime
@@ -29,13 +30,16 @@ from soisua.org import bulk as org_bulk
 from soisua.org import services
 from soisua.org.enums import MemberStatus
 from soisua.org.models import CellMembership, Member, MemberStatusChange, Post, Unit, UnitKind
+from soisua.reviews import bulk as reviews_bulk
+from soisua.reviews.enums import ReviewRank
 
 from .dates import CONGRESS_DAY, REFERENCE_DAY
 from .directives import add_national_plan
 from .ids import IdBlock
-from .meetings import Figures, Meetings, Roll
+from .meetings import Figures, Meetings, Roll, add
 from .people import People
 from .places import INSTITUTION_CELLS, PLACE_FIRST, PLACE_SECOND, PROVINCES
+from .reviews import Reviews
 from .shortcomings import Shortcomings
 from .sizes import Sizes, split
 from .writer import BulkWriter, Chunk
@@ -48,7 +52,7 @@ UNCHECKED_KEYS = (CellPlan, Meeting, Attendance, Counter)
 
 class Generator:
     def __init__(self, sizes: Sizes, *, seed: int, chunk: int, shortcomings: int, meeting_months: int,
-                 report: Callable[[str], None], directives: bool = False):
+                 report: Callable[[str], None], directives: bool = False, reviews: bool = False):
         self.sizes = sizes
         self.seed = seed
         self.rng = random.Random(seed)  # noqa: S311 - reproducible invented data, not secrets
@@ -60,16 +64,20 @@ class Generator:
         self.meeting_months = meeting_months
         self.directives = directives
         self.directive_reports = 0
+        # The review is drawn from its own stream too, and its cycle opened once the root exists.
+        self.with_reviews = reviews
+        self.reviews: Reviews | None = None
         self.chunk_size = chunk
         self.report = report
         self.writer = BulkWriter(
-            [*org_bulk.TABLES, *corrections_bulk.TABLES, *meetings_bulk.TABLES, *counters_bulk.TABLES],
+            [*org_bulk.TABLES, *corrections_bulk.TABLES, *meetings_bulk.TABLES, *reviews_bulk.TABLES,
+             *counters_bulk.TABLES],
             now=timezone.now(), unchecked=UNCHECKED_KEYS,
             columns={Attendance: meetings_bulk.ATTENDANCE_COLUMNS, Counter: counters_bulk.COUNTER_COLUMNS})
         self.ids = {model: IdBlock(model, count) for model, count in [
             (Unit, sizes.communes + sizes.cells), (Member, sizes.members), (CellMembership, sizes.members),
             (MemberStatusChange, sizes.members), (Post, sizes.cells),
-            (Counter, sizes.cells * meeting_months // 3)]}
+            (Counter, sizes.cells * (meeting_months // 3 + 4))]}
         self.kinds = {kind.code: kind for kind in UnitKind.objects.filter(code__in=["central", "province",
                                                                                    "commune", "cell"])}
         self.total_rows = 0
@@ -90,6 +98,10 @@ class Generator:
     def lines_done(self) -> int:
         return self.meetings.lines_done
 
+    @property
+    def reviews_done(self) -> int:
+        return self.reviews.done if self.reviews else 0
+
     def run(self) -> Unit:
         sizes, rng = self.sizes, self.rng
         root, provinces = self.create_upper_levels()
@@ -97,6 +109,12 @@ class Generator:
         cells_per_commune = split(sizes.cells, sizes.communes, rng)
         members_per_commune = split(sizes.members, sizes.communes, rng)
         chunk, commune_index = self.writer.chunk(), 0
+        if self.with_reviews:
+            self.reviews = Reviews(random.Random(f"reviews {self.seed}"), sizes, root)  # noqa: S311
+            for province in provinces:
+                figures: Figures = {}
+                self.reviews.add(chunk, figures, unit={"id": province.pk, "province_id": province.pk})
+                self.add_upper_figures(figures, [province.pk, root.pk])
         for province, commune_count in zip(provinces, communes_per_province, strict=True):
             for number in range(commune_count):
                 self.add_commune(chunk, province, number, cells_per_commune[commune_index],
@@ -152,6 +170,8 @@ class Generator:
         village = "Khu phố" if level == "phường" else "Thôn"
         institutions = INSTITUTION_CELLS if cell_count > len(INSTITUTION_CELLS) else []
         commune_figures: Figures = {}
+        if self.reviews:
+            self.reviews.add(chunk, commune_figures, unit=commune)
         for cell_number, cell_members in enumerate(split(member_count, cell_count, rng)):
             if cell_number < len(institutions):
                 label = institutions[cell_number]
@@ -164,22 +184,22 @@ class Generator:
                 parent_path=commune["path"], number=cell_number, province_id=province.pk,
                 code=f"{commune['code']}-{cell_number + 1:03d}", name=f"Chi bộ {label}")
             chunk[Unit].append(cell)
-            roll = self.add_members(chunk, cell, cell_members)
+            figures: Figures = {}
+            if self.reviews:
+                self.reviews.add(chunk, figures, unit=cell)
+            roll = self.add_members(chunk, cell, cell_members, figures)
             if self.meeting_months:
                 # Institutions meet in working hours, villages and quarters in the evening.
                 at = datetime.time(14) if cell_number < len(institutions) else datetime.time(19, 30)
-                figures = self.meetings.add_year(chunk, cell, roll, at=at, venue=venue)
-                self.add_counters(chunk, cell["id"], figures)
-                for key, value in figures.items():
-                    commune_figures[key] = commune_figures.get(key, 0) + value
+                add(figures, self.meetings.add_year(chunk, cell, roll, at=at, venue=venue))
+            self.add_counters(chunk, cell["id"], figures)
+            add(commune_figures, figures)
         self.add_counters(chunk, commune["id"], commune_figures)
-        for (month, metric), value in commune_figures.items():
-            for unit_id in (province.pk, province.parent_id):
-                key = (unit_id, month, metric)
-                self.upper_figures[key] = self.upper_figures.get(key, 0) + value
+        self.add_upper_figures(commune_figures, [province.pk, province.parent_id])
 
-    def add_members(self, chunk: Chunk, cell: dict, count: int) -> Roll:
-        """The cell's members, each with their shortcomings; returns the cell's roll."""
+    def add_members(self, chunk: Chunk, cell: dict, count: int, figures: Figures) -> Roll:
+        """The cell's members, each with their shortcomings (and review); returns the cell's roll. What they add
+        to the cell's counters goes to `figures`."""
         rng = self.rng
         secretary_id = None
         roll = []
@@ -203,8 +223,18 @@ class Generator:
                                                           cell_id=cell["id"], started_on=CONGRESS_DAY))
                 secretary_id = member_id
             # The secretary supervises the members' plans; the committee above supervises the secretary's.
-            self.shortcomings.add(chunk, cell, member_id, None if index == 0 else secretary_id)
+            self.shortcomings.add(chunk, figures, cell, member_id, None if index == 0 else secretary_id)
+            if self.reviews:
+                self.reviews.add(chunk, figures, unit=cell, member_id=member_id, status=person.status,
+                                 rank=ReviewRank.HEAD if index == 0 else ReviewRank.MEMBER)
         return roll
+
+    def add_upper_figures(self, figures: Figures, unit_ids: list[int]) -> None:
+        """Figures of the provinces and the root, written once every commune is done."""
+        for (month, metric), value in figures.items():
+            for unit_id in unit_ids:
+                key = (unit_id, month, metric)
+                self.upper_figures[key] = self.upper_figures.get(key, 0) + value
 
     def add_counters(self, chunk: Chunk, unit_id: int, figures: Figures) -> None:
         chunk[Counter].extend(counters_bulk.counter_rows(

@@ -44,6 +44,12 @@ Roll = list[tuple[int, datetime.date, bool]]
 Figures = dict[tuple[str, str], int]
 
 
+def add(figures: Figures, more: Figures) -> None:
+    """Add `more` into `figures`."""
+    for key, value in more.items():
+        figures[key] = figures.get(key, 0) + value
+
+
 @functools.cache
 def arrivals(starts: datetime.datetime) -> tuple[list[datetime.datetime], list[datetime.datetime]]:
     """Check-in times for a meeting starting at `starts`: EARLY_ARRIVALS up to half an hour before it, and one for

@@ -1,7 +1,7 @@
 """Members' shortcomings from the last review and their correction plans, as they stand on REFERENCE_DAY.
 
-Where each member's plan stands is drawn here; the rows and what follows from it (statuses, versions, due dates)
-are shaped by `soisua.corrections.bulk`.
+Where each member's plan stands is drawn here; the rows and what follows from it (statuses, versions, due dates,
+the figures they add to the subtree counters) are shaped by `soisua.corrections.bulk`.
 """
 
 import datetime
@@ -13,6 +13,7 @@ from soisua.corrections.models import CorrectionPlan, Measure, RoadmapStep, Shor
 
 from .dates import PLANS_END, PLANS_MADE, REFERENCE_DAY, REVIEWED_AT
 from .ids import IdBlock
+from .meetings import Figures
 from .people import weighted
 from .sizes import Sizes
 from .writer import Chunk
@@ -52,8 +53,9 @@ class Shortcomings:
             (RoadmapStep, sizes.members // 8)]}
         self.done = 0
 
-    def add(self, chunk: Chunk, cell: dict, member_id: int, supervisor_id: int | None) -> None:
-        """The member's shortcomings (none to twice `per_member`) and their plan, if they made one."""
+    def add(self, chunk: Chunk, figures: Figures, cell: dict, member_id: int, supervisor_id: int | None) -> None:
+        """The member's shortcomings (none to twice `per_member`) and their plan, if they made one; what they add
+        to the cell's counters goes to `figures`."""
         rng = self.rng
         count = min(rng.randint(0, 2 * self.per_member), len(SHORTCOMING_TEXTS))
         if not count:
@@ -80,9 +82,12 @@ class Shortcomings:
                     status = rng.choice([ShortcomingStatus.PLANNED, ShortcomingStatus.IN_PROGRESS])
                 else:
                     status = rng.choice(bulk.BEING_FIXED)
-            chunk[Shortcoming].append(bulk.shortcoming_row(
+            row = bulk.shortcoming_row(
                 id=shortcoming_id, **owner, text=text, order=order, source=source, created_at=created_at, plan=plan,
-                status=status, due=due, verified_at=verified_at))
+                status=status, due=due, verified_at=verified_at)
+            chunk[Shortcoming].append(row)
+            for key, value in bulk.counter_figures(row).items():
+                figures[key] = figures.get(key, 0) + value
             if plan is not None:
                 chunk[bulk.PlanShortcoming].append(bulk.plan_link_row(
                     id=self.ids[bulk.PlanShortcoming].take(), plan_id=plan["id"], shortcoming_id=shortcoming_id))

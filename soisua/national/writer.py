@@ -6,6 +6,7 @@ cheaper to build); the columns a row leaves out take the model's defaults (NULL 
 
 import contextlib
 import datetime
+import json
 from collections.abc import Iterable, Mapping
 
 from django.db import connection, models, transaction
@@ -21,6 +22,8 @@ class Table:
         self.fields = [model._meta.get_field(name) for name in columns] if columns else model._meta.concrete_fields
         self.names = [f.attname for f in self.fields]
         self.defaults = [self._default(f, now) for f in self.fields]
+        # COPY takes JSON columns as text (a review's answers, empty when loaded).
+        self.json = [index for index, f in enumerate(self.fields) if isinstance(f, models.JSONField)]
         columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
         self.copy_sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
 
@@ -33,7 +36,10 @@ class Table:
         return None if f.null else ""
 
     def as_tuple(self, values: dict) -> tuple:
-        return tuple(map(values.get, self.names, self.defaults))
+        row = tuple(map(values.get, self.names, self.defaults))
+        if self.json:
+            row = tuple(json.dumps(value) if index in self.json else value for index, value in enumerate(row))
+        return row
 
     def instance(self, values: dict | tuple) -> models.Model:
         return self.model(**(values if isinstance(values, dict) else dict(zip(self.names, values, strict=True))))

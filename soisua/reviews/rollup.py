@@ -5,6 +5,8 @@ reviews decided at each level (collective reviews are not counted there). Every 
 month its reviewed period ends. Kept by the writes that change a review; `rebuild_rollups` recomputes it from the
 reviews."""
 
+import datetime
+
 from django.db.models import CharField, Count, F, Q, Value
 from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear
 from django.utils import timezone
@@ -29,7 +31,16 @@ def prefix(cycle: Cycle | int) -> str:
 
 def tally(review: Review) -> dict[str, int]:
     """What one review adds to its cycle's figures, as it stands (its cycle loaded)."""
-    base, status = prefix(review.cycle_id), review.status
+    return tally_of(review.cycle, status=review.status, submitted_at=review.submitted_at,
+                    of_member=review.member_id is not None,
+                    decided_level=review.decided_level if review.decided_at is not None else "")
+
+
+def tally_of(cycle: Cycle, *, status: str, submitted_at: datetime.datetime | None, of_member: bool,
+             decided_level: str) -> dict[str, int]:
+    """`tally` from the values that decide it (a bulk loader's rows have no model instances); `decided_level` is
+    empty while the level is not decided."""
+    base = prefix(cycle)
     figures = {}
     if status != ReviewStatus.EXCLUDED:
         figures[f"{base}expected"] = 1
@@ -37,10 +48,10 @@ def tally(review: Review) -> dict[str, int]:
         figures[f"{base}drafted"] = 1
     if status == ReviewStatus.SUBMITTED:
         figures[f"{base}submitted"] = 1
-        if timezone.localdate(review.submitted_at) > review.cycle.self_review_due:
+        if timezone.localdate(submitted_at) > cycle.self_review_due:
             figures[f"{base}late"] = 1
-    if review.member_id is not None and review.decided_at is not None:
-        figures[f"{base}lvl.{review.decided_level}"] = 1
+    if of_member and decided_level:
+        figures[f"{base}lvl.{decided_level}"] = 1
     return figures
 
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from soisua.national.dates import MEETINGS_YEAR
 from soisua.national.generator import Generator
+from soisua.national.reviews import REVIEW_YEAR
 from soisua.national.sizes import NATIONAL, Sizes
 from soisua.org.models import Member, Unit
 
@@ -26,13 +27,16 @@ class Command(BaseCommand):
                                  f"attendance counters (default 12: the whole year; 0: no meetings).")
         parser.add_argument("--directives", action="store_true",
                             help="Also issue a national plan to every unit, with acknowledgements and reports.")
+        parser.add_argument("--reviews", action="store_true",
+                            help=f"Also the year-end review of {REVIEW_YEAR}: a cycle of the whole tree, closed, with "
+                                 f"every unit's and member's review as it stood and their counters.")
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
         parser.add_argument("--chunk", type=int, default=20_000, help="Members per transaction (default 20,000).")
         parser.add_argument("--append", "--force", dest="append", action="store_true",
                             help="Add a new national tree even though the database already holds units or members.")
 
     def handle(self, *args, scale=None, seed=1, chunk=20_000, append=False, verbosity=1, shortcomings=2,
-               meetings=12, directives=False, **options):
+               meetings=12, directives=False, reviews=False, **options):
         base = Sizes.scaled(scale) if scale else Sizes(**NATIONAL)
         sizes = Sizes(**{level: options.get(level) or getattr(base, level) for level in NATIONAL})
         if scale is None and not any(options.get(level) for level in NATIONAL):
@@ -42,14 +46,15 @@ class Command(BaseCommand):
             raise CommandError("The database already holds an organisation; use --append to add another tree.")
         self.verbosity = verbosity
         generator = Generator(sizes, seed=seed, chunk=max(chunk, 1), shortcomings=shortcomings,
-                              meeting_months=meetings, report=self.progress, directives=directives)
+                              meeting_months=meetings, report=self.progress, directives=directives,
+                              reviews=reviews)
         started = time.monotonic()
         root = generator.run()
         elapsed = time.monotonic() - started
         levels = ", ".join(f"{getattr(sizes, level):,} {level[:-1] if getattr(sizes, level) == 1 else level}"
                            for level in NATIONAL)
         levels += (f", {generator.shortcomings_done:,} shortcomings, {generator.meetings_done:,} meetings, "
-                   f"{generator.lines_done:,} roll lines")
+                   f"{generator.lines_done:,} roll lines, {generator.reviews_done:,} reviews")
         self.stdout.write(f"Generated {generator.total_rows:,} rows ({levels}) under unit {root.pk} in "
                           f"{elapsed:.1f} s: {generator.total_rows / elapsed:,.0f} rows/s.")
 
