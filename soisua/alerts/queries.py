@@ -3,7 +3,7 @@ on (its evidence, as links), the rules in force and their history."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -52,9 +52,9 @@ def counts_by_check(unit: Unit) -> list[tuple[str, str, int, int]]:
                    for kind, figures in counts.items()), key=lambda row: (-row[2], -row[3], row[1]))
 
 
-def owned_open(unit_ids: list[int], *, limit: int = 10) -> list[Alert]:
-    """Open warnings owned by these units (a leadership's home page): the newest first."""
-    return list(Alert.objects.filter(owner_id__in=unit_ids, status=AlertStatus.OPEN)
+def open_for_units(unit_ids: list[int], *, limit: int = 10) -> list[Alert]:
+    """Open warnings about these units or owned by them (a leadership's home page): the newest first."""
+    return list(Alert.objects.filter(Q(owner_id__in=unit_ids) | Q(unit_id__in=unit_ids), status=AlertStatus.OPEN)
                 .select_related("unit", "owner").order_by("-opened_at", "-pk")[:limit])
 
 

@@ -202,3 +202,17 @@ def test_the_weekly_digest_tells_each_owner_once(cast):
     assert services.send_weekly_digest(today=today()) == 0
     [digest] = Notification.objects.filter(kind="alerts.digest")
     assert digest.recipient == cast.users["secretary"] and "1" in digest.body
+
+
+def test_the_home_page_of_a_leadership_lists_open_warnings_about_or_owned_by_its_unit(cast):
+    hold(cast, 40, present=[cast.members["member"]])
+    services.evaluate(by=SYSTEM, today=today(), checks=[Check.MEETINGS_MISSING])  # owned by the commune
+
+    secretary_home = cast.client("secretary").get(reverse("org:dashboard")).content.decode()
+    committee_home = cast.client("committee").get(reverse("org:dashboard")).content.decode()
+    member_home = cast.client("member").get(reverse("org:dashboard")).content.decode()
+
+    [about_cell] = [alert for alert in live(Check.MEETINGS_MISSING) if alert.unit == cast.cell]
+    link = reverse("alerts:detail", args=[about_cell.pk])
+    assert link in secretary_home and link in committee_home
+    assert "/alerts/" not in member_home
