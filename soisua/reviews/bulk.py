@@ -92,4 +92,4 @@ def counter_figures(cycle: Cycle, row: dict) -> dict[tuple[str, str], int]:
     period = rollup.period(cycle)
     return {(period, metric): value for metric, value in rollup.tally_of(
         cycle, status=row["status"], submitted_at=row["submitted_at"], of_member=row["member_id"] is not None,
-        decided_level=row["decided_level"]).items()}
+        decided_level=row["decided_level"], rated_level=row["decided_level"] or row.get("cell_level", "")).items()}

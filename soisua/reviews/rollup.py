@@ -7,7 +7,7 @@ reviews."""
 
 import datetime
 
-from django.db.models import CharField, Count, F, Q, Value
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear
 from django.utils import timezone
 
@@ -31,15 +31,17 @@ def prefix(cycle: Cycle | int) -> str:
 
 def tally(review: Review) -> dict[str, int]:
     """What one review adds to its cycle's figures, as it stands (its cycle loaded)."""
+    decided_level = review.decided_level if review.decided_at is not None else ""
     return tally_of(review.cycle, status=review.status, submitted_at=review.submitted_at,
-                    of_member=review.member_id is not None,
-                    decided_level=review.decided_level if review.decided_at is not None else "")
+                    of_member=review.member_id is not None, decided_level=decided_level,
+                    rated_level=decided_level or review.cell_level)
 
 
 def tally_of(cycle: Cycle, *, status: str, submitted_at: datetime.datetime | None, of_member: bool,
-             decided_level: str) -> dict[str, int]:
+             decided_level: str, rated_level: str) -> dict[str, int]:
     """`tally` from the values that decide it (a bulk loader's rows have no model instances); `decided_level` is
-    empty while the level is not decided."""
+    empty while the level is not decided, `rated_level` is the decided level, else the cell's proposal, else
+    empty."""
     base = prefix(cycle)
     figures = {}
     if status != ReviewStatus.EXCLUDED:
@@ -52,6 +54,8 @@ def tally_of(cycle: Cycle, *, status: str, submitted_at: datetime.datetime | Non
             figures[f"{base}late"] = 1
     if of_member and decided_level:
         figures[f"{base}lvl.{decided_level}"] = 1
+    if of_member and rated_level:
+        figures[f"{base}rated.{rated_level}"] = 1
     return figures
 
 
@@ -86,6 +90,12 @@ def levels(cycle: Cycle, figures: dict[str, int]) -> dict[str, int]:
     return {metric[len(base):]: value for metric, value in figures.items() if metric.startswith(base)}
 
 
+def rated(cycle: Cycle, figures: dict[str, int]) -> dict[str, int]:
+    """Members rated at each level (decided, else proposed by the cell), by level code, from a unit's figures."""
+    base = f"{prefix(cycle)}rated."
+    return {metric[len(base):]: value for metric, value in figures.items() if metric.startswith(base)}
+
+
 def _id(field: str):
     return Cast(field, output_field=CharField())
 
@@ -103,6 +113,13 @@ def _sources():
                                     & Q(submitted_at__date__gt=F("cycle__self_review_due"))))):
         yield (rows.values(**when, r_metric=Concat(Value(PREFIX), _id("cycle_id"), Value(f".{name}")))
                .annotate(r_value=Count("id")))
-    yield (reviews.filter(member__isnull=False, decided_at__isnull=False)
+    members = reviews.filter(member__isnull=False)
+    yield (members.filter(decided_at__isnull=False)
            .values(**when, r_metric=Concat(Value(PREFIX), _id("cycle_id"), Value(".lvl."), "decided_level"))
+           .annotate(r_value=Count("id")))
+    # As `rating_rules._compared_level(proposals=True)` reads a rating.
+    rated_level = Case(When(~Q(decided_level="") & Q(decided_at__isnull=False), then=F("decided_level")),
+                       When(~Q(cell_level=""), then=F("cell_level")), default=Value(""), output_field=CharField())
+    yield (members.annotate(rated_level=rated_level).exclude(rated_level="")
+           .values(**when, r_metric=Concat(Value(PREFIX), _id("cycle_id"), Value(".rated."), "rated_level"))
            .annotate(r_value=Count("id")))

@@ -1,5 +1,5 @@
 """The subtree counters kept by each write equal a rebuild from the source rows after any sequence of writes
-through the services — reviews (save, submit, return, decide, cancel, on paper, exclude), corrections (record,
+through the services — reviews (save, submit, return, propose, decide, cancel, on paper, exclude), corrections (record,
 plan, complete a step, claim, verify, reopen, remove), attendance, directive reports and subtree moves — and the
 figures a dashboard reads from them equal a count over the subtree's rows, overdue corrections on any day
 included."""
@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -41,8 +41,8 @@ STATUSES = [AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.EX
 DAYS = [-1, 0, 1, 15, 31, 45, 59, 61, 400]
 
 index = st.integers(0, 30)
-review_step = st.tuples(st.sampled_from(["save", "submit", "return_", "decide", "cancel", "paper", "exclude"]),
-                        index, st.integers(0, 3))
+review_step = st.tuples(st.sampled_from(["save", "submit", "return_", "propose", "decide", "cancel", "paper",
+                                         "exclude"]), index, st.integers(0, 3))
 correction_step = st.tuples(st.sampled_from(["record", "plan", "step", "claim", "verify", "reopen", "remove"]),
                             index, st.integers(0, 3))
 other_step = st.tuples(st.sampled_from(["meeting", "mark", "report", "move"]), index, st.integers(0, 3))
@@ -104,6 +104,9 @@ class World:
 
     def return_(self, number, choice):
         reviews.return_review(self.submitted(number), reason="Viết lại phần tự đánh giá", by=SYSTEM)
+
+    def propose(self, number, choice):
+        reviews.propose_level(self.submitted(number), level=LEVELS[choice], comment="Đề xuất", by=SYSTEM)
 
     def decide(self, number, choice):
         review = self.submitted(number)
@@ -212,12 +215,17 @@ class World:
         org_services.move_unit(cell, new_parent=Unit.objects.get(pk=target.pk), by=SYSTEM)
 
 
-def counted_by_scan(world: World, unit: Unit) -> tuple[dict, dict, dict]:
+def counted_by_scan(world: World, unit: Unit) -> tuple[dict, dict, dict, dict]:
     """What the dashboard shows of `unit`'s subtree, counted over the rows themselves."""
     progress = review_queries.progress(world.cycle, unit)
-    levels = dict(Review.objects.filter(cycle=world.cycle, unit__path__startswith=unit.path, member__isnull=False,
-                                        decided_at__isnull=False)
+    members = Review.objects.filter(cycle=world.cycle, unit__path__startswith=unit.path, member__isnull=False)
+    levels = dict(members.filter(decided_at__isnull=False)
                   .values_list("decided_level").annotate(count=Count("pk")).order_by())
+    # The quota's base: the decided level, else the cell's proposal.
+    rated_level = Case(When(decided_at__isnull=False, then=F("decided_level")), default=F("cell_level"),
+                       output_field=CharField())
+    rated = dict(members.annotate(rated=rated_level).exclude(rated=Value("")).values_list("rated")
+                 .annotate(count=Count("pk")).order_by())
     rows = Shortcoming.objects.filter(unit__path__startswith=unit.path)
     unverified = rows.exclude(status__in=DONE_STATUSES)
     corrections_by_day = {day: {
@@ -225,15 +233,16 @@ def counted_by_scan(world: World, unit: Unit) -> tuple[dict, dict, dict]:
         "recurring": unverified.filter(recurring_of__isnull=False).count(),
         "overdue": unverified.filter(Q(next_due__lt=world.today + datetime.timedelta(days=day))).count()}
         for day in DAYS}
-    return progress, levels, corrections_by_day
+    return progress, levels, rated, corrections_by_day
 
 
-def counted_by_counters(world: World, unit: Unit) -> tuple[dict, dict, dict]:
+def counted_by_counters(world: World, unit: Unit) -> tuple[dict, dict, dict, dict]:
     figures = rollups.figures(unit.pk, [review_rollup.period(world.cycle)], review_rollup.prefix(world.cycle))
     levels = {code: count for code, count in review_rollup.levels(world.cycle, figures).items() if count}
     corrections_by_day = {day: corrections_rollup.of_units(
         [unit.pk], world.today + datetime.timedelta(days=day))[unit.pk] for day in DAYS}
-    return review_rollup.progress(world.cycle, figures), levels, corrections_by_day
+    rated = {code: count for code, count in review_rollup.rated(world.cycle, figures).items() if count}
+    return review_rollup.progress(world.cycle, figures), levels, rated, corrections_by_day
 
 
 @pytest.mark.django_db

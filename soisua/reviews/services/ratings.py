@@ -39,7 +39,8 @@ def propose_level(review: Review, *, level: str, comment: str, forcing: list[str
     """The cell committee comments on a submitted review and proposes its level.
 
     Rule checks are shown to the cell but do not block here: the superior committee decides. Side effects:
-    the proposal on the review; history event; audit entry with the checks that fired.
+    the proposal on the review; the cycle's counters (the quota's base counts proposals); history event; audit
+    entry with the checks that fired.
     """
     review = _locked(review, None)
     if review.status != ReviewStatus.SUBMITTED:
@@ -50,10 +51,12 @@ def propose_level(review: Review, *, level: str, comment: str, forcing: list[str
     checks = check_rating(review, level, forcing=forcing)
     if any(check.code == "level" for check in checks):
         raise ReviewError(_("Unknown level."), code="level")
+    before = rollup.tally(review)
     review.cell_level, review.cell_comment = level, check_text(comment, _("comment"))
     review.cell_by, review.cell_at, review.forcing = person(by), timezone.now(), forcing
     review.version += 1
     review.save()
+    rollup.follow(review, before)
     ReviewEvent.objects.create(review=review, action=ReviewAction.PROPOSED, actor=person(by))
     audit.record(by, "reviews.review.propose", review, {"level": level, "forcing": forcing,
                                                        "rules": [check.code for check in checks]})
