@@ -121,7 +121,8 @@ def record_shortcoming(*, unit, member=None, review=None, source: str = Source.S
     rollup.follow(unit, {}, rollup.tally(shortcoming))
     audit.record(by, "corrections.shortcoming.record", shortcoming, {"source": source, "review": review,
                                                                     "recurring_of": shortcoming.recurring_of_id})
-    if member is not None and member.user_id:  # the member is told when someone else named it
+    # The member is told when someone else named it; a remedy an inspection asks is told by its conclusion.
+    if member is not None and member.user_id and followed_by is None:
         _tell([member.user], by=by, kind="corrections.recorded", event=f"shortcoming-recorded:{shortcoming.pk}",
               template="corrections/notifications/recorded",
               url=reverse("corrections:shortcomings.detail", args=[shortcoming.pk]),

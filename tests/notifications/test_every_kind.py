@@ -187,12 +187,18 @@ def test_reviews_reminder(cast):
 
 def test_reviews_returned(cast):
     review = submitted(cast)
+    cycle = review.cycle
+    complete_review(member_review(cast, cycle, "secretary"), cast.users["secretary"])
+    own = complete_review(collective(cast, cycle), cast.users["secretary"])
 
     reviews.return_review(review, reason="Viết rõ hơn phần khuyết điểm", by=cast.users["secretary"])
     with pytest.raises(reviews.ReviewError):
         reviews.return_review(review, reason="Lần nữa", by=cast.users["secretary"])
+    reviews.return_review(own, reason="Bổ sung mục V", by=cast.users["committee"])
 
-    assert told("reviews.returned") == {"member": 1}
+    # The member's own review to her; the cell's collective review to its leadership, naming the cell.
+    assert told("reviews.returned") == {"member": 1, "secretary": 1}
+    assert "Chi bộ Thôn 1" in Notification.objects.get(kind="reviews.returned", recipient=cast.users["secretary"]).title
 
 
 def test_reviews_decided(cast):
@@ -567,6 +573,7 @@ def test_oversight_concluded(cast):
     # The commune inspected by its own committee: the acting committee member hears nothing new, its staff is told;
     # the cell asked a remedy and the member asked one are told, each once; Thôn 2, asked nothing, is not.
     assert told("oversight.concluded") == {"parent_staff": 1, "secretary": 1, "member": 1}
+    assert not Notification.objects.filter(kind="corrections.recorded").exists()  # the conclusion told them
 
 
 def test_alerts_raised(cast):

@@ -249,11 +249,16 @@ def return_review(review: Review, *, reason: str, by) -> Review:
 
 
 def notify_author(review: Review, *, kind: str, key: str, template: str, context: dict) -> None:
-    user = review.member.user if review.member_id and review.member.user_id else None
-    if user is not None:
-        url = reverse("reviews:reviews.detail", args=[review.pk])
+    """Tell whoever writes the review: its member, or the unit's leadership for the collective review (told with
+    `<template>_collective`, naming the unit)."""
+    if review.member_id:
+        users = [review.member.user] if review.member.user_id else []
+    else:
+        users, template = users_with_roles(review.unit_id, {Role.SECRETARY, Role.COMMITTEE}), f"{template}_collective"
+    url = reverse("reviews:reviews.detail", args=[review.pk])
+    for user in users:
         notify(user, kind=kind, event_key=key, template=template, url=url,
-               context={"cycle": review.cycle.title, **context})
+               context={"cycle": review.cycle.title, "unit": review.unit.name, **context})
 
 
 # --- members without a login: reviewed on paper, or excluded ----------------------------------------------
