@@ -45,6 +45,8 @@ class Found:
 
 Detector = Callable[[Rule, datetime.date], list[Found]]
 DETECTORS: dict[str, Detector] = {}
+# What several checks of one run read alike; `services.evaluate` empties it before and after each run.
+RUN_CACHE: dict[tuple, object] = {}
 
 
 def detector(check: str):
@@ -145,37 +147,50 @@ def unexcused(rule: Rule, today: datetime.date) -> list[Found]:
     return _grouped(rows, "meetings", threshold=rule.threshold, key=lambda row: (row[0], f"member:{row[1]}", row[1]))
 
 
-def _silent(rule: Rule, today: datetime.date, *, age_under: int | None) -> list[Found]:
-    """Cells with at least `threshold` active members (younger than `age_under` years when given) who attended
-    some of the cell's last `period` meetings and spoke at none of them. Walked one province at a time."""
-    count = rule.period or 3
+def _silent_by_cell(count: int, today: datetime.date) -> dict[int, tuple[list[int], list[tuple[int, object]]]]:
+    """{cell id: (its last `count` meetings, [(member id, date of birth)] of the active members present at some of
+    them who spoke at none)}, for cells that held `count` meetings in the last months. Walked one province at a
+    time; kept for the run, since both silent-member checks read it."""
+    key = ("silent", count, today)
+    if key in RUN_CACHE:
+        return RUN_CACHE[key]
     now = start_of(today + datetime.timedelta(days=1))
     meetings = Meeting.objects.filter(starts_at__lt=now, starts_at__gte=start_of(add_months(today, -(count + 3))))
-    born_after = (datetime.date(today.year - age_under, today.month, min(today.day, 28)) if age_under else None)
-    found = []
+    result = {}
     for province_id in meetings.order_by().values_list("province_id", flat=True).distinct():
         last: dict[int, list[int]] = defaultdict(list)
         for meeting_id, unit_id in (meetings.filter(province_id=province_id).order_by("unit_id", "-starts_at")
                                     .values_list("pk", "unit_id")):
             if len(last[unit_id]) < count:
                 last[unit_id].append(meeting_id)
-        meeting_ids = [pk for ids in last.values() if len(ids) == count for pk in ids]
-        if not meeting_ids:
+        unit_of = {pk: unit_id for unit_id, ids in last.items() if len(ids) == count for pk in ids}
+        if not unit_of:
             continue
-        members = Member.objects.filter(status__in=ACTIVE_STATUSES)
-        if born_after:
-            members = members.filter(date_of_birth__gt=born_after)
-        attended = set(Attendance.objects.filter(
-            meeting_id__in=meeting_ids, status__in=(AttendanceStatus.PRESENT, AttendanceStatus.LATE),
-            member__in=members).values_list("meeting__unit_id", "member_id").distinct())
-        spoke = set(Contribution.objects.filter(meeting_id__in=meeting_ids, member__isnull=False)
-                    .values_list("meeting__unit_id", "member_id").distinct())
-        by_unit: dict[int, list[int]] = defaultdict(list)
-        for unit_id, member_id in sorted(attended - spoke):
-            by_unit[unit_id].append(member_id)
-        found += [Found(unit_id, figures={"count": len(ids), "meetings": count},
-                        evidence={"members": ids[:EVIDENCE], "meetings": last[unit_id]})
-                  for unit_id, ids in by_unit.items() if len(ids) >= max(rule.threshold, 1)]
+        attended = {(unit_of[meeting_id], member_id): born for meeting_id, member_id, born in Attendance.objects.filter(
+            meeting_id__in=list(unit_of), status__in=(AttendanceStatus.PRESENT, AttendanceStatus.LATE),
+            member__status__in=ACTIVE_STATUSES).values_list("meeting_id", "member_id", "member__date_of_birth")}
+        for meeting_id, member_id in (Contribution.objects.filter(meeting_id__in=list(unit_of), member__isnull=False)
+                                      .values_list("meeting_id", "member_id")):
+            attended.pop((unit_of[meeting_id], member_id), None)
+        silent: dict[int, list[tuple[int, object]]] = defaultdict(list)
+        for (unit_id, member_id), born in sorted(attended.items()):
+            silent[unit_id].append((member_id, born))
+        result.update((unit_id, (last[unit_id], members)) for unit_id, members in silent.items())
+    RUN_CACHE[key] = result
+    return result
+
+
+def _silent(rule: Rule, today: datetime.date, *, age_under: int | None) -> list[Found]:
+    """Cells with at least `threshold` active members (younger than `age_under` years when given) who attended
+    some of the cell's last `period` meetings and spoke at none of them."""
+    count = rule.period or 3
+    born_after = datetime.date(today.year - age_under, today.month, min(today.day, 28)) if age_under else None
+    found = []
+    for unit_id, (meetings, members) in _silent_by_cell(count, today).items():
+        ids = [member_id for member_id, born in members if born_after is None or (born and born > born_after)]
+        if len(ids) >= max(rule.threshold, 1):
+            found.append(Found(unit_id, figures={"count": len(ids), "meetings": count},
+                               evidence={"members": ids[:EVIDENCE], "meetings": meetings}))
     return found
 
 

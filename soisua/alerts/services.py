@@ -20,7 +20,7 @@ from soisua.org import access
 from soisua.org.enums import Role
 from soisua.org.models import PATH_STEP, Unit, UnitKind
 
-from .detectors import DETECTORS, Found
+from .detectors import DETECTORS, RUN_CACHE, Found
 from .enums import LIVE_STATUSES, MEANING, AlertStatus, Check
 from .models import Alert, Rule
 
@@ -74,11 +74,15 @@ def evaluate(*, by, today: datetime.date | None = None, checks: list[str] | None
     once a day. Returns {check: {"raised", "reopened", "resolved", "live"}}."""
     today = today or timezone.localdate()
     report = {}
-    for rule in Rule.objects.filter(current=True).select_related("receiver").order_by("kind"):
-        if checks and rule.kind not in checks:
-            continue
-        found = DETECTORS[rule.kind](rule, today) if rule.enabled else []
-        report[rule.kind] = _sync(rule, found, by=by, today=today)
+    RUN_CACHE.clear()
+    try:
+        for rule in Rule.objects.filter(current=True).select_related("receiver").order_by("kind"):
+            if checks and rule.kind not in checks:
+                continue
+            found = DETECTORS[rule.kind](rule, today) if rule.enabled else []
+            report[rule.kind] = _sync(rule, found, by=by, today=today)
+    finally:
+        RUN_CACHE.clear()
     return report
 
 
@@ -135,13 +139,13 @@ def _sync(rule: Rule, found: list[Found], *, by, today: datetime.date) -> dict[s
 
 def _tell_owners(rule: Rule, told: dict[int, int], today: datetime.date) -> None:
     """One message a day per owner and check: its leadership learns how many warnings were raised or re-opened."""
-    units = Unit.objects.in_bulk(list(told))
-    for owner_id, count in told.items():
-        unit = units[owner_id]
-        for user in access.users_with_roles(owner_id, LEADERSHIP):
+    leaders = access.users_with_roles_on_units(list(told), LEADERSHIP)
+    units = Unit.objects.in_bulk(list(leaders))
+    for owner_id, users in leaders.items():
+        for user in users:
             notify(user, kind="alerts.raised", event_key=f"alerts.raised:{rule.kind}:{owner_id}:{today.isoformat()}",
                    template="alerts/notifications/raised",
-                   context={"unit": unit, "count": count, "check": rule.get_kind_display()},
+                   context={"unit": units[owner_id], "count": told[owner_id], "check": rule.get_kind_display()},
                    url=reverse("alerts:unit", args=[owner_id]))
 
 
@@ -222,12 +226,13 @@ def send_weekly_digest(*, today: datetime.date | None = None) -> int:
     for owner_id, status in rows:
         figures[owner_id][status] += 1
     sent = 0
-    units = Unit.objects.in_bulk(list(figures))
-    for owner_id, counts in figures.items():
-        for user in access.users_with_roles(owner_id, LEADERSHIP):
+    leaders = access.users_with_roles_on_units(list(figures), LEADERSHIP)
+    units = Unit.objects.in_bulk(list(leaders))
+    for owner_id, users in leaders.items():
+        for user in users:
             sent += notify(user, kind="alerts.digest", event_key=f"alerts.digest:{owner_id}:{key}",
                            template="alerts/notifications/digest",
-                           context={"unit": units[owner_id], "week": key, **counts},
+                           context={"unit": units[owner_id], "week": key, **figures[owner_id]},
                            url=reverse("alerts:unit", args=[owner_id])) is not None
     return sent
 
