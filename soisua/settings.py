@@ -216,7 +216,8 @@ MEETING_MIN_MINUTES = env_int("MEETING_MIN_MINUTES", 90)
 MEETING_MIN_MINUTES_COMBINED = env_int("MEETING_MIN_MINUTES_COMBINED", 120)
 # Documents go to members at least this many days before the meeting; later publication is flagged.
 MEETING_DOCUMENTS_DAYS_BEFORE = env_int("MEETING_DOCUMENTS_DAYS_BEFORE", 1)
-# Absences without reason in a calendar year that raise the removal-grounds alert to the cell's secretary.
+# Absences without reason in a calendar year from which a cell's statistics page marks the member (the warning
+# itself is the early-warning rule "unexcused", edited as data).
 MEETING_UNEXCUSED_ALERT = env_int("MEETING_UNEXCUSED_ALERT", 3)
 # A member who has not spoken in this many of the cell's latest meetings is listed as silent.
 MEETING_SILENT_AFTER = env_int("MEETING_SILENT_AFTER", 3)

@@ -134,17 +134,6 @@ def test_rules_show_missing_months_quarters_and_short_meetings(cast):
     assert codes.count("short") == 2  # 60 < 90 and 100 < 120 (combined)
 
 
-def test_three_absences_without_reason_alert_the_secretary_once(cast):
-    member = cast.members["member"]
-    for month in (1, 2, 3, 4):
-        meeting = schedule(cast, starts_at=datetime.datetime(2026, month, 3, 12, 30, tzinfo=datetime.UTC))
-        services.mark_attendance(line_of(meeting, member), status=AttendanceStatus.UNEXCUSED,
-                                 by=cast.users["secretary"])
-        alerts = Notification.objects.filter(recipient=cast.users["secretary"], kind="meetings.unexcused")
-        assert alerts.count() == (1 if month >= 3 else 0)
-    assert member.full_name in alerts.get().title
-
-
 def test_approved_minutes_change_only_with_a_reason_and_keep_the_history(cast):
     meeting = schedule(cast)
     secretary = cast.users["secretary"]

@@ -26,7 +26,6 @@ from soisua.corrections import services as corrections
 from soisua.directives import services as directives
 from soisua.documents.models import ImportJob
 from soisua.meetings import services as meetings
-from soisua.meetings.enums import AttendanceStatus
 from soisua.notifications import kinds
 from soisua.notifications.models import Notification
 from soisua.org import services as org
@@ -465,18 +464,6 @@ def test_meetings_minutes(cast):
     assert told("meetings.minutes") == {"member": 1}
 
 
-def test_meetings_unexcused(cast, settings):
-    for month in range(1, settings.MEETING_UNEXCUSED_ALERT + 2):
-        starts = datetime.datetime(TODAY.year - 1, month, 3, 12, 30, tzinfo=datetime.UTC)
-        meeting = meetings.schedule_meeting(cast.cell, title="Sinh hoạt chi bộ", starts_at=starts,
-                                            ends_at=starts + datetime.timedelta(minutes=120), agenda=["Thời sự"],
-                                            by=cast.users["secretary"])
-        meetings.mark_attendance(meeting.attendance.get(member=cast.members["member"]),
-                                 status=AttendanceStatus.UNEXCUSED, by=cast.users["secretary"])
-
-    assert told("meetings.unexcused") == {"secretary": 1}  # once a year, past the threshold
-
-
 # --- directives ---------------------------------------------------------------------------------------------------
 
 
@@ -627,7 +614,6 @@ EVERY_KIND = {
     "meetings.reminder": test_meetings_reminder,
     "meetings.documents": test_meetings_documents,
     "meetings.minutes": test_meetings_minutes,
-    "meetings.unexcused": test_meetings_unexcused,
     "directives.issued": test_directives_issued,
     "directives.amended": test_directives_amended,
     "directives.reminder": test_directives_reminder,

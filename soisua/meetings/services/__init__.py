@@ -25,7 +25,6 @@ from .reminders import renew_calendar_feed, send_meeting_reminders
 from .roll import (
     ATTENDANCE_FIELDS,
     add_joiners_to_upcoming_rolls,
-    alert_unexcused_absences,
     check_in,
     check_in_code,
     check_in_is_open,
@@ -54,7 +53,6 @@ __all__ = [
     "add_contribution",
     "add_document",
     "add_joiners_to_upcoming_rolls",
-    "alert_unexcused_absences",
     "approval_problems",
     "approve_minutes",
     "cancel_meeting",

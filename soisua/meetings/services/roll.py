@@ -6,16 +6,12 @@ import hmac
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
 from soisua.core.actors import SYSTEM, person
 from soisua.counters import rollups
-from soisua.notifications.services import notify
-from soisua.org import access
-from soisua.org.enums import Role
 from soisua.org.models import Member
 
 from ..enums import ROLL_STATUSES, AttendanceStatus
@@ -109,8 +105,8 @@ def mark_attendance(line: Attendance, *, status: str, minutes_late: int = 0, rea
                     change_reason: str = "", by) -> Attendance:
     """The secretary marks or corrects a roll line. After the minutes are approved a change reason is required.
 
-    Side effects: the line; counters; the removal-grounds alert when the member reaches MEETING_UNEXCUSED_ALERT
-    absences without reason in the year; audit entry with old and new values.
+    Side effects: the line; counters; audit entry with old and new values. Absences without reason are watched by
+    the early-warning check "unexcused" (docs/alerts.md), which tells the cell's leadership.
     """
     line = Attendance.objects.select_for_update().select_related("meeting__unit", "member").get(pk=line.pk)
     if status not in AttendanceStatus.values:
@@ -129,8 +125,6 @@ def mark_attendance(line: Attendance, *, status: str, minutes_late: int = 0, rea
     line.save(update_fields=["status", "minutes_late", "reason", "marked_by"])
     count_line_change(line, old_status, old_late)
     audit.record(by, "meetings.attendance.mark", line, audit.diff(before, after))
-    if status == AttendanceStatus.UNEXCUSED:
-        alert_unexcused_absences(line.member, line.meeting.starts_at.year)
     return line
 
 
@@ -144,20 +138,3 @@ def mark_rest_absent(meeting: Meeting, *, by) -> int:
         mark_attendance(line, status=AttendanceStatus.UNEXCUSED, by=by)
         count += 1
     return count
-
-
-def alert_unexcused_absences(member: Member, year: int) -> bool:
-    """Tell the cell's secretary and committee, once a year per member, that the member has reached
-    MEETING_UNEXCUSED_ALERT absences without reason (grounds for removal: docs/domain.md, "Meetings"). Returns
-    whether sent."""
-    count = Attendance.objects.filter(member=member, status=AttendanceStatus.UNEXCUSED,
-                                      meeting__starts_at__year=year).count()
-    if count < settings.MEETING_UNEXCUSED_ALERT:
-        return False
-    sent = False
-    for user in access.users_with_roles(member.cell_id, {Role.SECRETARY, Role.COMMITTEE}):
-        sent |= notify(user, kind="meetings.unexcused", event_key=f"meeting-unexcused:{member.pk}:{year}",
-                       template="meetings/notifications/unexcused",
-                       url=reverse("meetings:statistics", args=[member.cell_id]) + f"?year={year}",
-                       context={"name": member.full_name, "count": count, "year": year}) is not None
-    return sent
