@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Check(models.TextChoices):
@@ -43,7 +44,7 @@ class AlertStatus(models.TextChoices):
     """open → acknowledged (with a note) → resolved when the condition is gone; re-opened when it returns."""
 
     OPEN = "open", _("Open")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("warning", "Acknowledged")
     RESOLVED = "resolved", _("Resolved")
 
 

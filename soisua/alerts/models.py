@@ -84,5 +84,10 @@ class Alert(models.Model):
         return f"{self.get_kind_display()} {self.unit_id} {self.subject}"
 
     @property
+    def meaning(self):
+        """What the warning's count counts ("months without a regular meeting")."""
+        return MEANING[self.kind][0]
+
+    @property
     def is_live(self) -> bool:
         return self.status != AlertStatus.RESOLVED
