@@ -360,3 +360,25 @@ def test_fixes_waiting_for_verification_come_first_for_the_supervisor(cast, froz
     waiting = list(queries.supervised_by(cast.users["secretary"]))
 
     assert waiting == [second, first]
+
+
+def test_a_refused_progress_report_or_claim_comes_back_with_what_was_typed(cast):
+    shortcoming = shortcoming_of(cast)
+    url = reverse("corrections:shortcomings.progress", args=[shortcoming.pk])
+    client = cast.client("member")
+
+    fake = SimpleUploadedFile("bien-lai.pdf", b"not a pdf at all", content_type="application/pdf")
+    response = client.post(url, {"note": "Đã nộp đủ đảng phí tháng 11", "evidence": fake})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Đã nộp đủ đảng phí tháng 11</textarea>" in page
+    assert 'role="alert"' in page or "errorlist" in page
+    assert not shortcoming.progress.exists()
+
+    # The secretary verifies a fix nobody reported: refused, the note kept in its box.
+    response = cast.client("secretary").post(reverse("corrections:shortcomings.verify", args=[shortcoming.pk]),
+                                             {"note": "Đã kiểm tra biên lai"})
+    assert response.status_code == 200
+    assert "Đã kiểm tra biên lai</textarea>" in response.content.decode()
+    assert shortcoming.progress.count() == 0

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -60,38 +61,51 @@ def shortcoming_enter(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def shortcoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    shortcoming = policy.get_shortcoming_for_user(request.user, pk)
+    return _detail(request, policy.get_shortcoming_for_user(request.user, pk))
+
+
+def _detail(request: HttpRequest, shortcoming, *, progress_form=None, typed: dict | None = None) -> HttpResponse:
+    """The shortcoming's page; after a refused POST, with what the person typed (`progress_form` bound, `typed`:
+    the note of the claim or of the verifier's form) and the refusal shown."""
     owner = policy.is_owner(request.user, shortcoming)
     return render(request, "corrections/shortcoming.html", {
         "shortcoming": shortcoming, "plans": queries.plans_of(shortcoming),
         "timeline": queries.timeline(shortcoming), "owner": owner,
         "overdue": queries.is_overdue(shortcoming), "can_verify": policy.can_verify(request.user, shortcoming),
         "can_comment": policy.can_comment(request.user, shortcoming),
-        "progress_form": ProgressForm() if owner else None, "note_form": NoteForm(),
-        "can_plan": policy.can_make_plan(request.user, shortcoming)})
+        "progress_form": (progress_form or ProgressForm()) if owner else None, "note_form": NoteForm(),
+        "typed": typed or {}, "can_plan": policy.can_make_plan(request.user, shortcoming)})
 
 
 def _act(request: HttpRequest, pk: int, action, *, success: str, verify: bool = False,
-         comment: bool = False) -> HttpResponse:
+         comment: bool = False, typed: str = "note") -> HttpResponse:
     """A POST on a shortcoming's timeline: the owner's by default, else verifying or commenting, as the policy
-    admits (policy.get_shortcoming_for_user)."""
+    admits (policy.get_shortcoming_for_user). Refused, the page comes back with the note as typed (`typed` names
+    the form it belongs to: "claim" or "note")."""
     shortcoming = policy.get_shortcoming_for_user(request.user, pk, write=not (verify or comment), verify=verify,
                                                   comment=comment)
-    perform(request, lambda: action(shortcoming), success=success)
+    done, _result = perform(request, lambda: action(shortcoming), success=success)
+    if not done:
+        return _detail(request, shortcoming, typed={typed: _note(request)})
     return redirect("corrections:shortcomings.detail", pk=shortcoming.pk)
 
 
 @login_required
 @require_POST
 def progress_post(request: HttpRequest, pk: int) -> HttpResponse:
+    shortcoming = policy.get_shortcoming_for_user(request.user, pk, write=True)
     form = ProgressForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-        return redirect("corrections:shortcomings.detail", pk=pk)
-    data = form.cleaned_data
-    return _act(request, pk, lambda item: services.post_progress(
-        item, note=data["note"], link=data["link"], evidence=data["evidence"], by=request.user),
-        success=_("Progress recorded."))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.post_progress(shortcoming, note=data["note"], link=data["link"], evidence=data["evidence"],
+                                   by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Progress recorded."))
+            return redirect("corrections:shortcomings.detail", pk=shortcoming.pk)
+    return _detail(request, shortcoming, progress_form=form)
 
 
 def _note(request: HttpRequest) -> str:
@@ -102,7 +116,7 @@ def _note(request: HttpRequest) -> str:
 @require_POST
 def fix_claim(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, lambda item: services.claim_fix(item, note=_note(request), by=request.user),
-                success=_("Reported fixed: a supervisor or the committee will verify it."))
+                success=_("Reported fixed: a supervisor or the committee will verify it."), typed="claim")
 
 
 @login_required
