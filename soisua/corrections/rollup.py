@@ -2,13 +2,14 @@
 from a few counter rows.
 
 What stands now, in the period `rollups.STANDING`: `corr.open` (not verified), `corr.verified`, `corr.recurring`
-(open and repeating an earlier one) and `corr.dated` (open with a due date, `next_due`).
+(open and repeating an earlier one) and, for each month in which open ones are due (`next_due`), `corr.due.YYYY-MM`
+(how many). In the month of its due date, each open one with a due date also counts in `corr.day.DD` (due on day
+DD of that month).
 
-When each open one is due, in the month of its due date: `corr.due` (how many are due that month) and
-`corr.due.DD` (how many on day DD). "Overdue" (`next_due` before today) changes at midnight without a write, so it
-is read, not kept: overdue on day D = `corr.dated` − `corr.due` of the months after D's − `corr.due.DD` of D's month
-for the days from D on. That reads the STANDING row and the months from D's on — a few rows, whatever the unit and
-however old the overdue ones are (`overdue`).
+"Overdue" (`next_due` before today) changes at midnight without a write, so it is read, not kept: overdue on day D
+= the `corr.due.YYYY-MM` of the months before D's + the `corr.day.DD` of D's month for the days before D's. That
+reads the unit's STANDING rows and its rows of D's month — a few dozen, whatever the unit, its size and however old
+its overdue shortcomings are (`of_units`).
 
 Kept by the services that record, remove, plan, verify and reopen (and by `refresh_next_due`) in their
 transaction; `rebuild_rollups` recomputes it from the shortcomings.
@@ -17,7 +18,7 @@ transaction; `rebuild_rollups` recomputes it from the shortcomings.
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import CharField, Count, F, Value
+from django.db.models import CharField, Count, F, IntegerField, Value
 from django.db.models.functions import Cast, Concat, ExtractDay, ExtractMonth, ExtractYear, LPad
 
 from soisua.counters import rollups
@@ -44,12 +45,10 @@ def tally_of(*, status: str, recurring: bool, next_due: datetime.date | None) ->
     figures = {(STANDING, "corr.open"): 1}
     if recurring:
         figures[(STANDING, "corr.recurring")] = 1
-    due = next_due
-    if due is not None:
-        month = rollups.period_of(due)
-        figures[(STANDING, "corr.dated")] = 1
-        figures[(month, "corr.due")] = 1
-        figures[(month, f"corr.due.{due.day:02d}")] = 1
+    if next_due is not None:
+        month = rollups.period_of(next_due)
+        figures[(STANDING, f"corr.due.{month}")] = 1
+        figures[(month, f"corr.day.{next_due.day:02d}")] = 1
     return figures
 
 
@@ -69,28 +68,22 @@ def follow(unit, before: Tally, after: Tally) -> None:
         rollups.bump_periods(unit, changes)
 
 
-def figures(standing: dict[str, int], by_period: dict[str, dict[str, int]], day: datetime.date) -> dict[str, int]:
-    """A unit's open, verified, recurring and overdue shortcomings on `day`, from its STANDING figures and its
-    `corr.due…` figures of the months from `day`'s on (`by_period`, STANDING excluded)."""
+def figures(counted: dict[str, int], day: datetime.date) -> dict[str, int]:
+    """A unit's open, verified, recurring and overdue shortcomings on `day`, from its STANDING figures and those of
+    `day`'s month (`counted`: their metric names tell them apart)."""
     month = rollups.period_of(day)
-    later = sum(metrics.get("corr.due", 0) for period, metrics in by_period.items() if period > month)
-    this_month = by_period.get(month, {})
-    from_today = sum(value for metric, value in this_month.items()
-                     if metric.startswith("corr.due.") and int(metric.rsplit(".", 1)[1]) >= day.day)
-    return {"open": standing.get("corr.open", 0), "verified": standing.get("corr.verified", 0),
-            "recurring": standing.get("corr.recurring", 0),
-            "overdue": standing.get("corr.dated", 0) - later - from_today}
+    overdue = sum(value for metric, value in counted.items() if metric.startswith("corr.due.")
+                  and metric[len("corr.due."):] < month)
+    overdue += sum(value for metric, value in counted.items() if metric.startswith("corr.day.")
+                   and int(metric[len("corr.day."):]) < day.day)
+    return {"open": counted.get("corr.open", 0), "verified": counted.get("corr.verified", 0),
+            "recurring": counted.get("corr.recurring", 0), "overdue": overdue}
 
 
 def of_units(unit_ids: list[int], day: datetime.date) -> dict[int, dict[str, int]]:
-    """`figures` of each unit's subtree on `day`: one read of the counters from `day`'s month on."""
-    rows = rollups.figures_since(unit_ids, rollups.period_of(day), PREFIX)
-    result = {}
-    for unit_id in unit_ids:
-        periods = rows.get(unit_id, {})
-        standing = periods.pop(STANDING, {})
-        result[unit_id] = figures(standing, periods, day)
-    return result
+    """`figures` of each unit's subtree on `day`: one read of their STANDING rows and their rows of `day`'s month."""
+    counted = rollups.figures_of_units(unit_ids, [STANDING, rollups.period_of(day)], PREFIX)
+    return {unit_id: figures(counted.get(unit_id, {}), day) for unit_id in unit_ids}
 
 
 @rollups.register_source(PREFIX)
@@ -104,8 +97,13 @@ def _sources():
     yield (unverified.filter(recurring_of__isnull=False).values(**standing, r_metric=Value("corr.recurring"))
            .annotate(r_value=Count("id")))
     dated = unverified.filter(next_due__isnull=False)
-    yield dated.values(**standing, r_metric=Value("corr.dated")).annotate(r_value=Count("id"))
+    month = Concat(_text(ExtractYear("next_due")), Value("-"), LPad(_text(ExtractMonth("next_due")), 2, Value("0")))
+    yield dated.values(**standing, r_metric=Concat(Value("corr.due."), month)).annotate(r_value=Count("id"))
     when = {"r_unit": F("unit_id"), "r_year": ExtractYear("next_due"), "r_month": ExtractMonth("next_due")}
-    yield dated.values(**when, r_metric=Value("corr.due")).annotate(r_value=Count("id"))
-    day = LPad(Cast(ExtractDay("next_due"), output_field=CharField()), 2, Value("0"))
-    yield dated.values(**when, r_metric=Concat(Value("corr.due."), day)).annotate(r_value=Count("id"))
+    day = LPad(_text(ExtractDay("next_due")), 2, Value("0"))
+    yield dated.values(**when, r_metric=Concat(Value("corr.day."), day)).annotate(r_value=Count("id"))
+
+
+def _text(number):
+    """A date part as digits (PostgreSQL's EXTRACT gives a numeric)."""
+    return Cast(Cast(number, output_field=IntegerField()), output_field=CharField())

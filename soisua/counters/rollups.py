@@ -145,17 +145,6 @@ def figures_of_units(unit_ids: list[int], periods: list[str], prefix: str = "") 
     return result
 
 
-def figures_since(unit_ids: list[int], since: str, prefix: str = "") -> dict[int, dict[str, dict[str, int]]]:
-    """Each unit's figures of every period from `since` on (STANDING included), by period and metric: one index
-    range per unit of the counters' key."""
-    rows = (Counter.objects.filter(unit_id__in=unit_ids, period__gte=since, metric__startswith=prefix)
-            .values("unit_id", "period", "metric").annotate(total=Sum("value")).order_by())
-    result: dict[int, dict[str, dict[str, int]]] = {unit_id: {} for unit_id in unit_ids}
-    for row in rows:
-        result[row["unit_id"]].setdefault(row["period"], {})[row["metric"]] = row["total"]
-    return result
-
-
 def follow_moved_subtree(sender, *, unit: Unit, old_chain: list[tuple[int, int]],
                          new_chain: list[tuple[int, int]], **kwargs) -> None:
     """Receiver of org's subtree_moved: the subtree's figures leave the old ancestors and join the new ones."""

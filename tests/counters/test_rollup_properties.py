@@ -32,7 +32,7 @@ from soisua.reviews import queries as review_queries
 from soisua.reviews import rollup as review_rollup
 from soisua.reviews import services as reviews
 from soisua.reviews.models import Review
-from tests.factories import complete_review, make_member
+from tests.factories import complete_review, make_member, make_unit
 
 LEVELS = ["excellent", "good", "completed", "not_completed"]
 TEXTS = ["Chậm nộp đảng phí", "Chưa gương mẫu trong sinh hoạt chi bộ", "Chậm nộp đảng phí hằng tháng"]
@@ -54,6 +54,7 @@ class World:
         self.cast, self.today = cast, timezone.localdate()
         make_member(cast.sibling_cell, "Vũ Thị Hoa")  # someone to supervise the sibling's plan
         make_member(cast.other_cell, "Đinh Văn Tám")  # a second member without a login
+        self.section = make_unit(cast.commune, "section", "Đảng bộ bộ phận Thôn")
         self.cycle = reviews.open_cycle(
             cast.province, title="Kiểm điểm", kind="year", enforce_order=False,
             period_start=self.today - datetime.timedelta(days=365), period_end=self.today,
@@ -209,9 +210,10 @@ class World:
                                status=TaskStatus.IN_PROGRESS, by=SYSTEM)
 
     def move(self, number, choice):
-        """A cell to either commune, or straight under the province (leaving an ancestor and joining none)."""
+        """A cell to either commune or into the section, and from the section straight under its commune (leaving
+        an ancestor and joining none)."""
         cell = self.pick(self.cells(), number)
-        target = [self.cast.commune, self.cast.other_commune, self.cast.province, self.cast.commune][choice]
+        target = [self.cast.commune, self.cast.other_commune, self.section, self.cast.commune][choice]
         org_services.move_unit(cell, new_parent=Unit.objects.get(pk=target.pk), by=SYSTEM)
 
 

@@ -12,7 +12,7 @@ from soisua.meetings import services as meetings
 from soisua.org import services as org_services
 from soisua.reviews import rollup as review_rollup
 from soisua.reviews import services as reviews
-from tests.factories import complete_review, make_member
+from tests.factories import complete_review, make_member, make_unit
 from tests.reviews.test_cycles import open_for
 
 
@@ -80,18 +80,21 @@ def test_removing_a_shortcoming_ends_the_recurrence_of_those_repeating_it(cast):
     assert rollups.rebuild(["corr."]) == {"corr.": 0}
 
 
-def test_a_cell_moved_straight_under_the_province_leaves_its_commune_and_is_counted_once_above(cast):
+def test_a_cell_moved_from_a_section_straight_under_its_commune_is_counted_once_above(cast):
+    section = make_unit(cast.commune, "section", "Đảng bộ bộ phận Thôn")
+    cell = make_unit(section, "cell", "Chi bộ Thôn 9")
+    member = make_member(cell, "Vũ Thị Hoa")
     starts = timezone.now() - datetime.timedelta(days=3)
-    meetings.schedule_meeting(cast.cell, title="Sinh hoạt chi bộ", starts_at=starts,
+    meetings.schedule_meeting(cell, title="Sinh hoạt chi bộ", starts_at=starts,
                               ends_at=starts + datetime.timedelta(minutes=120), by=SYSTEM)
-    planned(cast, step_in_days=5)
-    make_member(cast.cell, "Vũ Thị Hoa")
+    corrections.record_shortcoming(unit=cell, member=member, text="Chậm nộp đảng phí", by=SYSTEM)
 
-    org_services.move_unit(cast.cell, new_parent=cast.province, by=SYSTEM)
+    org_services.move_unit(cell, new_parent=cast.commune, by=SYSTEM)
 
     month = [rollups.period_of(starts)]
-    assert rollups.figures(cast.province.pk, month, "meetings.") == {"meetings.regular": 1}
-    assert rollups.figures(cast.commune.pk, month, "meetings.") == {"meetings.regular": 0}
+    assert rollups.figures(cast.commune.pk, month, "meetings.") == {"meetings.regular": 1}
+    assert rollups.figures(section.pk, month, "meetings.") == {"meetings.regular": 0}
+    assert rollups.figures(cell.pk, month, "meetings.") == {"meetings.regular": 1}
     assert corrections_rollup.of_units([cast.province.pk], timezone.localdate())[cast.province.pk]["open"] == 1
     assert set(rollups.rebuild().values()) == {0}
 
