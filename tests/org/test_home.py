@@ -10,8 +10,9 @@ from soisua.core import agenda
 from soisua.core.actors import SYSTEM
 from soisua.corrections import services as corrections
 from soisua.meetings import services as meetings
+from soisua.org.models import Member
 from soisua.reviews.models import Review
-from tests.factories import complete_review
+from tests.factories import UserFactory, complete_review, make_member
 from tests.reviews.test_cycles import open_for
 
 
@@ -126,3 +127,24 @@ def test_a_directive_to_acknowledge_and_a_self_report_to_write_are_on_the_leader
     assert f"Báo cáo tự kiểm tra gửi {cast.commune.name}" in mine
     assert f"Cuộc kiểm tra, giám sát đang tiến hành: {cast.cell.name}" in titles(cast.users["committee"])
     assert not [title for title in titles(cast.users["member"]) if "75-KH/ĐUX" in title]
+
+
+def test_a_fix_claimed_waits_on_the_home_of_its_supervisor_and_of_the_cells_leadership_only(cast):
+    supervisor = UserFactory()
+    make_member(cast.cell, "Đỗ Văn Giám", user=supervisor)
+    today = timezone.localdate()
+    shortcoming = corrections.record_shortcoming(unit=cast.cell, member=cast.members["member"],
+                                                 text="Chậm đóng đảng phí", by=SYSTEM)
+    plan = corrections.create_plan(unit=cast.cell, member=cast.members["member"], shortcomings=[shortcoming],
+                                   deadline=today + datetime.timedelta(days=30), by=SYSTEM)
+    measure = corrections.add_measure(plan, text="Đóng đúng hạn", deadline=plan.deadline, by=SYSTEM,
+                                      supervisor=Member.objects.get(user=supervisor))
+    corrections.add_step(measure, what="Nộp biên lai", due=today + datetime.timedelta(days=5), by=SYSTEM)
+    corrections.submit_plan(plan, by=SYSTEM)
+    corrections.decide_plan(plan, approve=True, by=SYSTEM)
+
+    corrections.claim_fix(shortcoming, note="Đã nộp", by=cast.users["member"])
+
+    waiting = "Kết quả khắc phục chờ xác nhận: Trần Thị Bình"
+    assert waiting in titles(supervisor) and waiting in titles(cast.users["secretary"])
+    assert waiting not in titles(cast.users["member"]) and waiting not in titles(cast.users["sibling"])
