@@ -40,6 +40,26 @@ MEANING = {
 }
 
 
+# The longest period each check accepts, in what its period counts (days, months, last meetings, quarters): ten
+# years back at most, so that no check reaches before a date the calendar holds or reads decades of rows for one
+# figure. A threshold counts at most MAX_THRESHOLD (a figure no unit reaches; larger numbers would not fit the column).
+_DAYS, _MONTHS, _MEETINGS, _QUARTERS = 3650, 120, 60, 40
+PERIOD_LIMIT = {
+    Check.CORRECTIONS_OVERDUE: _DAYS,
+    Check.ATTENDANCE_LOW: _MONTHS,
+    Check.UNEXCUSED: _MONTHS,
+    Check.SILENT: _MEETINGS,
+    Check.YOUNG_SILENT: _MEETINGS,
+    Check.MEETINGS_MISSING: _MONTHS,
+    Check.MEETINGS_SHORT: _MONTHS,
+    Check.NO_THEMATIC: _QUARTERS,
+    Check.REVIEWS_LATE: _DAYS,
+    Check.DIRECTIVE_UNACKNOWLEDGED: _DAYS,
+    Check.DIRECTIVE_UNREPORTED: _DAYS,
+}
+MAX_THRESHOLD = 100_000
+
+
 class AlertStatus(models.TextChoices):
     """open → acknowledged (with a note) → resolved when the condition is gone; re-opened when it returns."""
 

@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from soisua.audit import services as audit
 from soisua.core.actors import person
 from soisua.core.errors import Conflict, DomainError, clean_text, save_if_current
+from soisua.core.formats import number
 from soisua.notifications.services import notify
 from soisua.org import access
 from soisua.org.enums import Role
 from soisua.org.models import PATH_STEP, Unit, UnitKind
 
 from .detectors import DETECTORS, RUN_CACHE, Found
-from .enums import LIVE_STATUSES, MEANING, AlertStatus, Check
+from .enums import LIVE_STATUSES, MAX_THRESHOLD, MEANING, PERIOD_LIMIT, AlertStatus, Check
 from .models import Alert, Rule
 
 LEADERSHIP = {Role.SECRETARY, Role.COMMITTEE, Role.STAFF}
@@ -175,15 +176,21 @@ def acknowledge(alert: Alert, *, by, note: str, version: int | None) -> Alert:
 def update_rule(rule: Rule, *, by, version: int | None, threshold: int, period: int | None, receiver: str,
                 enabled: bool, age_under: int | None = None, note: str = "") -> Rule:
     """Write a new version of the rule (the old one is kept, and the warnings it raised still name it). Refuses a
-    negative threshold, a period below one where the check counts one, an age outside 1–100 and a level that is
-    not a unit kind of the installation."""
+    negative threshold or one above MAX_THRESHOLD, a period below one or above the check's PERIOD_LIMIT where the
+    check counts one, an age outside 1–100 and a level that is not a unit kind of the installation."""
     note = clean_text(note, _("Reason for the change"), 500, error=AlertError)
     if threshold is None or threshold < 0:
         raise AlertError(_("The threshold cannot be negative."), code="threshold")
     if rule.kind == Check.ATTENDANCE_LOW and threshold > 100:
         raise AlertError(_("An attendance rate is at most 100 percent."), code="threshold")
+    if threshold > MAX_THRESHOLD:
+        raise AlertError(_("The threshold is at most %(limit)s.") % {"limit": number(MAX_THRESHOLD, grouped=True)},
+                         code="threshold")
     if MEANING[rule.kind][1] is not None and (period is None or period < 1):
         raise AlertError(_("The period must be at least 1."), code="period")
+    if MEANING[rule.kind][1] is not None and period > PERIOD_LIMIT[rule.kind]:
+        raise AlertError(_("The period is at most %(limit)s (%(meaning)s).") % {
+            "limit": number(PERIOD_LIMIT[rule.kind], grouped=True), "meaning": MEANING[rule.kind][1]}, code="period")
     if rule.kind == Check.YOUNG_SILENT and (age_under is None or not 1 <= age_under <= 100):
         raise AlertError(_("The age must be between 1 and 100 years."), code="age")
     receiving = UnitKind.objects.filter(code=receiver).first()

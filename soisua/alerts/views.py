@@ -77,6 +77,6 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
         success=_("Rule changed; the next check applies it."))
     if done:
         return redirect("alerts:rules.edit", pk=created.pk)
-    if not rule.current or not policy.can_change_rules(request.user):
-        form = None
+    if not policy.can_change_rules(request.user) or (not rule.current and not form.is_bound):
+        form = None  # an earlier version is read, not edited; a refused edit comes back with what was typed
     return render(request, "alerts/rule.html", {"rule": rule, "form": form, "history": queries.rule_history(rule)})
