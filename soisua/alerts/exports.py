@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from soisua.documents.writers import Column
 
+from . import policy
 from .models import Alert
 
 COLUMNS = [
@@ -23,9 +24,11 @@ COLUMNS = [
 ]
 
 
-def rows(alerts) -> Iterator[list[Any]]:
+def rows(alerts, reader) -> Iterator[list[Any]]:
+    """One row per warning; its member named only where the reader may read them (policy.named_member)."""
     for alert in alerts.iterator(chunk_size=2000):
-        yield [alert.get_kind_display(), alert.unit.name, alert.member.full_name if alert.member else "",
+        member = policy.named_member(reader, alert)
+        yield [alert.get_kind_display(), alert.unit.name, member.full_name if member else "",
                alert.owner.name, alert.get_status_display(), figure(alert),
                timezone.localtime(alert.opened_at).date(), alert.times_opened, alert.acknowledgement]
 

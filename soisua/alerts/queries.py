@@ -34,17 +34,20 @@ def live_in_subtree(unit: Unit) -> QuerySet[Alert]:
     return in_subtree(unit).filter(status__in=LIVE_STATUSES)
 
 
-def listing(unit: Unit, *, status: str = "", check: str = "") -> QuerySet[Alert]:
-    rows = in_subtree(unit)
+def listing(unit: Unit, *, status: str = "", check: str = "", within: Q | None = None) -> QuerySet[Alert]:
+    """The subtree's warnings of one status (live by default) and check, `within` the rows the reader may open."""
+    rows = in_subtree(unit).filter(within or Q())
     rows = rows.filter(status=status) if status in AlertStatus.values else rows.filter(status__in=LIVE_STATUSES)
     if check in Check.values:
         rows = rows.filter(kind=check)
-    return rows.select_related("unit", "owner", "member").order_by("-opened_at", "-pk")
+    return rows.select_related("unit", "owner", "member", "member__cell").order_by("-opened_at", "-pk")
 
 
-def counts_by_check(unit: Unit) -> list[tuple[str, str, int, int]]:
-    """(check, label, open, acknowledged) of the subtree's live warnings, the most open first."""
-    rows = live_in_subtree(unit).values_list("kind", "status").annotate(count=Count("pk")).order_by()
+def counts_by_check(unit: Unit, *, within: Q | None = None) -> list[tuple[str, str, int, int]]:
+    """(check, label, open, acknowledged) of the subtree's live warnings (`within` the rows the reader may open),
+    the most open first."""
+    rows = (live_in_subtree(unit).filter(within or Q()).values_list("kind", "status")
+            .annotate(count=Count("pk")).order_by())
     counts: dict[str, dict[str, int]] = {}
     for kind, status, count in rows:
         counts.setdefault(kind, {})[status] = count
@@ -59,7 +62,7 @@ def open_for_units(unit_ids: list[int], *, limit: int = 10) -> list[Alert]:
 
 
 def get(pk: int) -> Alert:
-    return Alert.objects.select_related("unit", "owner", "member", "rule", "rule__receiver",
+    return Alert.objects.select_related("unit", "owner", "member", "member__cell", "rule", "rule__receiver",
                                         "acknowledged_by").get(pk=pk)
 
 
@@ -67,40 +70,44 @@ def get(pk: int) -> Alert:
 class Evidence:
     label: str
     url: str
+    # What the reader must be allowed to open for the label to be shown to them (None: nothing, a figure).
+    target: object = None
 
 
 def evidence_of(alert: Alert) -> list[Evidence]:
-    """What the warning rests on, each with the page that shows it (the reader's own access is checked there)."""
+    """What the warning rests on, each with the page that shows it and the object that page shows (the alerts
+    policy names and links only those the reader may open; the page checks again)."""
     data = alert.evidence or {}
     items: list[Evidence] = []
     if alert.subject.startswith("cycle:"):
         cycle = Cycle.objects.filter(pk=alert.subject.split(":")[1]).first()
         if cycle is not None:
             items.append(Evidence(_("Review progress in “%(cycle)s”") % {"cycle": cycle.title},
-                                  reverse("reviews:cycles.unit", args=[cycle.pk, alert.unit_id])))
+                                  reverse("reviews:cycles.unit", args=[cycle.pk, alert.unit_id]), alert.unit))
     if data.get("members"):
-        members = Member.objects.in_bulk(data["members"])
-        items += [Evidence(members[pk].full_name, reverse("org:members.detail", args=[pk]))
+        members = Member.objects.select_related("cell").in_bulk(data["members"])
+        items += [Evidence(members[pk].full_name, reverse("org:members.detail", args=[pk]), members[pk])
                   for pk in data["members"] if pk in members]
     if data.get("meetings"):
-        meetings = Meeting.objects.in_bulk(data["meetings"])
+        meetings = Meeting.objects.select_related("unit").in_bulk(data["meetings"])
         items += [Evidence(_("%(title)s, %(day)s") % {"title": meetings[pk].title,
                                                       "day": meetings[pk].starts_at.strftime("%d/%m/%Y")},
-                           reverse("meetings:detail", args=[pk])) for pk in data["meetings"] if pk in meetings]
+                           reverse("meetings:detail", args=[pk]), meetings[pk])
+                  for pk in data["meetings"] if pk in meetings]
     if data.get("shortcomings"):
-        rows = Shortcoming.objects.in_bulk(data["shortcomings"])
-        items += [Evidence(rows[pk].text[:120], reverse("corrections:shortcomings.detail", args=[pk]))
+        rows = Shortcoming.objects.select_related("unit", "followed_by").in_bulk(data["shortcomings"])
+        items += [Evidence(rows[pk].text[:120], reverse("corrections:shortcomings.detail", args=[pk]), rows[pk])
                   for pk in data["shortcomings"] if pk in rows]
     if data.get("directives"):
-        rows = Directive.objects.in_bulk(data["directives"])
-        items += [Evidence(f"{rows[pk].symbol}: {rows[pk].title}",
-                           reverse("directives:detail", args=[pk])) for pk in data["directives"] if pk in rows]
+        rows = Directive.objects.select_related("issuer").in_bulk(data["directives"])
+        items += [Evidence(f"{rows[pk].symbol}: {rows[pk].title}", reverse("directives:detail", args=[pk]),
+                           rows[pk]) for pk in data["directives"] if pk in rows]
     if data.get("periods"):
-        rows = ReportingPeriod.objects.select_related("directive").in_bulk(data["periods"])
+        rows = ReportingPeriod.objects.select_related("directive", "directive__issuer").in_bulk(data["periods"])
         items += [Evidence(_("Report due %(day)s on %(symbol)s") % {
             "day": rows[pk].due_on.strftime("%d/%m/%Y"),
-            "symbol": rows[pk].directive.symbol}, reverse("directives:detail", args=[rows[pk].directive_id]))
-            for pk in data["periods"] if pk in rows]
+            "symbol": rows[pk].directive.symbol}, reverse("directives:detail", args=[rows[pk].directive_id]),
+            rows[pk].directive) for pk in data["periods"] if pk in rows]
     items += [Evidence(_month_range(period), "") for period in data.get("missing", [])]
     if data.get("months"):
         items += [Evidence(_("Months counted: %(months)s") % {"months": ", ".join(data["months"])}, "")]

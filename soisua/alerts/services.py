@@ -163,6 +163,10 @@ def acknowledge(alert: Alert, *, by, note: str, version: int | None) -> Alert:
         alert = Alert.objects.select_for_update().get(pk=alert.pk)
         if alert.status != AlertStatus.OPEN:
             raise AlertError(_("This warning is no longer open."), code="not_open")
+        acting = person(by)
+        if acting is not None and alert.member_id is not None and access.scope_for(acting).member_id == alert.member_id:
+            raise AlertError(_("A warning about yourself is acknowledged by the others of the leadership."),
+                             code="own")
         save_if_current(alert, version, {"status": AlertStatus.ACKNOWLEDGED, "acknowledged_at": timezone.now(),
                                          "acknowledged_by": person(by), "acknowledgement": note},
                         error=Conflict)

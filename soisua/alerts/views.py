@@ -19,13 +19,17 @@ from .forms import AcknowledgeForm, RuleForm
 @require_GET
 def unit_alerts(request: HttpRequest, pk: int) -> HttpResponse:
     """The early warnings of a unit's subtree: live ones by default, or those of one status and check."""
-    unit = policy.get_unit_for_user(request.user, pk)
+    user = request.user
+    unit = policy.get_unit_for_user(user, pk)
     status, check = request.GET.get("status", ""), request.GET.get("check", "")
-    page = Paginator(queries.listing(unit, status=status, check=check), queries.PAGE).get_page(request.GET.get("page"))
+    within = policy.listed(user, unit)
+    page = Paginator(queries.listing(unit, status=status, check=check, within=within),
+                     queries.PAGE).get_page(request.GET.get("page"))
     return render(request, "alerts/unit.html", {
-        "unit": unit, "page": page, "status": status if status in AlertStatus.values else "",
-        "check": check if check in Check.values else "", "statuses": AlertStatus.choices, "checks": Check.choices,
-        "by_check": queries.counts_by_check(unit),
+        "unit": unit, "page": page, "rows": [(alert, policy.named_member(user, alert)) for alert in page],
+        "status": status if status in AlertStatus.values else "", "check": check if check in Check.values else "",
+        "statuses": AlertStatus.choices, "checks": Check.choices,
+        "by_check": queries.counts_by_check(unit, within=within),
     })
 
 
@@ -34,9 +38,11 @@ def unit_alerts(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_alerts_export(request: HttpRequest, pk: int) -> FileResponse:
     user = request.user
     unit = policy.get_unit_for_user(user, pk)
-    alerts = queries.listing(unit, status=request.GET.get("status", ""), check=request.GET.get("check", ""))
+    alerts = queries.listing(unit, status=request.GET.get("status", ""), check=request.GET.get("check", ""),
+                             within=policy.listed(user, unit))
     with translation.override(user.language):
-        output = writers.xlsx_temporary_file(exports.COLUMNS, exports.rows(alerts), sheet_name=_("Early warnings"))
+        output = writers.xlsx_temporary_file(exports.COLUMNS, exports.rows(alerts, user),
+                                             sheet_name=_("Early warnings"))
     documents.record_export(user, unit, action="alerts.export", file_format="xlsx", personal=False)
     return FileResponse(output, as_attachment=True, filename=f"warnings-{unit.pk}.xlsx",
                         content_type=writers.XLSX_CONTENT_TYPE)
@@ -44,16 +50,21 @@ def unit_alerts_export(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A warning: what was found, what it rests on, its history; the owner's leadership acknowledges it here."""
-    alert = policy.get_alert_for_user(request.user, pk, acknowledge=request.method == "POST")
+    """A warning: what was found, what it rests on, its history; the owner's leadership acknowledges it here (a
+    refused acknowledgement comes back with its reason and the note typed)."""
+    user = request.user
+    alert = policy.get_alert_for_user(user, pk, acknowledge=request.method == "POST")
     form = AcknowledgeForm(request.POST or None, initial={"version": alert.version})
     done, _result = save_form(request, form, lambda data: services.acknowledge(
-        alert, by=request.user, note=data["note"], version=data["version"]), success=_("Warning acknowledged."))
+        alert, by=user, note=data["note"], version=data["version"]), success=_("Warning acknowledged."))
     if done:
         return redirect("alerts:detail", pk=alert.pk)
+    evidence, hidden = policy.evidence_for(user, alert)
+    back = next((unit for unit in (alert.owner, alert.unit) if policy.can_list(user, unit)), None)
     return render(request, "alerts/detail.html", {
-        "alert": alert, "evidence": queries.evidence_of(alert), "form": form,
-        "can_acknowledge": policy.can_acknowledge(request.user, alert) and alert.status == AlertStatus.OPEN,
+        "alert": alert, "member": policy.named_member(user, alert), "evidence": evidence, "hidden": hidden,
+        "form": form, "back": back,
+        "can_acknowledge": policy.can_acknowledge(user, alert) and (alert.status == AlertStatus.OPEN or form.errors),
     })
 
 
