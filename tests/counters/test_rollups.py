@@ -16,6 +16,13 @@ from tests.factories import complete_review, make_member, make_unit
 from tests.reviews.test_cycles import open_for
 
 
+def due_yesterday() -> dict:
+    """Self-reviews due yesterday (a review submitted today is late), the later stages in a week."""
+    today = timezone.localdate()
+    return {"self_review_due": today - datetime.timedelta(days=1), "appraisal_due": today + datetime.timedelta(days=7),
+            "decision_due": today + datetime.timedelta(days=7)}
+
+
 def review_figures(cycle, unit) -> dict:
     return review_rollup.progress(cycle, rollups.figures(unit.pk, [review_rollup.period(cycle)],
                                                          review_rollup.prefix(cycle)))
@@ -39,7 +46,7 @@ def planned(cast, *, step_in_days: int, deadline_in_days: int = 60):
 
 def test_a_cycle_counts_its_expected_reviews_at_every_level_and_follows_a_submission(cast):
     cycle = open_for(cast.province, enforce_order=False,
-                     self_review_due=timezone.localdate() - datetime.timedelta(days=1))
+                     **due_yesterday())
     review = cycle.reviews.get(member=cast.members["member"])
 
     complete_review(review, cast.users["member"])

@@ -17,6 +17,13 @@ from tests.factories import complete_review, make_member, make_unit
 from tests.reviews.test_cycles import open_for
 
 
+def due_yesterday() -> dict:
+    """Self-reviews due yesterday (a review submitted today is late), the later stages in a week."""
+    today = timezone.localdate()
+    return {"self_review_due": today - datetime.timedelta(days=1), "appraisal_due": today + datetime.timedelta(days=7),
+            "decision_due": today + datetime.timedelta(days=7)}
+
+
 def overdue_shortcoming(cast):
     today = timezone.localdate()
     with time_machine.travel(timezone.now() - datetime.timedelta(days=20), tick=False):
@@ -68,7 +75,7 @@ def test_the_dashboard_is_for_those_who_lead_or_cover_the_unit(cast):
 
 def test_the_dashboard_shows_reviews_submitted_late_and_members_by_decided_level(cast):
     cycle = open_for(cast.province, enforce_order=False,
-                     self_review_due=timezone.localdate() - datetime.timedelta(days=1))
+                     **due_yesterday())
     review = complete_review(cycle.reviews.get(member=cast.members["member"]), cast.users["member"])
     review = reviews.propose_level(review, level="good", comment="Đồng ý", by=cast.users["secretary"])
     reviews.decide_level(review, level="good", by=cast.users["parent_staff"])
