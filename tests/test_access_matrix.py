@@ -1307,6 +1307,12 @@ MATRIX: dict[str, Case | list[Case]] = {
         Case(unit_url("oversight:dashboard"), expect(403, 200, 404, 200, 404, 200, 200, 200, 200),
              shows="Bảng theo dõi"),
     ],
+    # Its tables as a workbook: the same readers.
+    "oversight:dashboard.xlsx": [
+        Case(unit_url("oversight:dashboard.xlsx", "commune"), READ_COMMUNE,
+             check=file_shows(office_text, XLSX, lambda f: f.cast.sibling_cell.name)),
+        Case(unit_url("oversight:dashboard.xlsx"), expect(403, 200, 404, 200, 404, 200, 200, 200, 200)),
+    ],
     "oversight:create": Case(unit_url("oversight:create", "commune"), ISSUE_COMMUNE, post=succeeds(ISSUE_COMMUNE),
                              shows='name="content"',
                              data=lambda f: {"year": "2026", "kind": "regular_supervision",

@@ -14,7 +14,7 @@ import datetime
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from soisua.org.models import PATH_STEP, Unit
@@ -48,6 +48,24 @@ def period_of(moment: datetime.datetime | datetime.date) -> str:
 
 def year_periods(year: int) -> list[str]:
     return [f"{year:04d}-{month:02d}" for month in range(1, 13)]
+
+
+def last_months(day: datetime.date, count: int = 12) -> list[str]:
+    """The periods of the `count` months that end with `day`'s, oldest first."""
+    index = day.year * 12 + day.month - 1
+    return [f"{month // 12:04d}-{month % 12 + 1:02d}" for month in range(index - count + 1, index + 1)]
+
+
+Prefix = str | tuple[str, ...]
+
+
+def _metrics(prefix: Prefix) -> Q:
+    """Metrics starting with `prefix`, or with any of several: one index range of the counters' key each."""
+    prefixes = (prefix,) if isinstance(prefix, str) else prefix
+    condition = Q()
+    for each in prefixes:
+        condition |= Q(metric__startswith=each)
+    return condition
 
 
 def chain(unit: Unit) -> list[tuple[int, int]]:
@@ -118,15 +136,16 @@ def add_up_the_tree(period: str, counts: dict[Unit, dict[str, int]]) -> None:
     add_totals(period, {ids[path]: totals for path, totals in by_path.items()})
 
 
-def figures(unit_id: int, periods: list[str], prefix: str = "") -> dict[str, int]:
-    """The unit's subtree figures summed over `periods`, by metric."""
-    rows = (Counter.objects.filter(unit_id=unit_id, period__in=periods, metric__startswith=prefix)
+def figures(unit_id: int, periods: list[str], prefix: Prefix = "") -> dict[str, int]:
+    """The unit's subtree figures summed over `periods`, by metric (those starting with `prefix`, or with one of a
+    tuple of prefixes)."""
+    rows = (Counter.objects.filter(_metrics(prefix), unit_id=unit_id, period__in=periods)
             .values("metric").annotate(total=Sum("value")))
     return {row["metric"]: row["total"] for row in rows}
 
 
-def figures_by_period(unit_id: int, periods: list[str], prefix: str = "") -> dict[str, dict[str, int]]:
-    rows = (Counter.objects.filter(unit_id=unit_id, period__in=periods, metric__startswith=prefix)
+def figures_by_period(unit_id: int, periods: list[str], prefix: Prefix = "") -> dict[str, dict[str, int]]:
+    rows = (Counter.objects.filter(_metrics(prefix), unit_id=unit_id, period__in=periods)
             .values("period", "metric").annotate(total=Sum("value")))
     result: dict[str, dict[str, int]] = {period: {} for period in periods}
     for row in rows:
@@ -134,10 +153,10 @@ def figures_by_period(unit_id: int, periods: list[str], prefix: str = "") -> dic
     return result
 
 
-def figures_of_units(unit_ids: list[int], periods: list[str], prefix: str = "") -> dict[int, dict[str, int]]:
+def figures_of_units(unit_ids: list[int], periods: list[str], prefix: Prefix = "") -> dict[int, dict[str, int]]:
     """Each unit's subtree figures over `periods` (a committee page passes its children): one index range per
     unit of the counters' key, never a scan of the units."""
-    rows = (Counter.objects.filter(unit_id__in=unit_ids, period__in=periods, metric__startswith=prefix)
+    rows = (Counter.objects.filter(_metrics(prefix), unit_id__in=unit_ids, period__in=periods)
             .values("unit_id", "metric").annotate(total=Sum("value")))
     result: dict[int, dict[str, int]] = {}
     for row in rows:

@@ -50,6 +50,15 @@ def tasks_of(directive: Directive) -> list[KeyTask]:
     return list(directive.tasks.all())
 
 
+def tasks_of_many(directives: list[Directive]) -> dict[int, list[KeyTask]]:
+    """`tasks_of` each directive (by id), in one query."""
+    tasks: dict[int, list[KeyTask]] = {directive.pk: [] for directive in directives}
+    for task in KeyTask.objects.filter(directive__in=[directive.pk for directive in directives]).order_by(
+            "directive", "number"):
+        tasks[task.directive_id].append(task)
+    return tasks
+
+
 def periods_of(directive: Directive) -> list[ReportingPeriod]:
     return list(directive.periods.all())
 

@@ -40,16 +40,43 @@ def _date_text(value: datetime.date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet of a workbook: its name (a lazy translation is resolved when written), columns and rows."""
+
+    name: Any
+    columns: Sequence[Column]
+    rows: Iterable[Row]
+
+
 def write_xlsx(columns: Sequence[Column], rows: Iterable[Row], output: IO[bytes] | None = None, *,
                sheet_name: str = "") -> bytes | None:
     """Write the rows as one worksheet. Into `output` if given (returns None), else returns the bytes."""
+    return write_xlsx_sheets([Sheet(sheet_name, columns, rows)], output)
+
+
+def write_xlsx_sheets(sheets: Iterable[Sheet], output: IO[bytes] | None = None) -> bytes | None:
+    """Write each sheet in turn into one workbook (a page's tables, a sheet each). Into `output` if given (returns
+    None), else returns the bytes."""
     target = output if output is not None else io.BytesIO()
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False,
                                             "strings_to_urls": False, "strings_to_numbers": False})
     bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     date = workbook.add_format({"num_format": "dd/mm/yyyy"})
-    # Excel refuses these characters and names over 31 characters in sheet names.
-    sheet = workbook.add_worksheet(re.sub(r"[\[\]:*?/\\]", "-", sheet_name)[:31] or None)
+    used: set[str] = set()
+    for each in sheets:
+        # Excel refuses these characters, names over 31 characters and the same name twice (in any case).
+        name = re.sub(r"[\[\]:*?/\\]", "-", str(each.name))[:31]
+        if name and name.casefold() in used:
+            name = f"{name[:25]} ({len(used) + 1})"
+        used.add(name.casefold())
+        sheet = workbook.add_worksheet(name or None)
+        _write_xlsx_sheet(sheet, each.columns, each.rows, bold, date)
+    workbook.close()
+    return None if output is not None else target.getvalue()
+
+
+def _write_xlsx_sheet(sheet, columns: Sequence[Column], rows: Iterable[Row], bold, date) -> None:
     for index, column in enumerate(columns):
         sheet.set_column(index, index, column.width)
     sheet.freeze_panes(1, 0)
@@ -60,8 +87,6 @@ def write_xlsx(columns: Sequence[Column], rows: Iterable[Row], output: IO[bytes]
         _write_xlsx_row(sheet, count, columns, row, date)
     if columns:
         sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)
-    workbook.close()
-    return None if output is not None else target.getvalue()
 
 
 def _write_xlsx_row(sheet, row_index: int, columns: Sequence[Column], row: Row, date_format) -> None:
@@ -78,9 +103,14 @@ def _write_xlsx_row(sheet, row_index: int, columns: Sequence[Column], row: Row, 
 
 def xlsx_temporary_file(columns: Sequence[Column], rows: Iterable[Row], *, sheet_name: str = "") -> IO[bytes]:
     """The workbook in an anonymous temporary file, rewound, for a FileResponse to stream and close."""
+    return xlsx_sheets_temporary_file([Sheet(sheet_name, columns, rows)])
+
+
+def xlsx_sheets_temporary_file(sheets: Iterable[Sheet]) -> IO[bytes]:
+    """`xlsx_temporary_file` of a workbook of several sheets."""
     output = tempfile.TemporaryFile()  # noqa: SIM115 - the caller's response owns and closes it
     try:
-        write_xlsx(columns, rows, output, sheet_name=sheet_name)
+        write_xlsx_sheets(sheets, output)
     except BaseException:
         output.close()
         raise

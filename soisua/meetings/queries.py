@@ -182,11 +182,23 @@ def meetings_per_month(unit: Unit, year: int) -> list[dict]:
             for period, figures in by_period.items()]
 
 
+# The counters a summary reads: only these, never the other apps' figures kept in the same months.
+SUMMARY_METRICS = ("meetings.", "attendance.")
+
+
 def attendance_summary(unit: Unit, year: int) -> dict[str, int | None]:
     """Attendance of the unit's whole subtree in `year`: counts per status, minutes late and the rate. Any unit,
     the country included, reads at most 12 × metrics × slots counter rows."""
-    figures = rollups.figures(unit.pk, rollups.year_periods(year))
+    figures = rollups.figures(unit.pk, rollups.year_periods(year), SUMMARY_METRICS)
     return _summary(figures)
+
+
+def monthly_summaries(unit: Unit, periods: list[str]) -> list[dict]:
+    """`attendance_summary` of the unit's subtree for each month of `periods` ("YYYY-MM"), in their order, each
+    with its `period`, `year` and `month`: one read of the counters."""
+    by_period = rollups.figures_by_period(unit.pk, periods, SUMMARY_METRICS)
+    return [{"period": period, "year": int(period[:4]), "month": int(period[5:]), **_summary(by_period[period])}
+            for period in periods]
 
 
 def _summary(figures: dict[str, int]) -> dict:
@@ -199,8 +211,9 @@ def _summary(figures: dict[str, int]) -> dict:
 
 
 def children_summaries(unit: Unit, year: int) -> list[tuple[Unit, dict]]:
-    children = list(unit.children.filter(active_until__isnull=True).order_by("sort_key"))
-    figures = rollups.figures_of_units([child.pk for child in children], rollups.year_periods(year))
+    children = list(unit.children.filter(active_until__isnull=True).select_related("kind").order_by("sort_key"))
+    figures = rollups.figures_of_units([child.pk for child in children], rollups.year_periods(year),
+                                       SUMMARY_METRICS)
     return [(child, _summary(figures.get(child.pk, {}))) for child in children]
 
 

@@ -1,8 +1,12 @@
-"""An inspection's conclusion as the official document (Word and PDF from one `PartyDocument`).
+"""An inspection's conclusion as the official document (Word and PDF from one `PartyDocument`), and a unit's
+dashboard as a workbook (`dashboard_sheets`).
 
-Always Vietnamese: it is the paper the inspecting body issues (docs/domain.md, "Official documents"). Callers
-decide access first (policy.get_inspection_for_user).
+The conclusion is always Vietnamese: it is the paper the inspecting body issues (docs/domain.md, "Official
+documents"). The workbook is in the reader's language. Callers decide access first
+(policy.get_inspection_for_user, policy.get_unit_for_user(..., dashboard=True)).
 """
+
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from soisua.documents.exports import FILING_RECIPIENT, POST_SECRETARY, secretary_name, unit_leadership
 from soisua.documents.rendering import (
@@ -16,8 +20,10 @@ from soisua.documents.rendering import (
     Table,
     document_date,
 )
+from soisua.documents.writers import Column, Sheet
 from soisua.org.queries import ancestors
 
+from .dashboard import Dashboard
 from .enums import InspectionKind
 from .models import Inspection
 
@@ -71,3 +77,125 @@ def conclusion_document(inspection: Inspection) -> PartyDocument:
     return PartyDocument(header=header, title="KẾT LUẬN", summary=f"{KINDS[inspection.kind].capitalize()} đối với "
                          f"{subject}", blocks=blocks,
                          signature=Signature(authority, POST_SECRETARY, secretary_name(body)), recipients=recipients)
+
+
+# --- a unit's dashboard, a sheet per table ---------------------------------------------------------------------
+
+FEEDBACK_TARGETS = {"collective": gettext_lazy("On the collective review, from the members"),
+                    "superior": gettext_lazy("From the cells below, to the level above")}
+WITHHELD = gettext_lazy("Shown once enough people have given feedback.")
+
+
+def dashboard_sheets(board: Dashboard, warnings: list) -> list[Sheet]:
+    """Every table of the dashboard page, a sheet each, with the figures the page shows beside them first."""
+    return [
+        Sheet(gettext_lazy("Summary"), [Column("part", gettext_lazy("Part"), "text", 24),
+                                        Column("figure", gettext_lazy("Figure"), "text", 30),
+                                        Column("value", gettext_lazy("Value"), "number", 40)], _summary(board)),
+        Sheet(gettext_lazy("Early warnings"), [Column("check", gettext_lazy("Check"), "text", 40),
+                                               Column("open", gettext_lazy("Open"), "number", 10),
+                                               Column("acknowledged", gettext_lazy("Acknowledged"), "number", 14)],
+              [[label, open_count, acknowledged] for _code, label, open_count, acknowledged in warnings]),
+        Sheet(gettext_lazy("Members by decided level"), [Column("level", gettext_lazy("Level"), "text", 30),
+                                                         Column("members", gettext_lazy("Members"), "number", 10)],
+              [[level.name, count] for level, count in board.levels]),
+        Sheet(gettext_lazy("Quota"), [
+            Column("organisation", gettext_lazy("Organisation"), "text", 34),
+            Column("given", gettext_lazy("Decided at the quota level"), "number", 14),
+            Column("allowed", gettext_lazy("Allowed"), "number", 10),
+            Column("percent", gettext_lazy("Quota (percent)"), "number", 10),
+            Column("base", gettext_lazy("Quota base level"), "text", 24),
+            Column("base_count", gettext_lazy("Rated at the base level"), "number", 14),
+            Column("over", gettext_lazy("Over the quota"), "text", 10)],
+              [[row.unit.name, row.given, row.allowed, float(row.percent),
+                row.base.name if row.base else row.base_level, row.base_count, _yes_no(row.over)]
+               for row in board.quota]),
+        Sheet(gettext_lazy("Feedback to the committee"), [
+            Column("target", gettext_lazy("Feedback"), "text", 40),
+            Column("received", pgettext_lazy("feedback", "Received"), "number", 10),
+            Column("answered", gettext_lazy("Answered"), "number", 10),
+            Column("waiting", gettext_lazy("Waiting"), "number", 10),
+            Column("note", gettext_lazy("Note"), "text", 40)], _feedback(board)),
+        Sheet(gettext_lazy("Review results by cycle"), _cycle_columns(board), _cycles(board)),
+        Sheet(gettext_lazy("The last 12 months"), [Column("month", gettext_lazy("Month"), "text", 10),
+                                                    Column("meetings", gettext_lazy("Meetings"), "number", 10),
+                                                    Column("rate", gettext_lazy("Attendance rate (%)"), "number", 14)],
+              [[f"{month['month']:02d}/{month['year']}", month["meetings"], month["rate"]]
+               for month in board.recent_months]),
+        Sheet(gettext_lazy("Meetings per month"), [Column("month", gettext_lazy("Month"), "text", 10),
+                                                   Column("meetings", gettext_lazy("Meetings"), "number", 10)],
+              [[f"{month['month']:02d}/{board.year}", month["total"]] for month in board.months]),
+        Sheet(gettext_lazy("Directives"), [Column("symbol", gettext_lazy("Number and symbol"), "text", 20),
+                                           Column("title", gettext_lazy("Title"), "text", 50),
+                                           Column("side", gettext_lazy("Received or issued"), "text", 14),
+                                           Column("progress", gettext_lazy("Progress (%)"), "number", 12)],
+              [*([receipt.directive.symbol, receipt.directive.title, gettext_lazy("received"), overall]
+                 for receipt, overall in board.received),
+               *([directive.symbol, directive.title, gettext_lazy("issued"), overall]
+                 for directive, overall in board.issued)]),
+        Sheet(gettext_lazy("Sub-units"), [Column("unit", gettext_lazy("Unit"), "text", 34),
+                                          Column("overdue", gettext_lazy("Overdue corrections"), "number", 14),
+                                          Column("rate", gettext_lazy("Attendance rate (%)"), "number", 14),
+                                          Column("meetings", gettext_lazy("Meetings"), "number", 10)],
+              [[row.unit.name, row.overdue, row.attendance["rate"], row.attendance["meetings"]]
+               for row in board.children]),
+    ]
+
+
+def _yes_no(value: bool):
+    return gettext_lazy("Yes") if value else gettext_lazy("No")
+
+
+def _summary(board: Dashboard) -> list[list]:
+    reviews, corrections = gettext_lazy("Reviews"), gettext_lazy("Corrections")
+    meetings = gettext_lazy("Meetings in %(year)s") % {"year": board.year}
+    rows = []
+    if board.cycle is not None:
+        progress = board.review_progress
+        rows += [[reviews, gettext_lazy("Cycle"), board.cycle.title],
+                 [reviews, gettext_lazy("Expected"), progress["expected"]],
+                 [reviews, gettext_lazy("Submitted"), progress["submitted"]],
+                 [reviews, gettext_lazy("Late"), progress["late"]]]
+    rows += [[corrections, gettext_lazy("Not verified yet"), board.corrections["open"]],
+             [corrections, gettext_lazy("Overdue"), board.corrections["overdue"]],
+             [corrections, gettext_lazy("Recurring"), board.corrections["recurring"]],
+             [corrections, gettext_lazy("Fix verified"), board.corrections["verified"]],
+             [meetings, gettext_lazy("Meetings"), board.attendance["meetings"]],
+             [meetings, gettext_lazy("Attendance rate (%)"), board.attendance["rate"]],
+             [meetings, gettext_lazy("Absent without reason"), board.attendance["unexcused"]]]
+    return rows
+
+
+def _feedback(board: Dashboard) -> list[list]:
+    rows = []
+    for row in board.feedback:
+        counts = row["counts"]
+        rows.append([FEEDBACK_TARGETS[row["target"]], *((counts["received"], counts["answered"], counts["waiting"], "")
+                                                         if counts else (None, None, None, WITHHELD))])
+    return rows
+
+
+def _cycle_columns(board: Dashboard) -> list[Column]:
+    columns = [Column("cycle", gettext_lazy("Cycle"), "text", 34),
+               Column("period_end", gettext_lazy("Period until"), "date", 12),
+               Column("expected", gettext_lazy("Expected"), "number", 10),
+               Column("submitted", gettext_lazy("Submitted"), "number", 10),
+               Column("submitted_percent", gettext_lazy("Submitted (%)"), "number", 12),
+               Column("decided", gettext_lazy("Members decided"), "number", 12)]
+    for level in board.trend_levels:
+        columns += [Column(level.code, level.name, "number", 14),
+                    Column(f"{level.code}_percent", f"{level.name} (%)", "number", 14)]
+    return columns
+
+
+def _cycles(board: Dashboard) -> list[list]:
+    rows = []
+    for row in board.cycles:
+        by_code = {item["level"].code: item for item in row["levels"]}
+        shares = []
+        for level in board.trend_levels:
+            item = by_code.get(level.code)
+            shares += [item["count"], item["percent"]] if item else [0, 0]
+        rows.append([row["cycle"].title, row["cycle"].period_end, row["expected"], row["submitted"],
+                     row["submitted_percent"], row["decided"], *shares])
+    return rows

@@ -7,6 +7,7 @@ app_name = "oversight"
 urlpatterns = [
     path("units/<int:pk>/", views.unit_inspections, name="unit"),
     path("units/<int:pk>/dashboard/", views.unit_dashboard, name="dashboard"),
+    path("units/<int:pk>/dashboard.xlsx", views.unit_dashboard_export, name="dashboard.xlsx"),
     path("units/<int:pk>/new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/notify/", views.notify, name="notify"),

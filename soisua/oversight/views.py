@@ -2,12 +2,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from soisua.alerts import policy as alert_policy
 from soisua.alerts import queries as alerts
 from soisua.core.views import number_param, perform, render_form_page, save_form
+from soisua.documents import services as documents
+from soisua.documents import writers
 from soisua.documents.responses import document_download
 
 from . import dashboard, exports, policy, queries, services
@@ -154,6 +157,26 @@ def self_report_file(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     unit = policy.get_unit_for_user(request.user, pk, dashboard=True)
-    return render(request, "oversight/dashboard.html", {"board": dashboard.build(unit, timezone.localdate()),
+    return render(request, "oversight/dashboard.html", {"board": dashboard.build(unit, timezone.localdate(),
+                                                                                 reader=request.user),
                                                         "chart_height": dashboard.CHART_HEIGHT,
-                                                        "warnings": alerts.counts_by_check(unit)})
+                                                        "warnings": _warnings(request.user, unit)})
+
+
+def _warnings(user, unit) -> list:
+    """The subtree's live warnings by check, counting only those the reader may open (as their list does)."""
+    return alerts.counts_by_check(unit, within=alert_policy.listed(user, unit))
+
+
+@login_required
+@require_GET
+def unit_dashboard_export(request: HttpRequest, pk: int) -> FileResponse:
+    """Every table of the dashboard in one workbook, a sheet each: the same figures, for the same readers."""
+    user = request.user
+    unit = policy.get_unit_for_user(user, pk, dashboard=True)
+    board = dashboard.build(unit, timezone.localdate(), reader=user)
+    with translation.override(user.language):
+        output = writers.xlsx_sheets_temporary_file(exports.dashboard_sheets(board, _warnings(user, unit)))
+    documents.record_export(user, unit, action="oversight.dashboard.export", file_format="xlsx", personal=False)
+    return FileResponse(output, as_attachment=True, filename=f"dashboard-{unit.pk}.xlsx",
+                        content_type=writers.XLSX_CONTENT_TYPE)

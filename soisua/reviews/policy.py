@@ -10,6 +10,7 @@ Loaders (`get_<object>_for_user(user, pk, *, <action>=False)`) raise 404 for tho
 403 for those who see it but may not take the action asked.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -23,7 +24,7 @@ from soisua.org.models import Member, Unit
 
 from .enums import Anonymity, CycleStatus, FeedbackKind, FeedbackResponse, ReviewStatus
 from .models import ChecklistItem, Cycle, Feedback, Review, ReviewPrompt, RuleSet
-from .queries import author_key, can_log_in, distinct_authors, focus_unit
+from .queries import author_key, can_log_in, collective_review_id, distinct_authors, feedback_counts, focus_unit
 
 # --- reviews -----------------------------------------------------------------------------------------------------
 
@@ -357,6 +358,32 @@ def superior_feedback(user, cycle: Cycle, unit: Unit) -> tuple[list[dict], bool]
               "created_on": row.created_on, "mine": bool(key) and row.author_key == key,
               "author": _author_name(row.author) if show_author and row.author_id else None} for row in rows]
     return ([] if withheld else shown), withheld
+
+
+def committee_feedback(user, cycle: Cycle, unit: Unit, today: datetime.date) -> list[dict]:
+    """Feedback addressed to `unit`'s committee in the cycle, as counts `user` may be shown, never who gave it: on
+    the collective review of a unit holding members ("collective": its members give it), else from the cells
+    below it as their superior committee ("superior"). Each row: its `target`, `counts` (received, answered,
+    waiting) and the collective review's `review_id`.
+
+    In a cycle that hides authors only items given before `today` are counted, so the figure never moves as someone
+    gives one (the reviewed side is told the same way: services.feedback.announce_feedback); under full anonymity
+    `counts` is None until `Cycle.anonymous_minimum` people other than the reader gave feedback (as
+    `visible_feedback` and `superior_feedback` withhold the items)."""
+    if unit.kind.holds_members:
+        review_id = collective_review_id(cycle, unit)
+        if review_id is None:
+            return []
+        target, key = {"target": "collective", "review_id": review_id}, author_key(
+            cycle, user, review=Review(pk=review_id))
+    else:
+        target, key = {"target": "superior", "review_id": None}, author_key(cycle, user, superior=unit)
+    counts = feedback_counts(cycle=cycle, review_id=target["review_id"], superior=unit, other_than=key,
+                             before=today if cycle.anonymity != Anonymity.NAMED else None)
+    if cycle.anonymity == Anonymity.ANONYMOUS and counts["authors"] < cycle.anonymous_minimum:
+        return [{**target, "counts": None}]
+    return [{**target, "counts": {"received": counts["received"], "answered": counts["answered"],
+                                  "waiting": counts["received"] - counts["answered"]}}]
 
 
 def get_feedback_for_user(user, pk: int, *, respond: bool = False) -> Feedback:

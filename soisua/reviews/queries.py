@@ -140,6 +140,24 @@ def distinct_authors(review: Review, *, other_than: str = "", before: datetime.d
     return rows.aggregate(count=Count("author_key", distinct=True))["count"]
 
 
+def collective_review_id(cycle: Cycle, unit: Unit) -> int | None:
+    return Review.objects.filter(cycle=cycle, unit=unit, member__isnull=True).values_list("pk", flat=True).first()
+
+
+def feedback_counts(*, cycle: Cycle, review_id: int | None = None, superior: Unit | None = None, other_than: str = "",
+                    before: datetime.date | None = None) -> dict[str, int]:
+    """Feedback on one review or on one superior committee in the cycle (given before the day `before`, when
+    given): how many items, how many answered, and how many people gave them, the one whose key is `other_than`
+    not counted (as `distinct_authors`). One aggregate; never who gave them."""
+    rows = (Feedback.objects.filter(review_id=review_id) if review_id is not None
+            else Feedback.objects.filter(cycle=cycle, superior=superior))
+    if before is not None:
+        rows = rows.filter(created_on__lt=before)
+    others = ~Q(author_key=other_than) if other_than else Q()
+    return rows.aggregate(received=Count("pk"), answered=Count("pk", filter=~Q(response="")),
+                          authors=Count("author_key", distinct=True, filter=others))
+
+
 def checklist_items(rule_set: RuleSet) -> list[ChecklistItem]:
     """The rule set's checklist items, in the order of its checklists and their items."""
     return list(ChecklistItem.objects.filter(checklist__rule_set=rule_set).select_related("checklist")
@@ -279,6 +297,27 @@ def latest_cycle_covering(unit: Unit) -> Cycle | None:
     """The newest cycle in which the unit is reviewed (open ones first)."""
     return (cycles_covering(unit).select_related("rule_set")
             .order_by(Case(When(status=CycleStatus.OPEN, then=0), default=1), "-period_end", "-pk").first())
+
+
+def counted_trend(unit: Unit, count: int) -> list[dict]:
+    """The unit's subtree in the last `count` cycles covering it, oldest first: each cycle's `progress` and how many
+    of its members were decided at each level of the cycle's rule set, best first. Read from the subtree counters
+    (`rollup`) in one query, and the rule sets' levels in another, whatever the unit and the number of cycles."""
+    cycles = list(cycles_covering(unit).select_related("rule_set").order_by("-period_end", "-pk")[:count])[::-1]
+    if not cycles:
+        return []
+    by_rule_set: dict[int, list[RatingLevel]] = {}
+    for level in RatingLevel.objects.filter(rule_set_id__in={cycle.rule_set_id for cycle in cycles}).order_by("order"):
+        by_rule_set.setdefault(level.rule_set_id, []).append(level)
+    figures = rollups.figures(unit.pk, sorted({rollup.period(cycle) for cycle in cycles}),
+                              tuple(rollup.prefix(cycle) for cycle in cycles))
+    trend = []
+    for cycle in cycles:
+        counts = rollup.levels(cycle, figures)
+        trend.append({"cycle": cycle, **rollup.progress(cycle, figures),
+                      "levels": [(level, counts.get(level.code, 0)) for level in by_rule_set.get(cycle.rule_set_id,
+                                                                                                 [])]})
+    return trend
 
 
 def counted_progress(cycle: Cycle, unit: Unit) -> tuple[dict[str, int], list[tuple[RatingLevel, int]]]:

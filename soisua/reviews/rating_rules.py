@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 from soisua.core.formats import number
 from soisua.corrections.enums import DONE_STATUSES
 from soisua.corrections.models import Shortcoming
+from soisua.counters import rollups
 from soisua.org.models import Unit
 
+from . import rollup
 from .enums import ReviewRank
-from .models import QuotaSetting, RatingLevel, Review, RuleSet
+from .models import Cycle, QuotaSetting, RatingLevel, Review, RuleSet
 from .queries import grassroots_of, level_for_score, level_named, levels_of
 
 
@@ -141,11 +143,65 @@ def _head_and_collective(review: Review, level: RatingLevel):
 
 def quota_for(unit: Unit, rule_set: RuleSet) -> tuple[Decimal, str]:
     """(percent, base level) for an organisation: its own setting, else the nearest above it, else the rule set's."""
-    setting = (QuotaSetting.objects.filter(unit__path__in=[*unit.ancestor_paths(), unit.path])
-               .order_by("-unit__depth").first())
-    if setting is not None:
-        return setting.percent, setting.base_level
-    return rule_set.quota_percent, rule_set.quota_base_level
+    return quotas_for([unit], rule_set)[unit.pk]
+
+
+def quotas_for(organisations: list[Unit], rule_set: RuleSet) -> dict[int, tuple[Decimal, str]]:
+    """`quota_for` of several organisations (by unit id), in one query."""
+    paths = {path for unit in organisations for path in (*unit.ancestor_paths(), unit.path)}
+    settings = {path: (percent, base_level) for path, percent, base_level in QuotaSetting.objects.filter(
+        unit__path__in=paths).values_list("unit__path", "percent", "base_level")}
+    return {unit.pk: next((settings[path] for path in (unit.path, *reversed(unit.ancestor_paths()))
+                           if path in settings), (rule_set.quota_percent, rule_set.quota_base_level))
+            for unit in organisations}
+
+
+def allowed_by_quota(percent: Decimal, base_count: int) -> int:
+    """How many may get the quota level: `percent` of those rated at the base level, rounded down."""
+    return math.floor(percent * base_count / 100)
+
+
+@dataclass(frozen=True)
+class QuotaUse:
+    """An organisation's excellent quota in a cycle: members decided at the quota level against those allowed."""
+
+    unit: Unit
+    level: RatingLevel | None  # the quota level of the cycle's rule set
+    base: RatingLevel | None
+    base_level: str
+    percent: Decimal
+    base_count: int  # members rated at the base level: decided, else proposed by the cell
+    given: int  # members decided at the quota level
+    allowed: int
+
+    @property
+    def over(self) -> bool:
+        return self.given > self.allowed
+
+    @property
+    def percent_text(self) -> str:
+        return number(self.percent)
+
+
+def counted_quota(cycle: Cycle, organisations: list[Unit]) -> list[QuotaUse]:
+    """`_quota`'s figures for each grassroots organisation's members in the cycle, read from the subtree counters
+    (`rollup`: decided and rated levels): one read of a few rows per organisation, plus their quota settings."""
+    if not organisations:
+        return []
+    rule_set = cycle.rule_set
+    figures = rollups.figures_of_units([unit.pk for unit in organisations], [rollup.period(cycle)],
+                                       (f"{rollup.prefix(cycle)}lvl.", f"{rollup.prefix(cycle)}rated."))
+    quotas = quotas_for(organisations, rule_set)
+    rows = []
+    for unit in organisations:
+        percent, base_level = quotas[unit.pk]
+        counted = figures.get(unit.pk, {})
+        base_count = rollup.rated(cycle, counted).get(base_level, 0)
+        rows.append(QuotaUse(unit=unit, level=level_named(rule_set, rule_set.quota_level),
+                             base=level_named(rule_set, base_level), base_level=base_level, percent=percent,
+                             base_count=base_count, given=rollup.levels(cycle, counted).get(rule_set.quota_level, 0),
+                             allowed=allowed_by_quota(percent, base_count)))
+    return rows
 
 
 def quota_usage(review: Review, organisation: Unit) -> dict[str, dict[str, int]]:
@@ -179,7 +235,7 @@ def _quota(review: Review, level: RatingLevel):
     usage = quota_usage(review, organisation)
     base_count = usage["rated"].get(base_level, 0)
     given = usage["decided"].get(level.code, 0)
-    allowed = math.floor(percent * base_count / 100)
+    allowed = allowed_by_quota(percent, base_count)
     if given + 1 > allowed:
         base = level_named(rule_set, base_level)
         yield RuleCheck("quota", _("%(organisation)s may rate at most %(allowed)s as “%(level)s” (%(percent)s %% of "
