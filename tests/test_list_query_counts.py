@@ -450,13 +450,24 @@ def _grow_inspections(world: World, n: int) -> None:
 
 def _grow_alerts(world: World, n: int) -> None:
     """The daily checks over what grew: the new cells of the commune held no meeting, each raises a warning; the
-    rule of silent members changed n more times (the rules page lists recent changes, each rule its versions)."""
+    rule of silent members changed n more times (the rules page lists recent changes, each rule its versions); n
+    more directives of the commune to the sibling cell, issued ten days ago and not acknowledged (the warning about
+    them lists each)."""
+    cast, staff = world.cast, world.user("parent_staff")
+    today = timezone.localdate()
     for _ in range(n):
         rule = Rule.objects.get(kind="silent", current=True)
         alerts.update_rule(rule, by=world.user("admin"), version=rule.version, threshold=rule.threshold + 1,
                            period=3, receiver="cell", enabled=True, note=f"Lần {world.next()}")
-    alerts.evaluate(by=SYSTEM, today=timezone.localdate())
-    world.alert = Alert.objects.filter(unit__path__startswith=world.cast.commune.path).order_by("pk").first()
+        k = world.next()
+        directive = directives.create_draft(
+            cast.commune, kind="KH", number=str(10_000 + k), issuer_symbol="ĐUX",
+            issued_on=today - datetime.timedelta(days=10), title=f"Kế hoạch chưa tiếp nhận {k}", target_mode="units",
+            target_units=[cast.sibling_cell], tasks=["Quán triệt"], report_dates=[today + datetime.timedelta(days=30)],
+            by=staff)
+        directives.issue(directive, version=None, by=staff)
+    alerts.evaluate(by=SYSTEM, today=today)
+    world.alert = Alert.objects.get(kind="directive_unacknowledged", unit=cast.sibling_cell)
 
 
 # --- how to reach every GET page -----------------------------------------------------------------------------
@@ -732,6 +743,7 @@ COUNTED: dict[str, Counted] = {
     "api:review_feedback": Counted(),
     "alerts:unit": Counted(),
     "alerts:unit.export": Counted(),
+    "alerts:detail": Counted(),
     "alerts:rules": Counted(),
     "alerts:rules.edit": Counted(),
 }

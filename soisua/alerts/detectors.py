@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from soisua.corrections.enums import DONE_STATUSES
@@ -138,19 +138,20 @@ def attendance_low(rule: Rule, today: datetime.date) -> list[Found]:
 
 @detector(Check.UNEXCUSED)
 def unexcused(rule: Rule, today: datetime.date) -> list[Found]:
-    """Active members absent without reason from at least `threshold` meetings of the last `period` months."""
+    """Active members absent without reason from at least `threshold` meetings of the last `period` months of the
+    cell they belong to now (a member who moved starts afresh: the new cell may not read the old cell's meetings)."""
     since = start_of(add_months(today, -(rule.period or 12)))
     rows = (Attendance.objects.filter(status=AttendanceStatus.UNEXCUSED, meeting__starts_at__gte=since,
                                       meeting__starts_at__lt=start_of(today + datetime.timedelta(days=1)),
-                                      member__status__in=ACTIVE_STATUSES)
+                                      member__status__in=ACTIVE_STATUSES, meeting__unit_id=F("member__cell_id"))
             .order_by("meeting__starts_at").values_list("member__cell_id", "member_id", "meeting_id"))
     return _grouped(rows, "meetings", threshold=rule.threshold, key=lambda row: (row[0], f"member:{row[1]}", row[1]))
 
 
 def _silent_by_cell(count: int, today: datetime.date) -> dict[int, tuple[list[int], list[tuple[int, object]]]]:
-    """{cell id: (its last `count` meetings, [(member id, date of birth)] of the active members present at some of
-    them who spoke at none)}, for cells that held `count` meetings in the last months. Walked one province at a
-    time; kept for the run, since both silent-member checks read it."""
+    """{cell id: (its last `count` meetings, [(member id, date of birth)] of the active members still in the cell
+    present at some of them who spoke at none)}, for cells that held `count` meetings in the last months. Walked one
+    province at a time; kept for the run, since both silent-member checks read it."""
     key = ("silent", count, today)
     if key in RUN_CACHE:
         return RUN_CACHE[key]
@@ -166,9 +167,11 @@ def _silent_by_cell(count: int, today: datetime.date) -> dict[int, tuple[list[in
         unit_of = {pk: unit_id for unit_id, ids in last.items() if len(ids) == count for pk in ids}
         if not unit_of:
             continue
-        attended = {(unit_of[meeting_id], member_id): born for meeting_id, member_id, born in Attendance.objects.filter(
-            meeting_id__in=list(unit_of), status__in=(AttendanceStatus.PRESENT, AttendanceStatus.LATE),
-            member__status__in=ACTIVE_STATUSES).values_list("meeting_id", "member_id", "member__date_of_birth")}
+        lines = Attendance.objects.filter(meeting_id__in=list(unit_of), member__status__in=ACTIVE_STATUSES,
+                                          status__in=(AttendanceStatus.PRESENT, AttendanceStatus.LATE))
+        attended = {(unit_of[meeting_id], member_id): born for meeting_id, member_id, cell_id, born
+                    in lines.values_list("meeting_id", "member_id", "member__cell_id", "member__date_of_birth")
+                    if cell_id == unit_of[meeting_id]}  # members who moved since are the old cell's no more
         for meeting_id, member_id in (Contribution.objects.filter(meeting_id__in=list(unit_of), member__isnull=False)
                                       .values_list("meeting_id", "member_id")):
             attended.pop((unit_of[meeting_id], member_id), None)

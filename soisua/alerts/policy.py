@@ -14,8 +14,8 @@ from django.http import Http404
 
 from soisua.corrections.models import Shortcoming
 from soisua.corrections.policy import can_see_shortcoming
-from soisua.directives.models import Directive
-from soisua.directives.policy import can_see_directive
+from soisua.directives.models import Directive, Receipt
+from soisua.directives.policy import addressed_filter, sees_issued_by
 from soisua.meetings.models import Meeting
 from soisua.org import access
 from soisua.org.enums import Role
@@ -71,16 +71,26 @@ def named_member(user, alert: Alert) -> Member | None:
     return member if member is not None and access.can_read_member(user, member) else None
 
 
+def _directives_open_to(user, directives: list[Directive]) -> set[int]:
+    """directives.policy.can_see_directive for many at once (one query, however many the warning rests on): the
+    levels that speak for or cover the issuer, and the readers of a unit it was addressed to."""
+    seen = {directive.pk for directive in directives if sees_issued_by(user, directive.issuer)}
+    addressed = [directive.pk for directive in directives if directive.pk not in seen and not directive.is_draft]
+    if addressed and user.is_authenticated:
+        seen.update(Receipt.objects.filter(addressed_filter(user), directive_id__in=addressed)
+                    .values_list("directive_id", flat=True))
+    return seen
+
+
 def may_open(user, target) -> bool:
-    """Whether the reader may open one row a warning rests on, as the row's own page decides."""
+    """Whether the reader may open one row a warning rests on, as the row's own page decides (directives are
+    decided together, `_directives_open_to`)."""
     if isinstance(target, Member):
         return access.can_read_member(user, target)
     if isinstance(target, Meeting):  # as meetings.policy.get_meeting_for_user
         return access.can_read_unit(user, target.unit)
     if isinstance(target, Shortcoming):
         return can_see_shortcoming(user, target)
-    if isinstance(target, Directive):
-        return can_see_directive(user, target)
     if isinstance(target, Unit):  # a unit's part of a review cycle (reviews.policy.get_cycle_unit_for_user)
         return access.can_read_unit(user, target)
     return False
@@ -90,7 +100,9 @@ def evidence_for(user, alert: Alert) -> tuple[list[queries.Evidence], int]:
     """What the warning rests on as the reader may see it: the rows they may open, named and linked, and how many
     others there are (counted, never named)."""
     items = queries.evidence_of(alert)
-    shown = [item for item in items if item.target is None or may_open(user, item.target)]
+    directives = _directives_open_to(user, [item.target for item in items if isinstance(item.target, Directive)])
+    shown = [item for item in items if item.target is None or (
+        item.target.pk in directives if isinstance(item.target, Directive) else may_open(user, item.target))]
     return shown, len(items) - len(shown)
 
 

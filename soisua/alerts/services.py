@@ -150,12 +150,31 @@ def _tell_owners(rule: Rule, told: dict[int, int], today: datetime.date) -> None
                    url=reverse("alerts:unit", args=[owner_id]))
 
 
+def follow_moved_subtree(sender, *, unit: Unit, **kwargs) -> None:
+    """Receiver of org's subtree_moved: the warnings about the moved units go to the owners the current rules give
+    them above their new place, in the move's transaction, so the leadership they left neither reads nor
+    acknowledges them any more (org rewrites their province key with every province-keyed row)."""
+    rows = list(Alert.objects.filter(unit__path__startswith=unit.path)
+                .values_list("pk", "unit_id", "owner_id", "version", "kind"))
+    receivers = {rule.kind: rule.receiver for rule in Rule.objects.filter(current=True).select_related("receiver")}
+    by_check: dict[str, list[tuple]] = defaultdict(list)
+    for row in rows:
+        by_check[row[-1]].append(row)
+    changed = []
+    for check, alerts in by_check.items():
+        owners = owners_of({row[1] for row in alerts}, receivers[check])
+        changed += [Alert(pk=pk, owner_id=owners[unit_id][0], version=version + 1)
+                    for pk, unit_id, owner_id, version, _check in alerts if owners[unit_id][0] != owner_id]
+    Alert.objects.bulk_update(changed, ["owner_id", "version"], batch_size=BATCH)
+
+
 # --- acting on a warning ---------------------------------------------------------------------------------------
 
 
 def acknowledge(alert: Alert, *, by, note: str, version: int | None) -> Alert:
-    """The owner's leadership says it has seen the warning and what it does about it (a note is required). The
-    warning stays on the dashboards until its condition is gone."""
+    """The owner's leadership says it has seen the warning and what it does about it (a note is required); nobody
+    acknowledges a warning about themselves (their own absences), as nobody verifies their own fix. The warning
+    stays on the dashboards until its condition is gone."""
     note = clean_text(note, _("Note"), MAX_NOTE, error=AlertError)
     if not note:
         raise AlertError(_("Say what the unit does about this warning."), code="required")
@@ -248,4 +267,5 @@ def send_weekly_digest(*, today: datetime.date | None = None) -> int:
     return sent
 
 
-__all__ = ["AlertError", "acknowledge", "evaluate", "owners_of", "send_weekly_digest", "update_rule"]
+__all__ = ["AlertError", "acknowledge", "evaluate", "follow_moved_subtree", "owners_of", "send_weekly_digest",
+           "update_rule"]

@@ -218,6 +218,43 @@ def test_the_evidence_names_no_directive_the_reader_may_not_open(cast):
     assert PROVINCE_DIRECTIVE in staff  # the commune's staff covers the cell it was addressed to
 
 
+def test_the_evidence_and_the_warning_name_no_member_the_reader_no_longer_reads(cast):
+    colleague, alert = absent_colleague(cast)
+    org_services.transfer_member(colleague, to_cell=cast.other_cell, reason="Chuyển sinh hoạt", by=SYSTEM)
+
+    before_the_next_run = cast.client("parent_staff").get(acknowledge_url(alert))
+    services.evaluate(by=SYSTEM, today=today(), checks=[Check.UNEXCUSED])
+
+    assert before_the_next_run.status_code == 200 and COLLEAGUE not in before_the_next_run.content.decode()
+    # The absences happened in the old cell: the new cell gets no warning built on the old cell's meetings.
+    assert live(Check.UNEXCUSED) == []
+
+
+def test_a_member_who_moved_is_not_named_silent_in_the_cell_they_left(cast):
+    quiet = make_member(cast.cell, "Lý Thị Lặng")
+    speaker = cast.members["secretary"]
+    for days in (75, 45, 15):
+        hold(cast, days, present=[quiet, speaker], speakers=[speaker])
+    org_services.transfer_member(quiet, to_cell=cast.other_cell, reason="Chuyển sinh hoạt", by=SYSTEM)
+
+    services.evaluate(by=SYSTEM, today=today(), checks=[Check.SILENT])
+
+    assert live(Check.SILENT) == []
+
+
+def test_a_warning_follows_its_unit_to_another_commune(cast):
+    alert = commune_owned(cast)
+
+    org_services.move_unit(cast.cell, new_parent=cast.other_commune, by=SYSTEM)
+
+    alert.refresh_from_db()
+    assert alert.owner == cast.other_commune
+    assert cast.client("parent_staff").get(acknowledge_url(alert)).status_code == 404
+    assert acknowledge_url(alert) not in cast.client("committee").get(reverse("org:dashboard")).content.decode()
+    assert cast.client("unrelated_staff").post(acknowledge_url(alert), {
+        "note": "Đảng ủy xã Hòa Bình tiếp nhận chi bộ", "version": alert.version}).status_code == 302
+
+
 def test_a_late_review_warning_links_the_progress_page_never_the_draft(cast):
     cycle = open_for(cast.commune, enforce_order=False)
     draft = Review.objects.get(cycle=cycle, member=cast.members["member"])
