@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - SQL here is built from table names (_meta) and fixed text; every value is a parameter.
 """The checks behind early warnings: one function per `Check`, reading the whole installation set-wise and returning
 what it found (`Found`: the unit, what in it, the figures and the rows behind them).
 
@@ -11,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
@@ -150,37 +152,41 @@ def unexcused(rule: Rule, today: datetime.date) -> list[Found]:
 
 def _silent_by_cell(count: int, today: datetime.date) -> dict[int, tuple[list[int], list[tuple[int, object]]]]:
     """{cell id: (its last `count` meetings, [(member id, date of birth)] of the active members still in the cell
-    present at some of them who spoke at none)}, for cells that held `count` meetings in the last months. Walked one
-    province at a time; kept for the run, since both silent-member checks read it."""
+    present at some of them who spoke at none)}, for cells that held `count` meetings in the last months. Two
+    queries over the whole installation: each cell's meetings are ranked in SQL and the speakers left out there, so
+    only the silent come back. Kept for the run, since both silent-member checks read it."""
     key = ("silent", count, today)
     if key in RUN_CACHE:
         return RUN_CACHE[key]
-    now = start_of(today + datetime.timedelta(days=1))
-    meetings = Meeting.objects.filter(starts_at__lt=now, starts_at__gte=start_of(add_months(today, -(count + 3))))
-    result = {}
-    for province_id in meetings.order_by().values_list("province_id", flat=True).distinct():
-        last: dict[int, list[int]] = defaultdict(list)
-        for meeting_id, unit_id in (meetings.filter(province_id=province_id).order_by("unit_id", "-starts_at")
-                                    .values_list("pk", "unit_id")):
-            if len(last[unit_id]) < count:
-                last[unit_id].append(meeting_id)
-        unit_of = {pk: unit_id for unit_id, ids in last.items() if len(ids) == count for pk in ids}
-        if not unit_of:
-            continue
-        lines = Attendance.objects.filter(meeting_id__in=list(unit_of), member__status__in=ACTIVE_STATUSES,
-                                          status__in=(AttendanceStatus.PRESENT, AttendanceStatus.LATE))
-        attended = {(unit_of[meeting_id], member_id): born for meeting_id, member_id, cell_id, born
-                    in lines.values_list("meeting_id", "member_id", "member__cell_id", "member__date_of_birth")
-                    if cell_id == unit_of[meeting_id]}  # members who moved since are the old cell's no more
-        for meeting_id, member_id in (Contribution.objects.filter(meeting_id__in=list(unit_of), member__isnull=False)
-                                      .values_list("meeting_id", "member_id")):
-            attended.pop((unit_of[meeting_id], member_id), None)
-        silent: dict[int, list[tuple[int, object]]] = defaultdict(list)
-        for (unit_id, member_id), born in sorted(attended.items()):
-            silent[unit_id].append((member_id, born))
-        result.update((unit_id, (last[unit_id], members)) for unit_id, members in silent.items())
-    RUN_CACHE[key] = result
-    return result
+    meeting, line = Meeting._meta.db_table, Attendance._meta.db_table
+    spoken, member = Contribution._meta.db_table, Member._meta.db_table
+    recent = (f"SELECT id, unit_id, starts_at FROM (SELECT id, unit_id, starts_at, ROW_NUMBER() OVER (PARTITION BY "
+              f"unit_id ORDER BY starts_at DESC, id DESC) AS position, COUNT(*) OVER (PARTITION BY unit_id) AS held "
+              f"FROM {meeting} WHERE starts_at < %s AND starts_at >= %s) ranked WHERE position <= %s AND held >= %s")
+    adapt = connection.ops.adapt_datetimefield_value
+    window = [adapt(start_of(today + datetime.timedelta(days=1))), adapt(start_of(add_months(today, -(count + 3)))),
+              count, count]
+    statuses, active = [AttendanceStatus.PRESENT, AttendanceStatus.LATE], sorted(ACTIVE_STATUSES)
+    meetings: dict[int, list[int]] = defaultdict(list)
+    silent: dict[int, list[tuple[int, object]]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT unit_id, id FROM ({recent}) last ORDER BY unit_id, starts_at DESC, id DESC", window)
+        for unit_id, meeting_id in cursor.fetchall():
+            meetings[unit_id].append(meeting_id)
+        cursor.execute(
+            f"WITH recent AS ({recent}) "
+            f"SELECT DISTINCT recent.unit_id, roll.member_id, person.date_of_birth FROM recent "
+            f"JOIN {line} roll ON roll.meeting_id = recent.id JOIN {member} person ON person.id = roll.member_id "
+            f"WHERE roll.status IN ({', '.join(['%s'] * len(statuses))}) "
+            f"AND person.status IN ({', '.join(['%s'] * len(active))}) AND person.cell_id = recent.unit_id "
+            f"AND NOT EXISTS (SELECT 1 FROM {spoken} said JOIN recent spoke ON spoke.id = said.meeting_id "
+            f"WHERE said.member_id = roll.member_id AND spoke.unit_id = recent.unit_id) "
+            f"ORDER BY recent.unit_id, roll.member_id", [*window, *statuses, *active])
+        while rows := cursor.fetchmany(10_000):
+            for unit_id, member_id, born in rows:
+                silent[unit_id].append((member_id, born))
+    RUN_CACHE[key] = {unit_id: (meetings[unit_id], members) for unit_id, members in silent.items()}
+    return RUN_CACHE[key]
 
 
 def _silent(rule: Rule, today: datetime.date, *, age_under: int | None) -> list[Found]:
