@@ -230,6 +230,9 @@ MEETING_ANNOUNCE_DAYS = env_int("MEETING_ANNOUNCE_DAYS", 14)
 MEETING_CHECK_IN_PERIOD_SECONDS = env_int("MEETING_CHECK_IN_PERIOD_SECONDS", 30)
 # Check-in opens this many minutes before the start, so members arriving early are marked present.
 MEETING_CHECK_IN_OPENS_MINUTES = env_int("MEETING_CHECK_IN_OPENS_MINUTES", 30)
+# A code scanned on a phone that is not logged in is verified at once and kept in its session for this many minutes,
+# so the member is checked in after logging in, present or late as of the scan.
+MEETING_CHECK_IN_PROOF_MINUTES = env_int("MEETING_CHECK_IN_PROOF_MINUTES", 5)
 # Directives: at most this many key tasks; units addressed are reminded this many days before a reporting date and
 # on the day, the level above is told this many days after it; a directive not acknowledged this many days after
 # it was issued is reminded.

@@ -988,15 +988,17 @@ MATRIX: dict[str, Case | list[Case]] = {
     "meetings:create": Case(unit_url("meetings:create"), LEAD_CELL, post=succeeds(LEAD_CELL), shows='name="agenda"',
                             data=meeting_form(None, title="Sinh hoạt chi bộ tháng 1", day="05/01/2027"),
                             effect=rows(Meeting, unit=lambda f: f.cast.cell)),
-    "meetings:detail": Case(lambda f: reverse("meetings:detail", args=[f.meeting.pk]), READ_CELL,
+    # Its step "during" names the people on the roll.
+    "meetings:detail": Case(lambda f: reverse("meetings:detail", args=[f.meeting.pk]) + "?step=during", READ_CELL,
                             shows=PROTECTED_NAME),
     "meetings:check_in_screen": Case(lambda f: reverse("meetings:check_in_screen", args=[f.meeting.pk]),
                                      LEAD_CELL, shows='id="check-in-code"'),
     # Checking in to the meeting under way with the code on the screen: those on its roll are marked; the others
     # who read the cell are told they are not on it.
     "meetings:check_in": Case(meeting_url("meetings:check_in", ongoing_meeting), READ_CELL,
-                              post=READ_CELL | dict.fromkeys(CELL_READERS - {"member", "secretary"}, Kept(200)),
-                              done=200, shows=ONGOING_TITLE,
+                              post=succeeds(READ_CELL) | dict.fromkeys(CELL_READERS - {"member", "secretary"},
+                                                                       Kept(200)),
+                              shows=ONGOING_TITLE,
                               data=lambda f: {"code": meetings.check_in_code(ongoing_meeting(f))},
                               effect=roll_of(ongoing_meeting)),
     "meetings:mine": Case(lambda f: reverse("meetings:mine"), LOGGED_IN, shows=MEETING_TITLE,
@@ -1033,9 +1035,12 @@ MATRIX: dict[str, Case | list[Case]] = {
     # Closing the roll of the meeting under way: whoever is not marked is absent without reason.
     "meetings:roll.close": Case(meeting_url("meetings:roll.close", ongoing_meeting), LOGIN_THEN_405,
                                 post=LEAD_CELL_ACTS, effect=roll_of(ongoing_meeting)),
+    # Everyone not yet marked on the roll of the meeting under way is present.
+    "meetings:roll.present": Case(meeting_url("meetings:roll.present", ongoing_meeting), LOGIN_THEN_405,
+                                  post=LEAD_CELL_ACTS, effect=roll_of(ongoing_meeting)),
     "meetings:speakers.add": Case(lambda f: reverse("meetings:speakers.add", args=[f.meeting.pk]), LOGIN_THEN_405,
                                   post=LEAD_CELL_ACTS,
-                                  data=lambda f: {"member": f.cast.members["secretary"].pk, "kind": "opinion",
+                                  data=lambda f: {"member": f.cast.members["member"].pk, "kind": "opinion",
                                                   "note": "Ý kiến"},
                                   effect=rows(Contribution, meeting=lambda f: f.meeting)),
     "meetings:speakers.remove": Case(lambda f: reverse("meetings:speakers.remove", args=[
@@ -1446,6 +1451,7 @@ def fixtures(cast) -> Fixtures:
     document = meetings.add_document(meeting, title="Dự thảo nghị quyết",
                                      upload=SimpleUploadedFile("nq.pdf", b"%PDF-1.4\n"), by=SYSTEM)
     meetings.publish_documents(meeting, by=SYSTEM)
+    meetings.mark_attendance(meeting.attendance.get(member=cast.members["member"]), status="present", by=SYSTEM)
     contribution = meetings.add_contribution(meeting, member=cast.members["member"], note="Ý kiến", by=SYSTEM)
     meetings.save_minutes(meeting, conclusions="Kết luận", by=SYSTEM)
     feed = CalendarFeed.objects.create(user=cast.users["member"])

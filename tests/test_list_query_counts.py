@@ -174,6 +174,7 @@ def build_world(cast: Cast) -> World:
                                         by=secretary)
     meetings.add_document(meeting, title="Dự thảo nghị quyết", upload=pdf_upload("nghi-quyet.pdf"), by=secretary)
     meetings.publish_documents(meeting, by=secretary)
+    meetings.mark_attendance(meeting.attendance.get(member=cast.members["member"]), status="present", by=secretary)
     meetings.add_contribution(meeting, member=cast.members["member"], note="Ý kiến về thời sự", by=secretary)
     meetings.save_minutes(meeting, conclusions="Thống nhất kế hoạch tháng", by=secretary)
     # The meetings the cell held before: enough for the statistics to name who never spoke.
@@ -181,6 +182,8 @@ def build_world(cast: Cast) -> World:
         day = timezone.localtime().replace(hour=19, minute=30) - datetime.timedelta(days=100 + number)
         earlier = meetings.schedule_meeting(cell, title=f"Sinh hoạt chi bộ tháng {day.month}", starts_at=day,
                                             ends_at=day + datetime.timedelta(minutes=120), by=secretary)
+        meetings.mark_attendance(earlier.attendance.get(member=cast.members["secretary"]), status="present",
+                                 by=secretary)
         meetings.add_contribution(earlier, member=cast.members["secretary"], note="Báo cáo tình hình",
                                   by=secretary)
     feed = meetings.renew_calendar_feed(member_user, by=member_user)
@@ -361,6 +364,7 @@ def _grow_meetings(world: World, n: int, new_members: list[Member]) -> None:
         meetings.publish_documents(meeting, by=secretary)
     meeting = world.meeting  # the new members are on its roll since they joined
     for number, member in enumerate(new_members):
+        meetings.mark_attendance(meeting.attendance.get(member=member), status="present", by=secretary)
         meetings.add_contribution(meeting, member=member, note=f"Ý kiến {number + 1}", by=secretary)
         meetings.add_document(meeting, title=f"Tài liệu {world.next()}", upload=pdf_upload("tai-lieu.pdf"),
                               by=secretary)
@@ -722,6 +726,8 @@ COUNTED: dict[str, Counted] = {
     "meetings:statistics#committee": Counted(Reach(at("meetings:statistics", commune), "parent_staff")),
     "meetings:detail": Counted(),
     "meetings:detail#held": Counted(Reach(at("meetings:detail", lambda w: w.held), "secretary")),
+    "meetings:detail#during": Counted(Reach(at("meetings:detail", lambda w: w.meeting, query="?step=during"),
+                                            "secretary")),
     "meetings:minutes.docx": Counted(),
     "meetings:minutes.docx#held": Counted(Reach(at("meetings:minutes.docx", lambda w: w.held), "secretary")),
     "oversight:unit": Counted(),

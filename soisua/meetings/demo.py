@@ -57,18 +57,22 @@ def load_demo_meetings(today: datetime.date) -> None:
             by=SYSTEM)
         if starts > now:
             continue
+        attended = []  # only those present or late speak (services.add_contribution)
         for line in meeting.attendance.select_related("member"):
             roll = rng.random()
-            if roll < 0.8:
+            if roll < 0.8 or line.member == secretary:  # she chairs
                 services.mark_attendance(line, status=AttendanceStatus.PRESENT, by=SYSTEM)
             elif roll < 0.88:
                 services.mark_attendance(line, status=AttendanceStatus.LATE, minutes_late=rng.randint(5, 25),
                                          by=SYSTEM)
             elif roll < 0.96:
                 services.mark_attendance(line, status=AttendanceStatus.EXCUSED, reason="Đi công tác", by=SYSTEM)
+                continue
             else:
                 services.mark_attendance(line, status=AttendanceStatus.UNEXCUSED, by=SYSTEM)
-        speakers = [secretary, *rng.sample(members[:8], 2)]
+                continue
+            attended.append(line.member)
+        speakers = [secretary, *rng.sample([member for member in attended if member != secretary][:8], 2)]
         for speaker, kind in zip(speakers, (ContributionKind.REPORT, ContributionKind.OPINION,
                                             ContributionKind.SELF_CRITICISM), strict=True):
             services.add_contribution(meeting, member=speaker, kind=kind, agenda_item=meeting.agenda.last(),

@@ -81,7 +81,8 @@ class AttendanceForm(forms.Form):
 
 
 class ContributionForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("Speaker"), queryset=None)
+    member = forms.ModelChoiceField(label=_("Speaker"), queryset=None,
+                                    help_text=_("Those marked present or late on the roll (checked in or marked)."))
     agenda_item = forms.ModelChoiceField(label=_("Agenda item"), queryset=None, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=ContributionKind.choices, widget=forms.RadioSelect,
                              initial=ContributionKind.OPINION)

@@ -194,10 +194,16 @@ class Attendance(models.Model):
     checked_in_at = models.DateTimeField(null=True, blank=True)
     marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+")
+    # The proof of a scan carried through a login (services.roll.scan_check_in_code) that checked this member in:
+    # a proof checks in one member at most.
+    check_in_proof = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["meeting", "member__sort_key", "id"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="meetings_one_roll_line")]
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="meetings_one_roll_line"),
+                       models.UniqueConstraint(fields=["meeting", "check_in_proof"],
+                                               condition=Q(check_in_proof__isnull=False),
+                                               name="meetings_one_check_in_per_proof")]
         indexes = [models.Index(fields=["member", "status"], name="meetings_member_status")]
 
     def __str__(self):

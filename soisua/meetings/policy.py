@@ -42,6 +42,16 @@ def get_meeting_for_user(user, pk: int, *, manage: bool = False) -> Meeting:
     return meeting
 
 
+def get_meeting_for_scan(pk: int) -> Meeting:
+    """The meeting whose check-in code a phone scanned, maybe before its owner logged in: the code is the key
+    (services.scan_check_in_code verifies it and the page shows nothing of the meeting), so no login is asked
+    here; checking in itself takes the member's login and get_meeting_for_user. 404 when there is no meeting."""
+    meeting = Meeting.objects.filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
 def get_attendance_for_user(user, pk: int, *, manage: bool = False) -> Attendance:
     """A line of a meeting's roll, as its meeting (get_meeting_for_user)."""
     line = Attendance.objects.filter(pk=pk).first()

@@ -29,6 +29,13 @@ def roll(meeting: Meeting) -> list[Attendance]:
     return list(meeting.attendance.select_related("member").order_by("member__sort_key", "pk"))
 
 
+def roll_line_of(meeting: Meeting, user) -> Attendance | None:
+    """The line of the meeting's roll of the member linked to the login (None for anyone else)."""
+    if not user.is_authenticated:
+        return None
+    return Attendance.objects.filter(meeting=meeting, member__user=user).first()
+
+
 def attendance_figures(lines: list[Attendance]) -> dict[str, int]:
     figures = {"total": len(lines)}
     for line in lines:
@@ -41,8 +48,29 @@ def minutes_of(meeting: Meeting) -> Minutes | None:
 
 
 def speakers_for(meeting: Meeting) -> QuerySet[Member]:
-    """Who may be recorded as a speaker: the members on the meeting's roll."""
-    return Member.objects.filter(attendance__meeting=meeting).order_by("sort_key")
+    """Who may be recorded as a speaker: the members on the meeting's roll marked present or late (checked in, or
+    marked by the secretary); services.add_contribution refuses the others."""
+    return Member.objects.filter(attendance__meeting=meeting, attendance__status__in=ATTENDED).order_by("sort_key")
+
+
+# The steps of a meeting's page: preparing it, holding it (check-in, the roll, the speakers), its minutes.
+STEPS = ("before", "during", "after")
+
+
+def current_step(meeting: Meeting, now: datetime.datetime | None = None) -> str:
+    """The step of the meeting's page that its time calls for: "during" from the opening of check-in
+    (MEETING_CHECK_IN_OPENS_MINUTES before the start) to the end, "after" once it ended, "before" until then."""
+    now = now or timezone.now()
+    if now > meeting.ends_at:
+        return "after"
+    if now >= meeting.starts_at - datetime.timedelta(minutes=settings.MEETING_CHECK_IN_OPENS_MINUTES):
+        return "during"
+    return "before"
+
+
+def minutes_since_start(meeting: Meeting, now: datetime.datetime | None = None) -> int:
+    """How late someone arriving now is, in whole minutes (0 before the start): what the roll offers for "late"."""
+    return max(0, int(((now or timezone.now()) - meeting.starts_at).total_seconds() // 60))
 
 
 def roll_candidates(unit: Unit) -> QuerySet[Member]:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/check-in/screen/", pages.check_in_screen, name="check_in_screen"),
     path("<int:pk>/check-in/", pages.check_in, name="check_in"),
     path("<int:pk>/roll/close/", pages.mark_rest_absent, name="roll.close"),
+    path("<int:pk>/roll/present/", pages.mark_rest_present, name="roll.present"),
     path("<int:pk>/speakers/", pages.contribution_add, name="speakers.add"),
     path("<int:pk>/documents/", pages.document_add, name="documents.add"),
     path("<int:pk>/documents/publish/", pages.documents_publish, name="documents.publish"),

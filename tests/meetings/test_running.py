@@ -181,16 +181,29 @@ def test_more_votes_than_people_are_refused(cast):
     assert error.value.code == "votes"
 
 
-def test_speakers_must_be_on_the_roll(cast):
+def test_speakers_must_be_on_the_roll_and_marked_present_or_late(cast):
     meeting = schedule(cast)
     item = meeting.agenda.first()
+    services.mark_attendance(line_of(meeting, cast.members["member"]), status=AttendanceStatus.LATE, minutes_late=5,
+                             by=cast.users["secretary"])
     services.add_contribution(meeting, member=cast.members["member"], kind=ContributionKind.SELF_CRITICISM,
                               agenda_item=item, note="Chưa đóng đảng phí đúng hạn", by=cast.users["secretary"])
 
-    with pytest.raises(services.MeetingError) as error:
+    with pytest.raises(services.MeetingError) as stranger:
         services.add_contribution(meeting, member=cast.members["other"], by=cast.users["secretary"])
-    assert error.value.code == "member"
+    with pytest.raises(services.MeetingError) as unmarked:
+        services.add_contribution(meeting, member=cast.members["secretary"], by=cast.users["secretary"])
+    services.mark_attendance(line_of(meeting, cast.members["secretary"]), status=AttendanceStatus.EXCUSED,
+                             reason="Đi công tác", by=cast.users["secretary"])
+    with pytest.raises(services.MeetingError) as excused:
+        services.add_contribution(meeting, member=cast.members["secretary"], by=SYSTEM)
+
+    assert stranger.value.code == "member"
+    assert unmarked.value.code == excused.value.code == "absent"
+    assert excused.value.messages == ["Lê Văn Cường chưa được ghi có mặt hoặc đến muộn trong cuộc họp này: chỉ "
+                                      "người dự họp mới được ghi là người phát biểu."]
     assert [c.member for c in queries.contributions_of(meeting)] == [cast.members["member"]]
+    assert list(queries.speakers_for(meeting)) == [cast.members["member"]]
 
 
 def test_silent_members_are_listed_with_their_age_band(cast):
@@ -198,6 +211,8 @@ def test_silent_members_are_listed_with_their_age_band(cast):
     meetings = [schedule(cast, starts_at=datetime.datetime(2026, month, 3, 12, 30, tzinfo=datetime.UTC))
                 for month in (1, 2, 3)]
     for meeting in meetings:
+        services.mark_attendance(line_of(meeting, cast.members["secretary"]), status=AttendanceStatus.PRESENT,
+                                 by=cast.users["secretary"])
         services.add_contribution(meeting, member=cast.members["secretary"], kind=ContributionKind.REPORT,
                                   by=cast.users["secretary"])
 

@@ -18,6 +18,8 @@ def hold_three_meetings(cast, speakers):
                                             ends_at=starts + datetime.timedelta(minutes=120),
                                             by=cast.users["secretary"])
         for member in speakers:
+            services.mark_attendance(meeting.attendance.get(member=member), status="present",
+                                     by=cast.users["secretary"])
             services.add_contribution(meeting, member=member, kind=ContributionKind.REPORT, by=cast.users["secretary"])
 
 

@@ -168,3 +168,83 @@ def test_opening_a_meeting_page_writes_nothing(cast):
     writes = [query["sql"] for query in queries if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE",
                                                                                               "DELETE"))]
     assert writes == []
+
+
+def test_the_meeting_page_opens_on_the_step_of_its_time_and_each_step_is_a_link(cast):
+    meeting = schedule(cast)
+    services.save_minutes(meeting, conclusions="Thống nhất kế hoạch tháng 1", by=cast.users["secretary"])
+    client = cast.client("member")
+    url = reverse("meetings:detail", args=[meeting.pk])
+
+    ahead = client.get(url).text
+    with time_machine.travel(START + datetime.timedelta(minutes=10), tick=False):
+        under_way = client.get(url).text
+        minutes_asked = client.get(url + "?step=after").text
+    with time_machine.travel(START + datetime.timedelta(hours=3), tick=False):
+        held = client.get(url).text
+        roll_asked = client.get(url + "?step=during").text
+
+    def shown(page: str) -> set[str]:
+        return {part for part, mark in (("documents", 'id="documents"'), ("roll", 'id="roll"'),
+                                        ("speakers", 'id="speakers"'), ("minutes", 'id="minutes"')) if mark in page}
+
+    assert shown(ahead) == {"documents"}
+    assert shown(under_way) == shown(roll_asked) == {"roll", "speakers"}
+    assert shown(held) == shown(minutes_asked) == {"minutes"}
+    assert "Thống nhất kế hoạch tháng 1" in held
+    for page, current in ((ahead, "before"), (under_way, "during"), (held, "after")):
+        assert f'<a href="?step={current}" aria-current="page">' in page
+        assert all(f'href="?step={step}"' in page for step in ("before", "during", "after"))
+
+
+def test_one_tap_marks_a_line_of_the_roll_and_comes_back_to_it(cast):
+    meeting = schedule(cast)
+    line = meeting.attendance.get(member=cast.members["member"])
+    client = cast.client("secretary")
+
+    with time_machine.travel(START + datetime.timedelta(minutes=10), tick=False):
+        page = client.get(reverse("meetings:detail", args=[meeting.pk])).text
+        tapped = client.post(reverse("meetings:attendance.mark", args=[line.pk]),
+                             {"status": "late", "minutes_late": "10", "reason": ""})
+
+    line.refresh_from_db()
+    assert (line.status, line.minutes_late) == ("late", 10)
+    assert tapped["Location"] == reverse("meetings:detail", args=[meeting.pk]) + f"?step=during#line-{line.pk}"
+    form = page.split(f'id="line-{line.pk}"', 1)[1].split("</form>", 1)[0]
+    assert [value for value in ("present", "late", "unexcused", "excused")
+            if f'name="status" value="{value}"' in form] == ["present", "late", "unexcused", "excused"]
+    assert f'id="late-{line.pk}" name="minutes_late" type="number" min="0" max="600" inputmode="numeric" ' \
+           'value="10"' in form  # the minutes since the start, ready for a late arrival
+
+
+def test_everyone_present_from_the_page_leaves_the_marked_lines_alone(cast):
+    meeting = schedule(cast)
+    absent = meeting.attendance.get(member=cast.members["member"])
+    services.mark_attendance(absent, status="unexcused", by=cast.users["secretary"])
+
+    with time_machine.travel(START + datetime.timedelta(minutes=30), tick=False):
+        response = cast.client("secretary").post(reverse("meetings:roll.present", args=[meeting.pk]), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("meetings:detail", args=[meeting.pk]) + "?step=during#roll"
+    assert "Đã ghi 1 người có mặt." in response.text
+    assert dict(meeting.attendance.values_list("member", "status")) == {
+        cast.members["member"].pk: "unexcused", cast.members["secretary"].pk: "present"}
+
+
+def test_the_speaker_form_offers_only_those_present_or_late(cast):
+    absent = make_member(cast.cell, "Đỗ Thị Hằng")
+    meeting = schedule(cast)
+    services.mark_attendance(meeting.attendance.get(member=cast.members["member"]), status="present",
+                             by=cast.users["secretary"])
+    services.mark_attendance(meeting.attendance.get(member=absent), status="excused", reason="Ốm",
+                             by=cast.users["secretary"])
+
+    page = cast.client("secretary").get(reverse("meetings:detail", args=[meeting.pk]) + "?step=during").text
+    refused = cast.client("secretary").post(reverse("meetings:speakers.add", args=[meeting.pk]),
+                                            {"member": absent.pk, "kind": "opinion"}, follow=True)
+
+    options = page.split('name="member"', 1)[1].split("</select>", 1)[0]
+    assert cast.members["member"].full_name in options
+    assert absent.full_name not in options and cast.members["secretary"].full_name not in options
+    assert not meeting.contributions.exists()
+    assert refused.redirect_chain[-1][0].endswith("?step=during#speakers")

@@ -14,6 +14,7 @@ from soisua.org.models import Member
 
 from ..enums import AttendanceStatus, ContributionKind, MinutesStatus
 from ..models import AgendaItem, Attendance, Contribution, Meeting, Minutes
+from ..queries import ATTENDED
 from .common import MeetingError, clean, meeting_people, record_locked_change
 
 MINUTES_FIELDS = ("conclusions", "resolution", "votes_for", "votes_against", "votes_abstain")
@@ -25,12 +26,19 @@ MINUTES_FIELDS = ("conclusions", "resolution", "votes_for", "votes_against", "vo
 def add_contribution(meeting: Meeting, *, member: Member, kind: str = ContributionKind.OPINION,
                      agenda_item: AgendaItem | None = None, note: str = "", change_reason: str = "",
                      by) -> Contribution:
-    """Log who spoke. Refused: a speaker not on the roll, an item of another meeting, an unknown kind."""
+    """Log who spoke. Refused: a speaker not on the roll, or on it but not marked present or late (checked in or
+    marked by the secretary: nobody speaks at a meeting they did not attend); an item of another meeting, an
+    unknown kind. The upper-level liaison, who is on no roll, may speak."""
     if kind not in ContributionKind.values:
         raise MeetingError(_("Unknown kind of contribution."), code="kind")
-    if not Attendance.objects.filter(meeting=meeting, member=member).exists() and member != meeting.liaison:
-        raise MeetingError(_("%(name)s is not on the roll of this meeting.") % {"name": member.full_name},
-                           code="member")
+    if member.pk != meeting.liaison_id:
+        status = Attendance.objects.filter(meeting=meeting, member=member).values_list("status", flat=True).first()
+        if status is None:
+            raise MeetingError(_("%(name)s is not on the roll of this meeting.") % {"name": member.full_name},
+                               code="member")
+        if status not in ATTENDED:
+            raise MeetingError(_("%(name)s is not marked present or late at this meeting: only those who attended "
+                                 "are recorded as speakers.") % {"name": member.full_name}, code="absent")
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise MeetingError(_("That agenda item belongs to another meeting."), code="item")
     contribution = Contribution(meeting=meeting, member=member, kind=kind, agenda_item=agenda_item,

@@ -6,13 +6,15 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from soisua.core import qr
 from soisua.core.views import perform, render_form_page, save_form
@@ -20,7 +22,7 @@ from soisua.org.access import can_write_unit, get_unit_for_user
 from soisua.org.models import Unit
 
 from .. import calendar, policy, queries, services
-from ..enums import AttendanceStatus, MeetingKind
+from ..enums import MeetingKind
 from ..forms import (
     AttendanceForm,
     CellPlanForm,
@@ -32,6 +34,7 @@ from ..forms import (
     TopicForm,
     TopicPlanForm,
 )
+from ..models import Meeting
 
 
 def _year(request: HttpRequest) -> int:
@@ -193,31 +196,54 @@ def topic_plan(request: HttpRequest, pk: int) -> HttpResponse:
 # --- a meeting ------------------------------------------------------------------------------------------------
 
 
+def _steps() -> list[tuple[str, str]]:
+    labels = {"before": _("1. Before the meeting"), "during": _("2. During the meeting"),
+              "after": _("3. After the meeting")}
+    return [(step, labels[step]) for step in queries.STEPS]
+
+
+def _step_url(meeting_pk: int, step: str, anchor: str = "") -> str:
+    """A step of the meeting's page (before, during, after), at `anchor`: where its forms come back to."""
+    return reverse("meetings:detail", args=[meeting_pk]) + f"?step={step}" + (f"#{anchor}" if anchor else "")
+
+
 @login_required
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting in three steps, each its own page reached by a link (no script needed): before (facts, agenda,
+    paper, documents), during (check-in, the roll, the speakers), after (the minutes). Without ?step=, the step
+    of the meeting's time (queries.current_step)."""
     meeting = policy.get_meeting_for_user(request.user, pk)
     manage = policy.can_run_meetings(request.user, meeting.unit)
+    now_step = queries.current_step(meeting)
+    step = request.GET.get("step") if request.GET.get("step") in queries.STEPS else now_step
     lines = queries.roll(meeting)
     minutes = queries.minutes_of(meeting)
-    items = queries.agenda_of(meeting)
-    context = {"meeting": meeting, "agenda": items, "roll": lines, "figures": queries.attendance_figures(lines),
-               "manage": manage, "minutes": minutes, "locked": minutes is not None and minutes.locked,
-               "contributions": queries.contributions_of(meeting), "documents": queries.documents_of(meeting),
-               "check_in_open": services.check_in_is_open(meeting), "changes": queries.minutes_changes_of(meeting),
-               "statuses": AttendanceStatus.choices[1:]}
-    if manage:
-        context["speaker_form"] = ContributionForm(
-            speakers=queries.speakers_for(meeting), items=items,
-            locked=context["locked"])
-        context["document_form"] = DocumentForm()
-        context["problems"] = services.approval_problems(meeting) if not context["locked"] else []
+    locked = minutes is not None and minutes.locked
+    context = {"meeting": meeting, "manage": manage, "step": step, "now_step": now_step, "steps": _steps(),
+               "minutes": minutes, "locked": locked, "figures": queries.attendance_figures(lines),
+               "check_in_open": services.check_in_is_open(meeting)}
+    if step == "before":
+        context |= {"agenda": queries.agenda_of(meeting), "documents": queries.documents_of(meeting)}
+        if manage:
+            context["document_form"] = DocumentForm()
+    elif step == "during":
+        context |= {"roll": lines, "contributions": queries.contributions_of(meeting),
+                    "late_now": queries.minutes_since_start(meeting)}
+        if manage:
+            context["speaker_form"] = ContributionForm(speakers=queries.speakers_for(meeting),
+                                                       items=queries.agenda_of(meeting), locked=locked)
+    else:
+        context |= {"changes": queries.minutes_changes_of(meeting),
+                    "problems": services.approval_problems(meeting) if manage and not locked else []}
     return render(request, "meetings/detail.html", context)
 
 
 @login_required
 @require_POST
 def attendance_mark(request: HttpRequest, pk: int) -> HttpResponse:
+    """One tap on a line of the roll: the button pressed is the status (the reason goes with an excused absence,
+    the minutes with a late arrival)."""
     line = policy.get_attendance_for_user(request.user, pk, manage=True)
     form = AttendanceForm(request.POST)
     if form.is_valid():
@@ -227,7 +253,7 @@ def attendance_mark(request: HttpRequest, pk: int) -> HttpResponse:
             change_reason=data["change_reason"], by=request.user), success=_("Attendance recorded."))
     else:
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-    return redirect(reverse("meetings:detail", args=[line.meeting_id]) + f"#line-{line.pk}")
+    return redirect(_step_url(line.meeting_id, "during", f"line-{line.pk}"))
 
 
 @login_required
@@ -236,7 +262,17 @@ def mark_rest_absent(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = policy.get_meeting_for_user(request.user, pk, manage=True)
     perform(request, lambda: services.mark_rest_absent(meeting, by=request.user),
             success=lambda count: _("%(count)s marked absent without reason.") % {"count": count})
-    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#roll")
+    return redirect(_step_url(meeting.pk, "during", "roll"))
+
+
+@login_required
+@require_POST
+def mark_rest_present(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = policy.get_meeting_for_user(request.user, pk, manage=True)
+    perform(request, lambda: services.mark_rest_present(meeting, by=request.user),
+            success=lambda count: ngettext("%(count)s person marked present.", "%(count)s people marked present.",
+                                           count) % {"count": count})
+    return redirect(_step_url(meeting.pk, "during", "roll"))
 
 
 @login_required
@@ -251,7 +287,7 @@ def contribution_add(request: HttpRequest, pk: int) -> HttpResponse:
             change_reason=data.get("change_reason", ""), by=request.user), success=_("Speaker recorded."))
     else:
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#speakers")
+    return redirect(_step_url(meeting.pk, "during", "speakers"))
 
 
 @login_required
@@ -261,7 +297,7 @@ def contribution_remove(request: HttpRequest, pk: int) -> HttpResponse:
     perform(request, lambda: services.remove_contribution(
         contribution, change_reason=request.POST.get("change_reason", ""), by=request.user),
         success=_("Speaker removed."))
-    return redirect(reverse("meetings:detail", args=[contribution.meeting_id]) + "#speakers")
+    return redirect(_step_url(contribution.meeting_id, "during", "speakers"))
 
 
 @login_required
@@ -276,11 +312,11 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
         meeting, version=data["version"], by=request.user,
         **{name: data[name] for name in (*services.MINUTES_FIELDS, "reason")}), success=_("Minutes saved."))
     if done:
-        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#minutes")
+        return redirect(_step_url(meeting.pk, "after", "minutes"))
     intro = (_("These minutes are approved: a change needs a reason and is kept in the history.")
              if minutes is not None and minutes.locked else None)
     return render_form_page(request, form, title=_("Minutes: %(title)s") % {"title": meeting.title},
-                            back_url=reverse("meetings:detail", args=[meeting.pk]), back_label=meeting.title,
+                            back_url=_step_url(meeting.pk, "after", "minutes"), back_label=meeting.title,
                             intro=intro)
 
 
@@ -290,7 +326,7 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = policy.get_meeting_for_user(request.user, pk, manage=True)
     perform(request, lambda: services.approve_minutes(meeting, by=request.user),
             success=_("Minutes approved. They are now locked."))
-    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#minutes")
+    return redirect(_step_url(meeting.pk, "after", "minutes"))
 
 
 @login_required
@@ -304,7 +340,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
             success=_("Document added."))
     else:
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#documents")
+    return redirect(_step_url(meeting.pk, "before", "documents"))
 
 
 @login_required
@@ -315,7 +351,7 @@ def documents_publish(request: HttpRequest, pk: int) -> HttpResponse:
             success=lambda published: (_("Documents published less than %(days)s day(s) before the meeting: this "
                                          "is recorded as late.") % {"days": published.documents_days_before}
                                        if published.documents_late else _("Documents published to the members.")))
-    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#documents")
+    return redirect(_step_url(meeting.pk, "before", "documents"))
 
 
 @login_required
@@ -328,35 +364,75 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 
 # --- check-in -------------------------------------------------------------------------------------------------
 
+# The session key of a scanned code's proof, carried through the login (services.scan_check_in_code).
+CHECK_IN_PROOF = "meetings.check_in_proof"
+
 
 @login_required
 @require_GET
 def check_in_screen(request: HttpRequest, pk: int) -> HttpResponse:
-    """The secretary's screen: a QR code of the check-in link that htmx refreshes as the code rotates."""
+    """The secretary's screen, for a projector: the QR code of the check-in link and the code itself in large type,
+    both refreshed as the code rotates (htmx; a page refresh without scripts). The link is not printed: a copied
+    link would be forwarded, and its code expires anyway."""
     meeting = policy.get_meeting_for_user(request.user, pk, manage=True)
-    link = request.build_absolute_uri(reverse("meetings:check_in", args=[meeting.pk])
-                                      + f"?code={services.check_in_code(meeting)}")
+    code = services.check_in_code(meeting)
+    link = request.build_absolute_uri(reverse("meetings:check_in", args=[meeting.pk]) + f"?code={code}")
     lines = queries.roll(meeting)
     template = "meetings/check_in_screen.html#code" if request.htmx else "meetings/check_in_screen.html"
-    return render(request, template, {"meeting": meeting, "link": link, "qr": qr.svg(link, title=_("Check-in code")),
+    return render(request, template, {"meeting": meeting, "code": code, "qr": qr.svg(link, title=_("Check-in code")),
                                       "period": settings.MEETING_CHECK_IN_PERIOD_SECONDS,
                                       "open": services.check_in_is_open(meeting),
                                       "opens_minutes": services.check_in_opens_minutes(),
                                       "figures": queries.attendance_figures(lines)})
 
 
-@login_required
+@require_http_methods(["GET", "POST"])
 def check_in(request: HttpRequest, pk: int) -> HttpResponse:
-    """A member's phone, opened from the QR code: one button marks them present or late."""
+    """A member's phone. Opened from the QR code (?code=…), logged in or not, the code is verified at once and the
+    proof of the scan is kept in the session for MEETING_CHECK_IN_PROOF_MINUTES; the address drops the code and
+    the member, once logged in (the login keeps the session's data), is checked in on this page without being
+    asked again, present or late as of the scan. A member who cannot scan types the code shown under the QR code."""
+    if request.method == "GET" and "code" in request.GET:
+        return _scan(request, policy.get_meeting_for_scan(pk))
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("meetings:check_in", args=[pk]))
     meeting = policy.get_meeting_for_user(request.user, pk)
-    code = request.POST.get("code") or request.GET.get("code", "")
-    line = None
     if request.method == "POST":
-        try:
-            line = services.check_in(meeting, code=code, by=request.user)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-    return render(request, "meetings/check_in.html", {"meeting": meeting, "code": code, "line": line})
+        if _checked_in(request, lambda: services.check_in(meeting, code=request.POST.get("code", ""),
+                                                          by=request.user)):
+            return redirect("meetings:check_in", pk=meeting.pk)
+    elif (request.session.get(CHECK_IN_PROOF) or {}).get("meeting") == meeting.pk:
+        proof = request.session.pop(CHECK_IN_PROOF)["proof"]  # used once, whatever the answer
+        _checked_in(request, lambda: services.check_in(meeting, proof=proof, by=request.user))
+    return render(request, "meetings/check_in.html", {
+        "meeting": meeting, "line": queries.roll_line_of(meeting, request.user),
+        "open": services.check_in_is_open(meeting), "opens_minutes": services.check_in_opens_minutes()})
+
+
+def _checked_in(request: HttpRequest, action) -> bool:
+    """Run the check-in; a refusal is queued as a message (the page itself says when someone is checked in)."""
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return False
+    return True
+
+
+def _scan(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """The code of the QR link, verified now; its proof kept for the login. A refused code is told without a
+    word about the meeting (the phone may not be logged in)."""
+    try:
+        proof = services.scan_check_in_code(meeting, code=request.GET.get("code", ""))
+    except ValidationError as error:
+        return render(request, "meetings/check_in_refused.html", {"meeting_pk": meeting.pk,
+                                                                  "message": error.messages[0]})
+    request.session[CHECK_IN_PROOF] = {"meeting": meeting.pk, "proof": proof}
+    if not request.user.is_authenticated:
+        messages.info(request, _("The code is valid. Log in to finish checking in: your scan is kept for "
+                                 "%(minutes)s minutes.") % {"minutes": services.check_in_proof_minutes()})
+    return redirect("meetings:check_in", pk=meeting.pk)
 
 
 # --- statistics -----------------------------------------------------------------------------------------------
