@@ -748,7 +748,9 @@ MATRIX: dict[str, Case | list[Case]] = {
     "org:members.post_end": Case(
         lambda f: reverse("org:members.post_end", args=[f.cast.members["secretary"].pk,
                                                         f.cast.members["secretary"].posts.get().pk]),
-        LOGIN_THEN_405, post=succeeds(WRITE_CELL),
+        # The secretary's post comes with the secretary role: ending it takes the power to remove that role, which
+        # the elected committee and the secretary herself do not have (the refusal comes back as a message).
+        LOGIN_THEN_405, post=succeeds(WRITE_CELL) | {"secretary": Kept(302), "committee": Kept(302)},
         post_redirect=lambda f: reverse("org:members.detail", args=[f.cast.members["secretary"].pk]),
         effect=lambda f, who: list(Post.objects.filter(member=f.cast.members["secretary"])
                                    .values_list("ended_on", flat=True))),
@@ -1413,7 +1415,7 @@ def fixtures(cast) -> Fixtures:
                                           error_count=1, errors=[{"row": 3, "column": "date_of_birth",
                                                                   "code": "bad_date", "message": IMPORT_ERROR}])
     without_login = make_member(cast.cell, WITHOUT_LOGIN_NAME)
-    grant_id = cast.users["secretary"].role_grants.get(unit=cast.cell).pk
+    grant_id = cast.users["secretary"].role_grants.get(unit=cast.cell, post=None).pk
     cycle = open_cycle(cast.commune, title=CYCLE_TITLE, kind="year", period_start=datetime.date(2026, 1, 1),
                        period_end=datetime.date(2026, 12, 31), self_review_due=datetime.date(2026, 12, 10),
                        appraisal_due=datetime.date(2026, 12, 20), decision_due=datetime.date(2026, 12, 31), by=SYSTEM)

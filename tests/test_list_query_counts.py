@@ -215,7 +215,8 @@ def _grow_organisation(world: World, n: int) -> list[Member]:
         k = world.next()
         user = UserFactory(username=f"dangvien{k}")
         member = make_member(cast.cell, f"Nguyễn Thị Hoa {k}", user=user, by=secretary)
-        org.assign_post(member, unit=cast.cell, kind=PostKind.COMMITTEE_MEMBER, by=secretary)
+        # A cell committee member's post comes with the committee role: an administrator gives it.
+        org.assign_post(member, unit=cast.cell, kind=PostKind.COMMITTEE_MEMBER, by=world.user("admin"))
         new_members.append(member)
         # A cell of the commune with one member (the tree, statistics and cycle progress list the commune's cells).
         make_member(make_unit(cast.commune, "cell", f"Chi bộ Thôn Mới {k}", by=staff), f"Trần Văn Nam {k}",

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .enums import PERSONAL_DATA_ROLES, SUBTREE_ROLES, WRITE_ROLES, MemberStatus, Role
+from .enums import PERSONAL_DATA_ROLES, SUBTREE_ROLES, WRITE_ROLES, MemberStatus, PostKind, Role, post_role
 from .models import PATH_STEP, Member, Post, RoleGrant, StandIn, Unit
 
 SCOPE_CACHE_SECONDS = 3600
@@ -61,7 +61,11 @@ class Scope:
 
     @staticmethod
     def _load(user) -> tuple[list[Grant], int | None, dict[int, datetime.datetime]]:
-        rows = RoleGrant.objects.filter(user=user).values_list("unit_id", "unit__path", "role")
+        # A role that came with a post counts only while its holder is active: a suspended secretary keeps the
+        # post on record but no longer leads the cell.
+        rows = (RoleGrant.objects.filter(user=user)
+                .filter(Q(post__isnull=True) | Q(post__member__status__in=CELL_ACCESS_STATUSES))
+                .values_list("unit_id", "unit__path", "role"))
         grants = [Grant(unit_id, path, role) for unit_id, path, role in rows]
         member = Member.objects.filter(user=user).values_list("pk", "cell_id", "cell__path", "status").first()
         # Suspended members and those who left the roll keep their login but no longer see the cell.
@@ -347,6 +351,20 @@ def may_change_role(user, *, unit: Unit, role: str, holder) -> bool:
     if user.is_authenticated and holder is not None and holder.pk == user.pk:
         return False
     return role in grantable_roles(user, unit)
+
+
+def may_change_post(user, *, member: Member, unit: Unit, kind: str) -> bool:
+    """Whether `user` may give `member` the post `kind` on `unit`, or end it, as far as the role it comes with goes
+    (org.enums.post_role): that takes the power to grant the role to the member (`may_change_role`), so nobody
+    appoints a secretary they could not make one, or gives themselves a post with a role. Writing the member's
+    record is the loader's question."""
+    role = post_role(kind, in_cell=unit.kind.holds_members)
+    return role is None or may_change_role(user, unit=unit, role=role, holder=member.user)
+
+
+def assignable_posts(user, *, member: Member, unit: Unit) -> list[str]:
+    """The post kinds `user` may give `member` on `unit` (the post form offers only these)."""
+    return [kind for kind in PostKind.values if may_change_post(user, member=member, unit=unit, kind=kind)]
 
 
 def get_own_stand_in(user, unit: Unit, pk: int) -> StandIn:

@@ -47,3 +47,17 @@ class PostKind(models.TextChoices):
 
 # Heads first, as lists and documents show them.
 POST_ORDER = {kind: index for index, kind in enumerate(PostKind.values)}
+
+
+def post_role(kind: str, *, in_cell: bool) -> str | None:
+    """The role a post gives its holder's login on the post's unit (docs/domain.md, "Members, statuses and posts").
+
+    In a cell (a unit that holds members) the secretary and the deputy secretary lead the cell: the secretary
+    role; a member of the cell committee (chi ủy viên) holds the committee role. On a committee above the cells
+    every leadership post is a seat on that committee: the committee role, which covers its subtree. A party
+    group leader's post gives no role."""
+    if kind in (PostKind.SECRETARY, PostKind.DEPUTY_SECRETARY):
+        return Role.SECRETARY if in_cell else Role.COMMITTEE
+    if kind == PostKind.COMMITTEE_MEMBER:
+        return Role.COMMITTEE
+    return None

@@ -27,6 +27,12 @@ class UnitForm(VersionedForm):
     active_from = forms.DateField(label=_("Active from"), required=False, widget=DateInput())
     active_until = forms.DateField(label=_("Active until"), required=False, widget=DateInput())
 
+    def __init__(self, *args, kinds=None, **kwargs):
+        """`kinds`: the kinds the unit may have where it stands (queries.kinds_under); all kinds when None."""
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["kind"].queryset = kinds
+
     def clean(self):
         data = super().clean()
         start, end = data.get("active_from"), data.get("active_until")
@@ -101,6 +107,11 @@ class StatusForm(forms.Form):
 class PostForm(forms.Form):
     kind = forms.ChoiceField(label=_("Post"), choices=PostKind.choices)
     started_on = forms.DateField(label=_("From"), widget=DateInput())
+
+    def __init__(self, *args, kinds: list[str], **kwargs):
+        """`kinds`: the posts the person may give here (access.assignable_posts; the service checks again)."""
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(value, label) for value, label in PostKind.choices if value in kinds]
 
 
 class SearchForm(forms.Form):

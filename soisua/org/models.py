@@ -26,6 +26,12 @@ class UnitKind(models.Model):
                                       help_text=_("Units of this kind partition the data by province."))
     is_grassroots = models.BooleanField(_("grassroots organisation"), default=False, help_text=_(
         "Quotas of review ratings are counted per organisation of this kind."))
+    may_be_root = models.BooleanField(_("may be the top unit"), default=False, help_text=_(
+        "A unit of this kind may stand at the top of the installation's tree."))
+    # Where a unit of this kind may be placed (docs/domain.md, "The organisation tree"): checked by create_unit,
+    # move_unit, update_unit and the import of units. Shipped by a data migration, like the kinds themselves.
+    allowed_parents = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="allowed_children",
+                                             verbose_name=_("allowed parent kinds"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -199,15 +205,25 @@ class Post(models.Model):
 
 
 class RoleGrant(models.Model):
-    """(user, unit, role): what a login may see and do. See org.access."""
+    """(user, unit, role): what a login may see and do. See org.access.
+
+    A grant comes either from someone who may grant it (`post` empty: granted explicitly, revoked on the roles
+    page) or with a post its holder took (`post` set: it lasts as long as the post and counts only while the
+    member is active; see org.enums.post_role). The two may exist side by side for the same role."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="role_grants",
+                             verbose_name=_("with the post"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="org_grant_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], condition=Q(post__isnull=True),
+                                    name="org_grant_unique"),
+            models.UniqueConstraint(fields=["post"], condition=Q(post__isnull=False), name="org_grant_one_per_post"),
+        ]
 
     def __str__(self):
         return f"{self.user} {self.role} @ {self.unit}"

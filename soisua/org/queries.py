@@ -10,8 +10,8 @@ from django.utils.functional import cached_property
 from soisua.core.text import fold
 
 from .access import may_change_role, scope_for, visible_members, visible_units
-from .enums import ACTIVE_STATUSES, POST_ORDER
-from .models import Member, Post, RoleGrant, StandIn, Unit
+from .enums import ACTIVE_STATUSES, POST_ORDER, Role, post_role
+from .models import Member, Post, RoleGrant, StandIn, Unit, UnitKind
 
 
 def ancestors(unit: Unit) -> list[Unit]:
@@ -49,6 +49,18 @@ def possible_parents(user, unit: Unit) -> QuerySet[Unit]:
     return visible_units(user).filter(kind__holds_members=False).exclude(pk=unit.pk).order_by("path")
 
 
+def kinds_under(parent: Unit | None) -> QuerySet[UnitKind]:
+    """The unit kinds that may stand under `parent` (None: at the top), as UnitKind.allowed_parents and
+    may_be_root say; what the unit forms offer (the services check again)."""
+    if parent is None:
+        return UnitKind.objects.filter(may_be_root=True)
+    return UnitKind.objects.filter(allowed_parents=parent.kind_id, within_cell=parent.kind.holds_members)
+
+
+def kinds_by_ids(ids: list[int]) -> QuerySet[UnitKind]:
+    return UnitKind.objects.filter(pk__in=ids)
+
+
 def units_by_ids(ids: list[int]) -> QuerySet[Unit]:
     return (Unit.objects.filter(pk__in=ids).select_related("kind")
             .annotate(child_count=Count("children", distinct=True)).order_by("path"))
@@ -77,9 +89,24 @@ def unit_posts(unit: Unit) -> list[Post]:
     return sorted(posts, key=lambda post: (POST_ORDER.get(post.kind, 99), post.member.sort_key))
 
 
-def posts_of(member: Member) -> QuerySet[Post]:
-    """The member's posts, current and past, newest first."""
-    return member.posts.select_related("unit").order_by("-started_on")
+def posts_of(member: Member) -> list[Post]:
+    """The member's posts, current and past, newest first; each open one with the `role` it comes with
+    (org.enums.post_role: a Role, or None)."""
+    posts = list(member.posts.select_related("unit__kind").order_by("-started_on"))
+    for post in posts:
+        role = post_role(post.kind, in_cell=post.unit.kind.holds_members) if post.ended_on is None else None
+        post.role = Role(role) if role else None
+    return posts
+
+
+def roles_of(user, member: Member) -> list[RoleGrant]:
+    """The roles of the member's login on the units `user` may see, each with the post it came with (or none: an
+    explicit grant); empty without a login."""
+    if member.user_id is None:
+        return []
+    grants = (RoleGrant.objects.filter(user_id=member.user_id).filter(scope_for(user).unit_filter("unit__"))
+              .select_related("unit", "post").order_by("unit__path", "role", "pk"))
+    return list(grants)
 
 
 def memberships_of(member: Member) -> QuerySet:
@@ -158,11 +185,13 @@ def search_members(user, text: str, *, within: Unit | None = None) -> QuerySet[M
 
 
 def grants_on(user, unit: Unit) -> list:
-    """The unit's role grants, each marked `removable` when `user` may revoke it (access.may_change_role)."""
-    grants = list(RoleGrant.objects.filter(unit=unit).select_related("user", "user__member")
-                  .order_by("role", "user__username"))
+    """The unit's role grants, each marked `removable` when `user` may revoke it (access.may_change_role; a role
+    that came with a post is not revoked here but ends with the post)."""
+    grants = list(RoleGrant.objects.filter(unit=unit).select_related("user", "user__member", "post")
+                  .order_by("role", "user__username", "post_id"))
     for grant in grants:
-        grant.removable = may_change_role(user, unit=unit, role=grant.role, holder=grant.user)
+        grant.removable = grant.post_id is None and may_change_role(user, unit=unit, role=grant.role,
+                                                                    holder=grant.user)
     return grants
 
 

@@ -114,7 +114,8 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # The tree's structure (kinds, codes, names) is for administrators and committee staff, not cell secretaries.
     unit = access.get_unit_for_user(request.user, pk, administer=True)
     initial = {field: getattr(unit, field) for field in services.UNIT_FIELDS} | {"version": unit.version}
-    form = UnitForm(request.POST or None, initial=initial)
+    kinds = queries.kinds_under(unit.parent) | queries.kinds_by_ids([unit.kind_id])
+    form = UnitForm(request.POST or None, initial=initial, kinds=kinds.distinct())
     done, _unit = save_form(request, form, lambda data: services.update_unit(
         unit, by=request.user, version=data["version"], **_without_version(data)), success=_("Unit saved."))
     if done:
@@ -126,7 +127,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
     parent = access.get_unit_for_user(request.user, pk, administer=True)
-    form = UnitForm(request.POST or None)
+    form = UnitForm(request.POST or None, kinds=queries.kinds_under(parent))
     done, unit = save_form(request, form, lambda data: services.create_unit(
         parent=parent, by=request.user, **_without_version(data)), success=_("Unit created."))
     if done:
@@ -171,11 +172,20 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for_user(request.user, pk)
+    personal = access.can_see_personal_data(request.user, member)
+    can_write = access.can_write_member(request.user, member)
+    posts = queries.posts_of(member)
     return render(request, "org/member_detail.html", {
         "member": member,
-        "personal": access.can_see_personal_data(request.user, member),
-        "can_write": access.can_write_member(request.user, member),
-        "posts": queries.posts_of(member),
+        "personal": personal,
+        "can_write": can_write,
+        "posts": posts,
+        # Ending a post that came with a role takes the power to remove that role.
+        "endable_posts": {post.pk for post in posts if can_write and post.ended_on is None
+                          and access.may_change_post(request.user, member=member, unit=post.unit, kind=post.kind)},
+        # Where each role of the member's login comes from (a post, or an explicit grant): for the member and
+        # those who manage the cell.
+        "roles": queries.roles_of(request.user, member) if personal else [],
         "memberships": queries.memberships_of(member),
         "statuses": queries.status_changes_of(member),
         "breadcrumbs": [*queries.visible_ancestors(request.user, member.cell), member.cell]
@@ -243,13 +253,22 @@ def member_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def member_post(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for_user(request.user, pk, write=True)
-    form = PostForm(request.POST or None, initial={"started_on": timezone.localdate()})
+    kinds = access.assignable_posts(request.user, member=member, unit=member.cell)
+    form = PostForm(request.POST or None, initial={"started_on": timezone.localdate()}, kinds=kinds)
     done, _post = save_form(request, form, lambda data: services.assign_post(member, unit=member.cell, by=request.user,
                                                                            **data),
                             success=_("Post assigned."), error_field="kind")
     if done:
         return redirect("org:members.detail", pk=member.pk)
-    return _member_form_page(request, form, member, _("Assign a post to %(name)s") % {"name": member.full_name})
+    intro = " ".join((
+        _("In a cell, the secretary and the deputy secretary get the secretary role on the cell, and a member of the "
+          "cell committee the committee role, as long as they hold the post."),
+        _("The role goes to the member's login, or to the login opened for them later.") if member.user_id is None
+        else _("The role goes to the member's login, %(username)s.") % {"username": member.user.username},
+        _("A post that comes with a role is offered only if you may grant that role.")))
+    return render_form_page(request, form, title=_("Assign a post to %(name)s") % {"name": member.full_name},
+                            back_url=reverse("org:members.detail", args=[member.pk]), back_label=member.full_name,
+                            intro=intro)
 
 
 @login_required
@@ -320,8 +339,7 @@ def unit_grant_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpRespo
 def member_post_end(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
     member = access.get_member_for_user(request.user, pk, write=True)
     post = access.get_open_post_of(member, post_pk)
-    services.end_post(post, by=request.user)
-    messages.success(request, _("Post ended."))
+    perform(request, lambda: services.end_post(post, by=request.user), success=_("Post ended."))
     return redirect("org:members.detail", pk=member.pk)
 
 

@@ -177,7 +177,7 @@ def test_access_scope_follows_new_grants_in_the_same_process(cast):
 def test_member_post_end_closes_post(cast):
     post = cast.members["secretary"].posts.get()
 
-    cast.client("secretary").post(f"/members/{cast.members['secretary'].pk}/posts/{post.pk}/end/")
+    cast.client("parent_staff").post(f"/members/{cast.members['secretary'].pk}/posts/{post.pk}/end/")
 
     post.refresh_from_db()
     assert post.ended_on is not None

@@ -11,7 +11,7 @@ from django.utils import timezone
 from soisua.audit import services as audit
 from soisua.org.enums import MemberStatus
 from soisua.org.models import CellMembership, Member, MemberStatusChange, Post, Unit
-from soisua.org.services import MEMBER_FIELDS, forget_access, member_values, touch_units
+from soisua.org.services import MEMBER_FIELDS, end_grants_with_posts, forget_access, member_values, touch_units
 
 # Reused so that imported members get exactly the derived fields (sort key, search name) of org.services.
 from soisua.org.signals import cell_members_changed
@@ -40,7 +40,7 @@ def apply_plan(plan: Plan, *, by, reason: str) -> Applied:
         raise ValueError("an invalid plan cannot be applied")
     today = timezone.localdate()
     created = _create_members(plan.creates, today=today)
-    updated = _update_members(plan.updates, today=today, reason=reason)
+    updated = _update_members(plan.updates, today=today, reason=reason, by=by)
     _touch(plan)
     audit.record_many(by, "org.member.create",
                       ((member, audit.snapshot(member, ("cell", "status", *MEMBER_FIELDS))) for member in created))
@@ -121,22 +121,30 @@ def _create_members(creates: list[tuple[int, dict[str, Any], Unit, str]], *, tod
     return members
 
 
-def _end_posts(transfers: list[Update], leaving: list[Update], *, today: datetime.date) -> None:
-    """As org.services does one by one: a transfer ends the posts held in the old cell, leaving ends all posts."""
+def _end_posts(transfers: list[Update], leaving: list[Update], *, today: datetime.date, by) -> None:
+    """As org.services does one by one: a transfer ends the posts held in the old cell, leaving ends all posts,
+    and the roles that came with them end too."""
     old_cells = dict(Unit.objects.filter(pk__in={update.member.cell_id for update in transfers})
                      .values_list("pk", "path"))
+    ended: list[int] = []
     for update in transfers:
-        Post.objects.filter(member_id=update.member.pk, ended_on__isnull=True,
-                            unit__path__startswith=old_cells[update.member.cell_id]).update(ended_on=today)
+        posts = Post.objects.filter(member_id=update.member.pk, ended_on__isnull=True,
+                                    unit__path__startswith=old_cells[update.member.cell_id])
+        ended += posts.values_list("pk", flat=True)
+        posts.update(ended_on=today)
     for chunk in _chunks([update.member.pk for update in leaving]):
-        Post.objects.filter(member_id__in=chunk, ended_on__isnull=True).update(ended_on=today)
+        posts = Post.objects.filter(member_id__in=chunk, ended_on__isnull=True)
+        ended += posts.values_list("pk", flat=True)
+        posts.update(ended_on=today)
+    for chunk in _chunks(ended):
+        end_grants_with_posts(chunk, by=by)
 
 
-def _update_members(updates: list[Update], *, today: datetime.date, reason: str) -> list[Member]:
+def _update_members(updates: list[Update], *, today: datetime.date, reason: str, by) -> list[Member]:
     ops = connection.ops
     now, started = ops.adapt_datetimefield_value(timezone.now()), ops.adapt_datefield_value(today)
     transfers = [update for update in updates if update.to_cell is not None]
-    _end_posts(transfers, [update for update in updates if update.status == MemberStatus.LEFT], today=today)
+    _end_posts(transfers, [update for update in updates if update.status == MemberStatus.LEFT], today=today, by=by)
     for chunk in _chunks([update.member.pk for update in transfers]):
         CellMembership.objects.filter(member_id__in=chunk, ended_on__isnull=True).update(ended_on=today)
     _insert(CellMembership, ("member_id", "cell_id", "started_on", "reason"),

@@ -22,14 +22,20 @@ from .. import access
 from ..enums import Role
 from ..models import (
     Member,
+    Post,
 )
 from .common import OrgError
+from .roles import end_grants_with_posts, grant_with_post
 from .tree import forget_access
 
 
 @transaction.atomic
 def link_account(member: Member, *, user, by) -> Member:
-    """Link a login to a member; the login then sees the member's cell."""
+    """Link a login to a member; the login then sees the member's cell, and gets the roles that come with the
+    posts the member holds (they were given by someone with the power to grant them).
+
+    Side effects: the member's login set; audit entry; a login linked before loses the roles of those posts, the
+    new one gets them (each grant audited and the person told)."""
     if Member.objects.filter(user=user).exclude(pk=member.pk).exists():
         raise OrgError(_("This login already belongs to another member."), code="taken")
     previous_user_id = member.user_id
@@ -37,6 +43,11 @@ def link_account(member: Member, *, user, by) -> Member:
     member.refresh_from_db()
     forget_access([user.pk, previous_user_id])
     audit.record(by, "org.member.link_account", member, {"user": user.pk})
+    posts = list(Post.objects.filter(member=member, ended_on__isnull=True).select_related("unit__kind"))
+    if previous_user_id is not None and previous_user_id != user.pk:
+        end_grants_with_posts([post.pk for post in posts], by=by, user_id=previous_user_id)
+    for post in posts:
+        grant_with_post(post, user=user, by=by)
     return member
 
 

@@ -24,20 +24,23 @@ from ..models import (
 )
 from ..signals import cell_members_changed
 from .common import OrgError, save_versioned
+from .roles import check_post_power, end_grants_with_posts, grant_with_post
 from .tree import check_dates, forget_access, touch_units
 
 MEMBER_FIELDS = ("full_name", "date_of_birth", "sex", "ethnicity", "admission_date", "official_date",
                  "card_number", "citizen_id", "phone", "email", "residence_cell")
 
 
-def _end_open_posts(member: Member, *, on: datetime.date, within: Unit | None = None) -> list[int]:
-    """End the member's open posts (in `within` and its sub-units, or everywhere); returns their ids."""
+def _end_open_posts(member: Member, *, on: datetime.date, by, within: Unit | None = None) -> list[int]:
+    """End the member's open posts (in `within` and its sub-units, or everywhere) and the roles they came with;
+    returns their ids. The member leaving the cell or the roll ends them, so no power to revoke is asked."""
     posts = Post.objects.filter(member=member, ended_on__isnull=True)
     if within is not None:
         posts = posts.filter(unit__path__startswith=within.path)
     ids = list(posts.values_list("pk", flat=True))
     # A post that started on the same day ends that day (the dates constraint allows it).
     Post.objects.filter(pk__in=ids).update(ended_on=on)
+    end_grants_with_posts(ids, by=by)
     return ids
 
 
@@ -150,7 +153,7 @@ def transfer_member(member: Member, *, to_cell: Unit, on: datetime.date | None =
     if current and on < current.started_on:
         raise OrgError(_("The transfer date cannot be before the member joined the current cell."), code="dates")
     old_cell_id = member.cell_id
-    ended_posts = _end_open_posts(member, on=on, within=Unit.objects.get(pk=old_cell_id))
+    ended_posts = _end_open_posts(member, on=on, by=by, within=Unit.objects.get(pk=old_cell_id))
     member.memberships.filter(ended_on__isnull=True).update(ended_on=on)
     CellMembership.objects.create(member=member, cell=to_cell, started_on=on, reason=reason)
     Member.objects.filter(pk=member.pk).update(cell=to_cell, province_id=to_cell.province_id,
@@ -181,7 +184,7 @@ def change_member_status(member: Member, *, status: str, on: datetime.date | Non
     old = member.status
     MemberStatusChange.objects.create(member=member, status=status, effective_on=on, reason=reason)
     Member.objects.filter(pk=member.pk).update(status=status, version=F("version") + 1)
-    ended_posts = _end_open_posts(member, on=on) if status == MemberStatus.LEFT else []
+    ended_posts = _end_open_posts(member, on=on, by=by) if status == MemberStatus.LEFT else []
     member.refresh_from_db()
     touch_units(member.cell)
     forget_access([member.user_id])  # suspended members and those who left no longer see the cell
@@ -194,12 +197,16 @@ def change_member_status(member: Member, *, status: str, on: datetime.date | Non
 @transaction.atomic
 def assign_post(member: Member, *, unit: Unit, kind: str, started_on: datetime.date | None = None,
                 by) -> Post:
-    """Give a member a post in a unit. A unit has one secretary at a time.
+    """Give a member a post in a unit. A unit has one secretary at a time. A post that comes with a role
+    (org.enums.post_role) gives it to the member's login, now or when one is linked, and takes the power to grant
+    that role (access.may_change_post; never to oneself).
 
-    Side effects: inserts the post; audit entry.
+    Side effects: inserts the post; audit entry; with a login, the role granted with the post (its own audit
+    entry, the person told).
     """
     if kind not in PostKind.values:
         raise OrgError(_("Unknown post."), code="post")
+    check_post_power(by=by, member=member, unit=unit, kind=kind)
     started_on = started_on or timezone.localdate()
     if kind == PostKind.SECRETARY and Post.objects.filter(unit=unit, kind=kind, ended_on__isnull=True).exists():
         raise OrgError(_("%(unit)s already has a secretary; end that post first.") % {"unit": unit.name},
@@ -207,15 +214,22 @@ def assign_post(member: Member, *, unit: Unit, kind: str, started_on: datetime.d
     post = Post.objects.create(member=member, unit=unit, kind=kind, started_on=started_on)
     touch_units(unit, member.cell)
     audit.record(by, "org.post.assign", post, {"member": member.pk, "unit": unit.pk, "kind": kind})
+    grant_with_post(post, user=member.user, by=by)
     return post
 
 
 @transaction.atomic
 def end_post(post: Post, *, ended_on: datetime.date | None = None, by) -> Post:
+    """End a post, and the role it came with (under the same power as giving it).
+
+    Side effects: the post's end date; audit entry; the role that came with it removed (its own audit entry, the
+    person told)."""
+    check_post_power(by=by, member=post.member, unit=post.unit, kind=post.kind)
     ended_on = ended_on or timezone.localdate()
     check_dates(post.started_on, ended_on)
     post.ended_on = ended_on
     post.save(update_fields=["ended_on"])
     touch_units(post.unit, post.member.cell)
     audit.record(by, "org.post.end", post, {"ended_on": ended_on})
+    end_grants_with_posts([post.pk], by=by)
     return post

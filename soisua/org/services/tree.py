@@ -2,6 +2,8 @@
 the units above a write."""
 
 import datetime
+from collections import Counter
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -31,6 +33,7 @@ UNIT_FIELDS = ("kind", "code", "name", "abbreviation", "place", "active_from", "
 # the country would otherwise queue on their rows. Their pages refresh on a short timer instead
 # (org.views.unit_detail).
 TOUCH_MIN_DEPTH = 3
+CODE_CHUNK = 2000  # values per IN (...): well under SQLite's and PostgreSQL's parameter limits
 
 
 def touch_units(*units: Unit | None) -> None:
@@ -98,11 +101,67 @@ def _check_unique_code(code: str, exclude_pk: int | None = None) -> None:
         raise OrgError(_("Another unit already has the code %(code)s.") % {"code": code}, code="duplicate")
 
 
-def _check_child_kind(parent: Unit, kind: UnitKind) -> None:
-    # Inside a cell only party groups, and party groups only inside a cell.
-    if parent.kind.holds_members != kind.within_cell:
-        raise OrgError(_("Party groups belong inside a cell, and a cell contains nothing else."),
-                       code="kind_under_cell")
+def _quoted(kinds: list[UnitKind]) -> str:
+    return ", ".join(f"“{kind.label}”" for kind in kinds)
+
+
+class KindRules:
+    """Which unit kinds may stand where (`UnitKind.may_be_root`, `UnitKind.allowed_parents`), read once: an import
+    of units checks every row against it. Two queries."""
+
+    def __init__(self):
+        self.kinds = {kind.pk: kind for kind in UnitKind.objects.all()}
+        self.by_code = {kind.code: kind for kind in self.kinds.values()}
+        self.parents: dict[int, list[UnitKind]] = {pk: [] for pk in self.kinds}
+        through = UnitKind.allowed_parents.through
+        for kind_id, parent_id in through.objects.values_list("from_unitkind_id", "to_unitkind_id"):
+            self.parents[kind_id].append(self.kinds[parent_id])
+        for parents in self.parents.values():
+            parents.sort(key=lambda kind: (kind.order, kind.code))
+
+    def roots(self) -> list[UnitKind]:
+        return [kind for kind in self.kinds.values() if kind.may_be_root]
+
+    def allows(self, kind: UnitKind, parent_kind: UnitKind) -> bool:
+        return self.problem(kind, parent_kind) is None
+
+    def problem(self, kind: UnitKind, parent_kind: UnitKind | None) -> OrgError | None:
+        """Why a unit of `kind` may not stand under a unit of `parent_kind` (None: at the top), or None."""
+        parents = self.parents.get(kind.pk, [])
+        if parent_kind is None:
+            if kind.may_be_root:
+                return None
+            if not parents:
+                return _no_place(kind)
+            return OrgError(_("A unit of kind “%(kind)s” cannot be the top unit; it belongs under: %(allowed)s.")
+                            % {"kind": kind.label, "allowed": _quoted(parents)}, code="kind_root")
+        # Inside a cell only party groups, and party groups only inside a cell.
+        if parent_kind.holds_members != kind.within_cell:
+            return OrgError(_("Party groups belong inside a cell, and a cell contains nothing else."),
+                            code="kind_under_cell")
+        if any(parent.pk == parent_kind.pk for parent in parents):
+            return None
+        if not parents:
+            if kind.may_be_root:
+                return OrgError(_("A unit of kind “%(kind)s” cannot be placed under another unit: it can only be "
+                                  "the top unit.") % {"kind": kind.label}, code="kind_parent")
+            return _no_place(kind)
+        return OrgError(_("A unit of kind “%(kind)s” cannot be placed under a unit of kind “%(parent)s”; it "
+                          "belongs under: %(allowed)s.")
+                        % {"kind": kind.label, "parent": parent_kind.label, "allowed": _quoted(parents)},
+                        code="kind_parent")
+
+
+def _no_place(kind: UnitKind) -> OrgError:
+    return OrgError(_("Units of kind “%(kind)s” have no place in the tree yet: no parent kind is allowed for "
+                      "them.") % {"kind": kind.label}, code="kind_parent")
+
+
+def check_placement(kind: UnitKind, parent: Unit | None) -> None:
+    """Refuse a unit of `kind` under `parent` (None: at the top) unless the kinds' data allow it."""
+    problem = KindRules().problem(kind, parent.kind if parent is not None else None)
+    if problem is not None:
+        raise problem
 
 
 def _check_kind_change(unit: Unit, kind: UnitKind) -> None:
@@ -112,6 +171,15 @@ def _check_kind_change(unit: Unit, kind: UnitKind) -> None:
     if kind.holds_members != unit.kind.holds_members and (unit.members.exists() or unit.children.exists()):
         raise OrgError(_("This unit has members or sub-units, so it cannot change between a cell and a "
                          "committee."), code="kind_members")
+    rules = KindRules()
+    problem = rules.problem(kind, unit.parent.kind if unit.parent_id else None)
+    if problem is not None:
+        raise problem
+    for child_kind_id in set(unit.children.values_list("kind_id", flat=True)):
+        child_kind = rules.kinds[child_kind_id]
+        if not rules.allows(child_kind, kind):
+            raise OrgError(_("Its sub-units of kind “%(child)s” cannot stand under a unit of kind “%(kind)s”.")
+                           % {"child": child_kind.label, "kind": kind.label}, code="kind_children")
 
 
 def check_dates(start, end) -> None:
@@ -123,13 +191,14 @@ def check_dates(start, end) -> None:
 def create_unit(*, parent: Unit | None, kind: UnitKind, code: str, name: str, by, abbreviation: str = "",
                 place: str = "", active_from: datetime.date | None = None,
                 active_until: datetime.date | None = None) -> Unit:
-    """Create a unit under `parent` (None: a root).
+    """Create a unit under `parent` (None: a root). Its kind must be allowed there (`UnitKind.may_be_root`,
+    `UnitKind.allowed_parents`).
 
     Side effects: locks the parent row, inserts the unit, appends an audit entry.
     """
     if parent is not None:
         parent = Unit.objects.select_for_update().select_related("kind").get(pk=parent.pk)
-        _check_child_kind(parent, kind)
+    check_placement(kind, parent)
     _check_unique_code(code)
     check_dates(active_from, active_until)
     unit = Unit(parent=parent, kind=kind, code=code, name=name, abbreviation=abbreviation, place=place,
@@ -143,6 +212,79 @@ def create_unit(*, parent: Unit | None, kind: UnitKind, code: str, name: str, by
     touch_units(unit)
     audit.record(by, "org.unit.create", unit, audit.snapshot(unit, ("parent", *UNIT_FIELDS)))
     return unit
+
+
+@dataclass(frozen=True, slots=True)
+class NewUnit:
+    """A unit for create_units: `parent` is the code of an existing unit or of an earlier row."""
+
+    code: str
+    name: str
+    kind: UnitKind
+    parent: str
+
+
+def _codes_taken(codes: list[str]) -> set[str]:
+    taken: set[str] = set()
+    for start in range(0, len(codes), CODE_CHUNK):
+        taken.update(Unit.objects.filter(code__in=codes[start:start + CODE_CHUNK]).values_list("code", flat=True))
+    return taken
+
+
+@transaction.atomic
+def create_units(rows: list[NewUnit], *, by) -> list[Unit]:
+    """Create many units at once (an import of units), each as create_unit would: its kind allowed under its
+    parent's, its code unused, its path the next under its parent, its province key. Rows come parents first; a
+    row's parent is an existing unit or an earlier row. All of them or none (OrgError names the first refusal).
+
+    Side effects: locks the existing parents, inserts the units level by level, marks the existing parents' pages
+    as changed, one audit entry per unit. A few queries per level of the tree, however many units.
+    """
+    rules = KindRules()
+    codes = [row.code for row in rows]
+    twice = {code for code, count in Counter(codes).items() if count > 1}
+    if twice or (taken := _codes_taken(codes)):
+        code = next(code for code in codes if code in twice or code in taken)
+        raise OrgError(_("Another unit already has the code %(code)s.") % {"code": code}, code="duplicate")
+    outside = sorted({row.parent for row in rows} - set(codes))
+    units: dict[str, Unit] = {}
+    for start in range(0, len(outside), CODE_CHUNK):
+        units.update({unit.code: unit for unit in Unit.objects.select_for_update().select_related("kind")
+                      .filter(code__in=outside[start:start + CODE_CHUNK]).order_by("path")})
+    existing_parents = list(units.values())
+    next_step: dict[str, int] = {}
+    levels: dict[int, list[Unit]] = {}
+    for row in rows:
+        parent = units.get(row.parent)
+        if parent is None:
+            raise OrgError(_("There is no unit with code %(code)s.") % {"code": row.parent}, code="parent")
+        problem = rules.problem(row.kind, parent.kind)
+        if problem is not None:
+            raise problem
+        if parent.path not in next_step:
+            last = (Unit.objects.filter(depth=parent.depth + 1, path__startswith=parent.path)
+                    .aggregate(last=Max("path"))["last"]) if parent.pk else None
+            next_step[parent.path] = _decode_step(last[-PATH_STEP:]) + 1 if last else 0
+        unit = Unit(parent=parent, kind=row.kind, code=row.code, name=row.name, sort_key=text_sort_key(row.name),
+                    path=parent.path + encode_path_step(next_step[parent.path]), depth=parent.depth + 1)
+        next_step[parent.path] += 1
+        units[row.code] = unit
+        levels.setdefault(unit.depth, []).append(unit)
+    created: list[Unit] = []
+    for depth in sorted(levels):
+        level = levels[depth]
+        for unit in level:  # the parents of this level were saved with the level above (bulk_create takes their ids)
+            unit.province = None if unit.kind.is_province else _province_for(unit.kind, unit.parent)
+        Unit.objects.bulk_create(level, batch_size=1000)
+        provinces = [unit for unit in level if unit.kind.is_province]
+        Unit.objects.filter(pk__in=[unit.pk for unit in provinces]).update(province_id=F("pk"))
+        for unit in provinces:
+            unit.province = unit
+        created += level
+    touch_units(*existing_parents)
+    audit.record_many(by, "org.unit.create", ((unit, audit.snapshot(unit, ("parent", *UNIT_FIELDS)))
+                                              for unit in created))
+    return created
 
 
 @transaction.atomic
@@ -173,7 +315,8 @@ def update_unit(unit: Unit, *, by, version: int | None = None, **changes) -> Uni
 
 @transaction.atomic
 def move_unit(unit: Unit, *, new_parent: Unit, by) -> Unit:
-    """Move `unit` and its whole subtree under `new_parent` in one statement.
+    """Move `unit` and its whole subtree under `new_parent` in one statement. The unit's kind must be allowed under
+    the new parent's kind, and a unit never moves under itself.
 
     Side effects: locks both parents, rewrites path, depth and province of every unit in the subtree and the
     province of their members and of every province-keyed row of theirs, appends an audit entry.
@@ -184,6 +327,7 @@ def move_unit(unit: Unit, *, new_parent: Unit, by) -> Unit:
         raise OrgError(_("A unit cannot be moved under itself or one of its own sub-units."), code="cycle")
     if new_parent.pk == unit.parent_id:
         return unit
+    check_placement(unit.kind, new_parent)
     old_path, old_parent_id = unit.path, unit.parent_id
     old_chain = ancestor_chain(unit)
     touch_units(unit.parent)
