@@ -3,6 +3,11 @@
     soisua demo                         load the demo organisation (idempotent) and print the logins
     soisua serve                        run the development server on 127.0.0.1:8000
     soisua migrate                      create or upgrade the database
+    soisua createsuperuser              create the first login (it sets up the installation on signing in)
+    soisua setup CODE NAME KIND [--units FILE] [--admin USER] [--confirm]
+                                        without the demo: create the top unit and the units below it
+    soisua import-units UNIT FILE [--confirm]
+                                        check a list of units to create below a unit; create them with --confirm
     soisua import UNIT FILE [--confirm] validate a roster file; apply it with --confirm
     soisua export UNIT FILE.xlsx        export a roster (--personal adds personal data)
     soisua grant USER UNIT ROLE         give a login a role on a unit
@@ -21,6 +26,8 @@ ALIASES = {
     "serve": ["runserver", "127.0.0.1:8000"],
     "migrate": ["migrate"],
     "import": ["import_roster"],
+    "setup": ["setup_installation"],
+    "import-units": ["import_units"],
     "export": ["export_roster"],
     "grant": ["grant_role"],
     "national": ["generate_national"],

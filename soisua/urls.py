@@ -3,6 +3,7 @@ from django.urls import include, path
 from soisua.accounts.views import set_language
 from soisua.api import api
 from soisua.core.views import healthz
+from soisua.documents.views import setup
 
 urlpatterns = [
     path("", include("soisua.org.urls")),
@@ -17,5 +18,7 @@ urlpatterns = [
     path("alerts/", include("soisua.alerts.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
+    # The first-run set-up of an installation without units (documents/views/units.py).
+    path("setup/", setup, name="setup"),
     path("healthz", healthz, name="healthz"),
 ]

@@ -494,6 +494,11 @@ def meeting_form(f: Fixtures, **changes) -> dict:
 ROSTER_HEADER = "STT,Họ và tên,Ngày sinh,Giới tính,Số thẻ đảng viên,Mã chi bộ"
 
 
+def units_list() -> SimpleUploadedFile:
+    return SimpleUploadedFile("don-vi.csv", "Mã đơn vị,Tên đơn vị,Mã loại,Mã đơn vị cấp trên\n"
+                              "TN-HA-9,Chi bộ Thôn 9,cell,TN-HA".encode(), content_type="text/csv")
+
+
 def roster_file() -> SimpleUploadedFile:
     return SimpleUploadedFile("roster.csv", f"{ROSTER_HEADER}\n1,Nguyễn Văn Hùng,02/09/1980,Nam,20000001,TN-HA-1"
                               .encode(), content_type="text/csv")
@@ -1148,6 +1153,19 @@ MATRIX: dict[str, Case | list[Case]] = {
                                      effect=rows(ImportJob, unit=lambda f: f.cast.cell)),
     "documents:imports.detail": Case(lambda f: reverse("documents:imports.detail", args=[f.import_job.pk]),
                                      WRITE_IMPORT, shows=IMPORT_FILE_NAME),
+    # Importing sub-units from a list is for those who administer the unit, as adding one is. Uploading checks the
+    # list and shows it (a page, nothing created); the signed confirmation is tested in tests/documents.
+    "documents:units.import": Case(unit_url("documents:units.import", "commune"), ADMINISTER_COMMUNE,
+                                   post=ADMINISTER_COMMUNE, shows='type="file"',
+                                   data=lambda f: {"file": units_list()},
+                                   effect=rows(Unit, parent=lambda f: f.cast.commune)),
+    # The first-run set-up answers only those who administer the installation; once set up it sends them on,
+    # creating nothing.
+    "setup": Case(lambda f: reverse("setup"), INSTALLATION_ADMIN | {"admin": 302, "superuser": 302},
+                  post=INSTALLATION_ADMIN | {"admin": Kept(302), "superuser": Kept(302)},
+                  data=lambda f: {"name": "Ban Chấp hành Trung ương", "code": "TW",
+                                  "kind": UnitKind.objects.get(code="central").pk},
+                  effect=rows(Unit)),
     # Confirming a checked roster applies it: the new member joins the cell.
     "documents:imports.confirm": Case(lambda f: reverse("documents:imports.confirm", args=[checked_import(f).pk]),
                                       LOGIN_THEN_405, post=succeeds(WRITE_IMPORT),

@@ -542,6 +542,7 @@ PAGES: dict[str, Reach] = {
     "documents:profile.pdf": Reach(at("documents:profile.pdf", lambda w: w.veteran), "secretary"),
     "documents:profile.docx": Reach(at("documents:profile.docx", lambda w: w.veteran), "secretary"),
     "documents:imports.create": Reach(at("documents:imports.create", cell), "secretary"),
+    "documents:units.import": Reach(at("documents:units.import", commune), "parent_staff"),
     "documents:imports.detail": Reach(at("documents:imports.detail", lambda w: w.import_job), "secretary"),
     "documents:imports.progress": Reach(at("documents:imports.progress", lambda w: w.import_job), "secretary"),
     "documents:conflicts.detail": Reach(at("documents:conflicts.detail", lambda w: w.conflict), "parent_staff"),
@@ -659,7 +660,8 @@ PAGES: dict[str, Reach] = {
 }
 
 # GET URLs that are no page: they answer 404 to everyone.
-NO_PAGE = {"api:api-root": "the API's root lists nothing (ninja answers 404)"}
+NO_PAGE = {"api:api-root": "the API's root lists nothing (ninja answers 404)",
+           "setup": "the first-run set-up is a page only while the installation has no unit; here it sends on"}
 
 
 # --- the lists whose queries are counted ---------------------------------------------------------------------

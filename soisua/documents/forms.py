@@ -1,10 +1,14 @@
 from django import forms
+from django.core import signing
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from soisua.org.models import UnitKind
+
 from . import imports
+from .imports import units
 
 
 class RosterUploadLimit(FileUploadHandler):
@@ -71,3 +75,78 @@ class DecisionForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 3}),
                                help_text=gettext_lazy("For example: the member was transferred, the number in the "
                                                       "file was wrong, the importing unit was told."))
+
+
+# --- Units: the tree below a unit, and the first-run set-up ---------------------------------------------------
+
+# A checked list travels back with its confirmation, signed for the person and the unit (nothing is stored between
+# the preview and the confirmation); the rows are checked again when it comes back.
+PLAN_MAX_AGE = 3600
+
+
+def sign_plan(data: dict, *, salt: str) -> str:
+    return signing.dumps(data, salt=salt, compress=True)
+
+
+class UnitsFileForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("List of units"), allow_empty_file=True,
+                           widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}))
+
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        if too_large:  # the upload was cut short: report its size, not a missing file
+            self.fields["file"].required = False
+        self.fields["file"].help_text = " ".join((
+            _("An Excel workbook (.xlsx) or a CSV UTF-8 file (.csv) of at most %(limit)s, with a header row.")
+            % {"limit": filesizeformat(imports.max_upload_bytes())},
+            _("Columns: Mã đơn vị, Tên đơn vị, Mã loại (a kind code from the table below), Mã đơn vị cấp trên (the "
+              "code of the unit above: this unit, a unit under it, or another row). Rows may come in any order."),
+        ))
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if self.too_large or (upload is not None and upload.size > imports.max_upload_bytes()):
+            raise units.UNITS.too_large()
+        return upload
+
+
+class SetupForm(UnitsFileForm):
+    """The top unit of an empty installation and, optionally, the list of units below it."""
+
+    name = forms.CharField(label=gettext_lazy("Name of the top unit"), max_length=255,
+                           help_text=gettext_lazy("e.g. Đảng bộ tỉnh Đắk Lắk"))
+    code = forms.CharField(label=gettext_lazy("Code"), max_length=40, help_text=gettext_lazy(
+        "A short code, unique in the installation, e.g. DL; the list of units names it as the parent of the units "
+        "directly below."))
+    kind = forms.ModelChoiceField(label=gettext_lazy("Kind"), queryset=UnitKind.objects.none(),
+                                  help_text=gettext_lazy("Only the kinds that may stand at the top are offered."))
+    abbreviation = forms.CharField(label=gettext_lazy("Document abbreviation"), max_length=30, required=False,
+                                   help_text=gettext_lazy("Used in document numbers, e.g. TU in 72-KH/TU."))
+    place = forms.CharField(label=gettext_lazy("Place name on documents"), max_length=100, required=False)
+
+    field_order = ["name", "code", "kind", "abbreviation", "place", "file"]
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = kinds
+        self.fields["file"].required = False
+        self.fields["file"].help_text = " ".join((_("Optional: the units below the top unit."),
+                                                  self.fields["file"].help_text))
+
+
+class ConfirmUnitsForm(forms.Form):
+    """The confirmation of a checked list: the list itself, signed for this person and this place."""
+
+    plan = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, salt: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.salt = salt
+
+    def clean_plan(self):
+        try:
+            return signing.loads(self.cleaned_data["plan"], salt=self.salt, max_age=PLAN_MAX_AGE)
+        except signing.BadSignature:  # expired, altered, or checked for someone else
+            raise forms.ValidationError(_("This check is too old or was not made for you here: upload the file "
+                                          "again.")) from None

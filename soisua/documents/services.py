@@ -1,4 +1,5 @@
-"""Writes of the documents app: roster imports.
+"""Writes of the documents app: roster imports, imports of units, and the first-run set-up of an empty
+installation.
 
 start_import and confirm_import are what views and commands call; validate_import and apply_import are what
 the background tasks call. Each owns its transaction and audit entry and raises RosterImportError (translated,
@@ -15,22 +16,25 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from soisua.audit import services as audit
 from soisua.core.actors import SYSTEM, person
 from soisua.core.errors import clean_text
 from soisua.notifications.services import notify
 from soisua.org import access
+from soisua.org import services as org
 from soisua.org.enums import Role
-from soisua.org.models import PATH_STEP, Unit
+from soisua.org.models import PATH_STEP, Unit, UnitKind
 from soisua.org.queries import ancestors
 
 from . import imports
 from .imports import Plan, RosterImportError
+from .imports import units as unit_rows
 from .models import ImportConflict, ImportJob, ImportStatus
 
-__all__ = ["RosterImportError", "apply_import", "confirm_import", "decide_conflict", "start_import",
-           "validate_import"]
+__all__ = ["RosterImportError", "UnitsImportError", "apply_import", "check_units_file", "confirm_import",
+           "decide_conflict", "import_units", "set_up_installation", "start_import", "validate_import"]
 
 DECISION_MAX_LENGTH = 2000
 
@@ -288,3 +292,74 @@ def record_export(user, obj, *, action: str, file_format: str, personal: bool) -
     """
     if personal:
         audit.record(user, action, obj, {"format": file_format, "personal": True})
+
+
+# --- Units: the tree below a unit, and the first-run set-up ---------------------------------------------------
+
+
+class UnitsImportError(RosterImportError):
+    """A list of units refused row by row: `plan.errors` says which rows and why; nothing was created."""
+
+    def __init__(self, plan: unit_rows.UnitsPlan):
+        count = len(plan.errors)
+        super().__init__(ngettext("The list of units has %(count)d problem; no unit was created.",
+                                  "The list of units has %(count)d problems; no unit was created.", count)
+                         % {"count": count} if count else _("The list holds no unit to create."), code="invalid")
+        self.plan = plan
+
+
+def check_units_file(upload: File, *, top: unit_rows.Top) -> unit_rows.UnitsPlan:
+    """Read an uploaded list of units and check every row below `top` (reads only: neither the file nor anything
+    else is stored). Refuses (RosterImportError) a file of the wrong type, empty, too large, or without the header
+    row; the rows' own problems are in the plan's `errors`."""
+    file_format = imports.check_upload(upload.name or "", upload, upload.size, sheet=unit_rows.UNITS)
+    rows = unit_rows.read_rows(upload.file, file_format)
+    return unit_rows.check_rows(rows, top=top)
+
+
+@transaction.atomic
+def import_units(rows: list[unit_rows.RawRow], *, under: Unit, by) -> list[Unit]:
+    """Create the units of a list below `under`, all of them or none. The rows are checked again against the
+    database as it is now (the preview may be old); the caller decided that `by` administers `under`.
+
+    Refused (UnitsImportError, nothing created) when a row has a problem now. Side effects: the units created
+    through org.services.create_units (placements checked again, an audit entry each), then an audit entry for the
+    import.
+    """
+    plan = unit_rows.check_rows(rows, top=unit_rows.Top.of(under))
+    if not plan.is_valid:
+        raise UnitsImportError(plan)
+    created = unit_rows.apply_units(plan, by=by)
+    audit.record(by, "documents.units.import", under, {"created": len(created)})
+    return created
+
+
+@transaction.atomic
+def set_up_installation(*, code: str, name: str, kind: UnitKind, by, abbreviation: str = "", place: str = "",
+                        rows: list[unit_rows.RawRow] | None = None, admin=None) -> tuple[Unit, list[Unit]]:
+    """The first-run set-up: create the top unit of an installation that has no unit yet and, optionally, the
+    units below it from a list (checked again here), all or nothing; optionally give `admin` (a login) the
+    administrator role on the top unit (the command line does, as the system).
+
+    Refused (OrgError) once any unit exists, or for a kind that may not be the top unit; (UnitsImportError) when
+    a row has a problem. Side effects: the kinds locked (one set-up at a time), the top unit and the units
+    created through org.services.create_unit and create_units (audited each), the grant (audited, the person
+    told), an audit entry for the set-up. Returns the top unit and the units created below it.
+    """
+    list(UnitKind.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    existing = Unit.objects.filter(parent=None).order_by("path").first()  # any unit has a top unit
+    if existing is not None:
+        raise org.OrgError(_("The installation is already set up: its top unit is %(unit)s. Add units from the "
+                             "pages of the units.") % {"unit": existing.name}, code="set_up")
+    root = org.create_unit(parent=None, kind=kind, code=code, name=name, abbreviation=abbreviation, place=place,
+                           by=by)
+    created: list[Unit] = []
+    if rows:
+        plan = unit_rows.check_rows(rows, top=unit_rows.Top.of(root))
+        if not plan.is_valid:
+            raise UnitsImportError(plan)
+        created = unit_rows.apply_units(plan, by=by)
+    if admin is not None:
+        org.grant_role(admin, unit=root, role=Role.ADMIN, by=by)
+    audit.record(by, "documents.setup", root, {"units": len(created), "admin": getattr(admin, "pk", None)})
+    return root, created

@@ -16,6 +16,8 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="imports.detail"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="imports.confirm"),
     path("imports/<int:pk>/progress/", views.import_progress, name="imports.progress"),
+    # Sub-units imported from a list (documents/views/units.py)
+    path("units/<int:pk>/import-units/", views.units_import, name="units.import"),
     # Rows held for the committee that sees both records (documents/views/imports.py)
     path("held-rows/<int:pk>/", views.conflict_detail, name="conflicts.detail"),
     path("held-rows/<int:pk>/decide/", views.conflict_decide, name="conflicts.decide"),

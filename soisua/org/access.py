@@ -227,6 +227,18 @@ def can_administer_installation(user) -> bool:
                                    for grant in scope.grants)
 
 
+def can_set_up_installation(user) -> bool:
+    """Whether the user is led to the first-run set-up: the installation has no unit yet, and the user may
+    administer it (a superuser: without any unit nobody holds a grant)."""
+    return can_administer_installation(user) and not Unit.objects.filter(parent=None).exists()
+
+
+def check_may_set_up(user) -> None:
+    """The first-run set-up page is for those who administer the installation (403 for anyone else); once set up,
+    it only sends them on."""
+    refuse_unless(True, can_administer_installation(user))
+
+
 def can_read_unit(user, unit: Unit) -> bool:
     return scope_for(user).can_read(unit)
 

@@ -208,3 +208,19 @@ def ancestor_chain(unit: Unit) -> list[tuple[int, int]]:
     """(unit id, depth) of the unit's ancestors, root first, and of the unit itself."""
     ancestors = Unit.objects.filter(path__in=unit.ancestor_paths()).values_list("pk", "depth")
     return [*sorted(ancestors, key=lambda row: row[1]), (unit.pk, unit.depth)]
+
+
+def kind_table() -> list[dict]:
+    """Every unit kind with where it may stand (code, label, whether it may be the top unit, the labels of the kinds
+    it may stand under), in the kinds' order: what a list of units to import names in its kind column. Two
+    queries."""
+    kinds = UnitKind.objects.prefetch_related("allowed_parents").order_by("order", "code")
+    return [{"code": kind.code, "label": kind.label, "root": kind.may_be_root,
+             "parents": [parent.label for parent in sorted(kind.allowed_parents.all(),
+                                                           key=lambda parent: (parent.order, parent.code))]}
+            for kind in kinds]
+
+
+def installation_is_set_up() -> bool:
+    """Whether the installation has its top unit (the first-run set-up is done)."""
+    return Unit.objects.filter(parent=None).exists()

@@ -40,6 +40,8 @@ from .models import PATH_STEP
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = access.scope_for(request.user)
     units = list(queries.units_by_ids(scope.top_units()))
+    if not units and access.can_set_up_installation(request.user):  # a new installation: its first run
+        return redirect("setup")
     totals = queries.member_totals(units[:12])
     cards = [(unit, totals[unit.pk]) for unit in units[:12]]
     return render(request, "org/dashboard.html", {"cards": cards, "more": len(units) > 12,
@@ -50,8 +52,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def tree(request: HttpRequest) -> HttpResponse:
-    units = queries.units_by_ids(access.scope_for(request.user).top_units())
-    return render(request, "org/tree.html", {"units": units})
+    units = list(queries.units_by_ids(access.scope_for(request.user).top_units()))
+    if not units and access.can_set_up_installation(request.user):
+        return redirect("setup")
+    return render(request, "org/tree.html", {"units": units,
+                                             "not_set_up": not units and not queries.installation_is_set_up()})
 
 
 @login_required

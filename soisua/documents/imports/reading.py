@@ -78,17 +78,43 @@ def _header_text(value: Any) -> str:
     return " ".join(text.strip(" *:.").split())
 
 
-_ALIASES = {alias: column.key for column in COLUMNS
-            for alias in (_header_text(column.header), *column.aliases, column.key.replace("_", " "))}
+class Spreadsheet:
+    """A kind of uploaded spreadsheet: its columns, and the sentences that name what it holds when a file is
+    refused as a whole. The roster is one (ROSTER); a list of units to import is another (imports/units.py)."""
+
+    def __init__(self, columns: tuple[Column, ...]):
+        self.columns = columns
+        self.by_key = {column.key: column for column in columns}
+        self._aliases = {alias: column.key for column in columns
+                         for alias in (_header_text(column.header), *column.aliases, column.key.replace("_", " "))}
+
+    def aliases(self) -> dict[str, str]:
+        """Header texts -> column keys, including the column labels in every language (what the export writes)."""
+        aliases = dict(self._aliases)
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                aliases.update({_header_text(column.label): column.key for column in self.columns})
+        return aliases
+
+    def wrong_type(self, detail: str) -> RosterImportError:
+        return RosterImportError(
+            _("This is not a roster file we can read: %(detail)s Save the roster as an Excel workbook (.xlsx) or as "
+              "CSV UTF-8 (.csv) and upload it again.") % {"detail": detail}, code="file_type")
+
+    def too_large(self) -> RosterImportError:
+        return RosterImportError(
+            _("The file is larger than %(limit)s. Split the roster into several files and import them one by one.")
+            % {"limit": filesizeformat(max_upload_bytes())}, code="too_large")
+
+    def no_header(self) -> RosterImportError:
+        return RosterImportError(_("No header row was found. The first row must hold column headers such as "
+                                   "“Họ và tên” and “Mã chi bộ”."), code="no_header")
+
+    def no_rows(self) -> RosterImportError:
+        return RosterImportError(_("The file has a header row but no members under it."), code="no_rows")
 
 
-def _aliases() -> dict[str, str]:
-    """Header texts -> column keys, including the column labels in every language (what the export writes)."""
-    aliases = dict(_ALIASES)
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            aliases.update({_header_text(column.label): column.key for column in COLUMNS})
-    return aliases
+ROSTER = Spreadsheet(COLUMNS)
 
 
 # --- Upload checks (bytes only, before anything is saved) ---------------------------------------------------
@@ -98,67 +124,59 @@ def max_upload_bytes() -> int:
 
 
 def too_large_error() -> RosterImportError:
-    return RosterImportError(
-        _("The file is larger than %(limit)s. Split the roster into several files and import them one by one.")
-        % {"limit": filesizeformat(max_upload_bytes())}, code="too_large")
+    return ROSTER.too_large()
 
 
-def _wrong_type(detail: str) -> RosterImportError:
-    return RosterImportError(
-        _("This is not a roster file we can read: %(detail)s Save the roster as an Excel workbook (.xlsx) or as "
-          "CSV UTF-8 (.csv) and upload it again.") % {"detail": detail}, code="file_type")
-
-
-def check_upload(name: str, stream: IO[bytes], size: int) -> str:
+def check_upload(name: str, stream: IO[bytes], size: int, *, sheet: Spreadsheet = ROSTER) -> str:
     """The file's format (XLSX or CSV) if its name and content agree; RosterImportError otherwise.
 
     Reads only what it needs: the zip directory of a workbook, or the text of a CSV in chunks.
     """
     if size > max_upload_bytes():
-        raise too_large_error()
+        raise sheet.too_large()
     suffix = PurePath(name or "").suffix.lower()
     if suffix not in (".xlsx", ".csv"):
-        raise _wrong_type(_("only .xlsx and .csv files are accepted."))
+        raise sheet.wrong_type(_("only .xlsx and .csv files are accepted."))
     if size == 0:
         raise RosterImportError(_("The file is empty."), code="empty")
     stream.seek(0)
     if suffix == ".xlsx":
-        _check_xlsx(stream)
+        _check_xlsx(stream, sheet)
         return XLSX
-    _check_csv(stream)
+    _check_csv(stream, sheet)
     return CSV
 
 
-def _check_xlsx(stream: IO[bytes]) -> None:
+def _check_xlsx(stream: IO[bytes], sheet: Spreadsheet) -> None:
     if stream.read(4) != b"PK\x03\x04":
-        raise _wrong_type(_("the file is named .xlsx but is not an Excel workbook."))
+        raise sheet.wrong_type(_("the file is named .xlsx but is not an Excel workbook."))
     stream.seek(0)
     try:
         with zipfile.ZipFile(stream) as archive:
             names = set(archive.namelist())
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, EOFError):
-        raise _wrong_type(_("the file is named .xlsx but is not an Excel workbook.")) from None
+        raise sheet.wrong_type(_("the file is named .xlsx but is not an Excel workbook.")) from None
     finally:
         stream.seek(0)
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise _wrong_type(_("the file is named .xlsx but is not an Excel workbook."))
+        raise sheet.wrong_type(_("the file is named .xlsx but is not an Excel workbook."))
     if unpacked > MAX_UNPACKED_RATIO * max_upload_bytes():
-        raise too_large_error()
+        raise sheet.too_large()
 
 
-def _check_csv(stream: IO[bytes]) -> None:
+def _check_csv(stream: IO[bytes], sheet: Spreadsheet) -> None:
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     has_text = False
     try:
         for chunk in iter(lambda: stream.read(1 << 20), b""):
             text = decoder.decode(chunk)
             if "\x00" in text:
-                raise _wrong_type(_("the file is named .csv but holds binary data."))
+                raise sheet.wrong_type(_("the file is named .csv but holds binary data."))
             has_text = has_text or bool(text.strip())
         has_text = bool(decoder.decode(b"", final=True).strip()) or has_text
     except UnicodeDecodeError:
-        raise _wrong_type(_("the CSV file is not in UTF-8 (in Excel choose “CSV UTF-8”).")) from None
+        raise sheet.wrong_type(_("the CSV file is not in UTF-8 (in Excel choose “CSV UTF-8”).")) from None
     finally:
         stream.seek(0)
     if not has_text:
@@ -177,7 +195,7 @@ class Table:
     rows: Iterator[tuple[int, list[Any]]]  # (row number as the spreadsheet shows it, cells), blank rows skipped
 
 
-def _raw_rows(stream: IO[bytes], file_format: str) -> Iterator[list[Any]]:
+def _raw_rows(stream: IO[bytes], file_format: str, sheet: Spreadsheet) -> Iterator[list[Any]]:
     stream.seek(0)
     if file_format == XLSX:
         try:
@@ -185,35 +203,35 @@ def _raw_rows(stream: IO[bytes], file_format: str) -> Iterator[list[Any]]:
             visible = [index for index, meta in enumerate(workbook.sheets_metadata)
                        if meta.visible == python_calamine.SheetVisibleEnum.Visible
                        and meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
-            sheet = workbook.get_sheet_by_index(visible[0] if visible else 0)
+            worksheet = workbook.get_sheet_by_index(visible[0] if visible else 0)
             # Keep leading blank rows and columns so that row numbers match what the user sees.
-            rows = sheet.to_python(skip_empty_area=False)
+            rows = worksheet.to_python(skip_empty_area=False)
         except (python_calamine.CalamineError, python_calamine.ZipError, python_calamine.XmlError, ValueError,
                 IndexError) as error:
-            raise _wrong_type(_("the workbook could not be opened (%(reason)s).") % {"reason": type(error).__name__}
-                              ) from None
+            raise sheet.wrong_type(_("the workbook could not be opened (%(reason)s).")
+                                   % {"reason": type(error).__name__}) from None
         return iter(rows)
     text = stream.read().decode("utf-8-sig")  # at most the upload limit; checked as UTF-8 on upload
     first = text[:text.find("\n")] if "\n" in text else text
     delimiter = max((",", ";", "\t"), key=first.count)
-    return _csv_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return _csv_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), sheet)
 
 
-def _csv_rows(rows: Iterator[list[str]]) -> Iterator[list[Any]]:
+def _csv_rows(rows: Iterator[list[str]], sheet: Spreadsheet) -> Iterator[list[Any]]:
     try:
         yield from rows
     except csv.Error as error:
-        raise _wrong_type(_("the CSV file is malformed (%(reason)s).") % {"reason": error}) from None
+        raise sheet.wrong_type(_("the CSV file is malformed (%(reason)s).") % {"reason": error}) from None
 
 
 def _is_blank(cells: list[Any]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
-def read_table(stream: IO[bytes], file_format: str) -> Table:
+def read_table(stream: IO[bytes], file_format: str, *, sheet: Spreadsheet = ROSTER) -> Table:
     """Find the header row (within the first rows) and map its texts to columns; RosterImportError if unusable."""
-    raw = _raw_rows(stream, file_format)
-    aliases = _aliases()
+    raw = _raw_rows(stream, file_format, sheet)
+    aliases = sheet.aliases()
     for index, cells in enumerate(raw):
         if index >= HEADER_SEARCH_ROWS:
             break
@@ -228,10 +246,10 @@ def read_table(stream: IO[bytes], file_format: str) -> Table:
             if key in columns:
                 raise RosterImportError(
                     _("The columns “%(first)s” and “%(second)s” both hold %(column)s; keep only one.")
-                    % {"first": headers[key], "second": text, "column": COLUMN_BY_KEY[key].label},
+                    % {"first": headers[key], "second": text, "column": sheet.by_key[key].label},
                     code="duplicate_column")
             columns[key], headers[key] = position, text
-        missing = [str(column.label) for column in COLUMNS if column.required and column.key not in columns]
+        missing = [str(column.label) for column in sheet.columns if column.required and column.key not in columns]
         if missing:
             raise RosterImportError(
                 _("The header row (row %(row)d) has no column for: %(columns)s. Add the column with its header "
@@ -239,17 +257,15 @@ def read_table(stream: IO[bytes], file_format: str) -> Table:
                 code="missing_column")
         data = ((number, cells) for number, cells in enumerate(raw, start=index + 2) if not _is_blank(cells))
         return Table(header_row=index + 1, columns=columns, headers=headers, rows=data)
-    raise RosterImportError(
-        _("No header row was found. The first row must hold column headers such as “Họ và tên” and “Mã chi bộ”."),
-        code="no_header")
+    raise sheet.no_header()
 
 
-def probe(stream: IO[bytes], file_format: str) -> Table:
+def probe(stream: IO[bytes], file_format: str, *, sheet: Spreadsheet = ROSTER) -> Table:
     """read_table, and refuse a file that has a header but no data row."""
-    table = read_table(stream, file_format)
+    table = read_table(stream, file_format, sheet=sheet)
     first = next(table.rows, None)
     if first is None:
-        raise RosterImportError(_("The file has a header row but no members under it."), code="no_rows")
+        raise sheet.no_rows()
     stream.seek(0)
     return table
 
