@@ -78,4 +78,3 @@ class Command(BaseCommand):
         if not plan.is_valid:
             raise CommandError(f"{len(plan.errors)} problem(s); nothing was created.")
         return plan.rows
-
