@@ -44,30 +44,46 @@ class RosterUploadLimit(FileUploadHandler):
         return None
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Roster file"), allow_empty_file=True,
-                           widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}))
+class SpreadsheetForm(forms.Form):
+    """An uploaded .xlsx or .csv file of at most the upload limit; subclasses name the file and its columns
+    (`file_label`, `columns_help`) and the refusal of a file too large (`too_large_error`)."""
+
+    file_label = gettext_lazy("File")
+    file = forms.FileField(allow_empty_file=True, widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}))
 
     def __init__(self, *args, too_large: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.too_large = too_large
+        self.fields["file"].label = self.file_label
         if too_large:  # the upload was cut short: report its size, not a missing file
             self.fields["file"].required = False
         self.fields["file"].help_text = " ".join((
             _("An Excel workbook (.xlsx) or a CSV UTF-8 file (.csv) of at most %(limit)s, with a header row.")
-            % {"limit": filesizeformat(imports.max_upload_bytes())},
-            _("Columns: Họ và tên (required), Mã chi bộ (required), Ngày sinh, Giới tính (Nam/Nữ), Dân tộc, Ngày "
-              "vào Đảng, Ngày chính thức, Số thẻ đảng viên, Số CCCD, Điện thoại, Email, Trạng thái (Chính thức, "
-              "Dự bị, …); other columns such as STT are ignored. English keys (full_name, unit_code, …) work too."),
-            _("Dates as dd/mm/yyyy or yyyy-mm-dd. Members are recognised by party card number, then citizen ID; "
-              "empty cells never erase what is already recorded."),
-        ))
+            % {"limit": filesizeformat(imports.max_upload_bytes())}, *self.columns_help()))
+
+    def columns_help(self) -> tuple[str, ...]:
+        return ()
+
+    def too_large_error(self):
+        return imports.too_large_error()
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if self.too_large or (upload is not None and upload.size > imports.max_upload_bytes()):
-            raise imports.too_large_error()
+            raise self.too_large_error()
         return upload
+
+
+class ImportForm(SpreadsheetForm):
+    file_label = gettext_lazy("Roster file")
+
+    def columns_help(self) -> tuple[str, ...]:
+        return (_("Columns: Họ và tên (required), Mã chi bộ (required), Ngày sinh, Giới tính (Nam/Nữ), Dân tộc, Ngày "
+                  "vào Đảng, Ngày chính thức, Số thẻ đảng viên, Số CCCD, Điện thoại, Email, Trạng thái (Chính thức, "
+                  "Dự bị, …); other columns such as STT are ignored. English keys (full_name, unit_code, …) work "
+                  "too."),
+                _("Dates as dd/mm/yyyy or yyyy-mm-dd. Members are recognised by party card number, then citizen ID; "
+                  "empty cells never erase what is already recorded."))
 
 
 class DecisionForm(forms.Form):
@@ -88,27 +104,16 @@ def sign_plan(data: dict, *, salt: str) -> str:
     return signing.dumps(data, salt=salt, compress=True)
 
 
-class UnitsFileForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("List of units"), allow_empty_file=True,
-                           widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}))
+class UnitsFileForm(SpreadsheetForm):
+    file_label = gettext_lazy("List of units")
 
-    def __init__(self, *args, too_large: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.too_large = too_large
-        if too_large:  # the upload was cut short: report its size, not a missing file
-            self.fields["file"].required = False
-        self.fields["file"].help_text = " ".join((
-            _("An Excel workbook (.xlsx) or a CSV UTF-8 file (.csv) of at most %(limit)s, with a header row.")
-            % {"limit": filesizeformat(imports.max_upload_bytes())},
-            _("Columns: Mã đơn vị, Tên đơn vị, Mã loại (a kind code from the table below), Mã đơn vị cấp trên (the "
-              "code of the unit above: this unit, a unit under it, or another row). Rows may come in any order."),
-        ))
+    def columns_help(self) -> tuple[str, ...]:
+        return (_("Columns: Mã đơn vị, Tên đơn vị, Mã loại (a kind code from the table below), Mã đơn vị cấp trên "
+                  "(the code of the unit above: this unit, a unit under it, or another row). Rows may come in any "
+                  "order."),)
 
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if self.too_large or (upload is not None and upload.size > imports.max_upload_bytes()):
-            raise units.UNITS.too_large()
-        return upload
+    def too_large_error(self):
+        return units.UNITS.too_large()
 
 
 class SetupForm(UnitsFileForm):
