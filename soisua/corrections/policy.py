@@ -74,8 +74,9 @@ def can_verify(user, shortcoming: Shortcoming) -> bool:
         return False
     if shortcoming.followed_by_id is not None:
         return access.speaks_for(user, shortcoming.followed_by)
-    return (supervises(user, shortcoming) or access.leads_unit(user, shortcoming.unit)
-            or access.is_superior_committee(user, shortcoming.unit))
+    # The grants first: they are in hand, while asking whether the reader supervises the fix reads the plans.
+    return (access.leads_unit(user, shortcoming.unit) or access.is_superior_committee(user, shortcoming.unit)
+            or supervises(user, shortcoming))
 
 
 def can_comment(user, shortcoming: Shortcoming) -> bool:

@@ -14,7 +14,7 @@ import datetime
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from soisua.org.models import PATH_STEP, Unit
@@ -57,15 +57,6 @@ def last_months(day: datetime.date, count: int = 12) -> list[str]:
 
 
 Prefix = str | tuple[str, ...]
-
-
-def _metrics(prefix: Prefix) -> Q:
-    """Metrics starting with `prefix`, or with any of several: one index range of the counters' key each."""
-    prefixes = (prefix,) if isinstance(prefix, str) else prefix
-    condition = Q()
-    for each in prefixes:
-        condition |= Q(metric__startswith=each)
-    return condition
 
 
 def chain(unit: Unit) -> list[tuple[int, int]]:
@@ -136,31 +127,44 @@ def add_up_the_tree(period: str, counts: dict[Unit, dict[str, int]]) -> None:
     add_totals(period, {ids[path]: totals for path, totals in by_path.items()})
 
 
+def _read(columns: str, unit_ids: list[int], periods: list[str], prefix: Prefix) -> list[tuple]:
+    """Rows of (`columns`…, total) summed over `periods` for the units' counters whose metric starts with `prefix`
+    (or one of several): one index range of the counters' key per unit and metric prefix. Dashboards read these on
+    every request, so the statement is written once here rather than compiled by the ORM each time."""
+    if not unit_ids or not periods:
+        return []
+    prefixes = (prefix,) if isinstance(prefix, str) else prefix
+    prefixes = prefixes if all(prefixes) else ()  # an empty prefix: every metric
+    likes = [each.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%" for each in prefixes]
+    metrics = " OR ".join(["metric LIKE %s ESCAPE '\\'"] * len(likes)) or "1 = 1"
+    sql = (f"SELECT {columns}, SUM(value) FROM {Counter._meta.db_table} "
+           f"WHERE unit_id IN ({', '.join(['%s'] * len(unit_ids))}) AND period IN ({', '.join(['%s'] * len(periods))}) "
+           f"AND ({metrics}) GROUP BY {columns}")
+    params = [*unit_ids, *periods, *likes]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def figures(unit_id: int, periods: list[str], prefix: Prefix = "") -> dict[str, int]:
     """The unit's subtree figures summed over `periods`, by metric (those starting with `prefix`, or with one of a
     tuple of prefixes)."""
-    rows = (Counter.objects.filter(_metrics(prefix), unit_id=unit_id, period__in=periods)
-            .values("metric").annotate(total=Sum("value")))
-    return {row["metric"]: row["total"] for row in rows}
+    return {metric: int(total) for metric, total in _read("metric", [unit_id], periods, prefix)}
 
 
 def figures_by_period(unit_id: int, periods: list[str], prefix: Prefix = "") -> dict[str, dict[str, int]]:
-    rows = (Counter.objects.filter(_metrics(prefix), unit_id=unit_id, period__in=periods)
-            .values("period", "metric").annotate(total=Sum("value")))
     result: dict[str, dict[str, int]] = {period: {} for period in periods}
-    for row in rows:
-        result[row["period"]][row["metric"]] = row["total"]
+    for period, metric, total in _read("period, metric", [unit_id], periods, prefix):
+        result[period][metric] = int(total)
     return result
 
 
 def figures_of_units(unit_ids: list[int], periods: list[str], prefix: Prefix = "") -> dict[int, dict[str, int]]:
     """Each unit's subtree figures over `periods` (a committee page passes its children): one index range per
     unit of the counters' key, never a scan of the units."""
-    rows = (Counter.objects.filter(_metrics(prefix), unit_id__in=unit_ids, period__in=periods)
-            .values("unit_id", "metric").annotate(total=Sum("value")))
     result: dict[int, dict[str, int]] = {}
-    for row in rows:
-        result.setdefault(row["unit_id"], {})[row["metric"]] = row["total"]
+    for unit_id, metric, total in _read("unit_id, metric", list(unit_ids), periods, prefix):
+        result.setdefault(unit_id, {})[metric] = int(total)
     return result
 
 
