@@ -4,17 +4,20 @@ a sequential read of the roll lines (docs/alerts.md, "Cost").
     DATABASE_URL=postgres://… .venv/bin/python bench/alerts.py [--scale 0.05] [--seed 1] [--limit-s 600]
 
 Needs DATABASE_URL pointing at a migrated PostgreSQL database (bench/run.sh provides a throwaway one). Generates a
-national organisation at --scale with its shortcomings, a year of meetings with their rolls and a national plan
-(`generate_national --scale … --directives`), unless the database already holds one. The generator logs no
-speakers, so every cell that met has silent members: the silent-member checks raise a warning for nearly every
-cell, the worst case for the job. Then, on the day after the generated year's last meetings:
+national organisation at --scale with its shortcomings, a year of meetings with their rolls, a national plan
+and the review year's correction plans (`generate_national --scale … --directives --reviews`), unless the database
+already holds one. The generator logs no speakers, so every cell that met has silent members: the silent-member
+checks raise a warning for nearly every cell, the worst case for the job.
+Then, on the day after the generated year's last meetings:
 
   (a) the floor: counting the roll lines (`SELECT count(*)` over meetings_attendance, a sequential read of the
       biggest table the checks touch);
   (b) the first run of `alerts.services.evaluate` (every check, every warning raised and its owner told);
-  (c) a second run on the same day, which must raise, re-open and resolve nothing (each warning once).
+  (c) a second run on the same day, which must raise, re-open and resolve nothing (each warning once);
+  (d) a run half a year later (the generator's reference day), when part of the correction plans are overdue and
+      no meeting was recorded since December: many warnings raised and resolved at once.
 
-The whole-country time is the first run's time divided by --scale (every check is set-wise or walks provinces,
+The whole-country time is the slower of (b) and (d) divided by --scale (every check is set-wise or walks provinces,
 so its cost grows with the rows). PASS when that projection is under --limit-s (default 600 s: ten minutes) and
 the second run changed nothing.
 """
@@ -40,7 +43,7 @@ def ensure_data(scale: float, seed: int) -> float | None:
     print(f"Generating the organisation, its meetings and a national plan at --scale {scale} …", flush=True)
     started = time.perf_counter()
     call_command("generate_national", scale=scale, seed=seed, append=Unit.objects.exists(), directives=True,
-                 verbosity=0)
+                 reviews=True, verbosity=0)
     return time.perf_counter() - started
 
 
@@ -59,7 +62,7 @@ def main() -> int:
     from soisua.alerts.models import Alert
     from soisua.core.actors import SYSTEM
     from soisua.meetings.models import Attendance, Meeting
-    from soisua.national.dates import MEETINGS_YEAR
+    from soisua.national.dates import MEETINGS_YEAR, REFERENCE_DAY
     from soisua.org.models import Member, Unit
 
     generated = ensure_data(args.scale, args.seed)
@@ -77,6 +80,10 @@ def main() -> int:
     started = time.perf_counter()
     second = services.evaluate(by=SYSTEM, today=today)
     second_s = time.perf_counter() - started
+    # Half a year on: part of the correction plans are overdue and no meeting is recorded after December.
+    started = time.perf_counter()
+    later = services.evaluate(by=SYSTEM, today=REFERENCE_DAY)
+    later_s = time.perf_counter() - started
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
@@ -88,17 +95,20 @@ def main() -> int:
     print(f"  {'floor (count the roll lines)':34} {floor:8.2f} s")
     for check, counts in first.items():
         print(f"    {check:30} raised {counts['raised']:>8,}")
-    projected = first_s / args.scale
+    projected = max(first_s, later_s) / args.scale
     print(f"  {'first run (every check)':34} {first_s:8.2f} s   ({first_s / floor:6.1f}× floor)   "
           f"{Alert.objects.count():,} warnings")
     print(f"  {'second run, same day':34} {second_s:8.2f} s   ({second_s / floor:6.1f}× floor)")
+    moved = ", ".join(f"{check} +{counts['raised']} −{counts['resolved']}" for check, counts in later.items()
+                      if counts["raised"] or counts["resolved"])
+    print(f"  {'run on ' + REFERENCE_DAY.isoformat():34} {later_s:8.2f} s   ({later_s / floor:6.1f}× floor)   {moved}")
     changed = {check: counts for check, counts in second.items()
                if counts["raised"] or counts["reopened"] or counts["resolved"]}
     failed = []
     verdict = "PASS" if projected < args.limit_s else "FAIL"
     if verdict == "FAIL":
         failed.append("whole-country time")
-    print(f"  {'whole country (first run / scale)':34} {projected:8.0f} s   limit {args.limit_s:.0f} s   {verdict}")
+    print(f"  {'whole country (slower run / scale)':34} {projected:8.0f} s   limit {args.limit_s:.0f} s   {verdict}")
     verdict = "PASS" if not changed else "FAIL"
     if changed:
         failed.append(f"the second run changed warnings: {changed}")

@@ -7,7 +7,8 @@ Each function owns its transaction, appends the audit entry and raises AlertErro
 import datetime
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -96,7 +97,7 @@ def _sync(rule: Rule, found: list[Found], *, by, today: datetime.date) -> dict[s
         existing = {(alert.unit_id, alert.subject): alert for alert in Alert.objects.select_for_update()
                     .filter(kind=rule.kind).only("pk", "unit_id", "subject", "status", "figures", "evidence",
                                                  "owner_id", "times_opened", "version", "rule_id")}
-        new, changed = [], []
+        new, changed, reopened = [], [], []
         for item in found:
             owner_id, province_id = owners[item.unit_id]
             alert = existing.pop((item.unit_id, item.subject), None)
@@ -107,11 +108,7 @@ def _sync(rule: Rule, found: list[Found], *, by, today: datetime.date) -> dict[s
                 told[owner_id] += 1
                 continue
             if alert.status == AlertStatus.RESOLVED:
-                alert.status, alert.opened_at, alert.resolved_at = AlertStatus.OPEN, now, None
-                alert.times_opened += 1
-                alert.acknowledged_at = alert.acknowledged_by = None
-                alert.acknowledgement = ""
-                counts["reopened"] += 1
+                reopened.append(alert.pk)
                 told[owner_id] += 1
             elif alert.figures == item.figures and alert.evidence == item.evidence and alert.owner_id == owner_id:
                 counts["live"] += 1
@@ -121,21 +118,39 @@ def _sync(rule: Rule, found: list[Found], *, by, today: datetime.date) -> dict[s
             alert.figures, alert.evidence, alert.owner_id, alert.rule = item.figures, item.evidence, owner_id, rule
             alert.version += 1
             changed.append(alert)
-        gone = [alert for alert in existing.values() if alert.status in LIVE_STATUSES]
-        for alert in gone:
-            alert.status, alert.resolved_at = AlertStatus.RESOLVED, now
-            alert.version += 1
+        gone = [alert.pk for alert in existing.values() if alert.status in LIVE_STATUSES]
+        # What every re-opened or resolved warning gets alike is one statement per chunk; each one's own figures,
+        # evidence and owner go in small batches.
+        for start in range(0, len(reopened), BATCH):
+            Alert.objects.filter(pk__in=reopened[start:start + BATCH]).update(
+                status=AlertStatus.OPEN, opened_at=now, resolved_at=None, times_opened=F("times_opened") + 1,
+                acknowledged_at=None, acknowledged_by=None, acknowledgement="")
+        for start in range(0, len(gone), BATCH):
+            Alert.objects.filter(pk__in=gone[start:start + BATCH]).update(
+                status=AlertStatus.RESOLVED, resolved_at=now, version=F("version") + 1)
         Alert.objects.bulk_create(new, batch_size=BATCH)
-        Alert.objects.bulk_update(changed, ["status", "opened_at", "resolved_at", "times_opened", "acknowledged_at",
-                                            "acknowledged_by", "acknowledgement", "figures", "evidence", "owner_id",
-                                            "rule", "version"], batch_size=BATCH)
-        Alert.objects.bulk_update(gone, ["status", "resolved_at", "version"], batch_size=BATCH)
+        _write_own_values(changed)
+        counts["reopened"] = len(reopened)
         counts["raised"], counts["resolved"] = len(new), len(gone)
         if new or gone or counts["reopened"]:
             audit.record(by, "alerts.evaluated", rule, {"raised": len(new), "reopened": counts["reopened"],
                                                        "resolved": len(gone), "day": today.isoformat()})
         _tell_owners(rule, told, today)
     return counts
+
+
+def _write_own_values(alerts: list[Alert]) -> None:
+    """Store each warning's figures, evidence, owner, rule and version: one parametrised statement run for every row
+    (the driver sends them together), where bulk_update would build and compile a CASE branch per row and field."""
+    if not alerts:
+        return
+    fields = [Alert._meta.get_field(name) for name in ("figures", "evidence", "owner", "rule", "version")]
+    assignments = ", ".join(f"{connection.ops.quote_name(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {connection.ops.quote_name(Alert._meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608
+    rows = [[field.get_db_prep_save(getattr(alert, field.attname), connection) for field in fields] + [alert.pk]
+            for alert in alerts]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _tell_owners(rule: Rule, told: dict[int, int], today: datetime.date) -> None:
