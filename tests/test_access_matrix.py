@@ -423,6 +423,16 @@ def review_form(review_pk: int, text: str) -> dict:
 PLANNED_TEXT = "Chưa tham gia đủ các buổi học nghị quyết"
 
 
+def plan_form_data(f: Fixtures, plan: CorrectionPlan) -> dict:
+    """What the plan's one form posts to keep `plan` as it is: its measure and step typed again."""
+    day = plan.deadline.strftime("%d/%m/%Y")
+    return {"version": plan.version, "shortcomings": [item.pk for item in plan.shortcomings.all()], "deadline": day,
+            "measures-TOTAL_FORMS": "1", "measures-INITIAL_FORMS": "0", "measures-0-text": "Tham gia đủ các buổi học",
+            "measures-0-supervisor": f.cast.members["secretary"].pk, "measures-0-deadline": day,
+            "measures-0-steps-TOTAL_FORMS": "1", "measures-0-steps-INITIAL_FORMS": "0",
+            "measures-0-steps-0-what": "Học nghị quyết tháng 12", "measures-0-steps-0-due": day}
+
+
 def draft_plan(f: Fixtures, *, submit: bool = False) -> CorrectionPlan:
     """A plan the member drafted for another shortcoming, with one measure supervised by the secretary and one
     step; `submit`: sent to the cell for approval."""
@@ -957,6 +967,11 @@ MATRIX: dict[str, Case | list[Case]] = {
                              "deadline": "10/01/2027"},
              effect=rows(Measure, plan=draft_plan)),
     ],
+    # The plan on one page: its owner rewrites a draft, measures and steps together.
+    "corrections:plans.edit": Case(lambda f: reverse("corrections:plans.edit", args=[draft_plan(f).pk]), OWNER_ONLY,
+                                   post=succeeds(OWNER_ONLY), shows='name="measures-0-text"',
+                                   data=lambda f: plan_form_data(f, draft_plan(f)),
+                                   effect=value(CorrectionPlan, lambda f: draft_plan(f).pk, "version")),
     "corrections:plans.document": [
         Case(lambda f: reverse("corrections:plans.document", args=[f.shortcoming.plans.get().pk, "docx"]),
              READ_CELL, check=file_shows(office_text, DOCX, lambda f: CORRECTION_TEXT)),

@@ -346,6 +346,17 @@ def _grow_corrections(world: World, n: int) -> None:
     world.evidence = ProgressEntry.objects.filter(shortcoming=found[0]).exclude(evidence="").first()
 
 
+def collective_draft_plan(world: World) -> CorrectionPlan:
+    """A draft plan of the cell's collective for one of its shortcomings, made the first time it is asked for."""
+    plan = CorrectionPlan.objects.filter(unit=world.cast.cell, member=None, status="draft").first()
+    if plan is None:
+        item = Shortcoming.objects.filter(unit=world.cast.cell, member=None, plans__isnull=True,
+                                          review__submitted_at__isnull=False).order_by("pk").first()
+        plan = corrections.save_plan(None, unit=world.cast.cell, shortcomings=[item], measures=[], by=SYSTEM,
+                                     deadline=timezone.localdate() + datetime.timedelta(days=60))
+    return plan
+
+
 def _grow_meetings(world: World, n: int, new_members: list[Member]) -> None:
     """n more meetings of the cell this year (every other one already held), each with its roll and its paper
     sent to the members; the next meeting's roll, speakers, documents and agenda grow; n more topics, all of
@@ -582,9 +593,11 @@ PAGES: dict[str, Reach] = {
     "corrections:shortcomings.create": Reach(at("corrections:shortcomings.create", cell), "secretary"),
     "corrections:shortcomings.detail": Reach(at("corrections:shortcomings.detail", lambda w: w.shortcoming),
                                              "secretary"),
-    # A shortcoming the member named in their draft review has no plan yet.
-    "corrections:plans.create": Reach(at("corrections:plans.create", lambda w: w.draft.shortcomings.first()),
-                                      "member"),
+    # A shortcoming the secretary named in their submitted review has no plan yet (a draft review's are planned
+    # once it is submitted); a collective one gets a draft plan to edit.
+    "corrections:plans.create": Reach(at("corrections:plans.create", lambda w: Shortcoming.objects.filter(
+        member=w.cast.members["secretary"], plans__isnull=True).order_by("pk").first()), "secretary"),
+    "corrections:plans.edit": Reach(at("corrections:plans.edit", lambda w: collective_draft_plan(w)), "secretary"),
     "corrections:plans.detail": Reach(at("corrections:plans.detail", lambda w: w.plan), "secretary"),
     "corrections:plans.document": Reach(at("corrections:plans.document", lambda w: w.plan, lambda w: "docx"),
                                         "secretary"),

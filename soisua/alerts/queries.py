@@ -95,7 +95,7 @@ def evidence_of(alert: Alert) -> list[Evidence]:
                            reverse("meetings:detail", args=[pk]), meetings[pk])
                   for pk in data["meetings"] if pk in meetings]
     if data.get("shortcomings"):
-        rows = Shortcoming.objects.select_related("unit", "followed_by").in_bulk(data["shortcomings"])
+        rows = Shortcoming.objects.select_related("unit", "followed_by", "review").in_bulk(data["shortcomings"])
         items += [Evidence(rows[pk].text[:120], reverse("corrections:shortcomings.detail", args=[pk]), rows[pk])
                   for pk in data["shortcomings"] if pk in rows]
     if data.get("directives"):

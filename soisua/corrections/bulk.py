@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Iterable
 
 from . import rollup
-from .enums import PlanStatus, ShortcomingStatus
+from .enums import PlanStatus, ResponsibilityKind, ShortcomingStatus
 from .models import CorrectionPlan, Measure, RoadmapStep, Shortcoming
 
 # Which plan a shortcoming is fixed by: the table behind CorrectionPlan.shortcomings.
@@ -72,7 +72,8 @@ def shortcoming_row(*, id: int, unit_id: int, member_id: int | None, province_id
     verified at `verified_at` (and then due no more)."""
     row = {"id": id, "unit_id": unit_id, "member_id": member_id, "province_id": province_id, "text": text,
            "order": order, "source": source, "created_at": created_at, "status": status, "fix_by": None,
-           "next_due": None, "verified_at": None}
+           "next_due": None, "verified_at": None,
+           "responsibility_kind": ResponsibilityKind.INDIVIDUAL if member_id else ResponsibilityKind.COLLECTIVE}
     if plan is None or plan["status"] != PlanStatus.APPROVED:
         if status != ShortcomingStatus.OPEN:
             raise ValueError("A shortcoming stays open until its correction plan is approved.")

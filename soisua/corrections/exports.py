@@ -201,7 +201,8 @@ def _subtree_shortcomings(unit: Unit):
     """One query: the open corrections with their unit, owner and latest plan's status, in tree order."""
     latest_plan = (CorrectionPlan.objects.filter(shortcomings=OuterRef("pk")).order_by("-created_at", "-pk")
                    .values("status")[:1])
-    return (queries.open_corrections(unit).annotate(plan_status=Subquery(latest_plan))
+    return (queries.open_corrections(unit).filter(queries.put_before_the_cell())
+            .annotate(plan_status=Subquery(latest_plan))
             .only("unit", "unit__name", "unit__path", "member", "member__full_name", "text", "severity", "status",
                   "next_due", "recurring_of")
             .order_by("unit__path", F("next_due").asc(nulls_last=True), "pk"))

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .enums import (
     Cause,
@@ -86,6 +87,11 @@ class Shortcoming(models.Model):
     def is_collective(self) -> bool:
         return self.member_id is None
 
+    @property
+    def owner_kind(self) -> str:
+        """"Collective" or "Individual": what every page says of whose shortcoming it is, from `member` alone."""
+        return ResponsibilityKind.COLLECTIVE.label if self.is_collective else ResponsibilityKind.INDIVIDUAL.label
+
 
 class CorrectionPlan(models.Model):
     """An owner's plan to fix their shortcomings of a cycle: measures with roadmap steps and supervisors."""
@@ -141,7 +147,7 @@ class Measure(models.Model):
 class RoadmapStep(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="steps")
     what = models.TextField(_("what"))
-    due = models.DateField(_("by"))
+    due = models.DateField(pgettext_lazy("roadmap step", "due by"))
     evidence_expected = models.CharField(_("expected evidence"), max_length=500, blank=True)
     done_on = models.DateField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)

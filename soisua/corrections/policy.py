@@ -47,10 +47,19 @@ def can_record_shortcomings(user, unit: Unit) -> bool:
     return access.leads_unit(user, unit)
 
 
+def in_draft(shortcoming: Shortcoming) -> bool:
+    """Named in a review not submitted yet: the review's writer's alone until it is submitted (as the draft)."""
+    return shortcoming.review_id is not None and shortcoming.review.submitted_at is None
+
+
 def can_see_shortcoming(user, shortcoming: Shortcoming) -> bool:
-    """The owner, their supervisors, the unit's leadership, the levels above; a collective's also its members."""
+    """The owner, their supervisors, the unit's leadership, the levels above; a collective's also its members.
+    One named in a draft review is its writer's only (`in_draft`): the member, or the leadership for the
+    collective's review, until the review is submitted."""
     unit = shortcoming.unit
     scope = access.scope_for(user)
+    if in_draft(shortcoming):
+        return is_owner(user, shortcoming)
     if scope.everything or is_owner(user, shortcoming) or access.leads_unit(user, unit):
         return True
     if sees_subtree(user, unit) or follows(user, shortcoming):
@@ -86,8 +95,9 @@ def can_comment(user, shortcoming: Shortcoming) -> bool:
 
 
 def can_make_plan(user, shortcoming: Shortcoming) -> bool:
-    """The owner drafts a plan for a shortcoming that has none yet."""
-    return is_owner(user, shortcoming) and not shortcoming.plans.exists()
+    """The owner drafts a plan for a shortcoming that has none yet, once the cell has it before it (a draft
+    review's shortcomings are planned after the review is submitted)."""
+    return is_owner(user, shortcoming) and not in_draft(shortcoming) and not shortcoming.plans.exists()
 
 
 def can_edit_plan(user, plan: CorrectionPlan) -> bool:
@@ -118,16 +128,17 @@ def get_unit_for_user(user, pk: int, *, board: bool = False, record: bool = Fals
 
 
 def get_shortcoming_for_user(user, pk: int, *, write: bool = False, verify: bool = False,
-                             comment: bool = False) -> Shortcoming:
-    """Seen as `can_see_shortcoming` says. `write`: the owner's acts (progress, the claimed fix, a plan);
-    `verify`: verifying or reopening a claimed fix; `comment`: a comment on the timeline."""
+                             comment: bool = False, plan: bool = False) -> Shortcoming:
+    """Seen as `can_see_shortcoming` says. `write`: the owner's acts (progress, the claimed fix); `verify`:
+    verifying or reopening a claimed fix; `comment`: a comment on the timeline; `plan`: a new plan for it
+    (`can_make_plan`)."""
     shortcoming = (Shortcoming.objects.select_related("unit", "member", "member__user", "cycle", "recurring_of",
-                                                      "followed_by")
+                                                      "followed_by", "review")
                    .filter(pk=pk).first())
     if shortcoming is None or not can_see_shortcoming(user, shortcoming):
         raise Http404
     if ((write and not is_owner(user, shortcoming)) or (verify and not can_verify(user, shortcoming))
-            or (comment and not can_comment(user, shortcoming))):
+            or (comment and not can_comment(user, shortcoming)) or (plan and not can_make_plan(user, shortcoming))):
         raise PermissionDenied
     return shortcoming
 
@@ -147,7 +158,7 @@ def get_plan_for_user(user, pk: int, *, write: bool = False, decide: bool = Fals
     plan = CorrectionPlan.objects.select_related("unit", "member", "cycle").filter(pk=pk).first()
     if plan is None:
         raise Http404
-    first = plan.shortcomings.select_related("unit", "member").first()
+    first = plan.shortcomings.select_related("unit", "member", "review").first()
     if first is None or not can_see_shortcoming(user, first):
         raise Http404
     if (write and not (is_owner(user, first) and plan.is_editable)) or (decide and not can_decide_plan(user, plan)):

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from soisua.org import access
 from soisua.org.enums import ACTIVE_STATUSES
-from soisua.org.models import Member, Unit
+from soisua.org.models import Member, Post, Unit
 
 from . import rollup
-from .enums import DONE_STATUSES, PlanStatus, ShortcomingStatus
+from .enums import DONE_STATUSES, OPEN_STATUSES, PlanStatus, ShortcomingStatus
 from .models import CorrectionPlan, Measure, RoadmapStep, Shortcoming
 
 
@@ -101,12 +101,30 @@ def count_overdue(unit: Unit, *, overdue_on: datetime.date | None = None, cap: i
     return rows.order_by()[: cap + 1].count()
 
 
-def cell_board(unit: Unit) -> list[Shortcoming]:
-    """A unit's own open shortcomings, members' and the collective's: overdue first, then by due date."""
+def put_before_the_cell() -> Q:
+    """Shortcomings the cell has before it: entered outside a review, or named in a review that was submitted
+    (or recorded on paper). Those of a review still in draft are its writer's until it is submitted."""
+    return Q(review__isnull=True) | Q(review__submitted_at__isnull=False)
+
+
+# The board's filter: what each choice lists (None: every status).
+BOARD_FILTERS = {"open": OPEN_STATUSES, "claimed": frozenset({ShortcomingStatus.CLAIMED}),
+                 "verified": DONE_STATUSES, "all": None}
+
+
+def cell_board(unit: Unit, *, show: str = "open") -> list[Shortcoming]:
+    """A unit's own shortcomings, members' and the collective's, that the cell has before it
+    (`put_before_the_cell`), of the statuses `show` names (BOARD_FILTERS; open ones by default): overdue first,
+    then by due date; verified ones last, the latest verified first."""
     today = timezone.localdate()
-    rows = list(Shortcoming.objects.filter(unit=unit).exclude(status__in=DONE_STATUSES)
-                .select_related("member").order_by("next_due", "pk"))
-    return sorted(rows, key=lambda row: (not is_overdue(row, today), row.next_due or datetime.date.max))
+    rows = Shortcoming.objects.filter(put_before_the_cell(), unit=unit)
+    statuses = BOARD_FILTERS.get(show, OPEN_STATUSES)
+    if statuses is not None:
+        rows = rows.filter(status__in=statuses)
+    rows = list(rows.select_related("member").order_by("next_due", "pk"))
+    verified_order = {row.pk: -(row.verified_at.timestamp() if row.verified_at else 0) for row in rows}
+    return sorted(rows, key=lambda row: (row.status in DONE_STATUSES, not is_overdue(row, today),
+                                         row.next_due or datetime.date.max, verified_order[row.pk]))
 
 
 def plans_of(shortcoming: Shortcoming) -> QuerySet[CorrectionPlan]:
@@ -119,9 +137,18 @@ def timeline(shortcoming: Shortcoming) -> QuerySet:
 
 
 def shortcomings_without_plan(shortcoming: Shortcoming) -> QuerySet[Shortcoming]:
-    """The same owner's unverified shortcomings in the unit that have no plan yet: one plan may cover them all."""
-    return (Shortcoming.objects.filter(unit=shortcoming.unit, member=shortcoming.member, plans__isnull=True)
+    """The same owner's unverified shortcomings in the unit that have no plan yet, and that the cell has before
+    it (a draft review's are planned once it is submitted): one plan may cover them all."""
+    return (Shortcoming.objects.filter(put_before_the_cell(), unit=shortcoming.unit, member=shortcoming.member,
+                                       plans__isnull=True)
             .exclude(status=ShortcomingStatus.VERIFIED))
+
+
+def plan_candidates(plan: CorrectionPlan) -> QuerySet[Shortcoming]:
+    """What a plan being edited may fix: the shortcomings it fixes, and its owner's others without a plan."""
+    return (Shortcoming.objects.filter(put_before_the_cell(), Q(plans__isnull=True) | Q(plans=plan),
+                                       unit=plan.unit, member=plan.member)
+            .exclude(status=ShortcomingStatus.VERIFIED).distinct().order_by("created_at", "pk"))
 
 
 def members_to_name(unit: Unit) -> QuerySet[Member]:
@@ -129,10 +156,14 @@ def members_to_name(unit: Unit) -> QuerySet[Member]:
     return Member.objects.filter(cell=unit, status__in=ACTIVE_STATUSES).order_by("sort_key")
 
 
-def possible_supervisors(plan: CorrectionPlan) -> QuerySet[Member]:
-    """Members of the unit (and of the units under it) a measure may name as its supervisor, the owner excepted."""
-    return (Member.objects.filter(cell__path__startswith=plan.unit.path, status__in=ACTIVE_STATUSES)
-            .exclude(pk=plan.member_id).order_by("sort_key"))
+def possible_supervisors(unit: Unit, member: Member | None) -> QuerySet[Member]:
+    """Who a measure of `unit`'s plan (`member`'s, or the collective's) may name as its supervisor, the owner
+    excepted: the members of the unit (and of the units under it), and those holding a post in the committee
+    above it, which supervises its cells' committees (services._check_supervisor_of says the same)."""
+    above = Q(pk__in=Post.objects.filter(unit_id=unit.parent_id, ended_on__isnull=True).values("member_id")) \
+        if unit.parent_id else Q(pk__in=[])
+    return (Member.objects.filter(Q(cell__path__startswith=unit.path) | above, status__in=ACTIVE_STATUSES)
+            .exclude(pk=member.pk if member else None).select_related("cell").order_by("sort_key"))
 
 
 def measures_of(plan: CorrectionPlan) -> QuerySet[Measure]:

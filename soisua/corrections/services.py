@@ -1,6 +1,7 @@
 """Writes to shortcomings. Correction plans, progress and verification build on these."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from soisua.audit import services as audit
 from soisua.core import similarity
 from soisua.core.actors import SYSTEM, person
-from soisua.core.errors import DomainError, clean_text
+from soisua.core.errors import Conflict, DomainError, check_version, clean_text
 from soisua.core.uploads import check_document_upload
 from soisua.notifications.services import notify
 from soisua.org import access
@@ -100,16 +101,18 @@ def _values(*, text: str, cause: str, cause_text: str, responsibility: str, meas
 def record_shortcoming(*, unit, member=None, review=None, source: str = Source.SELF_REVIEW, text: str,
                        cause: str = Cause.SUBJECTIVE, cause_text: str = "", responsibility: str = "",
                        measures: str = "", fix_by: datetime.date | None = None, checklist_items=(),
-                       severity: str = Severity.MODERATE, responsibility_kind: str = ResponsibilityKind.INDIVIDUAL,
+                       severity: str = Severity.MODERATE, responsibility_kind: str | None = None,
                        cycle_id: int | None = None, followed_by=None, by) -> Shortcoming:
     """Record a shortcoming of a member (or, without member, of the unit as a collective). `followed_by`: the
-    body that asked for the remedy (an inspection), which then verifies the fix.
+    body that asked for the remedy (an inspection), which then verifies the fix. Whose responsibility follows
+    the owner unless given (`responsibility_of`): a collective's is never one individual's.
 
     Side effects: inserts it with its checklist links; links the earlier shortcoming it repeats; counts it up the
     tree (`rollup`); audit entry (without the text: it is personal).
     """
     values = _values(text=text, cause=cause, cause_text=cause_text, responsibility=responsibility,
                      measures=measures, fix_by=fix_by)
+    responsibility_kind = responsibility_of(member, responsibility_kind)
     order = Shortcoming.objects.filter(review=review).count() if review is not None else 0
     shortcoming = Shortcoming.objects.create(unit=unit, member=member, review=review, source=source, order=order,
                                              cycle_id=review.cycle_id if review is not None else cycle_id,
@@ -128,6 +131,21 @@ def record_shortcoming(*, unit, member=None, review=None, source: str = Source.S
               url=reverse("corrections:shortcomings.detail", args=[shortcoming.pk]),
               context={"source": shortcoming.get_source_display(), "unit": unit.name})
     return shortcoming
+
+
+def responsibility_of(member, kind: str | None) -> str:
+    """Whose responsibility a shortcoming is: the member's by default, the collective's for a unit's. The page,
+    the board and the documents read who owns it from `member` (`Shortcoming.is_collective`), so a collective
+    shortcoming may be the collective's or its head's, never one individual's."""
+    if kind is None:
+        return ResponsibilityKind.INDIVIDUAL if member is not None else ResponsibilityKind.COLLECTIVE
+    if kind not in ResponsibilityKind.values:
+        raise ShortcomingError(_("Choose whose responsibility it is."), code="responsibility")
+    if member is None and kind == ResponsibilityKind.INDIVIDUAL:
+        raise ShortcomingError(_("A shortcoming of the collective is the collective's or its head's "
+                                 "responsibility: choose one of them, or choose the member it belongs to."),
+                               code="responsibility")
+    return kind
 
 
 # Text this close to an earlier shortcoming of the same owner counts as the same shortcoming again.
@@ -213,17 +231,23 @@ def create_plan(*, unit, member=None, cycle=None, shortcomings, deadline: dateti
 
 
 def _check_supervisor(plan: CorrectionPlan, supervisor) -> None:
-    """A fellow member of the unit, or someone holding a post in the unit or the committee above it."""
+    _check_supervisor_of(plan.unit, plan.member, supervisor)
+
+
+def _check_supervisor_of(unit, member, supervisor) -> None:
+    """A fellow member of the unit, or someone holding a post in the unit or the committee above it (the level
+    above supervises its cell's committee: docs/domain.md, "Corrections"); never the owner."""
     if supervisor is None:
         return
-    if plan.member_id is not None and supervisor.pk == plan.member_id:
+    if member is not None and supervisor.pk == member.pk:
         raise ShortcomingError(_("Nobody supervises their own correction."), code="supervisor")
-    inside = supervisor.cell.path.startswith(plan.unit.path)
+    inside = supervisor.cell.path.startswith(unit.path)
     posted = Post.objects.filter(member=supervisor, ended_on__isnull=True,
-                                 unit_id__in=[plan.unit_id, plan.unit.parent_id]).exists()
+                                 unit_id__in=[unit.pk, unit.parent_id]).exists()
     if not (inside or posted) or supervisor.status not in ACTIVE_STATUSES:
-        raise ShortcomingError(_("%(name)s is not a member or committee member of %(unit)s: choose a supervisor "
-                                 "from the unit.") % {"name": supervisor.full_name, "unit": plan.unit.name},
+        raise ShortcomingError(_("%(name)s is not a member or committee member of %(unit)s or of the committee "
+                                 "above it: choose another supervisor.") % {"name": supervisor.full_name,
+                                                                            "unit": unit.name},
                                code="supervisor")
 
 
@@ -259,6 +283,125 @@ def add_step(measure: Measure, *, what: str, due: datetime.date, evidence_expect
                                       order=measure.steps.count())
     audit.record(by, "corrections.step.add", step, {"measure": measure.pk, "due": due})
     return step
+
+
+@dataclass(frozen=True)
+class StepDraft:
+    """A roadmap step as typed on the plan's form."""
+
+    what: str
+    due: datetime.date
+    evidence_expected: str = ""
+
+
+@dataclass(frozen=True)
+class MeasureDraft:
+    """A measure as typed on the plan's form, with its steps in order."""
+
+    text: str
+    supervisor: object = None
+    deadline: datetime.date | None = None
+    steps: tuple[StepDraft, ...] = ()
+
+
+class PlanRowsError(ShortcomingError):
+    """Refusals in the rows of a plan's form: `rows` maps (measure index, step index or None, field name or None)
+    to its messages, so the page shows each next to the row it is about."""
+
+    def __init__(self, rows: dict[tuple[int, int | None, str | None], list[str]]):
+        super().__init__([message for messages in rows.values() for message in messages], code="rows")
+        self.rows = rows
+
+
+class PlanConflict(Conflict):
+    """The plan was saved elsewhere after the form was opened: nothing of this save was written."""
+
+
+def _row_problems(plan_unit, member, measures: list[MeasureDraft], *, made_on: datetime.date,
+                  deadline: datetime.date) -> dict:
+    """What is wrong in each measure and step, by (measure index, step index or None, field)."""
+    rows: dict[tuple[int, int | None, str | None], list[str]] = {}
+    for index, measure in enumerate(measures):
+        try:
+            if not _clean(measure.text, _("measure")):
+                raise ShortcomingError(_("Describe the measure."), code="required")
+        except ShortcomingError as error:
+            rows.setdefault((index, None, "text"), []).extend(error.messages)
+        try:
+            _check_supervisor_of(plan_unit, member, measure.supervisor)
+        except ShortcomingError as error:
+            rows.setdefault((index, None, "supervisor"), []).extend(error.messages)
+        if measure.deadline is not None and measure.deadline > deadline:
+            rows.setdefault((index, None, "deadline"), []).append(
+                _("A measure cannot end after the plan's deadline (%(day)s).") % {"day": deadline.strftime("%d/%m/%Y")})
+        for number, step in enumerate(measure.steps):
+            if not step.what.strip():
+                rows.setdefault((index, number, "what"), []).append(_("Say what is to be done."))
+            if step.due < made_on:
+                rows.setdefault((index, number, "due"), []).append(
+                    _("A step cannot be dated before the plan was made (%(day)s).")
+                    % {"day": made_on.strftime("%d/%m/%Y")})
+            elif step.due > deadline:
+                rows.setdefault((index, number, "due"), []).append(
+                    _("A step cannot be dated after the plan's deadline (%(day)s).")
+                    % {"day": deadline.strftime("%d/%m/%Y")})
+    return rows
+
+
+@transaction.atomic
+def save_plan(plan: CorrectionPlan | None, *, unit, member=None, cycle=None, shortcomings, deadline: datetime.date,
+              measures: list[MeasureDraft], version: int | None = None, by) -> CorrectionPlan:
+    """The whole plan from its one form: which shortcomings it fixes, its deadline, its measures and their roadmap
+    steps. A new plan when `plan` is None; otherwise the draft (or returned) plan as typed, refused when it was
+    saved elsewhere since `version` (PlanConflict). Everything or nothing is written; refusals in the rows come
+    together (PlanRowsError). Submitting is `submit_plan`, once this is saved.
+
+    Side effects: the plan and its shortcoming links; its measures and steps replaced by those typed (a draft
+    has no step done: steps are done once approved); version bumped; audit entry.
+    """
+    shortcomings = list(shortcomings)
+    if plan is not None:
+        plan = CorrectionPlan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
+        check_version(plan.version, version, error=PlanConflict, message=_(
+            "This plan was saved elsewhere (another tab or person) after you opened it, so your changes were not "
+            "saved. What you typed is kept below: check the plan in another tab, then save again to replace it."))
+        _check_plan_editable(plan)
+        unit, member = plan.unit, plan.member
+    if not shortcomings:
+        raise ShortcomingError(_("Choose at least one shortcoming the plan fixes."), code="required")
+    if any(item.member_id != (member.pk if member else None) or item.unit_id != unit.pk for item in shortcomings):
+        raise ShortcomingError(_("A plan covers only its owner's own shortcomings."), code="owner")
+    taken = CorrectionPlan.objects.filter(shortcomings__in=shortcomings).exclude(pk=plan.pk if plan else None)
+    if taken.exists():
+        raise ShortcomingError(_("One of these shortcomings already has a plan."), code="planned")
+    today = timezone.localdate()
+    if deadline < today:
+        raise ShortcomingError(_("The deadline cannot be in the past."), code="deadline")
+    made_on = timezone.localdate(plan.created_at) if plan is not None else today
+    rows = _row_problems(unit, member, measures, made_on=made_on, deadline=deadline)
+    if rows:
+        raise PlanRowsError(rows)
+    if plan is None:
+        plan = CorrectionPlan.objects.create(unit=unit, member=member, cycle=cycle, deadline=deadline,
+                                             province_id=unit.province_id, created_by=person(by))
+        action = "corrections.plan.create"
+    else:
+        plan.deadline = deadline
+        plan.version += 1
+        plan.save(update_fields=["deadline", "version"])
+        plan.measures.all().delete()
+        action = "corrections.plan.save"
+    plan.shortcomings.set(shortcomings)
+    for order, draft in enumerate(measures):
+        measure = Measure.objects.create(plan=plan, text=_clean(draft.text, _("measure"), required=True),
+                                         supervisor=draft.supervisor, deadline=draft.deadline, order=order)
+        RoadmapStep.objects.bulk_create(
+            RoadmapStep(measure=measure, what=_clean(step.what, _("what"), required=True), due=step.due,
+                        evidence_expected=_clean(step.evidence_expected, _("expected evidence"))[:500], order=number)
+            for number, step in enumerate(draft.steps))
+    audit.record(by, action, plan, {"shortcomings": [item.pk for item in shortcomings], "measures": len(measures),
+                                    "steps": sum(len(draft.steps) for draft in measures)})
+    return plan
 
 
 def plan_problems(plan: CorrectionPlan) -> list[str]:

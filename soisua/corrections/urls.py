@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, pages
+from .views import documents, pages, plans
 
 app_name = "corrections"
 
@@ -14,8 +14,9 @@ urlpatterns = [
     path("<int:pk>/verify/", pages.fix_verify, name="shortcomings.verify"),
     path("<int:pk>/reopen/", pages.fix_reopen, name="shortcomings.reopen"),
     path("<int:pk>/comment/", pages.fix_comment, name="shortcomings.comment"),
-    path("<int:pk>/new-plan/", pages.plan_create, name="plans.create"),
+    path("<int:pk>/new-plan/", plans.plan_create, name="plans.create"),
     path("plans/<int:pk>/", pages.plan_detail, name="plans.detail"),
+    path("plans/<int:pk>/edit/", plans.plan_edit, name="plans.edit"),
     path("plans/<int:pk>/submit/", pages.plan_submit, name="plans.submit"),
     path("plans/<int:pk>/decide/", pages.plan_decide, name="plans.decide"),
     path("plans/<int:pk>/document.<str:fmt>", documents.plan_document, name="plans.document"),

@@ -35,7 +35,19 @@ def reviews_waiting(user, today: datetime.date):
                                      "%(count)s feedback items wait for your answer", waiting) % {"count": waiting}
                     yield agenda.Item(agenda.WAITING, title, reverse("reviews:reviews.detail", args=[review.pk]),
                                       detail=review.cycle.title)
-    cells = [grant.unit_id for grant in scope.grants if grant.role in {Role.SECRETARY, Role.COMMITTEE}]
+    leads = [grant.unit_id for grant in scope.grants if grant.role in {Role.SECRETARY, Role.COMMITTEE}]
+    for cycle, committee in queries.superior_feedback_waiting(leads):
+        if not policy.can_answer_superior_feedback(user, cycle, committee):
+            continue
+        shown = policy.committee_feedback(user, cycle, committee, today)
+        waiting = shown[0]["counts"]["waiting"] if shown and shown[0]["counts"] else 0
+        if waiting:
+            yield agenda.Item(agenda.WAITING, ngettext(
+                "%(count)s feedback item from the cells below waits for an answer",
+                "%(count)s feedback items from the cells below wait for an answer", waiting) % {"count": waiting},
+                reverse("reviews:cycles.unit", args=[cycle.pk, committee.pk]) + "#superior-title",
+                detail=f"{committee.name} · {cycle.title}")
+    cells = leads
     for cycle, unit, count in queries.not_submitted_in(cells):
         due = cycle.self_review_due
         yield agenda.Item(agenda.urgency_of(due, today), ngettext(

@@ -1,11 +1,26 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from soisua.core.formats import number
 from soisua.corrections.enums import Cause
 from soisua.org.forms import DateInput
 
 from .enums import TEXT_FIELD_KINDS, Anonymity, CycleKind, FeedbackKind, Grade, RuleSetStatus
 from .models import RuleSet
+
+
+class ScoreField(forms.DecimalField):
+    """A score or a percentage as people write it: 24, 24,5 (or 24.5); shown without trailing zeros and with the
+    language's decimal separator (core.formats.number), never "24.00"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(*args, localize=True, **kwargs)
+
+    def prepare_value(self, value):
+        return number(value) if isinstance(value, Decimal | int | float) else value
 
 
 class CopyRuleSetForm(forms.Form):
@@ -17,13 +32,13 @@ class CopyRuleSetForm(forms.Form):
 class ThresholdsForm(forms.Form):
     """One minimum-score field per level of the rule set, and the excellent quota."""
 
-    quota_percent = forms.DecimalField(label=_("Quota (percent)"), min_value=0, max_value=100, decimal_places=2)
+    quota_percent = ScoreField(label=_("Quota (percent)"), min_value=0, max_value=100, decimal_places=2)
 
     def __init__(self, *args, rule_set: RuleSet, **kwargs):
         super().__init__(*args, **kwargs)
         self.levels = list(rule_set.levels.all())
         for level in self.levels:
-            self.fields[f"level_{level.code}"] = forms.DecimalField(
+            self.fields[f"level_{level.code}"] = ScoreField(
                 label=_("Minimum score for “%(level)s”") % {"level": level.name}, min_value=0, max_value=100,
                 decimal_places=2, initial=level.min_score)
         self.fields["quota_percent"].initial = rule_set.quota_percent
@@ -83,8 +98,8 @@ class ReviewEditForm(forms.Form):
     """Every field of a review's form (sections as data), the checklist walk and the answers to review points."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    self_score_general = forms.DecimalField(required=False, min_value=0, decimal_places=2)
-    self_score_tasks = forms.DecimalField(required=False, min_value=0, decimal_places=2)
+    self_score_general = ScoreField(required=False, min_value=0, decimal_places=2)
+    self_score_tasks = ScoreField(required=False, min_value=0, decimal_places=2)
     self_level = forms.ChoiceField(label=_("Level I propose"), required=False)
 
     def __init__(self, *args, review, fields: dict, checklist_items: list, prompts: list, levels: list, **kwargs):
@@ -144,6 +159,22 @@ class ReviewEditForm(forms.Form):
             prompt_answers={pk: data.get(f"p_{pk}", "") for pk in self.prompt_ids})
 
 
+class ChecklistPicker(forms.CheckboxSelectMultiple):
+    """The checklist items as boxes with their full wording, a fieldset per checklist, and a box that filters
+    them as one types (reviews/static/reviews/reviews.js; without a script, the boxes alone). The filter ignores
+    diacritics: each item carries its folded text (core.text.fold)."""
+
+    template_name = "reviews/widgets/checklist_picker.html"
+
+
+def checklist_choices(checklist_items: list) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The items grouped by checklist, in order, each with its code and full wording."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for item in checklist_items:
+        groups.setdefault(item.checklist.name, []).append((str(item.pk), f"{item.code}. {item.text}"))
+    return list(groups.items())
+
+
 class ShortcomingForm(forms.Form):
     text = forms.CharField(label=_("Shortcoming"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     cause = forms.ChoiceField(label=_("Cause"), choices=Cause.choices, initial=Cause.SUBJECTIVE)
@@ -151,15 +182,15 @@ class ShortcomingForm(forms.Form):
                                  widget=forms.Textarea(attrs={"rows": 2}))
     responsibility = forms.CharField(label=_("Responsibility"), required=False, max_length=5000,
                                      widget=forms.Textarea(attrs={"rows": 2}))
-    checklist_items = forms.MultipleChoiceField(label=_("Related checklist items"), required=False)
+    checklist_items = forms.MultipleChoiceField(label=_("Related checklist items"), required=False,
+                                                widget=ChecklistPicker)
     measures = forms.CharField(label=_("How I will fix it"), required=False, max_length=5000,
                                widget=forms.Textarea(attrs={"rows": 2}))
     fix_by = forms.DateField(label=_("To be fixed by"), required=False, widget=DateInput())
 
     def __init__(self, *args, checklist_items: list, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["checklist_items"].choices = [(str(item.pk), f"{item.code}. {item.text[:90]}")
-                                                  for item in checklist_items]
+        self.fields["checklist_items"].choices = checklist_choices(checklist_items)
 
 
 class ReasonForm(forms.Form):
@@ -174,12 +205,15 @@ class PaperForm(forms.Form):
 class FeedbackForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FeedbackKind.choices, initial=FeedbackKind.SHORTCOMING)
     text = forms.CharField(label=_("Your feedback"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
-    checklist_items = forms.MultipleChoiceField(label=_("Related checklist items"), required=False)
+    checklist_items = forms.MultipleChoiceField(label=_("Related checklist items"), required=False,
+                                                widget=ChecklistPicker)
 
     def __init__(self, *args, checklist_items: list, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["checklist_items"].choices = [(str(item.pk), f"{item.code}. {item.text[:90]}")
-                                                  for item in checklist_items]
+        if checklist_items:
+            self.fields["checklist_items"].choices = checklist_choices(checklist_items)
+        else:  # feedback on a committee is not tied to the checklists
+            del self.fields["checklist_items"]
 
 
 class FeedbackResponseForm(forms.Form):

@@ -172,8 +172,16 @@ def leads_or_decides(user, unit: Unit) -> bool:
 
 
 def can_read_superior_feedback(user, unit: Unit) -> bool:
-    """Feedback from the cells below on a committee is read by those who manage reviews on it."""
-    return access.can_manage_reviews(user, unit)
+    """Feedback from the cells below on a committee is read by those who manage reviews on it. A cell has no
+    cells below it: what its members say of their committee is read on the committee's page."""
+    return not unit.kind.holds_members and access.can_manage_reviews(user, unit)
+
+
+def can_answer_superior_feedback(user, cycle: Cycle, unit: Unit) -> bool:
+    """The committee's own leadership answers the feedback addressed to it while the cycle is open: accepts an
+    item as the committee's shortcoming, or disputes it with a reason."""
+    return (cycle.status == CycleStatus.OPEN and can_read_superior_feedback(user, unit)
+            and access.leads_unit(user, unit))
 
 
 def can_download_summary(user, unit: Unit) -> bool:
@@ -354,10 +362,14 @@ def superior_feedback(user, cycle: Cycle, unit: Unit) -> tuple[list[dict], bool]
             return row.from_unit.name
         return None
 
-    shown = [{"kind_label": FeedbackKind(row.kind).label, "text": row.text, "from_unit": cell_shown(row),
-              "created_on": row.created_on, "mine": bool(key) and row.author_key == key,
-              "author": _author_name(row.author) if show_author and row.author_id else None} for row in rows]
-    return ([] if withheld else shown), withheld
+    shown = [{"pk": row.pk, "kind_label": FeedbackKind(row.kind).label, "text": row.text,
+              "from_unit": cell_shown(row), "created_on": row.created_on, "mine": bool(key) and row.author_key == key,
+              "author": _author_name(row.author) if show_author and row.author_id else None,
+              "response": row.response,
+              "response_label": FeedbackResponse(row.response).label if row.response else "",
+              "response_reason": row.response_reason} for row in rows]
+    # Nothing given yet is nothing withheld: the page says there is no feedback, not that it waits for more.
+    return ([] if withheld else shown), withheld and bool(rows)
 
 
 def committee_feedback(user, cycle: Cycle, unit: Unit, today: datetime.date) -> list[dict]:
@@ -388,10 +400,20 @@ def committee_feedback(user, cycle: Cycle, unit: Unit, today: datetime.date) -> 
 
 def get_feedback_for_user(user, pk: int, *, respond: bool = False) -> Feedback:
     """Feedback on a review, for those to whom visible_feedback shows it (404 for the others); `respond`: the
-    reviewed person answers it (can_respond_to_feedback, 403 for the others)."""
-    feedback = Feedback.objects.select_related("review", "cycle").filter(pk=pk, review__isnull=False).first()
+    reviewed person answers it (can_respond_to_feedback, 403 for the others). Feedback on a committee, for those
+    to whom superior_feedback shows it; `respond`: its leadership (can_answer_superior_feedback)."""
+    feedback = Feedback.objects.select_related("review", "cycle", "superior", "superior__kind").filter(pk=pk).first()
     if feedback is None:
         raise Http404
+    if feedback.review_id is None:
+        if not can_read_superior_feedback(user, feedback.superior):
+            raise Http404
+        shown, _withheld = superior_feedback(user, feedback.cycle, feedback.superior)
+        if feedback.pk not in {item["pk"] for item in shown}:
+            raise Http404
+        if respond and not can_answer_superior_feedback(user, feedback.cycle, feedback.superior):
+            raise PermissionDenied
+        return feedback
     review = get_review_for_user(user, feedback.review_id)
     shown, _withheld = visible_feedback(user, review)
     if feedback.pk not in {item.pk for item in shown}:

@@ -201,8 +201,10 @@ def collective_shortcomings(review: Review) -> list:
     """Section V: the collective's shortcomings in this cycle, for which members state their responsibility."""
     if review.is_collective:
         return []
+    # Only once the collective review is submitted: a draft's shortcomings are its writers' (docs/domain.md).
     return list(Shortcoming.objects.filter(review__cycle=review.cycle, review__unit=review.unit,
-                                           review__member=None).order_by("order", "pk"))
+                                           review__member=None, review__submitted_at__isnull=False)
+                .order_by("order", "pk"))
 
 
 def reviews_of_member(member: Member) -> list[Review]:
@@ -288,6 +290,19 @@ def not_submitted_in(cells: list[int]) -> list[tuple[Cycle, Unit, int]]:
     cycles = {cycle.pk: cycle for cycle in Cycle.objects.filter(pk__in={row["cycle_id"] for row in rows})}
     units = {unit.pk: unit for unit in Unit.objects.filter(pk__in={row["unit_id"] for row in rows})}
     return [(cycles[row["cycle_id"]], units[row["unit_id"]], row["count"]) for row in rows]
+
+
+def superior_feedback_waiting(committees: list[int]) -> list[tuple[Cycle, Unit]]:
+    """The committees among `committees` with feedback from the cells below not answered yet in an open cycle,
+    with that cycle (who may read how much of it is the policy's: policy.committee_feedback)."""
+    if not committees:
+        return []
+    pairs = list(Feedback.objects.filter(superior_id__in=committees, cycle__status=CycleStatus.OPEN, response="")
+                 .values_list("cycle_id", "superior_id").distinct().order_by("cycle_id", "superior_id"))
+    cycles = {cycle.pk: cycle for cycle in Cycle.objects.filter(pk__in={cycle for cycle, _unit in pairs})}
+    units = {unit.pk: unit for unit in Unit.objects.select_related("kind").filter(
+        pk__in={unit for _cycle, unit in pairs})}
+    return [(cycles[cycle], units[unit]) for cycle, unit in pairs]
 
 
 # --- a unit's dashboard (oversight/dashboard.py) -------------------------------------------------------------

@@ -176,7 +176,7 @@ def test_review_cycle_from_opening_to_decision(page: Page, demo_cast, password, 
     page.wait_for_load_state()  # the editor's autosave listens once htmx has processed the page
     expect(page.locator("h1")).to_contain_text(secretary.full_name)
     axe_check(page)
-    page.locator(f"a[href='/reviews/{own.pk}/shortcomings/new/']").click()
+    page.locator("form.review-editor button[name=add_shortcoming]").click()  # saves what was typed, then opens
     form = page.locator("main form")
     form.locator("textarea[name=text]").fill("Chưa dành đủ thời gian kiểm tra việc thực hiện nghị quyết ở các tổ.")
     form.locator("select[name=cause]").select_option("subjective")

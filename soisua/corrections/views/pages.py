@@ -8,13 +8,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.views import perform, render_form_page, save_form
 
 from .. import policy, queries, services
-from ..enums import Source
-from ..forms import MeasureForm, NoteForm, PlanForm, ProgressForm, ShortcomingEntryForm, StepForm
+from ..enums import ShortcomingStatus, Source
+from ..forms import MeasureForm, NoteForm, ProgressForm, ShortcomingEntryForm, StepForm
 
 
 @login_required
@@ -33,14 +34,33 @@ BOARD_PAGE = 50
 def unit_board(request: HttpRequest, pk: int) -> HttpResponse:
     unit = policy.get_unit_for_user(request.user, pk, board=True)
     today = timezone.localdate()
+    show = request.GET.get("show") if request.GET.get("show") in queries.BOARD_FILTERS else "open"
     if unit.kind.holds_members:
-        rows, overdue = queries.cell_board(unit), None
+        rows, overdue = queries.cell_board(unit, show=show), None
     else:  # a committee: the overdue ones of its whole subtree, oldest first, one page
         rows = list(queries.open_corrections(unit, overdue_on=today)[:BOARD_PAGE])
         overdue = queries.count_overdue(unit, overdue_on=today)
     return render(request, "corrections/board.html", {
         "unit": unit, "rows": rows, "today": today, "overdue": overdue, "cap": queries.OVERDUE_COUNT_CAP,
+        "show": show, "filters": BOARD_FILTER_LABELS,
         "can_enter": policy.can_record_shortcomings(request.user, unit) and unit.kind.holds_members})
+
+
+BOARD_FILTER_LABELS = [("open", gettext_lazy("Not verified yet")), ("claimed", ShortcomingStatus.CLAIMED.label),
+                       ("verified", ShortcomingStatus.VERIFIED.label), ("all", gettext_lazy("All"))]
+
+
+def _back(user, shortcoming) -> tuple[str, str]:
+    """Where the reader of a shortcoming (or of its plan) came from: "my corrections" for its member and its
+    supervisors, the unit's board for its leadership and the levels above, else the unit's page."""
+    if shortcoming.member_id is not None and policy.is_owner(user, shortcoming):
+        return reverse("corrections:mine"), _("My corrections")
+    if policy.can_see_board(user, shortcoming.unit):
+        return (reverse("corrections:units.board", args=[shortcoming.unit_id]),
+                _("Corrections in %(unit)s") % {"unit": shortcoming.unit.name})
+    if policy.supervises(user, shortcoming):
+        return reverse("corrections:mine"), _("My corrections")
+    return reverse("org:units.detail", args=[shortcoming.unit_id]), shortcoming.unit.name
 
 
 @login_required
@@ -68,8 +88,10 @@ def _detail(request: HttpRequest, shortcoming, *, progress_form=None, typed: dic
     """The shortcoming's page; after a refused POST, with what the person typed (`progress_form` bound, `typed`:
     the note of the claim or of the verifier's form) and the refusal shown."""
     owner = policy.is_owner(request.user, shortcoming)
+    back_url, back_label = _back(request.user, shortcoming)
     return render(request, "corrections/shortcoming.html", {
-        "shortcoming": shortcoming, "plans": queries.plans_of(shortcoming),
+        "shortcoming": shortcoming, "back_url": back_url, "back_label": back_label,
+        "plans": queries.plans_of(shortcoming),
         "timeline": queries.timeline(shortcoming), "owner": owner,
         "overdue": queries.is_overdue(shortcoming), "can_verify": policy.can_verify(request.user, shortcoming),
         "can_comment": policy.can_comment(request.user, shortcoming),
@@ -141,35 +163,24 @@ def fix_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """The owner of a shortcoming drafts a plan for it and their other shortcomings without a plan."""
-    shortcoming = policy.get_shortcoming_for_user(request.user, pk, write=True)
-    candidates = queries.shortcomings_without_plan(shortcoming)
-    form = PlanForm(request.POST or None, shortcomings=candidates, initial={"shortcomings": [shortcoming.pk]})
-    done, plan = save_form(request, form, lambda data: services.create_plan(
-        unit=shortcoming.unit, member=shortcoming.member, cycle=shortcoming.cycle, by=request.user, **data),
-        success=_("Plan drafted: add its measures and roadmap steps."))
-    if done:
-        return redirect("corrections:plans.detail", pk=plan.pk)
-    return render_form_page(request, form, title=_("Make a correction plan"),
-                            back_url=reverse("corrections:shortcomings.detail", args=[shortcoming.pk]),
-                            back_label=_("Back to the shortcoming"))
-
-
-@login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan as it stands, its approval; its owner edits it on one page (views.plans.plan_edit). A measure
+    posted here alone is still added (the page of one measure at a time that came before the one form)."""
     plan = policy.get_plan_for_user(request.user, pk, write=request.method == "POST")
     owner = policy.can_edit_plan(request.user, plan)
-    measure_form = MeasureForm(request.POST or None, supervisors=queries.possible_supervisors(plan)) if owner else None
     if owner and request.method == "POST":
+        measure_form = MeasureForm(request.POST, supervisors=queries.possible_supervisors(plan.unit, plan.member))
         done, _measure = save_form(request, measure_form, lambda data: services.add_measure(
             plan, by=request.user, **data), success=_("Measure added: now its roadmap steps."))
-        if done:
-            return redirect("corrections:plans.detail", pk=plan.pk)
+        if not done:
+            messages.error(request, " ".join(error for errors in measure_form.errors.values() for error in errors))
+        return redirect("corrections:plans.edit" if not done else "corrections:plans.detail", pk=plan.pk)
+    shortcomings = list(queries.shortcomings_of(plan))
+    back_url, back_label = _back(request.user, shortcomings[0]) if shortcomings else (reverse("corrections:mine"),
+                                                                                        _("My corrections"))
     return render(request, "corrections/plan.html", {
-        "plan": plan, "measures": queries.measures_of(plan),
-        "shortcomings": queries.shortcomings_of(plan), "owner": owner, "measure_form": measure_form,
-        "step_form": StepForm() if owner else None, "problems": services.plan_problems(plan) if owner else [],
+        "plan": plan, "measures": queries.measures_of(plan), "back_url": back_url, "back_label": back_label,
+        "shortcomings": shortcomings, "owner": owner, "problems": services.plan_problems(plan) if owner else [],
         "can_decide": policy.can_decide_plan(request.user, plan)})
 
 

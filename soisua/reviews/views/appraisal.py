@@ -22,7 +22,8 @@ def feedback_give(request: HttpRequest, pk: int) -> HttpResponse:
     form = FeedbackForm(request.POST, checklist_items=checklist_items(review))
     done, _result = save_form(request, form, lambda data: services.give_feedback(
         review=review, from_unit=review.unit, kind=data["kind"], text=data["text"],
-        checklist_items=data["checklist_items"], by=request.user), success=_("Thank you: your feedback was recorded."))
+        checklist_items=data.get("checklist_items", []), by=request.user),
+        success=_("Thank you: your feedback was recorded."))
     if done:
         return redirect(reverse("reviews:reviews.detail", args=[review.pk]) + "#feedback")
     return render(request, "reviews/review_detail.html", review_page_context(request, review, feedback_form=form),
@@ -36,11 +37,16 @@ def feedback_respond(request: HttpRequest, pk: int) -> HttpResponse:
     done, _result = save_form(request, form, lambda data: services.respond_to_feedback(
         feedback, accept=data["response"] == "accept", reason=data["reason"], text=data["text"], by=request.user),
         success=_("Your answer was recorded."))
+    if feedback.review_id is None:  # feedback on a committee, answered from the committee's page of the cycle
+        back = reverse("reviews:cycles.unit", args=[feedback.cycle_id, feedback.superior_id]) + "#superior-title"
+        back_label = feedback.superior.name
+    else:
+        back = reverse("reviews:reviews.detail", args=[feedback.review_id]) + "#feedback"
+        back_label = _("Back to the review")
     if done:
-        return redirect(reverse("reviews:reviews.detail", args=[feedback.review_id]) + "#feedback")
+        return redirect(back)
     return render_form_page(request, form, title=_("Answer this feedback"), intro=feedback.text,
-                            back_url=reverse("reviews:reviews.detail", args=[feedback.review_id]),
-                            back_label=_("Back to the review"), submit_label=_("Record my answer"))
+                            back_url=back, back_label=back_label, submit_label=_("Record my answer"))
 
 
 def _rating_page(request: HttpRequest, pk: int, *, decision: bool) -> HttpResponse:

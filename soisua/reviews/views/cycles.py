@@ -112,8 +112,11 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = policy.get_cycle_for_user(request.user, pk)
     focus = queries.focus_unit(request.user, cycle)
     waiting = list(queries.not_submitted(cycle, focus)) if policy.follows_submissions(request.user, focus) else None
+    feedback = (policy.committee_feedback(request.user, cycle, focus, timezone.localdate())
+                if policy.can_read_superior_feedback(request.user, focus) else [])
     return render(request, "reviews/cycle_detail.html", {
         "cycle": cycle, "focus": focus, "progress": queries.progress(cycle, focus),
+        "committee_feedback": feedback[0] if feedback else None,
         "blocking": _blocking(cycle, queries.unit_reviews(cycle, focus)) if waiting else "",
         "without_login": [review.member.full_name for review in waiting or [] if review.member_id
                           and not queries.can_log_in(review.member)],
@@ -162,14 +165,16 @@ def cycle_unit(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     leads = policy.leads_or_decides(request.user, unit)
     own_cell = policy.gives_superior_feedback(request.user, cycle, unit)
     superior, withheld = ([], False)
-    if policy.can_read_superior_feedback(request.user, unit):
+    reads_superior = policy.can_read_superior_feedback(request.user, unit)
+    if reads_superior:
         superior, withheld = policy.superior_feedback(request.user, cycle, unit)
     return render(request, "reviews/cycle_unit.html", {
         "cycle": cycle, "unit": unit, "reviews": reviews, "leads": leads,
         "levels": {level.code: level.name for level in queries.levels_of(cycle.rule_set)},
         "signals": formalism.cell_signals(cycle, unit, reviews) if leads else [],
         "is_superior": is_superior_committee(request.user, unit), "own_cell": own_cell,
-        "superior_feedback": superior, "superior_withheld": withheld,
+        "superior_feedback": superior, "superior_withheld": withheld, "reads_superior": reads_superior,
+        "answers_superior": policy.can_answer_superior_feedback(request.user, cycle, unit),
         "children": queries.progress_by_child(cycle, unit), "blocking": _blocking(cycle, reviews),
         "recordable": policy.recordable_without_login(request.user, cycle, unit, reviews),
         "sees_prompts": policy.can_see_sent_prompts(request.user, unit)})

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from soisua.core.views import perform, render_form_page, save_form
+from soisua.core.views import number_param, perform, render_form_page, save_form
 
 from .. import layout, policy, queries, services
 from ..forms import FeedbackForm, PaperForm, ReasonForm, ReviewEditForm, ShortcomingForm
@@ -79,6 +79,8 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.submit_review(review, version=review.version, by=request.user)
                 messages.success(request, _("Review submitted. It is now locked; the cell committee will read it."))
                 return redirect("reviews:reviews.detail", pk=review.pk)
+            if leaving := _shortcoming_page_after_save(request, review):
+                return leaving
         except services.StaleReview as error:
             if saved:  # the submit raced another save: say so; otherwise it is shown below as a conflict
                 form.add_error(None, error)
@@ -100,6 +102,19 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                "boxes what you want to keep from it, then save again: what the boxes hold will "
                                "replace the saved version."))
     return render(request, "reviews/review_edit.html", _editor_context(review, form, conflict=conflict))
+
+
+def _shortcoming_page_after_save(request: HttpRequest, review: Review) -> HttpResponse | None:
+    """The editor's "Add a shortcoming" and "Edit" buttons send the whole form: once what was typed is saved,
+    the shortcoming's page opens (a link would leave the last seconds of typing unsaved)."""
+    if "add_shortcoming" in request.POST:
+        messages.success(request, _("Draft saved."))
+        return redirect("reviews:shortcomings.create", pk=review.pk)
+    if (pk := number_param(request.POST.get("edit_shortcoming"))) is not None:
+        shortcoming = policy.get_review_shortcoming_for_user(request.user, pk, write=True)
+        messages.success(request, _("Draft saved."))
+        return redirect("reviews:shortcomings.edit", pk=shortcoming.pk)
+    return None
 
 
 @login_required
@@ -165,8 +180,10 @@ def review_page_context(request: HttpRequest, review: Review, **forms) -> dict:
 
 
 def _shortcoming_page(request, form, review: Review, title: str) -> HttpResponse:
-    return render_form_page(request, form, title=title, back_url=reverse("reviews:reviews.edit", args=[review.pk]),
-                            back_label=_("Back to the review"))
+    """The one-form page, with the script that filters the checklist picker."""
+    return render(request, "reviews/shortcoming_form.html", {
+        "form": form, "title": title, "back_url": reverse("reviews:reviews.edit", args=[review.pk]),
+        "back_label": _("Back to the review"), "submit_label": None, "intro": None, "multipart": False})
 
 
 def _shortcoming_values(data: dict) -> dict:
