@@ -2,6 +2,8 @@
 # (another port: `make demo PORT=8001`); `make test` runs everything CI runs. Both are safe to run again.
 
 PORT ?= 8000
+# Links printed by load_demo and sent in e-mails point at the port served, unless SITE_URL is set.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 PYTHON := .venv/bin/python
 MANAGE := $(PYTHON) manage.py
 CATALOGUES := $(wildcard soisua/locale/*/LC_MESSAGES/django.po)
@@ -17,8 +19,8 @@ demo:
 	$(MAKE) --no-print-directory messages
 	mkdir -p var
 	$(MANAGE) migrate --no-input
-	$(MANAGE) load_demo
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	SITE_URL='$(SITE_URL)' $(MANAGE) load_demo
+	SITE_URL='$(SITE_URL)' $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test:
 	bash scripts/test.sh

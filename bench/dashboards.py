@@ -11,7 +11,10 @@ year-end review and a national plan, with their counters). Then:
   (a) the dashboard (`oversight:dashboard`) of the country, a random province, commune and cell, requested
       in-process through the whole middleware stack (server time) as a committee member of the root;
   (b) the home page (`/`, with "what needs you") of a member and of their cell's secretary, in a commune where a
-      review cycle is open (their reviews, plans and meetings are on it);
+      review cycle is open (their reviews, plans and meetings are on it), as served: the list of what waits is
+      kept while nothing told to the person or done by them changes it (core.agenda.cached_agenda_for); and,
+      for information, the secretary's page with the list computed afresh each time (the first visit after a
+      change);
   (c) two writes through their services, each in its own transaction: a member's review submitted in that cycle
       (`submit_review`) and a claimed fix verified (`verify_fix`), with the time spent inside each moving its
       figures up the tree (`rollups.bump_periods`, which every review and correction bump goes through).
@@ -41,6 +44,7 @@ from common import configure, p95, timed_rounds
 
 LEVELS = ("country", "province", "commune", "cell")
 HOMES = ("member home", "secretary home")
+RECOMPUTED = "secretary home, list recomputed"
 WRITES = ("review submit", "fix verified")
 
 
@@ -155,6 +159,14 @@ def page(client, url: str) -> None:
         raise SystemExit(f"{url} answered {response.status_code}")
 
 
+def page_recomputed(client, url: str) -> None:
+    """The page with its list of what waits computed afresh, as on the first visit after something changed."""
+    from django.test import override_settings
+
+    with override_settings(AGENDA_CACHE_SECONDS=0):
+        page(client, url)
+
+
 def lookup(pk: int) -> None:
     from soisua.org.models import Unit
 
@@ -259,10 +271,11 @@ def main() -> int:
                                         .order_by("?")[:rounds])}
         unit_ids = list(subtree.values_list("pk", flat=True)[:100_000])
         timer, bumps = BumpTimer(), {kind: [] for kind in WRITES}
-        times = timed_rounds(("floor", *LEVELS, *HOMES, *WRITES), lambda number: [
+        times = timed_rounds(("floor", *LEVELS, *HOMES, RECOMPUTED, *WRITES), lambda number: [
             ("floor", lookup, (rng.choice(unit_ids),)),
             *((level, page, (clients["committee"], rng.choice(urls[level]))) for level in LEVELS),
             *((name, page, (clients[name], "/")) for name in HOMES),
+            (RECOMPUTED, page_recomputed, (clients["secretary home"], "/")),
             *((kind, write, (kind, targets[kind][number], timer, bumps)) for kind in WRITES)],
             runs=args.runs, warmup=args.warmup, rng=rng)
     finally:
@@ -294,6 +307,7 @@ def main() -> int:
         line(f"{level} dashboard", times[level], args.target_ms)
     for name in HOMES:
         line(name, times[name], args.home_ms)
+    line(RECOMPUTED, times[RECOMPUTED], None)
     for kind in WRITES:
         line(f"{kind} (whole write)", times[kind], None)
         line("  of which counters up the tree", bumps[kind], args.write_ms)

@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "soisua.accounts.middleware.UserLanguageMiddleware",
+    "soisua.core.middleware.WriteStampMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -211,6 +212,8 @@ CORRECTION_ESCALATE_DAYS = env_int("CORRECTION_ESCALATE_DAYS", 7)
 CORRECTIONS_OPEN_TO_CELL = env_bool("CORRECTIONS_OPEN_TO_CELL", False)
 # Meetings: an agenda longer than this is refused (a real agenda has a handful of items).
 MEETING_MAX_AGENDA_ITEMS = env_int("MEETING_MAX_AGENDA_ITEMS", 50)
+# How long the home page keeps a person's "what needs you" while nothing they were told or did changed it (0: never).
+AGENDA_CACHE_SECONDS = env_int("AGENDA_CACHE_SECONDS", 300)
 # Minimum lengths (docs/domain.md, "Meetings"): a meeting, and a regular and thematic session held together.
 MEETING_MIN_MINUTES = env_int("MEETING_MIN_MINUTES", 90)
 MEETING_MIN_MINUTES_COMBINED = env_int("MEETING_MIN_MINUTES_COMBINED", 120)

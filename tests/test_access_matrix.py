@@ -37,7 +37,7 @@ from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from soisua.accounts.models import ApiToken
+from soisua.accounts.models import ApiToken, SetupCode
 from soisua.alerts import services as alert_services
 from soisua.alerts.models import Alert, Rule
 from soisua.core.actors import SYSTEM
@@ -395,6 +395,18 @@ def account_url(f: Fixtures) -> str:
     """The member without a login, now with an address on record where the set-up link goes."""
     services.update_member(f.without_login, email="dovangiang@example.org", by=SYSTEM)
     return reverse("org:members.account", args=[f.without_login.pk])
+
+
+def setup_code_url(f: Fixtures) -> str:
+    """The member without a login, now with one opened with a set-up code and no password chosen yet."""
+    if Member.objects.get(pk=f.without_login.pk).user_id is None:
+        services.create_account_with_code(f.without_login, username="dovangiang", by=SYSTEM)
+    return reverse("org:members.setup_code", args=[f.without_login.pk])
+
+
+def setup_code_issue(f: Fixtures, who: str):
+    """How many set-up codes the member's login has been given (each new one replaces the last)."""
+    return SetupCode.objects.filter(user__username="dovangiang").values_list("issue", flat=True).first()
 
 
 def returned_colleague(f: Fixtures) -> Review:
@@ -772,6 +784,9 @@ MATRIX: dict[str, Case | list[Case]] = {
     "org:members.account": Case(account_url, WRITE_CELL, post=succeeds(WRITE_CELL), shows=WITHOUT_LOGIN_NAME,
                                 data={"username": "dovangiang"},
                                 effect=value(Member, lambda f: f.without_login.pk, "user_id")),
+    # A new set-up code: the same power as opening the login; the code is shown on the answer itself.
+    "org:members.setup_code": Case(setup_code_url, LOGIN_THEN_405, post=succeeds(WRITE_CELL, 200), done=200,
+                                   effect=setup_code_issue),
     # A member's trail: the member themself, and those who see the cell's personal data; never a colleague.
     "org:members.history": [
         Case(member_url("org:members.history", "secretary"), PERSONAL_OF_COLLEAGUE, shows="Lê Văn Cường"),
@@ -1124,6 +1139,9 @@ MATRIX: dict[str, Case | list[Case]] = {
     "accounts:password_reset_complete": Case(lambda f: reverse("accounts:password_reset_complete"), everyone(200),
                                              shows=f'href="{reverse("accounts:login")}"'),
     # A new token is shown on the page that made it.
+    # Activating a login with its set-up code: public; the second step needs a code proven in the session.
+    "accounts:activate": Case(lambda f: reverse("accounts:activate"), everyone(200), shows='name="code"'),
+    "accounts:activate.password": Case(lambda f: reverse("accounts:activate.password"), everyone(302)),
     "accounts:tokens": Case(lambda f: member_token(f) and reverse("accounts:tokens"), LOGGED_IN, post=LOGGED_IN,
                             done=200, data={"name": "Kịch bản thống kê", "days": "30"}, shows=TOKEN_NAME,
                             shown_to=frozenset({"member"}), effect=of_user(ApiToken)),

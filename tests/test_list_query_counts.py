@@ -545,6 +545,7 @@ PAGES: dict[str, Reach] = {
                                                 lambda w: "not-a-token"), "anonymous"),
     "accounts:password_reset_complete": Reach(at("accounts:password_reset_complete"), "anonymous"),
     "accounts:tokens": Reach(at("accounts:tokens"), "member"),
+    "accounts:activate": Reach(at("accounts:activate"), "anonymous"),
     "notifications:inbox": Reach(at("notifications:inbox"), "member"),
     "notifications:preferences": Reach(at("notifications:preferences"), "member"),
     "documents:roster.xlsx": Reach(at("documents:roster.xlsx", cell), "secretary"),
@@ -674,7 +675,9 @@ PAGES: dict[str, Reach] = {
 
 # GET URLs that are no page: they answer 404 to everyone.
 NO_PAGE = {"api:api-root": "the API's root lists nothing (ninja answers 404)",
-           "setup": "the first-run set-up is a page only while the installation has no unit; here it sends on"}
+           "setup": "the first-run set-up is a page only while the installation has no unit; here it sends on",
+           "accounts:activate.password": "a page only after a set-up code was proven in the session; here it sends "
+                                         "back to the first step"}
 
 
 # --- the lists whose queries are counted ---------------------------------------------------------------------

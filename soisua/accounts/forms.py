@@ -10,3 +10,15 @@ class TokenForm(forms.Form):
                            help_text=_("What the token is for, e.g. the commune's reporting spreadsheet."))
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=TOKEN_DAYS_MAX,
                               initial=settings.API_TOKEN_DAYS)
+
+
+class SetupCodeForm(forms.Form):
+    """The first step of activating a login: the user name and the set-up code the member was handed."""
+
+    username = forms.CharField(label=_("User name"), max_length=150, widget=forms.TextInput(attrs={
+        "autocapitalize": "none", "autocomplete": "username", "spellcheck": "false"}))
+    code = forms.CharField(label=_("Set-up code"), max_length=40,
+                           help_text=_("Ten letters and digits, as on the paper or in the SMS; spaces and hyphens do "
+                                       "not matter."),
+                           widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off",
+                                                         "spellcheck": "false"}))

@@ -74,3 +74,31 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> str:
         return "ss_" + secrets.token_urlsafe(32)
+
+
+class SetupCode(models.Model):
+    """A one-time code with which a member chooses the password of a login opened for them, handed over on paper
+    or by SMS when the member has no e-mail address (docs/security.md, "Set-up codes").
+
+    One per login: issuing a new one replaces the row (`issue` counts them, so a set-up begun with the old code
+    cannot finish with it), and using it deletes the row. Only the password hasher's hash of the code is kept: a
+    copy of the database holds no usable code, and guessing one from the hash is as slow as guessing a password.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="setup_code")
+    code_hash = models.CharField(max_length=255)
+    issue = models.PositiveIntegerField(default=1)
+    issued_at = models.DateTimeField()
+    # Refused from this moment on (settings.ACCOUNT_SETUP_CODE_HOURS after issue).
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("set-up code")
+        verbose_name_plural = _("set-up codes")
+
+    def __str__(self):
+        return str(self.user)
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()

@@ -1,6 +1,9 @@
 import datetime
+import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,7 +11,7 @@ from django.utils.translation import gettext as _
 from soisua.audit import services as audit
 from soisua.core.errors import DomainError, clean_text
 
-from .models import ApiToken, User
+from .models import ApiToken, SetupCode, User
 
 # How often a token's "last used" time is written: often enough for its owner to see whether it is still in
 # use, rarely enough that API calls do not each write a row.
@@ -19,6 +22,134 @@ TOKEN_DAYS_MAX = 365
 
 class TokenError(DomainError):
     pass
+
+
+class SetupCodeError(DomainError):
+    pass
+
+
+# Set-up codes are read aloud, written on paper and typed on phones: capitals and digits without look-alikes (no
+# 0/O, 1/I/L, 2/Z, 5/S, 8/B), ten of them (about 46 bits), shown in two groups of five.
+SETUP_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+SETUP_CODE_LENGTH = 10
+SETUP_CODE_GROUP = 5
+
+
+@dataclass(frozen=True)
+class IssuedSetupCode:
+    """A set-up code as issued: the code itself exists only here, to be shown once."""
+
+    user: User
+    code: str
+    expires_at: datetime.datetime
+    issue: int
+
+
+def format_setup_code(code: str) -> str:
+    """The code as it is shown and printed: two groups of five."""
+    return "-".join(code[start:start + SETUP_CODE_GROUP] for start in range(0, len(code), SETUP_CODE_GROUP))
+
+
+def _normalise_setup_code(typed: str) -> str:
+    """What a member typed, as the code is hashed: capitals, without spaces and hyphens."""
+    return "".join(character for character in (typed or "").upper() if character.isalnum())[:40]
+
+
+def can_have_setup_code(user: User) -> bool:
+    """A set-up code chooses the first password of a working login: never for a login whose password is already
+    chosen (it would let whoever issues codes take it over), a deactivated one, or a superuser."""
+    return user.is_active and not user.is_superuser and not user.has_usable_password()
+
+
+@transaction.atomic
+def issue_setup_code(user: User, *, by) -> IssuedSetupCode:
+    """Issue a one-time set-up code for `user`, valid settings.ACCOUNT_SETUP_CODE_HOURS; an earlier code of the
+    login stops working. Only a hash is stored, so the code is returned to be shown once.
+
+    Refusals (SetupCodeError): "password_chosen" (the login already has a password, is deactivated or is a
+    superuser's).
+    Side effects: inserts or replaces the login's SetupCode row; audit entry (without the code).
+    """
+    if not can_have_setup_code(user):
+        raise SetupCodeError(_("This login already has a password: a set-up code is only for choosing the first "
+                               "one. The member can reset a forgotten password from the login page."),
+                             code="password_chosen")
+    code = "".join(secrets.choice(SETUP_CODE_ALPHABET) for _ in range(SETUP_CODE_LENGTH))
+    now = timezone.now()
+    expires_at = now + datetime.timedelta(hours=settings.ACCOUNT_SETUP_CODE_HOURS)
+    previous = SetupCode.objects.select_for_update().filter(user=user).first()
+    if previous is None:
+        row = SetupCode.objects.create(user=user, code_hash=make_password(code), issued_at=now,
+                                       expires_at=expires_at)
+    else:
+        previous.code_hash, previous.issue = make_password(code), previous.issue + 1
+        previous.issued_at, previous.expires_at = now, expires_at
+        previous.save(update_fields=["code_hash", "issue", "issued_at", "expires_at"])
+        row = previous
+    audit.record(by, "accounts.setup_code.issue", user, {"user": user.pk, "issue": row.issue,
+                                                        "expires_at": expires_at,
+                                                        "replaces_earlier": previous is not None})
+    return IssuedSetupCode(user=user, code=format_setup_code(code), expires_at=expires_at, issue=row.issue)
+
+
+def outstanding_setup_code(user: User | None) -> SetupCode | None:
+    """The login's set-up code that can still be used, or None (none issued, used, expired, or a password chosen
+    since)."""
+    if user is None or not can_have_setup_code(user):
+        return None
+    row = SetupCode.objects.filter(user=user).first()
+    return row if row is not None and not row.expired else None
+
+
+def setup_code_of(user: User | None) -> SetupCode | None:
+    """The login's set-up code, used or not (expired ones included), for the member's page."""
+    return SetupCode.objects.filter(user=user).first() if user is not None else None
+
+
+def check_setup_code(username: str, code: str) -> SetupCode | None:
+    """The set-up code row that `username` and the typed `code` prove, or None, whatever was wrong (no such
+    login, no code, a wrong, expired or voided code, a password chosen since): the answer must not tell which.
+    Writes nothing; the caller counts a failure against the login's throttle."""
+    name = (username or "").strip()[:150]
+    row = SetupCode.objects.select_related("user").filter(user__username__iexact=name).first() if name else None
+    # A missing row still runs the hasher once, so the answer takes as long for a name without a code.
+    matches = check_password(_normalise_setup_code(code), row.code_hash if row is not None else "")
+    if row is None or not matches or row.expired or not can_have_setup_code(row.user):
+        return None
+    return row
+
+
+def pending_setup(user_pk: int | None, issue: int | None) -> User | None:
+    """The login whose code was proven earlier in this session (its user and the code's `issue`), if that code can
+    still be used."""
+    row = SetupCode.objects.select_related("user").filter(user_id=user_pk, issue=issue).first()
+    if row is None or row.expired or not can_have_setup_code(row.user):
+        return None
+    return row.user
+
+
+@transaction.atomic
+def activate_with_setup_code(user: User, *, issue: int, password: str, by) -> User:
+    """Set the first password of `user` with the set-up code proven earlier (its `issue`): the code is spent.
+
+    Refusals (SetupCodeError): "invalid" (the code was used, replaced or expired meanwhile, or a password was
+    chosen another way).
+    Side effects: the user's password set; the code row deleted; audit entry.
+    """
+    row = SetupCode.objects.select_for_update().select_related("user").filter(user=user, issue=issue).first()
+    if row is None or row.expired or not can_have_setup_code(row.user):
+        raise SetupCodeError(invalid_setup_code_message(), code="invalid")
+    row.delete()
+    user.set_password(password)
+    user.save()
+    audit.record(by, "accounts.setup_code.use", user, {"user": user.pk, "issue": issue})
+    return user
+
+
+def invalid_setup_code_message() -> str:
+    """One message for every wrong, expired or spent code, that does not say which part was wrong."""
+    return _("This user name and set-up code do not go together, or the code has expired or was already used. "
+             "Check both, or ask your cell's secretary for a new code.")
 
 
 def set_preferred_language(user: User, language: str) -> None:
@@ -87,9 +218,11 @@ def tokens_of(user: User):
 
 
 @transaction.atomic
-def record_login_failure(*, username: str, address: str | None, locked: bool) -> None:
-    """Audit a failed login (never the password): on the account when the name exists, else on the throttle's
-    record of that name and address."""
+def record_login_failure(*, username: str, address: str | None, locked: bool,
+                         action: str = "accounts.login.failed") -> None:
+    """Audit a failed login (never the password), or with `action` another failed proof counted with them (a
+    set-up code, never the code): on the account when the name exists, else on the throttle's record of that name
+    and address."""
     from axes.models import AccessAttempt
 
     username = (username or "")[:150]
@@ -99,5 +232,4 @@ def record_login_failure(*, username: str, address: str | None, locked: bool) ->
                   .first())
     if target is None:
         return
-    audit.record(None, "accounts.login.failed", target, {"username": username, "address": address,
-                                                          "locked": locked})
+    audit.record(None, action, target, {"username": username, "address": address, "locked": locked})

@@ -11,7 +11,8 @@ import time
 from dataclasses import dataclass
 
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_failure_limit
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off, get_failure_limit
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Sum
@@ -62,6 +63,23 @@ class LoginThrottleHandler(AxesDatabaseHandler):
         account_attempts = self.filter_user_attempts(request, credentials)[0]
         count, _ = account_attempts.delete()
         return count
+
+
+def login_wait(request: HttpRequest, username: str) -> int:
+    """Seconds before `username` may be tried again from this request's address, on the login's own counts
+    (0: now). For other ways of proving who one is, such as a set-up code, so that they add no guesses to the
+    login's."""
+    if AxesProxyHandler.is_allowed(request, {"username": username}):
+        return 0
+    return int(get_cool_off(request).total_seconds())
+
+
+def count_failure(request: HttpRequest, username: str) -> bool:
+    """Count a failed proof for `username` from this request's address as a failed login; True when it started a
+    cool-off (the response then becomes the 429 page, as for a login). The request's fields named in
+    AXES_SENSITIVE_PARAMETERS are masked in the throttle's record."""
+    AxesProxyHandler.user_login_failed(sender=__name__, credentials={"username": username}, request=request)
+    return bool(getattr(request, "axes_locked_out", False))
 
 
 @dataclass(frozen=True)

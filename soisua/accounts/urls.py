@@ -19,6 +19,8 @@ urlpatterns = [
     path("password-reset/complete/",
          auth_views.PasswordResetCompleteView.as_view(template_name="accounts/message.html"),
          name="password_reset_complete"),
+    path("activate/", views.activate, name="activate"),
+    path("activate/password/", views.activate_password, name="activate.password"),
     path("tokens/", views.api_tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.api_token_revoke, name="tokens.revoke"),
 ]

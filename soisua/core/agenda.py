@@ -7,8 +7,13 @@ may see (it goes through its app's policy) and costs a few indexed queries, whoe
 """
 
 import datetime
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
 
 OVERDUE, TODAY, SOON, WAITING = range(4)
 
@@ -45,3 +50,25 @@ def urgency_of(day: datetime.date | None, today: datetime.date) -> int:
 def agenda_for(user, today: datetime.date) -> list[Item]:
     items = [item for function in _providers for item in function(user, today)]
     return sorted(items, key=lambda item: (item.urgency, item.when or datetime.date.max, item.title))
+
+# The session's count of the person's own writes (core.middleware.WriteStampMiddleware): what they just did may
+# have taken something off their list.
+WRITES_SESSION_KEY = "agenda_writes"
+
+
+def cached_agenda_for(request, today: datetime.date, *, stamp: tuple) -> list[Item]:
+    """`agenda_for`, kept AGENDA_CACHE_SECONDS for the same `stamp` (what the caller knows changes the list: the
+    newest message the person was told, their grants), day, language and count of the person's own writes in this
+    session. Every workflow step tells the person who acts next, so new work shows at once; an item others
+    settled without telling them leaves within that time."""
+    seconds = settings.AGENDA_CACHE_SECONDS
+    if seconds <= 0:
+        return agenda_for(request.user, today)
+    parts = (request.user.pk, today.isoformat(), translation.get_language(),
+             request.session.get(WRITES_SESSION_KEY, 0), *stamp)
+    key = "agenda:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    items = cache.get(key)
+    if items is None:
+        items = agenda_for(request.user, today)
+        cache.set(key, items, seconds)
+    return items

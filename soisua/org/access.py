@@ -15,6 +15,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from soisua.accounts.services import can_have_setup_code
+
 from .enums import PERSONAL_DATA_ROLES, SUBTREE_ROLES, WRITE_ROLES, MemberStatus, PostKind, Role, post_role
 from .models import PATH_STEP, Member, Post, RoleGrant, StandIn, Unit
 
@@ -302,6 +304,12 @@ def can_read_member(user, member: Member) -> bool:
 
 def can_write_member(user, member: Member) -> bool:
     return scope_for(user).can_write(member.cell)
+
+
+def can_give_setup_code(user, member: Member) -> bool:
+    """Whether `user` may give a new set-up code for the member's login: the power to open a login (writing the
+    member's record), for a login whose first password is not chosen yet."""
+    return member.user is not None and can_have_setup_code(member.user) and can_write_member(user, member)
 
 
 def can_see_personal_data_in(user, unit: Unit) -> bool:

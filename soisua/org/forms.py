@@ -120,9 +120,33 @@ class SearchForm(forms.Form):
 
 
 class AccountForm(forms.Form):
+    EMAIL, CODE = "email", "code"
+
     username = forms.RegexField(label=_("User name"), regex=r"^[a-z0-9._-]{3,40}$", max_length=40,
                                 help_text=_("Lower-case letters, digits, dots and hyphens, e.g. bithu.xoan."),
                                 error_messages={"invalid": _("Use 3–40 lower-case letters, digits, dots or hyphens.")})
+    method = forms.ChoiceField(label=_("How the member chooses the password"), required=False,
+                               widget=forms.RadioSelect)
+
+    def __init__(self, *args, email: str, **kwargs):
+        """`email`: the address on the member's record. With one, the link goes there unless a set-up code is
+        chosen; without one, there is no choice: the login is opened with a code."""
+        super().__init__(*args, **kwargs)
+        if email:
+            self.fields["method"].choices = [
+                (self.EMAIL, _("From a link e-mailed to %(email)s") % {"email": email}),
+                (self.CODE, _("With a one-time set-up code that you hand to the member on paper or by SMS"))]
+            self.fields["method"].initial = self.EMAIL
+        else:
+            del self.fields["method"]
+
+    def clean(self):
+        """Left out (no address on record, or a program's POST): the link by e-mail when there is an address,
+        else the code."""
+        data = super().clean()
+        method = self.fields.get("method")
+        data["method"] = data.get("method") or (method.initial if method is not None else self.CODE)
+        return data
 
 
 class GrantForm(forms.Form):

@@ -7,6 +7,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from soisua.accounts import services as accounts
 from soisua.core.text import fold
 
 from .access import may_change_role, scope_for, visible_members, visible_units
@@ -107,6 +108,13 @@ def roles_of(user, member: Member) -> list[RoleGrant]:
     grants = (RoleGrant.objects.filter(user_id=member.user_id).filter(scope_for(user).unit_filter("unit__"))
               .select_related("unit", "post").order_by("unit__path", "role", "pk"))
     return list(grants)
+
+
+def setup_code_of(member: Member):
+    """The set-up code of the member's login while its first password is not chosen (valid or expired), else
+    None."""
+    user = member.user
+    return accounts.setup_code_of(user) if user is not None and accounts.can_have_setup_code(user) else None
 
 
 def memberships_of(member: Member) -> QuerySet:

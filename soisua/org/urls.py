@@ -26,5 +26,6 @@ urlpatterns = [
     path("members/<int:pk>/post/", views.member_post, name="members.post"),
     path("members/<int:pk>/posts/<int:post_pk>/end/", views.member_post_end, name="members.post_end"),
     path("members/<int:pk>/account/", views.member_account, name="members.account"),
+    path("members/<int:pk>/setup-code/", views.member_setup_code, name="members.setup_code"),
     path("members/<int:pk>/history/", views.member_history, name="members.history"),
 ]

@@ -17,6 +17,7 @@ from soisua.core.caching import cached_page
 from soisua.core.errors import DomainError
 from soisua.core.querytext import clean_query
 from soisua.core.views import perform, render_form_page, save_form
+from soisua.notifications import queries as notifications
 
 from . import access, queries, services
 from .forms import (
@@ -45,7 +46,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     totals = queries.member_totals(units[:12])
     cards = [(unit, totals[unit.pk]) for unit in units[:12]]
     return render(request, "org/dashboard.html", {"cards": cards, "more": len(units) > 12,
-                                                  "agenda": agenda.agenda_for(request.user, timezone.localdate()),
+                                                  "agenda": agenda.cached_agenda_for(
+                                                      request, timezone.localdate(),
+                                                      stamp=(notifications.newest_id(request.user), scope.signature)),
                                                   "own_member_id": getattr(scope, "member_id", None)})
 
 

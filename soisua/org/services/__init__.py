@@ -4,7 +4,7 @@ Each function owns its transaction, appends the audit entry, and raises OrgError
 """
 
 from .common import ConflictError, OrgError, save_versioned
-from .logins import create_account, link_account
+from .logins import create_account, create_account_with_code, link_account, renew_setup_code
 from .members import (
     MEMBER_FIELDS,
     assign_post,
@@ -56,6 +56,7 @@ __all__ = [
     "check_dates",
     "check_placement",
     "create_account",
+    "create_account_with_code",
     "create_member",
     "create_unit",
     "create_units",
@@ -69,6 +70,7 @@ __all__ = [
     "member_values",
     "move_unit",
     "province_keyed_models",
+    "renew_setup_code",
     "revoke_role",
     "role_of_post",
     "save_versioned",
