@@ -330,6 +330,11 @@ PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)  # requests per addres
 API_TOKEN_FAILURE_LIMIT = env_int("API_TOKEN_FAILURE_LIMIT", 20)  # unknown or expired tokens per address
 API_TOKEN_FAILURE_WINDOW_MINUTES = env_int("API_TOKEN_FAILURE_WINDOW_MINUTES", 15)
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)  # lifetime of a new API token unless its owner picks another
+# A login opened without e-mail gets a one-time set-up code (accounts.SetupCode), valid this many hours. Guessing
+# one is counted with the login's failures (same user name and address, same limits), and the codes typed are
+# never kept by the throttle's records.
+ACCOUNT_SETUP_CODE_HOURS = env_int("ACCOUNT_SETUP_CODE_HOURS", 72)
+AXES_SENSITIVE_PARAMETERS = ["code"]
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

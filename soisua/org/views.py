@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from soisua.audit.views import render_history
@@ -194,6 +195,9 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Where each role of the member's login comes from (a post, or an explicit grant): for the member and
         # those who manage the cell.
         "roles": queries.roles_of(request.user, member) if personal else [],
+        # A login opened with a set-up code: whether the code is still valid, and who may give a new one.
+        "setup_code": queries.setup_code_of(member) if personal else None,
+        "can_give_setup_code": access.can_give_setup_code(request.user, member),
         "memberships": queries.memberships_of(member),
         "statuses": queries.status_changes_of(member),
         "breadcrumbs": [*queries.visible_ancestors(request.user, member.cell), member.cell]
@@ -302,22 +306,59 @@ def member_search(request: HttpRequest) -> HttpResponse:
 
 
 
+@never_cache
 @login_required
 def member_account(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a login for a member: the password is chosen from a link sent to the address on record, or with a
+    one-time set-up code shown on this response only (it is not stored)."""
     member = access.get_member_for_user(request.user, pk, write=True)
-    form = AccountForm(request.POST or None)
-    done, _user = save_form(request, form, lambda data: services.create_account(member, by=request.user, **data),
-                            success=_("Login created; a link to choose a password was e-mailed to the member."),
-                            error_field="username")
+    form = AccountForm(request.POST or None, email=member.email)
+    by_code = form.is_valid() and form.cleaned_data["method"] == AccountForm.CODE
+    done, result = save_form(request, form, lambda data: _create_login(request.user, member, data),
+                             success=_("Login created. Hand the member the set-up code below: it is shown only now.")
+                             if by_code else _("Login created; a link to choose a password was e-mailed to the "
+                                               "member."), error_field="username")
     if done:
-        return redirect("org:members.detail", pk=member.pk)
-    intro = (_("The member chooses the password from a link sent to the address on their record, %(email)s; the "
-               "cell's leadership is told that you opened it.") % {"email": member.email} if member.email
-             else _("This member has no e-mail address on record: edit the member first. The link to choose a "
-                    "password goes to that address only."))
+        return _setup_code_sheet(request, member, result) if by_code else redirect("org:members.detail", pk=member.pk)
+    intro = (_("The member chooses the password from a link sent to the address on their record, %(email)s, or "
+               "with a set-up code that you hand over; the cell's leadership is told that you opened the login.")
+             % {"email": member.email} if member.email
+             else _("This member has no e-mail address on record: the login is opened with a one-time set-up code, "
+                    "shown to you once, that you hand to the member on paper or by SMS. The member chooses the "
+                    "password with it; the cell's leadership is told that you opened the login."))
     return render_form_page(request, form, title=_("Open a login for %(name)s") % {"name": member.full_name},
                             back_url=reverse("org:members.detail", args=[member.pk]), back_label=member.full_name,
                             submit_label=_("Create login"), intro=intro)
+
+
+def _create_login(user, member, data: dict):
+    """The one service call of the form: by e-mail, or with a set-up code."""
+    if data["method"] == AccountForm.CODE:
+        return services.create_account_with_code(member, username=data["username"], by=user)
+    return services.create_account(member, username=data["username"], by=user)
+
+
+@never_cache
+@login_required
+@require_POST
+def member_setup_code(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new set-up code for a member's login whose password is not chosen yet, shown on this response only; the
+    earlier code stops working. The same power as opening the login."""
+    member = access.get_member_for_user(request.user, pk, write=True)
+    done, issued = perform(request, lambda: services.renew_setup_code(member, by=request.user),
+                           success=_("New set-up code issued: the earlier one no longer works. Hand this one to the "
+                                     "member: it is shown only now."))
+    if not done:
+        return redirect("org:members.detail", pk=member.pk)
+    return _setup_code_sheet(request, member, issued)
+
+
+def _setup_code_sheet(request: HttpRequest, member, issued) -> HttpResponse:
+    """The printable sheet for the member: user name, code, until when, and the address of the set-up page."""
+    return render(request, "org/setup_code.html", {
+        "member": member, "issued": issued,
+        "activate_url": settings.SITE_URL.rstrip("/") + reverse("accounts:activate"),
+        "hours": settings.ACCOUNT_SETUP_CODE_HOURS})
 
 
 @login_required
