@@ -8,8 +8,8 @@ function fold(text) {
     .replace(/\s+/g, " ").trim();
 }
 
-// The checklist picker: the filter box (hidden without a script) hides the items that do not hold every word typed;
-// items already ticked stay in sight.
+// The checklist picker: the filter box (hidden without a script) hides the items that do not hold what is typed, as
+// typed but without diacritics ("tu tuong" finds "tư tưởng", not "lý tưởng … tự"); items already ticked stay in sight.
 document.querySelectorAll("[data-checklist-picker]").forEach((picker) => {
   const box = picker.querySelector("[data-filter-box]");
   const input = picker.querySelector("[data-filter-input]");
@@ -23,12 +23,12 @@ document.querySelectorAll("[data-checklist-picker]").forEach((picker) => {
     }
   });
   input.addEventListener("input", () => {
-    const words = fold(input.value).split(" ").filter(Boolean);
+    const wanted = fold(input.value);
     picker.querySelectorAll("[data-filter-group]").forEach((group) => {
       let shown = 0;
       group.querySelectorAll("[data-filter-item]").forEach((item) => {
         const ticked = item.querySelector("input")?.checked;
-        const match = ticked || words.every((word) => item.dataset.search.includes(word));
+        const match = ticked || item.dataset.search.includes(wanted);
         item.hidden = !match;
         shown += match ? 1 : 0;
       });
