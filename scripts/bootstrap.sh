@@ -86,7 +86,12 @@ fi
 
 if [[ ! -x .venv/bin/uv ]]; then
   say "installing uv into .venv"
-  .venv/bin/python -m pip install --quiet uv
+  # pip also reads the machine's own configuration: a local package index listed there (extra-index-url =
+  # file:///…) that does not hold uv makes it warn "Location '…' is ignored" once per index, which says nothing
+  # about soisua. Only those lines are dropped: every other warning and error still shows, and a failed install
+  # still stops here (pipefail).
+  .venv/bin/python -m pip install --quiet uv 2>&1 \
+    | { grep -v "^WARNING: Location '[^']*' is ignored: it is neither a file nor a directory\.$" || true; } >&2
 fi
 
 # uv sync is a no-op when the environment already matches the lock.
