@@ -4,17 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from soisua.core.forms import TimeField, TimeInput
 from soisua.org.forms import DateInput
 
 from .enums import AttendanceStatus, ContributionKind, MeetingKind
-
-
-class TimeInput(forms.TimeInput):
-    """Hours and minutes, as people write them (19:30)."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"inputmode": "numeric", **(attrs or {})}, format="%H:%M")
-
 
 EMPTY_CHOICE = _("— choose —")
 
@@ -26,8 +19,8 @@ class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
     title = forms.CharField(label=_("Title"), max_length=255)
     day = forms.DateField(label=_("Date"), widget=DateInput())
-    starts = forms.TimeField(label=_("Starts at"), widget=TimeInput(attrs={"placeholder": "19:30"}))
-    ends = forms.TimeField(label=_("Ends at"), widget=TimeInput(attrs={"placeholder": "21:00"}))
+    starts = TimeField(label=_("Starts at"), widget=TimeInput(attrs={"placeholder": "19h30"}))
+    ends = TimeField(label=_("Ends at"), widget=TimeInput(attrs={"placeholder": "21h"}))
     place = forms.CharField(label=_("Place"), max_length=255, required=False)
     chair = forms.ModelChoiceField(label=_("Chair"), queryset=None, required=False)
     minute_taker = forms.ModelChoiceField(label=_("Minute-taker"), queryset=None, required=False)
@@ -100,9 +93,19 @@ class ContributionForm(forms.Form):
             del self.fields["change_reason"]
 
 
+def finding_line(shortcoming) -> str:
+    """A shortcoming recorded at the meeting as a line of the conclusions: "- Name: text" ("- text" for the
+    cell's collective one)."""
+    text = " ".join(shortcoming.text.split())
+    return f"- {shortcoming.member.full_name}: {text}" if shortcoming.member_id else f"- {text}"
+
+
 class MinutesForm(forms.Form):
     conclusions = forms.CharField(label=_("Conclusions"), required=False, max_length=20_000,
                                   widget=forms.Textarea(attrs={"rows": 6}))
+    findings = forms.MultipleChoiceField(
+        label=_("Shortcomings recorded at this meeting"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Those ticked are added at the end of the conclusions, one line each, when you save."))
     resolution = forms.CharField(label=_("Resolution"), required=False, max_length=20_000,
                                  widget=forms.Textarea(attrs={"rows": 4}))
     votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, required=False)
@@ -111,6 +114,26 @@ class MinutesForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=2000,
                              help_text=_("Required once the minutes are approved."))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    field_order = ["findings", "conclusions"]
+
+    def __init__(self, *args, findings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.finding_lines = {str(shortcoming.pk): finding_line(shortcoming) for shortcoming in findings}
+        if self.finding_lines:
+            self.fields["findings"].choices = list(self.finding_lines.items())
+        else:
+            del self.fields["findings"]
+
+    def clean(self):
+        """The ticked findings join the conclusions, each once (a line already there is not added again)."""
+        data = super().clean()
+        conclusions = data.get("conclusions") or ""
+        added = [self.finding_lines[pk] for pk in data.get("findings") or ()
+                 if self.finding_lines[pk] not in conclusions]
+        if added and "conclusions" in data:
+            data["conclusions"] = "\n".join(filter(None, [conclusions.rstrip(), *added]))
+        return data
 
 
 class DocumentForm(forms.Form):
@@ -148,8 +171,8 @@ class TopicPlanForm(forms.Form):
 class CellPlanForm(forms.Form):
     meeting_day = forms.IntegerField(label=_("Fixed meeting day of the month"), min_value=1, max_value=28,
                                      initial=3)
-    meeting_time = forms.TimeField(label=_("Meeting time"), initial=datetime.time(19, 30),
-                                   widget=TimeInput(attrs={"placeholder": "19:30"}))
+    meeting_time = TimeField(label=_("Meeting time"), initial=datetime.time(19, 30),
+                             widget=TimeInput(attrs={"placeholder": "19h30"}))
     place = forms.CharField(label=_("Place"), max_length=255, required=False)
 
     def __init__(self, *args, topics, **kwargs):

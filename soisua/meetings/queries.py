@@ -10,9 +10,12 @@ from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from soisua.corrections.enums import Source
+from soisua.corrections.models import Shortcoming
 from soisua.counters import rollups
 from soisua.org import access
-from soisua.org.models import Member, Unit
+from soisua.org.enums import Role
+from soisua.org.models import Member, RoleGrant, Unit
 
 from .enums import REGULAR_KINDS, ROLL_STATUSES, THEMATIC_KINDS, AttendanceStatus, MeetingKind, MinutesStatus
 from .models import Attendance, CalendarFeed, CellPlan, CellTopic, Contribution, Meeting, Minutes, Topic, TopicPlan
@@ -78,9 +81,18 @@ def roll_candidates(unit: Unit) -> QuerySet[Member]:
     return Member.objects.filter(cell=unit, status__in=ROLL_STATUSES).order_by("sort_key")
 
 
+# Who speaks for a level above the cell at its meetings: that level's committee members and committee staff.
+LIAISON_ROLES = (Role.COMMITTEE, Role.STAFF)
+
+
 def liaison_candidates(unit: Unit) -> QuerySet[Member]:
-    """Post holders of the levels above the cell, one of whom may attend as the liaison."""
-    return (Member.objects.filter(posts__unit__path__in=unit.ancestor_paths(), posts__ended_on__isnull=True)
+    """Who may attend the cell's meetings as the upper-level liaison: the members holding a post on a level above
+    the cell, and the members whose login holds a committee or committee staff grant there (committee members
+    are often recorded by a grant alone). Members who left the roll or are suspended are not offered."""
+    above = unit.ancestor_paths()
+    grants = RoleGrant.objects.filter(unit__path__in=above, role__in=LIAISON_ROLES).values("user_id")
+    return (Member.objects.filter(Q(posts__unit__path__in=above, posts__ended_on__isnull=True)
+                                  | Q(user_id__in=grants), status__in=ROLL_STATUSES)
             .distinct().order_by("sort_key"))
 
 
@@ -96,6 +108,19 @@ def minutes_changes_of(meeting: Meeting) -> QuerySet:
     """Changes made to the minutes, the roll or the speakers after the minutes were approved, with their reasons
     and who made them."""
     return meeting.minutes_changes.select_related("by")
+
+
+def findings_of(meeting: Meeting) -> list[Shortcoming]:
+    """The shortcomings recorded at the meeting (docs/domain.md, "Meetings"): those of the cell or its members
+    entered with the source "meeting" from the opening of its check-in up to the start of the cell's next meeting,
+    since the secretary often enters them from the notes after the meeting. Oldest first."""
+    opens = meeting.starts_at - datetime.timedelta(minutes=settings.MEETING_CHECK_IN_OPENS_MINUTES)
+    found = Shortcoming.objects.filter(unit=meeting.unit_id, source=Source.MEETING, created_at__gte=opens)
+    following = (Meeting.objects.filter(unit=meeting.unit_id, starts_at__gt=meeting.starts_at)
+                 .order_by("starts_at").values_list("starts_at", flat=True).first())
+    if following is not None:
+        found = found.filter(created_at__lt=following)
+    return list(found.select_related("member").order_by("created_at", "pk"))
 
 
 def contributions_of(meeting: Meeting) -> list[Contribution]:
@@ -180,11 +205,13 @@ class MemberRecord:
         return self.unexcused >= settings.MEETING_UNEXCUSED_ALERT
 
 
-def member_records(unit: Unit, year: int) -> list[MemberRecord]:
-    """Each member on the cell's rolls in `year`: attendance, lateness, absences and how often they spoke."""
-    lines = (Attendance.objects.filter(meeting__unit=unit, meeting__starts_at__year=year)
+def member_records(unit: Unit, year: int, now: datetime.datetime | None = None) -> list[MemberRecord]:
+    """Each member on the rolls of the cell's meetings held in `year` (begun by `now`: a meeting still to come
+    counts for nobody): attendance, lateness, absences and how often they spoke."""
+    held = {"meeting__unit": unit, "meeting__starts_at__year": year, "meeting__starts_at__lte": now or timezone.now()}
+    lines = (Attendance.objects.filter(**held)
              .values("member_id", "status").annotate(count=Count("id"), late=Sum("minutes_late")))
-    spoke = dict(Contribution.objects.filter(meeting__unit=unit, meeting__starts_at__year=year)
+    spoke = dict(Contribution.objects.filter(**held)
                  .values("member_id").annotate(count=Count("meeting_id", distinct=True))
                  .values_list("member_id", "count"))
     records: dict[int, MemberRecord] = {}
@@ -204,10 +231,45 @@ def member_records(unit: Unit, year: int) -> list[MemberRecord]:
 
 def meetings_per_month(unit: Unit, year: int) -> list[dict]:
     """Meetings of the unit's subtree per month of `year`, by kind (from the counters)."""
-    by_period = rollups.figures_by_period(unit.pk, rollups.year_periods(year), "meetings.")
+    return _per_month(rollups.figures_by_period(unit.pk, rollups.year_periods(year), "meetings."))
+
+
+def _per_month(by_period: dict[str, dict[str, int]]) -> list[dict]:
     return [{"month": int(period[5:]), "total": sum(figures.values()),
              **{kind: figures.get(f"meetings.{kind}", 0) for kind in MeetingKind.values}}
             for period, figures in by_period.items()]
+
+
+def held_figures(unit: Unit, year: int, now: datetime.datetime | None = None) -> tuple[dict, list[dict]]:
+    """The statistics page's summary (as `attendance_summary`) and meetings per month (as `meetings_per_month`)
+    of the meetings held in `year`: those begun by `now`, never those still to come.
+
+    A cell's are counted from its own meetings, exactly. A subtree's come from the counters, which count by month:
+    the months after `now`'s are left out, so what a committee reads runs through the current month."""
+    now = now or timezone.now()
+    periods = [period for period in rollups.year_periods(year) if period <= rollups.period_of(now)]
+    if not unit.kind.holds_members:
+        by_period = rollups.figures_by_period(unit.pk, periods, SUMMARY_METRICS)
+        totals: dict[str, int] = {}
+        for figures in by_period.values():
+            for metric, value in figures.items():
+                totals[metric] = totals.get(metric, 0) + value
+        meetings_only = {period: {metric: value for metric, value in figures.items() if metric.startswith("meetings.")}
+                         for period, figures in by_period.items()}
+        return _summary(totals), _per_month(meetings_only)
+    held = Meeting.objects.filter(unit=unit, starts_at__year=year, starts_at__lte=now)
+    by_period = {period: {} for period in periods}
+    totals = {}
+    for row in (held.annotate(month=ExtractMonth("starts_at")).values("month", "kind").annotate(count=Count("id"))
+                .order_by()):
+        metric = f"meetings.{row['kind']}"
+        by_period[f"{year:04d}-{row['month']:02d}"][metric] = row["count"]
+        totals[metric] = totals.get(metric, 0) + row["count"]
+    for row in (Attendance.objects.filter(meeting__in=held).values("status")
+                .annotate(count=Count("id"), late=Sum("minutes_late")).order_by()):
+        totals[f"attendance.{row['status']}"] = row["count"]
+        totals["attendance.minutes_late"] = totals.get("attendance.minutes_late", 0) + (row["late"] or 0)
+    return _summary(totals), _per_month(by_period)
 
 
 # The counters a summary reads: only these, never the other apps' figures kept in the same months.
@@ -288,42 +350,95 @@ class SilentMembers:
         return _rows(self.by_admission)
 
 
+# Age bands, youngest first: the order every table lists them in ("< 30" before "30–39", never by their text).
 AGE_BANDS = ((0, 30, "< 30"), (30, 40, "30–39"), (40, 50, "40–49"), (50, 60, "50–59"), (60, 200, "≥ 60"))
+UNKNOWN = "unknown"
 
 
-def silent_members(unit: Unit, today: datetime.date | None = None) -> SilentMembers:
-    """Members on the roll of the cell's last MEETING_SILENT_AFTER held meetings who spoke in none of them, with
-    (silent, all) counts by age band and by admission decade, so "young members rarely speak" shows."""
+def age_of(member: Member, today: datetime.date) -> int | None:
+    """Age in whole years on `today` (None without a date of birth)."""
+    born = member.date_of_birth
+    if born is None:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def age_band(member: Member, today: datetime.date) -> str:
+    """The member's AGE_BANDS label, or UNKNOWN without a date of birth."""
+    age = age_of(member, today)
+    if age is None:
+        return UNKNOWN
+    return next(label for low, high, label in AGE_BANDS if low <= age < high)
+
+
+def admission_decade(member: Member) -> str:
+    if member.admission_date is None:
+        return UNKNOWN
+    decade = member.admission_date.year // 10 * 10
+    return f"{decade}–{decade + 9}"
+
+
+def _band_order(label: str) -> tuple[int, str]:
+    """Bands by age (AGE_BANDS' order), decades by year, the unknown last."""
+    if label == UNKNOWN:
+        return (1, "")
+    ages = [band[2] for band in AGE_BANDS]
+    return (0, f"{ages.index(label):04d}" if label in ages else label)
+
+
+def _labelled(grouping: dict) -> dict:
+    """The grouping in band order, the unknown band named in the reader's language."""
+    return {(_("unknown") if label == UNKNOWN else label): value
+            for label, value in sorted(grouping.items(), key=lambda item: _band_order(item[0]))}
+
+
+def silent_members(unit: Unit, today: datetime.date | None = None,
+                   now: datetime.datetime | None = None) -> SilentMembers:
+    """Members on the roll of the cell's last MEETING_SILENT_AFTER held meetings (all those held while there are
+    fewer) who spoke in none of them, with (silent, all) counts by age band and by admission decade, so "young
+    members rarely speak" shows. A meeting is held once it has ended by `now`."""
     today = today or timezone.localdate()
-    last = list(Meeting.objects.filter(unit=unit, starts_at__lt=timezone.now())
+    last = list(Meeting.objects.filter(unit=unit, ends_at__lte=now or timezone.now())
                 .order_by("-starts_at").values_list("pk", flat=True)[:settings.MEETING_SILENT_AFTER])
     result = SilentMembers(meetings=len(last))
-    if len(last) < settings.MEETING_SILENT_AFTER:
+    if not last:
         return result
     on_roll = list(Member.objects.filter(attendance__meeting__in=last).distinct().order_by("sort_key"))
     spoke = set(Contribution.objects.filter(meeting__in=last).values_list("member_id", flat=True))
     result.members = [member for member in on_roll if member.pk not in spoke]
-
-    def band(member: Member) -> str:
-        if member.date_of_birth is None:
-            return _("unknown")
-        age = (today - member.date_of_birth).days // 365
-        return next(label for low, high, label in AGE_BANDS if low <= age < high)
-
-    def admitted(member: Member) -> str:
-        if member.admission_date is None:
-            return _("unknown")
-        decade = member.admission_date.year // 10 * 10
-        return f"{decade}–{decade + 9}"
-
-    for grouping, key in ((result.by_age, band), (result.by_admission, admitted)):
+    for target, key in (("by_age", lambda member: age_band(member, today)), ("by_admission", admission_decade)):
+        grouping: dict[str, tuple[int, int]] = {}
         for member in on_roll:
             silent, everyone = grouping.get(key(member), (0, 0))
             grouping[key(member)] = (silent + (member.pk not in spoke), everyone + 1)
-        ordered = dict(sorted(grouping.items()))
-        grouping.clear()
-        grouping.update(ordered)
+        setattr(result, target, _labelled(grouping))
     return result
+
+
+@dataclass(frozen=True)
+class AgeGroupRow:
+    """One age band of the cell's year as shown to anyone: how many members, and their attendance rate. A band of
+    fewer than SMALL_GROUP people shows no rate: beside the member table it would tell whose band (and so whose
+    age) it is. Who spoke is left to the silent members' tables, which keep their own rule."""
+
+    label: str
+    members: str
+    rate: int | None
+
+
+def age_groups(records: list[MemberRecord], today: datetime.date | None = None) -> list[AgeGroupRow]:
+    """The year's member records (`member_records`) by age band, youngest first, the unknown last."""
+    today = today or timezone.localdate()
+    bands: dict[str, list[MemberRecord]] = {}
+    for record in records:
+        bands.setdefault(age_band(record.member, today), []).append(record)
+    rows = []
+    for label, group in _labelled(bands).items():
+        attended = sum(record.present + record.late for record in group)
+        marked = attended + sum(record.excused + record.unexcused for record in group)
+        rows.append(AgeGroupRow(label, shown_count(len(group)),
+                                None if len(group) < SMALL_GROUP else rate(attended, marked)))
+    return rows
 
 
 # --- topics and plans ----------------------------------------------------------------------------------------

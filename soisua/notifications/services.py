@@ -8,7 +8,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -19,13 +20,31 @@ from . import kinds
 from .models import Delivery, Notification, Preference
 
 
+def site_url() -> str:
+    """The installation's address (SITE_URL) without a trailing slash."""
+    return settings.SITE_URL.rstrip("/")
+
+
+def full_link(url: str) -> str:
+    """A page's full address for an e-mail: SITE_URL and the page's path (the site itself without a page)."""
+    return f"{site_url()}{url}" if url.startswith("/") else (url or f"{site_url()}/")
+
+
+def render_text(name: str, context: dict) -> str:
+    """A plain-text template rendered without HTML escaping. What it makes is stored as the message and sent as
+    the body of a plain-text e-mail, where "&quot;" or "&lt;" would show as such; the inbox page escapes it once,
+    as it escapes any text it shows."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def notify(recipient, *, kind: str, event_key: str, template: str, context: dict, url: str = "",
            email: bool = True) -> Notification | None:
     """Put one notification in `recipient`'s inbox, once per event_key, and e-mail it after commit, as the
     recipient's preference for `kind` says (notifications.kinds: at once, in the daily digest, or not at all;
     mandatory kinds always at once).
 
-    `template` is rendered twice inside the recipient's language: `<template>_title.txt` and `<template>.txt`.
+    `template` is rendered twice inside the recipient's language, as plain text (`render_text`):
+    `<template>_title.txt` and `<template>.txt`.
     Returns None when this event was already delivered to this person, or the person turned this kind off.
 
     Side effects: inserts the notification; enqueues task_email_notification on commit.
@@ -36,8 +55,8 @@ def notify(recipient, *, kind: str, event_key: str, template: str, context: dict
     if Notification.objects.filter(recipient=recipient, event_key=event_key).exists():
         return None
     with translation.override(recipient.language):
-        title = render_to_string(f"{template}_title.txt", context).strip()
-        body = render_to_string(f"{template}.txt", context).strip()
+        title = " ".join(render_text(f"{template}_title.txt", context).split())
+        body = render_text(f"{template}.txt", context).strip()
     try:
         with transaction.atomic():
             notification = Notification.objects.create(recipient=recipient, kind=kind, event_key=event_key,
@@ -115,8 +134,7 @@ def send_digests(*, since: datetime.datetime | None = None) -> int:
             continue
         with translation.override(user.language):
             subject = _("soisua: %(count)s new messages") % {"count": len(waiting)}
-            body = render_to_string("notifications/digest.txt", {"notifications": waiting,
-                                                                 "site": settings.SITE_URL})
+            body = render_text("notifications/digest.txt", {"notifications": waiting, "site": site_url()})
         send_mail(subject, body, None, [user.email])
         Notification.objects.filter(pk__in=[item.pk for item in waiting]).update(emailed_at=timezone.now())
         sent += 1

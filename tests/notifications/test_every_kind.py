@@ -9,10 +9,12 @@ registry without one (or a test left for a kind that is gone).
 """
 
 import datetime
+import re
 from collections import Counter
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -71,7 +73,19 @@ def told(kind: str) -> dict[str, int]:
         mailed = [message for message in mail.outbox if message.to == [recipient.email]
                   and message.subject == notification.title and message.body.endswith(f"{notification.url}\n")]
         assert len(mailed) == 1, f"{kind}: {recipient} was mailed {len(mailed)} times"
+        reads_as_plain_text(kind, mailed[0], notification.url)
     return dict(Counter(notification.recipient.username for notification in notifications))
+
+
+def reads_as_plain_text(kind: str, message, url: str) -> None:
+    """The e-mail says in sentences what happened, then gives the page's full address; it is plain text, so no
+    character is written as an HTML entity."""
+    text, link = message.body.rsplit("\n\n", 1)
+    assert len(text.split()) >= 5 and re.search(r"\S[.!?][\"”»)]?(\s|$)", text), f"{kind}: {text!r} is not a sentence"
+    assert link == f"Mở trên soisua: {settings.SITE_URL.rstrip('/')}{url}\n", f"{kind}: {link!r}"
+    assert url.startswith("/") and settings.SITE_URL.startswith("http")
+    for entity in ("&quot;", "&#x27;", "&#39;", "&lt;", "&gt;", "&amp;"):
+        assert entity not in message.subject + message.body, f"{kind}: {entity} in {message.body!r}"
 
 
 def login(cast, name: str, cell=None, **member_fields):
@@ -450,6 +464,9 @@ def test_meetings_documents(cast):
     meetings.publish_documents(meeting, by=cast.users["secretary"])
 
     assert told("meetings.documents") == {"member": 1}  # the roll, not the secretary who published them
+    meetings.add_document(meeting, title="Báo cáo bổ sung", upload=SimpleUploadedFile("bc.pdf", b"%PDF-1.4\n"),
+                          by=cast.users["secretary"])
+    assert told("meetings.documents") == {"member": 2}  # a document added once they were sent is told too
 
 
 def test_meetings_minutes(cast):

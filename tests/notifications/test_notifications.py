@@ -110,3 +110,27 @@ def test_each_item_keeps_its_own_read_state_and_mark_all_read_stores_it_for_ever
     assert member.inbox_unread == 0
     assert Notification.objects.get(pk=elsewhere.pk).read_at is None  # nobody else's inbox is touched
     assert 'class="card unread"' not in page.text
+
+
+def test_quotes_and_brackets_are_escaped_once_on_the_inbox_page_and_never_in_the_email(
+        cast, settings, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from soisua.meetings import services as meetings
+
+    settings.MEETING_ANNOUNCE_DAYS = 14
+    title = 'Họp "chi bộ" <script>alert(1)</script> & bàn việc'
+    starts = timezone.now() + datetime.timedelta(days=3)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meetings.schedule_meeting(cast.cell, title=title, starts_at=starts,
+                                  ends_at=starts + datetime.timedelta(minutes=120), by=cast.users["secretary"])
+    inbox = cast.client("member").get("/inbox/").content.decode()
+
+    stored = Notification.objects.get(recipient=cast.users["member"])
+    assert title in stored.title and title in stored.body
+    assert "Họp &quot;chi bộ&quot; &lt;script&gt;alert(1)&lt;/script&gt; &amp; bàn việc" in inbox
+    assert "&amp;quot;" not in inbox and "&amp;lt;" not in inbox and "<script>alert" not in inbox
+    (message,) = mail.outbox
+    assert title in message.subject and title in message.body
+    assert "&quot;" not in message.body and "&lt;" not in message.body and "&amp;" not in message.body

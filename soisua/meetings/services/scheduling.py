@@ -162,14 +162,28 @@ def follow_moved_subtree(sender, *, unit: Unit, **kwargs) -> None:
 @transaction.atomic
 def add_document(meeting: Meeting, *, title: str, upload, by) -> MeetingDocument:
     """Attach a document (draft resolution, report, introductory paper). Checked like evidence files.
-    Documents added after publication are published at once (and count for lateness)."""
+    A document added once the documents were published goes out at once: the roll and the liaison are told of
+    it, once per document. Side effects: the file and its row; audit entry; those notifications."""
     check_document_upload(upload)
+    meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
     document = MeetingDocument(meeting=meeting, title=clean(title, _("title"), 255) or upload.name[:255],
                                uploaded_by=person(by))
     document.file.save(upload.name, upload, save=False)
     document.save()
     audit.record(by, "meetings.document.add", document, {"title": document.title})
+    if meeting.documents_published_at is not None:
+        _send_documents(meeting, by=by, event=f"meeting-document:{document.pk}",
+                        template="meetings/notifications/document_added",
+                        context={"title": meeting.title, "starts_at": meeting.starts_at, "document": document.title})
     return document
+
+
+def _send_documents(meeting: Meeting, *, by, event: str, template: str, context: dict) -> None:
+    """Tell the roll and the liaison that documents went out, never the one who sent them."""
+    actor, url = person(by), reverse("meetings:detail", args=[meeting.pk])
+    for user in meeting_people(meeting):
+        if actor is None or user.pk != actor.pk:
+            notify(user, kind="meetings.documents", event_key=event, template=template, url=url, context=context)
 
 
 @transaction.atomic
@@ -182,14 +196,11 @@ def publish_documents(meeting: Meeting, *, by) -> Meeting:
         raise MeetingError(_("Add the documents (or the introductory paper) before publishing them."),
                            code="empty")
     if meeting.documents_published_at is not None:
-        return meeting  # published once: documents added since were published as they came
+        return meeting  # published once: documents added since went out as they came (add_document)
     meeting.documents_published_at = timezone.now()
     meeting.save(update_fields=["documents_published_at"])
-    actor, url = person(by), reverse("meetings:detail", args=[meeting.pk])
-    for user in meeting_people(meeting):
-        if actor is None or user.pk != actor.pk:
-            notify(user, kind="meetings.documents", event_key=f"meeting-documents:{meeting.pk}",
-                   template="meetings/notifications/documents", url=url,
-                   context={"title": meeting.title, "starts_at": meeting.starts_at})
+    _send_documents(meeting, by=by, event=f"meeting-documents:{meeting.pk}",
+                    template="meetings/notifications/documents",
+                    context={"title": meeting.title, "starts_at": meeting.starts_at})
     audit.record(by, "meetings.documents.publish", meeting, {"late": meeting.documents_late})
     return meeting

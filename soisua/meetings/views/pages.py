@@ -307,7 +307,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"version": minutes.version if minutes else 1}
     if minutes is not None:
         initial |= {name: getattr(minutes, name) for name in services.MINUTES_FIELDS}
-    form = MinutesForm(request.POST or None, initial=initial)
+    form = MinutesForm(request.POST or None, initial=initial, findings=queries.findings_of(meeting))
     done, _result = save_form(request, form, lambda data: services.save_minutes(
         meeting, version=data["version"], by=request.user,
         **{name: data[name] for name in (*services.MINUTES_FIELDS, "reason")}), success=_("Minutes saved."))
@@ -443,11 +443,12 @@ def _scan(request: HttpRequest, meeting: Meeting) -> HttpResponse:
 def statistics(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk)
     year = _year(request)
-    context = {"unit": unit, "year": year, "summary": queries.attendance_summary(unit, year),
-               "per_month": queries.meetings_per_month(unit, year)}
+    summary, per_month = queries.held_figures(unit, year)
+    context = {"unit": unit, "year": year, "summary": summary, "per_month": per_month}
     if unit.kind.holds_members:
-        context |= {"records": queries.member_records(unit, year), "silent": queries.silent_members(unit),
-                    "findings": queries.rule_findings(unit, year),
+        records = queries.member_records(unit, year)
+        context |= {"records": records, "age_groups": queries.age_groups(records),
+                    "silent": queries.silent_members(unit), "findings": queries.rule_findings(unit, year),
                     "small_group": (queries.SMALL_GROUP, queries.shown_count(0))}
     else:
         quarter = int(request.GET["quarter"]) if request.GET.get("quarter") in {"1", "2", "3", "4"} else (
