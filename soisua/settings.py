@@ -139,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "soisua.notifications.context_processors.inbox",
+                "soisua.org.context_processors.viewer",
             ],
             "builtins": ["django.templatetags.i18n", "soisua.core.templatetags.soisua"],
         },

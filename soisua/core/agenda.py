@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
+from django.utils.translation import gettext
 
 OVERDUE, TODAY, SOON, WAITING = range(4)
 
@@ -29,6 +30,15 @@ class Item:
     @property
     def overdue(self) -> bool:
         return self.urgency == OVERDUE
+
+    @property
+    def tag(self) -> tuple[str, str] | None:
+        """The status tag the home page's task list shows: (label, tone)."""
+        if self.urgency == OVERDUE:
+            return gettext("overdue"), "red"
+        if self.urgency == TODAY:
+            return gettext("today"), "orange"
+        return None
 
 
 Provider = Callable[[object, datetime.date], Iterable[Item]]
@@ -50,6 +60,7 @@ def urgency_of(day: datetime.date | None, today: datetime.date) -> int:
 def agenda_for(user, today: datetime.date) -> list[Item]:
     items = [item for function in _providers for item in function(user, today)]
     return sorted(items, key=lambda item: (item.urgency, item.when or datetime.date.max, item.title))
+
 
 # The session's count of the person's own writes (core.middleware.WriteStampMiddleware): what they just did may
 # have taken something off their list.

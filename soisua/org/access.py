@@ -50,26 +50,29 @@ class Scope:
         self.everything = bool(user.is_authenticated and user.is_superuser)
         self.grants: list[Grant] = []
         self.member_id: int | None = None
+        # The linked member's name, for the header (a member's rename forgets the scope).
+        self.member_name = ""
         # {unit id: until when} of the units whose committee this administrator stands in for (StandIn).
         self.stand_ins: dict[int, datetime.datetime] = {}
         if not user.is_authenticated:
             return
-        key = f"access-scope:{user.pk}:{user.access_version}"
+        key = f"access-scope:v2:{user.pk}:{user.access_version}"
         cached = cache.get(key)
         if cached is None:
             cached = self._load(user)
             cache.set(key, cached, SCOPE_CACHE_SECONDS)
-        self.grants, self.member_id, self.stand_ins = cached
+        self.grants, self.member_id, self.stand_ins, self.member_name = cached
 
     @staticmethod
-    def _load(user) -> tuple[list[Grant], int | None, dict[int, datetime.datetime]]:
+    def _load(user) -> tuple[list[Grant], int | None, dict[int, datetime.datetime], str]:
         # A role that came with a post counts only while its holder is active: a suspended secretary keeps the
         # post on record but no longer leads the cell.
         rows = (RoleGrant.objects.filter(user=user)
                 .filter(Q(post__isnull=True) | Q(post__member__status__in=CELL_ACCESS_STATUSES))
                 .values_list("unit_id", "unit__path", "role"))
         grants = [Grant(unit_id, path, role) for unit_id, path, role in rows]
-        member = Member.objects.filter(user=user).values_list("pk", "cell_id", "cell__path", "status").first()
+        member = (Member.objects.filter(user=user)
+                  .values_list("pk", "cell_id", "cell__path", "status", "full_name").first())
         # Suspended members and those who left the roll keep their login but no longer see the cell.
         if member and member[3] in CELL_ACCESS_STATUSES:
             grants.append(Grant(member[1], member[2], Role.MEMBER))
@@ -77,7 +80,7 @@ class Scope:
         if user.is_superuser or any(grant.role == Role.ADMIN for grant in grants):  # only they may stand in
             stand_ins = dict(StandIn.objects.filter(user=user, ends_at__gt=timezone.now())
                              .values_list("unit_id", "ends_at"))
-        return grants, member[0] if member else None, stand_ins
+        return grants, member[0] if member else None, stand_ins, member[4] if member else ""
 
     def stands_in_for(self, unit_id: int | None) -> bool:
         until = self.stand_ins.get(unit_id)
@@ -144,6 +147,25 @@ def scope_for(user) -> Scope:
         if user.is_authenticated:
             user._soisua_scope = scope
     return scope
+
+
+# The role the header names, strongest first: the one that says most about what the person does here.
+HEADER_ROLES = (Role.ADMIN, Role.COMMITTEE, Role.STAFF, Role.SECRETARY, Role.INSPECTOR, Role.MEMBER)
+
+
+def viewer_name(user) -> str:
+    """Who the header says is logged in: the linked member's name, else the login's own name or user name."""
+    return scope_for(user).member_name or user.get_full_name() or user.username
+
+
+def viewer_role(user) -> str:
+    """The role the header shows next to the name. It depends only on the grants, which are part of every shared
+    cached page's key (`Scope.signature`), so it may be rendered into such a page."""
+    scope = scope_for(user)
+    if scope.everything:
+        return str(Role.ADMIN.label)
+    held = {grant.role for grant in scope.grants}
+    return next((str(Role(role).label) for role in HEADER_ROLES if role in held), "")
 
 
 def forget_scope(user) -> None:

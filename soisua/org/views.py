@@ -80,7 +80,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     freshness = int(time.time() // 60) if len(unit.path) // PATH_STEP < services.TOUCH_MIN_DEPTH else 0
     key = ("unit", unit.pk, unit.content_version, freshness, access.scope_for(request.user).signature,
            request.GET.get("page", "1")[:12])
-    return cached_page(request, key=key, render=lambda extra: _render_unit_detail(request, pk, extra))
+    return cached_page(request, key=key, render=lambda extra: _render_unit_detail(request, pk, extra),
+                       viewer_name=access.viewer_name(request.user))
 
 
 def _render_unit_detail(request: HttpRequest, pk: int, extra: dict) -> HttpResponse:

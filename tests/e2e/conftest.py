@@ -114,6 +114,16 @@ def login(page: Page, username: str, password: str) -> None:
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
+def open_menu(page: Page) -> None:
+    """Open the header's menu, where the navigation, the language and the logout sit on a phone (on a wide screen
+    they are shown at once and the menu button is hidden)."""
+    menu = page.locator("header.site details.site-menu")
+    summary = menu.locator("summary")
+    if summary.is_visible() and menu.get_attribute("open") is None:
+        summary.click()
+        expect(menu.locator("nav")).to_be_visible()
+
+
 def axe_check(page: Page) -> None:
     """Run axe-core's WCAG 2 A/AA rules on the current page; any violation fails with a readable list.
 

@@ -5,13 +5,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import axe_check, login
+from .conftest import axe_check, login, open_menu
 
 pytestmark = pytest.mark.browser
 
 
 def switch_language(page: Page, code: str) -> None:
     header = page.locator("header.site")
+    open_menu(page)
     header.locator("select[name=language]").select_option(code)
     header.locator("form[action='/i18n/setlang/'] button[type=submit]").click()
     expect(page.locator("html")).to_have_attribute("lang", code)
@@ -26,7 +27,9 @@ def test_secretary_browses_tree_searches_and_switches_language(page: Page, demo_
     axe_check(page)
     screenshot(page, "dashboard")
 
-    # The tree: the commune's branch loads its cells with htmx, then the cell opens.
+    # The tree: the commune's branch loads its cells with htmx, then the cell opens. On a phone the navigation is
+    # behind the header's menu button.
+    open_menu(page)
     page.locator("nav a[href='/units/']").click()
     expect(page).to_have_url(re.compile(r"/units/$"))
     axe_check(page)
@@ -53,6 +56,7 @@ def test_secretary_browses_tree_searches_and_switches_language(page: Page, demo_
     expect(page.locator("h1")).to_have_text(cast.cell.name)
 
     # Search without diacritics.
+    open_menu(page)
     page.locator("nav a[href='/members/search/']").click()
     axe_check(page)
     page.locator("main input[name=q]").fill("tran thi")
@@ -80,6 +84,7 @@ def test_secretary_browses_tree_searches_and_switches_language(page: Page, demo_
     axe_check(page)
 
     # Log out: back at the login page, and the member page needs a login again.
+    open_menu(page)
     page.locator("header.site form[action='/accounts/logout/'] button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     axe_check(page)
@@ -93,6 +98,7 @@ def test_member_on_phone_sees_own_cell_only(page: Page, demo_cast, password, scr
 
     login(page, "member", password)
     axe_check(page)
+    open_menu(page)
     page.locator("nav a[href='/units/']").click()
     expect(page.locator("main")).to_contain_text(cast.cell.name)
     expect(page.locator("main")).not_to_contain_text(cast.commune.name)

@@ -24,7 +24,7 @@ from soisua.reviews.enums import Anonymity, FeedbackResponse, ReviewStatus
 from soisua.reviews.models import Cycle, Feedback, Review
 
 from ..factories import UserFactory, complete_review
-from .conftest import axe_check, login
+from .conftest import axe_check, login, open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -205,6 +205,7 @@ def test_review_cycle_from_opening_to_decision(page: Page, demo_cast, password, 
 
     # 3. The member writes her review: the draft saves itself and survives a reload.
     switch_user(page, "member", password)
+    open_menu(page)  # on a phone the navigation is behind the header's menu button
     page.locator("nav a[href='/reviews/mine/']").click()
     axe_check(page)
     page.locator(f"main a[href='/reviews/{reviews[member.pk].pk}/']").click()

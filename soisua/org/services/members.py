@@ -105,7 +105,8 @@ def create_member(*, cell: Unit, full_name: str, by, status: str = MemberStatus.
 def update_member(member: Member, *, by, version: int | None = None, **changes) -> Member:
     """Change a member's personal fields (cell: transfer_member; status: change_member_status).
 
-    Side effects: version-checked update, audit entry with the changed fields.
+    Side effects: version-checked update, audit entry with the changed fields; a new name of a member with a
+    login is shown in their header from their next page on.
     """
     unknown = set(changes) - set(MEMBER_FIELDS)
     if unknown:
@@ -115,8 +116,11 @@ def update_member(member: Member, *, by, version: int | None = None, **changes) 
     _check_member_keys(merged, exclude_pk=member.pk)
     before = audit.snapshot(member, changes)
     old_email = member.email
+    old_name = member.full_name
     save_versioned(member, version, values)
     touch_units(member.cell)
+    if member.user_id and member.full_name != old_name:
+        forget_access([member.user_id])  # the header names the login by the member's name
     audit.record(by, "org.member.update", member, audit.diff(before, audit.snapshot(member, before)))
     if old_email and member.email != old_email:
         _tell_old_address(member, old_email, by)
