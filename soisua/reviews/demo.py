@@ -28,7 +28,7 @@ from soisua.org.demo import NAMED
 from soisua.org.models import Post, Unit
 
 from . import services
-from .enums import Anonymity, CycleKind, FeedbackKind, ReviewRank
+from .enums import TEXT_FIELD_KINDS, Anonymity, CycleKind, FeedbackKind, ReviewRank
 from .models import Cycle, Review
 from .queries import checklist_items, form_fields
 from .rating_rules import allowed_by_quota, quota_for
@@ -197,7 +197,8 @@ PEER_FEEDBACK = [
 ]
 
 
-def _rank_members(cycle: Cycle, code: str) -> list[Review]:
+def _reviews_in(cycle: Cycle, code: str) -> list[Review]:
+    """A cell's reviews in the cycle, in the review order: the collective, the head, deputies, members by name."""
     return list(Review.objects.filter(cycle=cycle, unit__code=code).select_related("member", "member__user", "form",
                                                                                   "cycle__rule_set")
                 .order_by("rank", "member__sort_key", "pk"))
@@ -213,7 +214,7 @@ def _content(review: Review, rng: random.Random, *, level: str, items: list) -> 
     fields = form_fields(review.form)
     answers, grades = {}, {}
     for key, spec in fields.items():
-        if spec["kind"] in ("text", "previous_shortcomings", "collective_shortcomings", "measures"):
+        if spec["kind"] in TEXT_FIELD_KINDS:
             pool = ANSWERS.get(key, [GENERIC_ANSWER])
             answers[key] = " ".join(rng.sample(pool, min(2, len(pool))))
             if spec.get("graded"):
@@ -285,7 +286,7 @@ def load_last_year(year: int, today: datetime.date, cells: dict[str, Unit], comm
     unnamed: list[Review] = []  # members recorded on paper without a shortcoming: their levels are spread
     shortcomings = iter(rng.sample(MEMBER_SHORTCOMINGS, len(MEMBER_SHORTCOMINGS)) * 10)
     for code in cells:
-        collective, *members = _rank_members(cycle, code)
+        collective, *members = _reviews_in(cycle, code)
         with on_day(day[3]):
             text, cause = COLLECTIVE_SHORTCOMINGS[code]
             _write(collective, rng, level=COLLECTIVE_LEVELS[code], items=items,
@@ -356,7 +357,7 @@ def load_this_year(today: datetime.date, cells: dict[str, Unit], commune: Unit) 
             **_dates(opened, year=opened.year, self_review_due=17, appraisal_due=24, decision_due=34))
     items = checklist_items(cycle.rule_set)
     day = {offset: opened + datetime.timedelta(days=offset) for offset in range(15)}
-    mtb, t1, t3, yt = (_rank_members(cycle, code) for code in CELLS)
+    mtb, t1, t3, yt = (_reviews_in(cycle, code) for code in CELLS)
 
     # The school cell: the collective's review names last year's shortcoming again; the secretary has not written
     # hers yet, so her colleagues wait (the review order); some were reviewed on paper; a member's draft answers a
