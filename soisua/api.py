@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from ninja import NinjaAPI
+from django.utils.translation import gettext_lazy, ngettext
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
@@ -48,8 +48,53 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
-api = NinjaAPI(title="soisua API", version="1", auth=[TokenAuth(), django_auth], urls_namespace="api",
-               docs_url="/docs")
+class Docs(Swagger):
+    """The API's documentation page (Swagger UI from django-ninja's static files, no CDN): in the reader's language,
+    under the product's header, with the contrast the pages have."""
+
+    template = "core/api_docs.html"
+
+    def __init__(self):
+        # No deep links: Swagger UI draws them as links inside each operation's button.
+        super().__init__(settings={"deepLinking": False})
+
+
+class Api(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """The schema in the caller's language: what the generator writes in English (each answer's description,
+        the page parameters) is replaced by its translation."""
+        schema = super().get_openapi_schema(**kwargs)
+        for path in schema["paths"].values():
+            for operation in path.values():
+                for status, answer in operation.get("responses", {}).items():
+                    if int(status) in RESPONSE_DESCRIPTIONS:
+                        answer["description"] = RESPONSE_DESCRIPTIONS[int(status)]
+                for parameter in operation.get("parameters", []):
+                    if parameter["name"] in PARAMETER_DESCRIPTIONS:
+                        parameter["description"] = PARAMETER_DESCRIPTIONS[parameter["name"]]
+                        parameter.get("schema", {}).pop("description", None)
+        return schema
+
+
+RESPONSE_DESCRIPTIONS = {
+    200: gettext_lazy("The answer"),
+    401: gettext_lazy("Not logged in, or no valid API token"),
+    403: gettext_lazy("The caller may not do this"),
+    404: gettext_lazy("Not found, or not the caller's to see"),
+    422: gettext_lazy("A parameter is not valid"),
+    429: gettext_lazy("Too many failed API tokens from the caller's address"),
+}
+PARAMETER_DESCRIPTIONS = {
+    "page": gettext_lazy("Page number, from 1."),
+    "page_size": gettext_lazy("Items per page."),
+}
+
+api = Api(title="soisua API", version="1", auth=[TokenAuth(), django_auth], urls_namespace="api",
+          docs_url="/docs", docs=Docs(), description=gettext_lazy(
+              "Units, members and reviews, with the same access rules as the pages. Send the session of a "
+              "logged-in user, or an API token (created on the API tokens page) as `Authorization: Bearer "
+              "<token>`. Every refusal has the body `{\"detail\": <message in the caller's language>, \"code\": "
+              "<code for programs>}`; lists come in pages."))
 
 
 def _error(request: HttpRequest, status: int, code: str, detail: str, **extra) -> HttpResponse:

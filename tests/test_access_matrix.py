@@ -1459,6 +1459,11 @@ def _fixed_clock() -> Iterator[None]:
 
 @pytest.fixture
 def fixtures(cast) -> Fixtures:
+    return build_fixtures(cast)
+
+
+def build_fixtures(cast: Cast) -> Fixtures:
+    """The matrix's world on the cast (also crawled by tests/test_vietnamese_pages.py)."""
     colleague = cast.members["secretary"]
     services.update_member(colleague, phone=COLLEAGUE_PHONE, by=SYSTEM)
     notification = Notification.objects.create(recipient=cast.users["member"], kind="meeting",

@@ -1,6 +1,7 @@
 import datetime
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -9,7 +10,7 @@ from soisua.core.querytext import QUERY_MAX_LENGTH
 
 from . import access, queries
 
-router = Router(tags=["organisation"])
+router = Router(tags=[_("Organisation")])
 
 
 class UnitOut(Schema):
@@ -52,31 +53,33 @@ UnitId = Path(..., ge=1, le=MAX_ID)
 MemberId = Path(..., ge=1, le=MAX_ID)
 
 
-@router.get("/units/{unit_id}", response=responses(UnitOut))
+@router.get("/units/{unit_id}", response=responses(UnitOut), summary=_("A unit"))
 def unit_detail(request: HttpRequest, unit_id: int = UnitId):
     return access.get_unit_for_user(request.user, unit_id)
 
 
-@router.get("/units/{unit_id}/children", response=responses(list[UnitOut]))
+@router.get("/units/{unit_id}/children", response=responses(list[UnitOut]), summary=_("The units under a unit"))
 def unit_children(request: HttpRequest, unit_id: int = UnitId):
     return list(queries.children_of(access.get_unit_for_user(request.user, unit_id)))
 
 
-@router.get("/units/{unit_id}/members", response=responses(list[MemberOut]))
+@router.get("/units/{unit_id}/members", response=responses(list[MemberOut]), summary=_("The members of a cell"))
 @paginate(Pages, page_size=100)
 def unit_members(request: HttpRequest, unit_id: int = UnitId):
     return queries.members_of_cell(access.get_unit_for_user(request.user, unit_id))
 
 
-@router.get("/members/search", response=responses(list[MemberOut]))
+@router.get("/members/search", response=responses(list[MemberOut]), summary=_("Find members"),
+            description=_("Members whose name (diacritics optional), card or ID number matches `q`. Control "
+                          "characters in `q` are refused (422, code \"control_characters\")."))
 @paginate(Pages, page_size=50)
 def member_search(request: HttpRequest, q: str = Query(..., max_length=QUERY_MAX_LENGTH)):
-    """Members whose name (diacritics optional), card or ID number matches `q`. Control characters in `q` are
-    refused (422, code "control_characters")."""
     return queries.search_members(request.user, query_text(q))
 
 
-@router.get("/members/{member_id}", response=responses(MemberDetailOut))
+@router.get("/members/{member_id}", response=responses(MemberDetailOut), summary=_("A member"),
+            description=_("Personal data (date of birth, card, ID number, phone, e-mail) is null unless the "
+                          "caller may see it."))
 def member_detail(request: HttpRequest, member_id: int = MemberId):
     member = access.get_member_for_user(request.user, member_id)
     data = MemberDetailOut.from_orm(member).dict()

@@ -3,13 +3,14 @@
 import datetime
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Path, Router, Schema
 
 from soisua.core.api_common import responses
 
 from . import policy
 
-router = Router(tags=["reviews"])
+router = Router(tags=[_("Reviews")])
 
 # Ids are 64-bit in every supported database: a larger number is refused (422) rather than sent to a query.
 ReviewId = Path(..., ge=1, le=2**63 - 1)
@@ -53,12 +54,15 @@ class FeedbackListOut(Schema):
     items: list[FeedbackOut]
 
 
-@router.get("/reviews/{review_id}", response=responses(ReviewOut))
+@router.get("/reviews/{review_id}", response=responses(ReviewOut), summary=_("A review"))
 def review_detail(request: HttpRequest, review_id: int = ReviewId):
     return policy.get_review_for_user(request.user, review_id)
 
 
-@router.get("/reviews/{review_id}/feedback", response=responses(FeedbackListOut))
+@router.get("/reviews/{review_id}/feedback", response=responses(FeedbackListOut),
+            summary=_("The feedback on a review"),
+            description=_("The feedback the caller may see; `withheld` is true when some is hidden from them, and "
+                          "`author` is null whenever the cycle's anonymity hides it."))
 def review_feedback(request: HttpRequest, review_id: int = ReviewId):
     review = policy.get_review_for_user(request.user, review_id)
     shown, withheld = policy.visible_feedback(request.user, review)
