@@ -6,6 +6,8 @@ from soisua.org.forms import DateInput
 
 from .enums import Cause, ResponsibilityKind, Severity
 
+EMPTY_CHOICE = _("— choose —")
+
 
 class MeasureForm(forms.Form):
     text = forms.CharField(label=_("Measure"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
@@ -106,8 +108,8 @@ class ShortcomingEntryForm(forms.Form):
     cause = forms.ChoiceField(label=_("Cause"), choices=Cause.choices)
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices, initial=Severity.MODERATE)
     responsibility_kind = forms.ChoiceField(
-        label=_("Whose responsibility"), required=False,
-        choices=[("", _("As its owner: the member's, or the collective's")), *ResponsibilityKind.choices])
+        label=_("Whose responsibility"), required=False, choices=[("", EMPTY_CHOICE), *ResponsibilityKind.choices],
+        help_text=_("Left empty: the member's, or the collective's when no member is chosen."))
     source = forms.ChoiceField(label=_("Source"))
 
     def __init__(self, *args, members, sources, **kwargs):
