@@ -4,9 +4,11 @@ and who approves a collective's plan."""
 
 import datetime
 import re
+from importlib import import_module
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -274,3 +276,18 @@ def test_the_committee_above_may_supervise_the_cells_collective_correction_and_a
                                          {"decision": "approve"}).status_code == 302
     collective.refresh_from_db()
     assert collective.status == ShortcomingStatus.PLANNED
+
+
+def test_collective_shortcomings_recorded_as_individual_become_the_collectives_on_migrating(cast, frozen):
+    migration = import_module("soisua.corrections.migrations.0005_collective_responsibility_step_due_label")
+    collective = services.record_shortcoming(unit=cast.cell, text="Sinh hoạt chuyên đề chưa đều",
+                                             by=cast.users["secretary"])
+    member_owned = shortcoming_of(cast)
+    Shortcoming.objects.filter(pk=collective.pk).update(responsibility_kind=ResponsibilityKind.INDIVIDUAL)
+
+    migration.collective_is_not_individual(django_apps, None)
+
+    collective.refresh_from_db()
+    member_owned.refresh_from_db()
+    assert collective.responsibility_kind == ResponsibilityKind.COLLECTIVE
+    assert member_owned.responsibility_kind == ResponsibilityKind.INDIVIDUAL
