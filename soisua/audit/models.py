@@ -38,7 +38,9 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "-id"], name="audit_object_history")]
+        indexes = [models.Index(fields=["object_type", "object_id", "-id"], name="audit_object_history"),
+                   # A person's newest act: the home page's list of what needs them is kept until it changes.
+                   models.Index(fields=["actor", "-id"], name="audit_actor_newest")]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
 

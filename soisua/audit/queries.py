@@ -19,6 +19,11 @@ from .services import object_type
 EMPTY = "—"
 
 
+def newest_by(user) -> int:
+    """The id of the newest entry the person wrote (0 without any): it changes whenever they act."""
+    return AuditEntry.objects.filter(actor=user).order_by("-id").values_list("id", flat=True).first() or 0
+
+
 def history_of(obj: models.Model) -> QuerySet[AuditEntry]:
     """Entries about one object, newest first. The caller has already checked the object is visible."""
     return AuditEntry.objects.filter(object_type=object_type(obj), object_id=str(obj.pk)).select_related("actor")

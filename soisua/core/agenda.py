@@ -62,24 +62,18 @@ def agenda_for(user, today: datetime.date) -> list[Item]:
     return sorted(items, key=lambda item: (item.urgency, item.when or datetime.date.max, item.title))
 
 
-# The session's count of the person's own writes (core.middleware.WriteStampMiddleware): what they just did may
-# have taken something off their list.
-WRITES_SESSION_KEY = "agenda_writes"
-
-
-def cached_agenda_for(request, today: datetime.date, *, stamp: tuple) -> list[Item]:
+def cached_agenda_for(user, today: datetime.date, *, stamp: tuple) -> list[Item]:
     """`agenda_for`, kept AGENDA_CACHE_SECONDS for the same `stamp` (what the caller knows changes the list: the
-    newest message the person was told, their grants), day, language and count of the person's own writes in this
-    session. Every workflow step tells the person who acts next, so new work shows at once; an item others
-    settled without telling them leaves within that time."""
+    newest message the person was told, their newest recorded act, their grants), day and language. Every workflow
+    step tells the person who acts next, so new work shows at once, and what they did leaves at once; an item
+    others settled without telling them leaves within that time."""
     seconds = settings.AGENDA_CACHE_SECONDS
     if seconds <= 0:
-        return agenda_for(request.user, today)
-    parts = (request.user.pk, today.isoformat(), translation.get_language(),
-             request.session.get(WRITES_SESSION_KEY, 0), *stamp)
+        return agenda_for(user, today)
+    parts = (user.pk, today.isoformat(), translation.get_language(), *stamp)
     key = "agenda:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     items = cache.get(key)
     if items is None:
-        items = agenda_for(request.user, today)
+        items = agenda_for(user, today)
         cache.set(key, items, seconds)
     return items

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from soisua.audit import queries as audit
 from soisua.audit.views import render_history
 from soisua.core import agenda
 from soisua.core.caching import cached_page
@@ -48,8 +49,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     cards = [(unit, totals[unit.pk]) for unit in units[:12]]
     return render(request, "org/dashboard.html", {"cards": cards, "more": len(units) > 12,
                                                   "agenda": agenda.cached_agenda_for(
-                                                      request, timezone.localdate(),
-                                                      stamp=(notifications.newest_id(request.user), scope.signature)),
+                                                      request.user, timezone.localdate(),
+                                                      stamp=(notifications.newest_id(request.user),
+                                                             audit.newest_by(request.user), scope.signature)),
                                                   "own_member_id": getattr(scope, "member_id", None)})
 
 

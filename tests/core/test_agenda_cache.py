@@ -1,6 +1,6 @@
 """The home page keeps a person's list of what needs them while nothing told to them or done by them changes it:
-new work told to them shows at once, their own acts renew the list at once, and what changed without telling them
-shows when the list is kept no longer (AGENDA_CACHE_SECONDS)."""
+new work told to them shows at once, their own acts (their audit entries) renew the list at once, and what changed
+without telling them shows when the list is kept no longer (AGENDA_CACHE_SECONDS)."""
 
 import datetime
 
@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from soisua.core.actors import SYSTEM
+from soisua.corrections import services as corrections
 from soisua.meetings import services as meetings
 from soisua.meetings.models import Meeting
 
@@ -61,7 +62,8 @@ def test_the_members_own_act_renews_their_list_at_once(cast):
     assert "Sinh hoạt chi bộ tháng Mười Hai" in home(client)
     retitle_silently(meeting, "Sinh hoạt chi bộ cuối năm")
 
-    assert client.post(reverse("notifications:read_all")).status_code < 400
+    corrections.record_shortcoming(unit=cast.cell, member=cast.members["member"], text="Chậm nộp thu hoạch",
+                                   by=cast.users["member"])
 
     assert "Sinh hoạt chi bộ cuối năm" in home(client)
 
