@@ -13,8 +13,10 @@ Vietnamese too. Each row's requests run inside a savepoint that is rolled back, 
 
 import json
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -274,3 +276,43 @@ def test_the_api_docs_page_is_vietnamese_and_served_from_the_project(client, db)
     assert "Tài liệu API" in response.text
     scripts = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', response.text)
     assert scripts and all(source.startswith("/static/") for source in scripts), scripts
+
+
+# --- what no crawl reaches: every translation and every template ---------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUE = ROOT / "soisua" / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*[sdif]|%[sdi]|\{\w*\}|<[^>]+>")
+
+
+def _translations(po: str) -> list[str]:
+    """Each msgstr of a catalogue (plural forms apart), obsolete entries and the header left out."""
+    found = []
+    for block in po.split("\n\n"):
+        if block.lstrip().startswith("#~"):
+            continue
+        for text in re.findall(r'^msgstr(?:\[\d+\])? ((?:".*"\n?)+)', block + "\n", re.MULTILINE):
+            text = "".join(re.findall(r'"(.*)"', text)).replace('\\"', '"').replace("\\n", " ")
+            if text and "Project-Id-Version" not in text:
+                found.append(text)
+    return found
+
+
+def test_every_translation_reads_in_vietnamese():
+    """Inbox messages, e-mails and pages no crawl reaches are made of these: none is English or says "bạn"."""
+    translations = _translations(CATALOGUE.read_text())
+
+    english = {text[:100]: words for text in translations if (words := english_in(PLACEHOLDER.sub(" ", text)))}
+
+    assert len(translations) > 1000
+    assert not english, f"translations with English words or \"bạn\": {english}"
+
+
+def test_no_template_says_ban():
+    files = [path for pattern in ("*.html", "*.txt") for path in (ROOT / "soisua").rglob(pattern)]
+
+    familiar = sorted(str(path.relative_to(ROOT)) for path in files
+                      if re.search(r"\bbạn\b", unicodedata.normalize("NFC", path.read_text()), re.IGNORECASE))
+
+    assert len(files) > 100
+    assert not familiar, f"templates that say \"bạn\" (the product says \"đồng chí\"): {familiar}"

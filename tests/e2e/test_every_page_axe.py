@@ -76,7 +76,25 @@ def _check_both_widths(page: Page, label: str, shots: Path | None) -> list[str]:
     problems += [f"{label} at 360 px: {line}" for line in _axe(page)]
     if shots is not None:
         page.screenshot(path=shots / (re.sub(r"[^A-Za-z0-9]+", "-", label).strip("-") + ".png"), full_page=True)
+        wide = page.evaluate(WIDER_THAN_THE_SCREEN)
+        if wide:
+            print(f"\n{label} is wider than 360 px: {wide}")  # a note for whoever looks at the shots
     return problems
+
+
+# The elements that stick out to the right of a phone's screen (a page should not scroll sideways).
+WIDER_THAN_THE_SCREEN = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return null;
+  const out = [...document.querySelectorAll('body *')].filter(element => {
+    const box = element.getBoundingClientRect();
+    return box.right > width + 1 && box.width > 0 && !element.closest('.table-wrap');
+  });
+  const deepest = out.filter(element => !out.some(other => other !== element && element.contains(other)));
+  return deepest.slice(0, 5).map(element => element.tagName.toLowerCase() + (element.className ?
+    '.' + String(element.className).trim().split(/\\s+/).join('.') : '') + ' ' +
+    Math.round(element.getBoundingClientRect().right) + 'px').join(', ');
+}"""
 
 
 def _log_in(context: BrowserContext, username: str) -> Page:
