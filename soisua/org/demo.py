@@ -10,6 +10,7 @@ import datetime
 import random
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from soisua.accounts.models import User
@@ -164,10 +165,10 @@ def _create_members(unit: Unit, count: int, rng: random.Random, counter: list[in
     return people
 
 
-def _ensure_login(login: Login, units: dict[str, Unit], password: str) -> User:
+def _ensure_login(login: Login, units: dict[str, Unit], password: str, hashed_password: str) -> User:
     user, _created = User.objects.get_or_create(username=login.username,
                                                 defaults={"email": f"{login.username}@demo.soisua.vn"})
-    user.set_password(password)
+    user.password, user._password = hashed_password, password  # as set_password, so the save is a password change
     user.save()
     services.grant_role(user, unit=units[login.unit_code], role=login.role, by=SYSTEM)
     if login.role == Role.MEMBER and not Member.objects.filter(user=user).exists():
@@ -203,6 +204,8 @@ def load_demo_organisation(*, password: str, today: datetime.date) -> tuple[list
         chung = Member.objects.get(full_name="Lê Xuân Chung", cell=units["DL-EK-QS-CQ"])
         services.assign_post(chung, unit=units["DL-EK-QS"], kind=PostKind.DEPUTY_SECRETARY,
                              started_on=datetime.date(2020, 8, 1), by=SYSTEM)
+    # Every demo login has the same password: hashed once (a slow hash by design), not once per login.
+    hashed_password = make_password(password)
     for login in LOGINS:
-        _ensure_login(login, units, password)
+        _ensure_login(login, units, password, hashed_password)
     return LOGINS, created

@@ -195,6 +195,9 @@ def _read(result: Demo) -> None:
                                   "followed by the body": remedy.followed_by == inspection.body,
                                   "plan": remedy.plans.get().status}
     result.facts["school members"] = units[SCHOOL].members.count()
+    logins = User.objects.filter(username__in=result.logins)
+    result.facts["password hashes"] = len(set(logins.values_list("password", flat=True)))
+    result.facts["logs in"] = all(user.check_password(PASSWORD) for user in logins)
     result.facts["who reads the school"] = {
         username: access.can_read_unit(User.objects.get(username=username), units[SCHOOL])
         for username in ("dangvien.thon1", "kiemtra.eakar")}
@@ -208,6 +211,8 @@ def test_the_demo_prints_its_logins_and_builds_the_organisation(demo):
     assert len(demo.logins) == 14
     assert 200 <= demo.rows_after_first["org.Member"] <= 400
     assert demo.facts["school members"] == 16
+    assert demo.facts["logs in"]
+    assert demo.facts["password hashes"] == 1  # the one password is hashed once, not once per login
 
 
 def test_loading_the_demo_again_creates_nothing(demo):
