@@ -8,12 +8,14 @@ and every operation declares 401, 403, 404, 422 and 429 in the OpenAPI schema.
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from ninja import NinjaAPI, Swagger
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer, django_auth
 
 from soisua.accounts import services, throttle
@@ -48,15 +50,35 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
-class Docs(Swagger):
-    """The API's documentation page (Swagger UI from django-ninja's static files, no CDN): in the reader's language,
-    under the product's header, with the contrast the pages have."""
+class Docs(DocsBase):
+    """The API's reference, written out on the server from the OpenAPI schema in the reader's language, under the
+    product's header like every page: each operation with its method, path, summary, parameters and answers. (A
+    script-drawn explorer would bring its own English buttons and headings.) The schema itself is linked for
+    programs."""
 
-    template = "core/api_docs.html"
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs) -> HttpResponse:
+        schema = api.get_openapi_schema(path_params=kwargs)
+        groups: dict[str, list[dict]] = {}
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                body = operation.get("requestBody", {}).get("content", {})
+                groups.setdefault((operation.get("tags") or [""])[0], []).append({
+                    "method": method.upper(), "path": path, "summary": operation.get("summary", ""),
+                    "description": operation.get("description", ""),
+                    "parameters": [{"name": parameter["name"], "where": PARAMETER_PLACES.get(parameter["in"], ""),
+                                    "required": parameter.get("required", False),
+                                    "description": parameter.get("description", "")}
+                                   for parameter in operation.get("parameters", [])],
+                    "body": next(iter(body), ""),
+                    "answers": sorted((int(status), answer.get("description", ""))
+                                      for status, answer in operation.get("responses", {}).items())})
+        return render(request, "core/api_docs.html", {
+            "description": schema["info"].get("description", ""), "version": schema["info"]["version"],
+            "groups": sorted(groups.items()), "schema_url": self.get_openapi_url(api, kwargs)})
 
-    def __init__(self):
-        # No deep links: Swagger UI draws them as links inside each operation's button.
-        super().__init__(settings={"deepLinking": False})
+
+PARAMETER_PLACES = {"path": gettext_lazy("in the path"), "query": gettext_lazy("in the query"),
+                    "header": gettext_lazy("in a header"), "cookie": gettext_lazy("in a cookie")}
 
 
 class Api(NinjaAPI):

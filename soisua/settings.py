@@ -85,7 +85,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
+    "ninja",
     "django_tasks_db",
     "axes",  # before the project's apps: its login-failure receiver runs first, so the audit sees the lockout
     "soisua.core",

@@ -77,7 +77,7 @@ def english_in(text: str, *, names: frozenset[str] = frozenset()) -> list[str]:
 
 SHOWN_ATTRIBUTES = ("placeholder", "title", "aria-label", "aria-description", "alt", "hx-confirm", "data-confirm")
 BUTTON_INPUTS = ("submit", "button", "reset")
-_SKIPPED = {"script", "style"}
+_SKIPPED = {"script", "style", "code"}  # code: names of fields, parameters and paths, not prose
 
 
 @dataclass
