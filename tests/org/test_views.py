@@ -88,8 +88,8 @@ def test_unit_history_shows_changes(cast):
 
     response = client.get(f"/units/{cast.cell.pk}/history/")
 
-    assert "org.unit.update" in response.text
-    assert "Chi bộ Thôn Một" in response.text
+    assert "<td>Thông tin của đơn vị được sửa.</td>" in response.text
+    assert "Chi bộ Thôn 1 → Chi bộ Thôn Một" in response.text
 
 
 def test_healthz_checks_database(client, db):
