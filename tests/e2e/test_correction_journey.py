@@ -169,10 +169,10 @@ def test_a_shortcoming_is_fixed_verified_and_carried_into_the_next_cycle(page: P
 
     switch_user(page, "secretary", password)
     visit(page, "/inbox/")
-    expect(page.locator("main")).to_contain_text(f"Việc khắc phục quá hạn: {member.full_name}")
+    expect(page.locator("main")).to_contain_text(f"{member.full_name}: việc khắc phục quá hạn từ")
     switch_user(page, "parent_staff", password)
     visit(page, "/inbox/")
-    expect(page.locator("main")).to_contain_text(f"Việc khắc phục quá hạn: {member.full_name}")
+    expect(page.locator("main")).to_contain_text(f"{member.full_name}: việc khắc phục quá hạn từ")
     visit(page, f"/corrections/units/{cast.cell.pk}/")
     expect(page.locator("main table")).to_contain_text(OVERDUE_TEXT)
     screenshot(page, "superior-board")
