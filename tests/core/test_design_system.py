@@ -28,7 +28,8 @@ def pages(cast) -> dict[str, list[str]]:
                     reverse("meetings:detail", args=[meeting.pk]), reverse("corrections:mine"),
                     reverse("directives:mine"), reverse("notifications:inbox"), reverse("accounts:tokens")]
     secretary_pages = [*(url for url in member_pages if url != reverse("reviews:reviews.detail", args=[own_review.pk])),
-                       reverse("reviews:reviews.detail", args=[secretary_review.pk]), reverse("org:members.search") + "?q=tran", reverse("meetings:list", args=[cell]),
+                       reverse("reviews:reviews.detail", args=[secretary_review.pk]),
+                       reverse("org:members.search") + "?q=tran", reverse("meetings:list", args=[cell]),
                        reverse("reviews:cycles.list", args=[cell]), reverse("reviews:cycles.detail", args=[cycle.pk]),
                        reverse("reviews:cycles.unit", args=[cycle.pk, cell]),
                        reverse("corrections:units.board", args=[cell]), reverse("directives:unit", args=[cell]),
