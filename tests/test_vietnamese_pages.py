@@ -23,7 +23,8 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.cache import cache
-from django.db import transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
 from django.http import HttpResponse
 from django.test import Client, TestCase
 from django.test.utils import override_settings
@@ -103,7 +104,13 @@ class _Crawler:
                     else:
                         response = self._client(who).post(url, data, follow=True)
                 if response.streaming:
-                    response.close()  # a file: nothing to read on it
+                    # A file: nothing to read on it. Closed as the test client closes responses, without the
+                    # end-of-request signal, which would close the crawl's long-lived database connection.
+                    request_finished.disconnect(close_old_connections)
+                    try:
+                        response.close()
+                    finally:
+                        request_finished.connect(close_old_connections)
                 else:
                     response.content  # noqa: B018 - read before the rollback
                 transaction.set_rollback(True)
