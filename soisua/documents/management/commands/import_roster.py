@@ -2,13 +2,13 @@
 
 from pathlib import Path
 
-from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from soisua.core.actors import SYSTEM
 from soisua.documents import services
 from soisua.documents.models import ImportStatus
-from soisua.org.models import Unit
+
+from ._arguments import read_upload, unit_named
 
 
 class Command(BaseCommand):
@@ -21,16 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--confirm", action="store_true", help="apply the file if it has no errors")
 
     def handle(self, *args, unit_code: str, file: Path, confirm: bool, **options):
-        unit = Unit.objects.filter(code=unit_code).first()
-        if unit is None:
-            raise CommandError(f"No unit has the code {unit_code!r}.")
-        if not file.is_file():
-            raise CommandError(f"{file} is not a file.")
-        with file.open("rb") as handle:
-            try:
-                job = services.start_import(unit=unit, upload=File(handle, name=file.name), by=SYSTEM)
-            except services.RosterImportError as error:
-                raise CommandError(error.messages[0]) from None
+        unit = unit_named(unit_code)
+        job = read_upload(file, lambda upload: services.start_import(unit=unit, upload=upload, by=SYSTEM))
         job.refresh_from_db()
         if job.status == ImportStatus.UPLOADED:  # queued for a worker: check it here and now
             services.validate_import(job)

@@ -3,13 +3,14 @@
 
 from pathlib import Path
 
-from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from soisua.core.actors import SYSTEM
 from soisua.documents import services
 from soisua.documents.imports import units
 from soisua.org.models import Unit
+
+from ._arguments import read_upload, unit_named
 
 
 def report(out, plan: units.UnitsPlan) -> None:
@@ -33,16 +34,8 @@ class Command(BaseCommand):
         parser.add_argument("--confirm", action="store_true", help="create the units if nothing is wrong")
 
     def handle(self, *args, unit_code: str, file: Path, confirm: bool, **options):
-        unit = Unit.objects.select_related("kind").filter(code=unit_code).first()
-        if unit is None:
-            raise CommandError(f"No unit has the code {unit_code!r}.")
-        if not file.is_file():
-            raise CommandError(f"{file} is not a file.")
-        with file.open("rb") as handle:
-            try:
-                plan = services.check_units_file(File(handle, name=file.name), top=units.Top.of(unit))
-            except services.RosterImportError as error:
-                raise CommandError(error.messages[0]) from None
+        unit = unit_named(unit_code, Unit.objects.select_related("kind"))
+        plan = read_upload(file, lambda upload: services.check_units_file(upload, top=units.Top.of(unit)))
         report(self.stdout, plan)
         if not plan.is_valid:
             raise CommandError(f"{len(plan.errors)} problem(s); nothing was created.")
