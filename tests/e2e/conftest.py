@@ -124,6 +124,19 @@ def open_menu(page: Page) -> None:
         expect(menu.locator("nav")).to_be_visible()
 
 
+def send_first_run_setup(page: Page, units_file) -> None:
+    """On the first-run set-up page, reached by signing in to an empty installation (checked with axe): the top unit
+    of the province of Đắk Lắk and the list of units below it, sent."""
+    expect(page).to_have_url(re.compile(r"/setup/$"))
+    axe_check(page)
+    form = page.locator("main form[enctype='multipart/form-data']")
+    form.locator("input[name=name]").fill("Đảng bộ tỉnh Đắk Lắk")
+    form.locator("input[name=code]").fill("DL")
+    form.locator("select[name=kind]").select_option(label="Đảng bộ tỉnh, thành phố")
+    form.locator("input[type=file][name=file]").set_input_files(units_file)
+    form.locator("button[type=submit]").click()
+
+
 def axe_check(page: Page) -> None:
     """Run axe-core's WCAG 2 A/AA rules on the current page; any violation fails with a readable list.
 

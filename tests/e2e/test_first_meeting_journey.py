@@ -27,7 +27,7 @@ from soisua.meetings.models import Attendance, Meeting
 from soisua.org.models import Member, Unit
 from tests.factories import UserFactory
 
-from .conftest import PHONE, axe_check, login
+from .conftest import PHONE, axe_check, login, send_first_run_setup
 
 pytestmark = pytest.mark.browser
 
@@ -130,14 +130,7 @@ def test_from_an_empty_database_to_a_member_checked_in_at_the_first_meeting(page
     try:
         # 1. The first administrator signs in to the empty installation and sets it up with its list of units.
         login(page, "quantri", password)
-        expect(page).to_have_url(re.compile(r"/setup/$"))
-        axe_check(page)
-        form = page.locator("main form[enctype='multipart/form-data']")
-        form.locator("input[name=name]").fill("Đảng bộ tỉnh Đắk Lắk")
-        form.locator("input[name=code]").fill("DL")
-        form.locator("select[name=kind]").select_option(label="Đảng bộ tỉnh, thành phố")
-        form.locator("input[type=file][name=file]").set_input_files(units)
-        form.locator("button[type=submit]").click()
+        send_first_run_setup(page, units)
         expect(page.locator("main")).to_contain_text("2 đơn vị sẽ được tạo trực thuộc Đảng bộ tỉnh Đắk Lắk")
         axe_check(page)
         page.get_by_role("button", name="Tạo đơn vị cao nhất và các đơn vị này").click()
