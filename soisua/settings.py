@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "soisua.counters",
     "soisua.demo",
     "soisua.meetings",
+    "soisua.dues",
     "soisua.documents",
     "soisua.national",  # tools on top of the apps (the national-scale generator); no models
 ]

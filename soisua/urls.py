@@ -13,6 +13,7 @@ urlpatterns = [
     path("reviews/", include("soisua.reviews.urls")),
     path("corrections/", include("soisua.corrections.urls")),
     path("meetings/", include("soisua.meetings.urls")),
+    path("dues/", include("soisua.dues.urls")),
     path("directives/", include("soisua.directives.urls")),
     path("oversight/", include("soisua.oversight.urls")),
     path("alerts/", include("soisua.alerts.urls")),

@@ -48,6 +48,8 @@ from soisua.directives import services as directives
 from soisua.directives.models import Amendment, Directive, DirectiveFile, ImplementationTask, KeyTask, Receipt, Report
 from soisua.documents import services as documents
 from soisua.documents.models import ImportConflict, ImportJob, ImportStatus
+from soisua.dues import services as dues
+from soisua.dues.models import DuesBook, Payment
 from soisua.meetings import services as meetings
 from soisua.meetings.models import (
     Attendance,
@@ -580,6 +582,12 @@ def bare_meeting(f: Fixtures) -> Meeting:
 def cell_plans(f: Fixtures, who: str) -> list:
     return list(CellPlan.objects.filter(unit=f.cast.cell).values_list("year", "meeting_day", "place"))
 
+
+
+def dues_recorded(f: Fixtures) -> None:
+    """The cell records party dues from September (the meeting's sheet offers the months owed)."""
+    if not DuesBook.objects.filter(unit=f.cast.cell).exists():
+        dues.start_recording(f.cast.cell, month=datetime.date(2026, 9, 1), by=SYSTEM)
 
 
 # --- directives: the commune's plan to its cells, and a draft of its next one ----------------------------------
@@ -1420,6 +1428,22 @@ MATRIX: dict[str, Case | list[Case]] = {
         Case(inspection_url("oversight:conclusion", "concluded", "pdf"), INSPECTION_READERS,
              check=file_shows(pdf_text, PDF, lambda f: "05-KL/ĐUX")),
     ],
+    # --- party dues: the cell's leadership records them; the levels above read the cell's list; a member reads
+    # their own
+    "dues:cell": Case(lambda f: (dues_recorded(f), reverse("dues:cell", args=[f.cast.cell.pk]))[1],
+                      expect(403, 200, 404, 200, 404, 200, 200, 200, 200), shows=PROTECTED_NAME),
+    "dues:start": Case(unit_url("dues:start"), LEAD_CELL, post=succeeds(LEAD_CELL), shows='name="month"',
+                       data={"month": "09/2026"}, effect=lambda f, who: list(DuesBook.objects.filter(
+                           unit=f.cast.cell).values_list("starts_on"))),
+    "dues:member": Case(member_url("dues:member"), READ_CELL, shows=PROTECTED_NAME),
+    "dues:pay": Case(member_url("dues:pay"), LEAD_CELL, post=succeeds(LEAD_CELL), shows='name="amount"',
+                     data={"month": "10/2026", "amount": "30000", "collected_on": "20/11/2026"},
+                     effect=rows(Payment, member=lambda f: f.cast.members["member"])),
+    "dues:meeting": Case(lambda f: (dues_recorded(f), reverse("dues:meeting", args=[f.meeting.pk]))[1], LEAD_CELL,
+                         post=succeeds(LEAD_CELL), shows=PROTECTED_NAME,
+                         data=lambda f: {f"months-{f.cast.members['member'].pk}": ["2026-12-01"],
+                                         f"amount-{f.cast.members['member'].pk}": "30000"},
+                         effect=rows(Payment, member=lambda f: f.cast.members["member"])),
     # --- infrastructure ------------------------------------------------------------------------------------
     "healthz": Case(lambda f: reverse("healthz"), everyone(200), shows='"status": "ok"'),
 }

@@ -51,6 +51,8 @@ from soisua.directives import services as directives
 from soisua.directives.models import Directive
 from soisua.documents import services as documents
 from soisua.documents.models import ImportConflict, ImportJob
+from soisua.dues import services as dues
+from soisua.dues.models import DuesBook
 from soisua.meetings import services as meetings
 from soisua.meetings.models import CalendarFeed, Meeting, Topic
 from soisua.org import services as org
@@ -204,6 +206,7 @@ def grow(world: World, n: int) -> None:
     _grow_meetings(world, n, new_members)
     _grow_directives(world, n)
     _grow_inspections(world, n)
+    _grow_dues(world, n)
     _grow_alerts(world, n)
 
 
@@ -464,6 +467,18 @@ def _grow_inspections(world: World, n: int) -> None:
                                              conclusion="Kết luận", by=staff)
 
 
+def _grow_dues(world: World, n: int) -> None:
+    """The cell records party dues from this month (its list and the meeting's sheet list the members grown); the
+    member pays n more months, long past (their page lists every payment)."""
+    cast, secretary = world.cast, world.user("secretary")
+    if not DuesBook.objects.filter(unit=cast.cell).exists():
+        dues.start_recording(cast.cell, month=timezone.localdate().replace(day=1), by=secretary)
+    for _ in range(n):
+        k = world.next()
+        dues.record_payment(cast.members["member"], month=datetime.date(2001 + k // 12, k % 12 + 1, 1),
+                            amount=20_000 + k, collected_on=timezone.localdate(), reference=f"PT-{k}", by=secretary)
+
+
 def _grow_alerts(world: World, n: int) -> None:
     """The daily checks over what grew: the new cells of the commune held no meeting, each raises a warning; the
     rule of silent members changed n more times (the rules page lists recent changes, each rule its versions); n
@@ -604,6 +619,11 @@ PAGES: dict[str, Reach] = {
                                         "secretary"),
     "corrections:units.xlsx": Reach(at("corrections:units.xlsx", cell), "secretary"),
     "corrections:evidence.download": Reach(at("corrections:evidence.download", lambda w: w.evidence), "secretary"),
+    "dues:cell": Reach(at("dues:cell", cell), "secretary"),
+    "dues:start": Reach(at("dues:start", cell), "secretary"),
+    "dues:member": Reach(at("dues:member", lambda w: w.cast.members["member"]), "member"),
+    "dues:pay": Reach(at("dues:pay", lambda w: w.cast.members["member"]), "secretary"),
+    "dues:meeting": Reach(at("dues:meeting", lambda w: w.meeting), "secretary"),
     "meetings:mine": Reach(at("meetings:mine"), "member"),
     "meetings:feed": Reach(at("meetings:feed", lambda w: w.feed.token), "anonymous"),
     "meetings:list": Reach(at("meetings:list", cell), "secretary"),
@@ -736,6 +756,9 @@ COUNTED: dict[str, Counted] = {
     "corrections:plans.detail": Counted(),
     "corrections:plans.document": Counted(),
     "corrections:units.xlsx": Counted(),
+    "dues:cell": Counted(),
+    "dues:member": Counted(),
+    "dues:meeting": Counted(),
     "meetings:mine": Counted(),
     "meetings:feed": Counted(),
     "meetings:list": Counted(),

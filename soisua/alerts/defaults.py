@@ -15,4 +15,5 @@ DEFAULT_RULES = {
     "formalism": (1, None, None, "grassroots"),
     "directive_unacknowledged": (1, 7, None, "commune"),
     "directive_unreported": (1, 7, None, "commune"),
+    "dues_unpaid": (3, 12, None, "cell"),
 }

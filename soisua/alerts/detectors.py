@@ -21,6 +21,7 @@ from soisua.corrections.models import Shortcoming
 from soisua.counters.models import Counter
 from soisua.directives.enums import DirectiveStatus
 from soisua.directives.models import Receipt, Report, ReportingPeriod
+from soisua.dues.queries import unpaid_runs
 from soisua.meetings.enums import REGULAR_KINDS, THEMATIC_KINDS, AttendanceStatus
 from soisua.meetings.models import Attendance, Contribution, Meeting
 from soisua.meetings.queries import min_minutes
@@ -303,3 +304,16 @@ def directive_unreported(rule: Rule, today: datetime.date) -> list[Found]:
                  .exclude(pk__in=filed).values_list("unit_id", flat=True)]
     return _grouped(rows, "periods", threshold=rule.threshold)
 
+
+
+# --- party dues ------------------------------------------------------------------------------------------------
+
+
+@detector(Check.DUES_UNPAID)
+def dues_unpaid(rule: Rule, today: datetime.date) -> list[Found]:
+    """Members expected to pay party dues who left at least `threshold` months in a row unpaid among the last
+    `period` ended months (only months the cell records and the member owed: docs/domain.md, "Đảng phí"); one
+    warning per member, about their current cell."""
+    return [Found(unit_id, f"member:{member_id}", member_id, {"count": len(months)},
+                  {"members": [member_id], "missing": [month.strftime("%Y-%m") for month in months]})
+            for unit_id, member_id, months in unpaid_runs(today, months=rule.period or 12, threshold=rule.threshold)]

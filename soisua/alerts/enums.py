@@ -20,6 +20,7 @@ class Check(models.TextChoices):
     FORMALISM = "formalism", _("Signs of formalism in reviews")
     DIRECTIVE_UNACKNOWLEDGED = "directive_unacknowledged", _("Directives not acknowledged")
     DIRECTIVE_UNREPORTED = "directive_unreported", _("Directive reports not filed")
+    DUES_UNPAID = "dues_unpaid", _("Party dues unpaid for months in a row")
 
 
 # What the threshold and the period count for each check (labels of the rule's form and page).
@@ -37,6 +38,7 @@ MEANING = {
     Check.FORMALISM: (_("submitted reviews with signs of formalism"), None),
     Check.DIRECTIVE_UNACKNOWLEDGED: (_("directives not acknowledged"), _("days after the date of issue")),
     Check.DIRECTIVE_UNREPORTED: (_("reports not filed"), _("days past the due date")),
+    Check.DUES_UNPAID: (_("months in a row one member left unpaid"), _("ended months counted")),
 }
 
 
@@ -56,6 +58,7 @@ PERIOD_LIMIT = {
     Check.REVIEWS_LATE: _DAYS,
     Check.DIRECTIVE_UNACKNOWLEDGED: _DAYS,
     Check.DIRECTIVE_UNREPORTED: _DAYS,
+    Check.DUES_UNPAID: _MONTHS,
 }
 MAX_THRESHOLD = 100_000
 

@@ -1,0 +1,202 @@
+"""Writes to party dues (docs/domain.md, "Đảng phí"): the month a cell begins recording, one payment, and a
+meeting's collection saved at once.
+
+Each function owns its transaction, appends the audit entries, marks the cell's page as changed (it shows this
+month's figure) and raises DuesError (translated) on refusal. A member with three months unpaid or more is found by
+the daily early-warning check `dues_unpaid` (docs/alerts.md), which tells the cell's leadership.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from soisua.audit import services as audit
+from soisua.core.actors import person
+from soisua.core.errors import Conflict, DomainError, check_version, clean_text
+from soisua.core.formats import number
+from soisua.meetings.models import Meeting
+from soisua.org.models import Member, Unit
+from soisua.org.services import touch_units
+
+from .enums import MAY_PAY_STATUSES, MONTHS_AHEAD, add_months, label, month_of
+from .models import DuesBook, Payment
+
+# The largest amount one month's dues may be recorded at (a figure no member's dues reach: a mistyped zero).
+MAX_AMOUNT = 100_000_000
+EARLIEST = datetime.date(2000, 1, 1)
+
+
+class DuesError(DomainError):
+    """A refused dues record; the message is already translated."""
+
+
+class SheetErrors(DuesError):
+    """Rows of a collection sheet refused: `rows` maps each member's id to its reasons; nothing was saved."""
+
+    def __init__(self, rows: dict[int, list[str]]):
+        super().__init__([message for messages in rows.values() for message in messages], code="rows")
+        self.rows = rows
+
+
+@dataclass(frozen=True)
+class Collected:
+    """What a member paid at a meeting: `amount` for each of `months`."""
+
+    member: Member
+    months: list[datetime.date]
+    amount: int | None
+
+
+def _province(unit: Unit):
+    return unit.province_id or (unit.pk if unit.kind.is_province else None)
+
+
+def start_recording(unit: Unit, *, month: datetime.date, by, version: int | None = None) -> DuesBook:
+    """Set the first month of the cell's dues record (months before it are not counted against anyone).
+
+    Side effects: the cell's dues record, created or changed (refused on a stale `version`); an audit entry; the
+    cell's page marked changed."""
+    if not unit.kind.holds_members:
+        raise DuesError(_("Only a cell records party dues."), code="not_cell")
+    month = month_of(month)
+    today = month_of(timezone.localdate())
+    if not EARLIEST <= month <= today:
+        raise DuesError(_("The first month recorded must be between %(first)s and this month.")
+                        % {"first": label(EARLIEST)}, code="month")
+    with transaction.atomic():
+        book = DuesBook.objects.select_for_update().filter(unit=unit).first()
+        if book is None:
+            book = DuesBook.objects.create(unit=unit, province_id=_province(unit), starts_on=month)
+            audit.record(by, "dues.started", book, {"starts_on": [None, month.isoformat()]})
+        else:
+            check_version(book.version, version)
+            if book.starts_on != month:
+                old = book.starts_on
+                book.starts_on, book.version = month, book.version + 1
+                book.save(update_fields=["starts_on", "version", "updated_at"])
+                audit.record(by, "dues.started", book, {"starts_on": [old.isoformat(), month.isoformat()]})
+        touch_units(unit)
+    return book
+
+
+def _check_payment(member: Member, month: datetime.date, amount: int | None, today: datetime.date) -> list[str]:
+    errors = []
+    if member.status not in MAY_PAY_STATUSES:
+        errors.append(_("%(name)s has left the roll: no dues are recorded for them.") % {"name": member.full_name})
+    if month < EARLIEST or month > add_months(month_of(today), MONTHS_AHEAD):
+        errors.append(_("%(name)s: dues can be recorded for %(first)s up to %(months)s months ahead, not for "
+                        "%(month)s.") % {"name": member.full_name, "first": label(EARLIEST),
+                                         "months": MONTHS_AHEAD, "month": label(month)})
+    if amount is None or amount <= 0:
+        errors.append(_("%(name)s: give the amount paid, in đồng, above zero.") % {"name": member.full_name})
+    elif amount > MAX_AMOUNT:
+        errors.append(_("%(name)s: %(amount)s đồng is more than one month's dues can be.")
+                      % {"name": member.full_name, "amount": number(amount, grouped=True)})
+    return errors
+
+
+def _already_paid(member: Member, payment: Payment) -> str:
+    return _("%(name)s has already paid the dues of %(month)s (%(amount)s đồng, collected on %(day)s). To change "
+             "the amount, record it again as a correction.") % {
+        "name": member.full_name, "month": label(payment.month), "amount": number(payment.amount, grouped=True),
+        "day": payment.collected_on.strftime("%d/%m/%Y")}
+
+
+def record_payment(member: Member, *, month: datetime.date, amount: int | None, collected_on: datetime.date, by,
+                   meeting: Meeting | None = None, reference: str = "", note: str = "",
+                   correction: bool = False) -> Payment:
+    """Record one member's dues for one month, at a meeting or on another day. A second payment for the same month
+    is refused unless it is a `correction`, which replaces the amount (and the other details) of the one stored.
+
+    Side effects: the payment, created or replaced; an audit entry (a correction's with the old and the new
+    amount); the cell's page marked changed."""
+    month = month_of(month)
+    today = timezone.localdate()
+    errors = _check_payment(member, month, amount, today)
+    if collected_on > today:
+        errors.append(_("The day the dues were collected cannot be in the future."))
+    if errors:
+        raise DuesError(errors, code="invalid")
+    reference = clean_text(reference, _("Reference"), 100, error=DuesError)
+    note = clean_text(note, _("Note"), 500, error=DuesError)
+    cell = member.cell
+    with transaction.atomic():
+        stored = Payment.objects.select_for_update().filter(member=member, month=month).first()
+        values = {"amount": amount, "meeting": meeting, "collected_by": person(by), "collected_on": collected_on,
+                  "reference": reference, "note": note}
+        if stored is not None and not correction:
+            raise DuesError(_already_paid(member, stored), code="already_paid")
+        if stored is not None:
+            old = stored.amount
+            for name, value in values.items():
+                setattr(stored, name, value)
+            stored.version += 1
+            stored.save()
+            audit.record(by, "dues.corrected", stored, {"amount": [old, amount], "month": month.isoformat()})
+            payment = stored
+        else:
+            try:
+                with transaction.atomic():
+                    payment = Payment.objects.create(member=member, unit=cell, province_id=_province(cell),
+                                                     month=month, **values)
+            except IntegrityError:  # recorded by someone else a moment ago
+                raise DuesError(_already_paid(member, Payment.objects.get(member=member, month=month)),
+                                code="already_paid") from None
+            audit.record(by, "dues.paid", payment, {"amount": [None, amount], "month": month.isoformat()})
+        touch_units(cell)
+    return payment
+
+
+def record_collection(meeting: Meeting, *, rows: list[Collected], by) -> list[Payment]:
+    """Save what was collected at a meeting, all at once: one payment per member and month ticked, at the amount
+    given. Any refused row (no amount, a month already paid, a member who left the roll) refuses the whole sheet,
+    naming each row, and nothing is saved; two people saving the same sheet at once cannot pay a month twice (the
+    cell's dues record is locked while the sheet is saved, and each month is stored once).
+
+    Side effects: the payments; one audit entry for each; the cell's page marked changed."""
+    cell = meeting.unit
+    today = timezone.localdate()
+    collected_on = min(today, timezone.localtime(meeting.starts_at).date())
+    rows = [row for row in rows if row.months]
+    if not rows:
+        raise DuesError(_("Tick the months each member paid."), code="empty")
+    with transaction.atomic():
+        # One sheet of the cell at a time: a second save waits here, then finds the months the first one stored.
+        if DuesBook.objects.select_for_update().filter(unit=cell).first() is None:
+            raise DuesError(_("Set the month the cell begins recording party dues first."), code="no_book")
+        stored = {(payment.member_id, payment.month): payment for payment in Payment.objects.filter(
+            member_id__in=[row.member.pk for row in rows],
+            month__in={month_of(month) for row in rows for month in row.months})}
+        errors: dict[int, list[str]] = {}
+        payments = []
+        for row in rows:
+            problems = []
+            if row.member.cell_id != cell.pk:
+                problems.append(_("%(name)s is no longer a member of this cell.") % {"name": row.member.full_name})
+            for month in sorted({month_of(month) for month in row.months}):
+                problems += [problem for problem in _check_payment(row.member, month, row.amount, today)
+                             if problem not in problems]
+                if (row.member.pk, month) in stored:
+                    problems.append(_already_paid(row.member, stored[row.member.pk, month]))
+                payments.append(Payment(member=row.member, unit=cell, province_id=_province(cell), month=month,
+                                        amount=row.amount or 0, meeting=meeting, collected_by=person(by),
+                                        collected_on=collected_on))
+            if problems:
+                errors[row.member.pk] = problems
+        if errors:
+            raise SheetErrors(errors)
+        try:
+            with transaction.atomic():
+                Payment.objects.bulk_create(payments)
+        except IntegrityError:  # stored by a save that did not wait for the lock (none should)
+            raise Conflict(_("Someone else saved dues for these members a moment ago. Reload the sheet to see "
+                             "them.")) from None
+        saved = list(Payment.objects.filter(meeting=meeting, member_id__in=[row.member.pk for row in rows],
+                                            month__in={payment.month for payment in payments}))
+        audit.record_many(by, "dues.paid", [(payment, {"amount": [None, payment.amount],
+                                                       "month": payment.month.isoformat()}) for payment in saved])
+        touch_units(cell)
+    return saved
