@@ -215,11 +215,8 @@ CORRECTIONS_OPEN_TO_CELL = env_bool("CORRECTIONS_OPEN_TO_CELL", False)
 MEETING_MAX_AGENDA_ITEMS = env_int("MEETING_MAX_AGENDA_ITEMS", 50)
 # How long the home page keeps a person's "what needs you" while nothing they were told or did changed it (0: never).
 AGENDA_CACHE_SECONDS = env_int("AGENDA_CACHE_SECONDS", 300)
-# Minimum lengths (docs/domain.md, "Meetings"): a meeting, and a regular and thematic session held together.
-MEETING_MIN_MINUTES = env_int("MEETING_MIN_MINUTES", 90)
-MEETING_MIN_MINUTES_COMBINED = env_int("MEETING_MIN_MINUTES_COMBINED", 120)
-# Documents go to members at least this many days before the meeting; later publication is flagged.
-MEETING_DOCUMENTS_DAYS_BEFORE = env_int("MEETING_DOCUMENTS_DAYS_BEFORE", 1)
+# Minimum lengths, how early documents go out and thematic sessions per quarter are versioned data, not settings:
+# meetings.MeetingRules (docs/domain.md, "Meeting rules").
 # Absences without reason in a calendar year from which a cell's statistics page marks the member (the warning
 # itself is the early-warning rule "unexcused", edited as data).
 MEETING_UNEXCUSED_ALERT = env_int("MEETING_UNEXCUSED_ALERT", 3)

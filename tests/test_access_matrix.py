@@ -58,6 +58,8 @@ from soisua.meetings.models import (
     Contribution,
     Meeting,
     MeetingDocument,
+    MeetingRuleException,
+    MeetingRules,
     Minutes,
     Topic,
     TopicPlan,
@@ -389,6 +391,24 @@ def draft_rule_set() -> RuleSet:
     """A draft copy of the shipped rule set: what installation administrators edit and publish."""
     existing = RuleSet.objects.filter(code="2025-ban-nhap").first()
     return existing or reviews.copy_rule_set(shipped_rule_set(), code="2025-ban-nhap", name="Bản nháp 2025", by=SYSTEM)
+
+
+def shipped_meeting_rules() -> MeetingRules:
+    return MeetingRules.objects.get(code="2025")
+
+
+def draft_meeting_rules() -> MeetingRules:
+    """A draft copy of the shipped meeting rules: what installation administrators change and publish."""
+    existing = MeetingRules.objects.filter(copied_from__code="2025").order_by("pk").first()
+    return existing or meetings.copy_meeting_rules(shipped_meeting_rules(), by=SYSTEM)
+
+
+def commune_rule_exception(f: Fixtures) -> MeetingRuleException:
+    """The commune's lower minimum for Chi bộ Thôn 1: those who manage the commune's subtree end it."""
+    existing = MeetingRuleException.objects.filter(committee=f.cast.commune).first()
+    return existing or meetings.add_rule_exception(
+        f.cast.commune, cell=f.cast.cell, decision_number="12-QĐ/ĐU", decision_date=datetime.date(2026, 3, 5),
+        regular_min_minutes=60, combined_min_minutes=90, valid_from=datetime.date(2026, 3, 5), by=SYSTEM)
 
 
 def thresholds(f: Fixtures) -> dict:
@@ -1079,6 +1099,32 @@ MATRIX: dict[str, Case | list[Case]] = {
     "meetings:edit": Case(lambda f: reverse("meetings:edit", args=[f.meeting.pk]), LEAD_CELL,
                           post=succeeds(LEAD_CELL), shows=MEETING_TITLE,
                           data=lambda f: meeting_form(f, title="Sinh hoạt chi bộ tháng 12", day=timezone.localtime(
+    # --- meetings: the rule versions are the installation administrators'; a committee's lower minimum for its
+    # small cells is read by whoever reads the committee and set or ended by those who manage its subtree -------
+    "meetings:rules": Case(lambda f: reverse("meetings:rules"), INSTALLATION_ADMIN, shows="42-HD/BTCTW"),
+    "meetings:rules.copy": Case(lambda f: reverse("meetings:rules.copy", args=[shipped_meeting_rules().pk]),
+                                LOGIN_THEN_405, post=succeeds(INSTALLATION_ADMIN), effect=rows(MeetingRules)),
+    "meetings:rules.edit": Case(lambda f: reverse("meetings:rules.edit", args=[draft_meeting_rules().pk]),
+                                INSTALLATION_ADMIN, post=succeeds(INSTALLATION_ADMIN),
+                                data=lambda f: {"code": "2027", "name": "Quy định 2027", "in_force_from": "01/01/2027",
+                                                "regular_min_minutes": "95", "combined_min_minutes": "120",
+                                                "documents_days_before": "2", "thematic_per_quarter": "1"},
+                                effect=lambda f, who: MeetingRules.objects.filter(pk=draft_meeting_rules().pk)
+                                .values_list("code", "regular_min_minutes").first()),
+    "meetings:rules.publish": Case(lambda f: reverse("meetings:rules.publish", args=[draft_meeting_rules().pk]),
+                                   LOGIN_THEN_405, post=succeeds(INSTALLATION_ADMIN),
+                                   effect=lambda f, who: draft_meeting_rules().status),
+    "meetings:unit_rules": Case(unit_url("meetings:unit_rules", "commune"), READ_COMMUNE,
+                                post=succeeds(WRITE_COMMUNE), shows="42-HD/BTCTW",
+                                data=lambda f: {"cell": f.cast.cell.pk, "decision_number": "12-QĐ/ĐU",
+                                                "decision_date": "05/03/2026", "regular_min_minutes": "60",
+                                                "combined_min_minutes": "90", "valid_from": "05/03/2026"},
+                                effect=rows(MeetingRuleException, committee=lambda f: f.cast.commune)),
+    "meetings:rule_exception.end": Case(lambda f: reverse("meetings:rule_exception.end",
+                                                          args=[commune_rule_exception(f).pk]),
+                                        LOGIN_THEN_405, post=succeeds(WRITE_COMMUNE), data={"on": "30/11/2026"},
+                                        effect=lambda f, who: MeetingRuleException.objects.filter(
+                                            pk=commune_rule_exception(f).pk).values_list("valid_until").first()),
                               f.meeting.starts_at).strftime("%d/%m/%Y")),
                           effect=value(Meeting, lambda f: f.meeting.pk, "title")),
     "meetings:cancel": Case(meeting_url("meetings:cancel", bare_meeting), LOGIN_THEN_405, post=LEAD_CELL_ACTS,

@@ -54,7 +54,7 @@ from soisua.documents.models import ImportConflict, ImportJob
 from soisua.dues import services as dues
 from soisua.dues.models import DuesBook
 from soisua.meetings import services as meetings
-from soisua.meetings.models import CalendarFeed, Meeting, Topic
+from soisua.meetings.models import CalendarFeed, Meeting, MeetingRules, Topic
 from soisua.org import services as org
 from soisua.org.enums import MemberStatus, PostKind, Role
 from soisua.org.models import Member, StandIn, Unit
@@ -262,6 +262,12 @@ def _grow_records(world: World, n: int) -> None:
         accounts.issue_api_token(member_user, name=f"Bảng tính báo cáo {k}", by=member_user)
         reviews.copy_rule_set(RuleSet.objects.get(code="2025"), code=f"2025-ban-sao-{k}", name=f"Bản sao {k}",
                               by=admin)
+        # A draft of the meeting rules, and a lower minimum of the commune for its small cells.
+        meetings.copy_meeting_rules(MeetingRules.objects.get(code="2025"), by=admin)
+        meetings.add_rule_exception(cast.commune, max_members=k, decision_number=f"{k}-QĐ/ĐU",
+                                    decision_date=datetime.date(2026, 3, 5), regular_min_minutes=60,
+                                    combined_min_minutes=90, valid_from=datetime.date(2026, 3, 5),
+                                    by=world.user("committee"))
         # A roster with n impossible dates: the import's report pages its errors.
         world.import_job = documents.start_import(unit=cast.cell, upload=csv_upload(
             [f"{row},Nguyễn Văn Lỗi {row},31/02/1980,Nam,{30_000_000 + 1000 * k + row},TN-HA-1"
@@ -632,6 +638,10 @@ PAGES: dict[str, Reach] = {
     "meetings:topics": Reach(at("meetings:topics", commune), "parent_staff"),
     "meetings:topic_plan": Reach(at("meetings:topic_plan", commune), "parent_staff"),
     "meetings:statistics": Reach(at("meetings:statistics", cell), "secretary"),
+    "meetings:rules": Reach(at("meetings:rules"), "admin"),
+    "meetings:rules.edit": Reach(at("meetings:rules.edit", lambda w: MeetingRules.objects.filter(
+        copied_from__code="2025").order_by("pk").first() or MeetingRules.objects.get(code="2025")), "admin"),
+    "meetings:unit_rules": Reach(at("meetings:unit_rules", commune), "parent_staff"),
     "meetings:detail": Reach(at("meetings:detail", lambda w: w.meeting), "secretary"),
     "meetings:edit": Reach(at("meetings:edit", lambda w: w.meeting), "secretary"),
     "meetings:check_in_screen": Reach(at("meetings:check_in_screen", lambda w: w.meeting), "secretary"),
@@ -765,6 +775,8 @@ COUNTED: dict[str, Counted] = {
     "meetings:plan": Counted(),
     "meetings:topics": Counted(),
     "meetings:statistics": Counted(),
+    "meetings:rules": Counted(),
+    "meetings:unit_rules": Counted(),
     "meetings:statistics#committee": Counted(Reach(at("meetings:statistics", commune), "parent_staff")),
     "meetings:detail": Counted(),
     "meetings:detail#held": Counted(Reach(at("meetings:detail", lambda w: w.held), "secretary")),

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from soisua.corrections.enums import DONE_STATUSES
@@ -24,7 +24,7 @@ from soisua.directives.models import Receipt, Report, ReportingPeriod
 from soisua.dues.queries import unpaid_runs
 from soisua.meetings.enums import REGULAR_KINDS, THEMATIC_KINDS, AttendanceStatus
 from soisua.meetings.models import Attendance, Contribution, Meeting
-from soisua.meetings.queries import min_minutes
+from soisua.meetings.queries import RulesBook, quarter_end
 from soisua.org.enums import ACTIVE_STATUSES
 from soisua.org.models import Member, Unit
 from soisua.reviews.enums import CycleStatus, ReviewStatus
@@ -214,17 +214,20 @@ def young_silent(rule: Rule, today: datetime.date) -> list[Found]:
     return _silent(rule, today, age_under=rule.age_under or 35)
 
 
-def _missing(rule: Rule, today: datetime.date, periods: list[list[str]], kinds) -> list[Found]:
-    """Cells where at least `threshold` of `periods` (each a list of months) had no meeting of `kinds`; months
-    before a cell started do not count."""
+def _missing(rule: Rule, today: datetime.date, periods: list[list[str]], kinds,
+             needed: list[int] | None = None) -> list[Found]:
+    """Cells where at least `threshold` of `periods` (each a list of months) had fewer meetings of `kinds` than
+    `needed` for that period (one when not given); months before a cell started do not count."""
     months = [month for group in periods for month in group]
+    needed = needed or [1] * len(periods)
     held = _cell_counters(months, [f"meetings.{kind}" for kind in kinds])
     found = []
     for unit_id, active_from in _cells().items():
         started = active_from.strftime("%Y-%m") if active_from else ""
-        missing = [group[0] if len(group) == 1 else f"{group[0]}…{group[-1]}" for group in periods
-                   if group[-1] >= started and not any(sum(held.get(unit_id, {}).get(month, {}).values())
-                                                       for month in group)]
+        counts = held.get(unit_id, {})
+        missing = [group[0] if len(group) == 1 else f"{group[0]}…{group[-1]}"
+                   for group, wanted in zip(periods, needed, strict=True)
+                   if group[-1] >= started and sum(sum(counts.get(month, {}).values()) for month in group) < wanted]
         if len(missing) >= max(rule.threshold, 1):
             found.append(Found(unit_id, figures={"count": len(missing)}, evidence={"missing": missing}))
     return found
@@ -239,21 +242,31 @@ def meetings_missing(rule: Rule, today: datetime.date) -> list[Found]:
 
 @detector(Check.NO_THEMATIC)
 def no_thematic(rule: Rule, today: datetime.date) -> list[Found]:
-    """Cells with at least `threshold` of the last `period` ended quarters without a thematic session."""
+    """Cells with at least `threshold` of the last `period` ended quarters with fewer thematic sessions than the
+    meeting rules in force at each quarter's end ask (MeetingRules.thematic_per_quarter)."""
     first_month_of_quarter = datetime.date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
     quarters = [months_back(add_months(first_month_of_quarter, -3 * step), 3, include_current=False)
                 for step in reversed(range(rule.period or 1))]
-    return _missing(rule, today, quarters, THEMATIC_KINDS)
+    book = RulesBook([])
+    needed = [book.rules_on(quarter_end(int(group[-1][:4]), (int(group[-1][5:]) - 1) // 3 + 1)).thematic_per_quarter
+              for group in quarters]
+    return _missing(rule, today, quarters, THEMATIC_KINDS, needed)
 
 
 @detector(Check.MEETINGS_SHORT)
 def meetings_short(rule: Rule, today: datetime.date) -> list[Found]:
-    """Cells with at least `threshold` meetings in the last `period` months shorter than the minimum length."""
+    """Cells with at least `threshold` meetings in the last `period` months shorter than their minimum length: the
+    meeting rules of each meeting's day, or the lower minimum a committee above set for small cells."""
+    book = RulesBook.for_installation()
     rows = (Meeting.objects.filter(starts_at__gte=start_of(add_months(today, -(rule.period or 3))),
                                    ends_at__lt=start_of(today + datetime.timedelta(days=1)))
-            .order_by("starts_at").only("pk", "unit_id", "kind", "starts_at", "ends_at"))
+            .order_by("starts_at").only("pk", "unit_id", "kind", "starts_at", "ends_at")
+            .annotate(cell_path=F("unit__path")))
+    if book.by_size:
+        rows = rows.annotate(roll_size=Count("attendance"))
     short = [(meeting.unit_id, meeting.pk) for meeting in rows.iterator(chunk_size=5000)
-             if meeting.minutes_long < min_minutes(meeting)]
+             if meeting.minutes_long < book.minimum(meeting, cell_path=meeting.cell_path,
+                                                    roll_size=getattr(meeting, "roll_size", None)).minutes]
     return _grouped(short, "meetings", threshold=rule.threshold)
 
 

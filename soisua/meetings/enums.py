@@ -31,6 +31,11 @@ class ContributionKind(models.TextChoices):
     SELF_CRITICISM = "self_criticism", _("Self-criticism")
 
 
+class RulesStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
 class MinutesStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved")
@@ -39,3 +44,6 @@ class MinutesStatus(models.TextChoices):
 # Kinds that hold the month's regular meeting, and kinds that hold the quarter's thematic session.
 REGULAR_KINDS = (MeetingKind.REGULAR, MeetingKind.COMBINED)
 THEMATIC_KINDS = (MeetingKind.THEMATIC, MeetingKind.COMBINED)
+
+# The bounds of a minimum length a rule version or a committee's exception may set, in minutes.
+MIN_MINUTES_BOUNDS = (1, 600)

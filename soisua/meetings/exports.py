@@ -31,7 +31,7 @@ from soisua.documents.rendering import (
 from soisua.org.queries import ancestors
 
 from . import queries
-from .enums import THEMATIC_KINDS, AttendanceStatus, MinutesStatus
+from .enums import ROLL_STATUSES, THEMATIC_KINDS, AttendanceStatus, MinutesStatus
 from .models import AgendaItem, Attendance, Contribution, Meeting, Minutes
 
 # Minutes summarise the introductory paper (its first characters); the full text stays on the meeting.
@@ -107,9 +107,13 @@ def _attendance(roll: list[Attendance]) -> list[Block]:
     late, excused = by_status[AttendanceStatus.LATE], by_status[AttendanceStatus.EXCUSED]
     unexcused, unmarked = by_status[AttendanceStatus.UNEXCUSED], by_status[AttendanceStatus.UNMARKED]
     present = len(by_status[AttendanceStatus.PRESENT]) + len(late)
+    by_member_status = queries.attendance_figures(roll)
     lines = [
         ngettext("On the roll: %(count)s member.", "On the roll: %(count)s members.", len(roll))
         % {"count": len(roll)},
+        # Translators: the opening count of the minutes, by each member's status on the meeting's day.
+        _("Of whom official: %(official)s; probationary: %(probationary)s; exempt from work and activity: "
+          "%(exempt)s.") % {status.value: by_member_status.get(f"member_{status}", 0) for status in ROLL_STATUSES},
         _("Present: %(count)s of %(total)s.") % {"count": present, "total": len(roll)},
         _("Of whom late: %(count)s (%(names)s).") % {"count": len(late), "names": _names(late, _late)}
         if late else _("Of whom late: none."),

@@ -185,3 +185,49 @@ class CellPlanForm(forms.Form):
         data = self.cleaned_data
         return {"meeting_day": data["meeting_day"], "meeting_time": data["meeting_time"], "place": data["place"],
                 "topics": {quarter: list(data[f"q{quarter}"]) for quarter, _label in QUARTERS}}
+
+
+class MeetingRulesForm(forms.Form):
+    """A draft version of the meeting rules; the service checks the figures (services.save_meeting_rules)."""
+
+    code = forms.CharField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=255)
+    in_force_from = forms.DateField(label=_("In force from"), widget=DateInput())
+    regular_min_minutes = forms.IntegerField(label=_("Minimum length of a meeting (minutes)"))
+    combined_min_minutes = forms.IntegerField(
+        label=_("Minimum length of a regular and thematic session together (minutes)"))
+    documents_days_before = forms.IntegerField(label=_("Documents go out at least (days before)"))
+    thematic_per_quarter = forms.IntegerField(label=_("Thematic sessions per quarter"))
+
+    @classmethod
+    def initial_for(cls, rules) -> dict:
+        return {name: getattr(rules, name) for name in cls.base_fields}
+
+
+class RuleExceptionForm(forms.Form):
+    """A committee's lower minimum for small cells; the service checks it against the rules it lowers."""
+
+    cell = forms.ModelChoiceField(label=_("For the cell"), queryset=None, required=False,
+                                  help_text=_("A cell directly under the committee; or leave it empty and give the "
+                                              "largest number of members below."))
+    max_members = forms.IntegerField(label=_("For every cell with at most this many members"), required=False,
+                                     help_text=_("Members on the roll of the meeting: official, probationary and "
+                                                 "exempt."))
+    decision_number = forms.CharField(label=_("Decision number"), max_length=60, required=False,
+                                      widget=forms.TextInput(attrs={"placeholder": "12-QĐ/ĐU"}))
+    decision_date = forms.DateField(label=_("Decision date"), widget=DateInput())
+    regular_min_minutes = forms.IntegerField(label=_("Minimum length of a meeting (minutes)"))
+    combined_min_minutes = forms.IntegerField(
+        label=_("Minimum length of a regular and thematic session together (minutes)"))
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
+    valid_until = forms.DateField(label=_("Valid until"), widget=DateInput(), required=False,
+                                  help_text=_("Leave empty for a lower minimum without an end."))
+
+    def __init__(self, *args, cells, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].queryset = cells
+        self.fields["cell"].empty_label = EMPTY_CHOICE
+
+
+class EndRuleExceptionForm(forms.Form):
+    on = forms.DateField(label=_("Last day"), widget=DateInput())

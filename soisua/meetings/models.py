@@ -9,7 +9,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import AttendanceStatus, ContributionKind, MeetingKind, MinutesStatus
+from soisua.org.enums import MemberStatus
+
+from .enums import AttendanceStatus, ContributionKind, MeetingKind, MinutesStatus, RulesStatus
 
 
 def new_check_in_secret() -> str:
@@ -18,6 +20,124 @@ def new_check_in_secret() -> str:
 
 def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+class MeetingRules(models.Model):
+    """A version of the rules cells meet by (docs/domain.md, "Meeting rules"): the minimum lengths, how early
+    documents go out, how many thematic sessions a quarter, and the documents they follow. A meeting is judged by
+    the newest published version in force on its day; a published version is never edited (a change is a new
+    version, copied from it and published in turn)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    in_force_from = models.DateField(_("in force from"))
+    # The documents the rules follow: [{"code", "kind", "number", "date" (yyyy-mm-dd), "issuer", "title",
+    # "articles"}]; `figures_from` names the one whose figures these are.
+    documents = models.JSONField(_("documents followed"), default=list, blank=True)
+    figures_from = models.CharField(max_length=20, blank=True)
+    regular_min_minutes = models.PositiveSmallIntegerField(_("minimum length of a meeting (minutes)"), default=90)
+    combined_min_minutes = models.PositiveSmallIntegerField(
+        _("minimum length of a regular and thematic session together (minutes)"), default=120)
+    documents_days_before = models.PositiveSmallIntegerField(_("documents go out at least (days before)"),
+                                                             default=1)
+    thematic_per_quarter = models.PositiveSmallIntegerField(_("thematic sessions per quarter"), default=1)
+    status = models.CharField(_("status"), max_length=20, choices=RulesStatus.choices, default=RulesStatus.DRAFT)
+    copied_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="copies",
+                                    verbose_name=_("copied from"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-in_force_from", "-published_at", "-id"]
+        verbose_name = _("meeting rules")
+        verbose_name_plural = _("meeting rules")
+        constraints = [
+            models.CheckConstraint(condition=Q(regular_min_minutes__gte=1, regular_min_minutes__lte=600,
+                                               combined_min_minutes__gte=1, combined_min_minutes__lte=600),
+                                   name="meetings_rules_minutes"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == RulesStatus.PUBLISHED
+
+    @classmethod
+    def in_force_on(cls, day: datetime.date, published: list["MeetingRules"] | None = None) -> "MeetingRules":
+        """The newest published version in force on `day`, from `published` (newest first) when given. A day
+        before every version takes the oldest (the first shipped version is the best record of the rules before
+        it); an installation without any published version is judged by the model's defaults."""
+        if published is None:
+            published = list(cls.objects.filter(status=RulesStatus.PUBLISHED).order_by(*cls._meta.ordering))
+        in_force = next((rules for rules in published if rules.in_force_from <= day), None)
+        return in_force or (published[-1] if published else cls(code="", name=""))
+
+    def min_minutes(self, kind: str) -> int:
+        return self.combined_min_minutes if kind == MeetingKind.COMBINED else self.regular_min_minutes
+
+    def cite(self) -> str:
+        """The document the figures come from as it is cited: "Hướng dẫn 42-HD/BTCTW, 28/10/2025"."""
+        document = next((document for document in self.documents if document.get("code") == self.figures_from),
+                        self.documents[0] if self.documents else None)
+        if not document:
+            return self.name
+        day = datetime.date.fromisoformat(document["date"]).strftime("%d/%m/%Y") if document.get("date") else ""
+        return ", ".join(part for part in (f"{document.get('kind', '')} {document.get('number', '')}".strip(), day)
+                         if part)
+
+
+class MeetingRuleException(models.Model):
+    """A committee's lower minimum length for small cells (Hướng dẫn 42-HD/BTCTW lets the competent committee set
+    it by the number of members and the kind of cell): for one cell directly under the committee, or for every
+    cell of its subtree with at most `max_members` members on a meeting's roll; from `valid_from` to
+    `valid_until` (open-ended when empty), citing the committee's decision."""
+
+    committee = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("committee"))
+    cell = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("cell"))
+    max_members = models.PositiveSmallIntegerField(_("cells with at most this many members"), null=True,
+                                                   blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=60)
+    decision_date = models.DateField(_("decision date"))
+    regular_min_minutes = models.PositiveSmallIntegerField(_("minimum length of a meeting (minutes)"))
+    combined_min_minutes = models.PositiveSmallIntegerField(
+        _("minimum length of a regular and thematic session together (minutes)"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-valid_from", "-id"]
+        verbose_name = _("lower minimum for small cells")
+        verbose_name_plural = _("lower minimums for small cells")
+        constraints = [
+            models.CheckConstraint(condition=Q(cell__isnull=True) ^ Q(max_members__isnull=True),
+                                   name="meetings_exception_one_scope"),
+            models.CheckConstraint(condition=Q(regular_min_minutes__gte=1, regular_min_minutes__lte=600,
+                                               combined_min_minutes__gte=1, combined_min_minutes__lte=600),
+                                   name="meetings_exception_minutes"),
+        ]
+
+    def __str__(self):
+        return self.cite()
+
+    def cite(self) -> str:
+        """The decision as it is cited: "No. 12-QĐ/ĐU, 05/03/2026" ("Số 12-QĐ/ĐU, 05/03/2026")."""
+        return _("No. %(number)s, %(date)s") % {"number": self.decision_number,
+                                                  "date": self.decision_date.strftime("%d/%m/%Y")}
+
+    def min_minutes(self, kind: str) -> int:
+        return self.combined_min_minutes if kind == MeetingKind.COMBINED else self.regular_min_minutes
+
+    def valid_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
 
 
 class Topic(models.Model):
@@ -142,9 +262,21 @@ class Meeting(models.Model):
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
     @property
+    def day(self) -> datetime.date:
+        """The meeting's day, by which the rules in force are chosen."""
+        return timezone.localtime(self.starts_at).date()
+
+    @property
+    def rules(self) -> "MeetingRules":
+        """The rules in force on the meeting's day (read once per meeting object)."""
+        if not hasattr(self, "_rules"):
+            self._rules = MeetingRules.in_force_on(self.day)
+        return self._rules
+
+    @property
     def documents_days_before(self) -> int:
-        """How many days before the start documents go to members (MEETING_DOCUMENTS_DAYS_BEFORE)."""
-        return settings.MEETING_DOCUMENTS_DAYS_BEFORE
+        """How many days before the start documents go to members, by the rules of the meeting's day."""
+        return self.rules.documents_days_before
 
     @property
     def documents_late(self) -> bool:
@@ -189,6 +321,10 @@ class Attendance(models.Model):
                                  db_index=False)
     status = models.CharField(_("attendance"), max_length=20, choices=AttendanceStatus.choices,
                               default=AttendanceStatus.UNMARKED)
+    # The member's status on the meeting's day, kept when the line is written, so the minutes of a past meeting
+    # still count a member made official since as probationary.
+    member_status = models.CharField(_("member status"), max_length=20, choices=MemberStatus.choices,
+                                     default=MemberStatus.OFFICIAL, db_default=MemberStatus.OFFICIAL)
     minutes_late = models.PositiveSmallIntegerField(default=0)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)

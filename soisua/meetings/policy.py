@@ -1,17 +1,22 @@
 """Who sees and runs a cell's meetings, on top of org.access.
 
 Whoever reads the cell sees its meetings, plan, roll, speakers and minutes; the cell's own leadership (its
-secretary or committee: `access.leads_unit`) schedules and runs them. Loaders raise 404 for strangers (the object's
-existence is not disclosed) and 403 for readers who ask to manage.
+secretary or committee: `access.leads_unit`) schedules and runs them. The installation's administrators keep the
+versions of the meeting rules; those who manage a committee's subtree set its lower minimum for small cells.
+Loaders raise 404 for strangers (the object's existence is not disclosed) and 403 for readers who ask to manage.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from soisua.org import access
+from soisua.org.enums import Role
 from soisua.org.models import Unit
 
-from .models import Attendance, CalendarFeed, Contribution, Meeting, MeetingDocument
+from .models import Attendance, CalendarFeed, Contribution, Meeting, MeetingDocument, MeetingRuleException, MeetingRules
+
+# Who sets a committee's lower minimum for its small cells: those who manage its subtree.
+RULE_EXCEPTION_ROLES = frozenset({Role.COMMITTEE, Role.STAFF, Role.ADMIN})
 
 
 def can_run_meetings(user, unit: Unit) -> bool:
@@ -90,3 +95,54 @@ def get_calendar_feed_for_token(token: str) -> CalendarFeed:
     if feed.unit is not None and not access.can_read_unit(feed.user, feed.unit):
         raise Http404
     return feed
+
+
+# --- the meeting rules -----------------------------------------------------------------------------------------
+
+
+def can_manage_meeting_rules(user) -> bool:
+    """The rule versions are the installation's: its administrators copy, change and publish them."""
+    return access.can_administer_installation(user)
+
+
+def check_may_manage_meeting_rules(user) -> None:
+    """The rule versions page is for the installation's administrators (403 for anyone else)."""
+    access.refuse_unless(True, can_manage_meeting_rules(user))
+
+
+def get_rules_for_user(user, pk: int) -> MeetingRules:
+    """A version of the meeting rules, for an administrator to copy, change or publish (404 when there is none)."""
+    check_may_manage_meeting_rules(user)
+    rules = MeetingRules.objects.filter(pk=pk).first()
+    if rules is None:
+        raise Http404
+    return rules
+
+
+def can_set_rule_exceptions(user, unit: Unit) -> bool:
+    """A lower minimum for small cells is set by a committee above the cells, by those who manage its subtree: its
+    committee members and staff, and administrators covering it."""
+    if unit.kind.holds_members:
+        return False
+    scope = access.scope_for(user)
+    return scope.everything or bool(scope.roles_on(unit) & RULE_EXCEPTION_ROLES)
+
+
+def get_committee_for_rules(user, pk: int, *, manage: bool = False) -> Unit:
+    """The unit whose meeting rules page is asked for: whoever reads it sees the rules and its lower minimums; a
+    unit that holds members has no such page (404); setting one takes can_set_rule_exceptions (403)."""
+    unit = access.get_unit_for_user(user, pk)
+    if unit.kind.holds_members:
+        raise Http404
+    if manage and not can_set_rule_exceptions(user, unit):
+        raise PermissionDenied
+    return unit
+
+
+def get_rule_exception_for_user(user, pk: int, *, manage: bool = False) -> MeetingRuleException:
+    """A lower minimum, as the committee that set it (get_committee_for_rules)."""
+    exception = MeetingRuleException.objects.select_related("committee", "committee__kind").filter(pk=pk).first()
+    if exception is None:
+        raise Http404
+    get_committee_for_rules(user, exception.committee_id, manage=manage)
+    return exception

@@ -17,8 +17,28 @@ from soisua.org import access
 from soisua.org.enums import Role
 from soisua.org.models import Member, RoleGrant, Unit
 
-from .enums import REGULAR_KINDS, ROLL_STATUSES, THEMATIC_KINDS, AttendanceStatus, MeetingKind, MinutesStatus
-from .models import Attendance, CalendarFeed, CellPlan, CellTopic, Contribution, Meeting, Minutes, Topic, TopicPlan
+from .enums import (
+    REGULAR_KINDS,
+    ROLL_STATUSES,
+    THEMATIC_KINDS,
+    AttendanceStatus,
+    MeetingKind,
+    MinutesStatus,
+    RulesStatus,
+)
+from .models import (
+    Attendance,
+    CalendarFeed,
+    CellPlan,
+    CellTopic,
+    Contribution,
+    Meeting,
+    MeetingRuleException,
+    MeetingRules,
+    Minutes,
+    Topic,
+    TopicPlan,
+)
 
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 MARKED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.EXCUSED, AttendanceStatus.UNEXCUSED)
@@ -40,9 +60,12 @@ def roll_line_of(meeting: Meeting, user) -> Attendance | None:
 
 
 def attendance_figures(lines: list[Attendance]) -> dict[str, int]:
+    """How many lines of the roll have each attendance status, and (as `member_<status>`) each member status the
+    line kept from the meeting's day."""
     figures = {"total": len(lines)}
     for line in lines:
         figures[line.status] = figures.get(line.status, 0) + 1
+        figures[f"member_{line.member_status}"] = figures.get(f"member_{line.member_status}", 0) + 1
     return figures
 
 
@@ -143,38 +166,153 @@ class Finding:
     meeting: Meeting | None = None
 
 
-def min_minutes(meeting: Meeting) -> int:
-    return (settings.MEETING_MIN_MINUTES_COMBINED if meeting.kind == MeetingKind.COMBINED
-            else settings.MEETING_MIN_MINUTES)
+def published_rules() -> list[MeetingRules]:
+    """The published versions of the meeting rules, newest in force first."""
+    return list(MeetingRules.objects.filter(status=RulesStatus.PUBLISHED).order_by(*MeetingRules._meta.ordering))
+
+
+def rules_on(day: datetime.date) -> MeetingRules:
+    """The rules a meeting held on `day` is judged by (MeetingRules.in_force_on)."""
+    return MeetingRules.in_force_on(day)
+
+
+def rule_versions() -> QuerySet[MeetingRules]:
+    """Every version, drafts included, newest first, with the version each was copied from."""
+    return MeetingRules.objects.select_related("copied_from").order_by("-in_force_from", "-created_at", "-pk")
+
+
+def cells_under(unit: Unit) -> QuerySet[Unit]:
+    """The cells directly under a committee, still active: those it may lower the minimum for one by one."""
+    return Unit.objects.filter(parent=unit, kind__holds_members=True, active_until__isnull=True).order_by("sort_key")
+
+
+def exceptions_set_by(committee: Unit) -> QuerySet[MeetingRuleException]:
+    """The lower minimums the committee set, newest first."""
+    return MeetingRuleException.objects.filter(committee=committee).select_related("cell", "created_by")
+
+
+def exceptions_over(unit: Unit) -> list[MeetingRuleException]:
+    """The lower minimums set by the committees above the unit (those that may apply to its meetings)."""
+    return list(MeetingRuleException.objects.filter(committee__path__in=unit.ancestor_paths())
+                .select_related("committee", "cell"))
+
+
+@dataclass
+class Minimum:
+    """How long a meeting must last, and what says so: the rules of its day, or a committee's lower minimum."""
+
+    minutes: int
+    rules: MeetingRules
+    exception: MeetingRuleException | None = None
+
+    def cite(self) -> str:
+        if self.exception is None:
+            return self.rules.cite()
+        # Translators: the committee and its decision that lowered the minimum length, "Đảng ủy xã A, Số 12-QĐ/ĐU".
+        return _("%(committee)s, %(decision)s") % {"committee": self.exception.committee.name,
+                                                   "decision": self.exception.cite()}
+
+
+class RulesBook:
+    """The published rule versions and the committees' lower minimums, read once to judge many meetings."""
+
+    def __init__(self, exceptions: list[MeetingRuleException]):
+        self.published = published_rules()
+        self.exceptions = exceptions
+        self.by_size = any(exception.max_members is not None for exception in exceptions)
+
+    @classmethod
+    def for_unit(cls, unit: Unit) -> "RulesBook":
+        return cls(exceptions_over(unit))
+
+    @classmethod
+    def for_installation(cls) -> "RulesBook":
+        return cls(list(MeetingRuleException.objects.select_related("committee")))
+
+    def rules_on(self, day: datetime.date) -> MeetingRules:
+        return MeetingRules.in_force_on(day, self.published)
+
+    def minimum(self, meeting: Meeting, *, cell_path: str, roll_size: int | None = None) -> Minimum:
+        """The meeting's minimum length: the lowest of the lower minimums valid on its day set by a committee above
+        its cell, for that cell or for cells with at most so many members on the roll (`roll_size`, counted when
+        not given and a minimum by size exists), else the rules of its day."""
+        day = meeting.day
+        rules = self.rules_on(day)
+        if not hasattr(meeting, "_rules"):
+            meeting._rules = rules
+        applying = []
+        for exception in self.exceptions:
+            if not (exception.valid_on(day) and cell_path.startswith(exception.committee.path)
+                    and cell_path != exception.committee.path):
+                continue
+            if exception.cell_id is None:
+                if roll_size is None:
+                    roll_size = meeting.attendance.count()
+                if roll_size > exception.max_members:
+                    continue
+            elif exception.cell_id != meeting.unit_id:
+                continue
+            applying.append(exception)
+        exception = min(applying, key=lambda found: (found.min_minutes(meeting.kind), -found.pk), default=None)
+        if exception is not None and exception.min_minutes(meeting.kind) < rules.min_minutes(meeting.kind):
+            return Minimum(exception.min_minutes(meeting.kind), rules, exception)
+        return Minimum(rules.min_minutes(meeting.kind), rules)
+
+
+def meeting_minimum(meeting: Meeting, *, roll_size: int | None = None) -> Minimum:
+    """The minimum length of one meeting (RulesBook.minimum)."""
+    return RulesBook.for_unit(meeting.unit).minimum(meeting, cell_path=meeting.unit.path, roll_size=roll_size)
 
 
 def rule_findings(unit: Unit, year: int, today: datetime.date | None = None) -> list[Finding]:
     """What the level above should see about a cell's year (docs/domain.md, "Meetings"): months that ended without a
-    regular meeting, quarters that ended without a thematic session, meetings shorter than the minimum, documents
-    published late."""
+    regular meeting, quarters that ended with fewer thematic sessions than the rules of their last day ask,
+    meetings shorter than their minimum (a committee's lower minimum for small cells, citing its decision),
+    documents published late; each meeting judged by the rules of its day."""
     today = today or timezone.localdate()
-    meetings = list(Meeting.objects.filter(unit=unit, starts_at__year=year).order_by("starts_at"))
+    book = RulesBook.for_unit(unit)
+    meetings = list(Meeting.objects.filter(unit=unit, starts_at__year=year).annotate(roll_size=Count("attendance"))
+                    .order_by("starts_at"))
     findings = []
     ended_months = 12 if year < today.year else (today.month - 1 if year == today.year else 0)
     regular = {timezone.localtime(m.starts_at).month for m in meetings if m.kind in REGULAR_KINDS}
     findings += [Finding("month", _("No regular meeting in %(month)02d/%(year)s.") % {"month": month, "year": year})
                  for month in range(1, ended_months + 1) if month not in regular]
     ended_quarters = 4 if year < today.year else ((today.month - 1) // 3 if year == today.year else 0)
-    thematic = {(timezone.localtime(m.starts_at).month - 1) // 3 + 1 for m in meetings if m.kind in THEMATIC_KINDS}
-    findings += [Finding("quarter", _("No thematic session in quarter %(quarter)s of %(year)s.")
-                         % {"quarter": quarter, "year": year})
-                 for quarter in range(1, ended_quarters + 1) if quarter not in thematic]
+    thematic: dict[int, int] = {}
     for meeting in meetings:
-        if meeting.minutes_long < min_minutes(meeting):
+        if meeting.kind in THEMATIC_KINDS:
+            quarter = (timezone.localtime(meeting.starts_at).month - 1) // 3 + 1
+            thematic[quarter] = thematic.get(quarter, 0) + 1
+    for quarter in range(1, ended_quarters + 1):
+        needed = book.rules_on(quarter_end(year, quarter)).thematic_per_quarter
+        held = thematic.get(quarter, 0)
+        if held == 0 and needed:
+            findings.append(Finding("quarter", _("No thematic session in quarter %(quarter)s of %(year)s.")
+                                    % {"quarter": quarter, "year": year}))
+        elif held < needed:
+            findings.append(Finding("quarter", _("Only %(held)s of the %(needed)s thematic sessions expected in "
+                                                 "quarter %(quarter)s of %(year)s were held.")
+                                    % {"held": held, "needed": needed, "quarter": quarter, "year": year}))
+    for meeting in meetings:
+        minimum = book.minimum(meeting, cell_path=unit.path, roll_size=meeting.roll_size)
+        if meeting.minutes_long < minimum.minutes:
             findings.append(Finding("short", _("“%(title)s” lasted %(length)s minutes; at least %(minimum)s are "
-                                               "expected.") % {"title": meeting.title, "length": meeting.minutes_long,
-                                                               "minimum": min_minutes(meeting)}, meeting))
+                                               "expected (%(source)s).")
+                                    % {"title": meeting.title, "length": meeting.minutes_long,
+                                       "minimum": minimum.minutes, "source": minimum.cite()}, meeting))
         if meeting.documents_late:
             findings.append(Finding("documents", _("The documents of “%(title)s” were published less than "
                                                    "%(days)s day(s) before it.")
-                                    % {"title": meeting.title, "days": settings.MEETING_DOCUMENTS_DAYS_BEFORE},
+                                    % {"title": meeting.title, "days": meeting.documents_days_before},
                                     meeting))
     return findings
+
+
+def quarter_end(year: int, quarter: int) -> datetime.date:
+    """The last day of a quarter, by whose rules the quarter is judged."""
+    return (datetime.date(year + 1, 1, 1) if quarter == 4 else datetime.date(year, 3 * quarter + 1, 1)) \
+        - datetime.timedelta(days=1)
 
 
 # --- statistics ----------------------------------------------------------------------------------------------

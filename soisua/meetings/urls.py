@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, pages
+from .views import documents, pages, rules
 
 app_name = "meetings"
 
@@ -15,6 +15,12 @@ urlpatterns = [
     path("units/<int:pk>/topics/", pages.topic_library, name="topics"),
     path("units/<int:pk>/topic-plan/", pages.topic_plan, name="topic_plan"),
     path("units/<int:pk>/statistics/", pages.statistics, name="statistics"),
+    path("units/<int:pk>/rules/", rules.unit_rules, name="unit_rules"),
+    path("rules/", rules.rule_versions, name="rules"),
+    path("rules/<int:pk>/copy/", rules.rules_copy, name="rules.copy"),
+    path("rules/<int:pk>/edit/", rules.rules_edit, name="rules.edit"),
+    path("rules/<int:pk>/publish/", rules.rules_publish, name="rules.publish"),
+    path("rule-exceptions/<int:pk>/end/", rules.rule_exception_end, name="rule_exception.end"),
     path("<int:pk>/", pages.meeting_detail, name="detail"),
     path("<int:pk>/edit/", pages.meeting_edit, name="edit"),
     path("<int:pk>/cancel/", pages.meeting_cancel, name="cancel"),

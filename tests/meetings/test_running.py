@@ -17,6 +17,7 @@ from soisua.meetings.models import Meeting, Minutes, MinutesChange
 from soisua.notifications.models import Notification
 from soisua.org import services as org_services
 from tests.factories import make_member, make_unit
+from tests.meetings.test_rules import publish_rules
 
 START = datetime.datetime(2026, 12, 3, 12, 30, tzinfo=datetime.UTC)
 PDF = b"%PDF-1.4\n%test\n"
@@ -107,8 +108,8 @@ def test_publishing_again_changes_and_records_nothing(cast):
     assert AuditEntry.objects.filter(action="meetings.documents.publish").count() == 1
 
 
-def test_the_notice_period_shown_for_late_documents_is_the_setting(cast, settings):
-    settings.MEETING_DOCUMENTS_DAYS_BEFORE = 3
+def test_the_notice_period_shown_for_late_documents_is_the_one_of_the_rules_of_the_meeting_day(cast):
+    publish_rules(datetime.date(2026, 11, 25), documents_days_before=3)
     meeting = schedule(cast)
     services.add_document(meeting, title="Dự thảo nghị quyết", upload=SimpleUploadedFile("nq.pdf", PDF),
                           by=cast.users["secretary"])

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
@@ -14,6 +13,7 @@ from soisua.org.models import Unit
 
 from ..enums import MeetingKind
 from ..models import CellPlan, CellTopic, Meeting, Topic, TopicPlan
+from ..queries import rules_on
 from .common import MeetingError, clean
 from .scheduling import schedule_meeting
 
@@ -113,8 +113,8 @@ def generate_regular_meetings(plan: CellPlan, *, from_month: int = 1, by) -> lis
                 made.append(schedule_meeting(
                     plan.unit, kind=MeetingKind.REGULAR, title=_("Regular meeting, %(month)02d/%(year)s")
                     % {"month": month, "year": plan.year}, starts_at=starts,
-                    ends_at=starts + datetime.timedelta(minutes=settings.MEETING_MIN_MINUTES), place=plan.place,
-                    by=by))
+                    ends_at=starts + datetime.timedelta(minutes=rules_on(starts.date()).regular_min_minutes),
+                    place=plan.place, by=by))
         except MeetingError:
             continue
     return made

@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,14 +31,19 @@ def add_joiners_to_upcoming_rolls(sender, *, cells, **kwargs) -> None:
 
 
 def refresh_roll(meeting: Meeting) -> int:
-    """Before the meeting starts, add members who joined the cell since it was scheduled. Returns how many."""
+    """Before the meeting starts, add members who joined the cell since it was scheduled, and give the lines of
+    members whose status changed (made official, exempted) their status of now: the roll keeps each member's
+    status as it stands for the meeting. Returns how many lines were added."""
     if timezone.now() >= meeting.starts_at:
         return 0
     with transaction.atomic():
+        current = Subquery(Member.objects.filter(pk=OuterRef("member_id")).values("status")[:1])
+        Attendance.objects.filter(meeting=meeting, member__status__in=ROLL_STATUSES).update(member_status=current)
         missing = (Member.objects.filter(cell=meeting.unit_id, status__in=ROLL_STATUSES)
                    .exclude(attendance__meeting=meeting))
         lines = Attendance.objects.bulk_create(
-            [Attendance(meeting=meeting, member=member, province_id=meeting.province_id) for member in missing])
+            [Attendance(meeting=meeting, member=member, province_id=meeting.province_id, member_status=member.status)
+             for member in missing])
         if lines:
             rollups.bump(meeting.unit, rollups.period_of(meeting.starts_at), {"attendance.unmarked": len(lines)})
     return len(lines)

@@ -66,8 +66,8 @@ def schedule_meeting(unit: Unit, *, kind: str = MeetingKind.REGULAR, title: str,
     AgendaItem.objects.bulk_create([AgendaItem(meeting=meeting, title=text, order=number)
                                     for number, text in enumerate(agenda)])
     members = Member.objects.filter(cell=unit, status__in=ROLL_STATUSES)
-    lines = Attendance.objects.bulk_create([Attendance(meeting=meeting, member=member, province_id=unit.province_id)
-                                            for member in members])
+    lines = Attendance.objects.bulk_create([Attendance(meeting=meeting, member=member, province_id=unit.province_id,
+                                                       member_status=member.status) for member in members])
     count_meeting(meeting, 1, lines=lines)
     audit.record(by, "meetings.meeting.schedule", meeting, {"kind": kind, "starts_at": starts_at,
                                                             "agenda": len(agenda)})
@@ -188,8 +188,9 @@ def _send_documents(meeting: Meeting, *, by, event: str, template: str, context:
 
 @transaction.atomic
 def publish_documents(meeting: Meeting, *, by) -> Meeting:
-    """Send the meeting's documents to its members and liaison. Publication later than
-    MEETING_DOCUMENTS_DAYS_BEFORE days before the start is recorded as late. Refused with nothing to publish.
+    """Send the meeting's documents to its members and liaison. Publication later than the meeting rules' days
+    before the start (MeetingRules.documents_days_before, the rules of the meeting's day) is recorded as late.
+    Refused with nothing to publish.
     Side effects: the publication time; inbox notifications; audit entry."""
     meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
     if not meeting.documents.exists() and not meeting.introductory_paper:

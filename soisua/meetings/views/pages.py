@@ -222,7 +222,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     locked = minutes is not None and minutes.locked
     context = {"meeting": meeting, "manage": manage, "step": step, "now_step": now_step, "steps": _steps(),
                "minutes": minutes, "locked": locked, "figures": queries.attendance_figures(lines),
-               "check_in_open": services.check_in_is_open(meeting)}
+               "check_in_open": services.check_in_is_open(meeting),
+               "minimum": queries.meeting_minimum(meeting, roll_size=len(lines))}
     if step == "before":
         context |= {"agenda": queries.agenda_of(meeting), "documents": queries.documents_of(meeting)}
         if manage:
