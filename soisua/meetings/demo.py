@@ -34,6 +34,11 @@ def load_demo_meetings(today: datetime.date) -> None:
               for title, tags, summary, materials in TOPICS]
     services.save_topic_plan(commune, today.year, topics=topics, publish=True,
                              note="Mỗi chi bộ chọn ít nhất một chuyên đề mỗi quý.", by=SYSTEM)
+    # The commune's lower minimum for its smallest cells (Hướng dẫn 42-HD/BTCTW leaves it to the committee); the
+    # school cell is larger, so its short February meeting stays short.
+    services.add_rule_exception(commune, max_members=5, decision_number="12-QĐ/ĐU",
+                                decision_date=datetime.date(today.year, 1, 5), regular_min_minutes=60,
+                                combined_min_minutes=90, valid_from=datetime.date(today.year, 1, 5), by=SYSTEM)
     plan = services.save_cell_plan(school, today.year, meeting_day=3, meeting_time=datetime.time(16, 30),
                                    place="Phòng họp nhà trường",
                                    topics={1: [topics[0]], 2: [topics[3]], 3: [topics[1]], 4: [topics[2]]},
