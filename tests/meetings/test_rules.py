@@ -336,3 +336,26 @@ def test_an_administrator_copies_changes_and_publishes_a_version_from_the_page(c
                                              ("secretary", 403)])
 def test_only_the_installations_administrators_see_the_versions(cast, who, status):
     assert cast.client(who).get(reverse("meetings:rules")).status_code == status
+
+
+def test_the_regular_meetings_of_a_plan_last_the_minimum_of_the_rules_of_their_day(cast):
+    publish_rules(datetime.date(2026, 12, 1), regular_min_minutes=100)
+    plan = services.save_cell_plan(cast.cell, 2026, meeting_day=3, meeting_time=datetime.time(19, 30), topics={},
+                                   by=cast.users["secretary"])
+
+    made = services.generate_regular_meetings(plan, from_month=11, by=cast.users["secretary"])
+
+    assert [meeting.minutes_long for meeting in made] == [90, 100]
+
+
+def test_the_thematic_warning_asks_as_many_sessions_a_quarter_as_the_rules_of_its_end(cast):
+    hold(cast, datetime.datetime(2026, 8, 5, 12, 30, tzinfo=datetime.UTC), 120, kind=MeetingKind.THEMATIC)
+    alerts.evaluate(by=SYSTEM, today=datetime.date(2026, 11, 20), checks=[Check.NO_THEMATIC])
+    assert not Alert.objects.filter(kind=Check.NO_THEMATIC, unit=cast.cell).exists()
+
+    MeetingRules.objects.create(code="2026-hai-chuyen-de", name="Hai chuyên đề mỗi quý", status=RulesStatus.PUBLISHED,
+                                in_force_from=datetime.date(2026, 1, 1), thematic_per_quarter=2,
+                                published_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+    alerts.evaluate(by=SYSTEM, today=datetime.date(2026, 11, 20), checks=[Check.NO_THEMATIC])
+
+    assert Alert.objects.filter(kind=Check.NO_THEMATIC, unit=cast.cell).exists()
