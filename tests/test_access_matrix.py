@@ -829,6 +829,8 @@ MATRIX: dict[str, Case | list[Case]] = {
     "reviews:rules.list": Case(lambda f: reverse("reviews:rules.list"), LOGGED_IN, shows="366-QĐ/TW"),
     "reviews:rules.detail": Case(lambda f: reverse("reviews:rules.detail", args=[shipped_rule_set().pk]), LOGGED_IN,
                                  shows="CT-1"),
+    "reviews:rules.changes": Case(lambda f: reverse("reviews:rules.changes", args=[
+        RuleSet.objects.get(code="2025.2").pk]), LOGGED_IN, shows="CT-1"),
     "reviews:rules.copy": Case(lambda f: reverse("reviews:rules.copy", args=[shipped_rule_set().pk]),
                                INSTALLATION_ADMIN, post=succeeds(INSTALLATION_ADMIN),
                                data={"code": "copy", "name": "Bản sao"}, effect=rows(RuleSet)),
@@ -841,7 +843,8 @@ MATRIX: dict[str, Case | list[Case]] = {
     "reviews:rules.item_edit": Case(
         lambda f: reverse("reviews:rules.item_edit", args=[
             ChecklistItem.objects.filter(checklist__rule_set=draft_rule_set()).order_by("pk").first().pk]),
-        INSTALLATION_ADMIN, post=succeeds(INSTALLATION_ADMIN), data={"text": "Khác", "verified": "on"},
+        INSTALLATION_ADMIN, post=succeeds(INSTALLATION_ADMIN),
+        data={"text": "Khác", "check": "same", "against_title": "Toàn văn", "against_publisher": "Báo Nhân Dân"},
         effect=lambda f, who: ChecklistItem.objects.filter(checklist__rule_set=draft_rule_set()).order_by("pk")
         .values_list("text", "verified").first()),
     # --- reviews: cycles are seen by everyone inside the unit that opened them; its committee, staff and
@@ -1096,9 +1099,6 @@ MATRIX: dict[str, Case | list[Case]] = {
     # The world's meeting is still to come, and statistics count only meetings that have begun: the page names the
     # cell, not yet its members.
     "meetings:statistics": Case(unit_url("meetings:statistics"), READ_CELL, shows="Chi bộ Thôn 1"),
-    "meetings:edit": Case(lambda f: reverse("meetings:edit", args=[f.meeting.pk]), LEAD_CELL,
-                          post=succeeds(LEAD_CELL), shows=MEETING_TITLE,
-                          data=lambda f: meeting_form(f, title="Sinh hoạt chi bộ tháng 12", day=timezone.localtime(
     # --- meetings: the rule versions are the installation administrators'; a committee's lower minimum for its
     # small cells is read by whoever reads the committee and set or ended by those who manage its subtree -------
     "meetings:rules": Case(lambda f: reverse("meetings:rules"), INSTALLATION_ADMIN, shows="42-HD/BTCTW"),
@@ -1125,6 +1125,9 @@ MATRIX: dict[str, Case | list[Case]] = {
                                         LOGIN_THEN_405, post=succeeds(WRITE_COMMUNE), data={"on": "30/11/2026"},
                                         effect=lambda f, who: MeetingRuleException.objects.filter(
                                             pk=commune_rule_exception(f).pk).values_list("valid_until").first()),
+    "meetings:edit": Case(lambda f: reverse("meetings:edit", args=[f.meeting.pk]), LEAD_CELL,
+                          post=succeeds(LEAD_CELL), shows=MEETING_TITLE,
+                          data=lambda f: meeting_form(f, title="Sinh hoạt chi bộ tháng 12", day=timezone.localtime(
                               f.meeting.starts_at).strftime("%d/%m/%Y")),
                           effect=value(Meeting, lambda f: f.meeting.pk, "title")),
     "meetings:cancel": Case(meeting_url("meetings:cancel", bare_meeting), LOGIN_THEN_405, post=LEAD_CELL_ACTS,

@@ -581,6 +581,8 @@ PAGES: dict[str, Reach] = {
     "documents:conflicts.detail": Reach(at("documents:conflicts.detail", lambda w: w.conflict), "parent_staff"),
     "reviews:rules.list": Reach(at("reviews:rules.list"), "member"),
     "reviews:rules.detail": Reach(at("reviews:rules.detail", lambda w: RuleSet.objects.get(code="2025")), "member"),
+    "reviews:rules.changes": Reach(at("reviews:rules.changes", lambda w: RuleSet.objects.get(code="2025.2")),
+                                   "member"),
     "reviews:rules.copy": Reach(at("reviews:rules.copy", lambda w: RuleSet.objects.get(code="2025")), "admin"),
     "reviews:rules.thresholds": Reach(at("reviews:rules.thresholds", lambda w: w.draft_rule_set), "admin"),
     "reviews:rules.item_edit": Reach(at("reviews:rules.item_edit", lambda w: ChecklistItem.objects.filter(

@@ -39,6 +39,7 @@ ROSTER_COLUMNS = [
     Column("citizen_id", gettext_lazy("Citizen ID number"), "text", 16),
     Column("phone", gettext_lazy("Phone"), "text", 14),
     Column("email", gettext_lazy("Email"), "text", 26),
+    Column("in_political_system", gettext_lazy("Works in the political system"), "text", 12),
     Column("cell_code", gettext_lazy("Cell code"), "text", 14),
     Column("cell", gettext_lazy("Cell"), "text", 32),
     Column("status", gettext_lazy("Status"), "text", 14),
@@ -47,12 +48,12 @@ ROSTER_COLUMNS = [
 # card, citizen ID and phone numbers fit on one line; names and cells may wrap.
 PAPER_WIDTHS = {"number": 9, "full_name": 32, "date_of_birth": 19, "sex": 11, "ethnicity": 13, "admission_date": 19,
                 "official_date": 19, "card_number": 17, "citizen_id": 24, "phone": 21, "email": 28, "cell_code": 17,
-                "cell": 28, "status": 19}
+                "cell": 28, "status": 19, "in_political_system": 16}
 # Sensitive personal data, shown only to those who may see it (org.access.can_see_personal_data_in). Ethnicity is
 # as sensitive as the citizen ID: a plain member's roster does not list it.
 PERSONAL_KEYS = frozenset({"date_of_birth", "ethnicity", "card_number", "citizen_id", "phone", "email"})
 _MEMBER_FIELDS = ("full_name", "date_of_birth", "sex", "ethnicity", "admission_date", "official_date", "card_number",
-                  "citizen_id", "phone", "email", "status")
+                  "citizen_id", "phone", "email", "status", "in_political_system")
 
 # The signing authority on behalf of the collective ("thay mặt"), by whether the unit is a cell.
 AUTHORITY_CELL = "T/M CHI BỘ"
@@ -102,7 +103,8 @@ def roster_members(unit: Unit, *, personal: bool) -> QuerySet[Member]:
 def _roster_values(number: int, member: Member, fields: list[str]) -> dict[str, Any]:
     values = {name: getattr(member, name) for name in fields}
     values.update(number=number, sex=member.get_sex_display(), status=member.get_status_display(),
-                  cell_code=member.cell.code, cell=member.cell.name)
+                  cell_code=member.cell.code, cell=member.cell.name,
+                  in_political_system=_("Yes") if member.in_political_system else _("No"))
     return values
 
 
@@ -184,6 +186,7 @@ def _profile_facts(member: Member) -> Facts:
         (_("Email"), member.email),
         (_("Cell"), member.cell.name),
         (_("Status"), member.get_status_display()),
+        (_("Works in the political system"), _("Yes") if member.in_political_system else _("No")),
     ])
 
 

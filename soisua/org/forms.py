@@ -65,6 +65,10 @@ class MemberForm(VersionedForm):
     phone = forms.RegexField(label=_("Phone"), regex=r"^\+?[0-9 .]{8,19}$", max_length=20, required=False,
                              error_messages={"invalid": _("Enter a phone number such as 0912 345 678.")})
     email = forms.EmailField(label=_("E-mail"), required=False)
+    in_political_system = forms.BooleanField(
+        label=_("Works in the political system"), required=False, initial=True, help_text=_(
+            "In the agencies of the Party, the State, the Fatherland Front or the mass organisations. Members who do "
+            "not (retired, in private enterprises, self-employed, students) review themselves on form 2C."))
     residence_cell = forms.ModelChoiceField(
         label=_("Residence cell"), queryset=Unit.objects.none(), required=False,
         help_text=_("The cell where the member lives, which comments on them in reviews (optional)."))

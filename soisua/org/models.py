@@ -115,6 +115,8 @@ class Member(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=MemberStatus.choices,
                               default=MemberStatus.OFFICIAL)
+    # Members outside the political system (retired, private enterprises, self-employed) review on their own form.
+    in_political_system = models.BooleanField(_("works in the political system"), default=True)
     cell = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="members", verbose_name=_("cell"))
     residence_cell = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True,
                                        related_name="residents", verbose_name=_("residence cell"))

@@ -17,8 +17,9 @@ from django.utils import timezone
 from soisua.org.enums import MemberStatus
 
 from . import rollup
-from .enums import Audience, CycleStatus, ReviewRank, ReviewStatus
+from .enums import Audience, CycleKind, CycleStatus, ReviewRank, ReviewStatus
 from .models import Cycle, Review, RuleSet
+from .scope import form_for
 
 TABLES = (Review,)
 
@@ -45,13 +46,19 @@ def open_cycle(unit, *, rule_set: RuleSet, title: str, period_start: datetime.da
     return cycle
 
 
-def forms(rule_set: RuleSet) -> dict[str, int]:
-    """The form id of each audience."""
-    return dict(rule_set.forms.values_list("audience", "pk"))
+def forms(rule_set: RuleSet, kind: str = CycleKind.YEAR) -> dict[str, int]:
+    """The form id of each audience in a cycle of `kind`, with the fallbacks `scope.form_for` applies (a
+    probationary member on the member's form where the rule set has no form of their own)."""
+    rows = list(rule_set.forms.all())
+    chains = {Audience.PROBATIONARY: (Audience.PROBATIONARY, Audience.MEMBER),
+              Audience.OUTSIDE: (Audience.OUTSIDE, Audience.MEMBER)}
+    found = {audience: form_for(rows, chains.get(audience, (audience,)), kind) for audience in Audience.values}
+    return {audience: form.pk for audience, form in found.items() if form is not None}
 
 
 def audience(status: str, rank: int) -> str:
-    """Whose form a member's review is on, as `scope.CycleScope.audience` decides it."""
+    """Whose form a member's review is on, as `scope.CycleScope.audiences` decides it (members of the generated
+    organisation all work in the political system)."""
     if status == MemberStatus.PROBATIONARY:
         return Audience.PROBATIONARY
     if rank in (ReviewRank.HEAD, ReviewRank.DEPUTY):

@@ -19,6 +19,7 @@ class AppliesTo(models.TextChoices):
     MEMBER = "member", _("Members")
     COLLECTIVE = "collective", _("Collectives")
     BOTH = "both", _("Members and collectives")
+    LEADER = "leader", _("Leaders and managers")
 
 
 class CycleKind(models.TextChoices):
@@ -78,7 +79,8 @@ class FeedbackResponse(models.TextChoices):
 
 
 # Kinds of form fields (ReviewForm.sections) that the author answers in free text, kept in Review.answers.
-TEXT_FIELD_KINDS = frozenset({"text", "previous_shortcomings", "collective_shortcomings", "measures"})
+TEXT_FIELD_KINDS = frozenset({"text", "previous_shortcomings", "collective_shortcomings", "measures",
+                              "quarterly_results"})
 
 
 class Grade(models.TextChoices):

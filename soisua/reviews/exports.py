@@ -133,6 +133,14 @@ def _checklist_blocks(entry: dict) -> list[Block]:
     return [Paragraph("Chưa tự đối chiếu.")]
 
 
+def _quarterly_blocks(quarterly: list, text: str) -> list[Block]:
+    """The member's quarterly evaluations in the period with their decided levels, then what the member wrote."""
+    lines = [Paragraph(f"- {quarter['cycle'].title}: {quarter['level'] or 'chưa quyết định'}") for quarter in quarterly]
+    if not lines:
+        lines = [Paragraph("Không có kỳ đánh giá hằng quý trong thời gian này.")]
+    return [*lines, *(_paragraphs(text) if (text or "").strip() else [])]
+
+
 def _previous_blocks(previous: list, text: str) -> list[Block]:
     """Section III as in the editor: the shortcomings named earlier with their status (and whether they recur),
     then what the author wrote about fixing them."""
@@ -174,6 +182,8 @@ def _entry_blocks(review: Review, spec: dict, entry: dict, parts: dict) -> list[
         return [Heading(label), *_prompt_blocks(parts["prompts"])]
     if kind == "previous_shortcomings":
         return [Heading(label), *_previous_blocks(parts["previous"], entry["text"])]
+    if kind == "quarterly_results":
+        return [Heading(label), *_quarterly_blocks(parts["quarterly"], entry["text"])]
     if kind == "score_general":
         return [_score_line(label, review.self_score_general)]
     if kind == "score_tasks":
@@ -197,7 +207,7 @@ def _checklist_items(review: Review) -> list[ChecklistItem]:
 def _section_blocks(review: Review) -> list[Block]:
     parts = {"shortcomings": queries.review_shortcomings(review),
              "prompts": list(ReviewPrompt.objects.filter(review=review).order_by("sent_at", "pk")),
-             "previous": queries.earlier_shortcomings(review)}
+             "previous": queries.earlier_shortcomings(review), "quarterly": queries.quarterly_results(review)}
     blocks: list[Block] = []
     sections = layout.reading_sections(review, _checklist_items(review))
     # layout.reading_sections keeps the form's order, field by field: the form's specs give each entry its key.

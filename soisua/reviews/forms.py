@@ -7,6 +7,7 @@ from soisua.core.formats import number
 from soisua.corrections.enums import Cause
 from soisua.org.forms import DateInput
 
+from . import forcing
 from .enums import TEXT_FIELD_KINDS, Anonymity, CycleKind, FeedbackKind, Grade, RuleSetStatus
 from .models import RuleSet
 
@@ -50,7 +51,44 @@ class ThresholdsForm(forms.Form):
 
 class ChecklistItemForm(forms.Form):
     text = forms.CharField(label=_("Wording"), widget=forms.Textarea(attrs={"rows": 5}), max_length=4000)
-    verified = forms.BooleanField(label=_("Checked against the official text"), required=False)
+    article = forms.CharField(label=_("Article or item"), max_length=120, required=False,
+                              help_text=_("Where it stands in its document, e.g. “Điều 14” or “biểu hiện 3”."))
+    check = forms.ChoiceField(label=_("Record a check against an official text"), required=False,
+                              widget=forms.RadioSelect, choices=[
+                                  ("", _("No check now")),
+                                  ("same", _("I compared it: the wording above is the official wording")),
+                                  ("differs", _("I compared it: the official wording differs"))])
+    against_title = forms.CharField(label=_("Text checked against"), max_length=255, required=False, help_text=_(
+        "The document or page read, e.g. “Quy định 37-QĐ/TW ngày 25/10/2021, toàn văn”."))
+    against_publisher = forms.CharField(label=_("Published by"), max_length=255, required=False,
+                                        help_text=_("e.g. Báo Điện tử Đảng Cộng sản Việt Nam."))
+    against_url = forms.URLField(label=_("Address"), max_length=500, required=False)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("check") and not (data.get("against_title") and data.get("against_publisher")):
+            self.add_error("against_title", _("Say which text the wording was checked against and who published "
+                                              "it."))
+        return data
+
+    def edit(self) -> dict:
+        """The service's arguments: wording, article, and the check when one is recorded."""
+        data = self.cleaned_data
+        check = None
+        if data.get("check"):
+            check = {"verified": data["check"] == "same", "title": data["against_title"],
+                     "publisher": data["against_publisher"], "url": data["against_url"], "note": data["note"]}
+        return {"text": data["text"], "article": data["article"], "check": check}
+
+
+class CompareRuleSetsForm(forms.Form):
+    against = forms.ModelChoiceField(label=_("Compare with"), queryset=RuleSet.objects.none(), required=False)
+
+    def __init__(self, *args, rule_set: RuleSet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["against"].queryset = RuleSet.objects.exclude(pk=rule_set.pk).order_by("-created_at", "-id")
 
 
 class CycleForm(forms.Form):
@@ -244,14 +282,44 @@ class RatingForm(forms.Form):
                                           "Only if the decision must go ahead although a rule above is broken. "
                                           "It is recorded and shown to the upper level."))
 
-    def __init__(self, *args, levels: list, conditions: list, decision: bool, **kwargs):
+    def __init__(self, *args, levels: list, conditions: list, decision: bool, facts: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = [(level.code, level.name) for level in levels]
-        self.fields["forcing"].choices = [(condition.code, condition.text) for condition in conditions]
+        judged = [condition for condition in conditions if not condition.rule]
+        self.fields["forcing"].choices = [(condition.code, condition.text) for condition in judged]
+        if not judged:
+            del self.fields["forcing"]
+        self.fact_names = []
+        for fact in forcing.facts_used(conditions):
+            name = f"fact_{fact.name}"
+            self.fact_names.append(name)
+            self.fields[name] = _fact_field(fact)
+            self.fields[name].initial = (facts or {}).get(fact.name)
+        self.order_fields(["level", *self.fact_names, "forcing", "comment", "override_reason"])
         if decision:
             self.fields["comment"].label = _("Reason (required when the level differs from the cell's proposal)")
         else:
             del self.fields["override_reason"]
+
+    def fact_fields(self):
+        return [self[name] for name in self.fact_names]
+
+    def clean(self):
+        data = super().clean()
+        data["facts"] = {name.removeprefix("fact_"): data.get(name) for name in self.fact_names}
+        data.setdefault("forcing", [])
+        return data
+
+
+def _fact_field(fact: "forcing.Fact") -> forms.Field:
+    """The form field for a fact a forcing condition reads (reviews/forcing.py)."""
+    if fact.kind == forcing.YES_NO:
+        return forms.BooleanField(label=fact.label, required=False)
+    if fact.kind == forcing.DISCIPLINE:
+        return forms.ChoiceField(label=fact.label, required=False, choices=[("", "—"), *forcing.DISCIPLINE_CHOICES])
+    maximum = 100 if fact.kind == forcing.PERCENT else 1000
+    return forms.DecimalField(label=fact.label, required=False, min_value=0, max_value=maximum, decimal_places=2,
+                              widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}))
 
 
 class PromptForm(forms.Form):

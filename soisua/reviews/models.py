@@ -6,6 +6,7 @@ the rule set they started with, so a closed cycle keeps its meaning after the ru
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -24,9 +25,26 @@ from .enums import (
     RuleSetStatus,
 )
 
+RULE_SET_CODE = RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", _("Use letters, digits, dots and dashes only."))
+
+
+class Sourced(models.Model):
+    """Where a rule comes from: the document (a code among the rule set's documents), its article or item, and
+    whether the wording was checked against the official text — with the source it was read in, or why not."""
+
+    source = models.CharField(_("document"), max_length=20, blank=True)
+    article = models.CharField(_("article or item"), max_length=120, blank=True)
+    verified = models.BooleanField(_("checked against the official text"), default=False)
+    # {"title", "publisher", "url", "retrieved"}: where the official wording was read.
+    verified_from = models.JSONField(default=dict, blank=True)
+    unverified_reason = models.TextField(_("why it is not checked"), blank=True)
+
+    class Meta:
+        abstract = True
+
 
 class RuleSet(models.Model):
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[RULE_SET_CODE])
     name = models.CharField(_("name"), max_length=255)
     status = models.CharField(_("status"), max_length=20, choices=RuleSetStatus.choices, default=RuleSetStatus.DRAFT)
     copied_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="copies",
@@ -41,6 +59,11 @@ class RuleSet(models.Model):
     quota_base_level = models.CharField(_("quota base level"), max_length=30, default="good")
     quota_text = models.TextField(_("quota rule"), blank=True)
     quota_source = models.CharField(max_length=20, blank=True)
+    # The quota's exact scope and provenance: {"scope", "article", "verified", "verified_from", "unverified_reason"}
+    quota_detail = models.JSONField(default=dict, blank=True)
+    # How long a review session lasts at least: [{"who": ..., "days": 1, "source": ..., "article": ...}]
+    session_days = models.JSONField(default=list, blank=True)
+    in_force_from = models.DateField(_("in force from"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -82,7 +105,7 @@ def _day(iso_date: str) -> str:
     return f"{iso_date[8:10]}/{iso_date[5:7]}/{iso_date[:4]}" if len(iso_date) == 10 else iso_date
 
 
-class RatingLevel(models.Model):
+class RatingLevel(Sourced):
     """A quality level with its score threshold (lower bound, inclusive)."""
 
     rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="levels")
@@ -90,7 +113,7 @@ class RatingLevel(models.Model):
     name = models.CharField(_("name"), max_length=120)
     min_score = models.DecimalField(_("minimum score"), max_digits=5, decimal_places=2)
     conditions = models.TextField(_("extra conditions"), blank=True)
-    source = models.CharField(max_length=20, blank=True)
+    conditions_collective = models.TextField(_("extra conditions for collectives"), blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -105,15 +128,20 @@ class RatingLevel(models.Model):
         return self.name
 
 
-class ForcingCondition(models.Model):
-    """A condition that forces the lowest level whatever the score (e.g. disciplined during the period)."""
+class ForcingCondition(Sourced):
+    """A condition that forces the lowest level whatever the score (e.g. disciplined during the period).
+
+    `rule` is how the condition is found from the facts recorded on a review (reviews/forcing.py):
+    [{"fact": "tasks_percent", "op": "lt", "value": 70}, ...], all of which must hold; an empty rule is judged by
+    the committee, which ticks it.
+    """
 
     rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="forcing_conditions")
     code = models.SlugField(max_length=40)
     applies_to = models.CharField(max_length=20, choices=AppliesTo.choices, default=AppliesTo.BOTH)
     text = models.TextField(_("condition"))
-    source = models.CharField(max_length=20, blank=True)
-    verified = models.BooleanField(default=True)
+    rule = models.JSONField(default=list, blank=True)
+    cycle_kinds = models.JSONField(default=list, blank=True)  # the kinds of cycle it applies in; empty: every kind
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -122,6 +150,9 @@ class ForcingCondition(models.Model):
 
     def __str__(self):
         return self.code
+
+    def serves(self, kind: str) -> bool:
+        return not self.cycle_kinds or kind in self.cycle_kinds
 
 
 class Checklist(models.Model):
@@ -141,14 +172,12 @@ class Checklist(models.Model):
         return self.name
 
 
-class ChecklistItem(models.Model):
+class ChecklistItem(Sourced):
     checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
     group_code = models.CharField(max_length=20)
     group_name = models.CharField(max_length=255)
     code = models.CharField(_("code"), max_length=20)
     text = models.TextField(_("text"))
-    # False where the wording has not been checked against the official text yet.
-    verified = models.BooleanField(default=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -159,25 +188,64 @@ class ChecklistItem(models.Model):
         return f"{self.code} {self.text[:60]}"
 
 
-class ReviewForm(models.Model):
-    """An official form (Mẫu 01, 2A, 2B, 2C, probationary): its sections and fields, as data."""
+class ReviewForm(Sourced):
+    """An official form (Mẫu 01, 2A, 2B, 2C, a quarterly evaluation): its sections and fields, as data.
+
+    `cycle_kinds` lists the kinds of cycle that use it (empty: every kind); within a rule set one form serves an
+    audience in a kind of cycle.
+    """
 
     rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="forms")
     code = models.CharField(_("code"), max_length=10)
     name = models.CharField(_("name"), max_length=255)
     audience = models.CharField(_("for"), max_length=20, choices=Audience.choices)
-    source = models.CharField(max_length=20, blank=True)
+    cycle_kinds = models.JSONField(default=list, blank=True)
     # [{"code": "I", "title": ..., "fields": [{"key", "label", "kind", "graded"?, "max_points"?, "help"?}]}]
     sections = models.JSONField(default=list)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["rule_set", "order"]
-        constraints = [models.UniqueConstraint(fields=["rule_set", "code"], name="reviews_form_unique_code"),
-                       models.UniqueConstraint(fields=["rule_set", "audience"], name="reviews_form_one_per_audience")]
+        constraints = [models.UniqueConstraint(fields=["rule_set", "code"], name="reviews_form_unique_code")]
 
     def __str__(self):
         return self.name
+
+    def serves(self, kind: str) -> bool:
+        return not self.cycle_kinds or kind in self.cycle_kinds
+
+    @property
+    def kinds_display(self) -> str:
+        return ", ".join(str(CycleKind(kind).label) for kind in self.cycle_kinds if kind in CycleKind.values)
+
+
+def rule_subject(rule) -> str:
+    """How checks name a rule: "item:CT-1", "forcing:discipline", "level:good", "form:2A"."""
+    prefix = {ChecklistItem: "item", ForcingCondition: "forcing", RatingLevel: "level", ReviewForm: "form"}
+    return f"{prefix[type(rule)]}:{rule.code}"
+
+
+class RuleVerification(models.Model):
+    """Someone checked a rule of a draft rule set against an official text: who, against which text, when.
+
+    `subject` names the rule: "item:CT-1", "forcing:discipline", "level:good", "quota", "form:2A".
+    """
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="verifications")
+    subject = models.CharField(max_length=60)
+    verified = models.BooleanField(_("matches the official text"))
+    against_title = models.CharField(_("text checked against"), max_length=255)
+    against_publisher = models.CharField(_("published by"), max_length=255)
+    against_url = models.URLField(_("address"), max_length=500, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["rule_set", "subject", "-at", "-id"]
+
+    def __str__(self):
+        return f"{self.subject} {self.at:%Y-%m-%d}"
 
 
 class Cycle(models.Model):
@@ -276,6 +344,8 @@ class Review(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     # Forcing conditions (codes) found to apply, and the rule checks a decider overrode: [{"code", "message"}].
     forcing = models.JSONField(default=list, blank=True)
+    # The facts the cell or the committee recorded for the forcing conditions (reviews/forcing.py FACTS).
+    facts = models.JSONField(default=dict, blank=True)
     overrides = models.JSONField(default=list, blank=True)
     override_reason = models.TextField(_("reason for overriding the rules"), blank=True)
 

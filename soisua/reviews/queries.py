@@ -4,18 +4,31 @@ is decided in `policy.py` (which reads through these functions; they never decid
 import datetime
 import hashlib
 import hmac
+from dataclasses import dataclass
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Substr
 
+from soisua.core.formats import number
 from soisua.corrections.models import Shortcoming
 from soisua.counters import rollups
 from soisua.org import access
 from soisua.org.models import PATH_STEP, Member, Unit
 
 from . import rollup
-from .enums import CycleStatus, ReviewStatus, RuleSetStatus
-from .models import Checklist, ChecklistItem, Cycle, Feedback, RatingLevel, Review, ReviewForm, ReviewPrompt, RuleSet
+from .enums import CycleKind, CycleStatus, ReviewStatus, RuleSetStatus
+from .models import (
+    Checklist,
+    ChecklistItem,
+    Cycle,
+    Feedback,
+    RatingLevel,
+    Review,
+    ReviewForm,
+    ReviewPrompt,
+    RuleSet,
+    RuleVerification,
+)
 
 
 def rule_sets() -> QuerySet[RuleSet]:
@@ -25,6 +38,15 @@ def rule_sets() -> QuerySet[RuleSet]:
 def current_rule_set() -> RuleSet | None:
     """The newest published rule set: what a new cycle uses unless told otherwise."""
     return RuleSet.objects.filter(status=RuleSetStatus.PUBLISHED).order_by("-published_at", "-id").first()
+
+
+def previous_rule_set(rule_set: RuleSet) -> RuleSet | None:
+    """The set a rule set is compared with by default: the one it was copied from, else the published set before
+    it."""
+    if rule_set.copied_from_id:
+        return rule_set.copied_from
+    return (RuleSet.objects.filter(status=RuleSetStatus.PUBLISHED, created_at__lte=rule_set.created_at)
+            .exclude(pk=rule_set.pk).order_by("-created_at", "-id").first())
 
 
 def rule_set_with_rules(pk: int) -> RuleSet | None:
@@ -175,9 +197,14 @@ def events_of(review: Review) -> QuerySet:
 
 
 def forcing_conditions_for(review: Review) -> list:
-    """The rule set's forcing conditions that apply to this kind of review (collective or member)."""
-    applies = "collective" if review.is_collective else "member"
-    return list(review.cycle.rule_set.forcing_conditions.filter(applies_to__in=[applies, "both"]))
+    """The rule set's forcing conditions that concern this review: collective, member or leader, in its kind of
+    cycle."""
+    from .forcing import applies_to
+
+    conditions = list(review.cycle.rule_set.forcing_conditions.all())
+    kinds = applies_to(review, has_leader_conditions=any(condition.applies_to == "leader" for condition in conditions))
+    return [condition for condition in conditions
+            if condition.applies_to in kinds and condition.serves(review.cycle.kind)]
 
 
 def checklist_item_pks(shortcoming: Shortcoming) -> list[int]:
@@ -195,6 +222,22 @@ def earlier_shortcomings(review: Review) -> list:
                else earlier.filter(unit=review.unit, member=None))
     return list(earlier.select_related("review__cycle").annotate(repeated=Count("recurrences"))
                 .order_by("-created_at", "pk")[:50])
+
+
+def quarterly_results(review: Review) -> list[dict]:
+    """A member's quarterly evaluations within the period of `review` (a year or a term), oldest first, with the
+    level decided in each: the annual review reports on them."""
+    if not review.member_id or review.cycle.kind == CycleKind.QUARTER:
+        return []
+    quarters = list(Review.objects.filter(member_id=review.member_id, cycle__kind=CycleKind.QUARTER,
+                                          cycle__period_start__gte=review.cycle.period_start,
+                                          cycle__period_end__lte=review.cycle.period_end)
+                    .select_related("cycle").order_by("cycle__period_start", "pk"))
+    names = {(level.rule_set_id, level.code): level.name for level in RatingLevel.objects.filter(
+        rule_set__in={quarter.cycle.rule_set_id for quarter in quarters})}
+    return [{"review": quarter, "cycle": quarter.cycle,
+             "level": names.get((quarter.cycle.rule_set_id, quarter.decided_level), "")
+             if quarter.decided_at else ""} for quarter in quarters]
 
 
 def collective_shortcomings(review: Review) -> list:
@@ -342,3 +385,57 @@ def counted_progress(cycle: Cycle, unit: Unit) -> tuple[dict[str, int], list[tup
     counts = rollup.levels(cycle, figures)
     levels = [(level, counts.get(level.code, 0)) for level in levels_of(cycle.rule_set)]
     return rollup.progress(cycle, figures), levels
+
+
+@dataclass(frozen=True)
+class RuleChange:
+    code: str
+    change: str  # "added", "removed", "changed"
+    before: str
+    after: str
+
+
+def _rule_rows(rule_set: RuleSet) -> dict[str, dict[str, str]]:
+    """Each comparable rule of a set as text, by section and code."""
+    def described(condition) -> str:
+        rule = "; ".join(f"{clause['fact']} {clause['op']} {clause.get('value', '')}".strip()
+                         for clause in condition.rule)
+        return f"{condition.text} [{condition.get_applies_to_display()}{'; ' + rule if rule else ''}]"
+
+    return {
+        "levels": {level.code: f"{level.name}: ≥ {number(level.min_score)}. {level.conditions}".strip()
+                   for level in rule_set.levels.all()},
+        "quota": {"quota": f"{number(rule_set.quota_percent)} % ({rule_set.quota_level} / "
+                           f"{rule_set.quota_base_level}). {rule_set.quota_text}".strip(),
+                  "score": f"{rule_set.score_general} + {rule_set.score_tasks}"},
+        "forcing": {condition.code: described(condition) for condition in rule_set.forcing_conditions.all()},
+        "checklist": {item.code: item.text for item in ChecklistItem.objects.filter(checklist__rule_set=rule_set)},
+        "forms": {form.code: " · ".join([form.name, *(f"{section['code']}. {section['title']}"
+                                                     for section in form.sections)])
+                  for form in rule_set.forms.all()},
+    }
+
+
+def rule_set_diff(old: RuleSet, new: RuleSet) -> dict[str, list[RuleChange]]:
+    """What changed from `old` to `new`, by section: rules added, removed or worded differently."""
+    before, after = _rule_rows(old), _rule_rows(new)
+    diff = {}
+    for section in before:
+        rows = []
+        codes = [*before[section], *(code for code in after[section] if code not in before[section])]
+        for code in codes:
+            old_text, new_text = before[section].get(code), after[section].get(code)
+            if old_text == new_text:
+                continue
+            change = "added" if old_text is None else "removed" if new_text is None else "changed"
+            rows.append(RuleChange(code, change, old_text or "", new_text or ""))
+        diff[section] = rows
+    return diff
+
+
+def verifications_of(rule_set: RuleSet) -> dict[str, RuleVerification]:
+    """The latest check recorded on each rule of the set, by subject ("item:CT-1", ...)."""
+    latest: dict[str, RuleVerification] = {}
+    for record in rule_set.verifications.select_related("by").order_by("subject", "-at", "-id"):
+        latest.setdefault(record.subject, record)
+    return latest

@@ -20,16 +20,27 @@ class CycleScope:
     excluded: list[Member]  # exempt and suspended members, shown before opening
     ranks: dict[int, int]  # member id -> ReviewRank
 
-    def audience(self, member: Member) -> str:
-        """Probationary members use their own form; heads and deputies the leaders' form; others 2A.
+    def audiences(self, member: Member) -> tuple[str, ...]:
+        """The forms a member may use, the most specific first: members outside the political system 2C, heads and
+        deputies the leaders' form, others the member's form; a probationary member the probationary form where
+        the rule set has one."""
+        if not member.in_political_system:
+            base = (Audience.OUTSIDE, Audience.MEMBER)
+        elif self.ranks.get(member.pk, ReviewRank.MEMBER) in (ReviewRank.HEAD, ReviewRank.DEPUTY):
+            base = (Audience.LEADER,)
+        else:
+            base = (Audience.MEMBER,)
+        return (Audience.PROBATIONARY, *base) if member.status == MemberStatus.PROBATIONARY else base
 
-        Members outside the political system (form 2C) are not told apart yet: the roster has no such field.
-        """
-        if member.status == MemberStatus.PROBATIONARY:
-            return Audience.PROBATIONARY
-        if self.ranks.get(member.pk, ReviewRank.MEMBER) in (ReviewRank.HEAD, ReviewRank.DEPUTY):
-            return Audience.LEADER
-        return Audience.MEMBER
+
+def form_for(forms: list, audiences: tuple[str, ...], kind: str):
+    """The rule set's form for the first of `audiences` that has one in this kind of cycle, else None (the person
+    is not reviewed in such a cycle: a quarterly evaluation concerns leaders only)."""
+    for audience in audiences:
+        for form in forms:
+            if form.audience == audience and form.serves(kind):
+                return form
+    return None
 
 
 def scope_of(unit: Unit) -> CycleScope:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("rules/", views.rule_set_list, name="rules.list"),
     path("rules/<int:pk>/", views.rule_set_detail, name="rules.detail"),
     path("rules/<int:pk>/copy/", views.rule_set_copy, name="rules.copy"),
+    path("rules/<int:pk>/changes/", views.rule_set_changes, name="rules.changes"),
     path("rules/<int:pk>/publish/", views.rule_set_publish, name="rules.publish"),
     path("rules/<int:pk>/thresholds/", views.rule_set_thresholds, name="rules.thresholds"),
     path("rules/items/<int:pk>/edit/", views.checklist_item_edit, name="rules.item_edit"),

@@ -90,7 +90,8 @@ def test_write_csv_streams_into_a_text_file():
 def test_roster_columns_without_personal_data_leave_out_personal_columns():
     keys = [column.key for column in exports.roster_columns(False)]
 
-    assert keys == ["number", "full_name", "sex", "admission_date", "official_date", "cell_code", "cell", "status"]
+    assert keys == ["number", "full_name", "sex", "admission_date", "official_date", "in_political_system", "cell_code",
+                    "cell", "status"]
 
 
 def test_roster_rows_follow_cell_order_then_vietnamese_name_order(cast):

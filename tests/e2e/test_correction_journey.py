@@ -144,7 +144,7 @@ def test_a_shortcoming_is_fixed_verified_and_carried_into_the_next_cycle(page: P
     assert [entry.kind for entry in shortcoming.progress.all()] == ["update", "claim", "reopen", "claim", "verify"]
 
     # 6. The next cycle: section III of her new self-review shows it fixed.
-    next_cycle = open_cycle(cast, "Kiểm điểm quý", "quarter")
+    next_cycle = open_cycle(cast, "Kiểm điểm cuối nhiệm kỳ", "term")
     next_review = Review.objects.get(cycle=next_cycle, member=member)
     switch_user(page, "member", password)
     visit(page, f"/reviews/{next_review.pk}/edit/")

@@ -63,14 +63,14 @@ def rule_set_options(cast) -> list[str]:
     return re.findall(r"<option[^>]*>[^<]*</option>", select)
 
 
-def test_the_only_published_rule_set_is_preselected(cast):
-    services.copy_rule_set(RuleSet.objects.get(code="2025"), code="nhap", name="Bản nháp",
+def test_the_rule_set_in_force_is_preselected_and_drafts_are_not_offered(cast):
+    services.copy_rule_set(RuleSet.objects.get(code="2025.2"), code="nhap", name="Bản nháp",
                            by=SYSTEM)  # a draft: not offered
 
     options = rule_set_options(cast)
 
-    assert len(options) == 1
-    assert "selected" in options[0] and "366-QĐ/TW" in options[0]
+    assert len(options) == 3  # the empty choice, 2025.2 (in force) and 2025 (kept for its cycles)
+    assert "selected" in options[1] and "43-HD/BTCTW" in options[1] and "Bản nháp" not in "".join(options)
 
 
 def test_with_several_published_rule_sets_one_is_chosen(cast):
@@ -80,4 +80,4 @@ def test_with_several_published_rule_sets_one_is_chosen(cast):
     options = rule_set_options(cast)
 
     assert options[0] == '<option value="">— chọn —</option>'
-    assert len(options) == 3
+    assert len(options) == 4

@@ -23,20 +23,42 @@ def open_for(unit, *, by=SYSTEM, **changes):
 def test_open_cycle_creates_the_expected_reviews_on_the_right_forms(cast):
     probationary = make_member(cast.cell, "Vũ Thị Lan", status=MemberStatus.PROBATIONARY)
     exempt = make_member(cast.cell, "Đinh Văn Tám", status=MemberStatus.EXEMPT)
+    retired = make_member(cast.cell, "Hà Văn Hưu", in_political_system=False)
 
     cycle = open_for(cast.commune)
 
     reviews = {review.member_id: review for review in cycle.reviews.select_related("form")}
-    assert cycle.rule_set == RuleSet.objects.get(code="2025")
+    assert cycle.rule_set == RuleSet.objects.get(code="2025.2")
     assert reviews[None].form.code == "01"
     assert Review.objects.filter(cycle=cycle, member=None).count() == 2  # the commune's two cells
-    assert reviews[cast.members["secretary"].pk].form.code == "2B"
+    # Hướng dẫn 43-HD/BTCTW: 2A for leaders and managers, 2B for other members, 2C outside the political system.
+    assert reviews[cast.members["secretary"].pk].form.code == "2A"
     assert reviews[cast.members["secretary"].pk].rank == ReviewRank.HEAD
-    assert reviews[cast.members["member"].pk].form.code == "2A"
-    assert reviews[probationary.pk].form.code == "DB"
+    assert reviews[cast.members["member"].pk].form.code == "2B"
+    assert reviews[retired.pk].form.code == "2C"
+    assert reviews[probationary.pk].form.code == "2B"  # the annual review has no form of its own for them
     assert exempt.pk not in reviews
     assert cast.members["other"].pk not in reviews  # another commune
     assert AuditEntry.objects.get(action="reviews.cycle.open").changes["excluded"] == [exempt.pk]
+
+
+def test_a_cycle_under_the_2025_rules_keeps_its_forms(cast):
+    probationary = make_member(cast.cell, "Vũ Thị Lan", status=MemberStatus.PROBATIONARY)
+
+    cycle = open_for(cast.commune, rule_set=RuleSet.objects.get(code="2025"))
+
+    reviews = {review.member_id: review.form.code for review in cycle.reviews.select_related("form")}
+    assert (reviews[cast.members["secretary"].pk], reviews[cast.members["member"].pk], reviews[probationary.pk]) == (
+        "2B", "2A", "DB")
+
+
+def test_a_quarterly_cycle_evaluates_leaders_only_on_the_quarterly_form(cast):
+    cycle = open_for(cast.commune, kind="quarter", title="Đánh giá quý IV năm 2026",
+                     period_start=datetime.date(2026, 10, 1))
+
+    reviews = list(cycle.reviews.select_related("form"))
+    assert {(review.member_id, review.form.code) for review in reviews} == {(cast.members["secretary"].pk, "05")}
+    assert AuditEntry.objects.get(action="reviews.cycle.open").changes["collectives"] == 0
 
 
 def test_open_cycle_refuses_stages_out_of_order(cast):
@@ -57,7 +79,7 @@ def test_open_cycle_refuses_an_overlapping_cycle(cast):
 
 
 def test_cycle_keeps_its_rule_set_when_rules_change(cast):
-    shipped = RuleSet.objects.get(code="2025")
+    shipped = RuleSet.objects.get(code="2025.2")
     cycle = open_for(cast.commune)
     copy = services.copy_rule_set(shipped, code="2026", name="Mới", by=SYSTEM)
     services.update_thresholds(copy, minimum_scores={"excellent": 95}, quota_percent=30, by=SYSTEM)

@@ -10,7 +10,7 @@ from soisua.audit.models import AuditEntry
 from soisua.core.actors import SYSTEM
 from soisua.org import services as org_services
 from soisua.reviews import exports, services
-from soisua.reviews.models import ChecklistItem, QuotaSetting, Review
+from soisua.reviews.models import ChecklistItem, QuotaSetting, Review, RuleSet
 from soisua.reviews.services import send_review_prompt
 from tests.factories import UserFactory, make_member, make_unit
 from tests.files import docx_text, docx_xml, pdf_text, read_xlsx
@@ -37,8 +37,8 @@ def open_for(unit, *, by=SYSTEM, **changes):
                                                 **DATES} | changes))
 
 
-def checklist_walk(present: str | None = None) -> dict:
-    codes = ChecklistItem.objects.filter(checklist__rule_set__code="2025").values_list("code", flat=True)
+def checklist_walk(rule_set, present: str | None = None) -> dict:
+    codes = ChecklistItem.objects.filter(checklist__rule_set=rule_set).values_list("code", flat=True)
     walk = {code: {"present": False} for code in codes}
     if present:
         walk[present] = {"present": True, "text": CHECKLIST_ANSWER}
@@ -51,7 +51,8 @@ def submitted_review(cast, cycle) -> Review:
     author = cast.users["member"]
     prompt = send_review_prompt(review, from_unit=cast.commune, text=PROMPT, by=cast.users["parent_staff"])
     content = services.ReviewContent(answers={"political_ideology": ANSWER}, grades={"political_ideology": "good"},
-                                     checklist=checklist_walk("CT-5"), self_score_general=Decimal("25"),
+                                     checklist=checklist_walk(cycle.rule_set, "CT-5"),
+                                     self_score_general=Decimal("25"),
                                      self_score_tasks=Decimal("60"), self_level="good",
                                      prompt_answers={prompt.pk: PROMPT_ANSWER})
     review = services.save_review(review, version=review.version, content=content, by=author)
@@ -92,7 +93,7 @@ def document_url(review, fmt: str) -> str:
 
 
 def test_review_document_docx_has_the_official_layout_and_every_part(cast):
-    cycle = open_for(cast.commune)
+    cycle = open_for(cast.commune, rule_set=RuleSet.objects.get(code="2025"))  # its forms grade each criterion
     review = decided_review(cast, cycle)
     feedback_from(cast, review, AUTHORS[:1])
 
@@ -224,7 +225,7 @@ def test_cycle_unit_summary_lists_ratings_without_personal_data(cast):
     assert [row[1] for row in rows[1:]] == ["Tập thể", "Lê Văn Cường", "Trần Thị Bình"]
     member = rows[3]
     assert member[0] == 3
-    assert member[2] == "2A"
+    assert member[2] == "2B"
     assert member[4] == 85
     assert member[5:] == ["Hoàn thành tốt nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ", "Có"]
     values = {str(value) for row in rows for value in row}

@@ -17,7 +17,7 @@ def _cell_with_submitted_reviews(cast, count: int):
     for number in range(count):
         user = UserFactory(username=f"dv{count}x{number}")
         members.append(make_member(cell, f"Nguyễn Văn An {number}", user=user))
-    kind = "ad_hoc" if count == 1 else "quarter"  # two open cycles of one unit must differ in kind
+    kind = "ad_hoc" if count == 1 else "term"  # two open cycles of one unit must differ in kind
     cycle = open_for(cell.parent, title=f"Kiểm điểm {count}", kind=kind, enforce_order=False)
     for member in members:
         complete_review(cycle.reviews.get(member=member), member.user, text="Hoàn thành nhiệm vụ được giao")

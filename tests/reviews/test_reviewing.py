@@ -224,7 +224,7 @@ def test_head_above_the_collective_is_refused_unless_overridden(cast):
 def test_quota_of_excellent_fires_per_grassroots_organisation(cast):
     cycle = open_for(cast.commune, enforce_order=False)
     goods = [make_member(cast.sibling_cell, f"Nguyễn Văn {name}") for name in ("An", "Bảo", "Cường", "Duy")]
-    cycle = open_for(cast.province, title="Kiểm điểm quý", kind="quarter", enforce_order=False)
+    cycle = open_for(cast.province, title="Kiểm điểm quý", kind="term", enforce_order=False)
     for member in goods:
         review = review_of(cycle, member)
         user = UserFactory()
@@ -259,10 +259,10 @@ def test_forcing_condition_forces_the_lowest_level(cast):
     cycle = open_for(cast.commune, enforce_order=False)
     review = complete_review(review_of(cycle, cast.members["member"]), cast.users["member"], level="good")
 
-    codes = [check.code for check in check_rating(review, "good", forcing=["disciplined_in_year"])]
+    codes = [check.code for check in check_rating(review, "good", forcing=["member_discipline"])]
 
     assert codes == ["forcing"]
-    assert check_rating(review, "not_completed", forcing=["disciplined_in_year"]) == []
+    assert check_rating(review, "not_completed", forcing=["member_discipline"]) == []
 
 
 def test_decision_outside_the_thresholds_is_refused(cast):
@@ -320,7 +320,7 @@ def test_closed_cycle_keeps_its_rules_after_the_rule_set_is_edited(cast):
     review = complete_review(review_of(cycle, cast.members["member"]), cast.users["member"], level="good")
     _propose_and_decide(review, cast, "good")
     services.close_cycle(cycle, by=cast.users["committee"])
-    shipped = RuleSet.objects.get(code="2025")
+    shipped = RuleSet.objects.get(code="2025.2")
     before = list(shipped.levels.values_list("code", "min_score"))
 
     copy = services.copy_rule_set(shipped, code="2027", name="Quy định 2027", by=SYSTEM)

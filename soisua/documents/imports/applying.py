@@ -94,7 +94,7 @@ def _copy(table: str, pk_column: str, columns: tuple[str, ...], rows: list[tuple
 
 _MEMBER_COLUMNS = ("full_name", "sort_key", "search_name", "date_of_birth", "sex", "ethnicity", "admission_date",
                    "official_date", "card_number", "citizen_id", "phone", "email", "status", "cell_id",
-                   "province_id", "version", "created_at", "updated_at")
+                   "province_id", "in_political_system", "version", "created_at", "updated_at")
 _DATE_COLUMNS = frozenset({"date_of_birth", "admission_date", "official_date"})
 
 
@@ -106,7 +106,7 @@ def _create_members(creates: list[tuple[int, dict[str, Any], Unit, str]], *, tod
     for _row, values, cell, status in creates:
         member = Member(cell=cell, province_id=cell.province_id, status=status, **member_values(values))
         members.append(member)
-        record = {name: getattr(member, name) for name in _MEMBER_COLUMNS[:15]}
+        record = {name: getattr(member, name) for name in _MEMBER_COLUMNS[:16]}
         for name in _DATE_COLUMNS:
             record[name] = ops.adapt_datefield_value(record[name])
         rows.append((*record.values(), 1, now, now))

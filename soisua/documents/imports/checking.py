@@ -175,6 +175,11 @@ class Plan:
         return len(self.creates) + len(self.held)
 
 
+# How rosters write yes and no (folded): "Có"/"Không", "x" for a ticked box, 1/0.
+YES_NO = {"co": True, "c": True, "x": True, "yes": True, "1": True, "true": True,
+          "khong": False, "k": False, "no": False, "0": False, "false": False}
+
+
 class _RowChecker:
     """Turns the cells of one row into clean values, collecting every problem in the row."""
 
@@ -248,6 +253,12 @@ class _RowChecker:
         if value is None:
             raise _Bad("bad_status", _("“%(value)s” is not a member status; write Chính thức, Dự bị, Miễn công tác "
                                        "và sinh hoạt, Đình chỉ sinh hoạt or Ra khỏi danh sách.") % {"value": text})
+        return value
+
+    def _in_political_system(self, text: str, numeric: bool) -> bool:
+        value = YES_NO.get(fold(text))
+        if value is None:
+            raise _Bad("bad_yes_no", _("“%(value)s” is neither yes nor no; write Có or Không.") % {"value": text})
         return value
 
     def _card_number(self, text: str, numeric: bool) -> str:

@@ -64,13 +64,15 @@ COLUMNS = (
     Column("unit_code", gettext_lazy("Cell code"), "Mã chi bộ", ("ma don vi", "unit code"), required=True,
            max_length=40),
     Column("status", gettext_lazy("Status"), "Trạng thái"),
+    Column("in_political_system", gettext_lazy("Works in the political system"), "Công tác trong hệ thống chính trị",
+           ("trong he thong chinh tri", "he thong chinh tri", "htct")),
 )
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 DATE_KEYS = ("date_of_birth", "admission_date", "official_date")
 # Fields of Member an import may set (unit_code and status are handled apart: they mean a transfer and a
 # status change, each with its own history row).
 MEMBER_KEYS = ("full_name", "date_of_birth", "sex", "ethnicity", "admission_date", "official_date", "card_number",
-               "citizen_id", "phone", "email")
+               "citizen_id", "phone", "email", "in_political_system")
 
 
 def _header_text(value: Any) -> str:

@@ -28,7 +28,7 @@ from .roles import check_post_power, end_grants_with_posts, grant_with_post
 from .tree import check_dates, forget_access, touch_units
 
 MEMBER_FIELDS = ("full_name", "date_of_birth", "sex", "ethnicity", "admission_date", "official_date",
-                 "card_number", "citizen_id", "phone", "email", "residence_cell")
+                 "card_number", "citizen_id", "phone", "email", "residence_cell", "in_political_system")
 
 
 def _end_open_posts(member: Member, *, on: datetime.date, by, within: Unit | None = None) -> list[int]:

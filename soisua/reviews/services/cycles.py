@@ -19,7 +19,8 @@ from .. import rollup
 from ..enums import Anonymity, Audience, CycleStatus, ReviewRank
 from ..models import Cycle, Review, RuleSet
 from ..queries import current_rule_set, not_submitted
-from ..scope import scope_of
+from ..rule_set_data import REQUIRED_AUDIENCES
+from ..scope import form_for, scope_of
 from .errors import RuleSetError
 from .feedback import audit_anonymous_feedback
 
@@ -48,8 +49,8 @@ def open_cycle(unit: Unit, *, title: str, kind: str, period_start: datetime.date
                             period_end__gte=period_start).exists():
         raise RuleSetError(_("%(unit)s already has an open cycle of this kind for this period.")
                            % {"unit": unit.name}, code="overlap")
-    forms = {form.audience: form for form in rule_set.forms.all()}
-    missing = {Audience.COLLECTIVE, Audience.MEMBER, Audience.LEADER, Audience.PROBATIONARY} - set(forms)
+    forms = list(rule_set.forms.all())
+    missing = [audience for audience in REQUIRED_AUDIENCES[kind] if form_for(forms, (audience,), kind) is None]
     if missing:
         raise RuleSetError(_("The rule set has no form for: %(audiences)s.")
                            % {"audiences": ", ".join(sorted(str(Audience(a).label) for a in missing))}, code="forms")
@@ -59,17 +60,21 @@ def open_cycle(unit: Unit, *, title: str, kind: str, period_start: datetime.date
                                  enforce_order=enforce_order, anonymity=anonymity, opened_by=person(by),
                                  feedback_secret=secrets.token_hex(32))
     scope = scope_of(unit)
-    reviews = [Review(cycle=cycle, unit=collective, form=forms[Audience.COLLECTIVE], rank=ReviewRank.COLLECTIVE,
-                      province_id=collective.province_id) for collective in scope.units]
-    reviews += [Review(cycle=cycle, unit=member.cell, member=member, form=forms[scope.audience(member)],
-                       rank=scope.ranks.get(member.pk, ReviewRank.MEMBER), province_id=member.province_id)
-                for member in scope.members]
+    collective_form = form_for(forms, (Audience.COLLECTIVE,), kind)
+    reviews = [Review(cycle=cycle, unit=collective, form=collective_form, rank=ReviewRank.COLLECTIVE,
+                      province_id=collective.province_id) for collective in scope.units if collective_form]
+    for member in scope.members:
+        form = form_for(forms, scope.audiences(member), kind)
+        if form is not None:
+            reviews.append(Review(cycle=cycle, unit=member.cell, member=member, form=form,
+                                  rank=scope.ranks.get(member.pk, ReviewRank.MEMBER), province_id=member.province_id))
     Review.objects.bulk_create(reviews, batch_size=2000)
     rollup.count_opened(cycle, reviews, {**{collective.pk: collective for collective in scope.units},
                                          **{member.cell_id: member.cell for member in scope.members}})
     touch_subtree(unit)
     audit.record(by, "reviews.cycle.open", cycle, {
-        "unit": unit.pk, "rule_set": rule_set.pk, "collectives": len(scope.units), "members": len(scope.members),
+        "unit": unit.pk, "rule_set": rule_set.pk, "collectives": len(scope.units) if collective_form else 0,
+        "members": sum(review.member_id is not None for review in reviews),
         "excluded": [member.pk for member in scope.excluded]})
     if len(scope.members) <= settings.CYCLE_NOTIFY_INLINE:
         tell_cycle_opened(cycle)

@@ -9,8 +9,9 @@ from soisua.core.actors import person
 
 from .. import rollup
 from ..enums import ReviewAction, ReviewStatus
+from ..forcing import clean_facts, forced
 from ..models import Review, ReviewEvent
-from ..queries import level_named
+from ..queries import forcing_conditions_for, level_named
 from ..rating_rules import RuleCheck, check_rating
 from .errors import ReviewError
 from .self_reviews import _locked, check_text, notify_author
@@ -25,17 +26,26 @@ class RuleViolation(ReviewError):
         self.checks = checks
 
 
-def _forcing_codes(review: Review, forcing: list[str]) -> list[str]:
-    known = set(review.cycle.rule_set.forcing_conditions.values_list("code", flat=True))
-    unknown = set(forcing) - known
+def _forcing_codes(review: Review, forcing: list[str], facts: dict) -> tuple[list[str], dict]:
+    """The conditions that apply (judged ones ticked in `forcing`, the others found from `facts`) and the facts
+    kept on the review."""
+    conditions = forcing_conditions_for(review)
+    judged = {condition.code for condition in conditions if not condition.rule}
+    unknown = set(forcing) - judged
     if unknown:
         raise ReviewError(_("Unknown forcing condition: %(codes)s.") % {"codes": ", ".join(sorted(unknown))},
                           code="forcing")
-    return sorted(set(forcing))
+    try:
+        facts = clean_facts(facts, conditions)
+    except ValueError:
+        raise ReviewError(_("A share is a number from 0 to 100 and a count a whole number from 0."),
+                          code="facts") from None
+    return forced(conditions, facts=facts, ticked=forcing), facts
 
 
 @transaction.atomic
-def propose_level(review: Review, *, level: str, comment: str, forcing: list[str] = (), by) -> Review:
+def propose_level(review: Review, *, level: str, comment: str, forcing: list[str] = (), facts: dict | None = None,
+                  by) -> Review:
     """The cell committee comments on a submitted review and proposes its level.
 
     Rule checks are shown to the cell but do not block here: the superior committee decides. Side effects:
@@ -47,25 +57,25 @@ def propose_level(review: Review, *, level: str, comment: str, forcing: list[str
         raise ReviewError(_("The cell proposes a level once the review is submitted."), code="state")
     if review.decided_at:
         raise ReviewError(_("The superior committee has already decided this rating."), code="decided")
-    forcing = _forcing_codes(review, list(forcing))
+    forcing, facts = _forcing_codes(review, list(forcing), facts or {})
     checks = check_rating(review, level, forcing=forcing)
     if any(check.code == "level" for check in checks):
         raise ReviewError(_("Unknown level."), code="level")
     before = rollup.tally(review)
     review.cell_level, review.cell_comment = level, check_text(comment, _("comment"))
-    review.cell_by, review.cell_at, review.forcing = person(by), timezone.now(), forcing
+    review.cell_by, review.cell_at, review.forcing, review.facts = person(by), timezone.now(), forcing, facts
     review.version += 1
     review.save()
     rollup.follow(review, before)
     ReviewEvent.objects.create(review=review, action=ReviewAction.PROPOSED, actor=person(by))
-    audit.record(by, "reviews.review.propose", review, {"level": level, "forcing": forcing,
+    audit.record(by, "reviews.review.propose", review, {"level": level, "forcing": forcing, "facts": facts,
                                                        "rules": [check.code for check in checks]})
     return review
 
 
 @transaction.atomic
-def decide_level(review: Review, *, level: str, reason: str = "", forcing: list[str] = (), override_reason: str = "",
-                 by) -> Review:
+def decide_level(review: Review, *, level: str, reason: str = "", forcing: list[str] = (), facts: dict | None = None,
+                 override_reason: str = "", by) -> Review:
     """The directly superior committee decides the level.
 
     A level other than the cell's needs a reason. A decision that breaks a rule (thresholds, earlier fixes, head
@@ -78,7 +88,7 @@ def decide_level(review: Review, *, level: str, reason: str = "", forcing: list[
         raise ReviewError(_("The cell has not proposed a level for this review yet."), code="state")
     if review.decided_at:
         raise ReviewError(_("This rating is already decided: cancel it first to decide again."), code="decided")
-    forcing = _forcing_codes(review, list(forcing))
+    forcing, facts = _forcing_codes(review, list(forcing), facts or {})
     reason, override_reason = check_text(reason, _("reason")), check_text(override_reason, _("reason"))
     if level != review.cell_level and not reason:
         raise ReviewError(_("Say why the level differs from the cell's proposal."), code="reason")
@@ -88,7 +98,7 @@ def decide_level(review: Review, *, level: str, reason: str = "", forcing: list[
     if checks and not override_reason:
         raise RuleViolation(checks)
     before = rollup.tally(review)
-    review.decided_level, review.decision_reason, review.forcing = level, reason, forcing
+    review.decided_level, review.decision_reason, review.forcing, review.facts = level, reason, forcing, facts
     review.decided_by, review.decided_at = person(by), timezone.now()
     review.overrides = [check.as_dict() for check in checks]
     review.override_reason = override_reason if checks else ""
@@ -99,7 +109,7 @@ def decide_level(review: Review, *, level: str, reason: str = "", forcing: list[
                                         if checks else ""]))
     ReviewEvent.objects.create(review=review, action=ReviewAction.DECIDED, actor=person(by), reason=history)
     audit.record(by, "reviews.review.decide", review, {"level": level, "cell_level": review.cell_level,
-                                                      "reason": reason})
+                                                      "reason": reason, "forcing": forcing, "facts": facts})
     if checks:
         audit.record(by, "reviews.review.override", review, {"rules": [check.code for check in checks],
                                                             "reason": override_reason})
@@ -128,7 +138,7 @@ def cancel_rating(review: Review, *, reason: str, by) -> Review:
     review.status = ReviewStatus.RETURNED
     review.cell_level = review.decided_level = review.cell_comment = review.decision_reason = ""
     review.cell_at = review.decided_at = None
-    review.overrides, review.override_reason, review.forcing = [], "", []
+    review.overrides, review.override_reason, review.forcing, review.facts = [], "", [], {}
     review.version += 1
     review.save()
     rollup.follow(review, counted)

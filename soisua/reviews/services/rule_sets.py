@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,9 +10,23 @@ from django.utils.translation import gettext as _
 from soisua.audit import services as audit
 from soisua.core import similarity
 from soisua.core.actors import person
+from soisua.core.errors import clean_text
 
-from ..enums import RuleSetStatus
-from ..models import Checklist, ChecklistItem, ForcingCondition, RatingLevel, ReviewForm, RuleSet, TemplateText
+from ..enums import Audience, CycleStatus, RuleSetStatus
+from ..models import (
+    Checklist,
+    ChecklistItem,
+    Cycle,
+    ForcingCondition,
+    RatingLevel,
+    Review,
+    ReviewForm,
+    RuleSet,
+    RuleVerification,
+    TemplateText,
+)
+from ..rule_set_data import load_rule_set, problems_in
+from ..scope import form_for, scope_of
 from .errors import RuleSetError
 
 
@@ -92,17 +107,116 @@ def update_thresholds(rule_set: RuleSet, *, minimum_scores: dict[str, Decimal], 
 
 
 @transaction.atomic
-def update_checklist_item(item: ChecklistItem, *, text: str, verified: bool, by) -> ChecklistItem:
-    """Correct a draft's checklist wording. Side effects: updates the item; audit entry."""
-    _check_draft(item.checklist.rule_set)
-    text = text.strip()
+def update_checklist_item(item: ChecklistItem, *, text: str, article: str = "", check: dict | None = None,
+                          by) -> ChecklistItem:
+    """Correct a draft's checklist wording and where it stands in its document; with `check`, also record that
+    someone compared it with an official text ({"verified", "title", "publisher", "url", "note"}).
+
+    A changed wording is no longer the wording that was checked: it loses its verified state unless this edit
+    records a new check. Side effects: updates the item; a verification record; audit entry.
+    """
+    rule_set = item.checklist.rule_set
+    _check_draft(rule_set)
+    text = clean_text(text, _("Wording"), 4000, error=RuleSetError)
+    article = clean_text(article, _("Article or item"), 120, error=RuleSetError)
     if not text:
         raise RuleSetError(_("The text of a checklist item cannot be empty."), code="required")
-    before = {"text": item.text, "verified": item.verified}
-    item.text, item.verified = text, verified
-    item.save(update_fields=["text", "verified"])
-    audit.record(by, "reviews.checklist_item.update", item, audit.diff(before, {"text": text, "verified": verified}))
+    before = {"text": item.text, "article": item.article, "verified": item.verified}
+    if text != item.text:
+        item.verified, item.verified_from = False, {}
+        item.unverified_reason = _("The wording was changed after the last check.")
+    item.text, item.article = text, article
+    if check is not None:
+        record_check(rule_set, f"item:{item.code}", item, check=check, by=by)
+    item.save()
+    audit.record(by, "reviews.checklist_item.update", item,
+                 audit.diff(before, {"text": item.text, "article": item.article, "verified": item.verified}))
     return item
+
+
+def record_check(rule_set: RuleSet, subject: str, rule, *, check: dict, by) -> RuleVerification:
+    """Record on `rule` (an item, condition, level or form of a draft, saved by the caller) that it was compared
+    with an official text, and keep who compared it, against which text and when."""
+    title = clean_text(check.get("title", ""), _("Text checked against"), 255, error=RuleSetError)
+    publisher = clean_text(check.get("publisher", ""), _("Published by"), 255, error=RuleSetError)
+    if not title or not publisher:
+        raise RuleSetError(_("Say which text the wording was checked against and who published it."),
+                           code="check_source")
+    verified = bool(check.get("verified"))
+    record = RuleVerification.objects.create(
+        rule_set=rule_set, subject=subject, verified=verified, against_title=title, against_publisher=publisher,
+        against_url=check.get("url", ""), note=clean_text(check.get("note", ""), _("Note"), 2000, error=RuleSetError),
+        by=person(by))
+    rule.verified = verified
+    if verified:
+        rule.verified_from = {"title": title, "publisher": publisher, "url": record.against_url,
+                              "retrieved": timezone.localdate().isoformat()}
+        rule.unverified_reason = ""
+    else:
+        rule.verified_from = {}
+        rule.unverified_reason = record.note or _("It differs from %(title)s.") % {"title": title}
+    return record
+
+
+@transaction.atomic
+def import_rule_set(data: dict, *, by, publish: bool = False) -> RuleSet:
+    """A new rule set from a data file (a newer regulation is a new version, never an edit of a published one).
+
+    Refused with every problem listed when the data breaks the rules' shape or its code is taken. Side effects:
+    inserts the rule set as a draft (published at once with `publish`); audit entry.
+    """
+    problems = problems_in(data)
+    if RuleSet.objects.filter(code=str(data.get("code", ""))).exists():
+        problems.insert(0, _("Another rule set already has the code %(code)s.") % {"code": data.get("code")})
+    if problems:
+        raise RuleSetError(problems, code="invalid")
+    rule_set = load_rule_set(data, get_model=apps.get_model, status=RuleSetStatus.DRAFT)
+    rule_set.created_by = person(by)
+    rule_set.save(update_fields=["created_by"])
+    audit.record(by, "reviews.ruleset.import", rule_set, {"code": rule_set.code})
+    if publish:
+        rule_set = publish_rule_set(rule_set, by=by)
+    return rule_set
+
+
+@transaction.atomic
+def move_cycle(cycle: Cycle, rule_set: RuleSet, *, by) -> Cycle:
+    """Move an open cycle to another published rule set, on request (closed cycles keep the rules they pinned).
+
+    Each review goes onto the new set's form of the same code, else the form its author would get when opening a
+    cycle now; checklist answers keep the items whose codes the new set still has. Refused once a rating in the
+    cycle was decided (it was decided under the old rules). Side effects: the cycle's rule set, its reviews'
+    forms and checklist answers; audit entry with the forms moved.
+    """
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status != CycleStatus.OPEN:
+        raise RuleSetError(_("A closed cycle keeps the rules it was run under."), code="closed")
+    if not rule_set.is_published:
+        raise RuleSetError(_("A cycle needs a published rule set."), code="no_rule_set")
+    if cycle.reviews.filter(decided_at__isnull=False).exists():
+        raise RuleSetError(_("Ratings of this cycle were already decided under its rules: it cannot move."),
+                           code="decided")
+    forms = list(rule_set.forms.all())
+    scope = scope_of(cycle.unit)
+    codes = set(ChecklistItem.objects.filter(checklist__rule_set=rule_set).values_list("code", flat=True))
+    moved: dict[str, str] = {}
+    reviews = list(cycle.reviews.select_related("form", "member"))
+    for review in reviews:
+        same = next((form for form in forms if form.code == review.form.code and form.serves(cycle.kind)), None)
+        audiences = ((Audience.COLLECTIVE,) if review.member_id is None else scope.audiences(review.member))
+        form = same or form_for(forms, audiences, cycle.kind)
+        if form is None:
+            raise RuleSetError(_("The rule set has no form for: %(audiences)s.")
+                               % {"audiences": Audience(audiences[0]).label}, code="forms")
+        moved[review.form.code] = form.code
+        review.form = form
+        review.checklist = {code: answer for code, answer in review.checklist.items() if code in codes}
+    Review.objects.bulk_update(reviews, ["form", "checklist"], batch_size=1000)
+    before = cycle.rule_set_id
+    cycle.rule_set = rule_set
+    cycle.save(update_fields=["rule_set"])
+    audit.record(by, "reviews.cycle.move_rules", cycle, {"from": before, "to": rule_set.pk, "forms": moved})
+    return cycle
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@ from django import template
 
 from soisua.core.formats import number
 from soisua.core.text import fold
+from soisua.reviews.models import rule_subject
 
 register = template.Library()
 
@@ -22,3 +23,9 @@ def score(value) -> str:
 def fold_text(value) -> str:
     """Text to search in without diacritics (core.text.fold): "tư tưởng" → "tu tuong"."""
     return fold(str(value))
+
+
+@register.filter
+def check_for(checks: dict, rule):
+    """The latest check recorded on a rule (`queries.verifications_of`), found by the rule's subject."""
+    return checks.get(rule_subject(rule))

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.views import render_form_page, save_form
 
-from .. import policy, queries, services
+from .. import forcing, policy, queries, services
 from ..forms import FeedbackForm, FeedbackResponseForm, PromptForm, RatingForm
 from ..rating_rules import check_rating
 from .reviews import checklist_items, reason_page, review_page_context
@@ -56,21 +56,24 @@ def _rating_page(request: HttpRequest, pk: int, *, decision: bool) -> HttpRespon
     initial_level = (review.cell_level if decision else "") or review.self_level
     # The rule checks follow the form as it is filled in: htmx sends it by GET on each change.
     data = (request.POST or None) if request.method == "POST" else (request.GET if request.htmx else None)
-    form = RatingForm(data, levels=queries.levels_of(rule_set), conditions=conditions,
+    form = RatingForm(data, levels=queries.levels_of(rule_set), conditions=conditions, facts=review.facts,
                       decision=decision, initial={"level": initial_level, "forcing": review.forcing})
     if decision:
         action = services.decide_level
         done, _result = save_form(request, form, lambda data: action(
-            review, level=data["level"], reason=data["comment"], forcing=data["forcing"],
+            review, level=data["level"], reason=data["comment"], forcing=data["forcing"], facts=data["facts"],
             override_reason=data["override_reason"], by=request.user), success=_("Decision recorded."))
     else:
         done, _result = save_form(request, form, lambda data: services.propose_level(
-            review, level=data["level"], comment=data["comment"], forcing=data["forcing"], by=request.user),
-            success=_("The cell's proposal was recorded."))
+            review, level=data["level"], comment=data["comment"], forcing=data["forcing"], facts=data["facts"],
+            by=request.user), success=_("The cell's proposal was recorded."))
     if done:
         return redirect("reviews:reviews.detail", pk=review.pk)
     level = form.data.get("level") or initial_level
-    checks = check_rating(review, level, forcing=form.data.getlist("forcing") if form.is_bound else review.forcing)
+    ticked, facts = review.forcing, review.facts
+    if form.is_bound and form.is_valid():
+        ticked, facts = form.cleaned_data["forcing"], forcing.clean_facts(form.cleaned_data["facts"], conditions)
+    checks = check_rating(review, level, forcing=forcing.forced(conditions, facts=facts, ticked=ticked))
     context = {"review": review, "form": form, "decision": decision, "checks": checks,
                "levels": {level.code: level.name for level in queries.levels_of(rule_set)}}
     if request.htmx and request.method == "GET":

@@ -14,7 +14,7 @@ from soisua.core.views import perform, render_form_page, save_form
 from soisua.org.access import can_administer_installation, can_manage_reviews, is_superior_committee
 
 from .. import formalism, policy, queries, services
-from ..forms import ChecklistItemForm, CopyRuleSetForm, CycleForm, ThresholdsForm
+from ..forms import ChecklistItemForm, CompareRuleSetsForm, CopyRuleSetForm, CycleForm, ThresholdsForm
 from ..models import RuleSet
 from ..scope import scope_of
 
@@ -39,7 +39,24 @@ def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if rule_set is None:
         raise Http404
     return render(request, "reviews/rule_set_detail.html", {
-        "rule_set": rule_set, "can_edit": can_administer_installation(request.user)})
+        "rule_set": rule_set, "can_edit": can_administer_installation(request.user),
+        "checks": queries.verifications_of(rule_set)})
+
+
+@login_required
+@require_GET
+def rule_set_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    """What changed between two rule sets: by default from the set it was copied from, else the one before it."""
+    rule_set = queries.rule_set_with_rules(pk)
+    if rule_set is None:
+        raise Http404
+    form = CompareRuleSetsForm(request.GET or None, rule_set=rule_set)
+    against = (form.cleaned_data.get("against") if form.is_valid() else None) or queries.previous_rule_set(rule_set)
+    if against is not None:
+        form.initial["against"] = against.pk
+    return render(request, "reviews/rule_set_changes.html", {
+        "rule_set": rule_set, "against": against, "form": form,
+        "diff": queries.rule_set_diff(against, rule_set) if against else {}})
 
 
 @login_required
@@ -80,8 +97,9 @@ def rule_set_thresholds(request: HttpRequest, pk: int) -> HttpResponse:
 def checklist_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = policy.get_checklist_item_for_user(request.user, pk, write=True)
     rule_set = item.checklist.rule_set
-    form = ChecklistItemForm(request.POST or None, initial={"text": item.text, "verified": item.verified})
-    done, _item = save_form(request, form, lambda data: services.update_checklist_item(item, by=request.user, **data),
+    form = ChecklistItemForm(request.POST or None, initial={"text": item.text, "article": item.article})
+    done, _item = save_form(request, form, lambda data: services.update_checklist_item(item, by=request.user,
+                                                                                         **form.edit()),
                             success=_("Checklist item saved."))
     if done:
         return redirect("reviews:rules.detail", pk=rule_set.pk)

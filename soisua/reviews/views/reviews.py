@@ -46,6 +46,7 @@ def _editor_context(review: Review, form: ReviewEditForm, *, conflict: bool = Fa
     return {"review": review, "form": form, "sections": sections, "conflict": conflict,
             "checklist_groups": layout.checklist_groups(form), "prompt_fields": prompt_fields,
             "shortcomings": queries.review_shortcomings(review), "previous": queries.earlier_shortcomings(review),
+            "quarterly": queries.quarterly_results(review),
             "collective_shortcomings": queries.collective_shortcomings(review),
             "missing": services.missing_for_submit(review)}
 
@@ -168,7 +169,7 @@ def review_page_context(request: HttpRequest, review: Review, **forms) -> dict:
     return {
         "review": review, "sections": layout.reading_sections(review, items),
         "shortcomings": queries.review_shortcomings(review), "prompts": queries.prompts_of(review),
-        "previous": queries.earlier_shortcomings(review),
+        "previous": queries.earlier_shortcomings(review), "quarterly": queries.quarterly_results(review),
         "events": queries.events_of(review), "feedback": feedback, "withheld": withheld,
         "feedback_form": forms.get("feedback_form") or (FeedbackForm(checklist_items=items) if can_give else None),
         "can_edit": policy.can_edit_review(user, review), "can_appraise": policy.can_appraise(user, review),
