@@ -17,6 +17,7 @@ from soisua.core.actors import SYSTEM
 from soisua.core.demo import as_of
 from soisua.corrections.demo import load_demo_corrections
 from soisua.directives.demo import load_demo_directives
+from soisua.dues.demo import load_demo_dues
 from soisua.meetings.demo import load_demo_meetings
 from soisua.org.demo import DEMO_PASSWORD, Login, load_demo_organisation
 from soisua.oversight.demo import load_demo_inspections
@@ -32,6 +33,7 @@ def load_demo(*, password: str = DEMO_PASSWORD, today: datetime.date | None = No
         logins, created = load_demo_organisation(password=password, today=today)
         if created:
             load_demo_meetings(today)
+            load_demo_dues(today)
             last_year = load_demo_reviews(today)
             load_demo_corrections(today, carried=last_year.shortcomings.all())
             load_demo_directives(today)

@@ -32,6 +32,7 @@ from soisua.counters import rollups
 from soisua.demo.loader import load_demo
 from soisua.directives import queries as directive_queries
 from soisua.directives.models import Directive
+from soisua.dues.models import Payment
 from soisua.meetings.models import Attendance, Meeting
 from soisua.org import access
 from soisua.org.models import Member, Unit
@@ -196,6 +197,10 @@ def _read(result: Demo) -> None:
                                   "followed by the body": remedy.followed_by == inspection.body,
                                   "plan": remedy.plans.get().status}
     result.facts["school members"] = units[SCHOOL].members.count()
+    result.facts["dues"] = {
+        "payments": Payment.objects.filter(unit=units[SCHOOL]).count(),
+        "behind": [(alert.unit.code, alert.figures["count"]) for alert in Alert.objects.filter(
+            kind="dues_unpaid", status="open").select_related("unit")]}
     logins = User.objects.filter(username__in=result.logins)
     result.facts["password hashes"] = len(set(logins.values_list("password", flat=True)))
     result.facts["logs in"] = all(user.check_password(PASSWORD) for user in logins)
@@ -297,6 +302,11 @@ def test_last_years_cycle_is_closed_with_the_four_levels_within_the_quota(demo):
     assert set(decided) == {"excellent", "good", "completed", "not_completed"}
     assert decided["excellent"] <= decided["good"] * 20 // 100
     assert demo.facts["named last year"] > 10
+
+
+def test_the_school_cell_collects_dues_and_one_member_is_three_months_behind(demo):
+    assert demo.facts["dues"]["payments"] > 50
+    assert demo.facts["dues"]["behind"] == [(SCHOOL, 3)]
 
 
 def test_the_demo_is_dated_from_the_day_it_is_given_not_from_the_clock(demo):
