@@ -3,6 +3,7 @@ collection sheet of a meeting, this month's figure, and the members whose unpaid
 warning). Never refuses anything: the dues policy decides who reads what."""
 
 import datetime
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from .enums import EXPECTED_STATUSES, MAY_PAY_STATUSES, add_months, month_of, mo
 from .models import DuesBook, Payment
 
 PAGE = 50
+CHUNK = 1000  # members read at a time by the early-warning check
 
 
 @dataclass
@@ -166,31 +168,29 @@ def paid_months(member_ids: list[int], months: list[datetime.date]) -> dict[int,
 def unpaid_runs(today: datetime.date, *, months: int, threshold: int) -> list[tuple[int, int, list[datetime.date]]]:
     """(cell id, member id, the months of the run) of the members expected to pay whose longest run of unpaid
     months, among the last `months` ended months counted for them, is at least `threshold` months long: only cells
-    that record dues, in the cell the member belongs to now. A few queries over the whole installation, then one
-    per thousand members."""
+    that record dues, in the cell the member belongs to now. Two queries for the books and the members, then two
+    per thousand members (their joining and their payments in the window)."""
     window = [add_months(month_of(today), -step) for step in range(months, 0, -1)]
-    books = {unit_id: DuesBook(unit_id=unit_id, starts_on=starts_on)
-             for unit_id, starts_on in DuesBook.objects.filter(starts_on__lte=window[-1])
-             .values_list("unit_id", "starts_on")}
+    recording = DuesBook.objects.filter(starts_on__lte=window[-1])
+    books = dict(recording.values_list("unit_id", "starts_on"))
     if not books:
         return []
     found = []
-    members = list(Member.objects.filter(cell_id__in=list(books), status__in=EXPECTED_STATUSES)
-                   .only("pk", "cell_id", "status", "admission_date").order_by("cell_id", "pk"))
-    for start in range(0, len(members), 1000):
-        chunk = members[start:start + 1000]
-        ids = [member.pk for member in chunk]
+    rows = (Member.objects.filter(cell__in=recording.values("unit_id"), status__in=EXPECTED_STATUSES)
+            .order_by("pk").values_list("pk", "cell_id", "admission_date").iterator(chunk_size=CHUNK))
+    while chunk := list(itertools.islice(rows, CHUNK)):
+        ids = [pk for pk, _cell, _admitted in chunk]
         joined, paid = _joined(ids), paid_months(ids, window)
-        for member in chunk:
-            first = first_expected(books[member.cell_id], member, joined.get(member.pk))
+        for pk, cell_id, admitted in chunk:
+            first = max(month_of(day) for day in (books[cell_id], admitted, joined.get(pk)) if day is not None)
             run: list[datetime.date] = []
             longest: list[datetime.date] = []
             for month in window:
-                if month >= first and month not in paid[member.pk]:
-                    run.append(month)
+                if month >= first and month not in paid[pk]:
+                    run = [*run, month]
                     longest = run if len(run) > len(longest) else longest
                 else:
                     run = []
             if longest and len(longest) >= max(threshold, 1):
-                found.append((member.cell_id, member.pk, list(longest)))
+                found.append((cell_id, pk, longest))
     return found
