@@ -9,7 +9,7 @@ from django.utils import timezone
 from soisua.core.actors import SYSTEM
 from soisua.dues import services
 from soisua.dues.enums import add_months, label, month_of
-from soisua.dues.models import Payment
+from soisua.dues.models import DuesBook, Payment
 from soisua.meetings import services as meetings
 from tests.factories import make_member
 
@@ -130,3 +130,25 @@ def test_the_cell_list_and_the_cell_page_figure(cast):
     assert cast.client("member").get(reverse("dues:cell", args=[cast.cell.pk])).status_code == 403
     member_page = cast.client("member").get(reverse("org:units.detail", args=[cast.cell.pk])).content.decode()
     assert "Đảng phí tháng này" not in member_page
+
+
+def test_a_correction_on_the_member_page_replaces_the_amount(cast):
+    member = cast.members["member"]
+    services.record_payment(member, month=this_month(), amount=20_000, collected_on=timezone.localdate(), by=SYSTEM)
+
+    cast.client("secretary").post(reverse("dues:pay", args=[member.pk]), {
+        "month": label(this_month()), "amount": "25000", "collected_on": timezone.localdate().strftime("%d/%m/%Y"),
+        "correction": "on"})
+
+    assert list(Payment.objects.filter(member=member).values_list("month", "amount")) == [(this_month(), 25_000)]
+
+
+def test_the_first_month_is_set_on_its_page_and_a_badly_written_month_is_explained(cast):
+    client = cast.client("secretary")
+    url = reverse("dues:start", args=[cast.cell.pk])
+
+    bad = client.post(url, {"month": "13/2026"}).content.decode()
+    client.post(url, {"month": label(months_ago(2))})
+
+    assert "Ghi tháng theo dạng mm/yyyy" in bad
+    assert DuesBook.objects.get(unit=cast.cell).starts_on == months_ago(2)
