@@ -830,7 +830,7 @@ MATRIX: dict[str, Case | list[Case]] = {
     "reviews:rules.detail": Case(lambda f: reverse("reviews:rules.detail", args=[shipped_rule_set().pk]), LOGGED_IN,
                                  shows="CT-1"),
     "reviews:rules.changes": Case(lambda f: reverse("reviews:rules.changes", args=[
-        RuleSet.objects.get(code="2025.2").pk]), LOGGED_IN, shows="CT-1"),
+        RuleSet.objects.get(code="2025.2").pk]), LOGGED_IN, shows="CT-2"),
     "reviews:rules.copy": Case(lambda f: reverse("reviews:rules.copy", args=[shipped_rule_set().pk]),
                                INSTALLATION_ADMIN, post=succeeds(INSTALLATION_ADMIN),
                                data={"code": "copy", "name": "Bản sao"}, effect=rows(RuleSet)),
@@ -1283,7 +1283,7 @@ MATRIX: dict[str, Case | list[Case]] = {
     "api:openapi-view": Case(lambda f: "/api/docs", everyone(200), shows="openapi.json"),
     "api:api-root": Case(lambda f: "/api/", everyone(404)),
     "api:review_detail": [
-        Case(lambda f: f"/api/reviews/{f.submitted.pk}", READ_REVIEW | {"anonymous": 401}, shows='"form": "2B"'),
+        Case(lambda f: f"/api/reviews/{f.submitted.pk}", READ_REVIEW | {"anonymous": 401}, shows='"form": "2A"'),
         Case(lambda f: f"/api/reviews/{f.draft.pk}", AUTHOR_ONLY | {"anonymous": 401}, shows='"status": "draft"'),
     ],
     "api:review_feedback": [

@@ -62,7 +62,7 @@ class Reviews:
         if member_id is not None and status in EXCLUDED_STATUSES:
             return  # not reviewed: the cycle leaves exempt and suspended members out
         rng = self.rng
-        form = self.forms[Audience.COLLECTIVE if member_id is None else bulk.audience(status, rank)]
+        form = self.forms[(Audience.COLLECTIVE,) if member_id is None else bulk.audiences(status, rank)]
         draw = rng.random()
         values = {}
         if draw < NOT_STARTED:

@@ -46,24 +46,21 @@ def open_cycle(unit, *, rule_set: RuleSet, title: str, period_start: datetime.da
     return cycle
 
 
-def forms(rule_set: RuleSet, kind: str = CycleKind.YEAR) -> dict[str, int]:
-    """The form id of each audience in a cycle of `kind`, with the fallbacks `scope.form_for` applies (a
-    probationary member on the member's form where the rule set has no form of their own)."""
+def forms(rule_set: RuleSet, kind: str = CycleKind.YEAR) -> dict[tuple[str, ...], int]:
+    """The form id for each chain of audiences `audiences` returns, in a cycle of `kind` (as `scope.form_for`
+    chooses it), plus the collective's under (COLLECTIVE,)."""
     rows = list(rule_set.forms.all())
-    chains = {Audience.PROBATIONARY: (Audience.PROBATIONARY, Audience.MEMBER),
-              Audience.OUTSIDE: (Audience.OUTSIDE, Audience.MEMBER)}
-    found = {audience: form_for(rows, chains.get(audience, (audience,)), kind) for audience in Audience.values}
-    return {audience: form.pk for audience, form in found.items() if form is not None}
+    chains = [(Audience.COLLECTIVE,), *{audiences(status, rank) for status in MemberStatus.values
+                                        for rank in ReviewRank.values}]
+    found = {chain: form_for(rows, chain, kind) for chain in chains}
+    return {chain: form.pk for chain, form in found.items() if form is not None}
 
 
-def audience(status: str, rank: int) -> str:
-    """Whose form a member's review is on, as `scope.CycleScope.audiences` decides it (members of the generated
-    organisation all work in the political system)."""
-    if status == MemberStatus.PROBATIONARY:
-        return Audience.PROBATIONARY
-    if rank in (ReviewRank.HEAD, ReviewRank.DEPUTY):
-        return Audience.LEADER
-    return Audience.MEMBER
+def audiences(status: str, rank: int) -> tuple[str, ...]:
+    """The forms a member may use, most specific first, as `scope.CycleScope.audiences` orders them (members of
+    the generated organisation all work in the political system)."""
+    base = (Audience.LEADER,) if rank in (ReviewRank.HEAD, ReviewRank.DEPUTY) else (Audience.MEMBER,)
+    return (Audience.PROBATIONARY, *base) if status == MemberStatus.PROBATIONARY else base
 
 
 def review_row(*, id: int, cycle: Cycle, unit_id: int, province_id: int | None, form_id: int, rank: int,

@@ -164,6 +164,8 @@ ANSWERS = {
         "Đã khắc phục một phần; phần còn lại tiếp tục thực hiện theo lộ trình đã được chi ủy duyệt.",
     ],
 }
+# The forms of Hướng dẫn 43 (rule set 2025.2) name some of the same contents differently.
+ANSWERS |= {"targets": ANSWERS["targets_results"], "leadership_responsibility": ANSWERS["political_task"]}
 GENERIC_ANSWER = "Tự đánh giá đã thực hiện tốt nội dung này trong năm."
 
 MEMBER_SHORTCOMINGS = [

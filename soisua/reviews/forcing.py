@@ -150,7 +150,8 @@ def clean_facts(facts: dict, conditions) -> dict:
                 raise ValueError(fact.name)
             cleaned[fact.name] = float(number) if number != int(number) else int(number)
         elif fact.kind == YES_NO:
-            cleaned[fact.name] = bool(value)
+            if value:  # an unticked box records nothing: only what holds is kept
+                cleaned[fact.name] = True
         else:
             if value not in DISCIPLINE_ORDER:
                 raise ValueError(fact.name)

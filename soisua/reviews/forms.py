@@ -51,7 +51,7 @@ class ThresholdsForm(forms.Form):
 
 class ChecklistItemForm(forms.Form):
     text = forms.CharField(label=_("Wording"), widget=forms.Textarea(attrs={"rows": 5}), max_length=4000)
-    article = forms.CharField(label=_("Article or item"), max_length=120, required=False,
+    article = forms.CharField(label=_("Article or item"), max_length=255, required=False,
                               help_text=_("Where it stands in its document, e.g. “Điều 14” or “biểu hiện 3”."))
     check = forms.ChoiceField(label=_("Record a check against an official text"), required=False,
                               widget=forms.RadioSelect, choices=[

@@ -33,7 +33,7 @@ class Sourced(models.Model):
     whether the wording was checked against the official text — with the source it was read in, or why not."""
 
     source = models.CharField(_("document"), max_length=20, blank=True)
-    article = models.CharField(_("article or item"), max_length=120, blank=True)
+    article = models.CharField(_("article or item"), max_length=255, blank=True)
     verified = models.BooleanField(_("checked against the official text"), default=False)
     # {"title", "publisher", "url", "retrieved"}: where the official wording was read.
     verified_from = models.JSONField(default=dict, blank=True)

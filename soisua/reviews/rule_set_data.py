@@ -52,8 +52,15 @@ def _duplicates(codes) -> list[str]:
     return sorted(code for code, count in Counter(codes).items() if count > 1)
 
 
+# The longest texts the tables hold (reviews.models): a longer value is refused here, not cut by the database.
+LIMITS = {"article": 255, "name": 255}
+CODE_LIMITS = {"levels": 30, "forcing_conditions": 40, "forms": 10, "items": 20}
+
+
 def _sourced_problems(what: str, row: dict, documents: set[str]) -> list[str]:
-    problems = []
+    problems = [_("%(what)s: “%(field)s” is longer than %(limit)s characters.")
+                % {"what": what, "field": field, "limit": limit}
+                for field, limit in LIMITS.items() if len(str(row.get(field, ""))) > limit]
     document = row.get("document", row.get("source", ""))
     if document and document not in documents:
         problems.append(_("%(what)s cites the document %(code)s, which the rule set does not list.")
@@ -130,6 +137,9 @@ def problems_in(data: dict[str, Any]) -> list[str]:
                     problems.append(_("Form %(code)s has a field of an unknown kind: %(kind)s.")
                                     % {"code": form.get("code"), "kind": field.get("kind")})
         problems += _sourced_problems(_("Form %(code)s") % {"code": form.get("code")}, form, documents)
+    rows = {"levels": levels, "forcing_conditions": conditions, "forms": forms, "items": [item for _c, item in items]}
+    problems += [_("The code %(code)s is longer than %(limit)s characters.") % {"code": row.get("code"), "limit": limit}
+                 for key, limit in CODE_LIMITS.items() for row in rows[key] if len(str(row.get("code", ""))) > limit]
     for kind in CYCLE_KINDS:
         for audience in AUDIENCES:
             serving = [form["code"] for form in forms if form.get("audience") == audience

@@ -128,8 +128,8 @@ def _read(result: Demo) -> None:
         "this year's cycle": _page(committee, reverse("reviews:cycles.detail", args=[this_year.pk])),
         "last year's cycle": _page(committee, reverse("reviews:cycles.detail", args=[last_year.pk])),
         "warnings": _page(committee, reverse("alerts:unit", args=[units[COMMUNE].pk])),
-    }
         "meeting rules": _page(committee, reverse("meetings:unit_rules", args=[units[COMMUNE].pk])),
+    }
     reviews = Review.objects.filter(cycle=this_year, member__isnull=False)
     feedback = Feedback.objects.filter(cycle=this_year)
     steps = RoadmapStep.objects.filter(measure__plan__status=PlanStatus.APPROVED, done_on__isnull=True)
@@ -273,17 +273,17 @@ def test_the_commune_pages_show_the_demo(demo):
     assert {"corrections_overdue", "recurring", "formalism"} <= demo.facts["warnings"]
 
 
-# --- reviews -----------------------------------------------------------------------------------------------------
-
-
-def test_this_years_cycle_has_submitted_draft_and_returned_reviews_and_feedback(demo):
-    statuses, feedback = demo.facts["statuses this year"], demo.facts["feedback"]
 def test_the_commune_shows_its_lower_minimum_for_its_smallest_cells(demo):
     page = demo.pages["meeting rules"][1]
 
     assert "Số 12-QĐ/ĐU" in page and "Chi bộ có không quá 5 đảng viên" in page
 
 
+# --- reviews -----------------------------------------------------------------------------------------------------
+
+
+def test_this_years_cycle_has_submitted_draft_and_returned_reviews_and_feedback(demo):
+    statuses, feedback = demo.facts["statuses this year"], demo.facts["feedback"]
 
     assert statuses[ReviewStatus.SUBMITTED] >= 10
     assert statuses[ReviewStatus.DRAFT] >= 3

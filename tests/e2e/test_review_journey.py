@@ -212,12 +212,12 @@ def test_review_cycle_from_opening_to_decision(page: Page, demo_cast, password, 
     page.locator(f"main a[href='/reviews/{reviews[member.pk].pk}/edit/']").click()
     page.wait_for_load_state()  # the editor's autosave listens once htmx has processed the page
     expect(editor_status(page)).not_to_contain_text(DRAFT_SAVED)
-    page.locator("textarea[name=a_ethics_lifestyle]").fill("Giữ gìn đạo đức, lối sống giản dị, gần gũi nhân dân.")
+    page.locator("textarea[name=a_pledge_results]").fill("Giữ gìn đạo đức, lối sống giản dị, gần gũi nhân dân.")
     expect(editor_status(page)).to_contain_text(DRAFT_SAVED)
     axe_check(page)
     screenshot(page, "member-autosaved")
     page.reload()
-    expect(page.locator("textarea[name=a_ethics_lifestyle]")).to_have_value(
+    expect(page.locator("textarea[name=a_pledge_results]")).to_have_value(
         "Giữ gìn đạo đức, lối sống giản dị, gần gũi nhân dân.")
     write_review(page, answers={"duty_results": "Hoàn thành tốt nhiệm vụ giáo viên chủ nhiệm lớp 5A."},
                  general=25, tasks=60, level="good", checklist=True)

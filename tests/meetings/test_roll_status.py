@@ -3,6 +3,7 @@ Word file) still count a member made official since as probationary."""
 
 import datetime
 
+import pytest
 import time_machine
 from django.urls import reverse
 
@@ -17,6 +18,12 @@ from tests.files import docx_text
 PAST = datetime.datetime(2026, 10, 3, 12, 30, tzinfo=datetime.UTC)
 COMING = datetime.datetime(2026, 12, 3, 12, 30, tzinfo=datetime.UTC)
 NEWCOMER = "Vũ Thị Dự Bị"
+
+@pytest.fixture(autouse=True)
+def _in_november_2026(_fixed_clock):
+    """These dates are written for the review season of 2026: the tests travel there whatever the suite's clock."""
+    _fixed_clock.move_to(datetime.datetime(2026, 11, 20, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7))))
+
 
 
 def hold(cast, starts_at):

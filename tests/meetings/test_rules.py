@@ -22,6 +22,12 @@ NOVEMBER = datetime.datetime(2026, 11, 10, 12, 30, tzinfo=datetime.UTC)
 DECEMBER = datetime.datetime(2026, 12, 3, 12, 30, tzinfo=datetime.UTC)
 DECISION = {"decision_number": "12-QĐ/ĐU", "decision_date": datetime.date(2026, 3, 5)}
 
+@pytest.fixture(autouse=True)
+def _in_november_2026(_fixed_clock):
+    """These dates are written for the review season of 2026: the tests travel there whatever the suite's clock."""
+    _fixed_clock.move_to(datetime.datetime(2026, 11, 20, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7))))
+
+
 
 def publish_rules(in_force_from: datetime.date, **figures) -> MeetingRules:
     """A new version copied from the one in force, with `figures` changed, published through the services."""

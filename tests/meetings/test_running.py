@@ -108,7 +108,8 @@ def test_publishing_again_changes_and_records_nothing(cast):
     assert AuditEntry.objects.filter(action="meetings.documents.publish").count() == 1
 
 
-def test_the_notice_period_shown_for_late_documents_is_the_one_of_the_rules_of_the_meeting_day(cast):
+def test_the_notice_period_shown_for_late_documents_is_the_one_of_the_rules_of_the_meeting_day(cast, _fixed_clock):
+    _fixed_clock.move_to(datetime.datetime(2026, 11, 20, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7))))
     publish_rules(datetime.date(2026, 11, 25), documents_days_before=3)
     meeting = schedule(cast)
     services.add_document(meeting, title="Dự thảo nghị quyết", upload=SimpleUploadedFile("nq.pdf", PDF),

@@ -14,7 +14,7 @@ from soisua.oversight import dashboard
 from soisua.reviews import queries
 from soisua.reviews.enums import CycleStatus, ReviewRank, ReviewStatus
 from soisua.reviews.models import Cycle, Review
-from soisua.reviews.scope import scope_of
+from soisua.reviews.scope import form_for, scope_of
 
 TINY = {"provinces": 2, "communes": 3, "cells": 6, "members": 120, "seed": 7, "meetings": 0, "verbosity": 0}
 
@@ -29,6 +29,7 @@ def test_generate_reviews_expects_whom_opening_the_cycle_would_on_their_forms(ge
     root = Unit.objects.get(parent=None)
     scope = scope_of(root)
     reviews = {(review.unit_id, review.member_id): review for review in Review.objects.select_related("form")}
+    forms = list(generated.rule_set.forms.all())
 
     assert generated.unit == root and generated.status == CycleStatus.CLOSED and not generated.feedback_secret
     assert set(reviews) == ({(unit.pk, None) for unit in scope.units}
@@ -36,7 +37,7 @@ def test_generate_reviews_expects_whom_opening_the_cycle_would_on_their_forms(ge
     for member in scope.members:
         review = reviews[(member.cell_id, member.pk)]
         assert review.rank == scope.ranks.get(member.pk, ReviewRank.MEMBER)
-        assert review.form.audience == scope.audience(member)
+        assert review.form == form_for(forms, scope.audiences(member), generated.kind)
         assert review.province_id == member.province_id
     assert not Review.objects.filter(member__status=MemberStatus.EXEMPT).exists()
 

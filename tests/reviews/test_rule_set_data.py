@@ -121,3 +121,13 @@ def test_a_published_set_is_not_edited_through_its_checklist(db):
     assert error.value.code == "published"
     item.refresh_from_db()
     assert item.text != "Khác" and not shipped.verifications.exists()
+
+
+def test_a_text_longer_than_its_column_is_refused_before_the_database_cuts_it(data):
+    data["forcing_conditions"][0]["article"] = "Điều 11, " + "khoản 4 " * 40
+    data["checklists"][0]["groups"][0]["items"][0]["code"] = "CT-" + "1" * 30
+
+    with translation.override("vi"):
+        problems = problems_in(data)
+
+    assert len(problems) == 2 and "dài quá 255 ký tự" in problems[0] and "dài quá 20 ký tự" in problems[1]

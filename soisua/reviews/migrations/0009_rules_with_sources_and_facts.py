@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='checklistitem',
             name='article',
-            field=models.CharField(blank=True, max_length=120, verbose_name='article or item'),
+            field=models.CharField(blank=True, max_length=255, verbose_name='article or item'),
         ),
         migrations.AddField(
             model_name='checklistitem',
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='forcingcondition',
             name='article',
-            field=models.CharField(blank=True, max_length=120, verbose_name='article or item'),
+            field=models.CharField(blank=True, max_length=255, verbose_name='article or item'),
         ),
         migrations.AddField(
             model_name='forcingcondition',
@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='ratinglevel',
             name='article',
-            field=models.CharField(blank=True, max_length=120, verbose_name='article or item'),
+            field=models.CharField(blank=True, max_length=255, verbose_name='article or item'),
         ),
         migrations.AddField(
             model_name='ratinglevel',
@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='reviewform',
             name='article',
-            field=models.CharField(blank=True, max_length=120, verbose_name='article or item'),
+            field=models.CharField(blank=True, max_length=255, verbose_name='article or item'),
         ),
         migrations.AddField(
             model_name='reviewform',

@@ -88,7 +88,8 @@ def decide_level(review: Review, *, level: str, reason: str = "", forcing: list[
         raise ReviewError(_("The cell has not proposed a level for this review yet."), code="state")
     if review.decided_at:
         raise ReviewError(_("This rating is already decided: cancel it first to decide again."), code="decided")
-    forcing, facts = _forcing_codes(review, list(forcing), facts or {})
+    # Without facts of its own the decision keeps those the cell recorded (the decision page shows them prefilled).
+    forcing, facts = _forcing_codes(review, list(forcing), review.facts if facts is None else facts)
     reason, override_reason = check_text(reason, _("reason")), check_text(override_reason, _("reason"))
     if level != review.cell_level and not reason:
         raise ReviewError(_("Say why the level differs from the cell's proposal."), code="reason")

@@ -118,7 +118,7 @@ def update_checklist_item(item: ChecklistItem, *, text: str, article: str = "", 
     rule_set = item.checklist.rule_set
     _check_draft(rule_set)
     text = clean_text(text, _("Wording"), 4000, error=RuleSetError)
-    article = clean_text(article, _("Article or item"), 120, error=RuleSetError)
+    article = clean_text(article, _("Article or item"), 255, error=RuleSetError)
     if not text:
         raise RuleSetError(_("The text of a checklist item cannot be empty."), code="required")
     before = {"text": item.text, "article": item.article, "verified": item.verified}
@@ -183,8 +183,9 @@ def import_rule_set(data: dict, *, by, publish: bool = False) -> RuleSet:
 def move_cycle(cycle: Cycle, rule_set: RuleSet, *, by) -> Cycle:
     """Move an open cycle to another published rule set, on request (closed cycles keep the rules they pinned).
 
-    Each review goes onto the new set's form of the same code, else the form its author would get when opening a
-    cycle now; checklist answers keep the items whose codes the new set still has. Refused once a rating in the
+    Each review goes onto the new set's form for its author as a cycle opened now would choose it (by audience, not
+    by code: 2A and 2B changed meaning between 2025 and 2025.2); checklist answers keep the items whose codes the
+    new set still has. Refused once a rating in the
     cycle was decided (it was decided under the old rules). Side effects: the cycle's rule set, its reviews'
     forms and checklist answers; audit entry with the forms moved.
     """
@@ -202,9 +203,8 @@ def move_cycle(cycle: Cycle, rule_set: RuleSet, *, by) -> Cycle:
     moved: dict[str, str] = {}
     reviews = list(cycle.reviews.select_related("form", "member"))
     for review in reviews:
-        same = next((form for form in forms if form.code == review.form.code and form.serves(cycle.kind)), None)
         audiences = ((Audience.COLLECTIVE,) if review.member_id is None else scope.audiences(review.member))
-        form = same or form_for(forms, audiences, cycle.kind)
+        form = form_for(forms, audiences, cycle.kind)
         if form is None:
             raise RuleSetError(_("The rule set has no form for: %(audiences)s.")
                                % {"audiences": Audience(audiences[0]).label}, code="forms")
