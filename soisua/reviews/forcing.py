@@ -93,12 +93,14 @@ def check_rule(rule: list) -> list[str]:
 
 
 def _number(value) -> Decimal | None:
+    """A finite number, else None: NaN and infinities compare with nothing and are never a share or a count."""
     if value is None or isinstance(value, bool):
         return None
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except InvalidOperation:
         return None
+    return number if number.is_finite() else None
 
 
 def holds(clause: dict, facts: dict) -> bool:

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -115,8 +117,10 @@ def update_checklist_item(item: ChecklistItem, *, text: str, article: str = "", 
     A changed wording is no longer the wording that was checked: it loses its verified state unless this edit
     records a new check. Side effects: updates the item; a verification record; audit entry.
     """
-    rule_set = item.checklist.rule_set
+    # Read again under the rule set's lock: an item loaded before someone else published its set is not changed.
+    rule_set = RuleSet.objects.select_for_update().get(pk=item.checklist.rule_set_id)
     _check_draft(rule_set)
+    item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
     text = clean_text(text, _("Wording"), 4000, error=RuleSetError)
     article = clean_text(article, _("Article or item"), 255, error=RuleSetError)
     if not text:
@@ -134,6 +138,22 @@ def update_checklist_item(item: ChecklistItem, *, text: str, article: str = "", 
     return item
 
 
+def _web_address(url: str) -> str:
+    """The address of the text checked against, printed as a link on the rule set's page: a web page (http or
+    https) of at most 500 characters, or none."""
+    url = str(url).strip()
+    if not url:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        url = ""
+    if not url or len(url) > 500:
+        raise RuleSetError(_("The address of the text checked against must be a web page (http or https) of at "
+                             "most 500 characters."), code="check_url")
+    return url
+
+
 def record_check(rule_set: RuleSet, subject: str, rule, *, check: dict, by) -> RuleVerification:
     """Record on `rule` (an item, condition, level or form of a draft, saved by the caller) that it was compared
     with an official text, and keep who compared it, against which text and when."""
@@ -142,10 +162,11 @@ def record_check(rule_set: RuleSet, subject: str, rule, *, check: dict, by) -> R
     if not title or not publisher:
         raise RuleSetError(_("Say which text the wording was checked against and who published it."),
                            code="check_source")
+    url = _web_address(check.get("url") or "")
     verified = bool(check.get("verified"))
     record = RuleVerification.objects.create(
         rule_set=rule_set, subject=subject, verified=verified, against_title=title, against_publisher=publisher,
-        against_url=check.get("url", ""), note=clean_text(check.get("note", ""), _("Note"), 2000, error=RuleSetError),
+        against_url=url, note=clean_text(check.get("note", ""), _("Note"), 2000, error=RuleSetError),
         by=person(by))
     rule.verified = verified
     if verified:
