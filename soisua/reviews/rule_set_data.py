@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from .forcing import check_rule
@@ -42,10 +44,35 @@ def read_data(name: str) -> dict[str, Any]:
 
 
 def _number(value) -> Decimal | None:
+    """A finite number, else None (NaN and infinities compare with nothing)."""
     try:
-        return None if isinstance(value, bool) else Decimal(str(value))
+        number = None if isinstance(value, bool) else Decimal(str(value))
     except InvalidOperation:
         return None
+    return number if number is not None and number.is_finite() else None
+
+
+# The address of a text a rule was checked against is printed as a link: a web page, as long as its column holds.
+WEB_ADDRESS_LIMIT = 500
+
+
+def is_web_address(url: Any) -> bool:
+    """An http or https address of at most WEB_ADDRESS_LIMIT characters."""
+    if not isinstance(url, str) or len(url) > WEB_ADDRESS_LIMIT:
+        return False
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return False
+    return True
+
+
+def _address_problems(what: str, verified_from: Any) -> list[str]:
+    url = verified_from.get("url") if isinstance(verified_from, dict) else None
+    if not url or is_web_address(url):
+        return []
+    return [_("%(what)s: the address of the text checked against is not a web page (http or https) of at most "
+              "%(limit)s characters.") % {"what": what, "limit": WEB_ADDRESS_LIMIT}]
 
 
 def _duplicates(codes) -> list[str]:
@@ -68,7 +95,7 @@ def _sourced_problems(what: str, row: dict, documents: set[str]) -> list[str]:
     if row.get("verified") and not (row.get("verified_from") or {}).get("title"):
         problems.append(_("%(what)s is marked as checked against the official text but does not say where that text "
                           "was read.") % {"what": what})
-    return problems
+    return problems + _address_problems(what, row.get("verified_from"))
 
 
 def problems_in(data: dict[str, Any]) -> list[str]:
@@ -79,6 +106,9 @@ def problems_in(data: dict[str, Any]) -> list[str]:
     documents = {document.get("code") for document in data.get("documents", [])}
     problems += [_("The document code %(code)s is used twice.") % {"code": code}
                  for code in _duplicates(document.get("code") for document in data.get("documents", []))]
+    for document in data.get("documents", []):
+        problems += _address_problems(_("The document %(code)s") % {"code": document.get("code")},
+                                      document.get("verified_from"))
     levels = data.get("levels", [])
     scores = [_number(level.get("min_score")) for level in levels]
     if not levels:
@@ -99,7 +129,8 @@ def problems_in(data: dict[str, Any]) -> list[str]:
     if quota.get("level") not in level_codes or quota.get("base_level") not in level_codes:
         problems.append(_("The quota must name levels of the rule set."))
     split = data.get("score_split", {})
-    if _number(split.get("general", 30)) + _number(split.get("tasks", 70)) != 100:
+    general, tasks = _number(split.get("general", 30)), _number(split.get("tasks", 70))
+    if general is None or tasks is None or general + tasks != 100:
         problems.append(_("The general criteria and the task results must add up to 100 points."))
     conditions = data.get("forcing_conditions", [])
     problems += [_("The forcing condition code %(code)s is used twice.") % {"code": code}

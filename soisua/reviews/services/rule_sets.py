@@ -3,8 +3,6 @@
 from decimal import Decimal
 
 from django.apps import apps
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +25,7 @@ from ..models import (
     RuleVerification,
     TemplateText,
 )
-from ..rule_set_data import load_rule_set, problems_in
+from ..rule_set_data import is_web_address, load_rule_set, problems_in
 from ..scope import form_for, scope_of
 from .errors import RuleSetError
 
@@ -142,13 +140,7 @@ def _web_address(url: str) -> str:
     """The address of the text checked against, printed as a link on the rule set's page: a web page (http or
     https) of at most 500 characters, or none."""
     url = str(url).strip()
-    if not url:
-        return ""
-    try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError:
-        url = ""
-    if not url or len(url) > 500:
+    if url and not is_web_address(url):
         raise RuleSetError(_("The address of the text checked against must be a web page (http or https) of at "
                              "most 500 characters."), code="check_url")
     return url
