@@ -118,6 +118,9 @@ def record_payment(member: Member, *, month: datetime.date, amount: int | None, 
     errors = _check_payment(member, month, amount, today)
     if collected_on > today:
         errors.append(_("The day the dues were collected cannot be in the future."))
+    elif collected_on < EARLIEST:
+        errors.append(_("The day the dues were collected cannot be before %(first)s.")
+                      % {"first": EARLIEST.strftime("%d/%m/%Y")})
     if errors:
         raise DuesError(errors, code="invalid")
     reference = clean_text(reference, _("Reference"), 100, error=DuesError)

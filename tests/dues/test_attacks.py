@@ -158,3 +158,13 @@ def test_the_sheet_of_another_cells_meeting_is_not_the_secretarys(cast):
 
     assert response.status_code in (403, 404)
     assert not Payment.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["01/01/1900", "31/12/1999"])
+def test_a_collection_day_before_any_month_dues_are_recorded_for_is_refused(cast, day):
+    member = cast.members["member"]
+
+    response = cast.client("secretary").post(reverse("dues:pay", args=[member.pk]), pay_data(collected_on=day))
+
+    assert response.status_code == 200 and "Ngày thu đảng phí không thể trước 01/01/2000" in response.content.decode()
+    assert not Payment.objects.exists()
