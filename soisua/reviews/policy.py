@@ -271,10 +271,14 @@ def get_rule_set_for_user(user, pk: int, *, write: bool = False) -> RuleSet:
 
 
 def get_checklist_item_for_user(user, pk: int, *, write: bool = False) -> ChecklistItem:
+    """An item of a rule set; editing it takes an administrator and a draft (a published set is never changed:
+    403, the page is not offered)."""
     item = ChecklistItem.objects.select_related("checklist__rule_set").filter(pk=pk).first()
     if item is None:
         raise Http404
     get_rule_set_for_user(user, item.checklist.rule_set_id, write=write)
+    if write and item.checklist.rule_set.is_published:
+        raise PermissionDenied
     return item
 
 
