@@ -17,6 +17,7 @@ from soisua.org.models import PATH_STEP, Member, Unit
 
 from . import rollup
 from .enums import CycleKind, CycleStatus, ReviewStatus, RuleSetStatus
+from .forcing import applies_to
 from .models import (
     Checklist,
     ChecklistItem,
@@ -199,8 +200,6 @@ def events_of(review: Review) -> QuerySet:
 def forcing_conditions_for(review: Review) -> list:
     """The rule set's forcing conditions that concern this review: collective, member or leader, in its kind of
     cycle."""
-    from .forcing import applies_to
-
     conditions = list(review.cycle.rule_set.forcing_conditions.all())
     kinds = applies_to(review, has_leader_conditions=any(condition.applies_to == "leader" for condition in conditions))
     return [condition for condition in conditions
