@@ -11,6 +11,8 @@ from soisua.core.actors import SYSTEM
 from soisua.dues import services
 from soisua.dues.models import DuesBook, Payment
 from soisua.meetings import services as meetings
+from soisua.org.enums import MemberStatus
+from soisua.org.models import Member
 from tests.dues.test_views import label, meeting_of, months_ago, recording, this_month
 from tests.factories import make_member
 
@@ -167,4 +169,24 @@ def test_a_collection_day_before_any_month_dues_are_recorded_for_is_refused(cast
     response = cast.client("secretary").post(reverse("dues:pay", args=[member.pk]), pay_data(collected_on=day))
 
     assert response.status_code == 200 and "Ngày thu đảng phí không thể trước 01/01/2000" in response.content.decode()
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["dues:cell", "dues:start"])
+@pytest.mark.parametrize("who", ["committee", "parent_staff", "admin"])
+def test_a_unit_that_holds_no_members_has_no_dues_pages(cast, name, who):
+    response = cast.client(who).post(reverse(name, args=[cast.commune.pk]), {"month": label(this_month())})
+
+    assert response.status_code in (404, 405)
+    assert not DuesBook.objects.exists()
+
+
+def test_nothing_is_recorded_for_a_member_who_left_the_roll(cast):
+    recording(cast, 2)
+    member = cast.members["member"]
+    Member.objects.filter(pk=member.pk).update(status=MemberStatus.LEFT)
+
+    response = cast.client("secretary").post(reverse("dues:pay", args=[member.pk]), pay_data())
+
+    assert response.status_code in (200, 404)
     assert not Payment.objects.exists()

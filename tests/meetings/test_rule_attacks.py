@@ -91,3 +91,11 @@ def test_the_service_refuses_a_lower_minimum_for_a_cell_under_another_committee(
         lower(cast, cell=cast.other_cell)
 
     assert not MeetingRuleException.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["secretary", "committee", "admin"])
+def test_a_cell_has_no_rules_page_and_a_missing_unit_none_either(cast, who):
+    for pk in (cast.cell.pk, 999_999):
+        assert cast.client(who).get(reverse("meetings:unit_rules", args=[pk])).status_code == 404
+    assert cast.client(who).post(reverse("meetings:rule_exception.end", args=[999_999]),
+                                 {"on": "30/11/2026"}).status_code == 404

@@ -6,7 +6,9 @@ from django.urls import reverse
 
 from soisua.core.actors import SYSTEM
 from soisua.reviews import services
-from soisua.reviews.models import ChecklistItem, RuleSet, RuleVerification
+from soisua.reviews.models import ChecklistItem, Cycle, Review, RuleSet, RuleVerification
+from tests.factories import complete_review
+from tests.reviews.test_cycles import open_for
 
 CHECK = {"verified": True, "title": "Quy định 37-QĐ/TW, toàn văn", "publisher": "Báo Điện tử Đảng Cộng sản Việt Nam",
          "url": "https://dangcongsan.vn/", "note": ""}
@@ -118,3 +120,21 @@ def test_the_changes_page_ignores_a_rule_set_that_is_not_one(cast, against):
                                          {"against": against})
 
     assert response.status_code == 200
+
+
+def test_an_open_cycle_moves_neither_to_a_draft_nor_after_a_decision(cast):
+    old = RuleSet.objects.get(code="2025")
+    cycle = open_for(cast.commune, rule_set=old, enforce_order=False)
+    review = complete_review(Review.objects.get(cycle=cycle, member=cast.members["member"]), cast.users["member"],
+                             level="good")
+
+    with pytest.raises(services.RuleSetError):
+        services.move_cycle(cycle, draft(), by=SYSTEM)
+    services.propose_level(review, level="good", comment="", by=cast.users["secretary"])
+    services.decide_level(review, level="good", by=cast.users["parent_staff"])
+    with pytest.raises(services.RuleSetError) as decided:
+        services.move_cycle(cycle, published(), by=SYSTEM)
+
+    assert decided.value.code == "decided"
+    assert Cycle.objects.get(pk=cycle.pk).rule_set == old
+    assert Review.objects.get(pk=review.pk).form.rule_set == old
