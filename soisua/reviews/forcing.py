@@ -152,6 +152,8 @@ def clean_facts(facts: dict, conditions) -> dict:
                 raise ValueError(fact.name)
             cleaned[fact.name] = float(number) if number != int(number) else int(number)
         elif fact.kind == YES_NO:
+            if not isinstance(value, bool):  # "false" or "0" would read as true: only a box's answer is taken
+                raise ValueError(fact.name)
             if value:  # an unticked box records nothing: only what holds is kept
                 cleaned[fact.name] = True
         else:

@@ -101,3 +101,22 @@ def test_the_service_refuses_a_form_of_discipline_it_does_not_know(cast, value):
                                by=cast.users["secretary"])
 
     assert stored(review) == ("", [], {})
+
+
+@pytest.mark.parametrize("value", ["false", "0", "no", 1, "on"])
+def test_the_service_takes_only_yes_or_no_for_a_yes_no_fact(cast, value):
+    review = submitted_member_review(cast)
+
+    with pytest.raises(services.ReviewError):
+        services.propose_level(review, level="good", comment="", facts={"concluded_degradation": value},
+                               by=cast.users["secretary"])
+
+    assert stored(review) == ("", [], {})
+
+
+def test_a_yes_no_fact_unticked_on_the_page_forces_nothing(cast):
+    review = submitted_member_review(cast)
+
+    propose(cast, review, concluded_degradation="false")
+
+    assert stored(review) == ("good", [], {})
