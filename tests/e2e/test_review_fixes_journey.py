@@ -18,7 +18,7 @@ from soisua.org.enums import PostKind, Role
 from soisua.org.models import StandIn
 from soisua.org.services import assign_post, grant_role
 from soisua.reviews.enums import ReviewStatus
-from soisua.reviews.models import Cycle, Review, ReviewPrompt
+from soisua.reviews.models import Cycle, Review, ReviewPrompt, RuleSet
 
 from ..factories import UserFactory, complete_review, make_member
 from .conftest import axe_check, login
@@ -58,12 +58,12 @@ def test_an_ordered_cycle_with_a_member_without_a_login(page: Page, cast, passwo
     deputy = make_member(cast.cell, DEPUTY)  # reviewed on paper: she has no login
     assign_post(deputy, unit=cast.cell, kind=PostKind.DEPUTY_SECRETARY, by=SYSTEM)
 
-    # 1. The commune's staff opens the yearly cycle; the review order is enforced, the only rule set chosen.
+    # 1. The commune's staff opens the yearly cycle; the review order is enforced, the rule set in force chosen.
     login(page, "parent_staff", password)
     visit(page, f"/reviews/units/{cast.commune.pk}/new-cycle/")
     form = page.locator("main form")
     expect(form.locator("input[name=enforce_order]")).to_be_checked()
-    expect(form.locator("select[name=rule_set] option")).to_have_count(1)
+    expect(form.locator("select[name=rule_set]")).to_have_value(str(RuleSet.objects.get(code="2025.2").pk))
     form.locator("button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/reviews/cycles/\d+/$"))
     axe_check(page)

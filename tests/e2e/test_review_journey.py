@@ -147,8 +147,8 @@ def test_review_cycle_from_opening_to_decision(page: Page, demo_cast, password, 
     reviews = {review.member_id: review for review in cycle.reviews.filter(unit=cast.cell)}
     collective = reviews[None]
 
-    # 2. The secretary writes the collective review (form 01, no checklist), then her own (form 2B) with a
-    #    shortcoming of her own.
+    # 2. The secretary writes the collective review (form 01, no checklist), then her own (form 2A, for leaders)
+    #    with a shortcoming of her own.
     switch_user(page, "secretary", password)
     visit(page, f"/reviews/cycles/{cycle.pk}/units/{cast.cell.pk}/")
     page.locator(f"main a[href='/reviews/{collective.pk}/']").click()
@@ -158,12 +158,11 @@ def test_review_cycle_from_opening_to_decision(page: Page, demo_cast, password, 
     page.wait_for_load_state()  # the editor's autosave listens once htmx has processed the page
     expect(page.locator("h1")).to_contain_text(cast.cell.name)
     expect(page.locator("input[type=radio]")).to_have_count(0)
-    page.locator("select[name=g_democratic_centralism]").select_option("good")
     # A collective that met its core targets only: 65 points is "Hoàn thành nhiệm vụ".
     write_review(page, answers={
         "democratic_centralism": "Chi bộ duy trì sinh hoạt định kỳ, thực hiện đúng nguyên tắc tập trung dân chủ.",
-        "targets_results": "Hoàn thành 9/10 chỉ tiêu nghị quyết năm; chỉ tiêu phát triển đảng viên chưa đạt.",
-        "political_task": "Lãnh đạo thôn hoàn thành kế hoạch xây dựng nông thôn mới."},
+        "targets": "Hoàn thành 9/10 chỉ tiêu nghị quyết năm; chỉ tiêu phát triển đảng viên chưa đạt.",
+        "leadership_responsibility": "Lãnh đạo thôn hoàn thành kế hoạch xây dựng nông thôn mới."},
         general=20, tasks=45, level="completed", checklist=False)
     axe_check(page)
     screenshot(page, "collective-editor")
