@@ -99,3 +99,12 @@ def test_a_cell_has_no_rules_page_and_a_missing_unit_none_either(cast, who):
         assert cast.client(who).get(reverse("meetings:unit_rules", args=[pk])).status_code == 404
     assert cast.client(who).post(reverse("meetings:rule_exception.end", args=[999_999]),
                                  {"on": "30/11/2026"}).status_code == 404
+
+
+@pytest.mark.parametrize("size", ["100000000000000000000", "2147483648", "0", "-3"])
+def test_a_size_no_cell_can_have_is_refused_with_a_message(cast, size):
+    response = cast.client("committee").post(reverse("meetings:unit_rules", args=[cast.commune.pk]),
+                                             form(cast, cell="", max_members=size))
+
+    assert response.status_code == 200
+    assert not MeetingRuleException.objects.exists()

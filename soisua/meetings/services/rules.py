@@ -20,6 +20,9 @@ from .common import MeetingError, clean
 # How many days before a meeting documents may be asked to go out, and thematic sessions a quarter may ask for.
 DOCUMENTS_DAYS_BOUNDS = (0, 30)
 THEMATIC_BOUNDS = (0, 6)
+# The size of the cells a lower minimum is for: no cell has a thousand members on its roll, so a larger figure is a
+# typing mistake (and the column holds no more than a small integer).
+MAX_MEMBERS_BOUNDS = (1, 1000)
 
 
 def _check_minimum(value: int, label: str) -> None:
@@ -113,8 +116,8 @@ def add_rule_exception(committee: Unit, *, cell: Unit | None = None, max_members
     """A committee's lower minimum length for small cells: for one cell directly under it, or for the cells of its
     subtree with at most `max_members` members on a meeting's roll (one of the two), citing its decision.
 
-    Refused: a unit that holds members, no decision number, neither or both of a cell and a size, a cell not
-    directly under the committee, a minimum outside 1–600 minutes or above the one of the rules in force on
+    Refused: a unit that holds members, no decision number, neither or both of a cell and a size, a size outside
+    MAX_MEMBERS_BOUNDS, a cell not directly under the committee, a minimum outside 1–600 minutes or above the one of the rules in force on
     `valid_from` it lowers, an end before the start. Side effects: the lower minimum; audit entry."""
     if committee.kind.holds_members:
         raise MeetingError(_("A lower minimum is set by a committee above the cells."), code="unit")
@@ -129,6 +132,8 @@ def add_rule_exception(committee: Unit, *, cell: Unit | None = None, max_members
                            % {"cell": cell.name, "committee": committee.name}, code="cell")
     if max_members is not None and max_members < 1:
         raise MeetingError(_("The largest number of members is at least 1."), code="scope")
+    if max_members is not None:
+        _check_between(max_members, MAX_MEMBERS_BOUNDS, _("cells with at most this many members"))
     _check_minimums(regular_min_minutes, combined_min_minutes)
     rules = rules_on(valid_from)
     for value, ruled, label in ((regular_min_minutes, rules.regular_min_minutes, _("a meeting")),
