@@ -117,8 +117,9 @@ def add_rule_exception(committee: Unit, *, cell: Unit | None = None, max_members
     subtree with at most `max_members` members on a meeting's roll (one of the two), citing its decision.
 
     Refused: a unit that holds members, no decision number, neither or both of a cell and a size, a size outside
-    MAX_MEMBERS_BOUNDS, a cell not directly under the committee, a minimum outside 1–600 minutes or above the one of the rules in force on
-    `valid_from` it lowers, an end before the start. Side effects: the lower minimum; audit entry."""
+    MAX_MEMBERS_BOUNDS, a cell not directly under the committee, a minimum outside 1–600 minutes or above the one
+    of the rules in force on `valid_from` it lowers, an end before the start. Side effects: the lower minimum;
+    audit entry."""
     if committee.kind.holds_members:
         raise MeetingError(_("A lower minimum is set by a committee above the cells."), code="unit")
     decision_number = clean(decision_number, _("decision number"), 60)
