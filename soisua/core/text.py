@@ -5,6 +5,7 @@ Vietnamese alphabetical order is a ă â b c d đ e ê g h i k l m n o ô ơ p q
 given name (the last word), then family name (the first), then the middle names.
 """
 
+import re
 import unicodedata
 
 # Letters after removing tone marks but keeping the vowel shapes (ă â ê ô ơ ư) and đ.
@@ -57,3 +58,12 @@ def text_sort_key(text: str) -> str:
     """Collation key for titles such as unit names: words in order, tones last."""
     keys = [word_key(word) for word in text.split()]
     return ("00".join(key[0] for key in keys) + "000" + "".join(key[1] for key in keys))[:250]
+
+
+def file_name(*parts: object) -> str:
+    """A download's name that says what and whose, in ASCII so that every program and mail client keeps it:
+    file_name("Bản kiểm điểm", 2026, "Nguyễn Văn Đức") == "Ban-kiem-diem-2026-Nguyen-Van-Duc"."""
+    text = " ".join(str(part) for part in parts if part not in (None, ""))
+    folded = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    ascii_text = "".join(char for char in folded if not unicodedata.combining(char)).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[A-Za-z0-9]+", ascii_text))[:120] or "tai-lieu"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from soisua.core import formats
+from soisua.core.text import file_name
 from soisua.documents.exports import AUTHORITY_COMMITTEE, POST_SECRETARY, secretary_name, unit_leadership
 from soisua.documents.rendering import (
     Block,
@@ -105,6 +106,11 @@ def _identity(review: Review) -> Facts:
                   ("Chi bộ", review.unit.name), ("Biểu mẫu", review.form.name), ("Thời gian", _period(review.cycle))])
 
 
+def _checklist_link(code: str, text: str) -> str:
+    """A checklist item as a reader of the paper needs it: its code and its wording, not the code alone."""
+    return f"{code} ({text.rstrip('.')})" if text else code
+
+
 def _shortcoming_blocks(shortcomings: list) -> list[Block]:
     if not shortcomings:
         return [Paragraph("Không nêu hạn chế, khuyết điểm.")]
@@ -115,8 +121,8 @@ def _shortcoming_blocks(shortcomings: list) -> list[Block]:
         cause = CAUSES.get(shortcoming.cause, shortcoming.cause)
         blocks.append(Paragraph(f"Nguyên nhân: {cause}" + (f". {shortcoming.cause_text}" if shortcoming.cause_text
                                                            else ".")))
-        codes = [item.code for item in shortcoming.checklist_items.all()]
-        details = [("Liên hệ", ", ".join(codes)), ("Trách nhiệm", shortcoming.responsibility),
+        links = "; ".join(_checklist_link(item.code, item.text) for item in shortcoming.checklist_items.all())
+        details = [("Liên hệ", links), ("Trách nhiệm", shortcoming.responsibility),
                    ("Biện pháp khắc phục", shortcoming.measures),
                    ("Thời hạn khắc phục", document_date(shortcoming.fix_by))]
         blocks += [Paragraph(f"{label}: {value}") for label, value in details if value]
@@ -223,6 +229,7 @@ def _feedback_blocks(review: Review, reader) -> list[Block]:
     if not shown and not withheld:
         return []
     blocks: list[Block] = [Heading("Ý KIẾN GÓP Ý, PHÊ BÌNH")]
+    texts = dict(ChecklistItem.objects.filter(checklist__rule_set=review.cycle.rule_set).values_list("code", "text"))
     if withheld:
         blocks.append(Paragraph(f"Ý kiến góp ý được tổng hợp khi có ít nhất {review.cycle.anonymous_minimum} người "
                                 "góp ý."))
@@ -230,7 +237,8 @@ def _feedback_blocks(review: Review, reader) -> list[Block]:
         first, *rest = _paragraphs(item.text)
         blocks += [Paragraph(f"{number}. {FEEDBACK_KINDS.get(item.kind, item.kind)}: {first.text}"), *rest]
         # The author only when visible_feedback gives it: under anonymity it is None for this reader.
-        details = [("Liên hệ", ", ".join(item.items)), ("Người góp ý", item.author or ""),
+        details = [("Liên hệ", "; ".join(_checklist_link(code, texts.get(code, "")) for code in item.items)),
+                   ("Người góp ý", item.author or ""),
                    ("Ngày góp ý", document_date(item.created_on))]
         if item.response:
             response = RESPONSES.get(item.response, item.response)
@@ -279,6 +287,14 @@ def _title(review: Review) -> str:
     return review.form.name if review.form.audience == Audience.PROBATIONARY else TITLE_MEMBER
 
 
+def review_file_name(review: Review) -> str:
+    """"Ban-kiem-diem-2026-Nguyen-Van-A" for a member's review, "Bao-cao-kiem-diem-2026-Chi-bo-Thon-1" for a
+    collective's: what and whose, without the extension."""
+    what = "Báo cáo kiểm điểm" if review.is_collective else "Bản kiểm điểm"
+    whose = review.unit.name if review.is_collective else review.member.full_name
+    return file_name(what, review.cycle.period_end.year, whose)
+
+
 def review_document(review: Review, *, reader, on: datetime.date | None = None) -> PartyDocument:
     """A self-review or a collective review in the official layout, as `reader` may see it: the sections as
     written, the author's signature, the feedback (authors only where `reader` may see them), the cell's
@@ -288,7 +304,9 @@ def review_document(review: Review, *, reader, on: datetime.date | None = None) 
     superior = lineage[-1] if lineage else None
     header = Header(issuer=review.unit.name, superior=superior.name if superior else "",
                     place=_place(review.unit, lineage), date=on)
-    blocks = [_identity(review), *_section_blocks(review), _author_signature(review),
+    # Until it is submitted, a review is a draft: the paper says so before anything else.
+    draft = [] if review.status == ReviewStatus.SUBMITTED else [Heading("DỰ THẢO")]
+    blocks = [*draft, _identity(review), *_section_blocks(review), _author_signature(review),
               *_feedback_blocks(review, reader), *_appraisal_blocks(review), *_decision_blocks(review, superior)]
     return PartyDocument(header=header, title=_title(review), summary=review.cycle.title, blocks=blocks)
 

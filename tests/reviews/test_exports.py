@@ -100,11 +100,12 @@ def test_review_document_docx_has_the_official_layout_and_every_part(cast):
     response, content = download(cast, "secretary", document_url(review, "docx"))
 
     text = docx_text(content)
-    assert response["Content-Disposition"] == f'attachment; filename="review-{review.pk}.docx"'
+    assert response["Content-Disposition"] == 'attachment; filename="Ban-kiem-diem-2026-Tran-Thi-Binh.docx"'
     for expected in ("ĐẢNG CỘNG SẢN VIỆT NAM", "ĐẢNG ỦY XÃ HÒA AN", "CHI BỘ THÔN 1", "BẢN KIỂM ĐIỂM CÁ NHÂN",
                      CYCLE_TITLE, "Trần Thị Bình", "I. ƯU ĐIỂM, KẾT QUẢ ĐẠT ĐƯỢC", ANSWER, "(tự đánh giá: Tốt)",
                      f"1. {SHORTCOMING}", f"Biện pháp khắc phục: {MEASURES}", "Thời hạn khắc phục: 31/03/2027",
-                     "Liên hệ: CT-5", CHECKLIST_ANSWER, f"1. Vấn đề được gợi ý: {PROMPT}", PROMPT_ANSWER,
+                     "Liên hệ: CT-5 (Tự phê bình và phê bình không nghiêm túc",
+                     CHECKLIST_ANSWER, f"1. Vấn đề được gợi ý: {PROMPT}", PROMPT_ANSWER,
                      "Tổng điểm tự chấm: 85 điểm", "NGƯỜI TỰ KIỂM ĐIỂM",
                      FEEDBACK, CELL_COMMENT, "T/M CHI BỘ", "Xếp loại chất lượng: Hoàn thành nhiệm vụ.",
                      DECISION_REASON, "T/M ĐẢNG ỦY", "Lê Văn Cường", AUTHORS[0]):
@@ -283,3 +284,28 @@ def test_cycle_results_rows_query_count_does_not_grow_with_units(cast):
 
     assert [rows for rows, _queries in counts] == [2, 4]
     assert counts[0][1] == counts[1][1]
+
+
+def test_a_draft_review_prints_as_a_draft_named_for_its_author(cast):
+    cycle = open_for(cast.commune)
+    review = Review.objects.get(cycle=cycle, member=cast.members["member"])
+    services.save_review(review, version=review.version, content=services.ReviewContent(
+        answers={"political_ideology": ANSWER}), by=cast.users["member"])
+
+    response, content = download(cast, "member", document_url(review, "docx"))
+
+    text = docx_text(content)
+    assert response["Content-Disposition"] == 'attachment; filename="Ban-kiem-diem-2026-Tran-Thi-Binh.docx"'
+    assert text.index("BẢN KIỂM ĐIỂM CÁ NHÂN") < text.index("DỰ THẢO") < text.index("I. ƯU ĐIỂM") < text.index(ANSWER)
+
+
+def test_a_submitted_review_prints_without_the_draft_mark_and_with_each_checklist_items_wording(cast):
+    cycle = open_for(cast.commune)
+    review = submitted_review(cast, cycle)
+    wording = ChecklistItem.objects.get(checklist__rule_set=cycle.rule_set, code="CT-5").text.rstrip(".")
+
+    _response, content = download(cast, "member", document_url(review, "docx"))
+
+    text = docx_text(content)
+    assert "DỰ THẢO" not in text
+    assert f"Liên hệ: CT-5 ({wording})" in text

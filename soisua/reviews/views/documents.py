@@ -11,6 +11,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
+from soisua.core.text import file_name
 from soisua.documents import services as documents
 from soisua.documents import writers
 from soisua.documents.responses import document_download
@@ -27,7 +28,7 @@ RESULTS_ACTION = "reviews.results.export"
 def review_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     review = policy.get_review_for_user(request.user, pk)
     return document_download(request.user, review, lambda: exports.review_document(review, reader=request.user),
-                             file_format=fmt, action=REVIEW_ACTION, filename=f"review-{review.pk}")
+                             file_format=fmt, action=REVIEW_ACTION, filename=exports.review_file_name(review))
 
 
 @login_required
@@ -41,7 +42,8 @@ def cycle_unit_summary(request: HttpRequest, pk: int, unit_pk: int) -> FileRespo
                                              sheet_name=unit.code)
     # Names with their ratings: personal, so the download is audited.
     documents.record_export(user, unit, action=SUMMARY_ACTION, file_format="xlsx", personal=True)
-    return FileResponse(output, as_attachment=True, filename=f"review-summary-{cycle.pk}-{unit.pk}.xlsx",
+    return FileResponse(output, as_attachment=True,
+                        filename=file_name("Tong hop xep loai", cycle.period_end.year, unit.name) + ".xlsx",
                         content_type=writers.XLSX_CONTENT_TYPE)
 
 
@@ -56,5 +58,6 @@ def cycle_results(request: HttpRequest, pk: int) -> FileResponse:
                                              exports.cycle_results_rows(cycle, unit), sheet_name=unit.code)
     # Counts only, no names: record_export leaves no entry for exports without personal data.
     documents.record_export(user, cycle, action=RESULTS_ACTION, file_format="xlsx", personal=False)
-    return FileResponse(output, as_attachment=True, filename=f"review-results-{cycle.pk}-{unit.pk}.xlsx",
+    return FileResponse(output, as_attachment=True,
+                        filename=file_name("Ket qua xep loai", cycle.period_end.year, unit.name) + ".xlsx",
                         content_type=writers.XLSX_CONTENT_TYPE)
