@@ -86,7 +86,7 @@ def test_plan_document_docx_has_the_official_layout_and_every_part(cast, frozen)
     response, content = download(cast, "member", plan_url(plan, "docx"))
 
     text = docx_text(content)
-    assert response["Content-Disposition"] == f'attachment; filename="correction-plan-{plan.pk}.docx"'
+    assert response["Content-Disposition"] == 'attachment; filename="Ke-hoach-khac-phuc-Tran-Thi-Binh.docx"'
     for expected in EXPECTED_PARTS:
         assert expected in text, expected
     assert "Ngày 23 tháng 11 năm 2026" in text  # the cast's units name no place
@@ -176,7 +176,7 @@ def test_subtree_xlsx_lists_open_corrections_without_personal_data(cast, frozen)
     response, content = download(cast, "parent_staff", subtree_url(cast.commune))
 
     rows = read_xlsx(content)
-    assert response["Content-Disposition"] == f'attachment; filename="corrections-{cast.commune.pk}.xlsx"'
+    assert response["Content-Disposition"] == 'attachment; filename="Khac-phuc-han-che-Dang-uy-xa-Hoa-An.xlsx"'
     assert rows[0] == ["Đơn vị", "Người có khuyết điểm", "Hạn chế, khuyết điểm", "Mức độ", "Trạng thái",
                        "Hạn gần nhất", "Quá hạn", "Lặp lại", "Trạng thái kế hoạch"]
     by_text = {row[2][:30]: row for row in rows[1:]}

@@ -5,7 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from soisua.audit.models import AuditEntry
 from soisua.documents.rendering import Paragraph, Signatures
@@ -97,7 +97,8 @@ def test_minutes_pdf_reads_back_the_figures_the_absent_the_speakers_and_the_conc
 
     text = pdf_text(content)
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == f'attachment; filename="minutes-{meeting.pk}.pdf"'
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="Bien-ban-{timezone.localtime(meeting.starts_at):%d-%m-%Y}-Chi-bo-Thon-1.pdf"')
     for expected in EXPECTED:
         assert expected in text, expected
     assert "DRAFT" not in text
@@ -110,7 +111,7 @@ def test_minutes_docx_says_the_same_and_leaves_an_audit_entry(cast, frozen):
     response, content = download(cast, who, minutes_url(meeting, "docx"))
 
     text = docx_text(content)
-    assert response["Content-Disposition"] == f'attachment; filename="minutes-{meeting.pk}.docx"'
+    assert response["Content-Disposition"].endswith('-Chi-bo-Thon-1.docx"')
     for expected in EXPECTED:
         assert expected in text, expected
     entry = AuditEntry.objects.get(action="meetings.minutes.export")

@@ -11,6 +11,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
+from soisua.core.text import file_name
 from soisua.documents import services as documents
 from soisua.documents import writers
 from soisua.documents.responses import document_download
@@ -26,7 +27,8 @@ UNIT_ACTION = "corrections.unit.export"
 def plan_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     plan = policy.get_plan_for_user(request.user, pk)
     return document_download(request.user, plan, lambda: exports.plan_document(plan), file_format=fmt,
-                             action=PLAN_ACTION, filename=f"correction-plan-{plan.pk}")
+                             action=PLAN_ACTION, filename=file_name(
+                                 "Kế hoạch khắc phục", plan.member.full_name if plan.member_id else plan.unit.name))
 
 
 @login_required
@@ -39,5 +41,5 @@ def unit_corrections_xlsx(request: HttpRequest, pk: int) -> FileResponse:
                                              exports.subtree_rows(unit, today=timezone.localdate()),
                                              sheet_name=unit.code)
     documents.record_export(user, unit, action=UNIT_ACTION, file_format="xlsx", personal=True)
-    return FileResponse(output, as_attachment=True, filename=f"corrections-{unit.pk}.xlsx",
+    return FileResponse(output, as_attachment=True, filename=file_name("Khắc phục hạn chế", unit.name) + ".xlsx",
                         content_type=writers.XLSX_CONTENT_TYPE)

@@ -9,8 +9,10 @@ The two routes are declared here and included by `urls.py` into the `meetings` n
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from soisua.core.text import file_name
 from soisua.documents.responses import document_download
 
 from .. import exports, policy
@@ -21,7 +23,9 @@ MINUTES_ACTION = "meetings.minutes.export"
 def _minutes(request: HttpRequest, pk: int, *, file_format: str) -> HttpResponse:
     meeting = policy.get_meeting_for_user(request.user, pk)
     return document_download(request.user, meeting, lambda: exports.minutes_document(meeting),
-                             file_format=file_format, action=MINUTES_ACTION, filename=f"minutes-{meeting.pk}")
+                             file_format=file_format, action=MINUTES_ACTION, filename=file_name(
+                                 "Biên bản", timezone.localtime(meeting.starts_at).strftime("%d-%m-%Y"),
+                                 meeting.unit.name))
 
 
 @login_required
