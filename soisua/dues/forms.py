@@ -58,8 +58,10 @@ class CollectionForm(forms.Form):
                 label=row.member.full_name, required=False, widget=forms.CheckboxSelectMultiple,
                 choices=[(month.isoformat(), label(month)) for month in row.months],
                 coerce=datetime.date.fromisoformat)
+            # Named after the member: an error in the summary above the sheet says whose amount is wrong.
             self.fields[f"amount-{key}"] = forms.IntegerField(
-                label=_("Amount of one month (đồng)"), required=False, min_value=1, max_value=MAX_AMOUNT,
+                label=_("Amount of one month paid by %(name)s (đồng)") % {"name": row.member.full_name},
+                required=False, min_value=1, max_value=MAX_AMOUNT,
                 initial=row.standing.last_amount)
 
     def lines(self):

@@ -79,15 +79,28 @@ class MeetingRules(models.Model):
     def min_minutes(self, kind: str) -> int:
         return self.combined_min_minutes if kind == MeetingKind.COMBINED else self.regular_min_minutes
 
+    @property
+    def documents_shown(self) -> list[dict]:
+        """The documents as the pages show them, their dates as dd/mm/yyyy."""
+        return [{**document, "date": _day(document.get("date", ""))} for document in self.documents]
+
     def cite(self) -> str:
         """The document the figures come from as it is cited: "Hướng dẫn 42-HD/BTCTW, 28/10/2025"."""
         document = next((document for document in self.documents if document.get("code") == self.figures_from),
                         self.documents[0] if self.documents else None)
         if not document:
             return self.name
-        day = datetime.date.fromisoformat(document["date"]).strftime("%d/%m/%Y") if document.get("date") else ""
+        day = _day(document.get("date", ""))
         return ", ".join(part for part in (f"{document.get('kind', '')} {document.get('number', '')}".strip(), day)
                          if part)
+
+
+def _day(iso_date: str) -> str:
+    """A yyyy-mm-dd date as dd/mm/yyyy; anything else as it is."""
+    try:
+        return datetime.date.fromisoformat(iso_date).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso_date
 
 
 class MeetingRuleException(models.Model):

@@ -83,17 +83,24 @@ class ChecklistItemForm(forms.Form):
         return {"text": data["text"], "article": data["article"], "check": check}
 
 
+def coded(rule_set: RuleSet) -> str:
+    """A rule set in a list: a copy keeps its original's long name, the code, first, tells them apart."""
+    return f"{rule_set.code} · {rule_set.name}"
+
+
 class CompareRuleSetsForm(forms.Form):
     against = forms.ModelChoiceField(label=_("Compare with"), queryset=RuleSet.objects.none(), required=False)
 
     def __init__(self, *args, rule_set: RuleSet, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["against"].queryset = RuleSet.objects.exclude(pk=rule_set.pk).order_by("-created_at", "-id")
+        self.fields["against"].label_from_instance = coded
 
 
 class CycleForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=255)
-    kind = forms.ChoiceField(label=_("Kind"), choices=CycleKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=CycleKind.choices, help_text=_(
+        "A quarterly cycle evaluates only the leaders and managers, on form 05."))
     period_start = forms.DateField(label=_("Period from"), widget=DateInput())
     period_end = forms.DateField(label=_("Period until"), widget=DateInput())
     self_review_due = forms.DateField(label=_("Self-reviews due"), widget=DateInput())
@@ -108,6 +115,7 @@ class CycleForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["rule_set"]
+        field.label_from_instance = coded
         published = list(field.queryset.order_by("-published_at", "-pk")[:2])
         if len(published) == 1:
             # Nothing to choose: the one published rule set is the answer, already selected.
@@ -284,7 +292,8 @@ class RatingForm(forms.Form):
 
     def __init__(self, *args, levels: list, conditions: list, decision: bool, facts: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["level"].choices = [(level.code, level.name) for level in levels]
+        # No level is shown as chosen until one is: the rule checks speak of the level the select shows.
+        self.fields["level"].choices = [("", _("— choose —")), *((level.code, level.name) for level in levels)]
         judged = [condition for condition in conditions if not condition.rule]
         self.fields["forcing"].choices = [(condition.code, condition.text) for condition in judged]
         if not judged:

@@ -79,6 +79,25 @@ def test_a_sheet_row_without_an_amount_is_named_and_nothing_is_saved(cast):
     assert not Payment.objects.exists()
 
 
+def test_a_bad_amount_is_named_after_its_member_in_the_summary_and_what_was_ticked_stays(cast):
+    recording(cast, 1)
+    meeting = meeting_of(cast)
+    member, secretary = cast.members["member"], cast.members["secretary"]
+
+    response = cast.client("secretary").post(reverse("dues:meeting", args=[meeting.pk]), {
+        f"months-{member.pk}": [this_month().isoformat()], f"amount-{member.pk}": "0",
+        f"months-{secretary.pk}": [this_month().isoformat()], f"amount-{secretary.pk}": "30000"})
+
+    content = response.content.decode()
+    summary = content[content.index('class="error-summary'):content.index("</table>")].split("<table")[0]
+    assert response.status_code == 200
+    assert f"Số tiền một tháng đồng chí {member.full_name} đã đóng (đồng)" in summary
+    assert f'href="#id_amount-{member.pk}"' in summary
+    assert content.count("checked") == 2
+    assert f'name="amount-{member.pk}" id="id_amount-{member.pk}" value="0"' in content
+    assert not Payment.objects.exists()
+
+
 def test_the_sheet_asks_for_the_first_month_when_the_cell_does_not_record_yet(cast):
     meeting = meeting_of(cast)
 

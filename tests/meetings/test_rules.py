@@ -338,6 +338,13 @@ def test_an_administrator_copies_changes_and_publishes_a_version_from_the_page(c
     assert "Quy định năm 2027" in client.get(reverse("meetings:rules")).text
 
 
+def test_the_versions_page_dates_the_documents_the_vietnamese_way(cast):
+    page = cast.client("admin").get(reverse("meetings:rules")).text
+
+    assert "Chỉ thị 50-CT/TW (23/07/2025)" in page and "Hướng dẫn 42-HD/BTCTW (28/10/2025)" in page
+    assert "2025-07-23" not in page
+
+
 @pytest.mark.parametrize(("who", "status"), [("admin", 200), ("superuser", 200), ("committee", 403),
                                              ("secretary", 403)])
 def test_only_the_installations_administrators_see_the_versions(cast, who, status):

@@ -81,3 +81,11 @@ def test_with_several_published_rule_sets_one_is_chosen(cast):
 
     assert options[0] == '<option value="">— chọn —</option>'
     assert len(options) == 4
+
+
+def test_the_new_cycle_form_tells_rule_sets_by_their_codes_and_what_a_quarterly_cycle_is(cast):
+    options = rule_set_options(cast)
+    page = cast.client("parent_staff").get(reverse("reviews:cycles.create", args=[cast.commune.pk])).content.decode()
+
+    assert ">2025.2 · Kiểm điểm, đánh giá" in options[1] and ">2025 · Kiểm điểm, đánh giá" in options[2]
+    assert "Đợt hằng quý chỉ đánh giá cán bộ lãnh đạo, quản lý, theo mẫu 05." in page

@@ -162,3 +162,24 @@ def test_a_decided_half_point_reads_with_a_decimal_comma(cast):
 
     assert message.startswith("Số điểm 69,5 thuộc khung “Hoàn thành nhiệm vụ” (từ 50 điểm)")
 
+
+
+def test_the_proposal_page_asks_for_a_level_before_checking_one(cast):
+    """A review without a self-proposed level (one kept on paper, say): no level shows as chosen, and the rule
+    checks wait for one instead of calling the level unknown."""
+    cycle = open_for(cast.commune, enforce_order=False)
+    review = complete_review(review_of(cycle, cast.members["member"]), cast.users["member"])
+    Review.objects.filter(pk=review.pk).update(self_level="")
+    secretary = cast.client("secretary")
+    url = reverse("reviews:reviews.propose", args=[review.pk])
+
+    page = secretary.get(url).content.decode()
+    unchosen = secretary.post(url, {"level": "", "comment": "Chưa chọn mức"})
+    review.refresh_from_db()
+
+    select = page[page.index('name="level"'):page.index("</select>", page.index('name="level"'))]
+    assert '<option value="" selected>— chọn —</option>' in select
+    assert "Chọn mức để xem mức đó có đúng quy định của đợt kiểm điểm không." in page
+    assert "Mức xếp loại không hợp lệ" not in page
+    assert unchosen.status_code == 200 and "Trường này là bắt buộc." in unchosen.content.decode()
+    assert review.cell_level == ""

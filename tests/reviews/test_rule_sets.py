@@ -1,4 +1,5 @@
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -66,6 +67,22 @@ def test_the_changes_page_shows_what_2025_2_corrected(cast):
     assert "Xa rời tôn chỉ, mục đích của Đảng" in page  # CT-2 as 2025.2 words it, beside the 2025 wording
     assert "Xa rời mục tiêu, lý tưởng chiến đấu của Đảng" in page
     assert "Thêm mới" in page and "05" in page  # the quarterly form
+
+
+def test_the_changes_page_names_rules_by_their_text_and_the_sets_by_their_codes(cast):
+    """The program's codes of levels and conditions ("disciplined_in_year") are not shown as the rule's name; the
+    checklist's and the forms' codes are the documents' own; the list to compare with starts with each set's code,
+    since a copy keeps its original's long name."""
+    new = RuleSet.objects.get(code="2025.2")
+
+    page = cast.client("member").get(f"/reviews/rules/{new.pk}/changes/").content.decode()
+
+    cells = re.findall(r'<td class="nowrap"><strong>([^<]*)</strong></td>', page)
+    assert "CT-2" in cells and "05" in cells
+    assert not {"excellent", "not_completed", "disciplined_in_year", "quota"} & set(cells)
+    assert ">disciplined_in_year<" not in page and ">excellent<" not in page
+    assert "<strong>Tỷ lệ tối đa</strong>" in page
+    assert re.search(r'<option value="\d+" selected>2025 · Kiểm điểm, đánh giá', page)
 
 
 def test_every_form_has_sections_one_to_seven_or_its_own(shipped):
