@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from soisua.core.text import file_name
 from soisua.core.views import save_form
 from soisua.documents import services as documents
 from soisua.documents import writers
@@ -44,7 +45,7 @@ def unit_alerts_export(request: HttpRequest, pk: int) -> FileResponse:
         output = writers.xlsx_temporary_file(exports.COLUMNS, exports.rows(alerts, user),
                                              sheet_name=_("Early warnings"))
     documents.record_export(user, unit, action="alerts.export", file_format="xlsx", personal=False)
-    return FileResponse(output, as_attachment=True, filename=f"warnings-{unit.pk}.xlsx",
+    return FileResponse(output, as_attachment=True, filename=file_name("Cảnh báo sớm", unit.name) + ".xlsx",
                         content_type=writers.XLSX_CONTENT_TYPE)
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from soisua.core.text import file_name
 from soisua.core.views import number_param, perform, render_form_page, save_form
 from soisua.documents import services as documents
 from soisua.documents import writers
@@ -301,7 +302,7 @@ def directive_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     directive = policy.get_directive_for_user(request.user, pk)
     return document_download(request.user, directive, lambda: exports.directive_document(directive),
                              file_format=fmt, action="directives.directive.export", personal=False,
-                             filename=f"directive-{directive.pk}")
+                             filename=file_name(directive.symbol, directive.title))
 
 
 @login_required
@@ -310,7 +311,7 @@ def report_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     receipt = policy.get_receipt_for_user(request.user, pk)
     return document_download(request.user, receipt, lambda: exports.report_document(receipt), file_format=fmt,
                              action="directives.report.export", personal=False,
-                             filename=f"directive-report-{receipt.pk}")
+                             filename=file_name("Báo cáo", receipt.directive.symbol, receipt.unit.name))
 
 
 @login_required
@@ -322,5 +323,6 @@ def progress_xlsx(request: HttpRequest, pk: int, unit_pk: int) -> FileResponse:
         output = writers.xlsx_temporary_file(exports.progress_columns(directive),
                                              exports.progress_rows(directive, focus), sheet_name=directive.number)
     documents.record_export(user, focus, action="directives.progress.export", file_format="xlsx", personal=False)
-    return FileResponse(output, as_attachment=True, filename=f"directive-{directive.pk}-{focus.pk}.xlsx",
+    return FileResponse(output, as_attachment=True,
+                        filename=file_name("Tiến độ", directive.symbol, focus.name) + ".xlsx",
                         content_type=writers.XLSX_CONTENT_TYPE)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from soisua.alerts import policy as alert_policy
 from soisua.alerts import queries as alerts
+from soisua.core.text import file_name
 from soisua.core.views import number_param, perform, render_form_page, save_form
 from soisua.documents import services as documents
 from soisua.documents import writers
@@ -142,7 +143,8 @@ def conclusion_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
     inspection = policy.get_inspection_for_user(request.user, pk, concluded=True)
     return document_download(request.user, inspection, lambda: exports.conclusion_document(inspection),
                              file_format=fmt, action="oversight.conclusion.export",
-                             filename=f"conclusion-{inspection.pk}")
+                             filename=file_name("Kết luận kiểm tra", inspection.subject_member.full_name
+                                                if inspection.subject_member_id else inspection.subject_unit.name))
 
 
 @login_required
@@ -178,5 +180,5 @@ def unit_dashboard_export(request: HttpRequest, pk: int) -> FileResponse:
     with translation.override(user.language):
         output = writers.xlsx_sheets_temporary_file(exports.dashboard_sheets(board, _warnings(user, unit)))
     documents.record_export(user, unit, action="oversight.dashboard.export", file_format="xlsx", personal=False)
-    return FileResponse(output, as_attachment=True, filename=f"dashboard-{unit.pk}.xlsx",
+    return FileResponse(output, as_attachment=True, filename=file_name("Tổng quan", unit.name) + ".xlsx",
                         content_type=writers.XLSX_CONTENT_TYPE)

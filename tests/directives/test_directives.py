@@ -407,9 +407,11 @@ def test_the_directive_downloads_as_word_and_pdf_in_the_party_layout_with_its_ke
     directive = issued(cast, basis="Kết luận 21-KL/TW ngày 25/10/2021 của Ban Chấp hành Trung ương")
     client = cast.client("secretary")
 
-    word = docx_text(body(client.get(reverse("directives:document", args=[directive.pk, "docx"]))))
+    response = client.get(reverse("directives:document", args=[directive.pk, "docx"]))
+    word = docx_text(body(response))
     pdf = pdf_text(body(client.get(reverse("directives:document", args=[directive.pk, "pdf"]))))
 
+    assert response["Content-Disposition"].startswith('attachment; filename="75-KH-DUX-')
     for text in (word, pdf):
         assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "Số 75-KH/ĐUX" in text
         assert "KẾ HOẠCH" in text and "Căn cứ Kết luận 21-KL/TW" in text

@@ -250,7 +250,7 @@ def test_the_dashboards_tables_download_as_one_workbook(cast):
 
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
     rows = {name: workbook.get_sheet_by_name(name).to_python() for name in workbook.sheet_names}
-    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Disposition"] == 'attachment; filename="Tong-quan-Dang-uy-xa-Hoa-An.xlsx"'
     assert workbook.sheet_names[:3] == ["Tóm tắt", "Cảnh báo sớm", "Số đảng viên theo mức xếp loại"]
     assert rows["Đơn vị trực thuộc"][1][:2] == [cast.sibling_cell.name, 1]
     assert ["Hoàn thành tốt nhiệm vụ", 1] in rows["Số đảng viên theo mức xếp loại"]
