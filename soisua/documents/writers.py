@@ -19,6 +19,10 @@ import xlsxwriter
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
+# Printed, a sheet of more columns than this turns to landscape; every sheet fits the page's width.
+LANDSCAPE_FROM_COLUMNS = 8
+A4 = 9  # xlsxwriter's paper index
+
 # Spreadsheet programs treat a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -76,9 +80,23 @@ def write_xlsx_sheets(sheets: Iterable[Sheet], output: IO[bytes] | None = None) 
     return None if output is not None else target.getvalue()
 
 
+def _print_setup(sheet, name: str, columns: Sequence[Column]) -> None:
+    """A sheet that prints as a paper: A4, landscape when wide, the width of one page, the header row on every
+    page, the sheet's name and the page number in the margins."""
+    sheet.set_paper(A4)
+    if len(columns) > LANDSCAPE_FROM_COLUMNS:
+        sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    if name:
+        sheet.set_header(f"&C&B{name.replace('&', '&&')}")
+    sheet.set_footer("&RTrang &P/&N")
+
+
 def _write_xlsx_sheet(sheet, columns: Sequence[Column], rows: Iterable[Row], bold, date) -> None:
     for index, column in enumerate(columns):
         sheet.set_column(index, index, column.width)
+    _print_setup(sheet, sheet.name, columns)
     sheet.freeze_panes(1, 0)
     for index, column in enumerate(columns):
         sheet.write_string(0, index, str(column.header), bold)
