@@ -12,6 +12,7 @@ from soisua.dues import services as dues
 from soisua.dues.enums import add_months, month_of
 from soisua.meetings import services as meetings
 from soisua.reviews.models import RuleSet
+from tests.reviews.test_cycles import open_for
 
 from .conftest import axe_check, login
 
@@ -67,4 +68,16 @@ def test_a_members_payments_read_one_block_per_month_on_a_phone(page: Page, demo
 
     assert page.evaluate(PAGE_WIDTH) <= 360
     assert collected_on.bounding_box()["width"] > 280
+    axe_check(page)
+
+
+def test_a_cells_reviews_in_a_cycle_show_every_level_on_a_phone(page: Page, demo_cast, password):
+    cycle = open_for(demo_cast.commune, enforce_order=False)
+    login(page, "parent_staff", password)
+
+    page.goto(f"/reviews/cycles/{cycle.pk}/units/{demo_cast.cell.pk}/")
+    decided = page.locator("main table.table-stack tbody tr").first.locator("td[data-label]").nth(4)
+
+    assert page.evaluate(PAGE_WIDTH) <= 360
+    assert decided.is_visible() and decided.bounding_box()["x"] + decided.bounding_box()["width"] <= 360
     axe_check(page)
