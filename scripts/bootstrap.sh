@@ -22,7 +22,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 say() { printf '[bootstrap] %s\n' "$*"; }
 
 # --- Debian packages ---------------------------------------------------------------------------------------
-packages=(fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 gettext)
+packages=(fonts-noto-core fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 gettext)
 if [[ "$profile" == test ]]; then
   packages+=(chromium poppler-utils make)
 fi

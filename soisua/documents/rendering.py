@@ -30,7 +30,11 @@ STYLE = {
     "paper_mm": (210, 297),
     # top, right, bottom, left
     "margins_mm": (20, 15, 20, 30),
-    "font_family": "Noto Serif",
+    # Word files name the font party offices use; PDFs embed a metric-compatible font with full Vietnamese
+    # coverage, so that both paginate alike (Noto Serif stands in for any character it might miss).
+    "font_family": "Times New Roman",
+    "pdf_font_family": "Liberation Serif",
+    "pdf_fallback_font": "Noto Serif",
     "size_body": 13,
     "size_header": 13,  # superior body, issuer, number, place and date
     "size_party": 14,  # ĐẢNG CỘNG SẢN VIỆT NAM

@@ -100,13 +100,13 @@ def test_render_docx_table_rows_keep_alignment_and_drop_control_characters():
     assert [cell.paragraphs[0].alignment for cell in row.cells] == [WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT]
 
 
-def test_render_docx_uses_a4_and_noto_serif():
+def test_render_docx_uses_a4_and_times_new_roman():
     content = render_docx(sample_document())
 
     document, _texts = docx_texts(content)
     section = document.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
-    assert document.styles["Normal"].font.name == "Noto Serif"
+    assert document.styles["Normal"].font.name == "Times New Roman"
 
 
 def test_render_docx_landscape_swaps_the_page():
@@ -143,13 +143,11 @@ def test_render_pdf_contains_heading_issuer_and_names(tmp_path):
     assert "T/M CHI BỘ" in text
 
 
-def test_render_pdf_embeds_noto_serif(tmp_path):
+def test_render_pdf_embeds_liberation_serif_for_every_vietnamese_letter(tmp_path):
     content = render_pdf(sample_document())
 
-    fonts = pdf_fonts(content, tmp_path)
-    embedded = [line for line in fonts.splitlines() if "Noto-Serif" in line]
-    assert embedded
-    assert all(" yes " in line for line in embedded)
+    fonts = pdf_fonts(content, tmp_path).splitlines()[2:]
+    assert fonts and all("Liberation-Serif" in line and " yes " in line for line in fonts)
 
 
 def test_render_pdf_never_fetches_remote_urls(tmp_path, monkeypatch):
