@@ -118,6 +118,28 @@ def holds(clause: dict, facts: dict) -> bool:
             "gte": number >= threshold}[clause["op"]]
 
 
+SYMBOLS = {"lt": "<", "lte": "≤", "gt": ">", "gte": "≥"}
+
+
+def describe(rule: list) -> str:
+    """A rule as a reader of the rule set reads it, in their language: "Heaviest discipline in the period: from
+    Reprimand (khiển trách); The disciplined violation concerns the assigned duties"."""
+    labels = dict(DISCIPLINE_CHOICES)
+    parts = []
+    for clause in rule:
+        fact = FACTS.get(clause["fact"])
+        if fact is None:
+            continue
+        if fact.kind == YES_NO:
+            parts.append(str(fact.label))
+        elif fact.kind == DISCIPLINE:
+            parts.append(gettext("%(fact)s: from %(form)s") % {
+                "fact": fact.label, "form": labels.get(clause["value"], clause["value"])})
+        else:
+            parts.append(f"{fact.label} {SYMBOLS[clause['op']]} {clause['value']}")
+    return "; ".join(parts)
+
+
 def rule_holds(rule: list, facts: dict) -> bool:
     return bool(rule) and all(holds(clause, facts) for clause in rule)
 

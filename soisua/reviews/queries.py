@@ -17,7 +17,7 @@ from soisua.org.models import PATH_STEP, Member, Unit
 
 from . import rollup
 from .enums import CycleKind, CycleStatus, ReviewStatus, RuleSetStatus
-from .forcing import applies_to
+from .forcing import applies_to, describe
 from .models import (
     Checklist,
     ChecklistItem,
@@ -397,15 +397,16 @@ class RuleChange:
 def _rule_rows(rule_set: RuleSet) -> dict[str, dict[str, str]]:
     """Each comparable rule of a set as text, by section and code."""
     def described(condition) -> str:
-        rule = "; ".join(f"{clause['fact']} {clause['op']} {clause.get('value', '')}".strip()
-                         for clause in condition.rule)
+        rule = describe(condition.rule)
         return f"{condition.text} [{condition.get_applies_to_display()}{'; ' + rule if rule else ''}]"
+
+    names = {level.code: level.name for level in rule_set.levels.all()}
 
     return {
         "levels": {level.code: f"{level.name}: ≥ {number(level.min_score)}. {level.conditions}".strip()
                    for level in rule_set.levels.all()},
-        "quota": {"quota": f"{number(rule_set.quota_percent)} % ({rule_set.quota_level} / "
-                           f"{rule_set.quota_base_level}). {rule_set.quota_text}".strip(),
+        "quota": {"quota": f"{number(rule_set.quota_percent)} % ({names.get(rule_set.quota_level, '')} / "
+                           f"{names.get(rule_set.quota_base_level, '')}). {rule_set.quota_text}".strip(),
                   "score": f"{rule_set.score_general} + {rule_set.score_tasks}"},
         "forcing": {condition.code: described(condition) for condition in rule_set.forcing_conditions.all()},
         "checklist": {item.code: item.text for item in ChecklistItem.objects.filter(checklist__rule_set=rule_set)},

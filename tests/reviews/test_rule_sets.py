@@ -191,3 +191,13 @@ def test_a_template_text_added_from_the_command_line_is_the_systems(db, tmp_path
     entry = AuditEntry.objects.get(action="reviews.template_text.add", object_id=str(template.pk))
     assert template.created_by is None
     assert (entry.actor, entry.actor_label) == (None, "system")
+
+
+def test_what_changed_reads_rules_in_words_not_codes(cast):
+    new = RuleSet.objects.get(code="2025.2")
+
+    page = cast.client("member").get(f"/reviews/rules/{new.pk}/changes/").content.decode()
+
+    assert "Tỷ lệ chỉ tiêu, nhiệm vụ được giao đã hoàn thành (%) &lt; 70" in page
+    assert "Hình thức kỷ luật cao nhất trong kỳ: từ Khiển trách trở lên" in page
+    assert "tasks_percent" not in page and "at_least" not in page
