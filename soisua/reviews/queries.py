@@ -206,6 +206,13 @@ def forcing_conditions_for(review: Review) -> list:
             if condition.applies_to in kinds and condition.serves(review.cycle.kind)]
 
 
+def forcing_applied(review: Review) -> list:
+    """The forcing conditions the cell or the committee found to apply to the review, in the rule set's order."""
+    if not review.forcing:
+        return []
+    return list(review.cycle.rule_set.forcing_conditions.filter(code__in=review.forcing))
+
+
 def checklist_item_pks(shortcoming: Shortcoming) -> list[int]:
     return list(shortcoming.checklist_items.values_list("pk", flat=True))
 

@@ -201,3 +201,20 @@ def test_what_changed_reads_rules_in_words_not_codes(cast):
     assert "Tỷ lệ chỉ tiêu, nhiệm vụ được giao đã hoàn thành (%) &lt; 70" in page
     assert "Hình thức kỷ luật cao nhất trong kỳ: từ Khiển trách trở lên" in page
     assert "tasks_percent" not in page and "at_least" not in page
+
+
+def test_a_checked_item_is_saved_with_who_checked_it_and_the_page_returns_to_the_item(admin_client, shipped, cast):
+    copy = services.copy_rule_set(RuleSet.objects.get(code="2025.2"), code="2025-3", name="Bản sửa", by=SYSTEM)
+    item = ChecklistItem.objects.get(checklist__rule_set=copy, code="CT-9")
+
+    response = admin_client.post(f"/reviews/rules/items/{item.pk}/edit/", {
+        "text": "Nguyên văn biểu hiện thứ chín.", "article": "Mục II.1, biểu hiện (9)", "check": "same",
+        "against_title": "Nghị quyết 04-NQ/TW, toàn văn", "against_publisher": "Báo Điện tử Đảng Cộng sản Việt Nam"})
+
+    item.refresh_from_db()
+    record = copy.verifications.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"#item-{item.pk}")
+    assert item.verified and item.verified_from["title"] == "Nghị quyết 04-NQ/TW, toàn văn"
+    assert (record.subject, record.verified, record.by) == ("item:CT-9", True, cast.users["parent_staff"])
+    page = admin_client.get(f"/reviews/rules/{copy.pk}/").content.decode()
+    assert f'id="item-{item.pk}"' in page and "Lần đối chiếu gần nhất" in page

@@ -128,3 +128,14 @@ def test_the_cycle_page_shows_how_long_a_review_session_lasts(cast):
 
     assert "Thời gian hội nghị kiểm điểm" in page
     assert "Các tập thể, cá nhân: ít nhất 1 ngày (43-HD/BTCTW (31/10/2025), Mục 2, điểm 2.1 d)" in page
+
+
+def test_the_review_page_says_which_conditions_were_found_to_apply(cast):
+    review = submitted_member_review(cast)
+    services.propose_level(review, level="not_completed", comment="", by=cast.users["secretary"],
+                           facts={"discipline": "warning", "discipline_tied_to_duties": True})
+
+    page = cast.client("member").get(reverse("reviews:reviews.detail", args=[review.pk])).content.decode()
+
+    assert f"buộc xếp loại mức “{NOT_COMPLETED}”" in page
+    assert "vi phạm liên quan đến hoạt động công vụ bị xử lý kỷ luật từ khiển trách trở lên" in page

@@ -101,8 +101,8 @@ def checklist_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     done, _item = save_form(request, form, lambda data: services.update_checklist_item(item, by=request.user,
                                                                                          **form.edit()),
                             success=_("Checklist item saved."))
-    if done:
-        return redirect("reviews:rules.detail", pk=rule_set.pk)
+    if done:  # back to the item, not to the top of a long page
+        return redirect(reverse("reviews:rules.detail", args=[rule_set.pk]) + f"#item-{item.pk}")
     return _rule_set_form_page(request, form, rule_set, _("Checklist item %(code)s") % {"code": item.code})
 
 

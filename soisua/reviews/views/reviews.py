@@ -176,6 +176,8 @@ def review_page_context(request: HttpRequest, review: Review, **forms) -> dict:
         "can_decide": policy.can_decide(user, review), "can_respond": policy.can_respond_to_feedback(user, review),
         "signals": policy.signals_for_reader(user, review.signals) if policy.sees_signals(user, review) else [],
         "levels": {level.code: level.name for level in queries.levels_of(review.cycle.rule_set)},
+        "lowest_level": queries.levels_of(review.cycle.rule_set)[-1].code,
+        "forcing_applied": queries.forcing_applied(review),
         "is_author": policy.is_author(user, review),
     }
 
