@@ -143,6 +143,9 @@ def _create_members(unit: Unit, count: int, rng: random.Random, counter: list[in
             full_name = _person(rng, sex)
         counter[0] += 1
         fields = _member_fields(rng, counter[0], sex, today)
+        # Village cells count retired members among them: they do not work in the political system (form 2C).
+        if position >= 3 and unit.name.startswith("Chi bộ Thôn") and fields["date_of_birth"].year < 1966:
+            fields["in_political_system"] = False
         status = fields.pop("status")
         joined = fields["official_date"] or fields["admission_date"]
         people.append(services.create_member(cell=unit, full_name=full_name, status=status, joined_on=joined,

@@ -165,7 +165,11 @@ ANSWERS = {
     ],
 }
 # The forms of Hướng dẫn 43 (rule set 2025.2) name some of the same contents differently.
-ANSWERS |= {"targets": ANSWERS["targets_results"], "leadership_responsibility": ANSWERS["political_task"]}
+ANSWERS |= {"targets": ANSWERS["targets_results"], "leadership_responsibility": ANSWERS["political_task"],
+            "quarter_tasks": ["Hoàn thành các nhiệm vụ trọng tâm của quý theo kế hoạch; sơ kết nghị quyết 9 tháng "
+                              "đúng hạn.", "Hoàn thành 5/6 sản phẩm của quý; một sản phẩm chuyển sang quý IV."],
+            "quarter_unit": ["Đơn vị phụ trách hoàn thành kế hoạch quý, không có vụ việc phức tạp."],
+            "quarter_conduct": ["Giữ vững phẩm chất chính trị, đạo đức, lối sống; chấp hành nghiêm kỷ luật."]}
 GENERIC_ANSWER = "Tự đánh giá đã thực hiện tốt nội dung này trong năm."
 
 MEMBER_SHORTCOMINGS = [
@@ -452,12 +456,43 @@ def _collective_feedback(collective: Review, cell: Unit, commune: Unit) -> None:
         services.give_feedback(superior=commune, from_unit=cell, kind=kind, text=text, by=SYSTEM)
 
 
+def load_third_quarter(year: int, today: datetime.date, commune: Unit) -> Cycle | None:
+    """The third quarter's evaluation of the leaders (form 05), written, decided and closed in October, so that the
+    leaders' yearly review shows it; none when October of `year` is not over yet."""
+    opened = datetime.date(year, 10, 1)
+    if today < opened + datetime.timedelta(days=20):
+        return None
+    rng = random.Random(year * 10 + 3)  # noqa: S311 - reproducible demo texts, not secrets
+    with on_day(opened):
+        cycle = services.open_cycle(
+            commune, title=f"Đánh giá quý III năm {year}", kind=CycleKind.QUARTER, enforce_order=False,
+            anonymity=Anonymity.NAMED, period_start=datetime.date(year, 7, 1), period_end=datetime.date(year, 9, 30),
+            self_review_due=opened + datetime.timedelta(days=5), appraisal_due=opened + datetime.timedelta(days=10),
+            decision_due=opened + datetime.timedelta(days=15), by=SYSTEM)
+    # The real public person writes nothing in the demo: her quarter stays not started.
+    reviews = [review for review in cycle.reviews.select_related("cycle__rule_set", "member", "unit").order_by("pk")
+               if not _is_named_person(review)]
+    with on_day(opened + datetime.timedelta(days=4)):
+        for review in reviews:
+            _write(review, rng, level="good", items=[])
+    with on_day(opened + datetime.timedelta(days=9)):
+        for review in reviews:
+            services.propose_level(review, level="good", comment="Hoàn thành các sản phẩm của quý theo kế hoạch.",
+                                   by=SYSTEM)
+    with on_day(opened + datetime.timedelta(days=14)):
+        for review in reviews:
+            services.decide_level(review, level="good", by=SYSTEM)
+    with on_day(opened + datetime.timedelta(days=16)):
+        return services.close_cycle(cycle, by=SYSTEM)
+
+
 def load_demo_reviews(today: datetime.date) -> Cycle:
     """Both cycles of the Ea Kmút commune; returns last year's, whose shortcomings corrections.demo follows."""
     commune = Unit.objects.get(code=COMMUNE)
     cells = {unit.code: unit for unit in Unit.objects.filter(code__in=CELLS)}
     cells = {code: cells[code] for code in CELLS}
     closed = load_last_year((today - datetime.timedelta(days=14)).year - 1, today, cells, commune)
+    load_third_quarter((today - datetime.timedelta(days=14)).year, today, commune)
     load_this_year(today, cells, commune)
     return closed
 

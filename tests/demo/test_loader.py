@@ -118,7 +118,7 @@ def _page(client: Client, url: str) -> tuple[int, str]:
 def _read(result: Demo) -> None:
     units = {unit.code: unit for unit in Unit.objects.filter(code__in=[COMMUNE, SCHOOL])}
     this_year = Cycle.objects.get(unit=units[COMMUNE], status=CycleStatus.OPEN)
-    last_year = Cycle.objects.get(unit=units[COMMUNE], status=CycleStatus.CLOSED)
+    last_year = Cycle.objects.get(unit=units[COMMUNE], status=CycleStatus.CLOSED, kind="year")
     committee, secretary = Client(), Client()
     committee.force_login(User.objects.get(username="capuy.eakmut"))
     secretary.force_login(User.objects.get(username="bithu.xoan"))
