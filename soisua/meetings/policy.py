@@ -110,12 +110,15 @@ def check_may_manage_meeting_rules(user) -> None:
     access.refuse_unless(True, can_manage_meeting_rules(user))
 
 
-def get_rules_for_user(user, pk: int) -> MeetingRules:
-    """A version of the meeting rules, for an administrator to copy, change or publish (404 when there is none)."""
+def get_rules_for_user(user, pk: int, *, edit: bool = False) -> MeetingRules:
+    """A version of the meeting rules, for an administrator to copy, change or publish (404 when there is none);
+    with `edit`, a draft only: a published version's form is not offered (403)."""
     check_may_manage_meeting_rules(user)
     rules = MeetingRules.objects.filter(pk=pk).first()
     if rules is None:
         raise Http404
+    if edit and rules.is_published:
+        raise PermissionDenied
     return rules
 
 

@@ -261,11 +261,15 @@ def get_results_unit_for_user(user, cycle: Cycle) -> Unit:
 # --- rule sets: every login reads them; installation administrators change them -------------------------------
 
 
-def get_rule_set_for_user(user, pk: int, *, write: bool = False) -> RuleSet:
+def get_rule_set_for_user(user, pk: int, *, write: bool = False, edit: bool = False) -> RuleSet:
+    """A rule set; `write` (copy, publish) takes an administrator, `edit` (change its figures) also a draft: the
+    form of a published set is not offered (403)."""
     rule_set = RuleSet.objects.filter(pk=pk).first()
     if rule_set is None:
         raise Http404
-    if write and not access.can_administer_installation(user):
+    if (write or edit) and not access.can_administer_installation(user):
+        raise PermissionDenied
+    if edit and rule_set.is_published:
         raise PermissionDenied
     return rule_set
 

@@ -108,3 +108,11 @@ def test_a_size_no_cell_can_have_is_refused_with_a_message(cast, size):
 
     assert response.status_code == 200
     assert not MeetingRuleException.objects.exists()
+
+
+def test_not_even_an_administrator_opens_the_form_of_a_published_version(cast):
+    from soisua.meetings import queries
+
+    published = queries.rules_on(NOVEMBER.date())
+
+    assert cast.client("superuser").get(reverse("meetings:rules.edit", args=[published.pk])).status_code == 403

@@ -138,3 +138,10 @@ def test_an_open_cycle_moves_neither_to_a_draft_nor_after_a_decision(cast):
     assert decided.value.code == "decided"
     assert Cycle.objects.get(pk=cycle.pk).rule_set == old
     assert Review.objects.get(pk=review.pk).form.rule_set == old
+
+
+@pytest.mark.parametrize("who", ["admin", "superuser"])
+def test_not_even_an_administrator_opens_the_thresholds_of_a_published_set(cast, who):
+    url = reverse("reviews:rules.thresholds", args=[published().pk])
+
+    assert cast.client(who).get(url).status_code == 403

@@ -36,7 +36,7 @@ def rules_copy(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def rules_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    rules = policy.get_rules_for_user(request.user, pk)
+    rules = policy.get_rules_for_user(request.user, pk, edit=True)
     form = MeetingRulesForm(request.POST or None, initial=MeetingRulesForm.initial_for(rules))
     done, _saved = save_form(request, form,
                              lambda data: services.save_meeting_rules(rules, **data, by=request.user),

@@ -82,7 +82,7 @@ def rule_set_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def rule_set_thresholds(request: HttpRequest, pk: int) -> HttpResponse:
-    rule_set = policy.get_rule_set_for_user(request.user, pk, write=True)
+    rule_set = policy.get_rule_set_for_user(request.user, pk, edit=True)
     form = ThresholdsForm(request.POST or None, rule_set=rule_set)
     done, _rule_set = save_form(request, form, lambda data: services.update_thresholds(
         rule_set, minimum_scores=form.minimum_scores(), quota_percent=data["quota_percent"], by=request.user),
