@@ -12,6 +12,9 @@
     soisua export UNIT FILE.xlsx        export a roster (--personal adds personal data)
     soisua grant USER UNIT ROLE         give a login a role on a unit
     soisua token USER NAME              issue an API token (printed once)
+    soisua import-rules FILE [--publish]
+                                        add a review rule set from its data file (docs/rules.md), as a draft
+    soisua move-cycle-rules CYCLE CODE  move an open review cycle to another published rule set
     soisua national --scale 0.01        generate national-scale data for benchmarks
     soisua scheduled                    run due periodic jobs (for cron)
     soisua worker                       run the background task worker (production)
@@ -32,6 +35,8 @@ ALIASES = {
     "grant": ["grant_role"],
     "national": ["generate_national"],
     "token": ["issue_api_token"],
+    "import-rules": ["import_rule_set"],
+    "move-cycle-rules": ["move_cycle_rules"],
     "scheduled": ["run_scheduled"],
     "worker": ["db_worker"],
     "check": ["check"],
