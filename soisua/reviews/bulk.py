@@ -19,7 +19,7 @@ from soisua.org.enums import MemberStatus
 from . import rollup
 from .enums import Audience, CycleKind, CycleStatus, ReviewRank, ReviewStatus
 from .models import Cycle, Review, RuleSet
-from .scope import form_for
+from .scope import audiences_of, form_for
 
 TABLES = (Review,)
 
@@ -57,10 +57,8 @@ def forms(rule_set: RuleSet, kind: str = CycleKind.YEAR) -> dict[tuple[str, ...]
 
 
 def audiences(status: str, rank: int) -> tuple[str, ...]:
-    """The forms a member may use, most specific first, as `scope.CycleScope.audiences` orders them (members of
-    the generated organisation all work in the political system)."""
-    base = (Audience.LEADER,) if rank in (ReviewRank.HEAD, ReviewRank.DEPUTY) else (Audience.MEMBER,)
-    return (Audience.PROBATIONARY, *base) if status == MemberStatus.PROBATIONARY else base
+    """`scope.audiences_of` for the generated organisation, whose members all work in the political system."""
+    return audiences_of(status, rank)
 
 
 def review_row(*, id: int, cycle: Cycle, unit_id: int, province_id: int | None, form_id: int, rank: int,

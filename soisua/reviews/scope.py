@@ -21,16 +21,21 @@ class CycleScope:
     ranks: dict[int, int]  # member id -> ReviewRank
 
     def audiences(self, member: Member) -> tuple[str, ...]:
-        """The forms a member may use, the most specific first: members outside the political system 2C, heads and
-        deputies the leaders' form, others the member's form; a probationary member the probationary form where
-        the rule set has one."""
-        if not member.in_political_system:
-            base = (Audience.OUTSIDE, Audience.MEMBER)
-        elif self.ranks.get(member.pk, ReviewRank.MEMBER) in (ReviewRank.HEAD, ReviewRank.DEPUTY):
-            base = (Audience.LEADER,)
-        else:
-            base = (Audience.MEMBER,)
-        return (Audience.PROBATIONARY, *base) if member.status == MemberStatus.PROBATIONARY else base
+        return audiences_of(member.status, self.ranks.get(member.pk, ReviewRank.MEMBER),
+                            in_political_system=member.in_political_system)
+
+
+def audiences_of(status: str, rank: int, *, in_political_system: bool = True) -> tuple[str, ...]:
+    """The forms a member may use, the most specific first: members outside the political system 2C, heads and
+    deputies the leaders' form, others the member's form; a probationary member the probationary form where the
+    rule set has one."""
+    if not in_political_system:
+        base = (Audience.OUTSIDE, Audience.MEMBER)
+    elif rank in (ReviewRank.HEAD, ReviewRank.DEPUTY):
+        base = (Audience.LEADER,)
+    else:
+        base = (Audience.MEMBER,)
+    return (Audience.PROBATIONARY, *base) if status == MemberStatus.PROBATIONARY else base
 
 
 def form_for(forms: list, audiences: tuple[str, ...], kind: str):
