@@ -15,11 +15,15 @@ _TONES = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": 
 _SHAPES = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter, not the tone
 
 
+def without_marks(text: str) -> str:
+    """The text without any diacritics, đ as d, case kept: 'Nguyễn Văn Đức' -> 'Nguyen Van Duc'."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def fold(text: str) -> str:
     """Lower-case text without any diacritics, đ as d: 'Nguyễn Văn Đức' -> 'nguyen van duc'."""
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(stripped.split())
+    return " ".join(without_marks(text.lower()).split())
 
 
 def _letters_and_tone(word: str) -> tuple[str, str]:
@@ -64,6 +68,5 @@ def file_name(*parts: object) -> str:
     """A download's name that says what and whose, in ASCII so that every program and mail client keeps it:
     file_name("Bản kiểm điểm", 2026, "Nguyễn Văn Đức") == "Ban-kiem-diem-2026-Nguyen-Van-Duc"."""
     text = " ".join(str(part) for part in parts if part not in (None, ""))
-    folded = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    ascii_text = "".join(char for char in folded if not unicodedata.combining(char)).encode("ascii", "ignore").decode()
+    ascii_text = without_marks(text).encode("ascii", "ignore").decode()
     return "-".join(re.findall(r"[A-Za-z0-9]+", ascii_text))[:120] or "tai-lieu"
