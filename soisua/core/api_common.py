@@ -6,9 +6,17 @@ can import it without a cycle.
 
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
+from pydantic import ConfigDict
 
 from .errors import DomainError
 from .querytext import clean_query
+
+
+class ApiInput(Schema):
+    """The base of every request body: a field the operation does not know is refused (422), never ignored, so a
+    misspelt field cannot pass silently as "not given"."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class FieldErrorOut(Schema):

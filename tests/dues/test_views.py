@@ -27,7 +27,9 @@ def recording(cast, months=2):
 
 
 def meeting_of(cast):
-    starts = timezone.now() - datetime.timedelta(hours=1)
+    """This month's meeting, begun within the last hour but never before midnight (its month is this month)."""
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    starts = max(timezone.now() - datetime.timedelta(hours=1), midnight)
     return meetings.schedule_meeting(cast.cell, title="Sinh hoạt chi bộ tháng này", starts_at=starts,
                                      ends_at=starts + datetime.timedelta(minutes=120), by=cast.users["secretary"])
 
