@@ -710,3 +710,12 @@ def preparation_of(cells: list[int], today: datetime.date, last: datetime.date) 
         if len(found) >= 2 * AGENDA_LIMIT:
             break
     return found
+
+def cells_of_exception(exception: MeetingRuleException) -> list[int]:
+    """The cells a lower minimum is for as they stand today: its one cell, or the cells of the committee's subtree
+    with at most `max_members` members on a roll (who is told when it is set or ended)."""
+    if exception.cell_id:
+        return [exception.cell_id]
+    return list(Unit.objects.filter(path__startswith=exception.committee.path, kind__holds_members=True)
+                .annotate(roll=Count("members", filter=Q(members__status__in=ROLL_STATUSES)))
+                .filter(roll__lte=exception.max_members).order_by("path").values_list("pk", flat=True))
