@@ -113,16 +113,27 @@ SOISUA_ENV=production \
   ALLOWED_HOSTS=soisua.example.org \
   "$PYTHON" manage.py check --deploy --fail-level WARNING
 
-section "pytest on SQLite"
-pytest_run -m "not browser" -q
-
-section "pytest on PostgreSQL, on the last evening of a year"
-# Durability is off: the suite measures behaviour, not crash safety. The suite's clock is fixed (tests/conftest.py);
-# this run moves it to 31 December, 23:40, so a test that only passes on the default date cannot land.
+section "pytest on SQLite just after midnight on New Year's Day, and on PostgreSQL on the last evening of a year"
+# The suite's clock is fixed (tests/conftest.py); these two runs move it, so a test that only passes on the default
+# date cannot land: on SQLite to 1 January, 00:20 in Vietnam (still 31 December in UTC: a date taken in UTC shows),
+# on PostgreSQL to 31 December, 23:40 (an hour later is another year). They run side by side, one per core; the
+# SQLite run's output follows when both have finished. Durability is off on PostgreSQL: the suite measures
+# behaviour, not crash safety.
+sqlite_log="$(mktemp)"
+SOISUA_TEST_NOW="2028-01-01T00:20:00+07:00" pytest_run -m "not browser" -q -p no:cacheprovider >"$sqlite_log" 2>&1 &
+sqlite_pid=$!
 start_postgres "$ROOT/var/pgtest" -c fsync=off -c synchronous_commit=off -c full_page_writes=off
+postgres_status=0
 SOISUA_TEST_NOW="2027-12-31T23:40:00+07:00" DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/soisua" \
-  pytest_run -m "not browser" -q
+  pytest_run -m "not browser" -q || postgres_status=$?
 stop_postgres
+sqlite_status=0
+wait "$sqlite_pid" || sqlite_status=$?
+echo "-- SQLite run --"
+cat "$sqlite_log"
+rm -f "$sqlite_log"
+((postgres_status == 0)) || { echo "pytest on PostgreSQL failed (exit $postgres_status)" >&2; exit "$postgres_status"; }
+((sqlite_status == 0)) || { echo "pytest on SQLite failed (exit $sqlite_status)" >&2; exit "$sqlite_status"; }
 
 section "browser journeys (Chromium, SQLite)"
 pytest_run -m browser -q

@@ -45,6 +45,7 @@ KINDS: dict[str, Kind] = {kind.code: kind for kind in [
     Kind("meetings.reminder", _("A meeting of mine coming up")),
     Kind("meetings.documents", _("Documents published for a meeting")),
     Kind("meetings.minutes", _("Minutes of a meeting approved")),
+    Kind("meetings.rules", _("A lower minimum meeting length for my cell set or ended")),
     Kind("directives.issued", _("A directive addressed to my unit"), mandatory=True),
     Kind("directives.amended", _("A directive addressed to my unit amended")),
     Kind("directives.reminder", _("A reminder from the issuer of a directive")),

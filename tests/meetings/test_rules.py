@@ -16,6 +16,10 @@ from soisua.core.actors import SYSTEM
 from soisua.meetings import queries, services
 from soisua.meetings.enums import MeetingKind, RulesStatus
 from soisua.meetings.models import MeetingRuleException, MeetingRules
+from soisua.notifications.models import Notification
+from soisua.org import services as org
+from soisua.org.enums import Role
+from tests.factories import make_member
 
 # 19:30 in Hà Nội (UTC+7), in November 2026 (the fixed clock is 20/11/2026).
 NOVEMBER = datetime.datetime(2026, 11, 10, 12, 30, tzinfo=datetime.UTC)
@@ -132,6 +136,38 @@ def test_ending_a_lower_minimum_keeps_it_for_the_meetings_before(cast):
 
     assert short_titles(cast) == [f"Sinh hoạt {DECEMBER:%d/%m %H%M}"]
     assert AuditEntry.objects.filter(action="meetings.rule_exception.end").count() == 1
+
+
+def rules_messages() -> list[tuple[str, str, str]]:
+    return list(Notification.objects.filter(kind="meetings.rules").order_by("pk")
+                .values_list("recipient__username", "title", "url"))
+
+
+def test_setting_and_ending_a_cells_lower_minimum_tells_its_secretary_with_the_decision(
+        cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        exception = lower(cast)
+
+    [(who, title, url)] = rules_messages()
+    body = Notification.objects.get(kind="meetings.rules").body
+    assert who == "secretary" and url == reverse("meetings:unit_rules", args=[cast.cell.pk])
+    assert cast.cell.name in title and "12-QĐ/ĐU" in body and "60" in body and "05/03/2026" in body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.end_rule_exception(exception, on=datetime.date(2026, 11, 30), by=cast.users["committee"])
+    assert len(rules_messages()) == 2
+    assert "30/11/2026" in Notification.objects.filter(kind="meetings.rules").latest("pk").body
+
+
+def test_a_lower_minimum_by_size_tells_only_the_cells_small_enough(cast, django_capture_on_commit_callbacks):
+    org.grant_role(cast.users["sibling"], unit=cast.sibling_cell, role=Role.SECRETARY, by=SYSTEM)
+    make_member(cast.sibling_cell, "Vũ Văn Giang")
+    make_member(cast.sibling_cell, "Đỗ Thị Hoa")  # three on the sibling cell's roll, two on Thôn 1's
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lower(cast, cell=None, max_members=2)
+
+    assert [who for who, _title, _url in rules_messages()] == ["secretary"]
 
 
 # --- documents: exactly N days before --------------------------------------------------------------------------

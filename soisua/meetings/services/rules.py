@@ -5,16 +5,20 @@ citing its decision, and ends that lower minimum."""
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
 from soisua.core.actors import person
+from soisua.notifications.services import notify
+from soisua.org import access
+from soisua.org.enums import Role
 from soisua.org.models import Unit
 
 from ..enums import MIN_MINUTES_BOUNDS, RulesStatus
 from ..models import MeetingRuleException, MeetingRules
-from ..queries import rules_on
+from ..queries import cells_of_exception, rules_on
 from .common import MeetingError, clean
 
 # How many days before a meeting documents may be asked to go out, and thematic sessions a quarter may ask for.
@@ -160,6 +164,7 @@ def add_rule_exception(committee: Unit, *, cell: Unit | None = None, max_members
         "committee": committee.pk, "cell": cell.pk if cell else None, "max_members": max_members,
         "decision": exception.cite(), "regular_min_minutes": regular_min_minutes,
         "combined_min_minutes": combined_min_minutes, "valid_from": valid_from, "valid_until": valid_until})
+    transaction.on_commit(lambda: tell_cells(exception, "set"))
     return exception
 
 
@@ -180,4 +185,21 @@ def end_rule_exception(exception: MeetingRuleException, *, on: datetime.date | N
     before, exception.valid_until = exception.valid_until, on
     exception.save(update_fields=["valid_until"])
     audit.record(by, "meetings.rule_exception.end", exception, {"valid_until": [before, on]})
+    transaction.on_commit(lambda: tell_cells(exception, "ended"))
     return exception
+
+
+def tell_cells(exception: MeetingRuleException, what: str) -> int:
+    """Tell the secretaries of the cells a lower minimum is for that it was set ("set") or ended ("ended"): their
+    meetings are judged by it. Each person once per cell and event."""
+    sent = 0
+    cells = dict(Unit.objects.filter(pk__in=cells_of_exception(exception)).values_list("pk", "name"))
+    people = access.users_with_roles_on_units(list(cells), {Role.SECRETARY, Role.COMMITTEE})
+    for cell_id, users in people.items():
+        for user in users:
+            sent += notify(user, kind="meetings.rules", event_key=f"rule-exception-{what}:{exception.pk}:{cell_id}",
+                           template=f"meetings/notifications/rule_exception_{what}",
+                           url=reverse("meetings:unit_rules", args=[cell_id]),
+                           context={"exception": exception, "committee": exception.committee.name,
+                                    "cell": cells[cell_id]}) is not None
+    return sent
