@@ -14,13 +14,15 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 
 from soisua.corrections.models import Shortcoming
 from soisua.org import access
 from soisua.org.enums import ACTIVE_STATUSES as ACTIVE_MEMBER_STATUSES
-from soisua.org.models import Member, Unit
+from soisua.org.enums import Role
+from soisua.org.models import PATH_STEP, Member, Unit
 
 from .enums import Anonymity, CycleStatus, FeedbackKind, FeedbackResponse, ReviewStatus
 from .models import ChecklistItem, Cycle, Feedback, Review, ReviewPrompt, RuleSet
@@ -73,6 +75,26 @@ def can_read_review(user, review: Review) -> bool:
     if review.status != ReviewStatus.SUBMITTED:
         return False
     return access.can_read_unit(user, review.unit) or access.is_superior_committee(user, review.unit)
+
+
+def readable_reviews(user) -> Q:
+    """A Q on Review for the reviews `can_read_review` lets the user read, for lists (the API's reviews of a
+    cycle): their own, the collectives of the units they lead, returned ones of the units they lead or decide on,
+    submitted ones of the units they read or decide on."""
+    scope = access.scope_for(user)
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    leads = [grant.unit_id for grant in scope.grants if grant.role in (Role.SECRETARY, Role.COMMITTEE)]
+    # is_superior_committee: committee members and staff of the parent, or a stand-in there (on a root: on itself).
+    decides_under = [grant.unit_id for grant in scope.grants if grant.role in (Role.COMMITTEE, Role.STAFF)]
+    decides_under += [unit_id for unit_id in scope.stand_ins if scope.stands_in_for(unit_id)]
+    decides = (Q(unit__parent_id__in=decides_under)
+               | Q(unit__parent__isnull=True, unit_id__in=[unit_id for unit_id in scope.stand_ins
+                                                            if scope.stands_in_for(unit_id)]))
+    reads = Q(pk__isnull=False) if scope.everything else scope.unit_filter("unit__")
+    return (Q(member__user_id=user.pk) | Q(member__isnull=True, unit_id__in=leads)
+            | Q(Q(unit_id__in=leads) | decides, status=ReviewStatus.RETURNED)
+            | Q(reads | decides, status=ReviewStatus.SUBMITTED))
 
 
 def can_give_feedback(user, review: Review) -> bool:
@@ -221,6 +243,16 @@ def get_cycle_for_user(user, pk: int, *, manage: bool = False) -> Cycle:
     if manage and not access.can_manage_reviews(user, cycle.unit):
         raise PermissionDenied
     return cycle
+
+
+def visible_cycles(user) -> Q:
+    """A Q on Cycle for the cycles `get_cycle_for_user` shows the user: opened at a unit they see, or above one
+    (`access.sees_inside`)."""
+    scope = access.scope_for(user)
+    if scope.everything:
+        return Q()
+    above = {grant.path[:end] for grant in scope.grants for end in range(PATH_STEP, len(grant.path) + 1, PATH_STEP)}
+    return Q(unit__path__in=above) | scope.unit_filter("unit__")
 
 
 def get_cycle_unit_for_user(user, cycle: Cycle, pk: int, *, write: bool = False, summary: bool = False,

@@ -446,3 +446,44 @@ def verifications_of(rule_set: RuleSet) -> dict[str, RuleVerification]:
     for record in rule_set.verifications.select_related("by").order_by("subject", "-at", "-id"):
         latest.setdefault(record.subject, record)
     return latest
+
+
+# --- lists for the API (the policy passes the condition that decides what the reader sees) -------------------
+
+
+def cycles_where(condition: Q, *, unit: Unit | None = None, status: str = "", kind: str = "") -> QuerySet[Cycle]:
+    """Cycles matching `condition`, newest first; `unit`: those in which its subtree is reviewed (opened at the
+    unit, above it or inside it); `status`, `kind`: those of that status and kind."""
+    rows = Cycle.objects.filter(condition)
+    if unit is not None:
+        rows = rows.filter(Q(unit__path__in=[*unit.ancestor_paths(), unit.path]) | Q(unit__path__startswith=unit.path))
+    if status:
+        rows = rows.filter(status=status)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows.select_related("unit", "rule_set").order_by("-period_end", "-pk")
+
+
+def reviews_where(cycle: Cycle, condition: Q, *, unit: Unit | None = None, status: str = "") -> QuerySet[Review]:
+    """A cycle's reviews matching `condition`, unit by unit in review order; `unit`: those of its subtree."""
+    rows = Review.objects.filter(condition, cycle=cycle)
+    if unit is not None:
+        rows = rows.filter(unit__path__startswith=unit.path)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.select_related("form", "unit", "member").order_by("unit__path", "rank", "member__sort_key", "pk")
+
+
+def checklist_items_by_code(cycle: Cycle, codes) -> dict[str, ChecklistItem]:
+    """The cycle's rule set's checklist items of these codes, by code (unknown codes are absent)."""
+    return {item.code: item for item in ChecklistItem.objects.filter(checklist__rule_set=cycle.rule_set,
+                                                                     code__in=list(codes))}
+
+
+def counts_by_status(cycle: Cycle, unit: Unit) -> dict[str, int]:
+    """How many of the cycle's reviews in `unit`'s subtree are in each status (every status named); one query."""
+    counts = dict.fromkeys(ReviewStatus.values, 0)
+    rows = (Review.objects.filter(cycle=cycle, unit__path__startswith=unit.path).order_by()
+            .values_list("status").annotate(count=Count("pk")))
+    counts.update(dict(rows))
+    return counts
