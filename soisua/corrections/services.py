@@ -14,6 +14,7 @@ from soisua.core import similarity
 from soisua.core.actors import SYSTEM, person
 from soisua.core.errors import Conflict, DomainError, check_version, clean_text
 from soisua.core.uploads import check_document_upload
+from soisua.documents import numbering
 from soisua.notifications.services import notify
 from soisua.org import access
 from soisua.org.enums import ACTIVE_STATUSES, Role
@@ -442,7 +443,8 @@ def submit_plan(plan: CorrectionPlan, *, by) -> CorrectionPlan:
 def decide_plan(plan: CorrectionPlan, *, approve: bool, reason: str = "", by) -> CorrectionPlan:
     """The cell committee approves a submitted plan (its shortcomings are then being fixed to a roadmap) or returns
     it with a reason. Side effects: plan status; shortcomings planned and their next due date (counted up the
-    tree); audit entry."""
+    tree); a collective's approved plan numbered in its unit's register (docs/documents.md, "Numbers"); audit
+    entry."""
     plan = CorrectionPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.SUBMITTED:
         raise ShortcomingError(_("Only a submitted plan can be approved or returned."), code="state")
@@ -456,6 +458,9 @@ def decide_plan(plan: CorrectionPlan, *, approve: bool, reason: str = "", by) ->
     if approve:
         plan.shortcomings.filter(status=ShortcomingStatus.OPEN).update(status=ShortcomingStatus.PLANNED)
         refresh_next_due(plan)
+        if not plan.member_id:  # a member's plan is a personal paper and carries no number
+            numbering.assign(plan, unit=plan.unit, kind=numbering.PLAN, on=timezone.localdate(plan.decided_at), by=by,
+                             title=f"Kế hoạch khắc phục hạn chế, khuyết điểm của {plan.unit.name}")
     audit.record(by, "corrections.plan.approve" if approve else "corrections.plan.return", plan, {"reason": reason})
     _tell(_owners(plan), by=by, kind="corrections.plan_decided", event=f"plan-decided:{plan.pk}:{plan.version}",
           template=f"corrections/notifications/plan_{'approved' if approve else 'returned'}",

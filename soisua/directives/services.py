@@ -17,6 +17,7 @@ from soisua.audit import services as audit
 from soisua.core.actors import person
 from soisua.core.errors import Conflict, DomainError, check_version, clean_text, save_if_current
 from soisua.core.uploads import check_document_upload
+from soisua.documents import numbering
 from soisua.notifications.services import notify
 from soisua.org import access
 from soisua.org.enums import Role
@@ -80,6 +81,18 @@ def _check_fields(issuer: Unit, fields: dict, target_kinds, target_units) -> dic
     return fields
 
 
+def _check_number_free(directive: Directive | None, issuer: Unit, fields: dict) -> None:
+    """A number typed in figures is refused when the issuer's register holds it for another document of the kind
+    and year (docs/documents.md, "Numbers"), so the draft's form says so before the issue does."""
+    number, issued_on = fields.get("number", ""), fields.get("issued_on")
+    if number.isdigit() and issued_on:
+        try:
+            numbering.check_typed_free(directive, unit=issuer, kind=fields.get("kind", DirectiveKind.PLAN),
+                                       number=int(number), year=issued_on.year)
+        except numbering.NumberTaken as taken:
+            raise DirectiveError(taken.messages, code="number") from None
+
+
 def _check_tasks(tasks: list[str]) -> list[str]:
     if len(tasks) > settings.DIRECTIVE_MAX_KEY_TASKS:
         raise DirectiveError(_("A directive has at most %(limit)s key tasks; this one has %(count)s.")
@@ -133,6 +146,7 @@ def create_draft(issuer: Unit, *, tasks: list[str], report_dates: list[datetime.
         raise DirectiveError(_("%(unit)s can only carry out a directive addressed to it.") % {"unit": issuer.name},
                              code="parent")
     fields = _check_fields(issuer, fields, target_kinds, target_units)
+    _check_number_free(None, issuer, fields)
     tasks = _check_tasks(tasks)
     report_dates = _check_dates(report_dates)
     basis_directives = _check_basis(issuer, basis_directives)
@@ -154,6 +168,7 @@ def update_draft(directive: Directive, *, version: int | None, tasks: list[str],
     if not directive.is_draft:
         raise DirectiveError(_("An issued directive is changed by an amendment with a reason."), code="issued")
     fields = _check_fields(directive.issuer, fields, target_kinds, target_units)
+    _check_number_free(directive, directive.issuer, fields)
     tasks = _check_tasks(tasks)
     report_dates = _check_dates(report_dates)
     basis_directives = _check_basis(directive.issuer, basis_directives)
@@ -277,12 +292,15 @@ def issue(directive: Directive, *, version: int | None, by) -> Directive:
     if periods[0].due_on < directive.issued_on:
         raise DirectiveError(_("A reporting date is before the date of issue (%(date)s).") % {"date": day},
                              code="periods")
-    clash = (Directive.objects.filter(issuer=directive.issuer, kind=directive.kind, number=directive.number,
-                                      issuer_symbol=directive.issuer_symbol, status=DirectiveStatus.ISSUED,
-                                      issued_on__year=directive.issued_on.year).exclude(pk=directive.pk))
-    if clash.exists():
-        raise DirectiveError(_("%(symbol)s was already issued this year.") % {"symbol": directive.symbol},
-                             code="number")
+    if not directive.number.isdigit():
+        raise DirectiveError(_("Write the directive's number in figures, for example 75."), code="number")
+    # The issuer's register refuses a number already used that year by another document of the kind.
+    try:
+        numbering.record_typed(directive, unit=directive.issuer, kind=directive.kind, number=int(directive.number),
+                               symbol=directive.issuer_symbol, on=directive.issued_on, by=by,
+                               title=f"{directive.symbol} {directive.title}")
+    except numbering.NumberTaken as taken:
+        raise DirectiveError(taken.messages, code="number") from None
     units = targets_of(directive)
     if not units:
         raise DirectiveError(_("No unit below %(issuer)s is addressed.") % {"issuer": directive.issuer.name},

@@ -102,3 +102,45 @@ class ImportConflict(models.Model):
 
     def __str__(self):
         return f"{self.job} #{self.row}"
+
+class DocumentNumber(models.Model):
+    """One line of a unit's register of issued documents (sổ đăng ký văn bản đi, Hướng dẫn 36-HD/VPTW): the
+    number `number` of kind `kind` (BB minutes, BC report, KH plan, KL conclusion, NQ resolution, …) issued by
+    `unit` in `year`, and the document it numbers. Numbers run per unit, kind and year and are never reused: a
+    line stays when its document is deleted or cancelled (docs/documents.md, "Numbers")."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="document_numbers",
+                             verbose_name=_("issuing unit"))
+    kind = models.CharField(_("kind symbol"), max_length=10)
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
+    # The issuer's abbreviation as printed after the slash when the number was given ("CB" in 12-BB/CB).
+    issuer_symbol = models.CharField(_("issuer abbreviation"), max_length=30, blank=True)
+    # The numbered document: a generic reference, since the documents app sits below the apps that issue them.
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    # What the document is, as the register names it (kept when the document itself is gone).
+    title = models.CharField(_("document"), max_length=300)
+    typed = models.BooleanField(_("typed by the issuer"), default=False)
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name=_("issued by"))
+
+    class Meta:
+        ordering = ["unit", "year", "kind", "number"]
+        verbose_name = _("document number")
+        verbose_name_plural = _("document numbers")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind", "year", "number"], name="documents_number_once"),
+            models.UniqueConstraint(fields=["content_type", "object_id", "kind"], name="documents_number_per_object"),
+        ]
+
+    def __str__(self):
+        return self.symbol
+
+    @property
+    def symbol(self) -> str:
+        """The number as printed after "Số": "12-BB/CB", or "12-BB" when the unit has no abbreviation. Numbers
+        below 10 take a leading zero ("05-KL/ĐU"), as party documents print them."""
+        suffix = f"/{self.issuer_symbol}" if self.issuer_symbol else ""
+        return f"{self.number:02d}-{self.kind}{suffix}"

@@ -18,6 +18,7 @@ from soisua.core.errors import Conflict, DomainError, clean_text, save_if_curren
 from soisua.core.uploads import check_document_upload
 from soisua.corrections import services as corrections
 from soisua.corrections.enums import Source
+from soisua.documents import numbering
 from soisua.notifications.services import notify
 from soisua.org import access
 from soisua.org.enums import Role
@@ -189,8 +190,10 @@ def conclude(inspection: Inspection, *, number: str, date: datetime.date, conclu
              version: int | None = None, by) -> Inspection:
     """The conclusion (number, date, text, recommendations): each remedy asked becomes a shortcoming of its unit
     or member (source: inspection) with its deadline, followed and verified by the inspecting body; the subject
-    is told. Refused before the subject was told, dated before the inspected period began or after today, or with
-    a remedy due before the conclusion's date."""
+    is told; the number is recorded in the inspecting body's register (docs/documents.md, "Numbers"). Refused
+    before the subject was told, dated before the inspected period began or after today, with a number not
+    written as a number ("05-KL/UBKT") or already used by another document of the body that year, or with a
+    remedy due before the conclusion's date."""
     inspection = _open(inspection)
     _check_not_own_case(inspection, by)
     if inspection.status != InspectionStatus.NOTIFIED:
@@ -201,12 +204,23 @@ def conclude(inspection: Inspection, *, number: str, date: datetime.date, conclu
         raise InspectionError(_("The conclusion is dated between the start of the inspection (%(start)s) and "
                                 "today.") % {"start": inspection.period_start.strftime("%d/%m/%Y")}, code="date")
     number = _text(number, _("conclusion number"), required=True, limit=40)
+    typed = numbering.parse_typed(number)
+    if typed is None:
+        raise InspectionError(_("Write the conclusion's number as its number, kind and issuer, for example "
+                                "05-KL/UBKT."), code="number")
     conclusion = _text(conclusion, _("conclusion"), required=True)
     remedies = list(inspection.remedies.select_related("unit", "member"))
     late = [remedy for remedy in remedies if remedy.deadline < date]
     if late:
         raise InspectionError(_("A remedy is due before the conclusion's date: %(text)s")
                               % {"text": late[0].text[:80]}, code="deadline")
+    sequence, kind, symbol = typed
+    try:
+        numbering.record_typed(inspection, unit=inspection.body, kind=kind or numbering.CONCLUSION, number=sequence,
+                               symbol=symbol or numbering.unit_symbol(inspection.body), on=date, by=by,
+                               title=f"Kết luận {inspection.subject_unit.name} ngày {date:%d/%m/%Y}")
+    except numbering.NumberTaken as taken:
+        raise InspectionError(taken.messages, code="number") from None
     for remedy in remedies:
         remedy.shortcoming = corrections.record_shortcoming(
             unit=remedy.unit, member=remedy.member, source=Source.INSPECTION, text=remedy.text,

@@ -139,13 +139,25 @@ def test_a_deadline_before_the_date_of_issue_is_refused_when_set(cast):
 
 
 def test_the_same_number_cannot_be_issued_twice_in_a_year(cast):
-    issued(cast)
+    earlier = draft(cast)
     again = draft(cast)
+    services.issue(earlier, version=earlier.version, by=cast.users["committee"])
 
     with pytest.raises(services.DirectiveError) as refusal:
         services.issue(again, version=again.version, by=cast.users["committee"])
 
     assert refusal.value.code == "number"
+    assert "75-KH/ĐUX" in refusal.value.messages[0] and earlier.title in refusal.value.messages[0]
+
+
+def test_a_draft_with_a_number_already_issued_is_refused_naming_the_document(cast):
+    issued(cast)
+
+    with pytest.raises(services.DirectiveError) as refusal:
+        draft(cast)
+
+    assert refusal.value.code == "number"
+    assert "75-KH/ĐUX" in refusal.value.messages[0]
 
 
 def test_a_stale_draft_edit_is_refused_and_changes_nothing(cast):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from soisua.audit import services as audit
 from soisua.core.actors import person
 from soisua.core.errors import Conflict, check_version
+from soisua.documents import numbering
 from soisua.notifications.services import notify
 from soisua.org.models import Member
 
@@ -112,7 +113,8 @@ def approval_problems(meeting: Meeting) -> list[str]:
 @transaction.atomic
 def approve_minutes(meeting: Meeting, *, by) -> Minutes:
     """Approve (and so lock) the minutes. Refused while people on the roll are unmarked, without conclusions,
-    or before the meeting. Side effects: the minutes' status; audit entry."""
+    or before the meeting. Side effects: the minutes' status; the minutes' number in the cell's register
+    (docs/documents.md, "Numbers"); audit entry."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     problems = approval_problems(meeting)
     if problems:
@@ -123,6 +125,9 @@ def approve_minutes(meeting: Meeting, *, by) -> Minutes:
     minutes.status, minutes.approved_at, minutes.approved_by = MinutesStatus.APPROVED, timezone.now(), person(by)
     minutes.version += 1
     minutes.save()
+    approved_on = timezone.localdate(minutes.approved_at)
+    numbering.assign(meeting, unit=meeting.unit, kind=numbering.MINUTES, on=approved_on, by=by,
+                     title=f"Biên bản {meeting.title} ngày {approved_on:%d/%m/%Y}")
     audit.record(by, "meetings.minutes.approve", minutes, {})
     actor, url = person(by), reverse("meetings:detail", args=[meeting.pk])
     for user in meeting_people(meeting):

@@ -16,6 +16,7 @@ from soisua.core.errors import check_version, clean_text
 from soisua.core.formats import number
 from soisua.corrections import services as corrections
 from soisua.corrections.enums import Source
+from soisua.documents import numbering
 from soisua.notifications.services import notify
 from soisua.org.access import users_with_roles
 from soisua.org.enums import Role
@@ -182,8 +183,9 @@ def submit_review(review: Review, *, version: int | None, by) -> Review:
     """Submit a review: it is then locked for its author.
 
     Checks, in order: the version (StaleReview), the review order of the cycle, completeness, the self-score
-    band. Side effects: status submitted and time; formalism signals and signature; the cycle's counters; history
-    event; audit entry.
+    band. Side effects: status submitted and time; formalism signals and signature; the cycle's counters; a
+    collective review's report numbered in its unit's register (docs/documents.md, "Numbers"); history event;
+    audit entry.
     """
     review = _locked(review, version)
     if not review.is_editable:
@@ -199,6 +201,9 @@ def submit_review(review: Review, *, version: int | None, by) -> Review:
     review.version += 1
     review.save()
     rollup.follow(review, before)
+    if review.is_collective:
+        numbering.assign(review, unit=review.unit, kind=numbering.REPORT, on=timezone.localdate(review.submitted_at),
+                         by=by, title=f"Báo cáo kiểm điểm tập thể {review.unit.name}, {review.cycle.title}")
     ReviewEvent.objects.create(review=review, action=ReviewAction.SUBMITTED, actor=person(by))
     audit.record(by, "reviews.review.submit", review, {"signals": [signal["code"] for signal in review.signals]})
     _notify_copied(review, by)
