@@ -8,9 +8,11 @@ may not see the object and 403 for those who see it but ask for an action they m
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from soisua.org import access
+from soisua.org.enums import Role
 from soisua.org.models import Unit
 
 from .enums import PlanStatus
@@ -68,6 +70,39 @@ def can_see_shortcoming(user, shortcoming: Shortcoming) -> bool:
     if (shortcoming.member_id is None or settings.CORRECTIONS_OPEN_TO_CELL) and scope.can_read(unit):
         return True
     return supervises(user, shortcoming)
+
+
+def visible_shortcomings(user) -> Q:
+    """A Q on Shortcoming for those `can_see_shortcoming` shows the user, for lists (the API's): one named in a
+    draft review to its owner only; the others to the owner, the unit's leadership, the levels above, the body that
+    follows it, the cell's readers (a collective's, or any where the installation opens them) and supervisors."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    scope = access.scope_for(user)
+    member_id = scope.member_id
+    leads = [grant.unit_id for grant in scope.grants if grant.role in (Role.SECRETARY, Role.COMMITTEE)]
+    owner = Q(member__isnull=True, unit_id__in=leads)
+    if member_id is not None:
+        owner |= Q(member_id=member_id)
+    before_the_cell = Q(review__isnull=True) | Q(review__submitted_at__isnull=False)
+    if scope.everything:
+        return before_the_cell | owner
+    speaking = [grant.unit_id for grant in scope.grants if grant.role in (Role.SECRETARY, Role.COMMITTEE, Role.STAFF)]
+    speaking += [unit_id for unit_id in scope.stand_ins if scope.stands_in_for(unit_id)]
+    covered = Q(pk__in=[])
+    body_covered = Q(followed_by_id__in=speaking)
+    for grant in scope.grants:
+        if grant.subtree:
+            covered |= Q(unit__path__startswith=grant.path)
+            body_covered |= Q(followed_by__path__startswith=grant.path)
+    cell = scope.unit_filter("unit__")
+    if not settings.CORRECTIONS_OPEN_TO_CELL:
+        cell &= Q(member__isnull=True)
+    seen = owner | Q(unit_id__in=leads) | covered | body_covered | cell
+    if member_id is not None:
+        seen |= Q(pk__in=Measure.objects.filter(supervisor_id=member_id).values("plan__shortcomings"))
+    in_draft_review = Q(review__isnull=False, review__submitted_at__isnull=True)
+    return (before_the_cell & seen) | (in_draft_review & owner)
 
 
 def follows(user, shortcoming: Shortcoming) -> bool:

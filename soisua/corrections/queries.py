@@ -219,3 +219,25 @@ def subtree_counts(units: list[Unit], today: datetime.date) -> dict[int, dict[st
     """Shortcomings of each unit's subtree (by unit id): open (not verified), verified, recurring and overdue on
     `today`, read from the subtree counters (`rollup`): one read of a few rows per unit, whatever its size."""
     return rollup.of_units([unit.pk for unit in units], today)
+
+
+# --- lists for the API (the policy passes the condition that decides what the reader sees) -------------------
+
+
+def shortcomings_where(condition: Q, *, unit: Unit | None = None, status: str = "", member_id: int | None = None,
+                       due_from: datetime.date | None = None, due_to: datetime.date | None = None,
+                       ) -> QuerySet[Shortcoming]:
+    """Shortcomings matching `condition`, the next due first (undated last); `unit`: of its subtree; `status`;
+    `member_id`: that member's own; `due_from`, `due_to`: next due in those days."""
+    rows = Shortcoming.objects.filter(condition)
+    if unit is not None:
+        rows = rows.filter(unit__path__startswith=unit.path)
+    if status:
+        rows = rows.filter(status=status)
+    if member_id is not None:
+        rows = rows.filter(member_id=member_id)
+    if due_from is not None:
+        rows = rows.filter(next_due__gte=due_from)
+    if due_to is not None:
+        rows = rows.filter(next_due__lte=due_to)
+    return rows.select_related("unit", "member").order_by(F("next_due").asc(nulls_last=True), "pk")
