@@ -21,6 +21,7 @@ from ninja.security import HttpBearer, django_auth
 from soisua.accounts import services, throttle
 from soisua.core.api_common import ApiError
 from soisua.corrections.api import router as corrections_router
+from soisua.directives.api import router as directives_router
 from soisua.org.api import router as org_router
 from soisua.reviews.api import router as reviews_router
 
@@ -176,3 +177,4 @@ def _http_error(request, exc: HttpError):
 api.add_router("/", org_router)
 api.add_router("/", reviews_router)
 api.add_router("/", corrections_router)
+api.add_router("/", directives_router)

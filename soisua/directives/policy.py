@@ -8,7 +8,7 @@ acts on its receipt through those who speak for it. Loaders raise 404 for those 
 for those who see it but ask for an action they may not take.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from soisua.org import access
 from soisua.org.enums import Role
@@ -16,6 +16,7 @@ from soisua.org.models import PATH_STEP, Unit
 from soisua.org.queries import units_by_ids
 
 from . import queries
+from .enums import DirectiveStatus
 from .models import Directive, DirectiveFile, ImplementationTask, KeyTask, Receipt, Report
 
 SPEAKING_ROLES = {Role.SECRETARY, Role.COMMITTEE, Role.STAFF}
@@ -76,6 +77,38 @@ def can_see_directive(user, directive: Directive) -> bool:
     if directive.is_draft or not user.is_authenticated:
         return False
     return Receipt.objects.filter(addressed_filter(user), directive=directive).exists()
+
+
+def visible_directives(user) -> Q:
+    """A Q on Directive for those `can_see_directive` shows the user, for lists (the API's): a unit's own (drafts
+    included) to those who speak for it or cover it, an issued one to the readers of a receipt of it."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    scope = access.scope_for(user)
+    if scope.everything:
+        return Q()
+    speaking = [grant.unit_id for grant in scope.grants if grant.role in SPEAKING_ROLES]
+    speaking += [unit_id for unit_id in scope.stand_ins if scope.stands_in_for(unit_id)]
+    issuer_side = Q(issuer_id__in=speaking)
+    for grant in scope.grants:
+        if grant.subtree:
+            issuer_side |= Q(issuer__path__startswith=grant.path)
+    addressed = Exists(Receipt.objects.filter(addressed_filter(user), directive=OuterRef("pk")))
+    return issuer_side | (~Q(status=DirectiveStatus.DRAFT) & Q(addressed))
+
+
+def visible_receipts(user, prefix: str = "") -> Q:
+    """A Q on Receipt (with `prefix` on anything pointing at one) for those `can_see_receipt` shows the user: of the
+    units they read or speak for, and of the units below a unit they speak for."""
+    scope = access.scope_for(user)
+    if scope.everything:
+        return Q()
+    condition = scope.unit_filter(f"{prefix}unit__")
+    for grant in scope.grants:
+        if grant.role in SPEAKING_ROLES:
+            condition |= Q(**{f"{prefix}unit__path__startswith": grant.path})
+    standing_in = [unit_id for unit_id in scope.stand_ins if scope.stands_in_for(unit_id)]
+    return condition | Q(**{f"{prefix}unit_id__in": standing_in})
 
 
 def can_edit(user, directive: Directive) -> bool:

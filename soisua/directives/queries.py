@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from soisua.counters import rollups
@@ -207,3 +207,31 @@ def waiting_receipts(unit_ids: list[int], *, report_by: datetime.date) -> list[t
         if missing:
             found.append((receipt, missing[-1]))
     return found[:AGENDA_LIMIT]
+
+
+# --- lists for the API (the policy passes the condition that decides what the reader sees) -------------------
+
+
+def directives_where(condition: Q, *, unit: Unit | None = None, issued_from: datetime.date | None = None,
+                     issued_to: datetime.date | None = None) -> QuerySet[Directive]:
+    """Directives matching `condition`, the latest issued first; `unit`: issued by a unit of its subtree or
+    addressed to one; `issued_from`, `issued_to`: issued on those days."""
+    rows = Directive.objects.filter(condition)
+    if unit is not None:
+        rows = rows.filter(Q(issuer__path__startswith=unit.path) | Exists(Receipt.objects.filter(
+            directive=OuterRef("pk"), unit__path__startswith=unit.path)))
+    if issued_from is not None:
+        rows = rows.filter(issued_on__gte=issued_from)
+    if issued_to is not None:
+        rows = rows.filter(issued_on__lte=issued_to)
+    return rows.select_related("issuer").order_by("-issued_on", "-pk")
+
+
+def reports_where(directive: Directive, condition: Q, *, unit: Unit | None = None) -> QuerySet[Report]:
+    """The reports on a directive matching `condition` (on Report), unit by unit, task by task, period by period;
+    `unit`: those of its subtree."""
+    rows = Report.objects.filter(condition, receipt__directive=directive)
+    if unit is not None:
+        rows = rows.filter(receipt__unit__path__startswith=unit.path)
+    return (rows.select_related("receipt__unit", "key_task", "period")
+            .order_by("receipt__unit__path", "key_task__number", "period__due_on", "pk"))
