@@ -21,15 +21,22 @@ from ninja.security import HttpBearer, django_auth
 from soisua.accounts import services, throttle
 from soisua.core.api_common import ApiError
 from soisua.corrections.api import router as corrections_router
-from soisua.directives.api import router as directives_router
+from soisua.org import access
 from soisua.org.api import router as org_router
 from soisua.reviews.api import router as reviews_router
+
+# What a read token may still do: the methods that change nothing.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class TokenAuth(HttpBearer):
     """A bearer token issued on /accounts/tokens/. Unknown and expired tokens count against the caller's
     address; past the limit every token from that address is refused (429) until the window ends, so tokens
-    cannot be guessed."""
+    cannot be guessed.
+
+    A valid token acts as its owner, within its limits, for every operation present and future: at most
+    API_TOKEN_RATE_PER_MINUTE requests a minute (429 "rate_limited"), no write with a read token (403
+    "read_only_token"), and with a unit, only that unit's subtree (org.access narrows every decision)."""
 
     def authenticate(self, request, token: str):
         failures = throttle.api_token_failures()
@@ -49,6 +56,18 @@ class TokenAuth(HttpBearer):
         # The user's language, as for pages (the language middleware ran before the token was read).
         translation.activate(row.user.language)
         request.LANGUAGE_CODE = row.user.language
+        requests = throttle.api_token_requests()
+        if wait := requests.wait(str(row.pk)):
+            raise ApiError(429, "rate_limited", ngettext(
+                "This API token has made too many requests. Try again in %(seconds)s second.",
+                "This API token has made too many requests. Try again in %(seconds)s seconds.",
+                wait) % {"seconds": wait}, wait=wait)
+        requests.hit(str(row.pk))
+        if request.method not in READ_METHODS and not row.writes:
+            raise ApiError(403, "read_only_token", _("This API token may only read. Create a token that may read "
+                                                     "and write on the API tokens page."))
+        if row.unit_id is not None:
+            access.limit_to_unit(row.user, row.unit_id)
         return row.user
 
 
@@ -106,7 +125,8 @@ RESPONSE_DESCRIPTIONS = {
     403: gettext_lazy("The caller may not do this"),
     404: gettext_lazy("Not found, or not the caller's to see"),
     422: gettext_lazy("A parameter is not valid"),
-    429: gettext_lazy("Too many failed API tokens from the caller's address"),
+    429: gettext_lazy("Too many requests: too many failed API tokens from the caller's address, or too many "
+                      "requests of this token in a minute"),
 }
 PARAMETER_DESCRIPTIONS = {
     "page": gettext_lazy("Page number, from 1."),
@@ -167,6 +187,9 @@ def _refused(request, exc: DjangoValidationError):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if exc.status_code == 400:
+        # Ninja answers 400 only for a request body its parser could not read: a bad parameter like any other.
+        return _error(request, 422, "malformed_json", _("The request body is not valid JSON."))
     known = {403: ("forbidden", _("You may not do this.")),
              404: ("not_found", _("Not found, or you do not have access to it.")),
              429: ("throttled", _("Too many requests. Try again later."))}
@@ -177,4 +200,3 @@ def _http_error(request, exc: HttpError):
 api.add_router("/", org_router)
 api.add_router("/", reviews_router)
 api.add_router("/", corrections_router)
-api.add_router("/", directives_router)

@@ -327,6 +327,7 @@ AXES_CLIENT_IP_CALLABLE = "soisua.accounts.throttle.client_address"
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)  # requests per address, and per e-mail, per hour
 API_TOKEN_FAILURE_LIMIT = env_int("API_TOKEN_FAILURE_LIMIT", 20)  # unknown or expired tokens per address
 API_TOKEN_FAILURE_WINDOW_MINUTES = env_int("API_TOKEN_FAILURE_WINDOW_MINUTES", 15)
+API_TOKEN_RATE_PER_MINUTE = env_int("API_TOKEN_RATE_PER_MINUTE", 120)  # requests of one token per minute
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)  # lifetime of a new API token unless its owner picks another
 # A login opened without e-mail gets a one-time set-up code (accounts.SetupCode), valid this many hours. Guessing
 # one is counted with the login's failures (same user name and address, same limits), and the codes typed are

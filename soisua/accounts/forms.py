@@ -2,14 +2,26 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from . import token_units
+from .models import TokenScope
 from .services import TOKEN_DAYS_MAX, TOKEN_NAME_MAX
 
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=TOKEN_NAME_MAX,
                            help_text=_("What the token is for, e.g. the commune's reporting spreadsheet."))
+    scope = forms.ChoiceField(label=_("What it may do"), choices=TokenScope.choices, initial=TokenScope.READ,
+                              widget=forms.RadioSelect,
+                              help_text=_("A token that only reads is refused every change: give a program no "
+                                          "more than it needs."))
+    unit = forms.TypedChoiceField(label=_("Limited to"), coerce=int, empty_value=None, required=False,
+                                  help_text=_("The token sees only this unit and the units under it."))
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=TOKEN_DAYS_MAX,
                               initial=settings.API_TOKEN_DAYS)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("Everything you can see")), *token_units.provider().choices(user)]
 
 
 class SetupCodeForm(forms.Form):

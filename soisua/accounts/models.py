@@ -45,8 +45,21 @@ def default_token_expiry():
     return timezone.now() + datetime.timedelta(days=settings.API_TOKEN_DAYS)
 
 
+class TokenScope(models.TextChoices):
+    """What a program holding the token may do: read only (GET, HEAD, OPTIONS), or also write."""
+
+    READ = "read", _("Read only")
+    READ_WRITE = "read_write", _("Read and write")
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API. Only a hash is stored; the token is shown once."""
+    """A bearer token for the API. Only a hash is stored; the token is shown once.
+
+    It acts as its owner, narrowed by `scope` (a read token is refused every write) and by `unit_id`: when set, the
+    token sees only that unit's subtree of what its owner sees (org.access). The unit is kept as a plain id because
+    accounts sits below org in the app graph (docs/architecture.md); a unit that no longer exists leaves the token
+    seeing nothing.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
@@ -55,6 +68,8 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     # Refused from this moment on (settings.API_TOKEN_DAYS after issue unless its owner chose another lifetime).
     expires_at = models.DateTimeField(_("expires"), default=default_token_expiry)
+    scope = models.CharField(_("scope"), max_length=16, choices=TokenScope.choices, default=TokenScope.READ)
+    unit_id = models.PositiveBigIntegerField(_("unit"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
@@ -66,6 +81,10 @@ class ApiToken(models.Model):
     @property
     def expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+    @property
+    def writes(self) -> bool:
+        return self.scope == TokenScope.READ_WRITE
 
     @staticmethod
     def hash(token: str) -> str:

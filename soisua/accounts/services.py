@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from soisua.audit import services as audit
 from soisua.core.errors import DomainError, clean_text
 
-from .models import ApiToken, SetupCode, User
+from . import token_units
+from .models import ApiToken, SetupCode, TokenScope, User
 
 # How often a token's "last used" time is written: often enough for its owner to see whether it is still in
 # use, rarely enough that API calls do not each write a row.
@@ -160,12 +161,17 @@ def set_preferred_language(user: User, language: str) -> None:
 
 
 @transaction.atomic
-def issue_api_token(user: User, *, name: str, days: int | None = None, by) -> str:
+def issue_api_token(user: User, *, name: str, days: int | None = None, scope: str = TokenScope.READ_WRITE,
+                    unit_id: int | None = None, by) -> str:
     """Create an API token for `user` valid for `days` (settings.API_TOKEN_DAYS by default) and return it; only
-    its hash is stored, so it is shown once.
+    its hash is stored, so it is shown once. A `scope` of read refuses every write (the tokens page and the
+    command offer read first; a caller of this function names read, or gets the owner's full power as tokens had
+    before scopes); a `unit_id` limits the token to that unit's subtree, which the user must see (the
+    organisation says so: token_units).
 
-    Refusals (TokenError): "name_required", "too_long" (name), "bad_lifetime" (days outside 1–365).
-    Side effects: inserts the token row; audit entry (without the token).
+    Refusals (TokenError): "name_required", "too_long" (name), "bad_lifetime" (days outside 1–365), "bad_scope",
+    "unit_not_visible" (no such unit, or the user does not see it).
+    Side effects: inserts the token row; audit entry with its scope and unit (without the token).
     """
     name = clean_text(name, _("Name"), TOKEN_NAME_MAX, error=TokenError)
     if not name:
@@ -173,16 +179,23 @@ def issue_api_token(user: User, *, name: str, days: int | None = None, by) -> st
     days = settings.API_TOKEN_DAYS if days is None else days
     if not 1 <= days <= TOKEN_DAYS_MAX:
         raise TokenError(_("A token lasts from 1 to %(days)s days.") % {"days": TOKEN_DAYS_MAX}, code="bad_lifetime")
+    if scope not in TokenScope.values:
+        raise TokenError(_("Choose whether the token only reads or also writes."), code="bad_scope")
+    if unit_id is not None and not token_units.provider().may_limit(user, unit_id):
+        raise TokenError(_("A token can only be limited to a unit that you can see."), code="unit_not_visible")
     token = ApiToken.generate()
     expires_at = timezone.now() + datetime.timedelta(days=days)
-    row = ApiToken.objects.create(user=user, name=name, token_hash=ApiToken.hash(token), expires_at=expires_at)
-    audit.record(by, "accounts.api_token.issue", row, {"user": user.pk, "name": name, "expires_at": expires_at})
+    row = ApiToken.objects.create(user=user, name=name, token_hash=ApiToken.hash(token), expires_at=expires_at,
+                                  scope=scope, unit_id=unit_id)
+    audit.record(by, "accounts.api_token.issue", row, {"user": user.pk, "name": name, "expires_at": expires_at,
+                                                       "scope": scope, "unit": unit_id})
     return token
 
 
 @transaction.atomic
 def revoke_api_token(token: ApiToken, *, by) -> None:
-    audit.record(by, "accounts.api_token.revoke", token, {"user": token.user_id, "name": token.name})
+    audit.record(by, "accounts.api_token.revoke", token, {"user": token.user_id, "name": token.name,
+                                                          "scope": token.scope, "unit": token.unit_id})
     token.delete()
 
 
@@ -192,7 +205,8 @@ def revoke_all_api_tokens(user: User, *, reason: str, by) -> int:
     have issued tokens with it). Returns how many; one audit entry per token."""
     tokens = list(ApiToken.objects.filter(user=user))
     for token in tokens:
-        audit.record(by, "accounts.api_token.revoke", token, {"user": user.pk, "name": token.name, "reason": reason})
+        audit.record(by, "accounts.api_token.revoke", token, {"user": user.pk, "name": token.name, "scope": token.scope,
+                                                              "unit": token.unit_id, "reason": reason})
     ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).delete()
     return len(tokens)
 
@@ -212,9 +226,16 @@ def check_api_token(token: str) -> tuple[ApiToken | None, str]:
     return row, ""
 
 
-def tokens_of(user: User):
-    """The user's own API tokens, newest first."""
-    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+def tokens_of(user: User) -> list[ApiToken]:
+    """The user's own API tokens, newest first, each with `unit_name` (empty for the user's whole access; a unit
+    that no longer exists is named as such)."""
+    tokens = list(ApiToken.objects.filter(user=user).order_by("-created_at", "-pk"))
+    limited = [token.unit_id for token in tokens if token.unit_id is not None]
+    names = token_units.provider().names(limited) if limited else {}
+    for token in tokens:
+        token.unit_name = ("" if token.unit_id is None
+                           else names.get(token.unit_id) or _("a unit that no longer exists"))
+    return tokens
 
 
 @transaction.atomic

@@ -137,3 +137,8 @@ def password_reset_limits() -> tuple[RateLimit, RateLimit]:
 
 def api_token_failures() -> RateLimit:
     return RateLimit("api-token", settings.API_TOKEN_FAILURE_LIMIT, settings.API_TOKEN_FAILURE_WINDOW_MINUTES * 60)
+
+
+def api_token_requests() -> RateLimit:
+    """Requests per minute of each valid token, so one program cannot take the server from everyone else."""
+    return RateLimit("api-rate", settings.API_TOKEN_RATE_PER_MINUTE, 60)

@@ -174,12 +174,13 @@ def activate_password(request: HttpRequest) -> HttpResponse:
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """The caller's API tokens; a new one is shown on this response only (its hash alone is kept)."""
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST or None, user=request.user)
     done, token = save_form(request, form, lambda data: services.issue_api_token(
-        request.user, name=data["name"], days=data["days"], by=request.user),
-        success=_("Token created. Copy it now: it is shown only once."), error_field="name")
-    return render(request, "accounts/tokens.html", {"form": TokenForm() if done else form, "new_token": token,
-                                                    "tokens": services.tokens_of(request.user)})
+        request.user, name=data["name"], days=data["days"], scope=data["scope"], unit_id=data["unit"],
+        by=request.user), success=_("Token created. Copy it now: it is shown only once."))
+    return render(request, "accounts/tokens.html", {
+        "form": TokenForm(user=request.user) if done else form, "new_token": token,
+        "tokens": services.tokens_of(request.user)})
 
 
 @login_required

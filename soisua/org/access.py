@@ -4,6 +4,9 @@ A role grant on a unit covers the unit's whole subtree for committee, staff, ins
 unit itself for member and secretary. A user linked to a member is also a `member` of that member's cell.
 Every view, API handler, export, search, task and e-mail asks here. Strangers get 404 (the object's existence
 is not disclosed); readers who try to write get 403.
+
+An API token limited to a unit (`limit_to_unit`) narrows the scope of the request it authenticates to that
+unit's subtree: every grant, the member's own cell and record, stand-ins and a superuser's reach.
 """
 
 import datetime
@@ -26,7 +29,10 @@ CELL_ACCESS_STATUSES = frozenset({MemberStatus.OFFICIAL, MemberStatus.PROBATIONA
 
 @dataclass(frozen=True, slots=True)
 class Grant:
-    unit_id: int
+    # The unit the role is held on; None for a grant held above a token's unit and narrowed to its subtree
+    # (`Scope.narrow`): it reaches that subtree but does not act as the unit it is held on (its leadership, its
+    # voice toward other levels, the superior committee of its children).
+    unit_id: int | None
     path: str
     role: str
 
@@ -54,17 +60,48 @@ class Scope:
         self.member_name = ""
         # {unit id: until when} of the units whose committee this administrator stands in for (StandIn).
         self.stand_ins: dict[int, datetime.datetime] = {}
+        # The unit whose subtree an API token limits this request to (None: the user's whole access).
+        self.limit: Unit | None = None
         if not user.is_authenticated:
             return
-        key = f"access-scope:v2:{user.pk}:{user.access_version}"
+        key = f"access-scope:v3:{user.pk}:{user.access_version}"
         cached = cache.get(key)
         if cached is None:
             cached = self._load(user)
             cache.set(key, cached, SCOPE_CACHE_SECONDS)
-        self.grants, self.member_id, self.stand_ins, self.member_name = cached
+        self.grants, self.member_id, member_path, self.stand_ins, self.member_name = cached
+        limit = getattr(user, "api_subtree", None)
+        if limit is not None:
+            self.narrow(limit, member_path)
+
+    def narrow(self, unit: Unit, member_path: str | None) -> None:
+        """Keep only what lies in `unit`'s subtree: grants on units in it; grants above it, narrowed to it
+        (unit_id None); the member's own cell and record if the cell is in it; stand-ins for units in it. A
+        superuser becomes an administrator of the subtree."""
+        self.limit = unit
+        if unit.pk is None:  # the token's unit no longer exists: nothing is left to see
+            self.everything, self.grants, self.member_id, self.member_name, self.stand_ins = False, [], None, "", {}
+            return
+        kept = [grant for grant in self.grants if grant.path.startswith(unit.path)]
+        kept += [Grant(None, unit.path, grant.role) for grant in self.grants
+                 if grant.subtree and unit.path.startswith(grant.path) and grant.path != unit.path]
+        if self.everything:
+            kept.append(Grant(None, unit.path, Role.ADMIN))
+            self.everything = False
+        self.grants = kept
+        if member_path is None or not member_path.startswith(unit.path):
+            self.member_id, self.member_name = None, ""
+        if self.stand_ins:
+            inside = set(Unit.objects.filter(pk__in=list(self.stand_ins), path__startswith=unit.path)
+                         .values_list("pk", flat=True))
+            self.stand_ins = {pk: until for pk, until in self.stand_ins.items() if pk in inside}
+
+    def within(self, unit: Unit) -> bool:
+        """Whether `unit` lies in the subtree a token limits the request to (always, without a limit)."""
+        return self.limit is None or (self.limit.pk is not None and unit.path.startswith(self.limit.path))
 
     @staticmethod
-    def _load(user) -> tuple[list[Grant], int | None, dict[int, datetime.datetime], str]:
+    def _load(user) -> tuple[list[Grant], int | None, str | None, dict[int, datetime.datetime], str]:
         # A role that came with a post counts only while its holder is active: a suspended secretary keeps the
         # post on record but no longer leads the cell.
         rows = (RoleGrant.objects.filter(user=user)
@@ -80,7 +117,8 @@ class Scope:
         if user.is_superuser or any(grant.role == Role.ADMIN for grant in grants):  # only they may stand in
             stand_ins = dict(StandIn.objects.filter(user=user, ends_at__gt=timezone.now())
                              .values_list("unit_id", "ends_at"))
-        return grants, member[0] if member else None, stand_ins, member[4] if member else ""
+        return (grants, member[0] if member else None, member[2] if member else None, stand_ins,
+                member[4] if member else "")
 
     def stands_in_for(self, unit_id: int | None) -> bool:
         until = self.stand_ins.get(unit_id)
@@ -89,7 +127,7 @@ class Scope:
     @property
     def signature(self) -> tuple:
         """Equal for two users who see exactly the same (for sharing cached pages between them)."""
-        return (self.everything, tuple(sorted((grant.unit_id, grant.path, grant.role) for grant in self.grants)),
+        return (self.everything, tuple(sorted((grant.unit_id or 0, grant.path, grant.role) for grant in self.grants)),
                 tuple(sorted(self.stand_ins)))
 
     def roles_on(self, unit: Unit) -> set[str]:
@@ -137,7 +175,17 @@ class Scope:
         for path, grant in paths:
             if not any(top.subtree and path.startswith(top.path) and top.path != path for top in tops):
                 tops.append(grant)
-        return list(dict.fromkeys(grant.unit_id for grant in tops))
+        limit = self.limit.pk if self.limit is not None else None
+        return list(dict.fromkeys(limit if grant.unit_id is None else grant.unit_id for grant in tops))
+
+
+def limit_to_unit(user, unit_id: int) -> None:
+    """Limit what `user` sees for this request (an API token's unit) to the unit's subtree: every decision made
+    through `scope_for` afterwards is narrowed (`Scope.narrow`). A unit that no longer exists leaves nothing."""
+    unit = Unit.objects.only("id", "path").filter(pk=unit_id).order_by().first()
+    user.api_subtree = unit if unit is not None else Unit(path="")
+    if hasattr(user, "_soisua_scope"):
+        del user._soisua_scope
 
 
 def scope_for(user) -> Scope:
@@ -320,8 +368,14 @@ def get_unit_for_user(user, pk: int, *, write: bool = False, administer: bool = 
     return unit
 
 
+def is_self(user, member: Member) -> bool:
+    """The login is this member's (and, for a token limited to a unit, the member's cell is in its subtree)."""
+    return (member.user_id is not None and member.user_id == user.pk
+            and scope_for(user).within(member.cell))
+
+
 def can_read_member(user, member: Member) -> bool:
-    return (member.user_id is not None and member.user_id == user.pk) or scope_for(user).can_read(member.cell)
+    return is_self(user, member) or scope_for(user).can_read(member.cell)
 
 
 def can_write_member(user, member: Member) -> bool:
@@ -342,9 +396,7 @@ def can_see_personal_data_in(user, unit: Unit) -> bool:
 
 def can_see_personal_data(user, member: Member) -> bool:
     """Birth date, ID numbers, phone: the member, and those who manage or inspect the cell."""
-    if member.user_id is not None and member.user_id == user.pk:
-        return True
-    return can_see_personal_data_in(user, member.cell)
+    return is_self(user, member) or can_see_personal_data_in(user, member.cell)
 
 
 def get_member_for_user(user, pk: int, *, write: bool = False, personal_data: bool = False) -> Member:

@@ -4,9 +4,10 @@ or reset revokes them all; failed tokens are limited per address."""
 import datetime
 import re
 
+import pytest
 import time_machine
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -40,7 +41,7 @@ def test_tokens_page_lists_only_the_users_own_tokens(cast):
 def test_create_a_token_shows_it_once_and_it_works(cast):
     client = cast.client("member")
 
-    created = client.post("/accounts/tokens/", {"name": "Báo cáo xã", "days": "30"})
+    created = client.post("/accounts/tokens/", {"name": "Báo cáo xã", "scope": "read", "days": "30"})
     token = TOKEN.search(created.text).group(1)
     later = client.get("/accounts/tokens/")
     used = _api(token)
@@ -55,7 +56,7 @@ def test_create_a_token_shows_it_once_and_it_works(cast):
 
 
 def test_create_refuses_a_lifetime_beyond_a_year_and_keeps_what_was_typed(cast):
-    response = cast.client("member").post("/accounts/tokens/", {"name": "Báo cáo xã", "days": "400"})
+    response = cast.client("member").post("/accounts/tokens/", {"name": "Báo cáo xã", "scope": "read", "days": "400"})
 
     assert response.status_code == 200
     assert 'value="Báo cáo xã"' in response.text
@@ -170,3 +171,76 @@ def test_command_issues_a_token_with_a_lifetime(cast, capsys):
     token = capsys.readouterr().out.strip().splitlines()[-1]
     assert abs(row.expires_at - row.created_at - datetime.timedelta(days=7)) < datetime.timedelta(seconds=1)
     assert _api(token).status_code == 200
+
+
+def test_create_a_read_write_token_limited_to_the_cell(cast):
+    client = cast.client("secretary")
+
+    form = client.get("/accounts/tokens/")
+    created = client.post("/accounts/tokens/", {"name": "Sổ chi bộ", "scope": "read_write",
+                                                "unit": str(cast.cell.pk), "days": "30"})
+
+    row = ApiToken.objects.get(user=cast.users["secretary"])
+    token = TOKEN.search(created.text).group(1)
+    entry = AuditEntry.objects.get(action="accounts.api_token.issue", object_id=str(row.pk))
+    assert f'<option value="{cast.cell.pk}">Chi bộ Thôn 1</option>' in form.text
+    assert f'value="{cast.sibling_cell.pk}"' not in form.text
+    assert (row.scope, row.unit_id) == ("read_write", cast.cell.pk)
+    assert entry.changes["scope"] == "read_write" and entry.changes["unit"] == cast.cell.pk
+    assert token not in str(entry.changes) and row.token_hash not in str(entry.changes)
+    assert "<td>Đọc và ghi</td><td>Chi bộ Thôn 1</td>" in created.text
+
+
+def test_the_list_names_a_tokens_scope_and_reach_and_shows_expired_ones(cast):
+    services.issue_api_token(cast.users["member"], name="Cũ", days=1, scope="read", by=cast.users["member"])
+
+    with time_machine.travel(datetime.timedelta(days=2)):
+        page = cast.client("member").get("/accounts/tokens/")
+
+    assert "<td>Cũ</td><td>Chỉ đọc</td><td>Mọi thứ đồng chí được xem</td>" in page.text
+    assert "(đã hết hạn)" in page.text
+
+
+def test_a_token_cannot_be_limited_to_a_unit_its_owner_does_not_see(cast):
+    with pytest.raises(services.TokenError) as refused:
+        services.issue_api_token(cast.users["secretary"], name="Thôn 2", unit_id=cast.sibling_cell.pk,
+                                 by=cast.users["secretary"])
+    response = cast.client("secretary").post("/accounts/tokens/", {
+        "name": "Thôn 2", "scope": "read", "unit": str(cast.sibling_cell.pk), "days": "30"})
+
+    assert refused.value.code == "unit_not_visible"
+    assert refused.value.messages == ["Chỉ có thể giới hạn mã trong một đơn vị mà đồng chí được xem."]
+    assert response.status_code == 200
+    assert not ApiToken.objects.exists()
+
+
+def test_revoking_records_the_scope_and_unit(cast):
+    services.issue_api_token(cast.users["secretary"], name="Sổ", scope="read", unit_id=cast.cell.pk,
+                             by=cast.users["secretary"])
+    row = ApiToken.objects.get()
+
+    cast.client("secretary").post(f"/accounts/tokens/{row.pk}/revoke/")
+
+    entry = AuditEntry.objects.get(action="accounts.api_token.revoke", object_id=str(row.pk))
+    assert (entry.changes["scope"], entry.changes["unit"]) == ("read", cast.cell.pk)
+
+
+def test_command_issues_a_read_token_by_default_and_takes_a_scope_and_a_unit(cast, capsys):
+    call_command("issue_api_token", "member", "Đọc")
+    call_command("issue_api_token", "parent_staff", "Thôn 1", "--scope", "read_write", "--unit", "TN-HA-1")
+
+    read = ApiToken.objects.get(user=cast.users["member"])
+    limited = ApiToken.objects.get(user=cast.users["parent_staff"])
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    assert (read.scope, read.unit_id) == ("read", None)
+    assert (limited.scope, limited.unit_id) == ("read_write", cast.cell.pk)
+    assert _api(token, path=f"/api/units/{cast.cell.pk}").status_code == 200
+    assert _api(token, path=f"/api/units/{cast.sibling_cell.pk}").status_code == 404
+
+
+def test_command_refuses_a_unit_the_login_does_not_see(cast):
+    with pytest.raises(CommandError) as refused:
+        call_command("issue_api_token", "member", "Thôn 2", "--unit", "TN-HA-2")
+
+    assert str(refused.value) == "Chỉ có thể giới hạn mã trong một đơn vị mà đồng chí được xem."
+    assert not ApiToken.objects.exists()
