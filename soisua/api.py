@@ -19,8 +19,10 @@ from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer, django_auth
 
 from soisua.accounts import services, throttle
+from soisua.alerts.api import router as alerts_router
 from soisua.core.api_common import ApiError
 from soisua.corrections.api import router as corrections_router
+from soisua.directives.api import router as directives_router
 from soisua.org import access
 from soisua.org.api import router as org_router
 from soisua.reviews.api import router as reviews_router
@@ -200,3 +202,5 @@ def _http_error(request, exc: HttpError):
 api.add_router("/", org_router)
 api.add_router("/", reviews_router)
 api.add_router("/", corrections_router)
+api.add_router("/", directives_router)
+api.add_router("/", alerts_router)

@@ -54,7 +54,15 @@ def listed(user, unit: Unit) -> Q:
     units they speak for (a secretary grant reads its own unit only, not the cells under it)."""
     if access.covers(user, unit):
         return Q()
+    return visible_alerts(user)
+
+
+def visible_alerts(user) -> Q:
+    """A Q on Alert for every warning the reader may open (`can_see`), whatever its unit: about the units they
+    cover or speak for, or owned by the units they speak for."""
     scope = access.scope_for(user)
+    if scope.everything:
+        return Q()
     speaking = [grant.unit_id for grant in scope.grants if grant.role in SPEAKING]
     speaking += [unit_id for unit_id in scope.stand_ins if scope.stands_in_for(unit_id)]
     condition = Q(unit_id__in=speaking) | Q(owner_id__in=speaking)

@@ -34,9 +34,10 @@ def live_in_subtree(unit: Unit) -> QuerySet[Alert]:
     return in_subtree(unit).filter(status__in=LIVE_STATUSES)
 
 
-def listing(unit: Unit, *, status: str = "", check: str = "", within: Q | None = None) -> QuerySet[Alert]:
-    """The subtree's warnings of one status (live by default) and check, `within` the rows the reader may open."""
-    rows = in_subtree(unit).filter(within or Q())
+def listing(unit: Unit | None, *, status: str = "", check: str = "", within: Q | None = None) -> QuerySet[Alert]:
+    """The subtree's warnings (every unit's without `unit`: the API's list) of one status (live by default) and
+    check, `within` the rows the reader may open."""
+    rows = (in_subtree(unit) if unit is not None else Alert.objects.all()).filter(within or Q())
     rows = rows.filter(status=status) if status in AlertStatus.values else rows.filter(status__in=LIVE_STATUSES)
     if check in Check.values:
         rows = rows.filter(kind=check)
