@@ -25,6 +25,7 @@ from soisua.corrections.api import router as corrections_router
 from soisua.directives.api import router as directives_router
 from soisua.org import access
 from soisua.org.api import router as org_router
+from soisua.oversight.api import router as oversight_router
 from soisua.reviews.api import router as reviews_router
 
 # What a read token may still do: the methods that change nothing.
@@ -204,3 +205,4 @@ api.add_router("/", reviews_router)
 api.add_router("/", corrections_router)
 api.add_router("/", directives_router)
 api.add_router("/", alerts_router)
+api.add_router("/", oversight_router)
