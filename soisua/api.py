@@ -174,10 +174,19 @@ def _forbidden(request, exc):
     return _error(request, 403, "forbidden", _("You may not do this."))
 
 
+def _field_name(location) -> str:
+    """Where a refused value was, as the caller wrote it: a parameter's name, or `body.` and the field's path in
+    the JSON body (whatever the operation calls its body)."""
+    where, *parts = [str(part) for part in location] or ["request"]
+    if where == "body":
+        return ".".join(["body", *parts[1:]])
+    return ".".join(parts) or "request"
+
+
 @api.exception_handler(NinjaValidationError)
 def _invalid_parameters(request, exc: NinjaValidationError):
-    fields = [{"field": ".".join(str(part) for part in error.get("loc", ())[1:]) or "request",
-               "code": str(error.get("type", "invalid"))} for error in exc.errors]
+    fields = [{"field": _field_name(error.get("loc", ())), "code": str(error.get("type", "invalid"))}
+              for error in exc.errors]
     names = ", ".join(dict.fromkeys(item["field"] for item in fields))
     return _error(request, 422, "invalid", _("Some values in the request are not valid: %(fields)s.")
                   % {"fields": names}, errors=fields)
