@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from soisua.audit.models import AuditEntry
 from soisua.core.actors import SYSTEM
@@ -18,7 +19,7 @@ from soisua.notifications.models import Notification
 from soisua.org import services as org_services
 from soisua.org.enums import Role
 from tests.factories import UserFactory
-from tests.files import body, docx_text, pdf_text, read_xlsx
+from tests.files import body, docx_text, pdf_text, read_table
 
 ISSUED_ON = datetime.date(2026, 11, 20)
 KEY_TASKS = [f"Nhiệm vụ trọng tâm số {number}: tự soi, tự sửa gắn với nhiệm vụ chính trị" for number in range(1, 14)]
@@ -303,7 +304,7 @@ def test_a_directive_not_acknowledged_after_the_set_days_is_reminded_once(cast, 
     settings.DIRECTIVE_ACKNOWLEDGE_DAYS = 5
     directive = issued(cast)
     services.acknowledge(receipt_of(directive, cast.sibling_cell), by=cast.users["committee"])
-    day = directive.issued_at.date()
+    day = timezone.localdate(directive.issued_at)
 
     assert services.send_directive_reminders(day + datetime.timedelta(days=4))["acknowledge"] == 0
     assert services.send_directive_reminders(day + datetime.timedelta(days=5))["acknowledge"] == 1
@@ -448,11 +449,11 @@ def test_the_progress_table_has_one_row_per_unit_addressed_in_the_focus_subtree(
     report(cast, directive, cast.cell, 1, 60)
     services.acknowledge(receipt_of(directive, cast.sibling_cell), by=cast.users["committee"])
 
-    response = cast.client("committee").get(reverse("directives:progress.xlsx",
-                                                    args=[directive.pk, cast.commune.pk]))
-    rows = read_xlsx(body(response))
-    cell_only = read_xlsx(body(cast.client("secretary").get(reverse("directives:progress.xlsx",
-                                                                    args=[directive.pk, cast.cell.pk]))))
+    response = cast.client("committee").get(reverse("directives:progress.export",
+                                                    args=[directive.pk, cast.commune.pk, "xlsx"]))
+    rows = read_table(body(response))
+    cell_only = read_table(body(cast.client("secretary").get(reverse("directives:progress.export",
+                                                                     args=[directive.pk, cast.cell.pk, "xlsx"]))))
 
     by_unit = {row[0]: row for row in rows[1:]}
     assert set(by_unit) == {cast.cell.name, cast.sibling_cell.name}

@@ -3,12 +3,20 @@
 import datetime
 import re
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from soisua.meetings import services
 from soisua.meetings.enums import ContributionKind
 from tests.factories import make_member
+
+
+@pytest.fixture(autouse=True)
+def _in_november_2026(_fixed_clock):
+    """The meetings these tests hold days before now belong to the year of the page they read: the tests travel to
+    November 2026 whatever the suite's clock (on 1 January the days before are last year's)."""
+    _fixed_clock.move_to(datetime.datetime(2026, 11, 20, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7))))
 
 
 def hold_three_meetings(cast, speakers):

@@ -17,6 +17,7 @@ from soisua.oversight import dashboard
 from soisua.reviews import services as reviews
 from soisua.reviews.models import Feedback, QuotaSetting
 from tests.factories import complete_review, make_member, make_unit
+from tests.files import table_rows
 from tests.reviews.test_cycles import open_for
 
 
@@ -47,7 +48,8 @@ def overdue_shortcoming(cast):
 def test_the_communes_dashboard_ranks_the_cell_with_overdue_corrections_first_and_counts_the_subtree(cast):
     overdue_shortcoming(cast)
     corrections.record_shortcoming(unit=cast.cell, member=cast.members["member"], text="Ít phát biểu", by=SYSTEM)
-    starts = timezone.now() - datetime.timedelta(days=2)
+    new_year = timezone.localtime().replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    starts = max(timezone.now() - datetime.timedelta(days=2), new_year)  # this year's, whatever the day
     meeting = meetings.schedule_meeting(cast.cell, title="Sinh hoạt", starts_at=starts,
                                         ends_at=starts + datetime.timedelta(minutes=120), by=SYSTEM)
     for line in meeting.attendance.all():
@@ -246,10 +248,10 @@ def test_the_dashboards_tables_download_as_one_workbook(cast):
     decided(complete_review(cycle.reviews.get(member=cast.members["member"]), SYSTEM), "good",
             by=cast.users["parent_staff"])
 
-    response = cast.client("committee").get(reverse("oversight:dashboard.xlsx", args=[cast.commune.pk]))
+    response = cast.client("committee").get(reverse("oversight:dashboard.export", args=[cast.commune.pk, "xlsx"]))
 
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
-    rows = {name: workbook.get_sheet_by_name(name).to_python() for name in workbook.sheet_names}
+    rows = {name: table_rows(workbook.get_sheet_by_name(name).to_python()) for name in workbook.sheet_names}
     assert response["Content-Disposition"] == 'attachment; filename="Tong-quan-Dang-uy-xa-Hoa-An.xlsx"'
     assert workbook.sheet_names[:3] == ["Tóm tắt", "Cảnh báo sớm", "Số đảng viên theo mức xếp loại"]
     assert rows["Đơn vị trực thuộc"][1][:2] == [cast.sibling_cell.name, 1]
