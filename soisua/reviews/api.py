@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
@@ -212,7 +212,7 @@ def review_feedback_give(request: HttpRequest, payload: FeedbackIn, review_id: i
     items = queries.checklist_items_by_code(review.cycle, payload.checklist_items)
     unknown = [code for code in payload.checklist_items if code not in items]
     if unknown:
-        raise ApiError(422, "unknown_checklist_item", gettext_now(
+        raise ApiError(422, "unknown_checklist_item", gettext(
             "These checklist items are not in the cycle's rule set: %(codes)s.") % {"codes": ", ".join(unknown)})
     feedback = services.give_feedback(review=review, from_unit=review.unit, kind=payload.kind, text=payload.text,
                                       checklist_items=[item.pk for item in items.values()], by=request.user)
