@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what soisua needs on a Debian machine, skipping whatever is already there.
 #   scripts/bootstrap.sh demo   system packages for documents and translations, the Python environment
-#   scripts/bootstrap.sh test   the above, plus Chromium, poppler-utils and the npm packages (axe-core)
+#   scripts/bootstrap.sh test   the above, plus Chromium, poppler-utils, LibreOffice (Writer and Calc without their
+#                               desktop parts, to open the Word and Excel files the product writes) and the npm
+#                               packages (axe-core)
 set -euo pipefail
 
 profile="${1:-demo}"
@@ -24,7 +26,7 @@ say() { printf '[bootstrap] %s\n' "$*"; }
 # --- Debian packages ---------------------------------------------------------------------------------------
 packages=(fonts-noto-core fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 gettext)
 if [[ "$profile" == test ]]; then
-  packages+=(chromium poppler-utils make)
+  packages+=(chromium poppler-utils make libreoffice-writer-nogui libreoffice-calc-nogui)
 fi
 missing=()
 for package in "${packages[@]}"; do

@@ -11,6 +11,8 @@ export UV_PROJECT_ENVIRONMENT=.venv
 export PYTHONDONTWRITEBYTECODE=1
 # The suite must not pick up a developer's own configuration.
 unset DATABASE_URL SOISUA_ENV DEBUG SECRET_KEY ALLOWED_HOSTS SQLITE_PATH TASKS_BACKEND EMAIL_BACKEND
+# Here the files the product writes must open in LibreOffice: a missing soffice fails those tests, not skips them.
+export SOISUA_REQUIRE_LIBREOFFICE=1
 
 declare -a TIMINGS=()
 SECTION=""

@@ -53,3 +53,40 @@ def test_a_failed_install_of_uv_still_stops_with_its_error(tmp_path):
     assert result.returncode == 1
     assert "ERROR: No matching distribution found for uv" in result.stderr
     assert "ready" not in result.stdout
+
+
+def apt_installs(tmp_path: Path, profile: str) -> str:
+    """What bootstrap.sh `profile` asks apt-get to install on a machine without any of its Debian packages (stand-ins
+    answer for dpkg, apt-get, sudo and npm and record nothing but apt-get's arguments)."""
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "bootstrap.sh", tmp_path / "scripts" / "bootstrap.sh")
+    bin_dir, tools = tmp_path / ".venv" / "bin", tmp_path / "tools"
+    bin_dir.mkdir(parents=True)
+    tools.mkdir()
+    stubs = {bin_dir / "python": "#!/bin/sh\nexit 0\n", bin_dir / "uv": "#!/bin/sh\nexit 0\n",
+             tools / "dpkg": "#!/bin/sh\nexit 1\n", tools / "npm": "#!/bin/sh\nexit 0\n",
+             tools / "sudo": '#!/bin/sh\nexec "$@"\n', tools / "initdb": "#!/bin/sh\nexit 0\n",
+             tools / "apt-get": f'#!/bin/sh\necho "$@" >> "{tmp_path}/apt-get.log"\n'}
+    for path, text in stubs.items():
+        path.write_text(text)
+        path.chmod(0o755)
+    bash = shutil.which("bash") or "/bin/bash"
+    result = subprocess.run([bash, "scripts/bootstrap.sh", profile], cwd=tmp_path, capture_output=True, text=True,  # noqa: S603
+                            env={"PATH": f"{tools}:/usr/bin:/bin", "HOME": str(tmp_path)}, check=False)
+    assert result.returncode == 0, result.stderr
+    return (tmp_path / "apt-get.log").read_text()
+
+
+def test_the_test_set_up_installs_libreoffice_without_its_desktop_parts(tmp_path):
+    installed = apt_installs(tmp_path, "test")
+
+    assert "libreoffice-writer-nogui" in installed
+    assert "libreoffice-calc-nogui" in installed
+    assert "--no-install-recommends" in installed
+
+
+def test_the_demo_set_up_installs_no_libreoffice(tmp_path):
+    installed = apt_installs(tmp_path, "demo")
+
+    assert "fonts-liberation2" in installed
+    assert "libreoffice" not in installed

@@ -44,7 +44,10 @@ STYLE = {
     "size_table_wide": 9,  # tables with more than `wide_table_columns` columns
     "wide_table_columns": 8,
     "size_recipients": 11,
-    "line_spacing": 1.2,
+    "line_spacing": 1.2,  # in lines as Word counts them: a multiple of the font's single line
+    # The single line of Liberation Serif as LibreOffice spaces it (ascent, descent and line gap, about that of Times
+    # New Roman in Word), in em: the PDF's CSS line heights are the spacing times this, so both break pages alike.
+    "font_line_em": 1.147,
     "paragraph_indent_mm": 10,
     "header_left_share": 0.45,  # the issuer column's share of the text width
     "signature_share": 0.5,
@@ -439,6 +442,8 @@ def _pdf_context(document: PartyDocument) -> dict:
         "style": STYLE,
         "page_size": f"{STYLE['paper']} {'landscape' if document.landscape else 'portrait'}",
         "margins": f"{top}mm {right}mm {bottom}mm {left}mm",
+        "line_height": round(STYLE["line_spacing"] * STYLE["font_line_em"], 4),
+        "table_line_height": STYLE["font_line_em"],  # tables are single-spaced, as their Word style is
         "header_left_percent": round(STYLE["header_left_share"] * 100),
         "signature_percent": round(STYLE["signature_share"] * 100),
         "signature_left_percent": 100 - round(STYLE["signature_share"] * 100),
