@@ -17,6 +17,8 @@ from .services import MAX_NOTE
 router = Router(tags=[_("Early warnings")])
 
 MAX_ID = 2**63 - 1
+# Days as yyyy-mm-dd in `from` and `to` (words Python keeps for itself).
+FromDay, ToDay = Query(None, alias="from"), Query(None, alias="to")
 AlertId = Path(..., ge=1, le=MAX_ID)
 
 
@@ -104,17 +106,21 @@ def _evidence(user, alert) -> tuple[list, int]:
 @router.get("/alerts", response=responses(list[AlertOut]), summary=_("Early warnings"),
             description=_("The warnings the caller may open, the newest first: live ones (open or acknowledged) "
                           "unless `state` names another. `unit`: the warnings of its subtree, for those who follow "
-                          "it (403 for its plain members); `check`: one check's."))
+                          "it (403 for its plain members); `check`: one check's; `from`, `to`: opened on those days "
+                          "or between them."))
 @paginate(Pages, page_size=50)
 def alert_list(request: HttpRequest, unit: int | None = Query(None, ge=1, le=MAX_ID),
-               state: AlertStatus | None = None, check: Check | None = None):
+               state: AlertStatus | None = None, check: Check | None = None,
+               opened_from: datetime.date | None = FromDay,
+               opened_to: datetime.date | None = ToDay):
     user = request.user
     if unit is not None:
         scope_unit = policy.get_unit_for_user(user, unit)
         within = policy.listed(user, scope_unit)
     else:
         scope_unit, within = None, policy.visible_alerts(user)
-    return queries.listing(scope_unit, status=state or "", check=check or "", within=within)
+    return queries.listing(scope_unit, status=state or "", check=check or "", within=within,
+                           opened_from=opened_from, opened_to=opened_to)
 
 
 @router.get("/alerts/{alert_id}", response=responses(AlertDetailOut), summary=_("An early warning"),

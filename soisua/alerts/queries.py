@@ -1,6 +1,7 @@
 """Reads of early warnings: those of a unit's subtree (its page and the dashboards above it), what a warning rests
 on (its evidence, as links), the rules in force and their history."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -34,10 +35,15 @@ def live_in_subtree(unit: Unit) -> QuerySet[Alert]:
     return in_subtree(unit).filter(status__in=LIVE_STATUSES)
 
 
-def listing(unit: Unit | None, *, status: str = "", check: str = "", within: Q | None = None) -> QuerySet[Alert]:
+def listing(unit: Unit | None, *, status: str = "", check: str = "", within: Q | None = None,
+            opened_from: datetime.date | None = None, opened_to: datetime.date | None = None) -> QuerySet[Alert]:
     """The subtree's warnings (every unit's without `unit`: the API's list) of one status (live by default) and
-    check, `within` the rows the reader may open."""
+    check, `within` the rows the reader may open; `opened_from`, `opened_to`: (last) opened on those days."""
     rows = (in_subtree(unit) if unit is not None else Alert.objects.all()).filter(within or Q())
+    if opened_from is not None:
+        rows = rows.filter(opened_at__date__gte=opened_from)
+    if opened_to is not None:
+        rows = rows.filter(opened_at__date__lte=opened_to)
     rows = rows.filter(status=status) if status in AlertStatus.values else rows.filter(status__in=LIVE_STATUSES)
     if check in Check.values:
         rows = rows.filter(kind=check)

@@ -20,6 +20,8 @@ from .enums import ShortcomingStatus
 router = Router(tags=[_("Corrections")])
 
 MAX_ID = 2**63 - 1
+# Days as yyyy-mm-dd in `from` and `to` (words Python keeps for itself).
+FromDay, ToDay = Query(None, alias="from"), Query(None, alias="to")
 ShortcomingId = Path(..., ge=1, le=MAX_ID)
 UNIT_FILTER = _("A unit's id: only what concerns its subtree (404 when the caller does not see the unit).")
 MAX_NOTE = 5000
@@ -138,12 +140,13 @@ class ProgressIn(ApiInput):
 
 @router.get("/shortcomings", response=responses(list[ShortcomingOut]), summary=_("Shortcomings"),
             description=_("The shortcomings the caller may see, as on the pages (one named in a draft review only to "
-                          "its writer), the next due first. `member`: one member's own; `due_from`, `due_to`: the "
-                          "next deadline in those days."))
+                          "its writer), the next due first. `member`: one member's own; `from`, `to`: the next "
+                          "deadline on those days or between them."))
 @paginate(Pages, page_size=50)
 def shortcoming_list(request: HttpRequest, unit: int | None = Query(None, ge=1, le=MAX_ID, description=UNIT_FILTER),
                      status: ShortcomingStatus | None = None, member: int | None = Query(None, ge=1, le=MAX_ID),
-                     due_from: datetime.date | None = None, due_to: datetime.date | None = None):
+                     due_from: datetime.date | None = FromDay,
+                     due_to: datetime.date | None = ToDay):
     scope_unit = access.get_unit_for_user(request.user, unit) if unit is not None else None
     return queries.shortcomings_where(policy.visible_shortcomings(request.user), unit=scope_unit, status=status or "",
                                       member_id=member, due_from=due_from, due_to=due_to)

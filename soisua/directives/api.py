@@ -16,6 +16,8 @@ from . import policy, queries, services
 router = Router(tags=[_("Directives")])
 
 MAX_ID = 2**63 - 1
+# Days as yyyy-mm-dd in `from` and `to` (words Python keeps for itself).
+FromDay, ToDay = Query(None, alias="from"), Query(None, alias="to")
 DirectiveId = Path(..., ge=1, le=MAX_ID)
 UNIT_FILTER = _("A unit's id: only what concerns its subtree (404 when the caller does not see the unit).")
 
@@ -113,10 +115,11 @@ def _unit(request, unit: int | None):
 @router.get("/directives", response=responses(list[DirectiveOut]), summary=_("Directives"),
             description=_("The directives the caller may see: those their units issued or are drafting, and those "
                           "addressed to units they read, the latest first. `unit`: issued by a unit of its subtree "
-                          "or addressed to one; `issued_from`, `issued_to`: issued on those days."))
+                          "or addressed to one; `from`, `to`: issued on those days or between them."))
 @paginate(Pages, page_size=50)
 def directive_list(request: HttpRequest, unit: int | None = Query(None, ge=1, le=MAX_ID, description=UNIT_FILTER),
-                   issued_from: datetime.date | None = None, issued_to: datetime.date | None = None):
+                   issued_from: datetime.date | None = FromDay,
+                   issued_to: datetime.date | None = ToDay):
     return queries.directives_where(policy.visible_directives(request.user), unit=_unit(request, unit),
                                     issued_from=issued_from, issued_to=issued_to)
 

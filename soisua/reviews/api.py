@@ -21,6 +21,8 @@ router = Router(tags=[_("Reviews")])
 
 # Ids are 64-bit in every supported database: a larger number is refused (422) rather than sent to a query.
 MAX_ID = 2**63 - 1
+# Days as yyyy-mm-dd in `from` and `to` (words Python keeps for itself).
+FromDay, ToDay = Query(None, alias="from"), Query(None, alias="to")
 ReviewId = Path(..., ge=1, le=MAX_ID)
 CycleId = Path(..., ge=1, le=MAX_ID)
 UNIT_FILTER = _("A unit's id: only what concerns its subtree (404 when the caller does not see the unit).")
@@ -132,12 +134,15 @@ def _unit(request, unit: int | None):
 
 @router.get("/cycles", response=responses(list[CycleOut]), summary=_("Review cycles"),
             description=_("The cycles the caller sees: opened at a unit they see or above one. `unit`: the cycles in "
-                          "which that unit's subtree is reviewed."))
+                          "which that unit's subtree is reviewed; `from`, `to`: those whose period reviewed meets "
+                          "those days."))
 @paginate(Pages, page_size=50)
 def cycle_list(request: HttpRequest, unit: int | None = Query(None, ge=1, le=MAX_ID, description=UNIT_FILTER),
-               status: CycleStatus | None = None, kind: CycleKind | None = None):
+               status: CycleStatus | None = None, kind: CycleKind | None = None,
+               period_from: datetime.date | None = FromDay,
+               period_to: datetime.date | None = ToDay):
     return queries.cycles_where(policy.visible_cycles(request.user), unit=_unit(request, unit),
-                                status=status or "", kind=kind or "")
+                                status=status or "", kind=kind or "", period_from=period_from, period_to=period_to)
 
 
 @router.get("/cycles/{cycle_id}", response=responses(CycleDetailOut), summary=_("A review cycle"),

@@ -451,10 +451,16 @@ def verifications_of(rule_set: RuleSet) -> dict[str, RuleVerification]:
 # --- lists for the API (the policy passes the condition that decides what the reader sees) -------------------
 
 
-def cycles_where(condition: Q, *, unit: Unit | None = None, status: str = "", kind: str = "") -> QuerySet[Cycle]:
+def cycles_where(condition: Q, *, unit: Unit | None = None, status: str = "", kind: str = "",
+                 period_from: datetime.date | None = None, period_to: datetime.date | None = None) -> QuerySet[Cycle]:
     """Cycles matching `condition`, newest first; `unit`: those in which its subtree is reviewed (opened at the
-    unit, above it or inside it); `status`, `kind`: those of that status and kind."""
+    unit, above it or inside it); `status`, `kind`: those of that status and kind; `period_from`, `period_to`: those
+    whose period reviewed meets those days."""
     rows = Cycle.objects.filter(condition)
+    if period_from is not None:
+        rows = rows.filter(period_end__gte=period_from)
+    if period_to is not None:
+        rows = rows.filter(period_start__lte=period_to)
     if unit is not None:
         rows = rows.filter(Q(unit__path__in=[*unit.ancestor_paths(), unit.path]) | Q(unit__path__startswith=unit.path))
     if status:

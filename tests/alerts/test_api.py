@@ -50,6 +50,8 @@ def test_warnings_filtered_by_unit_state_and_check(cast):
     plain_member, _body = get(cast.users["member"], f"/alerts?unit={cast.cell.pk}")
     stranger, _body = get(staff, f"/alerts?unit={cast.other_cell.pk}")
     bad_check, _body = get(staff, "/alerts?check=everything")
+    _status, opened_today = get(staff, f"/alerts?from={today()}&to={today()}")
+    _status, opened_later = get(staff, f"/alerts?from={today().replace(year=today().year + 1)}")
 
     assert ids(cell) == set(Alert.objects.filter(unit=cast.cell).values_list("pk", flat=True))
     assert alert.pk in ids(cell)
@@ -59,6 +61,8 @@ def test_warnings_filtered_by_unit_state_and_check(cast):
     assert plain_member == 403  # a member reads the cell, not its warnings page
     assert stranger == 404
     assert bad_check == 422
+    assert alert.pk in ids(opened_today)
+    assert ids(opened_later) == set()
 
 
 def test_a_warning_names_its_member_only_to_who_may_read_them(cast):

@@ -89,9 +89,9 @@ def test_shortcomings_filtered_by_unit_status_member_and_due_date(cast):
     _status, sibling_cell = get(staff, f"/shortcomings?unit={cast.sibling_cell.pk}")
     _status, planned = get(staff, "/shortcomings?status=planned")
     _status, of_member = get(staff, f"/shortcomings?member={cast.members['member'].pk}")
-    _status, due_soon = get(staff, "/shortcomings?due_from=2026-12-01&due_to=2026-12-31")
+    _status, due_soon = get(staff, "/shortcomings?from=2026-12-01&to=2026-12-31")
     hidden, _body = get(staff, f"/shortcomings?unit={cast.other_cell.pk}")
-    bad_date, _body = get(staff, "/shortcomings?due_from=31/12/2026")
+    bad_date, _body = get(staff, "/shortcomings?from=31/12/2026")
 
     assert ids(sibling_cell) == {rows["sibling"].pk}
     assert ids(planned) == {rows["member"].pk}

@@ -40,8 +40,8 @@ def test_directives_filtered_by_unit_and_date_of_issue(cast):
 
     _status, cell = get(admin, f"/directives?unit={cast.cell.pk}")
     _status, other = get(admin, f"/directives?unit={cast.other_commune.pk}")
-    _status, on_the_day = get(admin, f"/directives?issued_from={ISSUED_ON}&issued_to={ISSUED_ON}")
-    _status, later = get(admin, "/directives?issued_from=2026-12-01")
+    _status, on_the_day = get(admin, f"/directives?from={ISSUED_ON}&to={ISSUED_ON}")
+    _status, later = get(admin, "/directives?from=2026-12-01")
     hidden, _body = get(cast.users["member"], f"/directives?unit={cast.other_commune.pk}")
 
     assert ids(cell) == {rows["issued"].pk}  # addressed to the cell

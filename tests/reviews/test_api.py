@@ -70,12 +70,16 @@ def test_cycles_filtered_by_unit_status_and_kind(cast):
     _status, in_cell = get(cast.users["admin"], f"/cycles?unit={cast.cell.pk}")
     _status, closed = get(cast.users["admin"], "/cycles?status=closed")
     _status, quarterly = get(cast.users["admin"], "/cycles?kind=quarter")
+    _status, this_year = get(cast.users["admin"], "/cycles?from=2026-06-01&to=2026-06-30")
+    _status, next_year = get(cast.users["admin"], "/cycles?from=2027-01-01")
     hidden_unit, _body = get(cast.users["member"], f"/cycles?unit={cast.other_cell.pk}")
     bad_status, _body = get(cast.users["admin"], "/cycles?status=half-open")
 
     assert [row["id"] for row in in_cell["items"]] == [commune_cycle.pk]
     assert [row["id"] for row in closed["items"]] == [other_cycle.pk]
     assert quarterly["items"] == []
+    assert {row["id"] for row in this_year["items"]} == {commune_cycle.pk, other_cycle.pk}
+    assert next_year["items"] == []
     assert hidden_unit == 404
     assert bad_status == 422
 
