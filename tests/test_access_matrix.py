@@ -166,6 +166,10 @@ SUPERIOR_ON_DRAFT = expect(403, 403, 404, 200, 404, 403, 200, 403, 403)
 API_READ_CELL = READ_CELL | {"anonymous": 401}
 API_READ_COMMUNE = READ_COMMUNE | {"anonymous": 401}
 API_LOGGED_IN = everyone(200, anonymous=401)
+# API writes of the cell's leadership (its secretary), answered 200 with what was written.
+API_LEAD_CELL = succeeds(LEAD_CELL, 200) | {"anonymous": 401}
+# Checking in through the API: those on the roll; the others who read the cell are refused (403).
+API_CHECK_IN = expect(200, 200, 404, 403, 404, 403, 403, 403, 403, anonymous=401)
 GET_NOT_ALLOWED = everyone(405)
 LOGIN_THEN_405 = everyone(405, anonymous=LOGIN)
 # Installation settings (rule sets): administrators of a root unit and superusers.
@@ -227,6 +231,8 @@ class Case:
     done: int = 302
     # Run before each request: puts back what an earlier request changed outside the database (files).
     reset: Callable[[Fixtures], None] | None = None
+    # The POST sends `data` as a JSON body (API operations) rather than as a form.
+    json: bool = False
 
 
 def unit_url(name: str, unit: str = "cell") -> Callable[[Fixtures], str]:
@@ -1304,6 +1310,28 @@ MATRIX: dict[str, Case | list[Case]] = {
         Case(member_url("api:member_detail", "secretary"), API_READ_CELL, shows=COLLEAGUE_PHONE,
              shown_to=CELL_READERS - {"member"}),
     ],
+    "api:unit_list": Case(lambda f: "/api/units", API_LOGGED_IN, shows='"code": "TN-HA-1"', shown_to=CELL_READERS),
+    "api:meeting_list": Case(lambda f: "/api/meetings", API_LOGGED_IN, shows=MEETING_TITLE, shown_to=CELL_READERS),
+    "api:meeting_detail": Case(lambda f: f"/api/meetings/{f.meeting.pk}", API_READ_CELL, shows=MEETING_TITLE),
+    "api:meeting_roll": Case(lambda f: f"/api/meetings/{f.meeting.pk}/roll", API_READ_CELL, shows=PROTECTED_NAME),
+    "api:meeting_speakers": Case(lambda f: f"/api/meetings/{f.meeting.pk}/speakers", API_READ_CELL,
+                                 shows=PROTECTED_NAME),
+    "api:meeting_minutes": Case(lambda f: f"/api/meetings/{f.meeting.pk}/minutes", API_READ_CELL,
+                                shows='"conclusions": "Kết luận"'),
+    # The same path as the speakers' list: its POST records one (the member was marked present).
+    "api:speaker_add": Case(lambda f: f"/api/meetings/{f.meeting.pk}/speakers", API_READ_CELL, post=API_LEAD_CELL,
+                            json=True, done=200,
+                            data=lambda f: {"member_id": f.cast.members["member"].pk, "note": "Ý kiến thêm"},
+                            effect=rows(Contribution, meeting=lambda f: f.meeting)),
+    "api:meeting_check_in": Case(lambda f: f"/api/meetings/{ongoing_meeting(f).pk}/check-in", GET_NOT_ALLOWED,
+                                 post=API_CHECK_IN, json=True, done=200,
+                                 data=lambda f: {"code": meetings.check_in_code(ongoing_meeting(f))},
+                                 effect=roll_of(ongoing_meeting)),
+    "api:roll_mark": Case(lambda f: f"/api/meetings/{ongoing_meeting(f).pk}/roll/{f.cast.members['member'].pk}",
+                          GET_NOT_ALLOWED, post=API_LEAD_CELL, json=True, done=200,
+                          data={"status": "excused", "reason": "Đi công tác"}, effect=roll_of(ongoing_meeting)),
+    "api:cell_dues": Case(lambda f: (dues_recorded(f), f"/api/units/{f.cast.cell.pk}/dues")[1],
+                          expect(403, 200, 404, 200, 404, 200, 200, 200, 200, anonymous=401), shows=PROTECTED_NAME),
     # --- directives ------------------------------------------------------------------------------------------
     # Addressed to the reader's cell, or issued by the unit the reader speaks for.
     "directives:mine": Case(lambda f: (issued_directive(f), reverse("directives:mine"))[1], LOGGED_IN,
@@ -1598,12 +1626,16 @@ def build_fixtures(cast: Cast) -> Fixtures:
 
 
 def request_as(fixtures: Fixtures, who: str, method: str, url: str, data: dict,
-               effect: Callable[[Fixtures, str], object] | None = None) -> tuple[HttpResponse, bool]:
+               effect: Callable[[Fixtures, str], object] | None = None, *,
+               json: bool = False) -> tuple[HttpResponse, bool]:
     """The response, and whether the request changed what `effect` reads (False without an effect)."""
     client = fixtures.cast.client(who)
     with transaction.atomic():
         before = effect(fixtures, who) if effect is not None else None
-        response = client.post(url, data) if method == "POST" else client.get(url)
+        if method == "POST":
+            response = client.post(url, data, content_type="application/json") if json else client.post(url, data)
+        else:
+            response = client.get(url)
         if response.streaming:  # read files before the rollback: they may be generated lazily
             response._matrix_body = body_bytes(response)
             response.streaming_content = [response._matrix_body]
@@ -1673,7 +1705,7 @@ def run_case(fixtures: Fixtures, case: Case, method: str, expectations: dict) ->
             case.reset(fixtures)
         data = case.data(fixtures) if callable(case.data) else case.data
         effect = case.effect if method == "POST" else None
-        response, changed = request_as(fixtures, who, method, url, data, effect)
+        response, changed = request_as(fixtures, who, method, url, data, effect, json=case.json)
         problems = problems_with(response, expectations[who], case, fixtures, who, method)
         if method == "POST":
             problems += effect_problems(case, expectations[who], response.status_code, changed)

@@ -13,6 +13,7 @@ from soisua.org import access
 from soisua.org.enums import Role
 from soisua.org.models import Unit
 
+from . import queries
 from .models import Attendance, CalendarFeed, Contribution, Meeting, MeetingDocument, MeetingRuleException, MeetingRules
 
 # Who sets a committee's lower minimum for its small cells: those who manage its subtree.
@@ -36,15 +37,31 @@ def get_cell_for_user(user, pk: int, *, manage: bool = False) -> Unit:
     return unit
 
 
-def get_meeting_for_user(user, pk: int, *, manage: bool = False) -> Meeting:
-    """Whoever reads the cell sees its meetings; its leadership runs them."""
+def is_on_roll(user, meeting: Meeting) -> bool:
+    """Whether the login's member is on the meeting's roll: only they check in to it."""
+    return queries.roll_line_of(meeting, user) is not None
+
+
+def get_meeting_for_user(user, pk: int, *, manage: bool = False, check_in: bool = False) -> Meeting:
+    """Whoever reads the cell sees its meetings; its leadership runs them; those on its roll check in to it (403
+    for a reader who is not)."""
     meeting = (Meeting.objects.select_related("unit", "unit__kind", "chair", "minute_taker", "liaison", "topic")
                .filter(pk=pk).first())
     if meeting is None or not access.can_read_unit(user, meeting.unit):
         raise Http404
     if manage and not can_run_meetings(user, meeting.unit):
         raise PermissionDenied
+    if check_in and not is_on_roll(user, meeting):
+        raise PermissionDenied
     return meeting
+
+
+def get_roll_line_of(meeting: Meeting, member_pk: int) -> Attendance:
+    """A member's line of a meeting already loaded (get_meeting_for_user): 404 when they are not on its roll."""
+    line = queries.roll_line_of_member(meeting, member_pk)
+    if line is None:
+        raise Http404
+    return line
 
 
 def get_meeting_for_scan(pk: int) -> Meeting:

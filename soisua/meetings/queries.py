@@ -27,6 +27,7 @@ from .enums import (
     RulesStatus,
 )
 from .models import (
+    AgendaItem,
     Attendance,
     CalendarFeed,
     CellPlan,
@@ -48,8 +49,46 @@ def meetings_of(unit: Unit) -> QuerySet[Meeting]:
     return Meeting.objects.filter(unit=unit).order_by("-starts_at")
 
 
+def meetings_visible_to(user, *, within: Unit | None = None, first: datetime.date | None = None,
+                        last: datetime.date | None = None, kind: str | None = None) -> QuerySet[Meeting]:
+    """The meetings of the cells the user reads, newest first: `within` a unit's subtree, starting on the local
+    days from `first` to `last` (both included), of one `kind`."""
+    meetings = Meeting.objects.filter(access.scope_for(user).unit_filter("unit__"))
+    if within is not None:
+        meetings = meetings.filter(unit__path__startswith=within.path)
+    if first is not None:
+        meetings = meetings.filter(starts_at__gte=_local_day_start(first))
+    if last is not None:
+        meetings = meetings.filter(starts_at__lt=_local_day_start(last + datetime.timedelta(days=1)))
+    if kind is not None:
+        meetings = meetings.filter(kind=kind)
+    return (meetings.select_related("chair", "minute_taker", "liaison", "topic", "minutes")
+            .order_by("-starts_at", "-pk"))
+
+
+# What a meeting is at a moment: still to come, under way (from its start to its end), or held.
+SCHEDULED, IN_PROGRESS, HELD = "scheduled", "in_progress", "held"
+
+
+def meeting_state(meeting: Meeting, now: datetime.datetime | None = None) -> str:
+    now = now or timezone.now()
+    if now < meeting.starts_at:
+        return SCHEDULED
+    return IN_PROGRESS if now <= meeting.ends_at else HELD
+
+
+def roll_lines(meeting: Meeting) -> QuerySet[Attendance]:
+    """The meeting's roll in the Vietnamese order of names."""
+    return meeting.attendance.select_related("member").order_by("member__sort_key", "pk")
+
+
 def roll(meeting: Meeting) -> list[Attendance]:
-    return list(meeting.attendance.select_related("member").order_by("member__sort_key", "pk"))
+    return list(roll_lines(meeting))
+
+
+def roll_line_of_member(meeting: Meeting, member_pk: int) -> Attendance | None:
+    """The member's line of the meeting's roll (None when they are not on it)."""
+    return Attendance.objects.filter(meeting=meeting, member_id=member_pk).select_related("member").first()
 
 
 def roll_line_of(meeting: Meeting, user) -> Attendance | None:
@@ -121,6 +160,17 @@ def liaison_candidates(unit: Unit) -> QuerySet[Member]:
 
 def agenda_of(meeting: Meeting) -> QuerySet:
     return meeting.agenda.all()
+
+
+def agenda_item_of(meeting: Meeting, pk: int) -> AgendaItem | None:
+    return meeting.agenda.filter(pk=pk).first()
+
+
+def speaker_candidate(meeting: Meeting, pk: int) -> Member | None:
+    """A member who may be named as a speaker of the meeting, whatever they are marked: one on its roll, or its
+    upper-level liaison (services.add_contribution says why one who did not attend is refused)."""
+    return (Member.objects.filter(Q(attendance__meeting=meeting) | Q(pk=meeting.liaison_id), pk=pk)
+            .distinct().first())
 
 
 def documents_of(meeting: Meeting) -> QuerySet:

@@ -9,6 +9,7 @@ from soisua.core.api_common import Pages, query_text, responses
 from soisua.core.querytext import QUERY_MAX_LENGTH
 
 from . import access, queries
+from .enums import MemberStatus
 
 router = Router(tags=[_("Organisation")])
 
@@ -53,6 +54,17 @@ UnitId = Path(..., ge=1, le=MAX_ID)
 MemberId = Path(..., ge=1, le=MAX_ID)
 
 
+@router.get("/units", response=responses(list[UnitOut]), summary=_("Units"),
+            description=_("The units the caller sees, in tree order. `within`: only that unit and the units under "
+                          "it (404 when the caller does not see it); `kind`: only units of that kind (its code, "
+                          "such as \"cell\")."))
+@paginate(Pages, page_size=100)
+def unit_list(request: HttpRequest, within: int | None = Query(None, ge=1, le=MAX_ID),
+              kind: str | None = Query(None, max_length=40)):
+    top = access.get_unit_for_user(request.user, within) if within is not None else None
+    return queries.units_visible_to(request.user, within=top, kind=kind)
+
+
 @router.get("/units/{unit_id}", response=responses(UnitOut), summary=_("A unit"))
 def unit_detail(request: HttpRequest, unit_id: int = UnitId):
     return access.get_unit_for_user(request.user, unit_id)
@@ -63,10 +75,12 @@ def unit_children(request: HttpRequest, unit_id: int = UnitId):
     return list(queries.children_of(access.get_unit_for_user(request.user, unit_id)))
 
 
-@router.get("/units/{unit_id}/members", response=responses(list[MemberOut]), summary=_("The members of a cell"))
+@router.get("/units/{unit_id}/members", response=responses(list[MemberOut]), summary=_("The members of a cell"),
+            description=_("Its members on the roll and those suspended; `status`: only the members of that status "
+                          "(\"left\" lists those who left the roll)."))
 @paginate(Pages, page_size=100)
-def unit_members(request: HttpRequest, unit_id: int = UnitId):
-    return queries.members_of_cell(access.get_unit_for_user(request.user, unit_id))
+def unit_members(request: HttpRequest, unit_id: int = UnitId, status: MemberStatus | None = None):
+    return queries.members_of_cell(access.get_unit_for_user(request.user, unit_id), status=status)
 
 
 @router.get("/members/search", response=responses(list[MemberOut]), summary=_("Find members"),

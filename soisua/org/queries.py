@@ -39,6 +39,17 @@ def children_of(unit: Unit) -> QuerySet[Unit]:
             .annotate(child_count=Count("children", distinct=True)).order_by("sort_key", "pk"))
 
 
+def units_visible_to(user, *, within: Unit | None = None, kind: str | None = None) -> QuerySet[Unit]:
+    """The units the user sees, in tree order; `within`: only that unit's subtree (the unit included), `kind`: only
+    units of that kind (its code)."""
+    units = visible_units(user).select_related("kind")
+    if within is not None:
+        units = units.filter(path__startswith=within.path)
+    if kind is not None:
+        units = units.filter(kind__code=kind)
+    return units.order_by("path")
+
+
 def visible_cells(user) -> QuerySet[Unit]:
     """The cells the user sees, by name (where a member may be added or transferred)."""
     return visible_units(user).filter(kind__holds_members=True).order_by("sort_key")
@@ -72,10 +83,13 @@ def current_posts_prefetch(to_attr: str = "current_posts") -> Prefetch:
     return Prefetch("posts", queryset=Post.objects.filter(ended_on__isnull=True), to_attr=to_attr)
 
 
-def members_of_cell(unit: Unit, *, include_left: bool = False) -> QuerySet[Member]:
-    """A cell's members in Vietnamese order (given name, family name, middle names)."""
+def members_of_cell(unit: Unit, *, include_left: bool = False, status: str | None = None) -> QuerySet[Member]:
+    """A cell's members in Vietnamese order (given name, family name, middle names); with `status`, only those of
+    that status (those who left the roll too, when asked for)."""
     members = Member.objects.filter(cell=unit)
-    if not include_left:
+    if status is not None:
+        members = members.filter(status=status)
+    elif not include_left:
         members = members.filter(status__in=ACTIVE_STATUSES)
     return members.order_by("sort_key", "pk").prefetch_related(current_posts_prefetch())
 
