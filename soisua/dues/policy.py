@@ -21,7 +21,7 @@ def can_read_cell_dues(user, unit: Unit) -> bool:
 
 
 def can_read_member_dues(user, member: Member) -> bool:
-    own = getattr(user, "pk", None) is not None and member.user_id == user.pk
+    own = getattr(user, "pk", None) is not None and access.is_self(user, member)
     return own or can_read_cell_dues(user, member.cell)
 
 

@@ -368,10 +368,16 @@ def get_unit_for_user(user, pk: int, *, write: bool = False, administer: bool = 
     return unit
 
 
+def in_token_subtree(user, unit: Unit) -> bool:
+    """Whether `unit` lies in the subtree an API token limits this request to (always, without a limit). For
+    what a login reaches as itself rather than through a grant (its own member, review, inspection): ask it after
+    checking that the object is the login's own."""
+    return scope_for(user).within(unit)
+
+
 def is_self(user, member: Member) -> bool:
     """The login is this member's (and, for a token limited to a unit, the member's cell is in its subtree)."""
-    return (member.user_id is not None and member.user_id == user.pk
-            and scope_for(user).within(member.cell))
+    return member.user_id is not None and member.user_id == user.pk and in_token_subtree(user, member.cell)
 
 
 def can_read_member(user, member: Member) -> bool:

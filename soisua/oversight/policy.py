@@ -21,8 +21,10 @@ covers = access.covers
 
 
 def on_team(user, inspection: Inspection) -> bool:
-    """Reads the team through `inspection.team.all()`, so a list prefetching it asks nothing more."""
-    return user.is_authenticated and any(member.pk == user.pk for member in inspection.team.all())
+    """Reads the team through `inspection.team.all()`, so a list prefetching it asks nothing more. A token limited
+    to a unit acts on the team only for a body in its subtree."""
+    return (user.is_authenticated and any(member.pk == user.pk for member in inspection.team.all())
+            and access.in_token_subtree(user, inspection.body))
 
 
 def is_body(user, inspection: Inspection) -> bool:
@@ -31,7 +33,7 @@ def is_body(user, inspection: Inspection) -> bool:
 
 def is_member_inspected(user, inspection: Inspection) -> bool:
     member = inspection.subject_member
-    return member is not None and member.user_id is not None and member.user_id == user.pk
+    return member is not None and access.is_self(user, member)
 
 
 def covers_from_above(user, unit: Unit) -> bool:

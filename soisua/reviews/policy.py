@@ -32,7 +32,8 @@ from .queries import author_key, can_log_in, collective_review_id, distinct_auth
 
 
 def is_author(user, review: Review) -> bool:
-    return review.member_id is not None and review.member.user_id is not None and review.member.user_id == user.pk
+    return (review.member_id is not None and review.member.user_id is not None and review.member.user_id == user.pk
+            and access.in_token_subtree(user, review.unit))
 
 
 def can_edit_review(user, review: Review) -> bool:

@@ -1,23 +1,37 @@
 """What a token's limits mean for every operation of the API, read from its own OpenAPI schema: a read token never
 writes, a token limited to a unit never reaches outside its subtree, expired and revoked tokens reach nothing, and
 each token is held to its rate. New operations are covered as they appear; one whose path names an object this
-file cannot build fails until it learns to (PATH_OBJECTS)."""
+file cannot build fails until `sibling_world` learns to."""
 
 import datetime
 import json
+from types import SimpleNamespace
 
 import pytest
 import time_machine
 from django.test import Client
 
 from soisua.accounts import services
-from soisua.accounts.models import ApiToken
+from soisua.accounts.models import ApiToken, User
+from soisua.alerts import services as alerts
+from soisua.alerts.enums import Check
+from soisua.alerts.models import Alert
 from soisua.api import api
 from soisua.audit.models import AuditEntry
 from soisua.core.actors import SYSTEM
+from soisua.corrections import services as corrections
+from soisua.corrections.enums import Source
+from soisua.directives import services as directives
+from soisua.directives.enums import TargetMode
+from soisua.dues import policy as dues
 from soisua.meetings import services as meetings
+from soisua.meetings.enums import AttendanceStatus
+from soisua.org import access
 from soisua.org import services as org
+from soisua.oversight import policy as oversight
 from soisua.reviews.models import Review
+from tests.conftest import fixed_now
+from tests.directives.test_directives import draft
 from tests.factories import UserFactory, complete_review, make_member
 from tests.reviews.test_cycles import open_for
 
@@ -107,12 +121,32 @@ def sibling_world(cast) -> dict[str, int]:
                                         ends_at=START + datetime.timedelta(hours=2), agenda=["Thời sự"], by=SYSTEM)
     cycle = open_for(cast.sibling_cell, title="Kiểm điểm Thôn 2")
     review = complete_review(Review.objects.get(cycle=cycle, member=cast.members["sibling"]), cast.users["sibling"])
+    shortcoming = corrections.record_shortcoming(unit=cast.sibling_cell, member=cast.members["sibling"],
+                                                 source=Source.MEETING, text="Chưa gương mẫu trong sinh hoạt",
+                                                 by=SYSTEM)
+    directive = draft(cast, number="77", target_mode=TargetMode.UNITS, target_units=[cast.sibling_cell])
+    directive = directives.issue(directive, version=directive.version, by=cast.users["committee"])
     return {"unit_id": cast.sibling_cell.pk, "member_id": cast.members["sibling"].pk, "meeting_id": meeting.pk,
-            "cycle_id": cycle.pk, "review_id": review.pk}
+            "cycle_id": cycle.pk, "review_id": review.pk, "shortcoming_id": shortcoming.pk,
+            "directive_id": directive.pk, "alert_id": sibling_alert(cast).pk}
 
 
-# What a list is filtered by, given the sibling cell: the list must be refused or come back empty.
-UNIT_FILTERS = ("unit", "unit_id", "within", "cell")
+def sibling_alert(cast) -> Alert:
+    """Three absences without reason of the sibling cell's member: a warning owned by that cell."""
+    for days in (100, 70, 40):
+        starts = fixed_now() - datetime.timedelta(days=days)
+        held = meetings.schedule_meeting(cast.sibling_cell, title=f"Sinh hoạt {starts:%d/%m}", starts_at=starts,
+                                         ends_at=starts + datetime.timedelta(hours=2), by=SYSTEM)
+        meetings.mark_attendance(held.attendance.get(member=cast.members["sibling"]),
+                                 status=AttendanceStatus.UNEXCUSED, by=SYSTEM)
+    alerts.evaluate(by=SYSTEM, today=fixed_now().date(), checks=[Check.UNEXCUSED])
+    return Alert.objects.get(kind=Check.UNEXCUSED, unit=cast.sibling_cell)
+
+
+# What a list is filtered by: given the sibling cell or its member, the list must be refused or come back empty.
+def list_filters(cast) -> dict[str, int]:
+    unit, member = cast.sibling_cell.pk, cast.members["sibling"].pk
+    return {"unit": unit, "unit_id": unit, "within": unit, "cell": unit, "member": member, "member_id": member}
 
 
 @pytest.mark.parametrize("owner", ["superuser", "parent_staff"])
@@ -133,9 +167,10 @@ def test_a_token_limited_to_a_cell_reads_nothing_of_the_sibling_cell(cast, owner
         refused[path] = call(limited, "get", address, query).status_code
     lists = {}
     for path, operation in reads:
-        filters = {parameter["name"] for parameter in parameters(operation, "query")} & set(UNIT_FILTERS)
+        filters = {name: value for name, value in list_filters(cast).items()
+                   if name in {parameter["name"] for parameter in parameters(operation, "query")}}
         if filters and not parameters(operation, "path"):
-            answer = call(limited, "get", path, filled_query(operation, dict.fromkeys(filters, cast.sibling_cell.pk)))
+            answer = call(limited, "get", path, filled_query(operation, filters))
             lists[path] = answer.status_code if answer.status_code != 200 else answer.json()
 
     assert not unknown, f"no object of the sibling cell for {sorted(unknown)}: add it to sibling_world"
@@ -180,12 +215,15 @@ def test_a_token_limited_to_another_unit_does_not_read_its_owners_own_record(cas
     limited = services.issue_api_token(user, name="Hòa Bình", scope="read", unit_id=cast.other_commune.pk,
                                        by=SYSTEM)
 
-    mine = call(whole, "get", f"/api/members/{own.pk}")
-    hidden = call(limited, "get", f"/api/members/{own.pk}")
+    review = Review.objects.get(cycle=open_for(cast.commune), member=own)
+
+    mine = [call(whole, "get", path).status_code for path in (f"/api/members/{own.pk}", f"/api/reviews/{review.pk}")]
+    hidden = [call(limited, "get", path).status_code
+              for path in (f"/api/members/{own.pk}", f"/api/reviews/{review.pk}")]
     other = call(limited, "get", f"/api/members/{cast.members['other'].pk}")
 
-    assert mine.status_code == 200
-    assert hidden.status_code == 404
+    assert mine == [200, 200]
+    assert hidden == [404, 404]
     assert other.status_code == 200
 
 
@@ -285,3 +323,17 @@ def test_a_body_that_is_not_json_is_refused_with_a_translated_message(cast, _gen
     assert response.status_code == 422
     assert response.json()["code"] == "malformed_json"
     assert response.json()["detail"] == "Nội dung yêu cầu không phải JSON hợp lệ."
+
+
+def test_a_limited_token_does_not_act_as_its_owner_outside_its_unit(cast):
+    user = UserFactory(username="kiemnhiem")
+    own = make_member(cast.cell, "Đỗ Văn Kiêm", user=user)
+    org.grant_role(user, unit=cast.other_commune, role="staff", by=SYSTEM)
+    inspected = SimpleNamespace(subject_member=own)
+    whole = User.objects.get(pk=user.pk)
+    limited = User.objects.get(pk=user.pk)
+
+    access.limit_to_unit(limited, cast.other_commune.pk)
+
+    assert dues.can_read_member_dues(whole, own) and not dues.can_read_member_dues(limited, own)
+    assert oversight.is_member_inspected(whole, inspected) and not oversight.is_member_inspected(limited, inspected)
