@@ -190,11 +190,13 @@ def move_subtree(unit: Unit, old_chain: list[tuple[int, int]], new_chain: list[t
 
 
 @transaction.atomic
-def rebuild(prefixes: Iterable[str] | None = None) -> dict[str, int]:
+def rebuild(prefixes: Iterable[str] | None = None, *,
+            progress: Callable[[int, int, int], None] | None = None) -> dict[str, int]:
     """Recompute the counters of the registered sources (all, or those of `prefixes`) from their source rows.
 
     Returns the number of (unit, period, metric) figures that differed from the stored ones, by prefix, and
-    replaces the stored counters with the recomputed ones.
+    replaces the stored counters with the recomputed ones. `progress(prefixes done, prefixes, counter rows
+    written)` is called after each prefix.
     """
     table = Counter._meta.db_table
     unit_table = Unit._meta.db_table
@@ -205,8 +207,9 @@ def rebuild(prefixes: Iterable[str] | None = None) -> dict[str, int]:
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
     max_depth = Unit.objects.order_by("-depth").values_list("depth", flat=True).first() or 0
+    chosen, written = sorted(prefixes or _sources), 0
     with connection.cursor() as cursor:
-        for prefix in sorted(prefixes or _sources):
+        for done, prefix in enumerate(chosen, start=1):
             cursor.execute("DROP TABLE IF EXISTS rollup_leaf")
             cursor.execute("DROP TABLE IF EXISTS rollup_all")
             cursor.execute("CREATE TEMPORARY TABLE rollup_leaf (unit_id bigint, period varchar(7), "
@@ -239,8 +242,11 @@ def rebuild(prefixes: Iterable[str] | None = None) -> dict[str, int]:
             cursor.execute(f"DELETE FROM {table} WHERE metric LIKE %s ESCAPE '\\'", [like])
             cursor.execute(f"INSERT INTO {table} (unit_id, period, metric, slot, value) "
                            f"SELECT unit_id, period, metric, 0, value FROM rollup_all")
+            written += max(cursor.rowcount, 0)
             cursor.execute("DROP TABLE rollup_leaf")
             cursor.execute("DROP TABLE rollup_all")
+            if progress is not None:
+                progress(done, len(chosen), written)
     return drift
 
 

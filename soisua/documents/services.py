@@ -8,6 +8,7 @@ with a `code`) on refusal. Access is the caller's business (org.access): these f
 
 import datetime
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -79,9 +80,11 @@ def start_import(*, unit: Unit, upload: File, by) -> ImportJob:
     return job
 
 
-def _plan(job: ImportJob) -> Plan:
+def _plan(job: ImportJob, shown: Callable[[int, int], None] | None = None) -> Plan:
     def progress(done: int, total: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
+        if shown is not None:
+            shown(done, total)
 
     with job.file.open("rb") as stream, translation.override(_language(job)):
         return imports.build_plan(stream.file, job.file_format, scope=job.unit, progress=progress)
@@ -118,8 +121,9 @@ def _discard_file(job: ImportJob) -> None:
         ImportJob.objects.filter(pk=job.pk).update(file="")
 
 
-def validate_import(job: ImportJob) -> ImportJob:
-    """Check every row of an uploaded roster and record what an import would change.
+def validate_import(job: ImportJob, *, progress: Callable[[int, int], None] | None = None) -> ImportJob:
+    """Check every row of an uploaded roster and record what an import would change; `progress(rows checked,
+    rows)` is told as the rows are (the command line's progress bar).
 
     Side effects: status validating (committed at once, so the page can show it); processed_rows every few
     thousand rows; then counts and every error with status valid or invalid (the file is deleted when
@@ -130,7 +134,7 @@ def validate_import(job: ImportJob) -> ImportJob:
         return job  # already checked (a retried task)
     job.status = ImportStatus.VALIDATING
     try:
-        plan = _plan(job)
+        plan = _plan(job, progress)
         _store_plan(job, plan, status=ImportStatus.VALID if plan.is_valid else ImportStatus.INVALID)
     except Exception:
         logger.exception("roster import %s could not be checked", job.pk)
@@ -164,8 +168,9 @@ def confirm_import(job: ImportJob, *, by) -> ImportJob:
     return job
 
 
-def apply_import(job: ImportJob) -> ImportJob:
-    """Write a confirmed roster import: all of it or, on any failure, none of it.
+def apply_import(job: ImportJob, *, progress: Callable[[int, int], None] | None = None) -> ImportJob:
+    """Write a confirmed roster import: all of it or, on any failure, none of it; `progress` as for
+    validate_import, while the file is checked again.
 
     Side effects, in order: checks the file again against the current database (progress committed); if it no
     longer passes, stores the new errors with status invalid; otherwise in ONE transaction writes the members
@@ -176,7 +181,7 @@ def apply_import(job: ImportJob) -> ImportJob:
     if job.status != ImportStatus.APPLYING:
         return job
     try:
-        plan = _plan(job)
+        plan = _plan(job, progress)
         if not plan.is_valid:
             _store_plan(job, plan, status=ImportStatus.INVALID)
         else:

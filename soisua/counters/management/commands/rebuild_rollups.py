@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import autodiscover_modules
 
+from soisua.core import progress
 from soisua.counters import rollups
 
 
@@ -11,8 +12,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("prefixes", nargs="*", help="Only these metric prefixes (e.g. attendance.).")
 
-    def handle(self, *args, prefixes, **options):
+    def handle(self, *args, prefixes, verbosity=1, **options):
         autodiscover_modules("services")  # sources register themselves where they are kept
-        drift = rollups.rebuild(prefixes or None)
+        with progress.for_command(self, "Rebuilding counters", verbosity=verbosity, unit="prefixes") as shown:
+            written = 0
+
+            def advance(done: int, total: int, rows: int) -> None:
+                nonlocal written
+                written = rows
+                shown.update(done, total)
+
+            drift = rollups.rebuild(prefixes or None, progress=advance)
         for prefix, count in drift.items():
             self.stdout.write(f"{prefix} {count} figure(s) differed" if count else f"{prefix} no drift")
+        self.stdout.write(f"Rebuilt {written:,} counter rows of {len(drift)} prefixes in "
+                          f"{progress.duration(shown.elapsed)}; {sum(drift.values()):,} figure(s) differed.")

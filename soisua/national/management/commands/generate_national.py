@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from soisua.core import progress
 from soisua.national.dates import MEETINGS_YEAR
 from soisua.national.generator import Generator
 from soisua.national.reviews import REVIEW_YEAR
@@ -45,11 +46,13 @@ class Command(BaseCommand):
         if not append and (Unit.objects.exists() or Member.objects.exists()):
             raise CommandError("The database already holds an organisation; use --append to add another tree.")
         self.verbosity = verbosity
-        generator = Generator(sizes, seed=seed, chunk=max(chunk, 1), shortcomings=shortcomings,
-                              meeting_months=meetings, report=self.progress, directives=directives,
-                              reviews=reviews)
+        self.shown = progress.for_command(self, "Generating", sizes.members, verbosity=verbosity, unit="members")
+        self.generator = generator = Generator(
+            sizes, seed=seed, chunk=max(chunk, 1), shortcomings=shortcomings, meeting_months=meetings,
+            report=self.progress, directives=directives, reviews=reviews)
         started = time.monotonic()
-        root = generator.run()
+        with self.shown:
+            root = generator.run()
         elapsed = time.monotonic() - started
         levels = ", ".join(f"{getattr(sizes, level):,} {level[:-1] if getattr(sizes, level) == 1 else level}"
                            for level in NATIONAL)
@@ -59,6 +62,11 @@ class Command(BaseCommand):
                           f"{elapsed:.1f} s: {generator.total_rows / elapsed:,.0f} rows/s.")
 
     def progress(self, message: str) -> None:
-        if self.verbosity >= 1:
+        """Members written so far move the bar (stderr); other news (the national plan) goes to stdout, at
+        verbosity 2 also each chunk's line."""
+        if message.lstrip().startswith("members "):
+            self.shown.update(self.generator.members_done)
+            if self.verbosity >= 2:
+                self.stdout.write(message)
+        elif self.verbosity >= 1:
             self.stdout.write(message)
-            self.stdout.flush()
