@@ -2,9 +2,10 @@
 `PartyDocument`), and a unit's open corrections as a row generator for the spreadsheet writer.
 
 The document is always Vietnamese, whatever the reader's language: it is the paper the cell files (docs/domain.md,
-"Corrections" and "Official documents"). Callers decide access first (`policy.get_plan_for_user`; for the
-spreadsheet, the unit's leadership or the levels above). Spreadsheet headers and labels are translated: render them
-inside `translation.override(user.language)`.
+"Corrections", and docs/documents.md); labels come from the enums through `documents.language`. A collective's
+plan carries the cell's number for plans once approved; a member's plan is a personal paper without one. Callers
+decide access first (`policy.get_plan_for_user`; for the spreadsheet, the unit's leadership or the levels above).
+Spreadsheet headers and labels are translated: render them inside `translation.override(user.language)`.
 """
 
 import datetime
@@ -15,9 +16,17 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from soisua.documents.exports import AUTHORITY_COMMITTEE, POST_SECRETARY, secretary_name, unit_leadership
+from soisua.documents import numbering
+from soisua.documents.exports import (
+    AUTHORITY_COMMITTEE,
+    FILING_RECIPIENT,
+    POST_SECRETARY,
+    secretary_name,
+    unit_leadership,
+)
+from soisua.documents.language import filed_paper, label
 from soisua.documents.rendering import (
     Block,
     Facts,
@@ -37,16 +46,17 @@ from soisua.org.queries import ancestors
 # Who signs for a unit's leadership and its secretary's name: the same rule as on review documents, so a cell's
 # plans and reviews are signed alike.
 from . import queries
-from .enums import PlanStatus
+from .enums import Cause, PlanStatus, Severity
 from .models import CorrectionPlan, Measure, Shortcoming
 
 # Official wording (documents are always Vietnamese; the interface's labels would follow the reader's language).
 TITLE = "KẾ HOẠCH KHẮC PHỤC HẠN CHẾ, KHUYẾT ĐIỂM"
 OWNER_SIGNATURE = "NGƯỜI LẬP KẾ HOẠCH"
-CAUSES = {"subjective": "Chủ quan", "objective": "Khách quan"}
-SEVERITIES = {"minor": "Nhẹ", "moderate": "Trung bình", "serious": "Nghiêm trọng"}
-PLAN_STATUSES = {PlanStatus.DRAFT: "Dự thảo, chưa trình duyệt", PlanStatus.SUBMITTED: "Đã trình, chờ phê duyệt",
-                 PlanStatus.APPROVED: "Đã được phê duyệt", PlanStatus.RETURNED: "Bị trả lại để hoàn thiện"}
+# A plan's status as the paper words it, which differs from the interface's short labels.
+PLAN_STATUSES = {PlanStatus.DRAFT: pgettext_lazy("filed paper", "Draft, not yet submitted for approval"),
+                 PlanStatus.SUBMITTED: pgettext_lazy("filed paper", "Submitted, awaiting approval"),
+                 PlanStatus.APPROVED: pgettext_lazy("filed paper", "Approved"),
+                 PlanStatus.RETURNED: pgettext_lazy("filed paper", "Returned to be completed")}
 STEP_COLUMNS = ["TT", "Nội dung thực hiện", "Thời hạn", "Minh chứng dự kiến", "Hoàn thành"]
 STEP_ALIGN = ("center", "left", "center", "left", "center")
 STEP_WIDTHS = (7, 40, 15, 25, 15)
@@ -83,10 +93,12 @@ def _shortcoming_blocks(shortcomings: list[Shortcoming]) -> list[Block]:
     for number, shortcoming in enumerate(shortcomings, start=1):
         first, *rest = _paragraphs(shortcoming.text) or [Paragraph("")]
         blocks += [Paragraph(f"{number}. {first.text}"), *rest]
-        cause = CAUSES.get(shortcoming.cause, shortcoming.cause)
+        cause = label(Cause(shortcoming.cause)) if shortcoming.cause in Cause.values else shortcoming.cause
         blocks.append(Paragraph(f"Nguyên nhân: {cause}" + (f". {shortcoming.cause_text}" if shortcoming.cause_text
                                                            else ".")))
-        blocks.append(Paragraph(f"Mức độ: {SEVERITIES.get(shortcoming.severity, shortcoming.severity)}."))
+        severity = (label(Severity(shortcoming.severity)) if shortcoming.severity in Severity.values
+                    else shortcoming.severity)
+        blocks.append(Paragraph(f"Mức độ: {severity}."))
         if shortcoming.responsibility:
             blocks.append(Paragraph(f"Trách nhiệm: {shortcoming.responsibility}"))
         if shortcoming.recurring_of_id:
@@ -167,17 +179,24 @@ def _signatures(plan: CorrectionPlan, superior: Unit | None) -> Signatures:
 def plan_document(plan: CorrectionPlan, *, on: datetime.date | None = None) -> PartyDocument:
     """A correction plan in the official layout: the shortcomings it fixes, the measures with their roadmaps,
     supervisors and deadlines, the overall deadline and its approval, signed by its owner and, once approved,
-    for the unit that approved it."""
-    on = on or timezone.localdate()
-    lineage = ancestors(plan.unit)
-    superior = lineage[-1] if lineage else None
-    header = Header(issuer=plan.unit.name, superior=superior.name if superior else "",
-                    place=_place(plan.unit, lineage), date=on)
-    shortcomings = list(plan.shortcomings.order_by("created_at", "order", "pk"))
-    measures = list(plan.measures.select_related("supervisor").prefetch_related("steps"))
-    blocks = [_identity(plan), *_shortcoming_blocks(shortcomings), *_measure_blocks(measures),
-              *_status_blocks(plan, superior), _signatures(plan, superior)]
-    return PartyDocument(header=header, title=TITLE, summary=_summary(plan), blocks=blocks)
+    for the unit that approved it; a draft until approved. A collective's plan is numbered in its cell's register
+    and dated the day it was approved; a member's plan is a personal paper without a number line."""
+    with filed_paper():
+        lineage = ancestors(plan.unit)
+        superior = lineage[-1] if lineage else None
+        approved = plan.status == PlanStatus.APPROVED
+        day = timezone.localdate(plan.decided_at) if approved and plan.decided_at else on or timezone.localdate()
+        number = "" if plan.member_id else numbering.printed_number(plan, unit=plan.unit, kind=numbering.PLAN)
+        header = Header(issuer=plan.unit.name, superior=superior.name if superior else "", number=number,
+                        place=_place(plan.unit, lineage), date=day)
+        shortcomings = list(plan.shortcomings.order_by("created_at", "order", "pk"))
+        measures = list(plan.measures.select_related("supervisor").prefetch_related("steps"))
+        blocks = [_identity(plan), *_shortcoming_blocks(shortcomings), *_measure_blocks(measures),
+                  *_status_blocks(plan, superior), _signatures(plan, superior)]
+        # A member's plan goes to the cell's leadership; a collective's to the committee that approves it.
+        addressee = plan.unit.name if plan.member_id else (superior.name if superior else "")
+        return PartyDocument(header=header, title=TITLE, summary=_summary(plan), blocks=blocks, draft=not approved,
+                             recipients=[name for name in (addressee, FILING_RECIPIENT) if name])
 
 
 # Spreadsheets ---------------------------------------------------------------------------------------------

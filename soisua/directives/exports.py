@@ -1,7 +1,9 @@
 """Exports of directives: a directive and a unit's implementation report in the official layout (Word and PDF
 from one `PartyDocument`), and a directive's progress as a spreadsheet (one row per unit addressed).
 
-Documents are always Vietnamese: they are the papers the units file (docs/domain.md, "Official documents").
+Documents are always Vietnamese: they are the papers the units file (docs/documents.md). A directive prints its
+typed number once issued; a unit's report is numbered in the unit's register once it has reported on every key
+task for a period, and is a draft (DỰ THẢO, blanks before its symbol) until then.
 Callers decide access first (policy.py). Spreadsheet headers are translated: render them inside
 `translation.override(user.language)`.
 """
@@ -13,7 +15,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from soisua.documents import numbering
 from soisua.documents.exports import FILING_RECIPIENT, POST_SECRETARY, secretary_name, unit_leadership
+from soisua.documents.language import filed_paper
 from soisua.documents.rendering import (
     Block,
     Facts,
@@ -42,8 +46,6 @@ TARGETS = {TargetMode.CHILDREN: "Các tổ chức đảng trực thuộc", Targe
 STATUSES = {TaskStatus.NOT_STARTED: "Chưa triển khai", TaskStatus.IN_PROGRESS: "Đang thực hiện",
             TaskStatus.DONE: "Hoàn thành"}
 REPORT_TITLE = "BÁO CÁO"
-# A report is numbered when the unit registers it: the number is left blank before its symbol ("Số    -BC/CB").
-REPORT_NUMBER_BLANK = "\u00a0" * 6
 TASK_COLUMNS = ["TT", "Nhiệm vụ trọng tâm", "Thời hạn", "Tiêu chí hoàn thành"]
 REPORT_COLUMNS = ["TT", "Nhiệm vụ trọng tâm", "Kết quả thực hiện", "Tỷ lệ", "Tình trạng"]
 
@@ -84,8 +86,16 @@ def _signature(unit: Unit) -> Signature:
 
 def directive_document(directive: Directive) -> PartyDocument:
     """The directive as issued: its basis, purpose, numbered key tasks with deadlines and measures, reporting
-    dates, signed for its issuer; the units addressed are its recipients ("Nơi nhận")."""
-    header, lineage = _header(directive.issuer, directive.symbol, directive.issued_on)
+    dates, signed for its issuer; the units addressed are its recipients ("Nơi nhận"). A draft prints DỰ THẢO and
+    blanks before its symbol."""
+    with filed_paper():
+        return _directive_document(directive)
+
+
+def _directive_document(directive: Directive) -> PartyDocument:
+    number = (f"{numbering.BLANK}-{directive.kind}/{directive.issuer_symbol}" if directive.is_draft
+              else directive.symbol)
+    header, lineage = _header(directive.issuer, number, directive.issued_on)
     blocks: list[Block] = []
     basis = _basis(directive)
     if basis:
@@ -111,16 +121,24 @@ def directive_document(directive: Directive) -> PartyDocument:
     if lineage:
         recipients.insert(0, lineage[-1].name)
     return PartyDocument(header=header, title=KIND_TITLES[directive.kind], summary=directive.title, blocks=blocks,
-                         signature=_signature(directive.issuer), recipients=[*recipients, FILING_RECIPIENT])
+                         signature=_signature(directive.issuer), recipients=[*recipients, FILING_RECIPIENT],
+                         draft=directive.is_draft)
 
 
 def report_document(receipt: Receipt, *, on: datetime.date | None = None) -> PartyDocument:
     """The unit's report on a directive: each key task with its latest report, its own tasks, signed for the
-    unit; sent to the directive's issuer."""
-    on = on or timezone.localdate()
+    unit; sent to the directive's issuer. Numbered and dated the day it was issued (every key task reported for a
+    period), a draft before."""
+    with filed_paper():
+        return _report_document(receipt, on=on)
+
+
+def _report_document(receipt: Receipt, *, on: datetime.date | None) -> PartyDocument:
     directive = receipt.directive
-    symbol = f"-BC/{receipt.unit.abbreviation}" if receipt.unit.abbreviation else "-BC"
-    header, _lineage = _header(receipt.unit, REPORT_NUMBER_BLANK + symbol, on)
+    issued = numbering.number_of(receipt, numbering.REPORT)
+    on = timezone.localdate(issued.issued_at) if issued else on or timezone.localdate()
+    header, _lineage = _header(receipt.unit, numbering.printed_number(receipt, unit=receipt.unit,
+                                                                      kind=numbering.REPORT), on)
     reports = queries.reports_of(receipt)
     periods = queries.periods_of(directive)
     rows = []
@@ -143,7 +161,7 @@ def report_document(receipt: Receipt, *, on: datetime.date | None = None) -> Par
     return PartyDocument(header=header, title=REPORT_TITLE,
                          summary=f"Kết quả thực hiện {directive.symbol} của {directive.issuer.name}",
                          blocks=blocks, signature=_signature(receipt.unit),
-                         recipients=[directive.issuer.name, FILING_RECIPIENT])
+                         recipients=[directive.issuer.name, FILING_RECIPIENT], draft=issued is None)
 
 
 # Spreadsheets ---------------------------------------------------------------------------------------------

@@ -414,7 +414,8 @@ def file_report(receipt: Receipt, *, key_task: KeyTask, period: ReportingPeriod,
     """The unit's report on one key task for one period (filing again for the same period replaces it, with a
     version check: `version` is the report's as the form showed it, 0 when there was none yet, None to skip).
     The directive's progress moves up the tree in the same transaction. Acknowledges the directive if nobody did
-    yet."""
+    yet. Once the unit has reported on every key task for a period, its report is issued: numbered in the unit's
+    register (docs/documents.md, "Numbers")."""
     directive = receipt.directive
     if key_task.directive_id != directive.pk or period.directive_id != directive.pk:
         raise DirectiveError(_("That key task or period belongs to another directive."), code="key_task")
@@ -452,6 +453,10 @@ def file_report(receipt: Receipt, *, key_task: KeyTask, period: ReportingPeriod,
                                           f"p{period.pk}": 1 if first_in_period else 0})
     audit.record(by, "directives.report.file", report, {"key_task": key_task.number, "period": period.pk,
                                                         "percent": percent, "status": status})
+    reported = Report.objects.filter(receipt=receipt, period=period).values("key_task").distinct().count()
+    if reported == directive.tasks.count():
+        numbering.assign(receipt, unit=receipt.unit, kind=numbering.REPORT, on=timezone.localdate(), by=by,
+                         title=f"Báo cáo kết quả thực hiện {directive.symbol} của {receipt.unit.name}")
     return report
 
 

@@ -3,7 +3,9 @@
 Callers decide access first (org.access) and pass `personal`; these functions never widen what the caller may
 see. Personal columns are not even loaded from the database when `personal` is False. Column headers are the
 names the roster import recognises, so an exported roster can be edited and uploaded again.
-Render inside `translation.override(user.language)`: headers, labels and titles are translated when used.
+Render the spreadsheets inside `translation.override(user.language)`: headers, labels and titles are translated
+when used. The Word and PDF papers (`roster_document`, `member_profile_document`) are filed papers, Vietnamese
+whatever the reader's language, and personal papers without a number line (docs/documents.md).
 """
 
 import datetime
@@ -23,6 +25,7 @@ from soisua.org.queries import ancestors, unit_posts
 from .rendering import Facts, Header, Heading, Paragraph, PartyDocument, Signature, Table, document_date
 from .writers import Column
 
+from .language import filed_paper
 # Word and PDF lay every row out on paper, and WeasyPrint needs about 10-20 ms a row on two cores: past this the
 # request would time out, and the spreadsheet is the sensible format anyway.
 DOCUMENT_ROW_LIMIT = 1000
@@ -149,13 +152,18 @@ def _cell(value: Any) -> str:
 
 
 def roster_document(unit: Unit, *, personal: bool, on: datetime.date | None = None) -> PartyDocument:
-    """The roster as an official list, signed for the unit by its secretary. Raises ExportTooLarge."""
+    """The roster as an official list in Vietnamese, signed for the unit by its secretary. Raises ExportTooLarge
+    (in the reader's language)."""
     count = roster_members(unit, personal=False).count()
     if count > DOCUMENT_ROW_LIMIT:
         raise ExportTooLarge(
             _("The list has %(count)s members, too many for Word or PDF; download the spreadsheet instead.")
             % {"count": count}, code="too_large")
-    on = on or timezone.localdate()
+    with filed_paper():
+        return _roster_document(unit, personal=personal, count=count, on=on or timezone.localdate())
+
+
+def _roster_document(unit: Unit, *, personal: bool, count: int, on: datetime.date) -> PartyDocument:
     columns = roster_columns(personal)
     # One cell needs no cell columns; the code column is for spreadsheets and re-import, not for paper.
     hidden = {"cell_code", "cell"} if unit.kind.holds_members else {"cell_code"}
@@ -214,12 +222,13 @@ def _statuses_table(member: Member) -> Table:
 
 
 def member_profile_document(member: Member, *, on: datetime.date | None = None) -> PartyDocument:
-    """A member's profile sheet: personal facts, posts, cells and statuses over time. Personal data: the
-    caller must have checked org.access.can_see_personal_data."""
+    """A member's profile sheet in Vietnamese: personal facts, posts, cells and statuses over time. Personal data:
+    the caller must have checked org.access.can_see_personal_data."""
     on = on or timezone.localdate()
-    header, recipients = _header_and_recipients(member.cell, on)
-    return PartyDocument(header=header, title=_("PARTY MEMBER PROFILE"), summary=member.full_name,
-                         blocks=[_profile_facts(member), Heading(_("Posts")), _posts_table(member),
-                                 Heading(_("Cell history")), _cells_table(member),
-                                 Heading(_("Status history")), _statuses_table(member)],
-                         signature=_signature(member.cell), recipients=recipients)
+    with filed_paper():
+        header, recipients = _header_and_recipients(member.cell, on)
+        return PartyDocument(header=header, title=_("PARTY MEMBER PROFILE"), summary=member.full_name,
+                             blocks=[_profile_facts(member), Heading(_("Posts")), _posts_table(member),
+                                     Heading(_("Cell history")), _cells_table(member),
+                                     Heading(_("Status history")), _statuses_table(member)],
+                             signature=_signature(member.cell), recipients=recipients)

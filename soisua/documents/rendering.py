@@ -51,10 +51,13 @@ STYLE = {
     "paragraph_indent_mm": 10,
     "header_left_share": 0.45,  # the issuer column's share of the text width
     "signature_share": 0.5,
+    "draft_mark_mm": 40,  # the width of the boxed DỰ THẢO mark
 }
 
 PARTY_HEADING = "ĐẢNG CỘNG SẢN VIỆT NAM"
 RECIPIENTS_LABEL = "Nơi nhận:"
+# A paper not yet issued (minutes not approved, a review not submitted, …) says so above its title, boxed.
+DRAFT_MARK = "DỰ THẢO"
 
 
 def vietnamese_date(date: datetime.date) -> str:
@@ -79,7 +82,9 @@ class Header:
 
     issuer: str
     superior: str = ""
-    number: str = ""  # number and symbol without "Số", e.g. "12-BC/CB"
+    # Number and symbol without "Số", e.g. "12-BC/CB"; blanks before the symbol when not yet numbered
+    # (documents.numbering.printed_number); empty for papers that carry no number line.
+    number: str = ""
     place: str = ""
     date: datetime.date | None = None
 
@@ -189,6 +194,7 @@ class PartyDocument:
     signature: Signature | None = None
     recipients: list[str] = field(default_factory=list)
     landscape: bool = False
+    draft: bool = False  # printed with DRAFT_MARK above the title
 
     @property
     def recipient_lines(self) -> list[str]:
@@ -297,7 +303,25 @@ def _docx_header(docx, document: PartyDocument) -> None:
     _write(date_cell.paragraphs[0], header.place_and_date, size=size, italic=True, align="center")
 
 
+def _docx_draft_mark(docx, document: PartyDocument) -> None:
+    """DRAFT_MARK centred in a box, as offices stamp a draft."""
+    mark = docx.add_paragraph()
+    mark.paragraph_format.space_before = Pt(12)
+    borders = OxmlElement("w:pBdr")
+    for side in ("top", "left", "bottom", "right"):
+        border = OxmlElement(f"w:{side}")
+        for attribute, value in (("w:val", "single"), ("w:sz", "8"), ("w:space", "2"), ("w:color", "000000")):
+            border.set(qn(attribute), value)
+        borders.append(border)
+    mark._p.get_or_add_pPr().append(borders)
+    indent = (_text_width_mm(document) - STYLE["draft_mark_mm"]) / 2
+    mark.paragraph_format.left_indent = mark.paragraph_format.right_indent = Mm(indent)
+    _write(mark, DRAFT_MARK, size=STYLE["size_title"], bold=True, align="center")
+
+
 def _docx_title(docx, document: PartyDocument) -> None:
+    if document.draft:
+        _docx_draft_mark(docx, document)
     title = docx.add_paragraph()
     title.paragraph_format.space_before = Pt(18)
     _write(title, document.title.upper(), size=STYLE["size_title"], bold=True, align="center")
@@ -449,6 +473,7 @@ def _pdf_context(document: PartyDocument) -> dict:
         "signature_left_percent": 100 - round(STYLE["signature_share"] * 100),
         "party_heading": PARTY_HEADING,
         "recipients_label": RECIPIENTS_LABEL,
+        "draft_mark": DRAFT_MARK,
         "blocks": [(type(block).__name__.lower(), block) for block in document.blocks],
     }
 

@@ -6,9 +6,10 @@ a thematic session; who spoke, on which item and how; the conclusions, the resol
 minutes were approved; the signatures of the minute-taker and the chair (the layout: docs/domain.md, "Official
 documents").
 
-Labels are translated when the document is built: build it inside `translation.override(reader.language)`, as
-`documents.responses.document_download` does. The format's fixed phrases (ĐẢNG CỘNG SẢN VIỆT NAM, the date line)
-come from the renderer. Callers decide access first (`policy.get_meeting_for_user`).
+The minutes are a filed paper, Vietnamese whatever the reader's language: `minutes_document` builds them inside
+`documents.language.filed_paper()`. They carry the cell's number for minutes once approved ("Số 03-BB/CB"), blanks
+before the symbol until then, and the DỰ THẢO mark (docs/documents.md). The format's fixed phrases (ĐẢNG CỘNG SẢN
+VIỆT NAM, the date line) come from the renderer. Callers decide access first (`policy.get_meeting_for_user`).
 """
 
 import datetime
@@ -17,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from soisua.documents import numbering
+from soisua.documents.language import filed_paper
 from soisua.documents.rendering import (
     Block,
     Facts,
@@ -58,6 +61,7 @@ def _header(meeting: Meeting) -> Header:
     lineage = ancestors(meeting.unit)
     place = next((unit.place for unit in [meeting.unit, *reversed(lineage)] if unit.place), "")
     return Header(issuer=meeting.unit.name, superior=lineage[-1].name if lineage else "", place=place,
+                  number=numbering.printed_number(meeting, unit=meeting.unit, kind=numbering.MINUTES),
                   date=timezone.localtime(meeting.starts_at).date())
 
 
@@ -219,12 +223,14 @@ def _sections(meeting: Meeting, minutes: Minutes | None, roll: list[Attendance])
 
 
 def minutes_document(meeting: Meeting) -> PartyDocument:
-    """The meeting's minutes in the official layout, marked as a draft until they are approved."""
-    minutes = queries.minutes_of(meeting)
-    blocks: list[Block] = [] if _approved(minutes) else [Heading(_("DRAFT: NOT YET APPROVED"))]
-    for index, (heading, section) in enumerate(_sections(meeting, minutes, queries.roll(meeting))):
-        blocks += [Heading(f"{ROMAN[index]}. {heading.upper()}"), *section]
-    blocks += [*_closing(meeting, minutes), _signatures(meeting)]
-    title = _("Minutes of the %(kind)s") % {"kind": meeting.get_kind_display()}
-    return PartyDocument(header=_header(meeting), title=title, summary=meeting.title, blocks=blocks)
+    """The meeting's minutes in the official layout, in Vietnamese, marked as a draft until they are approved."""
+    with filed_paper():
+        minutes = queries.minutes_of(meeting)
+        blocks: list[Block] = []
+        for index, (heading, section) in enumerate(_sections(meeting, minutes, queries.roll(meeting))):
+            blocks += [Heading(f"{ROMAN[index]}. {heading.upper()}"), *section]
+        blocks += [*_closing(meeting, minutes), _signatures(meeting)]
+        title = _("Minutes of the %(kind)s") % {"kind": meeting.get_kind_display()}
+        return PartyDocument(header=_header(meeting), title=title, summary=meeting.title, blocks=blocks,
+                             draft=not _approved(minutes))
 

@@ -1,14 +1,17 @@
 """An inspection's conclusion as the official document (Word and PDF from one `PartyDocument`), and a unit's
 dashboard as a workbook (`dashboard_sheets`).
 
-The conclusion is always Vietnamese: it is the paper the inspecting body issues (docs/domain.md, "Official
-documents"). The workbook is in the reader's language. Callers decide access first
-(policy.get_inspection_for_user, policy.get_unit_for_user(..., dashboard=True)).
+The conclusion is always Vietnamese: it is the paper the inspecting body issues (docs/documents.md). It prints the
+number typed when concluding; before that it is a draft (DỰ THẢO, blanks before the symbol). The workbook is in the
+reader's language. Callers decide access first (policy.get_inspection_for_user,
+policy.get_unit_for_user(..., dashboard=True)).
 """
 
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from soisua.documents import numbering
 from soisua.documents.exports import FILING_RECIPIENT, POST_SECRETARY, secretary_name, unit_leadership
+from soisua.documents.language import filed_paper
 from soisua.documents.rendering import (
     Block,
     Facts,
@@ -43,11 +46,18 @@ def _paragraphs(text: str) -> list[Paragraph]:
 def conclusion_document(inspection: Inspection) -> PartyDocument:
     """The conclusion: what was inspected and when, the findings, the conclusion, recommendations and the remedies
     asked with their deadlines, signed for the inspecting body; sent to the subject and the level above."""
+    with filed_paper():
+        return _conclusion_document(inspection)
+
+
+def _conclusion_document(inspection: Inspection) -> PartyDocument:
     body = inspection.body
     lineage = ancestors(body)
     place = next((unit.place for unit in [body, *reversed(lineage)] if unit.place), "")
-    header = Header(issuer=body.name, superior=lineage[-1].name if lineage else "",
-                    number=inspection.conclusion_number, place=place, date=inspection.conclusion_date)
+    number = inspection.conclusion_number or f"{numbering.BLANK}-{numbering.CONCLUSION}" + (
+        f"/{numbering.unit_symbol(body)}" if numbering.unit_symbol(body) else "")
+    header = Header(issuer=body.name, superior=lineage[-1].name if lineage else "", number=number, place=place,
+                    date=inspection.conclusion_date)
     subject = (f"đồng chí {inspection.subject_member.full_name}, {inspection.subject_unit.name}"
                if inspection.subject_member_id else inspection.subject_unit.name)
     blocks: list[Block] = [
@@ -76,7 +86,8 @@ def conclusion_document(inspection: Inspection) -> PartyDocument:
     recipients = [inspection.subject_unit.name, *([lineage[-1].name] if lineage else []), FILING_RECIPIENT]
     return PartyDocument(header=header, title="KẾT LUẬN", summary=f"{KINDS[inspection.kind].capitalize()} đối với "
                          f"{subject}", blocks=blocks,
-                         signature=Signature(authority, POST_SECRETARY, secretary_name(body)), recipients=recipients)
+                         signature=Signature(authority, POST_SECRETARY, secretary_name(body)), recipients=recipients,
+                         draft=not inspection.is_concluded)
 
 
 # --- a unit's dashboard, a sheet per table ---------------------------------------------------------------------

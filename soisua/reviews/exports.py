@@ -2,7 +2,9 @@
 summaries as row generators for the spreadsheet writer.
 
 The document is always Vietnamese, whatever the reader's language: it is the paper the cell files (docs/domain.md,
-"Forms and checklists" and "Official documents"). Feedback goes through `policy.visible_feedback` only, so a
+"Forms and checklists", and docs/documents.md); labels come from the enums through `documents.language`. A
+collective review's report carries the unit's number for reports once submitted; a member's self-review is a
+personal paper without one. Feedback goes through `policy.visible_feedback` only, so a
 document never names an author its reader may not see on the page. Callers decide access first
 (`policy.get_review_for_user`, org.access). Spreadsheet headers and labels are translated: render them inside
 `translation.override(user.language)`.
@@ -21,7 +23,16 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from soisua.core import formats
 from soisua.core.text import file_name
-from soisua.documents.exports import AUTHORITY_COMMITTEE, POST_SECRETARY, secretary_name, unit_leadership
+from soisua.corrections.enums import Cause, ShortcomingStatus
+from soisua.documents import numbering
+from soisua.documents.exports import (
+    AUTHORITY_COMMITTEE,
+    FILING_RECIPIENT,
+    POST_SECRETARY,
+    secretary_name,
+    unit_leadership,
+)
+from soisua.documents.language import filed_paper, label
 from soisua.documents.rendering import (
     Block,
     Facts,
@@ -39,7 +50,7 @@ from soisua.org.models import PATH_STEP, Member, Post, Unit
 from soisua.org.queries import ancestors
 
 from . import layout, policy, queries
-from .enums import TEXT_FIELD_KINDS, Audience, ReviewRank, ReviewStatus
+from .enums import TEXT_FIELD_KINDS, Audience, FeedbackKind, FeedbackResponse, Grade, ReviewRank, ReviewStatus
 from .models import ChecklistItem, Cycle, QuotaSetting, RatingLevel, Review, ReviewPrompt, RuleSet
 
 # Official wording (documents are always Vietnamese; the interface's labels would follow the reader's language).
@@ -47,15 +58,17 @@ TITLE_MEMBER = "BẢN KIỂM ĐIỂM CÁ NHÂN"
 TITLE_COLLECTIVE = "BÁO CÁO KIỂM ĐIỂM TẬP THỂ"
 AUTHOR_SIGNATURE = "NGƯỜI TỰ KIỂM ĐIỂM"
 NOT_WRITTEN = "(Chưa ghi nội dung.)"
-GRADES = {"excellent": "Xuất sắc", "good": "Tốt", "average": "Trung bình", "poor": "Kém"}
-CAUSES = {"subjective": "Chủ quan", "objective": "Khách quan"}
-FEEDBACK_KINDS = {"strength": "Ưu điểm", "shortcoming": "Hạn chế, khuyết điểm", "suggestion": "Đề nghị"}
-SHORTCOMING_STATUSES = {"open": "Chưa có kế hoạch được duyệt", "planned": "Kế hoạch đã được duyệt",
-                        "in_progress": "Đang khắc phục", "claimed": "Báo cáo đã khắc phục",
-                        "verified": "Đã xác nhận khắc phục"}
-RESPONSES = {"accepted": "Đã tiếp thu, ghi nhận là hạn chế, khuyết điểm", "disputed": "Không thống nhất"}
-POST_TITLES = {PostKind.SECRETARY: "Bí thư", PostKind.DEPUTY_SECRETARY: "Phó Bí thư",
-               PostKind.GROUP_LEADER: "Tổ trưởng"}
+# Where the paper words a choice otherwise than the interface does (the other labels are the enums' own).
+RESPONSES = {FeedbackResponse.ACCEPTED: pgettext_lazy("filed paper", "Accepted as a shortcoming"),
+             FeedbackResponse.DISPUTED: pgettext_lazy("filed paper", "Disputed")}
+POST_TITLES = {PostKind.SECRETARY: pgettext_lazy("filed paper", "Secretary"),
+               PostKind.DEPUTY_SECRETARY: pgettext_lazy("filed paper", "Deputy secretary"),
+               PostKind.GROUP_LEADER: pgettext_lazy("filed paper", "Party group leader")}
+
+
+def _label(choices, value: str) -> str:
+    """A stored choice's label in the paper's language; an unknown value as stored."""
+    return label(choices(value)) if value in choices.values else value
 
 
 def _number(value: Decimal) -> str:
@@ -86,7 +99,8 @@ def _post_line(member: Member) -> str:
              .order_by("unit__depth", "pk"))
     titles = []
     for post in posts:
-        title = POST_TITLES.get(post.kind) or ("Chi ủy viên" if post.unit.kind.holds_members else "Đảng ủy viên")
+        title = str(POST_TITLES.get(post.kind, "")) or (
+            "Chi ủy viên" if post.unit.kind.holds_members else "Đảng ủy viên")
         titles.append(f"{title} {post.unit.name}")
     if titles:
         return "; ".join(titles)
@@ -118,7 +132,7 @@ def _shortcoming_blocks(shortcomings: list) -> list[Block]:
     for number, shortcoming in enumerate(shortcomings, start=1):
         first, *rest = _paragraphs(shortcoming.text)
         blocks += [Paragraph(f"{number}. {first.text}"), *rest]
-        cause = CAUSES.get(shortcoming.cause, shortcoming.cause)
+        cause = _label(Cause, shortcoming.cause)
         blocks.append(Paragraph(f"Nguyên nhân: {cause}" + (f". {shortcoming.cause_text}" if shortcoming.cause_text
                                                            else ".")))
         links = "; ".join(_checklist_link(item.code, item.text) for item in shortcoming.checklist_items.all())
@@ -156,7 +170,7 @@ def _previous_blocks(previous: list, text: str) -> list[Block]:
     blocks: list[Block] = [Paragraph("Hạn chế, khuyết điểm đã được chỉ ra ở các kỳ trước:")]
     for number, shortcoming in enumerate(previous, start=1):
         details = [f"Kỳ: {shortcoming.review.cycle.title}" if shortcoming.review_id else "",
-                   f"tình trạng: {SHORTCOMING_STATUSES.get(shortcoming.status, shortcoming.status)}",
+                   f"tình trạng: {_label(ShortcomingStatus, shortcoming.status)}",
                    f"lặp lại {shortcoming.repeated} lần" if shortcoming.repeated
                    else "lặp lại hạn chế, khuyết điểm trước đó" if shortcoming.recurring_of_id else ""]
         first, *rest = _paragraphs(shortcoming.text)
@@ -198,7 +212,8 @@ def _entry_blocks(review: Review, spec: dict, entry: dict, parts: dict) -> list[
                 *([Paragraph(f"Tổng điểm tự chấm: {_number(total)} điểm")] if total is not None else [])]
     if kind == "self_level":
         return [Paragraph(f"{label}: {_level_name(review.cycle.rule_set, review.self_level) or '(chưa tự nhận)'}")]
-    grade = GRADES.get(review.grades.get(spec["key"], ""), "")
+    grade = review.grades.get(spec["key"], "")
+    grade = _label(Grade, grade) if grade in Grade.values else ""
     heading = f"{label} (tự đánh giá: {grade})" if grade else label
     return [Heading(heading), *_paragraphs(entry["text"])] if kind in TEXT_FIELD_KINDS or entry["text"] else []
 
@@ -235,13 +250,13 @@ def _feedback_blocks(review: Review, reader) -> list[Block]:
                                 "góp ý."))
     for number, item in enumerate(shown, start=1):
         first, *rest = _paragraphs(item.text)
-        blocks += [Paragraph(f"{number}. {FEEDBACK_KINDS.get(item.kind, item.kind)}: {first.text}"), *rest]
+        blocks += [Paragraph(f"{number}. {_label(FeedbackKind, item.kind)}: {first.text}"), *rest]
         # The author only when visible_feedback gives it: under anonymity it is None for this reader.
         details = [("Liên hệ", "; ".join(_checklist_link(code, texts.get(code, "")) for code in item.items)),
                    ("Người góp ý", item.author or ""),
                    ("Ngày góp ý", document_date(item.created_on))]
         if item.response:
-            response = RESPONSES.get(item.response, item.response)
+            response = str(RESPONSES.get(item.response, item.response))
             details.append(("Trả lời", f"{response}: {item.response_reason}" if item.response_reason else response))
         blocks.append(Paragraph("; ".join(f"{label}: {value}" for label, value in details if value) + "."))
     return blocks
@@ -298,17 +313,25 @@ def review_file_name(review: Review) -> str:
 def review_document(review: Review, *, reader, on: datetime.date | None = None) -> PartyDocument:
     """A self-review or a collective review in the official layout, as `reader` may see it: the sections as
     written, the author's signature, the feedback (authors only where `reader` may see them), the cell's
-    appraisal and the superior committee's decision, each part signed once that step has happened."""
-    on = on or timezone.localdate()
-    lineage = ancestors(review.unit)
-    superior = lineage[-1] if lineage else None
-    header = Header(issuer=review.unit.name, superior=superior.name if superior else "",
-                    place=_place(review.unit, lineage), date=on)
-    # Until it is submitted, a review is a draft: the paper says so before anything else.
-    draft = [] if review.status == ReviewStatus.SUBMITTED else [Heading("DỰ THẢO")]
-    blocks = [*draft, _identity(review), *_section_blocks(review), _author_signature(review),
-              *_feedback_blocks(review, reader), *_appraisal_blocks(review), *_decision_blocks(review, superior)]
-    return PartyDocument(header=header, title=_title(review), summary=review.cycle.title, blocks=blocks)
+    appraisal and the superior committee's decision, each part signed once that step has happened. Until it is
+    submitted, a review is a draft (DỰ THẢO). A collective review is the unit's report: numbered, dated the day
+    it was submitted and sent to the superior committee."""
+    with filed_paper():
+        lineage = ancestors(review.unit)
+        superior = lineage[-1] if lineage else None
+        submitted = review.status == ReviewStatus.SUBMITTED
+        day = timezone.localdate(review.submitted_at) if submitted and review.submitted_at else None
+        number, recipients = "", []
+        if review.is_collective:
+            number = numbering.printed_number(review, unit=review.unit, kind=numbering.REPORT)
+            recipients = [*([superior.name] if superior else []), FILING_RECIPIENT]
+        header = Header(issuer=review.unit.name, superior=superior.name if superior else "", number=number,
+                        place=_place(review.unit, lineage), date=(day if review.is_collective else None) or on
+                        or timezone.localdate())
+        blocks = [_identity(review), *_section_blocks(review), _author_signature(review),
+                  *_feedback_blocks(review, reader), *_appraisal_blocks(review), *_decision_blocks(review, superior)]
+        return PartyDocument(header=header, title=_title(review), summary=review.cycle.title, blocks=blocks,
+                             recipients=recipients, draft=not submitted)
 
 
 # Spreadsheets ---------------------------------------------------------------------------------------------

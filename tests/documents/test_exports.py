@@ -154,9 +154,10 @@ def test_roster_document_of_a_cell_has_issuer_title_and_secretary(cast):
 
     assert (document.header.superior, document.header.issuer) == ("Đảng ủy xã Hòa An", "Chi bộ Thôn 1")
     assert document.header.place_and_date == "Ea Kar, ngày 16 tháng 3 năm 2023"
-    assert document.title == "LIST OF PARTY MEMBERS"
+    assert document.header.number_line == ""  # a list, not a numbered document
+    assert document.title == "DANH SÁCH ĐẢNG VIÊN"  # a filed paper is Vietnamese for an English reader too
     table = document.blocks[0]
-    assert "Cell" not in table.columns
+    assert "Chi bộ" not in table.columns and "Họ và tên" in table.columns
     assert [row[1] for row in table.rows] == ["Trần Thị Bình", "Lê Văn Cường"]
     assert document.signature.name == "Lê Văn Cường"
     assert document.recipients == ["Đảng ủy xã Hòa An", "Lưu"]
@@ -185,10 +186,11 @@ def test_member_profile_document_lists_facts_posts_and_history(cast):
         document = exports.member_profile_document(member)
 
     facts = dict(document.blocks[0].items)
-    assert facts["Full name"] == "Lê Văn Cường"
-    assert facts["Cell"] == "Chi bộ Thôn 2"
+    assert facts["Họ và tên"] == "Lê Văn Cường"
+    assert facts["Chi bộ"] == "Chi bộ Thôn 2"
     posts, cells = document.blocks[2], document.blocks[4]
-    assert posts.rows[0][:2] == ["Secretary", "Chi bộ Thôn 1"]
+    assert posts.rows[0][:2] == ["Bí thư", "Chi bộ Thôn 1"]
+    assert document.header.number_line == ""
     assert [row[:2] for row in cells.rows] == [["Chi bộ Thôn 1", ""], ["Chi bộ Thôn 2", "Chuyển công tác"]]
     assert document.header.issuer == "Chi bộ Thôn 2"
 

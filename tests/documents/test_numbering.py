@@ -2,15 +2,18 @@
 never reused, typed numbers recorded and refused when taken (docs/documents.md, "Numbers")."""
 
 import datetime
+import importlib
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
+from django.utils import timezone
 
 from soisua.corrections import services as corrections
 from soisua.documents import numbering
 from soisua.documents.models import DocumentNumber
 from soisua.meetings import services as meetings
-from soisua.meetings.models import Meeting
+from soisua.meetings.models import Meeting, Minutes
 from soisua.oversight import services as oversight
 from tests.meetings.test_exports import END, START, held_meeting
 from tests.oversight.test_inspections import TODAY, under_way
@@ -146,3 +149,29 @@ def test_an_assigned_number_follows_the_typed_ones_of_the_same_kind(cast):
                             by=cast.users["committee"])
 
     assert line.number == 8
+
+
+def test_minutes_approved_before_the_register_get_numbers_in_the_order_approved(cast, frozen):
+    later = held_meeting(cast)
+    earlier = another_meeting(cast)
+    DocumentNumber.objects.all().delete()  # as before the register existed
+    Minutes.objects.filter(meeting=earlier).update(approved_at=timezone.now() - datetime.timedelta(days=1))
+    migration = importlib.import_module("soisua.meetings.migrations.0006_number_approved_minutes")
+
+    migration.number_minutes(django_apps, None)
+    migration.number_minutes(django_apps, None)  # a second run changes nothing
+
+    assert [numbering.number_of(meeting, "BB").symbol for meeting in (earlier, later)] == ["01-BB/CB", "02-BB/CB"]
+    assert DocumentNumber.objects.count() == 2
+
+
+def test_conclusions_and_directives_concluded_before_the_register_keep_their_typed_numbers(cast):
+    inspection = oversight.conclude(under_way(cast), number="07-KL/ĐUX", date=TODAY, conclusion="Đạt",
+                                    by=cast.users["committee"])
+    DocumentNumber.objects.all().delete()
+    migration = importlib.import_module("soisua.oversight.migrations.0006_number_conclusions")
+
+    migration.number_conclusions(django_apps, None)
+
+    line = numbering.number_of(inspection, "KL")
+    assert (line.symbol, line.typed, line.unit) == ("07-KL/ĐUX", True, cast.commune)

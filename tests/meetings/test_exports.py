@@ -76,17 +76,18 @@ def minutes_url(meeting, fmt: str) -> str:
     return reverse(f"meetings:minutes.{fmt}", args=[meeting.pk])
 
 
-# What approved minutes say, in English so that the assertions do not depend on the catalogue.
+# What approved minutes say: in Vietnamese whatever the reader's language, for they are a filed paper.
 EXPECTED = ("ĐẢNG CỘNG SẢN VIỆT NAM", "ĐẢNG ỦY XÃ HÒA AN", "CHI BỘ THÔN 1", "Ngày 03 tháng 12 năm 2026",
-            "MINUTES OF THE REGULAR MEETING", "Sinh hoạt chi bộ tháng 12", "From 19:30 to 21:30 on 03/12/2026",
-            "Nhà văn hóa thôn", "Comrade Lê Văn Cường", "Comrade Trần Thị Bình",
-            "On the roll: 4 members.", "Present: 2 of 4.", "Of whom late: 1 (Trần Thị Bình, 12 minutes).",
-            f"Absent with reason: 1 ({EXCUSED_NAME}: {EXCUSED_REASON}).",
-            f"Absent without reason: 1 ({UNEXCUSED_NAME}).", f"1. {AGENDA[0]}", f"2. {AGENDA[1]}",
-            f"1. Comrade Lê Văn Cường (Report, item 2): {REPORT}",
-            f"2. Comrade Trần Thị Bình (Opinion, item 1): {OPINION}", CONCLUSIONS, RESOLUTION,
-            "Vote: 2 of 4 in favour, 0 against, 0 abstaining.", "The meeting ended at 21:30 on 03/12/2026.",
-            "The minutes were read back to the meeting and approved on 03/12/2026.", "MINUTE-TAKER", "CHAIR")
+            "Số 01-BB/CB", "BIÊN BẢN SINH HOẠT THƯỜNG KỲ", "Sinh hoạt chi bộ tháng 12",
+            "Từ 19:30 đến 21:30 ngày 03/12/2026", "Nhà văn hóa thôn", "Đồng chí Lê Văn Cường",
+            "Đồng chí Trần Thị Bình", "Tổng số đảng viên: 4 đồng chí.", "Có mặt: 2/4 đồng chí.",
+            "Trong đó đến muộn: 1 (Trần Thị Bình, 12 phút).", f"Vắng có lý do: 1 ({EXCUSED_NAME}: {EXCUSED_REASON}).",
+            f"Vắng không lý do: 1 ({UNEXCUSED_NAME}).", f"1. {AGENDA[0]}", f"2. {AGENDA[1]}",
+            f"1. Đồng chí Lê Văn Cường (Báo cáo, mục 2): {REPORT}",
+            f"2. Đồng chí Trần Thị Bình (Ý kiến, mục 1): {OPINION}", CONCLUSIONS, RESOLUTION,
+            "Biểu quyết: 2/4 đồng chí tán thành, 0 không tán thành, 0 không biểu quyết.",
+            "Cuộc họp kết thúc lúc 21:30 ngày 03/12/2026.",
+            "Biên bản đã được đọc lại trước hội nghị và thông qua ngày 03/12/2026.", "THƯ KÝ", "CHỦ TRÌ")
 
 
 def test_minutes_pdf_reads_back_the_figures_the_absent_the_speakers_and_the_conclusions(cast, frozen, tmp_path):
@@ -101,7 +102,7 @@ def test_minutes_pdf_reads_back_the_figures_the_absent_the_speakers_and_the_conc
         f'attachment; filename="Bien-ban-{timezone.localtime(meeting.starts_at):%d-%m-%Y}-Chi-bo-Thon-1.pdf"')
     for expected in EXPECTED:
         assert expected in text, expected
-    assert "DRAFT" not in text
+    assert "DỰ THẢO" not in text
 
 
 def test_minutes_docx_says_the_same_and_leaves_an_audit_entry(cast, frozen):
@@ -152,9 +153,11 @@ def test_minutes_not_yet_approved_say_they_are_a_draft(cast, frozen, tmp_path):
     _response, content = download(cast, who, minutes_url(meeting, "pdf"))
 
     text = pdf_text(content)
-    assert text.index("DRAFT: NOT YET APPROVED") < text.index("I. TIME, PLACE AND PARTICIPANTS")
-    assert "DRAFT: these minutes have not been approved yet." in text
-    assert "approved on" not in text
+    assert text.index("DỰ THẢO") < text.index("BIÊN BẢN SINH HOẠT THƯỜNG KỲ") < text.index(
+        "I. THỜI GIAN, ĐỊA ĐIỂM, THÀNH PHẦN")
+    assert "DỰ THẢO: biên bản chưa được thông qua." in text
+    assert "-BB/CB" in text and "01-BB/CB" not in text  # the number is left for the clerk
+    assert "thông qua ngày" not in text
     assert CONCLUSIONS in text
 
 
@@ -167,8 +170,8 @@ def test_approved_minutes_changed_later_say_so(cast, frozen):
         document = exports.minutes_document(meeting)
 
     texts = [block.text for block in document.blocks if isinstance(block, Paragraph)]
-    assert ("They were changed 1 time after approval, last on 03/12/2026; each reason is kept with the meeting."
-            in texts)
+    assert ("Biên bản đã được sửa 1 lần sau khi thông qua, lần cuối ngày 03/12/2026; lý do từng lần được lưu cùng "
+            "cuộc họp." in texts)
 
 
 def test_minutes_of_a_meeting_not_yet_held_list_who_is_unmarked_and_what_is_missing(cast, frozen):
@@ -179,13 +182,13 @@ def test_minutes_of_a_meeting_not_yet_held_list_who_is_unmarked_and_what_is_miss
         document = exports.minutes_document(meeting)
 
     texts = [block.text for block in document.blocks if isinstance(block, Paragraph)]
-    assert "Attendance not yet marked: 2 (Trần Thị Bình; Lê Văn Cường)." in texts
-    for expected in ("(No agenda was recorded.)", "(No speakers were recorded.)", "(Not written yet.)",
-                     "No vote was recorded."):
+    assert "Chưa điểm danh: 2 (Trần Thị Bình; Lê Văn Cường)." in texts
+    for expected in ("(Không ghi chương trình.)", "(Không ghi ý kiến phát biểu.)", "(Chưa ghi.)",
+                     "Không ghi kết quả biểu quyết."):
         assert expected in texts, expected
     signatures = next(block for block in document.blocks if isinstance(block, Signatures)).items
-    assert [(signature.authority, signature.name) for signature in signatures] == [("MINUTE-TAKER", ""),
-                                                                                  ("CHAIR", "")]
+    assert [(signature.authority, signature.name) for signature in signatures] == [("THƯ KÝ", ""), ("CHỦ TRÌ", "")]
+    assert document.draft
 
 
 def test_a_thematic_session_summarises_its_introductory_paper(cast, frozen):
@@ -197,9 +200,9 @@ def test_a_thematic_session_summarises_its_introductory_paper(cast, frozen):
         document = exports.minutes_document(meeting)
 
     texts = [getattr(block, "text", "") for block in document.blocks]
-    section = texts.index("III. INTRODUCTORY PAPER")
+    section = texts.index("III. ĐỀ DẪN")
     assert texts[section + 1].startswith("Học tập và làm theo")
     assert texts[section + 1].endswith(" tư tưởng, …")
     assert len(texts[section + 1]) <= exports.INTRODUCTORY_PAPER_LIMIT + 2
-    assert texts[section + 2] == "(Abridged; the full paper is kept with the meeting.)"
-    assert texts[section + 3] == "IV. SPEAKERS"
+    assert texts[section + 2] == "(Trích; toàn văn đề dẫn được lưu cùng cuộc họp.)"
+    assert texts[section + 3] == "IV. Ý KIẾN PHÁT BIỂU"

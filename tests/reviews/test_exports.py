@@ -164,14 +164,17 @@ def test_review_document_collective_is_a_report_signed_for_the_cell(cast):
                                      self_score_tasks=Decimal("62"), self_level="good")
     collective = services.save_review(collective, version=collective.version, content=content,
                                       by=cast.users["secretary"])
-    services.submit_review(collective, version=None, by=cast.users["secretary"])
+    collective = services.submit_review(collective, version=None, by=cast.users["secretary"])
 
     document = exports.review_document(collective, reader=cast.users["parent_staff"],
                                        on=datetime.date(2026, 12, 5))
 
     assert document.title == "BÁO CÁO KIỂM ĐIỂM TẬP THỂ"
     assert document.header.issuer == "Chi bộ Thôn 1"
-    assert document.header.place_and_date == "Ngày 05 tháng 12 năm 2026"
+    assert document.header.number_line == "Số 01-BC/CB"
+    assert document.header.place_and_date == "Ngày 20 tháng 11 năm 2026"  # the day it was submitted
+    assert document.recipients == ["Đảng ủy xã Hòa An", "Lưu"]
+    assert not document.draft
     signatures = [block for block in document.blocks if isinstance(block, exports.Signatures)]
     assert [(item.authority, item.post, item.name) for block in signatures for item in block.items] == [
         ("T/M CHI BỘ", "BÍ THƯ", "Lê Văn Cường")]
@@ -296,7 +299,8 @@ def test_a_draft_review_prints_as_a_draft_named_for_its_author(cast):
 
     text = docx_text(content)
     assert response["Content-Disposition"] == 'attachment; filename="Ban-kiem-diem-2026-Tran-Thi-Binh.docx"'
-    assert text.index("BẢN KIỂM ĐIỂM CÁ NHÂN") < text.index("DỰ THẢO") < text.index("I. ƯU ĐIỂM") < text.index(ANSWER)
+    assert text.index("DỰ THẢO") < text.index("BẢN KIỂM ĐIỂM CÁ NHÂN") < text.index("I. ƯU ĐIỂM") < text.index(ANSWER)
+    assert "Số" not in text.split("BẢN KIỂM ĐIỂM CÁ NHÂN")[0]  # a personal paper carries no number line
 
 
 def test_a_submitted_review_prints_without_the_draft_mark_and_with_each_checklist_items_wording(cast):
