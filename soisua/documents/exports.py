@@ -22,10 +22,10 @@ from soisua.org.enums import ACTIVE_STATUSES, PostKind
 from soisua.org.models import Member, Post, Unit
 from soisua.org.queries import ancestors, unit_posts
 
+from .language import filed_paper
 from .rendering import Facts, Header, Heading, Paragraph, PartyDocument, Signature, Table, document_date
 from .writers import Column
 
-from .language import filed_paper
 # Word and PDF lay every row out on paper, and WeasyPrint needs about 10-20 ms a row on two cores: past this the
 # request would time out, and the spreadsheet is the sensible format anyway.
 DOCUMENT_ROW_LIMIT = 1000
