@@ -93,8 +93,8 @@ def directive_document(directive: Directive) -> PartyDocument:
 
 
 def _directive_document(directive: Directive) -> PartyDocument:
-    number = (f"{numbering.BLANK}-{directive.kind}/{directive.issuer_symbol}" if directive.is_draft
-              else directive.symbol)
+    symbol = f"/{directive.issuer_symbol}" if directive.issuer_symbol else ""
+    number = f"{numbering.BLANK}-{directive.kind}{symbol}" if directive.is_draft else directive.symbol
     header, lineage = _header(directive.issuer, number, directive.issued_on)
     blocks: list[Block] = []
     basis = _basis(directive)

@@ -7,14 +7,17 @@ import importlib
 import pytest
 import time_machine
 from django.apps import apps as django_apps
+from django.urls import reverse
 from django.utils import timezone
 
 from soisua.corrections import services as corrections
+from soisua.directives.models import Directive
 from soisua.documents import numbering
 from soisua.documents.models import DocumentNumber
 from soisua.meetings import services as meetings
 from soisua.meetings.models import Meeting, Minutes
 from soisua.oversight import services as oversight
+from tests.directives.test_directives import directive_form, issued
 from tests.meetings.test_exports import END, START, held_meeting
 from tests.oversight.test_inspections import TODAY, under_way
 
@@ -175,3 +178,27 @@ def test_conclusions_and_directives_concluded_before_the_register_keep_their_typ
 
     line = numbering.number_of(inspection, "KL")
     assert (line.symbol, line.typed, line.unit) == ("07-KL/ĐUX", True, cast.commune)
+
+
+def test_the_directive_form_refuses_a_number_already_issued_naming_the_directive(cast):
+    first = issued(cast)
+    client = cast.client("committee")
+
+    refused = client.post(reverse("directives:create", args=[cast.commune.pk]), directive_form(title="Bản khác"))
+
+    assert refused.status_code == 200
+    assert "Số 75-KH/ĐUX năm 2026 đã được dùng cho" in refused.text and first.title in refused.text
+    assert Directive.objects.count() == 1
+
+
+def test_the_conclusion_form_refuses_a_number_already_used_naming_the_conclusion(cast):
+    oversight.conclude(under_way(cast), number="05-KL/ĐUX", date=TODAY, conclusion="Đạt", by=cast.users["committee"])
+    second = under_way(cast)
+
+    refused = cast.client("committee").post(reverse("oversight:conclude", args=[second.pk]), {
+        "number": "05-KL/ĐUX", "date": TODAY.strftime("%d/%m/%Y"), "conclusion": "Đạt"})
+
+    assert refused.status_code == 200
+    assert "Số 05-KL/ĐUX năm 2026 đã được dùng cho “Kết luận Chi bộ Thôn 1" in refused.text
+    second.refresh_from_db()
+    assert not second.is_concluded
