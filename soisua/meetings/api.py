@@ -175,8 +175,8 @@ def meeting_speakers(request: HttpRequest, meeting_id: int = MeetingId):
 
 
 @router.get("/meetings/{meeting_id}/minutes", response=responses(MinutesOut), summary=_("A meeting's minutes"),
-            description=_("The minutes' text and state: \"none\" until they are written, then \"draft\" or "
-                          "\"approved\"."))
+            description=_("The minutes' text and state: `none` until they are written, then `draft` or "
+                          "`approved`."))
 def meeting_minutes(request: HttpRequest, meeting_id: int = MeetingId):
     minutes = queries.minutes_of(policy.get_meeting_for_user(request.user, meeting_id))
     return minutes if minutes is not None else {"status": NO_MINUTES}
@@ -185,7 +185,7 @@ def meeting_minutes(request: HttpRequest, meeting_id: int = MeetingId):
 @router.post("/meetings/{meeting_id}/check-in", response=responses(RollLineOut), summary=_("Check in to a meeting"),
              description=_("The caller, on the meeting's roll, checks in with the code shown on its check-in screen: "
                            "present, or late by the server's clock. A code that is not the screen's current one "
-                           "(code \"code\") or a meeting not open for check-in (code \"window\") is refused (422); a "
+                           "(code `code`) or a meeting not open for check-in (code `window`) is refused (422); a "
                            "caller not on the roll gets 403."))
 def meeting_check_in(request: HttpRequest, body: CheckInIn, meeting_id: int = MeetingId):
     meeting = policy.get_meeting_for_user(request.user, meeting_id, check_in=True)
