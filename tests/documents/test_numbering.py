@@ -7,10 +7,13 @@ import importlib
 import pytest
 import time_machine
 from django.apps import apps as django_apps
+from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from soisua.core.actors import SYSTEM
 from soisua.corrections import services as corrections
+from soisua.directives import exports as directive_exports
 from soisua.directives.models import Directive
 from soisua.documents import numbering
 from soisua.documents.models import DocumentNumber
@@ -18,6 +21,7 @@ from soisua.meetings import services as meetings
 from soisua.meetings.models import Meeting, Minutes
 from soisua.oversight import services as oversight
 from tests.directives.test_directives import directive_form, issued
+from tests.directives.test_directives import draft as directive_draft
 from tests.meetings.test_exports import END, START, held_meeting
 from tests.oversight.test_inspections import TODAY, under_way
 
@@ -202,3 +206,24 @@ def test_the_conclusion_form_refuses_a_number_already_used_naming_the_conclusion
     assert "Số 05-KL/ĐUX năm 2026 đã được dùng cho “Kết luận Chi bộ Thôn 1" in refused.text
     second.refresh_from_db()
     assert not second.is_concluded
+
+
+def test_two_issuers_reading_the_same_last_number_cannot_both_store_it(cast, frozen, monkeypatch):
+    meeting = held_meeting(cast)
+    other = another_meeting(cast, approve=False)
+    # The second issuer read the register before the first stored 01: it too would take 01.
+    monkeypatch.setattr(numbering, "Max", lambda field: Min("number", filter=Q(number__lt=0)))
+
+    with pytest.raises(numbering.NumberTaken):
+        numbering.assign(other, unit=cast.cell, kind=numbering.MINUTES, title="Biên bản", on=TODAY, by=SYSTEM)
+
+    assert list(DocumentNumber.objects.values_list("object_id", "number")) == [(meeting.pk, 1)]
+
+
+def test_a_draft_directive_without_an_issuer_abbreviation_prints_its_kind_alone(cast):
+    draft = directive_draft(cast, issuer_symbol="")
+    draft.issuer_symbol = ""
+
+    document = directive_exports.directive_document(draft)
+
+    assert document.header.number == f"{numbering.BLANK}-KH"
