@@ -204,6 +204,10 @@ STORAGES = {
 
 # Uploads: rosters larger than this are refused before they are parsed.
 ROSTER_IMPORT_MAX_BYTES = env_int("ROSTER_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# A spreadsheet of more rows than this is written in the background (documents.ExportJob) and its requester told
+# when it is ready; the file is kept this many days, then deleted.
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 5000)
+EXPORT_KEPT_DAYS = env_int("EXPORT_KEPT_DAYS", 7)
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 # Correction reminders: this many days before a roadmap step is due; escalation to the secretary after this many
 # days overdue, to the superior committee after twice as many.

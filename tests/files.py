@@ -55,3 +55,25 @@ def read_xlsx(content: bytes) -> list[list]:
     rows = workbook.get_sheet_by_index(0).to_python()
     workbook.close()
     return rows
+
+
+TOTAL_LABELS = ("Tổng cộng", "Total")
+
+
+def read_table(content: bytes) -> list[list]:
+    """The table of a downloaded workbook's first sheet (`table_rows`)."""
+    return table_rows(read_xlsx(content))
+
+
+def table_rows(rows: list[list]) -> list[list]:
+    """A printable sheet's table: its header row and data rows, without the block above it (the issuer, the title,
+    the date, then a blank row) and without the totals and the breakdown below it."""
+    blank = next((index for index, row in enumerate(rows[:10]) if all(value == "" for value in row)), None)
+    block = blank is not None and all(sum(value != "" for value in row) == 1 for row in rows[:blank])
+    table = []
+    for row in rows[blank + 1 if block else 0:]:
+        first = next((value for value in row if value != ""), "")
+        if first == "" or (table and first in TOTAL_LABELS):
+            break
+        table.append(row)
+    return table

@@ -32,6 +32,7 @@ import pytest
 import time_machine
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpResponse
@@ -47,7 +48,7 @@ from soisua.corrections.models import CorrectionPlan, Measure, ProgressEntry, Ro
 from soisua.directives import services as directives
 from soisua.directives.models import Amendment, Directive, DirectiveFile, ImplementationTask, KeyTask, Receipt, Report
 from soisua.documents import services as documents
-from soisua.documents.models import ImportConflict, ImportJob, ImportStatus
+from soisua.documents.models import ExportJob, ImportConflict, ImportJob, ImportStatus
 from soisua.dues import services as dues
 from soisua.dues.models import DuesBook, Payment
 from soisua.meetings import services as meetings
@@ -313,6 +314,7 @@ HELD_ROW_NAME = "Phạm Thị Dung"
 
 
 def held_row_url(name: str) -> Callable[[Fixtures], str]:
+CSV = "text/csv"
     """A row of the cell's import held because its card number is that of the sibling cell's member."""
     def build(f: Fixtures) -> str:
         sibling = f.cast.members["sibling"]
@@ -569,6 +571,20 @@ def roster_on_disk(f: Fixtures) -> None:
     job = checked_import(f)
     if not job.file.storage.exists(job.file.name):
         job.file.storage.save(job.file.name, roster_file())
+
+def member_export(f: Fixtures) -> ExportJob:
+    """The cell's roster as CSV, written in the background for a plain member of the cell: theirs alone."""
+    job = ExportJob.objects.filter(kind="documents.roster").first()
+    return job or documents.start_export(kind="documents.roster", object_id=f.cast.cell.pk, file_format="csv",
+                                         total_rows=2, by=f.cast.users["member"])
+
+
+def export_on_disk(f: Fixtures) -> None:
+    """Each test has its own media folder: the export's file is written again where it is missing."""
+    job = ExportJob.objects.get(pk=member_export(f).pk)
+    if not job.file.storage.exists(job.file.name):
+        job.file.storage.save(job.file.name, ContentFile(PROTECTED_NAME.encode()))
+
 
 
 def unread_for_everyone(f: Fixtures) -> str:
@@ -906,9 +922,10 @@ MATRIX: dict[str, Case | list[Case]] = {
              READ_REVIEW, check=file_shows(office_text, DOCX, lambda f: PROTECTED_NAME,
                                            shown_to=frozenset({"secretary"}))),
     ],
-    "reviews:cycles.summary": Case(lambda f: reverse("reviews:cycles.summary", args=[f.cycle.pk, f.cast.cell.pk]),
+    "reviews:cycles.summary": Case(lambda f: reverse("reviews:cycles.summary", args=[f.cycle.pk, f.cast.cell.pk,
+                                                                                     "xlsx"]),
                                    WRITE_CELL, check=file_shows(office_text, XLSX, lambda f: "Lê Văn Cường")),
-    "reviews:cycles.results": Case(lambda f: reverse("reviews:cycles.results", args=[f.cycle.pk]),
+    "reviews:cycles.results": Case(lambda f: reverse("reviews:cycles.results", args=[f.cycle.pk, "xlsx"]),
                                    expect(403, 403, 403, 200, 404, 403, 200, 200, 200),
                                    check=file_shows(office_text, XLSX, lambda f: "Chi bộ Thôn 1")),
     "reviews:reviews.edit": Case(review_url("reviews:reviews.edit", "draft"), AUTHOR_ONLY,
@@ -1035,7 +1052,7 @@ MATRIX: dict[str, Case | list[Case]] = {
              READ_CELL, check=file_shows(pdf_text, PDF, lambda f: CORRECTION_TEXT)),
     ],
     # The unit's open corrections as a spreadsheet: those who see its board (its leadership and the levels above).
-    "corrections:units.xlsx": Case(unit_url("corrections:units.xlsx"),
+    "corrections:units.export": Case(lambda f: reverse("corrections:units.export", args=[f.cast.cell.pk, "xlsx"]),
                                    expect(403, 200, 404, 200, 404, 200, 200, 200, 200),
                                    check=file_shows(office_text, XLSX, lambda f: CORRECTION_TEXT)),
     "corrections:plans.submit": [
@@ -1169,10 +1186,12 @@ MATRIX: dict[str, Case | list[Case]] = {
                                                   "version": Minutes.objects.get(meeting=f.meeting).version},
                                   effect=value(Minutes, lambda f: Minutes.objects.get(meeting=f.meeting).pk,
                                                "conclusions")),
-    "meetings:minutes.docx": Case(lambda f: reverse("meetings:minutes.docx", args=[f.meeting.pk]), READ_CELL,
-                                  check=file_shows(office_text, DOCX, lambda f: PROTECTED_NAME)),
-    "meetings:minutes.pdf": Case(lambda f: reverse("meetings:minutes.pdf", args=[f.meeting.pk]), READ_CELL,
-                                 check=file_shows(pdf_text, PDF, lambda f: PROTECTED_NAME)),
+    "meetings:minutes": [
+        Case(lambda f: reverse("meetings:minutes", args=[f.meeting.pk, "docx"]), READ_CELL,
+             check=file_shows(office_text, DOCX, lambda f: PROTECTED_NAME)),
+        Case(lambda f: reverse("meetings:minutes", args=[f.meeting.pk, "pdf"]), READ_CELL,
+             check=file_shows(pdf_text, PDF, lambda f: PROTECTED_NAME)),
+    ],
     # Approving the minutes of the meeting under way, its roll marked.
     "meetings:minutes.approve": Case(
         meeting_url("meetings:minutes.approve", lambda f: ongoing_meeting(f, roll_marked=True)), LOGIN_THEN_405,
@@ -1238,16 +1257,33 @@ MATRIX: dict[str, Case | list[Case]] = {
                                       effect=lambda f, who: sorted(Preference.objects.values_list(
                                           "user__username", "kind", "delivery"))),
     # --- documents: exports are readable by whoever reads the unit; profile sheets need personal-data rights --
-    "documents:roster.xlsx": Case(unit_url("documents:roster.xlsx"), READ_CELL,
-                                  check=file_shows(office_text, XLSX, lambda f: PROTECTED_NAME)),
-    "documents:roster.pdf": Case(unit_url("documents:roster.pdf"), READ_CELL,
-                                 check=file_shows(pdf_text, PDF, lambda f: PROTECTED_NAME)),
-    "documents:roster.docx": Case(unit_url("documents:roster.docx"), READ_CELL,
-                                  check=file_shows(office_text, DOCX, lambda f: PROTECTED_NAME)),
-    "documents:profile.pdf": Case(member_url("documents:profile.pdf", "secretary"), PERSONAL_OF_COLLEAGUE,
-                                  check=file_shows(pdf_text, PDF, lambda f: "Lê Văn Cường")),
-    "documents:profile.docx": Case(member_url("documents:profile.docx", "secretary"), PERSONAL_OF_COLLEAGUE,
-                                   check=file_shows(office_text, DOCX, lambda f: "Lê Văn Cường")),
+    "documents:roster": [
+        Case(lambda f: reverse("documents:roster", args=[f.cast.cell.pk, "xlsx"]), READ_CELL,
+             check=file_shows(office_text, XLSX, lambda f: PROTECTED_NAME)),
+        Case(lambda f: reverse("documents:roster", args=[f.cast.cell.pk, "csv"]), READ_CELL,
+             check=file_shows(lambda response: body_bytes(response).decode("utf-8-sig"), CSV,
+                              lambda f: PROTECTED_NAME)),
+        Case(lambda f: reverse("documents:roster", args=[f.cast.cell.pk, "pdf"]), READ_CELL,
+             check=file_shows(pdf_text, PDF, lambda f: PROTECTED_NAME)),
+        Case(lambda f: reverse("documents:roster", args=[f.cast.cell.pk, "docx"]), READ_CELL,
+             check=file_shows(office_text, DOCX, lambda f: PROTECTED_NAME)),
+    ],
+    "documents:profile": [
+        Case(lambda f: reverse("documents:profile", args=[f.cast.members["secretary"].pk, "pdf"]),
+             PERSONAL_OF_COLLEAGUE, check=file_shows(pdf_text, PDF, lambda f: "Lê Văn Cường")),
+        Case(lambda f: reverse("documents:profile", args=[f.cast.members["secretary"].pk, "docx"]),
+             PERSONAL_OF_COLLEAGUE, check=file_shows(office_text, DOCX, lambda f: "Lê Văn Cường")),
+    ],
+    # --- documents: an export written in the background is its requester's alone; the file is downloaded only
+    # while they may still read what it lists ------------------------------------------------------------------
+    "documents:exports.detail": Case(lambda f: reverse("documents:exports.detail", args=[member_export(f).pk]),
+                                     AUTHOR_ONLY, shows="Chi bộ Thôn 1"),
+    "documents:exports.progress": Case(lambda f: reverse("documents:exports.progress", args=[member_export(f).pk]),
+                                       AUTHOR_ONLY, shows="export-progress"),
+    "documents:exports.file": Case(lambda f: reverse("documents:exports.file", args=[member_export(f).pk]),
+                                   AUTHOR_ONLY, reset=export_on_disk,
+                                   check=file_shows(lambda response: body_bytes(response).decode("utf-8-sig"), CSV,
+                                                    lambda f: PROTECTED_NAME)),
     # --- documents: roster imports need write access to the unit; a job is shown only to those who may write
     # its unit (and its uploader), so the unit's mere readers are strangers to it (404) ---------------------------
     "documents:imports.create": Case(unit_url("documents:imports.create"), WRITE_CELL, post=succeeds(WRITE_CELL),
@@ -1393,8 +1429,8 @@ MATRIX: dict[str, Case | list[Case]] = {
     ],
     "directives:receipts.document": Case(lambda f: reverse("directives:receipts.document", args=[
         cell_receipt(f).pk, "docx"]), READ_CELL, check=file_shows(office_text, DOCX, lambda f: DIRECTIVE_TITLE)),
-    "directives:progress.xlsx": Case(lambda f: reverse("directives:progress.xlsx", args=[
-        issued_directive(f).pk, f.cast.commune.pk]), READ_COMMUNE,
+    "directives:progress.export": Case(lambda f: reverse("directives:progress.export", args=[
+        issued_directive(f).pk, f.cast.commune.pk, "xlsx"]), READ_COMMUNE,
         check=file_shows(office_text, XLSX, lambda f: f.cast.sibling_cell.name)),
     "directives:receipt": Case(lambda f: reverse("directives:receipt", args=[cell_receipt(f).pk]), READ_CELL,
                                shows=DIRECTIVE_TITLE),
@@ -1425,7 +1461,8 @@ MATRIX: dict[str, Case | list[Case]] = {
         Case(lambda f: (cell_alert(f), reverse("alerts:unit", args=[f.cast.cell.pk]))[1],
              expect(403, 200, 404, 200, 404, 200, 200, 200, 200), shows=lambda f, who: f"/alerts/{cell_alert(f).pk}/"),
     ],
-    "alerts:unit.export": Case(lambda f: (cell_alert(f), reverse("alerts:unit.export", args=[f.cast.commune.pk]))[1],
+    "alerts:unit.export": Case(lambda f: (cell_alert(f), reverse("alerts:unit.export", args=[f.cast.commune.pk,
+                                                                                                     "xlsx"]))[1],
                                READ_COMMUNE),
     # A warning about the cell owned by the commune: seen by the cell's leadership and those covering it,
     # acknowledged by those who speak for the commune.
@@ -1457,10 +1494,11 @@ MATRIX: dict[str, Case | list[Case]] = {
              shows="Bảng theo dõi"),
     ],
     # Its tables as a workbook: the same readers.
-    "oversight:dashboard.xlsx": [
-        Case(unit_url("oversight:dashboard.xlsx", "commune"), READ_COMMUNE,
+    "oversight:dashboard.export": [
+        Case(lambda f: reverse("oversight:dashboard.export", args=[f.cast.commune.pk, "xlsx"]), READ_COMMUNE,
              check=file_shows(office_text, XLSX, lambda f: f.cast.sibling_cell.name)),
-        Case(unit_url("oversight:dashboard.xlsx"), expect(403, 200, 404, 200, 404, 200, 200, 200, 200)),
+        Case(lambda f: reverse("oversight:dashboard.export", args=[f.cast.cell.pk, "xlsx"]),
+             expect(403, 200, 404, 200, 404, 200, 200, 200, 200)),
     ],
     "oversight:create": Case(unit_url("oversight:create", "commune"), ISSUE_COMMUNE, post=succeeds(ISSUE_COMMUNE),
                              shows='name="content"',
@@ -1777,7 +1815,7 @@ SIBLING_ROUTES = {
     "unit page": (lambda f: reverse("org:units.detail", args=[f.cast.cell.pk]), 404),
     "search": (lambda f: reverse("org:members.search") + "?q=tran+thi", 200),
     "search within the cell": (lambda f: reverse("org:members.search") + f"?q=tran&unit={f.cast.cell.pk}", 404),
-    "roster export": (lambda f: reverse("documents:roster.xlsx", args=[f.cast.cell.pk]), 404),
+    "roster export": (lambda f: reverse("documents:roster", args=[f.cast.cell.pk, "xlsx"]), 404),
     "API member list": (lambda f: f"/api/units/{f.cast.cell.pk}/members", 404),
     "API search": (lambda f: "/api/members/search?q=tran%20thi", 200),
     "API member": (lambda f: f"/api/members/{f.cast.members['member'].pk}", 404),

@@ -50,7 +50,7 @@ from soisua.corrections.models import CorrectionPlan, ProgressEntry, Shortcoming
 from soisua.directives import services as directives
 from soisua.directives.models import Directive
 from soisua.documents import services as documents
-from soisua.documents.models import ImportConflict, ImportJob
+from soisua.documents.models import ExportJob, ImportConflict, ImportJob
 from soisua.dues import services as dues
 from soisua.dues.models import DuesBook
 from soisua.meetings import services as meetings
@@ -525,6 +525,13 @@ def at(name: str, *args: Callable[[World], object], query: str = "") -> Callable
     return build
 
 
+def member_export(world: World) -> ExportJob:
+    """The cell's roster written in the background for a plain member (made on first use, inside the survey)."""
+    job = ExportJob.objects.filter(kind="documents.roster").first()
+    return job or documents.start_export(kind="documents.roster", object_id=world.cast.cell.pk, file_format="csv",
+                                         total_rows=2, by=world.cast.users["member"])
+
+
 def cell(world: World) -> Unit:
     return world.cast.cell
 
@@ -569,11 +576,11 @@ PAGES: dict[str, Reach] = {
     "accounts:activate": Reach(at("accounts:activate"), "anonymous"),
     "notifications:inbox": Reach(at("notifications:inbox"), "member"),
     "notifications:preferences": Reach(at("notifications:preferences"), "member"),
-    "documents:roster.xlsx": Reach(at("documents:roster.xlsx", cell), "secretary"),
-    "documents:roster.pdf": Reach(at("documents:roster.pdf", cell), "secretary"),
-    "documents:roster.docx": Reach(at("documents:roster.docx", cell), "secretary"),
-    "documents:profile.pdf": Reach(at("documents:profile.pdf", lambda w: w.veteran), "secretary"),
-    "documents:profile.docx": Reach(at("documents:profile.docx", lambda w: w.veteran), "secretary"),
+    "documents:roster": Reach(at("documents:roster", cell, lambda w: "xlsx"), "secretary"),
+    "documents:profile": Reach(at("documents:profile", lambda w: w.veteran, lambda w: "docx"), "secretary"),
+    "documents:exports.detail": Reach(at("documents:exports.detail", lambda w: member_export(w)), "member"),
+    "documents:exports.progress": Reach(at("documents:exports.progress", lambda w: member_export(w)), "member"),
+    "documents:exports.file": Reach(at("documents:exports.file", lambda w: member_export(w)), "member"),
     "documents:imports.create": Reach(at("documents:imports.create", cell), "secretary"),
     "documents:units.import": Reach(at("documents:units.import", commune), "parent_staff"),
     "documents:imports.detail": Reach(at("documents:imports.detail", lambda w: w.import_job), "secretary"),
@@ -594,8 +601,10 @@ PAGES: dict[str, Reach] = {
     "reviews:cycles.superior_feedback": Reach(at("reviews:cycles.superior_feedback", lambda w: w.cycle, cell),
                                               "member"),
     "reviews:cycles.prompts": Reach(at("reviews:cycles.prompts", lambda w: w.cycle, commune), "parent_staff"),
-    "reviews:cycles.summary": Reach(at("reviews:cycles.summary", lambda w: w.cycle, cell), "secretary"),
-    "reviews:cycles.results": Reach(at("reviews:cycles.results", lambda w: w.cycle), "parent_staff"),
+    "reviews:cycles.summary": Reach(at("reviews:cycles.summary", lambda w: w.cycle, cell, lambda w: "xlsx"),
+                                    "secretary"),
+    "reviews:cycles.results": Reach(at("reviews:cycles.results", lambda w: w.cycle, lambda w: "xlsx"),
+                                    "parent_staff"),
     "reviews:reviews.document": Reach(at("reviews:reviews.document", lambda w: w.reviewed, lambda w: "docx"),
                                       "parent_staff"),
     "reviews:reviews.mine": Reach(at("reviews:reviews.mine"), "member"),
@@ -625,7 +634,7 @@ PAGES: dict[str, Reach] = {
     "corrections:plans.detail": Reach(at("corrections:plans.detail", lambda w: w.plan), "secretary"),
     "corrections:plans.document": Reach(at("corrections:plans.document", lambda w: w.plan, lambda w: "docx"),
                                         "secretary"),
-    "corrections:units.xlsx": Reach(at("corrections:units.xlsx", cell), "secretary"),
+    "corrections:units.export": Reach(at("corrections:units.export", cell, lambda w: "xlsx"), "secretary"),
     "corrections:evidence.download": Reach(at("corrections:evidence.download", lambda w: w.evidence), "secretary"),
     "dues:cell": Reach(at("dues:cell", cell), "secretary"),
     "dues:start": Reach(at("dues:start", cell), "secretary"),
@@ -651,11 +660,10 @@ PAGES: dict[str, Reach] = {
     "meetings:minutes.edit": Reach(at("meetings:minutes.edit", lambda w: w.meeting), "secretary"),
     "meetings:documents.download": Reach(at("meetings:documents.download", lambda w: w.meeting.documents.first()),
                                          "secretary"),
-    "meetings:minutes.docx": Reach(at("meetings:minutes.docx", lambda w: w.meeting), "secretary"),
-    "meetings:minutes.pdf": Reach(at("meetings:minutes.pdf", lambda w: w.meeting), "secretary"),
+    "meetings:minutes": Reach(at("meetings:minutes", lambda w: w.meeting, lambda w: "docx"), "secretary"),
     "oversight:unit": Reach(at("oversight:unit", commune), "parent_staff"),
     "oversight:dashboard": Reach(at("oversight:dashboard", commune), "parent_staff"),
-    "oversight:dashboard.xlsx": Reach(at("oversight:dashboard.xlsx", commune), "parent_staff"),
+    "oversight:dashboard.export": Reach(at("oversight:dashboard.export", commune, lambda w: "xlsx"), "parent_staff"),
     "oversight:create": Reach(at("oversight:create", commune), "parent_staff"),
     "oversight:detail": Reach(at("oversight:detail", lambda w: w.inspection), "parent_staff"),
     "oversight:self_report": Reach(at("oversight:self_report", lambda w: w.inspection), "secretary"),
@@ -678,7 +686,8 @@ PAGES: dict[str, Reach] = {
     "directives:document": Reach(at("directives:document", lambda w: w.directive, lambda w: "docx"), "parent_staff"),
     "directives:receipts.document": Reach(at("directives:receipts.document", lambda w: w.directive.receipts.get(
         unit=w.cast.cell), lambda w: "docx"), "secretary"),
-    "directives:progress.xlsx": Reach(at("directives:progress.xlsx", lambda w: w.directive, commune), "parent_staff"),
+    "directives:progress.export": Reach(at("directives:progress.export", lambda w: w.directive, commune,
+                                           lambda w: "xlsx"), "parent_staff"),
     "directives:receipt": Reach(at("directives:receipt", lambda w: w.directive.receipts.get(unit=w.cast.cell)),
                                 "secretary"),
     "directives:tasks.add": Reach(at("directives:tasks.add", lambda w: w.directive.receipts.get(unit=w.cast.cell)),
@@ -706,7 +715,7 @@ PAGES: dict[str, Reach] = {
     "api:cell_dues": Reach(api(lambda w: f"units/{w.cast.cell.pk}/dues"), "secretary"),
     "healthz": Reach(at("healthz"), "anonymous"),
     "alerts:unit": Reach(at("alerts:unit", commune), "parent_staff"),
-    "alerts:unit.export": Reach(at("alerts:unit.export", commune), "parent_staff"),
+    "alerts:unit.export": Reach(at("alerts:unit.export", commune, lambda w: "xlsx"), "parent_staff"),
     "alerts:detail": Reach(at("alerts:detail", lambda w: w.alert), "parent_staff"),
     "alerts:rules": Reach(at("alerts:rules"), "admin"),
     "alerts:rules.edit": Reach(at("alerts:rules.edit", lambda w: Rule.objects.get(kind="silent", current=True)),
@@ -748,9 +757,9 @@ COUNTED: dict[str, Counted] = {
     "org:members.history": Counted(),
     "accounts:tokens": Counted(),
     "notifications:inbox": Counted(),
-    "documents:roster.xlsx": Counted(),
-    "documents:roster.docx": Counted(),
-    "documents:profile.docx": Counted(),
+    "documents:roster": Counted(),
+    "documents:roster#docx": Counted(Reach(at("documents:roster", cell, lambda w: "docx"), "secretary")),
+    "documents:profile": Counted(),
     "documents:imports.create": Counted(),
     "documents:imports.detail": Counted(),
     "documents:imports.progress": Counted(),
@@ -775,7 +784,7 @@ COUNTED: dict[str, Counted] = {
     "corrections:shortcomings.detail": Counted(),
     "corrections:plans.detail": Counted(),
     "corrections:plans.document": Counted(),
-    "corrections:units.xlsx": Counted(),
+    "corrections:units.export": Counted(),
     "dues:cell": Counted(),
     "dues:member": Counted(),
     "dues:meeting": Counted(),
@@ -792,18 +801,18 @@ COUNTED: dict[str, Counted] = {
     "meetings:detail#held": Counted(Reach(at("meetings:detail", lambda w: w.held), "secretary")),
     "meetings:detail#during": Counted(Reach(at("meetings:detail", lambda w: w.meeting, query="?step=during"),
                                             "secretary")),
-    "meetings:minutes.docx": Counted(),
-    "meetings:minutes.docx#held": Counted(Reach(at("meetings:minutes.docx", lambda w: w.held), "secretary")),
+    "meetings:minutes": Counted(),
+    "meetings:minutes#held": Counted(Reach(at("meetings:minutes", lambda w: w.held, lambda w: "docx"), "secretary")),
     "oversight:unit": Counted(),
     "oversight:unit#cell": Counted(Reach(at("oversight:unit", cell), "secretary")),
-    "oversight:dashboard.xlsx": Counted(),
+    "oversight:dashboard.export": Counted(),
     "oversight:detail": Counted(),
     "oversight:conclusion": Counted(),
     "directives:mine": Counted(),
     "directives:unit": Counted(),
     "directives:detail": Counted(),
     "directives:progress": Counted(),
-    "directives:progress.xlsx": Counted(),
+    "directives:progress.export": Counted(),
     "directives:document": Counted(),
     "directives:receipts.document": Counted(),
     "directives:receipt": Counted(),

@@ -4,11 +4,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from soisua.documents.writers import Column
+from soisua.documents.writers import Column, Sheet
+from soisua.org.models import Unit
 
 from . import policy
+from .enums import AlertStatus, Check
 from .models import Alert
 
 COLUMNS = [
@@ -31,6 +34,18 @@ def rows(alerts, reader) -> Iterator[list[Any]]:
         yield [alert.get_kind_display(), alert.unit.name, member.full_name if member else "",
                alert.owner.name, alert.get_status_display(), figure(alert),
                timezone.localtime(alert.opened_at).date(), alert.times_opened, alert.acknowledgement]
+
+
+def sheet(unit: Unit, alerts, reader, *, status: str = "", check: str = "") -> Sheet:
+    """The page's list as a printable sheet: the subtree and the filter above, the warnings counted by status
+    below."""
+    scope = [_("Warnings of %(unit)s and the units under it") % {"unit": unit.name}]
+    if status in AlertStatus.values:
+        scope.append(_("Status: %(status)s") % {"status": AlertStatus(status).label})
+    if check in Check.values:
+        scope.append(_("Warning: %(check)s") % {"check": Check(check).label})
+    return Sheet(_("Early warnings"), COLUMNS, rows(alerts, reader), issuer=unit.name, title=_("Early warnings"),
+                 scope=scope, breakdown="status")
 
 
 def figure(alert: Alert) -> int | None:

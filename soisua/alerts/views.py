@@ -1,15 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from soisua.core.text import file_name
 from soisua.core.views import save_form
-from soisua.documents import services as documents
-from soisua.documents import writers
+from soisua.documents.responses import TABLE_FORMATS, download
 
 from . import exports, policy, queries, services
 from .enums import AlertStatus, Check
@@ -36,17 +34,15 @@ def unit_alerts(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def unit_alerts_export(request: HttpRequest, pk: int) -> FileResponse:
+def unit_alerts_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The list of the page, with its filter, as a spreadsheet."""
     user = request.user
     unit = policy.get_unit_for_user(user, pk)
-    alerts = queries.listing(unit, status=request.GET.get("status", ""), check=request.GET.get("check", ""),
-                             within=policy.listed(user, unit))
-    with translation.override(user.language):
-        output = writers.xlsx_temporary_file(exports.COLUMNS, exports.rows(alerts, user),
-                                             sheet_name=_("Early warnings"))
-    documents.record_export(user, unit, action="alerts.export", file_format="xlsx", personal=False)
-    return FileResponse(output, as_attachment=True, filename=file_name("Cảnh báo sớm", unit.name) + ".xlsx",
-                        content_type=writers.XLSX_CONTENT_TYPE)
+    status, check = request.GET.get("status", ""), request.GET.get("check", "")
+    alerts = queries.listing(unit, status=status, check=check, within=policy.listed(user, unit))
+    return download(request, unit, fmt, allowed=TABLE_FORMATS, action="alerts.export",
+                    name=file_name("Cảnh báo sớm", unit.name),
+                    build_table=lambda: exports.sheet(unit, alerts, user, status=status, check=check))
 
 
 @login_required

@@ -39,7 +39,7 @@ from soisua.documents.rendering import (
     Table,
     document_date,
 )
-from soisua.documents.writers import Column
+from soisua.documents.writers import Column, Sheet
 from soisua.org.models import Unit
 from soisua.org.queries import ancestors
 
@@ -225,6 +225,13 @@ def _subtree_shortcomings(unit: Unit):
             .only("unit", "unit__name", "unit__path", "member", "member__full_name", "text", "severity", "status",
                   "next_due", "recurring_of")
             .order_by("unit__path", F("next_due").asc(nulls_last=True), "pk"))
+
+
+def subtree_sheet(unit: Unit, *, today: datetime.date) -> Sheet:
+    """The open corrections of the subtree as a printable sheet, counted by status under the table."""
+    return Sheet(unit.code, SUBTREE_COLUMNS, subtree_rows(unit, today=today), issuer=unit.name,
+                 title=_("Shortcomings not yet corrected"), on=today, breakdown="status",
+                 scope=[_("Shortcomings not yet verified in %(unit)s and the units under it") % {"unit": unit.name}])
 
 
 def subtree_rows(unit: Unit, *, today: datetime.date) -> Iterator[list[Any]]:

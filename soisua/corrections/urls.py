@@ -19,8 +19,8 @@ urlpatterns = [
     path("plans/<int:pk>/edit/", plans.plan_edit, name="plans.edit"),
     path("plans/<int:pk>/submit/", pages.plan_submit, name="plans.submit"),
     path("plans/<int:pk>/decide/", pages.plan_decide, name="plans.decide"),
-    path("plans/<int:pk>/document.<str:fmt>", documents.plan_document, name="plans.document"),
-    path("units/<int:pk>/corrections.xlsx", documents.unit_corrections_xlsx, name="units.xlsx"),
+    path("plans/<int:pk>/document.<fmt:fmt>", documents.plan_document, name="plans.document"),
+    path("units/<int:pk>/corrections.<fmt:fmt>", documents.unit_corrections, name="units.export"),
     path("measures/<int:pk>/steps/", pages.step_add, name="steps.create"),
     path("evidence/<int:pk>/", pages.evidence_download, name="evidence.download"),
 ]

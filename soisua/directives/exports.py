@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from soisua.documents import numbering
@@ -29,7 +30,7 @@ from soisua.documents.rendering import (
     Table,
     document_date,
 )
-from soisua.documents.writers import Column
+from soisua.documents.writers import COUNT, Column, Sheet
 from soisua.org.models import Unit
 from soisua.org.queries import ancestors
 
@@ -170,9 +171,18 @@ def _report_document(receipt: Receipt, *, on: datetime.date | None) -> PartyDocu
 def progress_columns(directive: Directive) -> list[Column]:
     tasks = queries.tasks_of(directive)
     return [Column("unit", gettext_lazy("Unit"), "text", 36),
-            Column("acknowledged", gettext_lazy("Acknowledged"), "date", 14),
+            Column("acknowledged", gettext_lazy("Acknowledged"), "date", 14, total=COUNT),
             *(Column(f"t{task.number}", f"{task.number}", "number", 7) for task in tasks),
             Column("overall", gettext_lazy("Overall progress"), "number", 12)]
+
+
+def progress_sheet(directive: Directive, focus: Unit) -> Sheet:
+    """The progress table as a printable sheet: the issuer and the directive above, the units that acknowledged
+    counted below."""
+    within = _("Units addressed in %(unit)s and the units under it") % {"unit": focus.name}
+    return Sheet(directive.number, progress_columns(directive), progress_rows(directive, focus),
+                 issuer=directive.issuer.name, title=_("Progress of %(symbol)s") % {"symbol": directive.symbol},
+                 scope=[directive.title, within])
 
 
 def progress_rows(directive: Directive, focus: Unit) -> Iterator[list[Any]]:

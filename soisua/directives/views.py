@@ -3,16 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.text import file_name
 from soisua.core.views import number_param, perform, render_form_page, save_form
-from soisua.documents import services as documents
-from soisua.documents import writers
-from soisua.documents.responses import document_download
+from soisua.documents.responses import DOCUMENT_FORMATS, TABLE_FORMATS, download
 
 from . import exports, policy, queries, services
 from .forms import AmendForm, DirectiveForm, FileForm, ImplementationTaskForm, KeyTaskForm, ReportForm
@@ -300,29 +298,24 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def directive_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     directive = policy.get_directive_for_user(request.user, pk)
-    return document_download(request.user, directive, lambda: exports.directive_document(directive),
-                             file_format=fmt, action="directives.directive.export", personal=False,
-                             filename=file_name(directive.symbol, directive.title))
+    return download(request, directive, fmt, allowed=DOCUMENT_FORMATS, action="directives.directive.export",
+                    name=file_name(directive.symbol, directive.title),
+                    build_document=lambda: exports.directive_document(directive))
 
 
 @login_required
 @require_GET
 def report_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     receipt = policy.get_receipt_for_user(request.user, pk)
-    return document_download(request.user, receipt, lambda: exports.report_document(receipt), file_format=fmt,
-                             action="directives.report.export", personal=False,
-                             filename=file_name("Báo cáo", receipt.directive.symbol, receipt.unit.name))
+    return download(request, receipt, fmt, allowed=DOCUMENT_FORMATS, action="directives.report.export",
+                    name=file_name("Báo cáo", receipt.directive.symbol, receipt.unit.name),
+                    build_document=lambda: exports.report_document(receipt))
 
 
 @login_required
 @require_GET
-def progress_xlsx(request: HttpRequest, pk: int, unit_pk: int) -> FileResponse:
-    user = request.user
-    directive, focus = policy.get_progress_for_user(user, pk, unit_pk)
-    with translation.override(user.language):
-        output = writers.xlsx_temporary_file(exports.progress_columns(directive),
-                                             exports.progress_rows(directive, focus), sheet_name=directive.number)
-    documents.record_export(user, focus, action="directives.progress.export", file_format="xlsx", personal=False)
-    return FileResponse(output, as_attachment=True,
-                        filename=file_name("Tiến độ", directive.symbol, focus.name) + ".xlsx",
-                        content_type=writers.XLSX_CONTENT_TYPE)
+def progress_export(request: HttpRequest, pk: int, unit_pk: int, fmt: str) -> HttpResponse:
+    directive, focus = policy.get_progress_for_user(request.user, pk, unit_pk)
+    return download(request, focus, fmt, allowed=TABLE_FORMATS, action="directives.progress.export",
+                    name=file_name("Tiến độ", directive.symbol, focus.name),
+                    build_table=lambda: exports.progress_sheet(directive, focus))

@@ -18,13 +18,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from soisua.core.errors import DomainError
+from soisua.core.text import file_name
+from soisua.org import access
 from soisua.org.enums import ACTIVE_STATUSES, PostKind
 from soisua.org.models import Member, Post, Unit
 from soisua.org.queries import ancestors, unit_posts
 
+from .background import ExportKind, register
 from .language import filed_paper
 from .rendering import Facts, Header, Heading, Paragraph, PartyDocument, Signature, Table, document_date
-from .writers import Column
+from .writers import COUNT, Column, Sheet
 
 # Word and PDF lay every row out on paper, and WeasyPrint needs about 10-20 ms a row on two cores: past this the
 # request would time out, and the spreadsheet is the sensible format anyway.
@@ -32,7 +35,7 @@ DOCUMENT_ROW_LIMIT = 1000
 
 ROSTER_COLUMNS = [
     Column("number", pgettext_lazy("roster column", "No."), "number", 6),
-    Column("full_name", gettext_lazy("Full name"), "text", 28),
+    Column("full_name", gettext_lazy("Full name"), "text", 28, total=COUNT),
     Column("date_of_birth", gettext_lazy("Date of birth"), "date", 12),
     Column("sex", gettext_lazy("Sex"), "text", 8),
     Column("ethnicity", gettext_lazy("Ethnicity"), "text", 12),
@@ -127,6 +130,38 @@ def roster_rows(unit: Unit, *, personal: bool) -> Iterator[list[Any]]:
     for number, member in enumerate(members, start=1):
         values = _roster_values(number, member, fields, labels)
         yield [values[column.key] for column in columns]
+
+
+ROSTER_ACTION = "documents.roster.export"
+
+
+def roster_file_name(unit: Unit) -> str:
+    return file_name("Danh sách đảng viên", unit.name)
+
+
+def profile_file_name(member: Member) -> str:
+    return file_name("Lý lịch đảng viên", member.full_name)
+
+
+def roster_size(unit: Unit) -> int:
+    """How many rows the roster of `unit` has: past EXPORT_INLINE_MAX_ROWS it is written in the background."""
+    return roster_members(unit, personal=False).count()
+
+
+def roster_sheet(unit: Unit, *, personal: bool) -> Sheet:
+    """The roster as a printable sheet: the unit and the title above, the member count below. Its header row is
+    the one the roster import reads (the import stops at the totals row)."""
+    scope = [] if unit.kind.holds_members else [
+        _("Members of %(unit)s and the units under it") % {"unit": unit.name}]
+    return Sheet(unit.code, roster_columns(personal), roster_rows(unit, personal=personal), issuer=unit.name,
+                 title=_("List of party members"), scope=scope)
+
+
+ROSTER = register(ExportKind(
+    "documents.roster", load=lambda user, pk: access.get_unit_for_user(user, pk),
+    build=lambda user, unit: roster_sheet(unit, personal=access.can_see_personal_data_in(user, unit)),
+    title=lambda unit: _("Roster of %(unit)s") % {"unit": unit.name}, file_name=roster_file_name,
+    action=ROSTER_ACTION, personal=lambda user, unit: access.can_see_personal_data_in(user, unit)))
 
 
 # Official documents --------------------------------------------------------------------------------------

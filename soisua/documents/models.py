@@ -144,3 +144,50 @@ class DocumentNumber(models.Model):
         below 10 take a leading zero ("05-KL/ĐU"), as party documents print them."""
         suffix = f"/{self.issuer_symbol}" if self.issuer_symbol else ""
         return f"{self.number:02d}-{self.kind}{suffix}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being written")
+    DONE = "done", _("Ready to download")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+
+
+def export_file_path(job: "ExportJob", filename: str) -> str:
+    """A random stored name: the file is reached only through its job, by its requester."""
+    return f"exports/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class ExportJob(models.Model):
+    """A spreadsheet too large to write while the person waits (`EXPORT_INLINE_MAX_ROWS`): written by a task, kept
+    for its requester alone until `expires_at`, then deleted by the periodic job."""
+
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs",
+                                  verbose_name=_("requested by"))
+    # What is exported: a kind registered in documents/background.py and the primary key of its object.
+    kind = models.CharField(_("kind"), max_length=60)
+    object_id = models.PositiveBigIntegerField()
+    title = models.CharField(_("export"), max_length=300)
+    file_format = models.CharField(_("format"), max_length=10)
+    status = models.CharField(_("status"), max_length=20, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    done_rows = models.PositiveIntegerField(default=0)
+    file = models.FileField(_("file"), upload_to=export_file_path, max_length=255, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    failure_message = models.TextField(_("failure"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)

@@ -1,15 +1,19 @@
-"""Who sees and acts on roster imports, on top of org.access (downloads of rosters and profile sheets are decided
-by org.access itself: `get_unit_for_user`, `can_see_personal_data_in`, `get_member_for_user(personal_data=True)`).
+"""Who sees and acts on roster imports and background exports, on top of org.access (downloads of rosters and
+profile sheets are decided by org.access itself: `get_unit_for_user`, `can_see_personal_data_in`,
+`get_member_for_user(personal_data=True)`).
 
 Loaders raise 404 for those who may not see the object and 403 for those who see it but may not act on it.
 """
+
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from soisua.org import access
 
-from .models import ImportConflict, ImportJob
+from . import background
+from .models import ExportJob, ExportStatus, ImportConflict, ImportJob
 
 
 def get_import_job_for_user(user, pk: int, *, write: bool = False) -> ImportJob:
@@ -48,3 +52,20 @@ def get_import_conflict_for_user(user, pk: int, *, write: bool = False) -> Impor
     if write and not all(access.can_write_unit(user, cell) for cell in cells):
         raise PermissionDenied
     return conflict
+
+
+def get_export_job_for_user(user, pk: int) -> ExportJob:
+    """An export is its requester's alone: 404 for anyone else."""
+    job = ExportJob.objects.select_related("requester").filter(pk=pk, requester_id=user.pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def get_export_download_for_user(user, pk: int) -> tuple[ExportJob, Any]:
+    """A finished export's file, for its requester, who must still be allowed to read what it lists: the export
+    kind's own loader is asked again (its 404 or 403). Returns the job and that loader's subject."""
+    job = get_export_job_for_user(user, pk)
+    if job.status != ExportStatus.DONE or not job.file:
+        raise Http404
+    return job, background.get(job.kind).load(user, job.object_id)

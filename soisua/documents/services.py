@@ -8,12 +8,16 @@ with a `code`) on refusal. Access is the caller's business (org.access): these f
 
 import datetime
 import logging
+import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -29,13 +33,14 @@ from soisua.org.enums import Role
 from soisua.org.models import PATH_STEP, Unit, UnitKind
 from soisua.org.queries import ancestors
 
-from . import imports
+from . import background, imports, writers
 from .imports import Plan, RosterImportError
 from .imports import units as unit_rows
-from .models import ImportConflict, ImportJob, ImportStatus
+from .models import ExportJob, ExportStatus, ImportConflict, ImportJob, ImportStatus
 
 __all__ = ["RosterImportError", "UnitsImportError", "apply_import", "check_units_file", "confirm_import",
-           "decide_conflict", "import_units", "set_up_installation", "start_import", "validate_import"]
+           "decide_conflict", "import_units", "purge_expired_exports", "run_export", "set_up_installation",
+           "start_export", "start_import", "validate_import"]
 
 DECISION_MAX_LENGTH = 2000
 
@@ -368,3 +373,110 @@ def set_up_installation(*, code: str, name: str, kind: UnitKind, by, abbreviatio
         org.grant_role(admin, unit=root, role=Role.ADMIN, by=by)
     audit.record(by, "documents.setup", root, {"units": len(created), "admin": getattr(admin, "pk", None)})
     return root, created
+
+
+# --- Exports written in the background ------------------------------------------------------------------------
+
+# How often a running export writes its progress (rows), so the page moves without a write per row.
+EXPORT_PROGRESS_EVERY = 500
+
+
+def start_export(*, kind: str, object_id: int, file_format: str, total_rows: int, by) -> ExportJob:
+    """Queue a spreadsheet too large to write in the request: `kind` (documents/background.py) of the object
+    `object_id`, for `by` alone. The kind's loader checks again that `by` may read the object.
+
+    Side effects: inserts the job, appends an audit entry, then enqueues task_run_export.
+    """
+    export_kind = background.get(kind)
+    subject = export_kind.load(by, object_id)
+    with translation.override(by.language):
+        title = str(export_kind.title(subject))
+    job = ExportJob(requester=by, kind=kind, object_id=object_id, file_format=file_format, total_rows=total_rows,
+                    title=title[:300], file_name=f"{export_kind.file_name(subject)}.{file_format}"[:255],
+                    expires_at=timezone.now() + datetime.timedelta(days=settings.EXPORT_KEPT_DAYS))
+    with transaction.atomic():
+        job.save()
+        audit.record(by, "documents.export.queue", job, {"kind": kind, "format": file_format, "rows": total_rows})
+    from .tasks import task_run_export
+
+    task_run_export.enqueue(job.pk)
+    return job
+
+
+class _Counted:
+    """The rows of a table, counted as they are written, the count stored every EXPORT_PROGRESS_EVERY rows."""
+
+    def __init__(self, job: ExportJob, rows):
+        self.job, self.rows = job, rows
+
+    def __iter__(self):
+        done = 0
+        for done, row in enumerate(self.rows, start=1):
+            if done % EXPORT_PROGRESS_EVERY == 0:
+                ExportJob.objects.filter(pk=self.job.pk).update(done_rows=done)
+            yield row
+        ExportJob.objects.filter(pk=self.job.pk).update(done_rows=done)
+
+
+def run_export(job: ExportJob) -> None:
+    """Write a queued export (called by task_run_export) in its requester's language, if the requester may still
+    read its object; store the file and tell them it is ready, or why it failed. The export is recorded when it is
+    downloaded (`record_export`).
+
+    Side effects: stores the file under MEDIA_ROOT/exports/, updates the job, notifies the requester (inbox, and
+    e-mail as their preference says).
+    """
+    if not ExportJob.objects.filter(pk=job.pk, status=ExportStatus.QUEUED).update(status=ExportStatus.RUNNING):
+        return
+    user = job.requester
+    kind = background.get(job.kind)
+    with translation.override(user.language):
+        try:
+            subject = kind.load(user, job.object_id)
+        except (Http404, PermissionDenied):
+            _export_failed(job, _("You may no longer read what this export lists."))
+            return
+        try:
+            _write_export(job, kind.build(user, subject))
+        except Exception:
+            logger.exception("export %s failed", job.pk)
+            _export_failed(job, _("The export could not be written. Please try again later."))
+            return
+    job.refresh_from_db(fields=["done_rows"])
+    job.status, job.finished_at = ExportStatus.DONE, timezone.now()
+    job.save(update_fields=["file", "status", "finished_at"])
+    notify(user, kind="documents.export", event_key=f"export-done:{job.pk}",
+           template="documents/notifications/export_done", context={"job": job},
+           url=reverse("documents:exports.detail", args=[job.pk]))
+
+
+def _write_export(job: ExportJob, table) -> None:
+    sheets = [replace(sheet, rows=_Counted(job, sheet.rows)) for sheet in writers.sheets_of(table)]
+    with tempfile.TemporaryFile() as output:
+        writers.write_table(sheets, job.file_format, output)
+        output.seek(0)
+        job.file.save(job.file_name, File(output), save=False)
+
+
+def _export_failed(job: ExportJob, message: str) -> None:
+    job.status, job.failure_message, job.finished_at = ExportStatus.FAILED, message, timezone.now()
+    job.save(update_fields=["status", "failure_message", "finished_at"])
+    notify(job.requester, kind="documents.export", event_key=f"export-done:{job.pk}",
+           template="documents/notifications/export_done", context={"job": job},
+           url=reverse("documents:exports.detail", args=[job.pk]))
+
+
+def purge_expired_exports(*, by) -> int:
+    """Delete the files of exports past their `expires_at` (they may hold personal data) and mark them expired.
+    Returns how many.
+
+    Side effects: deletes the files, updates the jobs, appends an audit entry per job.
+    """
+    expired = list(ExportJob.objects.filter(expires_at__lt=timezone.now()).exclude(status=ExportStatus.EXPIRED))
+    for job in expired:
+        if job.file:
+            job.file.delete(save=False)
+        with transaction.atomic():
+            ExportJob.objects.filter(pk=job.pk).update(file="", status=ExportStatus.EXPIRED)
+            audit.record(by, "documents.export.expire", job, {"status": [job.status, ExportStatus.EXPIRED]})
+    return len(expired)

@@ -3,7 +3,7 @@
 from django.tasks import task
 
 from . import services
-from .models import ImportJob
+from .models import ExportJob, ImportJob
 
 
 def _job(job_id: int) -> ImportJob | None:
@@ -22,3 +22,11 @@ def task_apply_import(job_id: int) -> None:
     """Apply a confirmed roster import (services.apply_import)."""
     if (job := _job(job_id)) is not None:
         services.apply_import(job)
+
+
+@task
+def task_run_export(job_id: int) -> None:
+    """Write a queued export (services.run_export)."""
+    job = ExportJob.objects.select_related("requester").filter(pk=job_id).first()
+    if job is not None:
+        services.run_export(job)

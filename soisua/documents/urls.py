@@ -6,11 +6,12 @@ app_name = "documents"
 
 urlpatterns = [
     # Exports (documents/views/exports.py)
-    path("units/<int:pk>/roster.xlsx", views.roster_xlsx, name="roster.xlsx"),
-    path("units/<int:pk>/roster.pdf", views.roster_pdf, name="roster.pdf"),
-    path("units/<int:pk>/roster.docx", views.roster_docx, name="roster.docx"),
-    path("members/<int:pk>/profile.pdf", views.profile_pdf, name="profile.pdf"),
-    path("members/<int:pk>/profile.docx", views.profile_docx, name="profile.docx"),
+    path("units/<int:pk>/roster.<fmt:fmt>", views.roster, name="roster"),
+    path("members/<int:pk>/profile.<fmt:fmt>", views.profile, name="profile"),
+    # Exports written in the background (documents/views/exports.py)
+    path("exports/<int:pk>/", views.export_detail, name="exports.detail"),
+    path("exports/<int:pk>/progress/", views.export_progress, name="exports.progress"),
+    path("exports/<int:pk>/file/", views.export_file, name="exports.file"),
     # Roster import (documents/views/imports.py)
     path("units/<int:pk>/import/", views.import_create, name="imports.create"),
     path("imports/<int:pk>/", views.import_detail, name="imports.detail"),

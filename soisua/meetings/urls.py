@@ -36,6 +36,5 @@ urlpatterns = [
     path("attendance/<int:pk>/", pages.attendance_mark, name="attendance.mark"),
     path("speakers/<int:pk>/remove/", pages.contribution_remove, name="speakers.remove"),
     path("documents/<int:pk>/", pages.document_download, name="documents.download"),
-    path("<int:pk>/minutes.docx", documents.minutes_word, name="minutes.docx"),
-    path("<int:pk>/minutes.pdf", documents.minutes_pdf, name="minutes.pdf"),
+    path("<int:pk>/minutes.<fmt:fmt>", documents.minutes, name="minutes"),
 ]

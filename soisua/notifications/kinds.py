@@ -25,6 +25,7 @@ KINDS: dict[str, Kind] = {kind.code: kind for kind in [
     Kind("org.standin", _("An administrator acting as my committee"), mandatory=True),
     Kind("documents.import", _("My roster import is done")),
     Kind("documents.import_conflict", _("An imported member is held for my unit"), mandatory=True),
+    Kind("documents.export", _("My export is ready to download")),
     Kind("reviews.cycle_opened", _("A review cycle opened for me")),
     Kind("reviews.reminder", _("My self-review is due")),
     Kind("reviews.returned", _("My review returned for revision"), mandatory=True),

@@ -7,6 +7,9 @@ reader's language. Callers decide access first (policy.get_inspection_for_user,
 policy.get_unit_for_user(..., dashboard=True)).
 """
 
+from dataclasses import replace
+
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from soisua.documents import numbering
@@ -23,7 +26,7 @@ from soisua.documents.rendering import (
     Table,
     document_date,
 )
-from soisua.documents.writers import Column, Sheet
+from soisua.documents.writers import SUM, Column, Sheet
 from soisua.org.queries import ancestors
 
 from .dashboard import Dashboard
@@ -97,6 +100,13 @@ FEEDBACK_TARGETS = {"collective": gettext_lazy("On the collective review, from t
 WITHHELD = gettext_lazy("Shown once enough people have given feedback.")
 
 
+def dashboard_workbook(board: Dashboard, warnings: list) -> list[Sheet]:
+    """`dashboard_sheets`, each printing the unit and its table's name above it."""
+    scope = [_("Figures of %(unit)s and the units under it") % {"unit": board.unit.name}]
+    return [replace(sheet, issuer=board.unit.name, title=sheet.name, scope=scope)
+            for sheet in dashboard_sheets(board, warnings)]
+
+
 def dashboard_sheets(board: Dashboard, warnings: list) -> list[Sheet]:
     """Every table of the dashboard page, a sheet each, with the figures the page shows beside them first."""
     return [
@@ -104,11 +114,13 @@ def dashboard_sheets(board: Dashboard, warnings: list) -> list[Sheet]:
                                         Column("figure", gettext_lazy("Figure"), "text", 30),
                                         Column("value", gettext_lazy("Value"), "number", 40)], _summary(board)),
         Sheet(gettext_lazy("Early warnings"), [Column("check", gettext_lazy("Check"), "text", 40),
-                                               Column("open", gettext_lazy("Open"), "number", 10),
-                                               Column("acknowledged", gettext_lazy("Acknowledged"), "number", 14)],
+                                               Column("open", gettext_lazy("Open"), "number", 10, total=SUM),
+                                               Column("acknowledged", gettext_lazy("Acknowledged"), "number", 14,
+                                                      total=SUM)],
               [[label, open_count, acknowledged] for _code, label, open_count, acknowledged in warnings]),
         Sheet(gettext_lazy("Members by decided level"), [Column("level", gettext_lazy("Level"), "text", 30),
-                                                         Column("members", gettext_lazy("Members"), "number", 10)],
+                                                         Column("members", gettext_lazy("Members"), "number", 10,
+                                                                total=SUM)],
               [[level.name, count] for level, count in board.levels]),
         Sheet(gettext_lazy("Quota"), [
             Column("organisation", gettext_lazy("Organisation"), "text", 34),

@@ -7,7 +7,7 @@ app_name = "oversight"
 urlpatterns = [
     path("units/<int:pk>/", views.unit_inspections, name="unit"),
     path("units/<int:pk>/dashboard/", views.unit_dashboard, name="dashboard"),
-    path("units/<int:pk>/dashboard.xlsx", views.unit_dashboard_export, name="dashboard.xlsx"),
+    path("units/<int:pk>/dashboard.<fmt:fmt>", views.unit_dashboard_export, name="dashboard.export"),
     path("units/<int:pk>/new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/notify/", views.notify, name="notify"),
@@ -17,5 +17,5 @@ urlpatterns = [
     path("<int:pk>/remedies/", views.remedy_add, name="remedies.add"),
     path("remedies/<int:pk>/remove/", views.remedy_remove, name="remedies.remove"),
     path("<int:pk>/conclude/", views.conclude, name="conclude"),
-    path("<int:pk>/conclusion.<str:fmt>", views.conclusion_document, name="conclusion"),
+    path("<int:pk>/conclusion.<fmt:fmt>", views.conclusion_document, name="conclusion"),
 ]

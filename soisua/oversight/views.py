@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -10,9 +10,7 @@ from soisua.alerts import policy as alert_policy
 from soisua.alerts import queries as alerts
 from soisua.core.text import file_name
 from soisua.core.views import number_param, perform, render_form_page, save_form
-from soisua.documents import services as documents
-from soisua.documents import writers
-from soisua.documents.responses import document_download
+from soisua.documents.responses import DOCUMENT_FORMATS, download
 
 from . import dashboard, exports, policy, queries, services
 from .forms import ConclusionForm, FindingForm, InspectionForm, RemedyForm, SelfReportForm
@@ -141,10 +139,10 @@ def conclude(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def conclusion_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     inspection = policy.get_inspection_for_user(request.user, pk, concluded=True)
-    return document_download(request.user, inspection, lambda: exports.conclusion_document(inspection),
-                             file_format=fmt, action="oversight.conclusion.export",
-                             filename=file_name("Kết luận kiểm tra", inspection.subject_member.full_name
-                                                if inspection.subject_member_id else inspection.subject_unit.name))
+    return download(request, inspection, fmt, allowed=DOCUMENT_FORMATS, action="oversight.conclusion.export",
+                    personal=True, name=file_name("Kết luận kiểm tra", inspection.subject_member.full_name
+                                                  if inspection.subject_member_id else inspection.subject_unit.name),
+                    build_document=lambda: exports.conclusion_document(inspection))
 
 
 @login_required
@@ -172,13 +170,10 @@ def _warnings(user, unit) -> list:
 
 @login_required
 @require_GET
-def unit_dashboard_export(request: HttpRequest, pk: int) -> FileResponse:
+def unit_dashboard_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """Every table of the dashboard in one workbook, a sheet each: the same figures, for the same readers."""
     user = request.user
     unit = policy.get_unit_for_user(user, pk, dashboard=True)
-    board = dashboard.build(unit, timezone.localdate(), reader=user)
-    with translation.override(user.language):
-        output = writers.xlsx_sheets_temporary_file(exports.dashboard_sheets(board, _warnings(user, unit)))
-    documents.record_export(user, unit, action="oversight.dashboard.export", file_format="xlsx", personal=False)
-    return FileResponse(output, as_attachment=True, filename=file_name("Tổng quan", unit.name) + ".xlsx",
-                        content_type=writers.XLSX_CONTENT_TYPE)
+    return download(request, unit, fmt, allowed=("xlsx",), action="oversight.dashboard.export",
+                    name=file_name("Tổng quan", unit.name), build_table=lambda: exports.dashboard_workbook(
+                        dashboard.build(unit, timezone.localdate(), reader=user), _warnings(user, unit)))

@@ -25,6 +25,7 @@ from soisua.core import formats
 from soisua.core.text import file_name
 from soisua.corrections.enums import Cause, ShortcomingStatus
 from soisua.documents import numbering
+from soisua.documents.background import ExportKind, register
 from soisua.documents.exports import (
     AUTHORITY_COMMITTEE,
     FILING_RECIPIENT,
@@ -44,7 +45,7 @@ from soisua.documents.rendering import (
     Signatures,
     document_date,
 )
-from soisua.documents.writers import Column
+from soisua.documents.writers import COUNT, SUM, Column, Sheet
 from soisua.org.enums import MemberStatus, PostKind
 from soisua.org.models import PATH_STEP, Member, Post, Unit
 from soisua.org.queries import ancestors
@@ -338,7 +339,7 @@ def review_document(review: Review, *, reader, on: datetime.date | None = None) 
 
 UNIT_SUMMARY_COLUMNS = [
     Column("number", pgettext_lazy("export column", "No."), "number", 6),
-    Column("name", gettext_lazy("Full name"), "text", 28),
+    Column("name", gettext_lazy("Full name"), "text", 28, total=COUNT),
     Column("form", gettext_lazy("Form"), "text", 8),
     Column("status", gettext_lazy("Status"), "text", 18),
     Column("self_score", gettext_lazy("Self-score"), "number", 10),
@@ -347,6 +348,20 @@ UNIT_SUMMARY_COLUMNS = [
     Column("decided_level", gettext_lazy("Decided by the superior committee"), "text", 28),
     Column("overridden", gettext_lazy("Rules overridden"), "text", 12),
 ]
+
+
+SUMMARY_ACTION = "reviews.summary.export"
+RESULTS_ACTION = "reviews.results.export"
+
+
+def unit_summary_sheet(cycle: Cycle, unit: Unit) -> Sheet:
+    """A unit's ratings as a printable sheet: the reviews counted, and counted by decided level, below."""
+    return Sheet(unit.code, UNIT_SUMMARY_COLUMNS, unit_summary_rows(cycle, unit), issuer=unit.name,
+                 title=_("Rating summary"), scope=[cycle.title], breakdown="decided_level")
+
+
+def summary_file_name(cycle: Cycle, unit: Unit) -> str:
+    return file_name("Tong hop xep loai", cycle.period_end.year, unit.name)
 
 
 def unit_summary_rows(cycle: Cycle, unit: Unit) -> Iterator[list[Any]]:
@@ -366,20 +381,55 @@ def cycle_results_columns(rule_set: RuleSet) -> list[Column]:
     quota of each grassroots organisation (allowed and given, for members and for organisations)."""
     quota = queries.level_named(rule_set, rule_set.quota_level)
     quota_name = quota.name if quota else rule_set.quota_level
-    levels = [Column(f"members_{index}", _("Members rated “%(level)s”") % {"level": level.name}, "number", 14)
-              for index, level in enumerate(queries.levels_of(rule_set))]
+    levels = [Column(f"members_{index}", _("Members rated “%(level)s”") % {"level": level.name}, "number", 14,
+                     total=SUM) for index, level in enumerate(queries.levels_of(rule_set))]
     return [
         Column("number", pgettext_lazy("export column", "No."), "number", 6),
         Column("unit", _("Unit"), "text", 32),
         Column("unit_level", _("Organisation's level"), "text", 26),
         *levels,
-        Column("submitted", _("Submitted"), "number", 10),
-        Column("expected", _("Expected"), "number", 10),
-        Column("members_allowed", _("“%(level)s” allowed to members") % {"level": quota_name}, "number", 14),
-        Column("members_given", _("“%(level)s” given to members") % {"level": quota_name}, "number", 14),
-        Column("units_allowed", _("“%(level)s” allowed to organisations") % {"level": quota_name}, "number", 14),
-        Column("units_given", _("“%(level)s” given to organisations") % {"level": quota_name}, "number", 14),
+        Column("submitted", _("Submitted"), "number", 10, total=SUM),
+        Column("expected", _("Expected"), "number", 10, total=SUM),
+        Column("members_allowed", _("“%(level)s” allowed to members") % {"level": quota_name}, "number", 14,
+               total=SUM),
+        Column("members_given", _("“%(level)s” given to members") % {"level": quota_name}, "number", 14,
+               total=SUM),
+        Column("units_allowed", _("“%(level)s” allowed to organisations") % {"level": quota_name}, "number", 14,
+               total=SUM),
+        Column("units_given", _("“%(level)s” given to organisations") % {"level": quota_name}, "number", 14,
+               total=SUM),
     ]
+
+
+def cycle_results_sheet(cycle: Cycle, unit: Unit) -> Sheet:
+    """The results of `unit`'s subtree as a printable sheet: members per level, progress and quotas added up
+    below."""
+    return Sheet(unit.code, cycle_results_columns(cycle.rule_set), cycle_results_rows(cycle, unit),
+                 issuer=unit.name, title=_("Review results"),
+                 scope=[cycle.title, _("Units of %(unit)s and the units under it") % {"unit": unit.name}])
+
+
+def results_file_name(cycle: Cycle, unit: Unit) -> str:
+    return file_name("Ket qua xep loai", cycle.period_end.year, unit.name)
+
+
+def cycle_results_size(unit: Unit) -> int:
+    """An upper bound of the results' rows (the units of the subtree): past EXPORT_INLINE_MAX_ROWS the sheet is
+    written in the background."""
+    return Unit.objects.filter(path__startswith=unit.path).count()
+
+
+def _results_subject(user, pk: int) -> tuple[Cycle, Unit]:
+    cycle = policy.get_cycle_for_user(user, pk)
+    return cycle, policy.get_results_unit_for_user(user, cycle)
+
+
+RESULTS = register(ExportKind(
+    "reviews.results", load=_results_subject, build=lambda user, subject: cycle_results_sheet(*subject),
+    title=lambda subject: _("Review results of %(unit)s: %(cycle)s") % {"unit": subject[1].name,
+                                                                        "cycle": subject[0].title},
+    file_name=lambda subject: results_file_name(*subject), action=RESULTS_ACTION,
+    personal=lambda user, subject: False, object_of=lambda subject: subject[0]))
 
 
 def _counts_by_unit(cycle: Cycle, unit: Unit, levels: list[RatingLevel]) -> list[dict]:

@@ -83,7 +83,7 @@ def test_a_member_reads_no_warning_about_their_cell_by_any_door(cast):
 
     pages = [client.get(reverse("alerts:detail", args=[alert.pk])).status_code for alert in (absences, missing)]
     listing = client.get(reverse("alerts:unit", args=[cast.cell.pk])).status_code
-    export = client.get(reverse("alerts:unit.export", args=[cast.cell.pk])).status_code
+    export = client.get(reverse("alerts:unit.export", args=[cast.cell.pk, "xlsx"])).status_code
     home = client.get(reverse("org:dashboard")).content.decode()
     posted = client.post(acknowledge_url(absences), {"note": "Đã biết", "version": absences.version}).status_code
 
@@ -103,7 +103,7 @@ def test_the_secretary_of_a_sibling_cell_and_the_staff_of_another_commune_see_no
         assert client.post(acknowledge_url(alert), {"note": "Đã biết", "version": alert.version}).status_code == 404
         for unit in (cast.cell, cast.commune):
             assert client.get(reverse("alerts:unit", args=[unit.pk])).status_code == 404
-            assert client.get(reverse("alerts:unit.export", args=[unit.pk])).status_code == 404
+            assert client.get(reverse("alerts:unit.export", args=[unit.pk, "xlsx"])).status_code == 404
         assert COLLEAGUE not in client.get(reverse("org:dashboard")).content.decode()
     assert Alert.objects.get(pk=alert.pk).status == AlertStatus.OPEN
 
@@ -191,7 +191,7 @@ def test_the_list_and_the_spreadsheet_show_only_the_warnings_the_reader_may_open
     client = login(cast, user)
 
     page = client.get(reverse("alerts:unit", args=[cast.commune.pk])).content.decode()
-    rows = read_xlsx(body(client.get(reverse("alerts:unit.export", args=[cast.commune.pk]))))
+    rows = read_xlsx(body(client.get(reverse("alerts:unit.export", args=[cast.commune.pk, "xlsx"]))))
     cells = [str(value) for row in rows for value in row if value]
 
     assert client.get(acknowledge_url(absences)).status_code == 404
@@ -380,7 +380,7 @@ def test_a_note_with_markup_or_a_formula_stays_text_on_the_page_and_in_the_sprea
     client.post(acknowledge_url(alert), {"note": f"{formula}\n{markup}", "version": alert.version})
 
     page = client.get(acknowledge_url(alert)).content.decode()
-    content = body(client.get(reverse("alerts:unit.export", args=[cast.commune.pk])))
+    content = body(client.get(reverse("alerts:unit.export", args=[cast.commune.pk, "xlsx"])))
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
 

@@ -16,7 +16,7 @@ from soisua.org import services as org_services
 from soisua.org.enums import PostKind
 from soisua.reviews.services import open_cycle
 from tests.factories import make_member
-from tests.files import docx_text, pdf_text, read_xlsx
+from tests.files import docx_text, pdf_text, read_table
 
 SHORTCOMING = "Chậm đóng đảng phí ba tháng liền"
 CAUSE_TEXT = "Chưa sắp xếp công việc hợp lý"
@@ -152,10 +152,12 @@ def test_plan_document_is_not_found_by_a_member_of_another_cell_nor_in_an_unknow
     plan = member_plan(cast)
 
     stranger, _content = download(cast, "sibling", plan_url(plan, "docx"))
-    odd_format, _content = download(cast, "member", plan_url(plan, "odt"))
+    odd_format, _content = download(cast, "member", plan_url(plan, "docx").replace(".docx", ".odt"))
+    spreadsheet, _content = download(cast, "member", plan_url(plan, "xlsx"))
 
     assert stranger.status_code == 404
     assert odd_format.status_code == 404
+    assert spreadsheet.status_code == 404
     assert not AuditEntry.objects.filter(action="corrections.plan.export").exists()
 
 
@@ -163,7 +165,7 @@ def test_plan_document_is_not_found_by_a_member_of_another_cell_nor_in_an_unknow
 
 
 def subtree_url(unit) -> str:
-    return reverse("corrections:units.xlsx", args=[unit.pk])
+    return reverse("corrections:units.export", args=[unit.pk, "xlsx"])
 
 
 def test_subtree_xlsx_lists_open_corrections_without_personal_data(cast, frozen):
@@ -175,7 +177,7 @@ def test_subtree_xlsx_lists_open_corrections_without_personal_data(cast, frozen)
 
     response, content = download(cast, "parent_staff", subtree_url(cast.commune))
 
-    rows = read_xlsx(content)
+    rows = read_table(content)
     assert response["Content-Disposition"] == 'attachment; filename="Khac-phuc-han-che-Dang-uy-xa-Hoa-An.xlsx"'
     assert rows[0] == ["Đơn vị", "Người có khuyết điểm", "Hạn chế, khuyết điểm", "Mức độ", "Trạng thái",
                        "Hạn gần nhất", "Quá hạn", "Lặp lại", "Trạng thái kế hoạch"]
@@ -204,7 +206,7 @@ def test_subtree_rows_flag_overdue_by_the_clock_and_recurring_by_the_link(cast, 
     with time_machine.travel(datetime.datetime(2026, 12, 11, 9, 0, tzinfo=datetime.UTC), tick=False):
         _response, content = download(cast, "secretary", subtree_url(cast.cell))
 
-    flags = {row[2]: (row[6], row[7]) for row in read_xlsx(content)[1:]}
+    flags = {row[2]: (row[6], row[7]) for row in read_table(content)[1:]}
     assert flags == {SHORTCOMING: ("Có", "Không"), f"{SHORTCOMING}, vẫn còn chậm": ("Không", "Có")}
 
 

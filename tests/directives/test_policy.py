@@ -15,7 +15,7 @@ from tests.factories import UserFactory
 
 def progress_urls(directive, unit) -> dict[str, str]:
     return {"page": reverse("directives:progress", args=[directive.pk, unit.pk]),
-            "xlsx": reverse("directives:progress.xlsx", args=[directive.pk, unit.pk])}
+            "xlsx": reverse("directives:progress.export", args=[directive.pk, unit.pk, "xlsx"])}
 
 
 def test_a_cell_the_directive_does_not_reach_cannot_read_it_through_its_own_progress_page(cast):

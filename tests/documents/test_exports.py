@@ -27,6 +27,14 @@ def headers(personal: bool, language: str = "vi") -> list[str]:
         return [str(column.header) for column in exports.roster_columns(personal)]
 
 
+def roster_table(content: bytes) -> list[list]:
+    """The table of a downloaded roster: from its header row (under the block) to the row before its totals."""
+    rows = read_xlsx(content)
+    start = next(index for index, row in enumerate(rows) if row[1] in ("Họ và tên", "Full name"))
+    end = next(index for index, row in enumerate(rows) if row[0] in ("Tổng cộng", "Total"))
+    return rows[start:end]
+
+
 def roster_audit_entries(unit) -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(action="documents.roster.export", object_id=str(unit.pk)))
 
@@ -198,7 +206,7 @@ def test_member_profile_document_lists_facts_posts_and_history(cast):
 # Views -----------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["roster.xlsx", "roster.pdf", "roster.docx"])
+@pytest.mark.parametrize("url", ["roster.xlsx", "roster.csv", "roster.pdf", "roster.docx"])
 def test_roster_export_stranger_gets_404(cast, url):
     response = cast.client("sibling").get(f"/documents/units/{cast.cell.pk}/{url}")
 
@@ -223,8 +231,8 @@ def test_roster_export_refuses_post(cast):
 def test_roster_xlsx_member_gets_no_personal_columns_and_no_audit_entry(cast):
     response = cast.client("member").get(f"/documents/units/{cast.cell.pk}/roster.xlsx")
 
-    rows = read_xlsx(body(response))
-    assert response["Content-Disposition"] == 'attachment; filename="roster-TN-HA-1.xlsx"'
+    rows = roster_table(body(response))
+    assert response["Content-Disposition"] == 'attachment; filename="Danh-sach-dang-vien-Chi-bo-Thon-1.xlsx"'
     assert rows[0] == headers(personal=False)
     assert [row[1] for row in rows[1:]] == ["Trần Thị Bình", "Lê Văn Cường"]
     assert CITIZEN_ID not in {str(value) for row in rows for value in row}
@@ -236,7 +244,7 @@ def test_roster_xlsx_parent_staff_gets_personal_columns_and_an_audit_entry(cast)
 
     response = cast.client("parent_staff").get(f"/documents/units/{cast.commune.pk}/roster.xlsx")
 
-    rows = read_xlsx(body(response))
+    rows = roster_table(body(response))
     assert rows[0] == headers(personal=True)
     assert [row[1] for row in rows[1:]] == ["Trần Thị Bình", "Lê Văn Cường", "=1+1", "Phạm Thị Dung"]
     assert rows[1][rows[0].index(headers(personal=True)[8])] == CITIZEN_ID
@@ -252,7 +260,7 @@ def test_roster_xlsx_headers_follow_the_users_language(cast):
 
     response = cast.client("member").get(f"/documents/units/{cast.cell.pk}/roster.xlsx")
 
-    assert read_xlsx(body(response))[0][:2] == ["No.", "Full name"]
+    assert roster_table(body(response))[0][:2] == ["No.", "Full name"]
 
 
 def test_roster_pdf_member_sees_names_without_personal_data(cast, tmp_path):
@@ -271,7 +279,7 @@ def test_roster_docx_inspector_gets_personal_data_and_an_audit_entry(cast):
 
     document = docx.Document(io.BytesIO(body(response)))
     cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
-    assert response["Content-Disposition"] == 'attachment; filename="roster-TN-HA.docx"'
+    assert response["Content-Disposition"] == 'attachment; filename="Danh-sach-dang-vien-Dang-uy-xa-Hoa-An.docx"'
     assert {"Trần Thị Bình", "Phạm Thị Dung", CITIZEN_ID} <= cells
     assert [entry.changes for entry in roster_audit_entries(cast.commune)] == [{"format": "docx", "personal": True}]
 
@@ -345,7 +353,7 @@ def test_profile_docx_secretary_gets_the_members_sheet(cast):
 
     document = docx.Document(io.BytesIO(body(response)))
     cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
-    assert response["Content-Disposition"] == f'attachment; filename="profile-{member.pk}.docx"'
+    assert response["Content-Disposition"] == 'attachment; filename="Ly-lich-dang-vien-Tran-Thi-Binh.docx"'
     assert {"Trần Thị Bình", CITIZEN_ID, "Chi bộ Thôn 1"} <= cells
     entry = AuditEntry.objects.get(action="documents.profile.export")
     assert (entry.actor, entry.changes) == (cast.users["secretary"], {"format": "docx", "personal": True})
@@ -359,7 +367,7 @@ def test_export_roster_command_writes_a_reimportable_spreadsheet(cast, tmp_path)
 
     call_command("export_roster", "TN-HA", str(output), "--personal", stdout=io.StringIO())
 
-    rows = read_xlsx(output.read_bytes())
+    rows = roster_table(output.read_bytes())
     assert rows[0] == headers(personal=True)
     assert [row[1] for row in rows[1:]] == ["Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"]
     assert [entry.actor_label for entry in roster_audit_entries(cast.commune)] == ["system"]

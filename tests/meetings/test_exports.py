@@ -73,7 +73,7 @@ def download(cast, who: str, url: str):
 
 
 def minutes_url(meeting, fmt: str) -> str:
-    return reverse(f"meetings:minutes.{fmt}", args=[meeting.pk])
+    return reverse("meetings:minutes", args=[meeting.pk, fmt])
 
 
 # What approved minutes say: in Vietnamese whatever the reader's language, for they are a filed paper.

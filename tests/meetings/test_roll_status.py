@@ -41,7 +41,7 @@ def test_a_past_meetings_minutes_keep_the_status_of_its_day(cast):
     client = cast.client("secretary")
     after = client.get(reverse("meetings:detail", args=[meeting.pk]) + "?step=after")
     during = client.get(reverse("meetings:detail", args=[meeting.pk]) + "?step=during")
-    word = docx_text(client.get(reverse("meetings:minutes.docx", args=[meeting.pk])).content)
+    word = docx_text(client.get(reverse("meetings:minutes", args=[meeting.pk, "docx"])).content)
 
     assert Attendance.objects.get(meeting=meeting, member=newcomer).member_status == MemberStatus.PROBATIONARY
     assert "<dt>Chính thức</dt><dd>2</dd>" in after.text and "<dt>Dự bị</dt><dd>1</dd>" in after.text

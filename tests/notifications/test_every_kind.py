@@ -26,6 +26,7 @@ from soisua.alerts import services as alerts
 from soisua.core.actors import SYSTEM
 from soisua.corrections import services as corrections
 from soisua.directives import services as directives
+from soisua.documents import services as documents
 from soisua.documents.models import ImportJob
 from soisua.meetings import services as meetings
 from soisua.notifications import kinds
@@ -174,6 +175,15 @@ def test_documents_import_conflict(cast):
 
     # The committee above both cells decides; neither commune's staff learns of the other's member.
     assert told("documents.import_conflict") == {"province_staff": 1}
+
+
+def test_documents_export(cast):
+    job = documents.start_export(kind="documents.roster", object_id=cast.commune.pk, file_format="xlsx",
+                                 total_rows=3, by=cast.users["parent_staff"])
+
+    documents.run_export(job)  # again, as the task would after a retry
+
+    assert told("documents.export") == {"parent_staff": 1}
 
 
 # --- reviews ------------------------------------------------------------------------------------------------------
@@ -611,6 +621,7 @@ EVERY_KIND = {
     "org.standin": test_org_standin,
     "documents.import": test_documents_import,
     "documents.import_conflict": test_documents_import_conflict,
+    "documents.export": test_documents_export,
     "reviews.cycle_opened": test_reviews_cycle_opened,
     "reviews.reminder": test_reviews_reminder,
     "reviews.returned": test_reviews_returned,

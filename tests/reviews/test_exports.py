@@ -13,7 +13,7 @@ from soisua.reviews import exports, services
 from soisua.reviews.models import ChecklistItem, QuotaSetting, Review, RuleSet
 from soisua.reviews.services import send_review_prompt
 from tests.factories import UserFactory, make_member, make_unit
-from tests.files import docx_text, docx_xml, pdf_text, read_xlsx
+from tests.files import docx_text, docx_xml, pdf_text, read_table
 
 DATES = {"period_start": datetime.date(2026, 1, 1), "period_end": datetime.date(2026, 12, 31),
          "self_review_due": datetime.date(2026, 12, 10), "appraisal_due": datetime.date(2026, 12, 20),
@@ -193,9 +193,11 @@ def test_review_document_unknown_format_is_404(cast):
     cycle = open_for(cast.commune)
     review = submitted_review(cast, cycle)
 
-    response = cast.client("secretary").get(document_url(review, "odt"))
+    response = cast.client("secretary").get(document_url(review, "docx").replace(".docx", ".odt"))
+    spreadsheet = cast.client("secretary").get(document_url(review, "csv"))
 
     assert response.status_code == 404
+    assert spreadsheet.status_code == 404
 
 
 @pytest.mark.parametrize("which", ["review.docx", "review.pdf", "summary", "results"])
@@ -203,8 +205,8 @@ def test_downloads_hidden_from_strangers(cast, which):
     cycle = open_for(cast.commune)
     review = submitted_review(cast, cycle)
     urls = {"review.docx": document_url(review, "docx"), "review.pdf": document_url(review, "pdf"),
-            "summary": reverse("reviews:cycles.summary", args=[cycle.pk, cast.cell.pk]),
-            "results": reverse("reviews:cycles.results", args=[cycle.pk])}
+            "summary": reverse("reviews:cycles.summary", args=[cycle.pk, cast.cell.pk, "xlsx"]),
+            "results": reverse("reviews:cycles.results", args=[cycle.pk, "xlsx"])}
 
     response = cast.client("unrelated_staff").get(urls[which])
 
@@ -221,9 +223,9 @@ def test_cycle_unit_summary_lists_ratings_without_personal_data(cast):
     decided_review(cast, cycle)
 
     response, content = download(cast, "parent_staff", reverse("reviews:cycles.summary",
-                                                               args=[cycle.pk, cast.cell.pk]))
+                                                               args=[cycle.pk, cast.cell.pk, "xlsx"]))
 
-    rows = read_xlsx(content)
+    rows = read_table(content)
     assert response["Content-Disposition"].startswith("attachment; filename=")
     assert len(rows[0]) == len(exports.UNIT_SUMMARY_COLUMNS)
     assert [row[1] for row in rows[1:]] == ["Tập thể", "Lê Văn Cường", "Trần Thị Bình"]
@@ -240,7 +242,7 @@ def test_cycle_unit_summary_lists_ratings_without_personal_data(cast):
 def test_cycle_unit_summary_refused_to_a_plain_member(cast):
     cycle = open_for(cast.commune)
 
-    response = cast.client("member").get(reverse("reviews:cycles.summary", args=[cycle.pk, cast.cell.pk]))
+    response = cast.client("member").get(reverse("reviews:cycles.summary", args=[cycle.pk, cast.cell.pk, "xlsx"]))
 
     assert response.status_code == 403
 
@@ -250,9 +252,9 @@ def test_cycle_results_counts_levels_progress_and_quota(cast):
     cycle = open_for(cast.commune)
     decided_review(cast, cycle, level="good")
 
-    _response, content = download(cast, "parent_staff", reverse("reviews:cycles.results", args=[cycle.pk]))
+    _response, content = download(cast, "parent_staff", reverse("reviews:cycles.results", args=[cycle.pk, "xlsx"]))
 
-    header, commune, cell, sibling_cell = read_xlsx(content)
+    header, commune, cell, sibling_cell = read_table(content)
     levels = ["Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ",
               "Không hoàn thành nhiệm vụ"]
     assert all(f"“{level}”" in column for level, column in zip(levels, header[3:7], strict=True))
@@ -266,7 +268,7 @@ def test_cycle_results_counts_levels_progress_and_quota(cast):
 def test_cycle_results_refused_to_the_secretary(cast):
     cycle = open_for(cast.commune)
 
-    response = cast.client("secretary").get(reverse("reviews:cycles.results", args=[cycle.pk]))
+    response = cast.client("secretary").get(reverse("reviews:cycles.results", args=[cycle.pk, "xlsx"]))
 
     assert response.status_code == 403
 

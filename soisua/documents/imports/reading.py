@@ -3,6 +3,7 @@
 import codecs
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from soisua.core.errors import DomainError
 from soisua.core.text import fold
+
+from ..writers import total_labels
 
 
 class RosterImportError(DomainError):
@@ -230,6 +233,19 @@ def _is_blank(cells: list[Any]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
+def _is_totals(cells: list[Any], labels: set[str]) -> bool:
+    """The totals row an exported roster ends with (writers.total_label): the list stops there."""
+    first = next((cell for cell in cells if cell not in (None, "")), None)
+    return isinstance(first, str) and _header_text(first) in labels
+
+
+def _data_rows(raw: Iterator[list[Any]], *, start: int) -> Iterator[tuple[int, list[Any]]]:
+    """The rows under the header, numbered as the spreadsheet shows them, blank ones skipped, up to a totals row."""
+    labels = {_header_text(label) for label in total_labels()}
+    numbered = itertools.takewhile(lambda item: not _is_totals(item[1], labels), enumerate(raw, start=start))
+    return ((number, cells) for number, cells in numbered if not _is_blank(cells))
+
+
 def read_table(stream: IO[bytes], file_format: str, *, sheet: Spreadsheet = ROSTER) -> Table:
     """Find the header row (within the first rows) and map its texts to columns; RosterImportError if unusable."""
     raw = _raw_rows(stream, file_format, sheet)
@@ -257,7 +273,7 @@ def read_table(stream: IO[bytes], file_format: str, *, sheet: Spreadsheet = ROST
                 _("The header row (row %(row)d) has no column for: %(columns)s. Add the column with its header "
                   "and upload the file again.") % {"row": index + 1, "columns": ", ".join(missing)},
                 code="missing_column")
-        data = ((number, cells) for number, cells in enumerate(raw, start=index + 2) if not _is_blank(cells))
+        data = _data_rows(raw, start=index + 2)
         return Table(header_row=index + 1, columns=columns, headers=headers, rows=data)
     raise sheet.no_header()
 

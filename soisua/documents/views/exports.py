@@ -1,85 +1,72 @@
-"""Downloads of rosters and profile sheets.
+"""Downloads of rosters and profile sheets, and the pages of exports written in the background.
 
 Who may download what is decided by org.access alone: a stranger to the unit gets 404, personal columns appear
 only for roles that see personal data, and a profile sheet (all personal data) is refused with 403 to anyone
-else. Every download that carries personal data writes an audit entry.
+else. Every download that carries personal data writes an audit entry. A roster longer than
+`EXPORT_INLINE_MAX_ROWS` is written in the background (`ExportJob`): its page shows the progress, and only its
+requester, still allowed to read the unit, downloads it (documents/policy.py).
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.utils import translation
-from django.utils.http import content_disposition_header
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from soisua.documents import exports, services, writers
-from soisua.documents.rendering import OUTPUT_FORMATS
-from soisua.documents.responses import document_download
+from soisua.documents import background, exports, policy, services
+from soisua.documents.responses import download
 from soisua.org import access
 
-ROSTER_ACTION = "documents.roster.export"
+ROSTER_ACTION = exports.ROSTER_ACTION
 PROFILE_ACTION = "documents.profile.export"
 
 
-def _attachment(content: bytes, filename: str, file_format: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=OUTPUT_FORMATS[file_format].content_type)
-    response.headers["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+@login_required
+@require_GET
+def roster(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    user = request.user
+    unit = access.get_unit_for_user(user, pk)
+    personal = access.can_see_personal_data_in(user, unit)
+    try:
+        return download(request, unit, fmt, allowed=("docx", "pdf", "xlsx", "csv"), action=ROSTER_ACTION,
+                        name=exports.roster_file_name(unit), personal=personal,
+                        build_document=lambda: exports.roster_document(unit, personal=personal),
+                        build_table=lambda: exports.roster_sheet(unit, personal=personal),
+                        background=exports.ROSTER.code, rows=lambda: exports.roster_size(unit))
+    except exports.ExportTooLarge as error:
+        messages.error(request, error.messages[0])
+        return redirect("org:units.detail", pk=unit.pk)
 
 
 @login_required
 @require_GET
-def roster_xlsx(request: HttpRequest, pk: int) -> FileResponse:
-    unit = access.get_unit_for_user(request.user, pk)
-    personal = access.can_see_personal_data_in(request.user, unit)
-    with translation.override(request.user.language):
-        output = writers.xlsx_temporary_file(exports.roster_columns(personal),
-                                             exports.roster_rows(unit, personal=personal), sheet_name=unit.code)
-    services.record_export(request.user, unit, action=ROSTER_ACTION, file_format="xlsx", personal=personal)
-    return FileResponse(output, as_attachment=True, filename=f"roster-{unit.code}.xlsx",
-                        content_type=writers.XLSX_CONTENT_TYPE)
-
-
-def _roster_document(request: HttpRequest, pk: int, *, file_format: str) -> HttpResponse:
-    unit = access.get_unit_for_user(request.user, pk)
-    personal = access.can_see_personal_data_in(request.user, unit)
-    with translation.override(request.user.language):
-        try:
-            document = exports.roster_document(unit, personal=personal)
-        except exports.ExportTooLarge as error:
-            messages.error(request, error.messages[0])
-            return redirect("org:units.detail", pk=unit.pk)
-        content = OUTPUT_FORMATS[file_format].render(document)
-    services.record_export(request.user, unit, action=ROSTER_ACTION, file_format=file_format, personal=personal)
-    return _attachment(content, f"roster-{unit.code}.{file_format}", file_format)
-
-
-@login_required
-@require_GET
-def roster_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _roster_document(request, pk, file_format="pdf")
-
-
-@login_required
-@require_GET
-def roster_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    return _roster_document(request, pk, file_format="docx")
-
-
-def _profile(request: HttpRequest, pk: int, *, file_format: str) -> HttpResponse:
+def profile(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     member = access.get_member_for_user(request.user, pk, personal_data=True)
-    return document_download(request.user, member, lambda: exports.member_profile_document(member),
-                             file_format=file_format, action=PROFILE_ACTION, filename=f"profile-{member.pk}")
+    return download(request, member, fmt, allowed=("docx", "pdf"), action=PROFILE_ACTION, personal=True,
+                    name=exports.profile_file_name(member),
+                    build_document=lambda: exports.member_profile_document(member))
 
 
 @login_required
 @require_GET
-def profile_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _profile(request, pk, file_format="pdf")
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = policy.get_export_job_for_user(request.user, pk)
+    return render(request, "documents/export_detail.html", {"job": job})
 
 
 @login_required
 @require_GET
-def profile_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    return _profile(request, pk, file_format="docx")
+def export_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    job = policy.get_export_job_for_user(request.user, pk)
+    return render(request, "documents/export_detail.html#progress", {"job": job})
+
+
+@login_required
+@require_GET
+def export_file(request: HttpRequest, pk: int) -> FileResponse:
+    user = request.user
+    job, subject = policy.get_export_download_for_user(user, pk)
+    kind = background.get(job.kind)
+    services.record_export(user, kind.object_of(subject), action=kind.action, file_format=job.file_format,
+                           personal=kind.personal(user, subject))
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name)

@@ -1,4 +1,4 @@
-"""Downloads: a review as Word or PDF in the official layout; rating summaries as Excel.
+"""Downloads: a review as Word or PDF in the official layout; rating summaries as Excel or CSV.
 
 Access is decided before anything is built, in `policy.py`: a review through `get_review_for_user`, a unit's
 summary for those who lead the unit, sit on its superior committee or manage reviews over it, the subtree's results
@@ -7,57 +7,48 @@ for those who manage reviews there. Strangers get 404, readers without the right
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.utils import translation
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from soisua.core.text import file_name
-from soisua.documents import services as documents
-from soisua.documents import writers
-from soisua.documents.responses import document_download
+from soisua.documents.responses import DOCUMENT_FORMATS, TABLE_FORMATS, download
 
 from .. import exports, policy
 
 REVIEW_ACTION = "reviews.review.export"
-SUMMARY_ACTION = "reviews.summary.export"
-RESULTS_ACTION = "reviews.results.export"
+SUMMARY_ACTION = exports.SUMMARY_ACTION
+RESULTS_ACTION = exports.RESULTS_ACTION
 
 
 @login_required
 @require_GET
 def review_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     review = policy.get_review_for_user(request.user, pk)
-    return document_download(request.user, review, lambda: exports.review_document(review, reader=request.user),
-                             file_format=fmt, action=REVIEW_ACTION, filename=exports.review_file_name(review))
+    return download(request, review, fmt, allowed=DOCUMENT_FORMATS, action=REVIEW_ACTION, personal=True,
+                    name=exports.review_file_name(review),
+                    build_document=lambda: exports.review_document(review, reader=request.user))
 
 
 @login_required
 @require_GET
-def cycle_unit_summary(request: HttpRequest, pk: int, unit_pk: int) -> FileResponse:
+def cycle_unit_summary(request: HttpRequest, pk: int, unit_pk: int, fmt: str) -> HttpResponse:
     user = request.user
     cycle = policy.get_cycle_for_user(user, pk)
     unit = policy.get_cycle_unit_for_user(user, cycle, unit_pk, summary=True)
-    with translation.override(user.language):
-        output = writers.xlsx_temporary_file(exports.UNIT_SUMMARY_COLUMNS, exports.unit_summary_rows(cycle, unit),
-                                             sheet_name=unit.code)
     # Names with their ratings: personal, so the download is audited.
-    documents.record_export(user, unit, action=SUMMARY_ACTION, file_format="xlsx", personal=True)
-    return FileResponse(output, as_attachment=True,
-                        filename=file_name("Tong hop xep loai", cycle.period_end.year, unit.name) + ".xlsx",
-                        content_type=writers.XLSX_CONTENT_TYPE)
+    return download(request, unit, fmt, allowed=TABLE_FORMATS, action=SUMMARY_ACTION, personal=True,
+                    name=exports.summary_file_name(cycle, unit),
+                    build_table=lambda: exports.unit_summary_sheet(cycle, unit))
 
 
 @login_required
 @require_GET
-def cycle_results(request: HttpRequest, pk: int) -> FileResponse:
+def cycle_results(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The subtree's results; across a large subtree they are written in the background."""
     user = request.user
     cycle = policy.get_cycle_for_user(user, pk)
     unit = policy.get_results_unit_for_user(user, cycle)
-    with translation.override(user.language):
-        output = writers.xlsx_temporary_file(exports.cycle_results_columns(cycle.rule_set),
-                                             exports.cycle_results_rows(cycle, unit), sheet_name=unit.code)
     # Counts only, no names: record_export leaves no entry for exports without personal data.
-    documents.record_export(user, cycle, action=RESULTS_ACTION, file_format="xlsx", personal=False)
-    return FileResponse(output, as_attachment=True,
-                        filename=file_name("Ket qua xep loai", cycle.period_end.year, unit.name) + ".xlsx",
-                        content_type=writers.XLSX_CONTENT_TYPE)
+    return download(request, cycle, fmt, allowed=TABLE_FORMATS, action=RESULTS_ACTION,
+                    name=exports.results_file_name(cycle, unit),
+                    build_table=lambda: exports.cycle_results_sheet(cycle, unit),
+                    background=exports.RESULTS.code, rows=lambda: exports.cycle_results_size(unit))

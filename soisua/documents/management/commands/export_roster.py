@@ -1,11 +1,13 @@
 """`manage.py export_roster`: the roster spreadsheet for operators and scripts, through the same exports as the web."""
 
+from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from soisua.core import progress
 from soisua.core.actors import SYSTEM
 from soisua.documents import exports, services, writers
 from soisua.org.models import Unit
@@ -23,12 +25,15 @@ class Command(BaseCommand):
         parser.add_argument("--language", default=settings.LANGUAGE_CODE,
                             choices=[code for code, _name in settings.LANGUAGES], help="Language of the headers.")
 
-    def handle(self, *args, unit_code, output, personal, language, **options):
+    def handle(self, *args, unit_code, output, personal, language, verbosity=1, **options):
         unit = Unit.objects.filter(code=unit_code).select_related("kind").first()
         if unit is None:
             raise CommandError(f"No unit has the code {unit_code!r}.")
-        with translation.override(language), output.open("wb") as target:
-            writers.write_xlsx(exports.roster_columns(personal), exports.roster_rows(unit, personal=personal),
-                               target, sheet_name=unit.code)
+        shown = progress.for_command(self, "Exporting", exports.roster_members(unit, personal=False).count(),
+                                     verbosity=verbosity)
+        with translation.override(language), output.open("wb") as target, shown:
+            sheet = exports.roster_sheet(unit, personal=personal)
+            writers.write_table(replace(sheet, rows=shown.iterate(sheet.rows)), "xlsx", target)
         services.record_export(SYSTEM, unit, action="documents.roster.export", file_format="xlsx", personal=personal)
         self.stdout.write(self.style.SUCCESS(f"Wrote the roster of {unit.name} to {output}."))
+        self.stdout.write(shown.summary("Exported"))
