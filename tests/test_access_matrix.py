@@ -308,13 +308,13 @@ def file_shows(extract: Callable[[HttpResponse], str], content_type: str, text: 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
+CSV = "text/csv"
 
 
 HELD_ROW_NAME = "Phạm Thị Dung"
 
 
 def held_row_url(name: str) -> Callable[[Fixtures], str]:
-CSV = "text/csv"
     """A row of the cell's import held because its card number is that of the sibling cell's member."""
     def build(f: Fixtures) -> str:
         sibling = f.cast.members["sibling"]
@@ -566,12 +566,6 @@ def checked_import(f: Fixtures) -> ImportJob:
     return job or documents.start_import(unit=f.cast.cell, upload=roster_file(), by=f.cast.users["secretary"])
 
 
-def roster_on_disk(f: Fixtures) -> None:
-    """Applying a roster deletes its file (it holds personal data), which no rollback brings back."""
-    job = checked_import(f)
-    if not job.file.storage.exists(job.file.name):
-        job.file.storage.save(job.file.name, roster_file())
-
 def member_export(f: Fixtures) -> ExportJob:
     """The cell's roster as CSV, written in the background for a plain member of the cell: theirs alone."""
     job = ExportJob.objects.filter(kind="documents.roster").first()
@@ -585,6 +579,12 @@ def export_on_disk(f: Fixtures) -> None:
     if not job.file.storage.exists(job.file.name):
         job.file.storage.save(job.file.name, ContentFile(PROTECTED_NAME.encode()))
 
+
+def roster_on_disk(f: Fixtures) -> None:
+    """Applying a roster deletes its file (it holds personal data), which no rollback brings back."""
+    job = checked_import(f)
+    if not job.file.storage.exists(job.file.name):
+        job.file.storage.save(job.file.name, roster_file())
 
 
 def unread_for_everyone(f: Fixtures) -> str:
