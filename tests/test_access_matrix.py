@@ -172,6 +172,8 @@ API_LEAD_CELL = succeeds(LEAD_CELL, 200) | {"anonymous": 401}
 # Checking in through the API: those on the roll; the others who read the cell are refused (403).
 API_CHECK_IN = expect(200, 200, 404, 403, 404, 403, 403, 403, 403, anonymous=401)
 GET_NOT_ALLOWED = everyone(405)
+# The commune's review cycle: those who see the commune or a unit inside it (its cells' members, the sibling too).
+API_SEE_INSIDE_COMMUNE = expect(200, 200, 200, 200, 404, 200, 200, 200, 200, anonymous=401)
 LOGIN_THEN_405 = everyone(405, anonymous=LOGIN)
 # Installation settings (rule sets): administrators of a root unit and superusers.
 INSTALLATION_ADMIN = expect(403, 403, 403, 403, 403, 403, 403, 200, 200)
@@ -255,6 +257,10 @@ def _assert_evidence(response: HttpResponse) -> None:
 
 def correction_url(name: str) -> Callable[[Fixtures], str]:
     return lambda f: reverse(name, args=[f.shortcoming.pk])
+
+
+def correction_api_url(tail: str) -> Callable[[Fixtures], str]:
+    return lambda f: f"/api/shortcomings/{f.shortcoming.pk}{tail}"
 
 
 def member_url(name: str, who: str = "member") -> Callable[[Fixtures], str]:
@@ -1368,6 +1374,74 @@ MATRIX: dict[str, Case | list[Case]] = {
                           data={"status": "excused", "reason": "Đi công tác"}, effect=roll_of(ongoing_meeting)),
     "api:cell_dues": Case(lambda f: (dues_recorded(f), f"/api/units/{f.cast.cell.pk}/dues")[1],
                           expect(403, 200, 404, 200, 404, 200, 200, 200, 200, anonymous=401), shows=PROTECTED_NAME),
+    # Reviews: cycles the reader sees inside (the commune's, to its cells' members and the sibling cell's too), the
+    # reviews each may read (a draft to its writer only), ratings, and feedback from a fellow member of the cell.
+    "api:cycle_list": Case(lambda f: "/api/cycles", API_LOGGED_IN, shows=CYCLE_TITLE,
+                           shown_to=CELL_READERS | {"sibling"}),
+    "api:cycle_detail": Case(lambda f: f"/api/cycles/{f.cycle.pk}", API_SEE_INSIDE_COMMUNE, shows=CYCLE_TITLE),
+    "api:cycle_reviews": [
+        Case(lambda f: f"/api/cycles/{f.cycle.pk}/reviews", API_SEE_INSIDE_COMMUNE,
+             shows=lambda f, who: f'"member_id": {f.cast.members["secretary"].pk},', shown_to=CELL_READERS),
+        Case(lambda f: f"/api/cycles/{f.cycle.pk}/reviews", API_SEE_INSIDE_COMMUNE,
+             shows=lambda f, who: f'"member_id": {f.cast.members["member"].pk},', shown_to=frozenset({"member"})),
+    ],
+    "api:review_rating": [
+        Case(lambda f: f"/api/reviews/{f.submitted.pk}/rating", READ_REVIEW | {"anonymous": 401},
+             shows='"cell_comment"'),
+        Case(lambda f: f"/api/reviews/{f.draft.pk}/rating", AUTHOR_ONLY | {"anonymous": 401}, shows='"cell_comment"'),
+    ],
+    # The same path as the feedback's list: its POST gives feedback (the member, on the secretary's review).
+    "api:review_feedback_give": Case(lambda f: f"/api/reviews/{f.submitted.pk}/feedback",
+                                     READ_REVIEW | {"anonymous": 401}, shows=FEEDBACK_TEXT,
+                                     post=expect(200, 403, 404, 403, 404, 403, 403, 403, 403, anonymous=401),
+                                     json=True, done=200, data={"kind": "suggestion", "text": "Cần chủ động hơn"},
+                                     effect=rows(Feedback, review=lambda f: f.submitted)),
+    # Corrections: the member's shortcoming to those who see it; one named in a draft review to its writer only.
+    "api:shortcoming_list": [
+        Case(lambda f: "/api/shortcomings", API_LOGGED_IN, shows=CORRECTION_TEXT, shown_to=CELL_READERS),
+        Case(lambda f: "/api/shortcomings", API_LOGGED_IN, shows=SHORTCOMING_TEXT, shown_to=frozenset({"member"})),
+    ],
+    "api:shortcoming_detail": Case(correction_api_url(""), API_READ_CELL, shows=CORRECTION_TEXT),
+    "api:shortcoming_progress": Case(correction_api_url("/progress"), API_READ_CELL, shows="Biên lai tháng 11"),
+    # The same path as the timeline: its POST reports progress, the owner's act.
+    "api:shortcoming_progress_post": Case(correction_api_url("/progress"), API_READ_CELL,
+                                          post=OWNER_ACTS | {"member": 200, "anonymous": 401}, json=True, done=200,
+                                          data={"note": "Đã nộp thêm biên lai"},
+                                          effect=rows(ProgressEntry, shortcoming=lambda f: f.shortcoming)),
+    # Directives: the commune's plan to its cells and its draft; the cell's report; the cell acknowledges.
+    "api:directive_list": Case(lambda f: (issued_directive(f), "/api/directives")[1], API_LOGGED_IN,
+                               shows=DIRECTIVE_TITLE, shown_to=CELL_READERS | {"sibling"}),
+    "api:directive_detail": [
+        Case(lambda f: f"/api/directives/{issued_directive(f).pk}", ADDRESSED | {"anonymous": 401},
+             shows=DIRECTIVE_TITLE),
+        Case(lambda f: f"/api/directives/{draft_directive(f).pk}", API_READ_COMMUNE, shows=DIRECTIVE_DRAFT_TITLE),
+    ],
+    "api:directive_reports": Case(lambda f: (cell_report(f), f"/api/directives/{issued_directive(f).pk}/reports")[1],
+                                  ADDRESSED | {"anonymous": 401}, shows='"percent": 50', shown_to=CELL_READERS),
+    "api:directive_acknowledge": Case(lambda f: f"/api/directives/{issued_directive(f).pk}/acknowledge",
+                                      GET_NOT_ALLOWED, post=API_LEAD_CELL, json=True, done=200,
+                                      data=lambda f: {"unit": f.cast.cell.pk},
+                                      effect=value(Receipt, lambda f: cell_receipt(f).pk, "acknowledged_at")),
+    # Early warnings: the cell's warning owned by the commune; those who speak for the commune acknowledge it.
+    "api:alert_list": Case(lambda f: (cell_alert(f), "/api/alerts")[1], API_LOGGED_IN,
+                           shows=lambda f, who: f'"id": {cell_alert(f).pk}, "kind": "meetings_missing"',
+                           shown_to=CELL_READERS - {"member"}),
+    "api:alert_detail": Case(lambda f: f"/api/alerts/{cell_alert(f).pk}",
+                             expect(404, 200, 404, 200, 404, 200, 200, 200, 200, anonymous=401),
+                             shows='"kind": "meetings_missing"'),
+    "api:alert_acknowledge": Case(lambda f: f"/api/alerts/{cell_alert(f).pk}/acknowledge", GET_NOT_ALLOWED,
+                                  post=expect(404, 403, 404, 200, 404, 403, 200, 403, 403, anonymous=401), json=True,
+                                  done=200, data={"note": "Đã chỉ đạo chi bộ"},
+                                  effect=lambda f, who: Alert.objects.filter(pk=cell_alert(f).pk).values_list(
+                                      "status", flat=True).get()),
+    # A unit's dashboard: those who lead it or cover it; its plain members are refused.
+    "api:unit_dashboard": [
+        Case(lambda f: f"/api/units/{f.cast.commune.pk}/dashboard", API_READ_COMMUNE,
+             shows=lambda f, who: f'"unit_id": {f.cast.commune.pk}, "year"'),
+        Case(lambda f: f"/api/units/{f.cast.cell.pk}/dashboard",
+             expect(403, 200, 404, 200, 404, 200, 200, 200, 200, anonymous=401),
+             shows=lambda f, who: f'"unit_id": {f.cast.cell.pk}, "year"'),
+    ],
     # --- directives ------------------------------------------------------------------------------------------
     # Addressed to the reader's cell, or issued by the unit the reader speaks for.
     "directives:mine": Case(lambda f: (issued_directive(f), reverse("directives:mine"))[1], LOGGED_IN,
