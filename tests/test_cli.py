@@ -126,3 +126,12 @@ def test_generate_national_draws_its_bar_on_a_terminal_and_keeps_its_summary(db)
     assert re.search(r"^Generated [\d,]+ rows \(1 province, 1 commune, 2 cells, 20 members, .*\) under unit \d+ "
                      r"in \d+\.\d s", out.getvalue(), re.MULTILINE), out.getvalue()
     assert "members 20/20" not in out.getvalue()  # the chunks' lines are the bar's now
+
+
+def test_export_ends_with_a_summary_and_draws_its_bar_on_a_terminal(cast, tmp_path):
+    out, err = io.StringIO(), Terminal()
+
+    call_command("export_roster", "TN-HA", str(tmp_path / "roster.xlsx"), stdout=out, stderr=err)
+
+    assert re.search(r"^Exported: 3 rows in \d+\.\d s", out.getvalue(), re.MULTILINE), out.getvalue()
+    assert "Exporting [" + "#" * 30 + "] 3/3 rows (100%)" in err.getvalue()
