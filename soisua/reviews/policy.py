@@ -93,7 +93,11 @@ def readable_reviews(user) -> Q:
                | Q(unit__parent__isnull=True, unit_id__in=[unit_id for unit_id in scope.stand_ins
                                                             if scope.stands_in_for(unit_id)]))
     reads = Q(pk__isnull=False) if scope.everything else scope.unit_filter("unit__")
-    return (Q(member__user_id=user.pk) | Q(member__isnull=True, unit_id__in=leads)
+    # `is_author`: one's own review, inside the subtree an API token is limited to (access.in_token_subtree).
+    own = Q(member__user_id=user.pk)
+    if scope.limit is not None:
+        own &= Q(unit__path__startswith=scope.limit.path) if scope.limit.pk is not None else Q(pk__in=[])
+    return (own | Q(member__isnull=True, unit_id__in=leads)
             | Q(Q(unit_id__in=leads) | decides, status=ReviewStatus.RETURNED)
             | Q(reads | decides, status=ReviewStatus.SUBMITTED))
 

@@ -6,6 +6,9 @@ from django.test import Client
 
 from soisua.accounts.services import issue_api_token
 from soisua.audit.models import AuditEntry
+from soisua.core.actors import SYSTEM
+from soisua.org import services as org_services
+from soisua.org.enums import Role
 from soisua.reviews import policy, services
 from soisua.reviews.models import Feedback, Review
 from tests.factories import UserFactory, complete_review, make_member
@@ -274,3 +277,18 @@ def test_feedback_with_a_bad_body_is_refused(cast):
     assert first["code"] == "invalid"
     assert fourth["code"] == "required"
     assert not Feedback.objects.exists()
+
+
+def test_a_token_limited_to_another_unit_does_not_list_its_owners_own_review(cast):
+    cycle = open_for(cast.province, enforce_order=False)
+    draft = complete_review(review_of(cycle, cast.members["member"]), cast.users["member"], text=TEXT, submit=False)
+    owner = cast.users["member"]
+    org_services.grant_role(owner, unit=cast.other_commune, role=Role.STAFF, by=SYSTEM)
+    limited = issue_api_token(owner, name="Hòa Bình", unit_id=cast.other_commune.pk, by=owner)
+    whole = issue_api_token(owner, name="Toàn bộ", by=owner)
+
+    inside = Client(HTTP_AUTHORIZATION=f"Bearer {limited}").get(f"/api/cycles/{cycle.pk}/reviews").json()
+    everywhere = Client(HTTP_AUTHORIZATION=f"Bearer {whole}").get(f"/api/cycles/{cycle.pk}/reviews").json()
+
+    assert draft.pk in {row["id"] for row in everywhere["items"]}
+    assert draft.pk not in {row["id"] for row in inside["items"]}
