@@ -11,7 +11,7 @@ class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=TOKEN_NAME_MAX,
                            help_text=_("What the token is for, e.g. the commune's reporting spreadsheet."))
     scope = forms.ChoiceField(label=_("What it may do"), choices=TokenScope.choices, initial=TokenScope.READ,
-                              widget=forms.RadioSelect,
+                              widget=forms.RadioSelect, required=False,
                               help_text=_("A token that only reads is refused every change: give a program no "
                                           "more than it needs."))
     unit = forms.TypedChoiceField(label=_("Limited to"), coerce=int, empty_value=None, required=False,
@@ -22,6 +22,10 @@ class TokenForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [("", _("Everything you can see")), *token_units.provider().choices(user)]
+
+    def clean_scope(self) -> str:
+        """Read only unless asked otherwise (a form sent without the choice gets the narrower token)."""
+        return self.cleaned_data["scope"] or TokenScope.READ
 
 
 class SetupCodeForm(forms.Form):

@@ -226,10 +226,15 @@ def check_api_token(token: str) -> tuple[ApiToken | None, str]:
     return row, ""
 
 
-def tokens_of(user: User) -> list[ApiToken]:
-    """The user's own API tokens, newest first, each with `unit_name` (empty for the user's whole access; a unit
-    that no longer exists is named as such)."""
-    tokens = list(ApiToken.objects.filter(user=user).order_by("-created_at", "-pk"))
+def tokens_of(user: User):
+    """The user's own API tokens, newest first."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def tokens_with_units(user: User) -> list[ApiToken]:
+    """`tokens_of`, each with `unit_name` (empty for the user's whole access; a unit that no longer exists is named
+    as such)."""
+    tokens = list(tokens_of(user))
     limited = [token.unit_id for token in tokens if token.unit_id is not None]
     names = token_units.provider().names(limited) if limited else {}
     for token in tokens:

@@ -180,7 +180,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         by=request.user), success=_("Token created. Copy it now: it is shown only once."))
     return render(request, "accounts/tokens.html", {
         "form": TokenForm(user=request.user) if done else form, "new_token": token,
-        "tokens": services.tokens_of(request.user)})
+        "tokens": services.tokens_with_units(request.user)})
 
 
 @login_required

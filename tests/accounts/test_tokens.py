@@ -244,3 +244,9 @@ def test_command_refuses_a_unit_the_login_does_not_see(cast):
 
     assert str(refused.value) == "Chỉ có thể giới hạn mã trong một đơn vị mà đồng chí được xem."
     assert not ApiToken.objects.exists()
+
+
+def test_a_token_created_without_choosing_only_reads(cast):
+    cast.client("member").post("/accounts/tokens/", {"name": "Báo cáo", "days": "30"})
+
+    assert ApiToken.objects.get(user=cast.users["member"]).scope == "read"

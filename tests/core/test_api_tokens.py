@@ -337,3 +337,14 @@ def test_a_limited_token_does_not_act_as_its_owner_outside_its_unit(cast):
 
     assert dues.can_read_member_dues(whole, own) and not dues.can_read_member_dues(limited, own)
     assert oversight.is_member_inspected(whole, inspected) and not oversight.is_member_inspected(limited, inspected)
+
+
+def test_a_session_still_needs_its_csrf_token_to_write(cast, _generous):
+    method, path, operation = operations(reads=False)[0]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.users["secretary"])
+    address = url(path, dict.fromkeys((parameter["name"] for parameter in parameters(operation, "path")), 1))
+
+    response = getattr(client, method)(address, data="{}", content_type="application/json")
+
+    assert (response.status_code, response.json()["code"]) == (403, "forbidden")

@@ -31,7 +31,7 @@ class Command(BaseCommand):
             token = services.issue_api_token(user, name=name, days=days, scope=scope, unit_id=unit_id, by=SYSTEM)
         except services.TokenError as error:
             raise CommandError(" ".join(error.messages)) from None
-        expires = services.tokens_of(user)[0].expires_at
+        expires = services.tokens_of(user).first().expires_at
         limit = f", limited to {unit}" if unit is not None else ""
         self.stdout.write(f"Token for {username} ({name}, {scope}{limit}), valid until {expires:%Y-%m-%d %H:%M %Z}; "
                           f"it is shown only now:\n{token}")
