@@ -149,11 +149,12 @@ def can_set_rule_exceptions(user, unit: Unit) -> bool:
 
 
 def get_committee_for_rules(user, pk: int, *, manage: bool = False) -> Unit:
-    """The unit whose meeting rules page is asked for: whoever reads it sees the rules and its lower minimums; a
-    unit that holds members has no such page (404); setting one takes can_set_rule_exceptions (403)."""
+    """The unit whose meeting rules page is asked for: whoever reads it sees the rules and the lower minimums set
+    by it or for it (a cell's page shows only those that concern it); setting one takes can_set_rule_exceptions
+    (403), which a cell never has."""
     unit = access.get_unit_for_user(user, pk)
-    if unit.kind.holds_members:
-        raise Http404
+    if manage and unit.kind.holds_members:
+        raise PermissionDenied
     if manage and not can_set_rule_exceptions(user, unit):
         raise PermissionDenied
     return unit

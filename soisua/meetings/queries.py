@@ -241,10 +241,13 @@ def exceptions_set_by(committee: Unit) -> QuerySet[MeetingRuleException]:
     return MeetingRuleException.objects.filter(committee=committee).select_related("cell", "created_by")
 
 
-def exceptions_over(unit: Unit) -> list[MeetingRuleException]:
-    """The lower minimums set by the committees above the unit (those that may apply to its meetings)."""
-    return list(MeetingRuleException.objects.filter(committee__path__in=unit.ancestor_paths())
-                .select_related("committee", "cell"))
+def exceptions_over(unit: Unit, *, concerning: bool = False) -> list[MeetingRuleException]:
+    """The lower minimums set by the committees above the unit (those that may apply to its meetings); with
+    `concerning`, for a cell only those set for it or for cells of a size."""
+    exceptions = MeetingRuleException.objects.filter(committee__path__in=unit.ancestor_paths())
+    if concerning and unit.kind.holds_members:
+        exceptions = exceptions.filter(Q(cell=unit) | Q(cell__isnull=True))
+    return list(exceptions.select_related("committee", "cell"))
 
 
 @dataclass
@@ -760,6 +763,7 @@ def preparation_of(cells: list[int], today: datetime.date, last: datetime.date) 
         if len(found) >= 2 * AGENDA_LIMIT:
             break
     return found
+
 
 def cells_of_exception(exception: MeetingRuleException) -> list[int]:
     """The cells a lower minimum is for as they stand today: its one cell, or the cells of the committee's subtree

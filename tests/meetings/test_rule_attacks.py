@@ -94,9 +94,12 @@ def test_the_service_refuses_a_lower_minimum_for_a_cell_under_another_committee(
 
 
 @pytest.mark.parametrize("who", ["secretary", "committee", "admin"])
-def test_a_cell_has_no_rules_page_and_a_missing_unit_none_either(cast, who):
-    for pk in (cast.cell.pk, 999_999):
-        assert cast.client(who).get(reverse("meetings:unit_rules", args=[pk])).status_code == 404
+def test_a_cells_rules_page_reads_but_never_sets_and_a_missing_unit_has_none(cast, who):
+    url = reverse("meetings:unit_rules", args=[cast.cell.pk])
+    assert cast.client(who).get(url).status_code == 200
+    assert cast.client(who).post(url, form(cast, cell="", max_members="3")).status_code == 403
+    assert not MeetingRuleException.objects.exists()
+    assert cast.client(who).get(reverse("meetings:unit_rules", args=[999_999])).status_code == 404
     assert cast.client(who).post(reverse("meetings:rule_exception.end", args=[999_999]),
                                  {"on": "30/11/2026"}).status_code == 404
 

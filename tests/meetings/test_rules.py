@@ -152,6 +152,9 @@ def test_setting_and_ending_a_cells_lower_minimum_tells_its_secretary_with_the_d
     body = Notification.objects.get(kind="meetings.rules").body
     assert who == "secretary" and url == reverse("meetings:unit_rules", args=[cast.cell.pk])
     assert cast.cell.name in title and "12-QĐ/ĐU" in body and "60" in body and "05/03/2026" in body
+    page = cast.client("secretary").get(url).content.decode()
+    assert "12-QĐ/ĐU" in page and cast.commune.name in page
+    assert "Quy định mức tối thiểu thấp hơn cho chi bộ ít đảng viên" not in page  # a cell sets none
 
     with django_capture_on_commit_callbacks(execute=True):
         services.end_rule_exception(exception, on=datetime.date(2026, 11, 30), by=cast.users["committee"])

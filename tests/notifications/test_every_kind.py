@@ -491,6 +491,18 @@ def test_meetings_minutes(cast):
     assert told("meetings.minutes") == {"member": 1}
 
 
+def test_meetings_rules(cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        exception = meetings.add_rule_exception(
+            cast.commune, cell=cast.cell, decision_number="12-QĐ/ĐU", decision_date=datetime.date(2026, 3, 5),
+            regular_min_minutes=60, combined_min_minutes=90, valid_from=datetime.date(2026, 3, 5),
+            by=cast.users["committee"])
+        meetings.end_rule_exception(exception, on=datetime.date(2026, 11, 30), by=cast.users["committee"])
+
+    # The cell's secretary, once when it is set and once when it ends; not its members, not other cells.
+    assert told("meetings.rules") == {"secretary": 2}
+
+
 # --- directives ---------------------------------------------------------------------------------------------------
 
 
@@ -642,6 +654,7 @@ EVERY_KIND = {
     "meetings.reminder": test_meetings_reminder,
     "meetings.documents": test_meetings_documents,
     "meetings.minutes": test_meetings_minutes,
+    "meetings.rules": test_meetings_rules,
     "directives.issued": test_directives_issued,
     "directives.amended": test_directives_amended,
     "directives.reminder": test_directives_reminder,

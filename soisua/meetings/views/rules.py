@@ -62,7 +62,7 @@ def rules_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_rules(request: HttpRequest, pk: int) -> HttpResponse:
     """The rules a committee's cells meet by today, and the lower minimums it and the committees above set."""
     unit = policy.get_committee_for_rules(request.user, pk, manage=request.method == "POST")
-    manage = policy.can_set_rule_exceptions(request.user, unit)
+    manage = not unit.kind.holds_members and policy.can_set_rule_exceptions(request.user, unit)
     form = RuleExceptionForm(request.POST or None, cells=queries.cells_under(unit)) if manage else None
     if form is not None:
         done, _added = save_form(request, form,
@@ -73,7 +73,7 @@ def unit_rules(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     return render(request, "meetings/unit_rules.html", {
         "unit": unit, "rules": queries.rules_on(today), "today": today, "manage": manage, "form": form,
-        "exceptions": list(queries.exceptions_set_by(unit)), "above": queries.exceptions_over(unit),
+        "exceptions": list(queries.exceptions_set_by(unit)), "above": queries.exceptions_over(unit, concerning=True),
         "end_form": EndRuleExceptionForm(initial={"on": today}),
         "manage_versions": policy.can_manage_meeting_rules(request.user)})
 
