@@ -122,6 +122,7 @@ def test_a_small_roster_is_still_written_in_the_request(cast, settings):
     response = cast.client("secretary").get(roster_url(cast.cell))
 
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert [row[1] for row in read_table(body(response))[1:]] == ["Trần Thị Bình", "Lê Văn Cường"]
     assert not ExportJob.objects.exists()
 
 
