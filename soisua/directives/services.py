@@ -85,7 +85,7 @@ def _check_number_free(directive: Directive | None, issuer: Unit, fields: dict) 
     """A number typed in figures is refused when the issuer's register holds it for another document of the kind
     and year (docs/documents.md, "Numbers"), so the draft's form says so before the issue does."""
     number, issued_on = fields.get("number", ""), fields.get("issued_on")
-    if number.isdigit() and issued_on:
+    if number.isascii() and number.isdigit() and issued_on:
         try:
             numbering.check_typed_free(directive, unit=issuer, kind=fields.get("kind", DirectiveKind.PLAN),
                                        number=int(number), year=issued_on.year)
@@ -292,7 +292,8 @@ def issue(directive: Directive, *, version: int | None, by) -> Directive:
     if periods[0].due_on < directive.issued_on:
         raise DirectiveError(_("A reporting date is before the date of issue (%(date)s).") % {"date": day},
                              code="periods")
-    if not directive.number.isdigit():
+    # Figures 0-9 only: other digits ("²", "٥") are not a number the register or the paper can carry.
+    if not (directive.number.isascii() and directive.number.isdigit()):
         raise DirectiveError(_("Write the directive's number in figures, for example 75."), code="number")
     # The issuer's register refuses a number already used that year by another document of the kind.
     try:

@@ -9,6 +9,7 @@ database's unique constraint refuses whatever might slip past on a database with
 
 import datetime
 import re
+import unicodedata
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
@@ -29,8 +30,11 @@ PLAN = "KH"
 CONCLUSION = "KL"
 # The blank an office leaves before the symbol of a document not yet numbered, for the clerk to fill in.
 BLANK = "\u00a0" * 6
-# "12-KL/ĐUX", "12-KL" or "12": a number as an issuer types it.
-_TYPED = re.compile(r"^\s*(?P<number>\d{1,9})\s*(?:-\s*(?P<kind>[^\W\d_]{1,10})\s*(?:/\s*(?P<symbol>\S{1,30}))?)?\s*$")
+# "12-KL/ĐUX", "12-KL" or "12": a number as an issuer types it, in figures 0-9 and a kind in the letters of the
+# abbreviations (Latin capitals and Đ), so that a number already used cannot be typed again in look-alike letters
+# (Cyrillic "КЛ") and slip past the register as another kind.
+_TYPED = re.compile(r"^\s*(?P<number>[0-9]{1,9})\s*(?:-\s*(?P<kind>[A-ZĐ]{1,10})\s*(?:/\s*(?P<symbol>\S{1,30}))?)?\s*$",
+                    re.IGNORECASE)
 
 
 class NumberTaken(DomainError):
@@ -91,7 +95,8 @@ def assign(document: Model, *, unit: Unit, kind: str, title: str, on: datetime.d
 
 def parse_typed(text: str) -> tuple[int, str, str] | None:
     """(number, kind, symbol) of a typed number such as "12-KL/ĐUX"; kind and symbol empty when not typed."""
-    match = _TYPED.match(text or "")
+    # Full-width and other compatibility forms ("０５-ＫＬ") are the same number as the plain ones.
+    match = _TYPED.match(unicodedata.normalize("NFKC", text or ""))
     if match is None:
         return None
     return int(match["number"]), (match["kind"] or "").upper(), match["symbol"] or ""
