@@ -383,12 +383,20 @@ EXPORT_PROGRESS_EVERY = 500
 
 def start_export(*, kind: str, object_id: int, file_format: str, total_rows: int, by) -> ExportJob:
     """Queue a spreadsheet too large to write in the request: `kind` (documents/background.py) of the object
-    `object_id`, for `by` alone. The kind's loader checks again that `by` may read the object.
+    `object_id`, for `by` alone. The kind's loader checks again that `by` may read the object. The same export
+    asked again while one still waits for the worker is that job: following a download link many times (or a page
+    that makes the browser follow it) queues one, not many. (One being written is not reused: a worker that died
+    while writing would leave it running for ever.)
 
-    Side effects: inserts the job, appends an audit entry, then enqueues task_run_export.
+    Side effects: inserts the job, appends an audit entry, then enqueues task_run_export (none when the job was
+    already waiting).
     """
     export_kind = background.get(kind)
     subject = export_kind.load(by, object_id)
+    waiting = ExportJob.objects.filter(requester=by, kind=kind, object_id=object_id, file_format=file_format,
+                                       status=ExportStatus.QUEUED).first()
+    if waiting is not None:
+        return waiting
     with translation.override(by.language):
         title = str(export_kind.title(subject))
     job = ExportJob(requester=by, kind=kind, object_id=object_id, file_format=file_format, total_rows=total_rows,

@@ -319,3 +319,19 @@ def test_a_read_token_acknowledges_nothing_through_options_or_head(cast, _genero
 
     assert response.status_code in (403, 405)
     assert not directive.receipts.filter(acknowledged_at__isnull=False).exists()
+
+
+def test_following_a_large_download_link_again_while_it_is_written_queues_no_second_export(cast, _background,
+                                                                                          settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    client = cast.client("secretary")
+
+    first = client.get(roster_url(cast.cell, "xlsx"))
+    again = [client.get(roster_url(cast.cell, "xlsx")) for _ in range(3)]
+    csv = client.get(roster_url(cast.cell, "csv"))
+
+    [xlsx_job] = ExportJob.objects.filter(file_format="xlsx")
+    assert {response["Location"] for response in [first, *again]} == {
+        reverse("documents:exports.detail", args=[xlsx_job.pk])}
+    assert ExportJob.objects.filter(file_format="csv").count() == 1 and csv.status_code == 302
+    assert AuditEntry.objects.filter(action="documents.export.queue").count() == 2
