@@ -389,6 +389,17 @@ def test_a_sibling_reads_the_directive_but_not_another_cells_implementation(cast
     assert cast.client("member").post(reverse("directives:acknowledge", args=[receipt.pk])).status_code == 403
 
 
+def test_a_draft_without_a_number_is_named_by_its_kind_not_by_a_stray_dash(cast):
+    directive = draft(cast, number="")
+
+    detail = cast.client("committee").get(reverse("directives:detail", args=[directive.pk])).text
+    listed = cast.client("committee").get(reverse("directives:unit", args=[cast.commune.pk])).text
+
+    assert "-KH/ĐUX" not in detail and "-KH/ĐUX" not in listed
+    assert "Chưa có số" in detail
+    assert f'href="{reverse("directives:detail", args=[directive.pk])}">Kế hoạch</a>' in listed
+
+
 def test_a_draft_is_seen_only_by_its_issuer_and_the_levels_above(cast):
     directive = draft(cast)
     url = reverse("directives:detail", args=[directive.pk])

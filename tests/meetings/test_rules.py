@@ -319,6 +319,13 @@ def test_a_lower_minimum_is_audited_and_listed_on_the_committees_page(cast):
     assert "Kết thúc mức tối thiểu thấp hơn này" not in page.text  # an inspector reads, does not end
 
 
+def test_a_cells_rules_page_names_the_rules_in_force_once(cast):
+    page = cast.client("secretary").get(reverse("meetings:unit_rules", args=[cast.cell.pk])).text
+
+    assert "Quy định đang áp dụng: “Sinh hoạt chi bộ theo Chỉ thị 50-CT/TW" in page
+    assert "sinh hoạt theo Sinh hoạt chi bộ" not in page
+
+
 # --- the meeting page and the warning -------------------------------------------------------------------------
 
 
