@@ -155,6 +155,12 @@ def test_who_joins_the_cell_is_on_the_roll_of_its_coming_meetings_without_anyone
     assert not past.attendance.filter(member__in=[joiner, moved]).exists()
 
 
+def test_my_meetings_tells_a_login_without_a_member_record_why_it_lists_nothing(cast):
+    page = cast.client("committee").get(reverse("meetings:mine")).text
+
+    assert "chưa gắn với đảng viên nào trong danh sách chi bộ" in page
+
+
 def test_opening_a_meeting_page_writes_nothing(cast):
     meeting = schedule(cast)
 
