@@ -638,7 +638,7 @@ def age_groups(records: list[MemberRecord], today: datetime.date | None = None) 
 def topic_available_to(unit: Unit, pk) -> Topic | None:
     """A topic of the unit's own library or of a committee above it (what its meetings may take up); None for
     any other id, or one that is not a number."""
-    if not str(pk or "").isdigit():
+    if not (str(pk or "").isascii() and str(pk or "").isdigit()) or len(str(pk)) > 18:
         return None
     return Topic.objects.filter(pk=int(pk), unit__path__in=[*unit.ancestor_paths(), unit.path]).first()
 

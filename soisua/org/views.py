@@ -292,9 +292,11 @@ def member_search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     within = None
     if unit_id := request.GET.get("unit", "").strip():
-        if unit_id.isdigit() and len(unit_id) > 18:  # beyond any id: not found, and never sent to a query
+        # Figures 0-9 only ("²" is a digit to Python but not a number int() reads).
+        figures = unit_id.isascii() and unit_id.isdigit()
+        if figures and len(unit_id) > 18:  # beyond any id: not found, and never sent to a query
             raise Http404
-        within = access.get_unit_for_user(request.user, int(unit_id)) if unit_id.isdigit() else None
+        within = access.get_unit_for_user(request.user, int(unit_id)) if figures else None
     results = None
     try:
         text = clean_query(request.GET.get("q"))

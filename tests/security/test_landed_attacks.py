@@ -19,6 +19,7 @@ from soisua.corrections.enums import Source
 from soisua.directives import services as directives
 from soisua.directives.enums import TargetMode
 from soisua.documents.models import DocumentNumber, ExportJob
+from soisua.meetings import queries as meeting_queries
 from soisua.meetings import services as meetings
 from soisua.meetings.enums import AttendanceStatus
 from soisua.org import services as org
@@ -335,3 +336,22 @@ def test_following_a_large_download_link_again_while_it_is_written_queues_no_sec
         reverse("documents:exports.detail", args=[xlsx_job.pk])}
     assert ExportJob.objects.filter(file_format="csv").count() == 1 and csv.status_code == 302
     assert AuditEntry.objects.filter(action="documents.export.queue").count() == 2
+
+
+# --- numbers Python calls digits --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("unit", ["²", "٣", "１", "9" * 40])
+def test_a_unit_in_other_digits_finds_nothing_and_fails_nothing(cast, unit):
+    client = cast.client("secretary")
+
+    search = client.get(reverse("org:members.search"), {"q": "Bình", "unit": unit})
+    feed = client.post(reverse("meetings:feed.create"), {"unit": unit})
+
+    assert search.status_code in (200, 404)
+    assert feed.status_code == 404
+
+
+@pytest.mark.parametrize("pk", ["²", "9" * 40])
+def test_a_topic_in_other_digits_is_no_topic(cast, pk):
+    assert meeting_queries.topic_available_to(cast.cell, pk) is None

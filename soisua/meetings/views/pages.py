@@ -482,7 +482,7 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
 def feed_create(request: HttpRequest) -> HttpResponse:
     """Create (or renew, which invalidates the old link) the person's calendar link, own or for a unit."""
     unit_pk = request.POST.get("unit", "")
-    if unit_pk and not unit_pk.isdigit():
+    if unit_pk and not (unit_pk.isascii() and unit_pk.isdigit() and len(unit_pk) <= 18):
         raise Http404
     unit = get_unit_for_user(request.user, int(unit_pk)) if unit_pk else None
     services.renew_calendar_feed(request.user, unit=unit, by=request.user)
