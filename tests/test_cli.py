@@ -45,6 +45,15 @@ def test_help_of_one_short_name_shows_its_commands_options(capsys, monkeypatch):
     assert "--personal" in shown
 
 
+def test_help_names_the_token_commands_options_as_the_other_lines_do(capsys, monkeypatch):
+    monkeypatch.setattr(cli.sys, "argv", ["soisua", "--help"])
+
+    cli.main()
+
+    line = next(line for line in capsys.readouterr().out.splitlines() if "soisua token" in line)
+    assert "--scope read_write" in line and "--unit UNIT" in line and "--days N" in line
+
+
 def test_help_of_an_unknown_name_exits_2_with_the_list(capsys, monkeypatch):
     monkeypatch.setattr(cli.sys, "argv", ["soisua", "help", "frobnicate"])
 
