@@ -188,7 +188,8 @@ def test_create_a_read_write_token_limited_to_the_cell(cast):
     assert (row.scope, row.unit_id) == ("read_write", cast.cell.pk)
     assert entry.changes["scope"] == "read_write" and entry.changes["unit"] == cast.cell.pk
     assert token not in str(entry.changes) and row.token_hash not in str(entry.changes)
-    assert "<td>Đọc và ghi</td><td>Chi bộ Thôn 1</td>" in created.text
+    assert ('<td data-label="Được phép làm gì">Đọc và ghi</td><td data-label="Giới hạn trong">Chi bộ Thôn 1</td>'
+            in created.text)
 
 
 def test_the_list_names_a_tokens_scope_and_reach_and_shows_expired_ones(cast):
@@ -197,7 +198,8 @@ def test_the_list_names_a_tokens_scope_and_reach_and_shows_expired_ones(cast):
     with time_machine.travel(datetime.timedelta(days=2)):
         page = cast.client("member").get("/accounts/tokens/")
 
-    assert "<td>Cũ</td><td>Chỉ đọc</td><td>Mọi thứ đồng chí được xem</td>" in page.text
+    assert ('<td><strong>Cũ</strong></td><td data-label="Được phép làm gì">Chỉ đọc</td>'
+            '<td data-label="Giới hạn trong">Mọi thứ đồng chí được xem</td>') in page.text
     assert "(đã hết hạn)" in page.text
 
 

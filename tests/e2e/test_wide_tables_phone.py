@@ -81,3 +81,18 @@ def test_a_cells_reviews_in_a_cycle_show_every_level_on_a_phone(page: Page, demo
     assert page.evaluate(PAGE_WIDTH) <= 360
     assert decided.is_visible() and decided.bounding_box()["x"] + decided.bounding_box()["width"] <= 360
     axe_check(page)
+
+
+def test_a_new_api_token_and_the_tokens_list_fit_a_phone(page: Page, demo_cast, password):
+    login(page, "secretary", password)
+    page.goto("/accounts/tokens/")
+
+    page.fill("#id_name", "Bảng tính báo cáo của xã gửi lên huyện hằng tháng")
+    page.locator("main form.stacked button[type=submit]").click()
+    page.wait_for_load_state()
+    reach = page.locator("main table.table-stack tbody td[data-label]").nth(1)
+
+    assert page.locator(".new-token code").is_visible()
+    assert page.evaluate(PAGE_WIDTH) <= 360
+    assert reach.bounding_box()["width"] > 280  # one block per token, not seven squeezed columns
+    axe_check(page)
