@@ -101,6 +101,13 @@ def _fixed_clock():
 
 
 @pytest.fixture
+def in_review_season(_fixed_clock):
+    """For tests written with the dates of the review season of 2026 (20/11/2026 and the days around it): the clock
+    travels there whatever SOISUA_TEST_NOW says."""
+    _fixed_clock.move_to(datetime.datetime.fromisoformat(DEFAULT_NOW))
+
+
+@pytest.fixture
 def password() -> str:
     return PASSWORD
 

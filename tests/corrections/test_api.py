@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django.test import override_settings
 
 from soisua.audit.models import AuditEntry
@@ -12,6 +13,9 @@ from tests.corrections.test_plans import approved_plan, shortcoming_of
 from tests.factories import UserFactory, complete_review, make_member
 from tests.reviews.test_api import get, post
 from tests.reviews.test_cycles import open_for
+
+# Written with the review season's deadlines (31/12/2026 is ahead): the clock travels there.
+pytestmark = pytest.mark.usefixtures("in_review_season")
 
 READERS = ("member", "secretary", "sibling", "parent_staff", "unrelated_staff", "inspector", "committee", "admin",
            "superuser")

@@ -20,6 +20,9 @@ from soisua.documents.models import ImportStatus
 from tests.factories import make_member
 from tests.files import body, docx_text, pdf_text, read_table, read_xlsx
 
+# Written with the review season's dates (the papers print them): the clock travels there.
+pytestmark = pytest.mark.usefixtures("in_review_season")
+
 CITIZEN_ID = "001190000001"  # the cast member's, see tests/conftest.py
 
 

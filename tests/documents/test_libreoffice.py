@@ -44,7 +44,7 @@ from soisua.oversight import exports as oversight_exports
 from soisua.oversight.models import Inspection
 from soisua.reviews import exports as review_exports
 from soisua.reviews.models import Review
-from tests.conftest import fixed_now
+from tests.conftest import DEFAULT_NOW
 from tests.factories import PASSWORD
 from tests.files import pdf_text, run_tool
 
@@ -202,7 +202,9 @@ def converted(django_db_setup, django_db_blocker, tmp_path_factory) -> Converted
     settings = override_settings(MEDIA_ROOT=folder / "media",
                                  PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     result = Converted(folder)
-    with (django_db_blocker.unblock(), settings, time_machine.travel(fixed_now(), tick=True),
+    # The demo is written for the review season (its year of meetings is the current year's): it is loaded there
+    # whatever SOISUA_TEST_NOW says, or on 1 January it would hold no meeting yet.
+    with (django_db_blocker.unblock(), settings, time_machine.travel(DEFAULT_NOW, tick=True),
           translation.override("vi"), transaction.atomic()):
         cache.clear()
         load_demo(password=PASSWORD, today=timezone.localdate())

@@ -12,30 +12,32 @@ from decimal import Decimal
 import docx as python_docx
 import pytest
 import time_machine
-from django.utils import translation
+from django.utils import timezone, translation
 
 from soisua.corrections import exports as correction_exports
 from soisua.corrections import services as corrections
 from soisua.directives import exports as directive_exports
 from soisua.directives import services as directives
 from soisua.documents import exports as document_exports
-from soisua.documents.rendering import render_docx, render_pdf
+from soisua.documents.rendering import render_docx, render_pdf, vietnamese_date
 from soisua.meetings import exports as meeting_exports
 from soisua.oversight import exports as oversight_exports
 from soisua.reviews import exports as review_exports
 from soisua.reviews import services as reviews
 from soisua.reviews.models import Review
-from tests.directives.test_directives import KEY_TASKS, issued, receipt_of
+from tests.conftest import fixed_now
+from tests.directives.test_directives import ISSUED_ON, KEY_TASKS, issued, receipt_of
 from tests.directives.test_directives import draft as directive_draft
 from tests.files import docx_text, pdf_text
 from tests.meetings.test_exports import END, held_meeting
 from tests.oversight.test_inspections import concluded, under_way
 from tests.reviews.test_exports import ANSWER, open_for
 
-TODAY = "Ngày 20 tháng 11 năm 2026"  # the suite's fixed clock (tests/conftest.py)
+TODAY = "N" + vietnamese_date(fixed_now().date())[1:]  # the suite's clock (tests/conftest.py): "Ngày 20 tháng 11 …"
 # A number line with a number, and one left blank for the clerk ("Số", blanks, then the symbol).
 NUMBERED = r"Số \d\d-{kind}/{symbol}"
 BLANK = r"Số -{kind}/{symbol}"
+ISSUED_ON_LINE = "N" + vietnamese_date(ISSUED_ON)[1:]  # a directive is dated the day it says it was issued
 ANY_NUMBER = re.compile(r"Số\s*\d*\s*-[A-ZĐ]+")
 ENGLISH = ("Minutes", "Comrade", "Present", "Secretary", "Approved", "Draft", "DRAFT", "Full name")
 
@@ -91,12 +93,14 @@ def plan(member: bool, approve: bool):
         writer, approver = ("member", "secretary") if member else ("secretary", "committee")
         shortcoming = corrections.record_shortcoming(unit=cast.cell, member=owner, text="Sinh hoạt chưa đúng kỳ",
                                                      severity="serious", by=cast.users["secretary"])
+        today = timezone.localdate()
         made = corrections.create_plan(unit=cast.cell, member=owner, shortcomings=[shortcoming],
-                                       deadline=datetime.date(2027, 2, 28), by=cast.users[writer])
+                                       deadline=today + datetime.timedelta(days=100), by=cast.users[writer])
         measure = corrections.add_measure(made, text="Họp đúng ngày mùng 3 hằng tháng",
                                           supervisor=cast.members["secretary" if member else "member"],
-                                          deadline=datetime.date(2027, 1, 31), by=cast.users[writer])
-        corrections.add_step(measure, what="Họp tháng 1", due=datetime.date(2027, 1, 5), by=cast.users[writer])
+                                          deadline=today + datetime.timedelta(days=70), by=cast.users[writer])
+        corrections.add_step(measure, what="Họp tháng 1", due=today + datetime.timedelta(days=45),
+                             by=cast.users[writer])
         made = corrections.submit_plan(made, by=cast.users[writer])
         if approve:
             made = corrections.decide_plan(made, approve=True, by=cast.users[approver])
@@ -164,9 +168,10 @@ PAPERS = {
                                    recipients=("Chi bộ Thôn 1", "Lưu"), draft=True),
     "directive issued": Paper(directive(True), r"Số 75-KH/ĐUX", "KẾ HOẠCH", ("T/M ĐẢNG ỦY", "BÍ THƯ"),
                               ("II. NHIỆM VỤ TRỌNG TÂM", KEY_TASKS[0]), recipients=("Tỉnh ủy Thử nghiệm", "Lưu"),
-                              **COMMUNE),
+                              date=ISSUED_ON_LINE, **COMMUNE),
     "directive draft": Paper(directive(False), BLANK.format(kind="KH", symbol="ĐUX"), "KẾ HOẠCH", ("T/M ĐẢNG ỦY",),
-                             (KEY_TASKS[1],), recipients=("Tỉnh ủy Thử nghiệm", "Lưu"), draft=True, **COMMUNE),
+                             (KEY_TASKS[1],), recipients=("Tỉnh ủy Thử nghiệm", "Lưu"), draft=True,
+                             date=ISSUED_ON_LINE, **COMMUNE),
     "directive report issued": Paper(directive_report(True), NUMBERED.format(kind="BC", symbol="CB"), "BÁO CÁO",
                                      ("T/M CHI BỘ", "BÍ THƯ"), ("Đã họp chi bộ triển khai", "Đang thực hiện"),
                                      recipients=("Đảng ủy xã Hòa An", "Lưu")),

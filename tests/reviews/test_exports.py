@@ -15,6 +15,9 @@ from soisua.reviews.services import send_review_prompt
 from tests.factories import UserFactory, make_member, make_unit
 from tests.files import docx_text, docx_xml, pdf_text, read_table
 
+# Written with the review season's dates (the papers print them): the clock travels there.
+pytestmark = pytest.mark.usefixtures("in_review_season")
+
 DATES = {"period_start": datetime.date(2026, 1, 1), "period_end": datetime.date(2026, 12, 31),
          "self_review_due": datetime.date(2026, 12, 10), "appraisal_due": datetime.date(2026, 12, 20),
          "decision_due": datetime.date(2026, 12, 31)}
