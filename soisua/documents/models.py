@@ -103,6 +103,7 @@ class ImportConflict(models.Model):
     def __str__(self):
         return f"{self.job} #{self.row}"
 
+
 class DocumentNumber(models.Model):
     """One line of a unit's register of issued documents (sổ đăng ký văn bản đi, Hướng dẫn 36-HD/VPTW): the
     number `number` of kind `kind` (BB minutes, BC report, KH plan, KL conclusion, NQ resolution, …) issued by
@@ -175,6 +176,9 @@ class ExportJob(models.Model):
     done_rows = models.PositiveIntegerField(default=0)
     file = models.FileField(_("file"), upload_to=export_file_path, max_length=255, blank=True)
     file_name = models.CharField(_("file name"), max_length=255)
+    # Whether the file holds personal data (the requester could see it when it was written): its download asks
+    # again, so a requester who has since lost that right does not read it from an old file.
+    personal = models.BooleanField(_("holds personal data"), default=False)
     failure_message = models.TextField(_("failure"), blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -65,9 +65,14 @@ def get_export_job_for_user(user, pk: int) -> ExportJob:
 
 def get_export_download_for_user(user, pk: int) -> tuple[ExportJob, Any]:
     """A finished export's file, for its requester, who must still be allowed to read what it lists: the export
-    kind's own loader is asked again (its 404 or 403). A file past its `expires_at` is not served, even before the
-    periodic job deletes it. Returns the job and that loader's subject."""
+    kind's own loader is asked again (its 404 or 403), and a file holding personal data needs the right to see it
+    still (403). A file past its `expires_at` is not served, even before the periodic job deletes it. Returns the
+    job and that loader's subject."""
     job = get_export_job_for_user(user, pk)
     if job.status != ExportStatus.DONE or not job.file or job.expires_at <= timezone.now():
         raise Http404
-    return job, background.get(job.kind).load(user, job.object_id)
+    kind = background.get(job.kind)
+    subject = kind.load(user, job.object_id)
+    if job.personal and not kind.personal(user, subject):
+        raise PermissionDenied
+    return job, subject

@@ -1,8 +1,8 @@
 """Every download of a generated file goes through `download`: Word and PDF from a `PartyDocument`, XLSX and CSV
 from one table (`writers.Sheet`: the block above, columns, rows, totals).
 
-Filed papers (Word, PDF) are written in Vietnamese whatever the reader's interface language: they are party
-documents. Spreadsheets are working lists, in the reader's language like the page they come from. Each download is
+Everything downloaded is written in Vietnamese whatever the reader's interface language: Word and PDF are party
+documents, and a spreadsheet prints as a paper of the unit too (header block, totals). Each download is
 recorded (`services.record_export`) and named for what and whose (`core.text.file_name`). A spreadsheet of a kind
 that may grow large (`background`) and holding more than `EXPORT_INLINE_MAX_ROWS` rows is not written in the
 request: an `ExportJob` is queued and the reader is sent to its page.
@@ -23,7 +23,7 @@ from .services import record_export, start_export
 
 DOCUMENT_FORMATS = ("docx", "pdf")
 TABLE_FORMATS = ("xlsx", "csv")
-# Filed papers are Vietnamese documents whatever the reader's interface language.
+# Filed papers and printed lists are Vietnamese documents whatever the reader's interface language.
 FILED_PAPER_LANGUAGE = "vi"
 
 
@@ -58,7 +58,7 @@ def download(request: HttpRequest, obj: models.Model, fmt: str, *, allowed: Sequ
     if background and rows is not None and (total := rows()) > settings.EXPORT_INLINE_MAX_ROWS:
         job = start_export(kind=background, object_id=obj.pk, file_format=fmt, total_rows=total, by=user)
         return redirect("documents:exports.detail", pk=job.pk)
-    with translation.override(user.language):
+    with translation.override(FILED_PAPER_LANGUAGE):
         output = writers.table_temporary_file(build_table(), fmt)
     record_export(user, obj, action=action, file_format=fmt, personal=personal)
     return FileResponse(output, as_attachment=True, filename=f"{name}.{fmt}",

@@ -427,7 +427,7 @@ class _Counted:
 
 
 def run_export(job: ExportJob) -> None:
-    """Write a queued export (called by task_run_export) in its requester's language, if the requester may still
+    """Write a queued export (called by task_run_export) in Vietnamese, if the requester may still
     read its object; store the file and tell them it is ready, or why it failed. The export is recorded when it is
     downloaded (`record_export`).
 
@@ -445,14 +445,16 @@ def run_export(job: ExportJob) -> None:
             _export_failed(job, _("You may no longer read what this export lists."))
             return
         try:
-            _write_export(job, kind.build(user, subject))
+            job.personal = kind.personal(user, subject)
+            with translation.override("vi"):  # a printed list, Vietnamese like every downloaded paper
+                _write_export(job, kind.build(user, subject))
         except Exception:
             logger.exception("export %s failed", job.pk)
             _export_failed(job, _("The export could not be written. Please try again later."))
             return
     job.refresh_from_db(fields=["done_rows"])
     job.status, job.finished_at = ExportStatus.DONE, timezone.now()
-    job.save(update_fields=["file", "status", "finished_at"])
+    job.save(update_fields=["file", "personal", "status", "finished_at"])
     notify(user, kind="documents.export", event_key=f"export-done:{job.pk}",
            template="documents/notifications/export_done", context={"job": job},
            url=reverse("documents:exports.detail", args=[job.pk]))

@@ -45,14 +45,21 @@ def test_a_filed_paper_is_vietnamese_for_a_reader_who_reads_the_site_in_english(
     assert response["Content-Disposition"] == f'attachment; filename="Ly-lich-dang-vien-Tran-Thi-Binh.{fmt}"'
 
 
-def test_a_spreadsheet_follows_the_readers_language(cast):
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_spreadsheet_is_vietnamese_for_a_reader_who_reads_the_site_in_english(cast, fmt):
     client = in_english(cast, "secretary")
 
-    rows = read_xlsx(body(client.get(reverse("documents:roster", args=[cast.cell.pk, "xlsx"]))))
+    content = body(client.get(reverse("documents:roster", args=[cast.cell.pk, fmt])))
 
-    assert rows[0][0] == "CHI BỘ THÔN 1" and rows[1][0] == "LIST OF PARTY MEMBERS"
-    assert rows[2][0].startswith("Exported on: ")
-    assert [value for value in rows[-1] if value != ""][:2] == ["Total", 2]
+    if fmt == "csv":
+        text = content.decode("utf-8-sig")
+        assert "Họ và tên" in text and "Full name" not in text and "Official" not in text
+        return
+    rows = read_xlsx(content)
+    assert rows[0][0] == "CHI BỘ THÔN 1" and rows[1][0] == "DANH SÁCH ĐẢNG VIÊN"
+    assert rows[2][0].startswith("Ngày xuất: ")
+    assert [value for value in rows[-1] if value != ""][:2] == ["Tổng cộng", 2]
+    assert not any("Official" in str(value) or "Full name" in str(value) for row in rows for value in row)
 
 
 @pytest.mark.parametrize(("url", "fmt"), [("documents:profile", "xlsx"), ("documents:profile", "csv"),

@@ -253,14 +253,14 @@ def test_roster_xlsx_parent_staff_gets_personal_columns_and_an_audit_entry(cast)
     assert entry.changes == {"format": "xlsx", "personal": True}
 
 
-def test_roster_xlsx_headers_follow_the_users_language(cast):
+def test_roster_xlsx_headers_are_vietnamese_whatever_the_users_language(cast):
     user = cast.users["member"]
     user.language = "en"
     user.save(update_fields=["language"])
 
     response = cast.client("member").get(f"/documents/units/{cast.cell.pk}/roster.xlsx")
 
-    assert roster_table(body(response))[0][:2] == ["No.", "Full name"]
+    assert roster_table(body(response))[0][:2] == ["STT", "Họ và tên"]
 
 
 def test_roster_pdf_member_sees_names_without_personal_data(cast, tmp_path):

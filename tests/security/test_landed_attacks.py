@@ -61,7 +61,6 @@ def test_an_export_past_its_day_is_not_downloaded_even_before_the_periodic_job_d
     assert not AuditEntry.objects.filter(action="documents.roster.export").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="an export job does not remember that its file holds personal data")
 def test_a_requester_who_lost_the_right_to_personal_data_does_not_download_it_from_an_old_export(cast, _background):
     client = cast.client("secretary")
     client.get(roster_url(cast.cell, "xlsx"))

@@ -68,5 +68,5 @@ def export_file(request: HttpRequest, pk: int) -> FileResponse:
     job, subject = policy.get_export_download_for_user(user, pk)
     kind = background.get(job.kind)
     services.record_export(user, kind.object_of(subject), action=kind.action, file_format=job.file_format,
-                           personal=kind.personal(user, subject))
+                           personal=job.personal)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name)
