@@ -3,6 +3,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -191,6 +192,11 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def past_expiry(self) -> bool:
+        """Past its `expires_at`: no longer served, even before the periodic job deletes the file."""
+        return self.expires_at <= timezone.now()
 
     @property
     def is_running(self) -> bool:

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils import timezone
 
 from soisua.org import access
 
@@ -69,7 +68,7 @@ def get_export_download_for_user(user, pk: int) -> tuple[ExportJob, Any]:
     still (403). A file past its `expires_at` is not served, even before the periodic job deletes it. Returns the
     job and that loader's subject."""
     job = get_export_job_for_user(user, pk)
-    if job.status != ExportStatus.DONE or not job.file or job.expires_at <= timezone.now():
+    if job.status != ExportStatus.DONE or not job.file or job.past_expiry:
         raise Http404
     kind = background.get(job.kind)
     subject = kind.load(user, job.object_id)

@@ -162,6 +162,17 @@ def test_expired_exports_are_deleted_by_the_periodic_job(cast):
     assert response.status_code == 404
 
 
+def test_an_export_past_its_day_offers_no_download_even_before_the_periodic_job(cast):
+    cast.client("secretary").get(roster_url(cast.cell))
+    job = ExportJob.objects.get()
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8), tick=False):
+        page = cast.client("secretary").get(reverse("documents:exports.detail", args=[job.pk])).text
+
+    assert reverse("documents:exports.file", args=[job.pk]) not in page
+    assert "Tệp đã bị xóa" in page
+
+
 def test_an_export_still_fresh_is_kept(cast):
     cast.client("secretary").get(roster_url(cast.cell))
 
