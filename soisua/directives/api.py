@@ -108,10 +108,6 @@ class ReceiptOut(Schema):
     acknowledged_at: datetime.datetime | None
 
 
-def _unit(request, unit: int | None):
-    return access.get_unit_for_user(request.user, unit) if unit is not None else None
-
-
 @router.get("/directives", response=responses(list[DirectiveOut]), summary=_("Directives"),
             description=_("The directives the caller may see: those their units issued or are drafting, and those "
                           "addressed to units they read, the latest first. `unit`: issued by a unit of its subtree "
@@ -120,7 +116,8 @@ def _unit(request, unit: int | None):
 def directive_list(request: HttpRequest, unit: int | None = Query(None, ge=1, le=MAX_ID, description=UNIT_FILTER),
                    issued_from: datetime.date | None = FromDay,
                    issued_to: datetime.date | None = ToDay):
-    return queries.directives_where(policy.visible_directives(request.user), unit=_unit(request, unit),
+    within = access.get_unit_filter_for_user(request.user, unit)
+    return queries.directives_where(policy.visible_directives(request.user), unit=within,
                                     issued_from=issued_from, issued_to=issued_to)
 
 
@@ -142,7 +139,7 @@ def directive_reports(request: HttpRequest, directive_id: int = DirectiveId,
                       unit: int | None = Query(None, ge=1, le=MAX_ID, description=UNIT_FILTER)):
     directive = policy.get_directive_for_user(request.user, directive_id)
     return queries.reports_where(directive, policy.visible_receipts(request.user, "receipt__"),
-                                 unit=_unit(request, unit))
+                                 unit=access.get_unit_filter_for_user(request.user, unit))
 
 
 @router.post("/directives/{directive_id}/acknowledge", response=responses(ReceiptOut),

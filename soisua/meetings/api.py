@@ -149,7 +149,7 @@ def meeting_list(request: HttpRequest, unit: int | None = Query(None, ge=1, le=M
                 "name": name, "first": EARLIEST.strftime("%d/%m/%Y"), "last": LATEST.strftime("%d/%m/%Y")})
     if first is not None and last is not None and last < first:
         raise ApiError(422, "date_order", gettext("The day `to` comes before the day `from`."))
-    within = access.get_unit_for_user(request.user, unit) if unit is not None else None
+    within = access.get_unit_filter_for_user(request.user, unit)
     return queries.meetings_visible_to(request.user, within=within, first=first, last=last, kind=kind)
 
 

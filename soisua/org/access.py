@@ -346,6 +346,12 @@ def can_stand_in_for(user, unit: Unit) -> bool:
     return not unit.kind.holds_members and may_stand_in(user, unit)
 
 
+def get_unit_filter_for_user(user, pk: int | None) -> Unit | None:
+    """The unit a list is narrowed to (`unit=` of an API list): none when not asked, else `get_unit_for_user`
+    (404 for a unit the user may not read)."""
+    return get_unit_for_user(user, pk) if pk is not None else None
+
+
 def get_unit_for_user(user, pk: int, *, write: bool = False, administer: bool = False, move: bool = False,
                       stand_in: bool = False, history: bool = False, brief: bool = False) -> Unit:
     """The unit, after the access decision: 404 for those who may not read it, 403 for readers asking to `write`,

@@ -128,10 +128,6 @@ class RatingOut(Schema):
     forcing_conditions: list[ConditionOut]
 
 
-def _unit(request, unit: int | None):
-    return access.get_unit_for_user(request.user, unit) if unit is not None else None
-
-
 @router.get("/cycles", response=responses(list[CycleOut]), summary=_("Review cycles"),
             description=_("The cycles the caller sees: opened at a unit they see or above one. `unit`: the cycles in "
                           "which that unit's subtree is reviewed; `from`, `to`: those whose period reviewed meets "
@@ -141,7 +137,8 @@ def cycle_list(request: HttpRequest, unit: int | None = Query(None, ge=1, le=MAX
                status: CycleStatus | None = None, kind: CycleKind | None = None,
                period_from: datetime.date | None = FromDay,
                period_to: datetime.date | None = ToDay):
-    return queries.cycles_where(policy.visible_cycles(request.user), unit=_unit(request, unit),
+    within = access.get_unit_filter_for_user(request.user, unit)
+    return queries.cycles_where(policy.visible_cycles(request.user), unit=within,
                                 status=status or "", kind=kind or "", period_from=period_from, period_to=period_to)
 
 
@@ -162,7 +159,8 @@ def cycle_reviews(request: HttpRequest, cycle_id: int = CycleId,
                   unit: int | None = Query(None, ge=1, le=MAX_ID, description=UNIT_FILTER),
                   status: ReviewStatus | None = None):
     cycle = policy.get_cycle_for_user(request.user, cycle_id)
-    return queries.reviews_where(cycle, policy.readable_reviews(request.user), unit=_unit(request, unit),
+    within = access.get_unit_filter_for_user(request.user, unit)
+    return queries.reviews_where(cycle, policy.readable_reviews(request.user), unit=within,
                                  status=status or "")
 
 
