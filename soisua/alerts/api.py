@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from soisua.core.api_common import ApiInput, Pages, responses
+from soisua.core.api_common import MAX_ID, ApiInput, FromDay, Pages, ToDay, day_range, responses
 
 from . import policy, queries, services
 from .enums import AlertStatus, Check
@@ -16,9 +16,6 @@ from .services import MAX_NOTE
 
 router = Router(tags=[_("Early warnings")])
 
-MAX_ID = 2**63 - 1
-# Days as yyyy-mm-dd in `from` and `to` (words Python keeps for itself).
-FromDay, ToDay = Query(None, alias="from"), Query(None, alias="to")
 AlertId = Path(..., ge=1, le=MAX_ID)
 
 
@@ -113,6 +110,7 @@ def alert_list(request: HttpRequest, unit: int | None = Query(None, ge=1, le=MAX
                state: AlertStatus | None = None, check: Check | None = None,
                opened_from: datetime.date | None = FromDay,
                opened_to: datetime.date | None = ToDay):
+    opened_from, opened_to = day_range(opened_from, opened_to)
     user = request.user
     if unit is not None:
         scope_unit = policy.get_unit_for_user(user, unit)

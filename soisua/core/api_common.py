@@ -4,12 +4,22 @@ Kept apart from soisua.core.api (which builds the NinjaAPI and imports every app
 can import it without a cycle.
 """
 
-from ninja import Field, Schema
+import datetime
+
+from django.utils.translation import gettext
+from ninja import Field, Query, Schema
 from ninja.pagination import PageNumberPagination
 from pydantic import ConfigDict
 
 from .errors import DomainError
 from .querytext import clean_query
+
+# Ids are 64-bit in every supported database: a larger number is refused (422) rather than sent to a query.
+MAX_ID = 2**63 - 1
+# The days a list is asked for: `from` and `to` are words Python keeps for itself.
+FromDay, ToDay = Query(None, alias="from"), Query(None, alias="to")
+# The years the product keeps records of: a day outside is refused (422).
+EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
 
 
 class ApiInput(Schema):
@@ -75,3 +85,15 @@ class Pages(PageNumberPagination):
 
     def __init__(self, page_size: int = 50, **kwargs):
         super().__init__(page_size=min(page_size, MAX_PAGE_SIZE), max_page_size=MAX_PAGE_SIZE, **kwargs)
+
+
+def day_range(first: datetime.date | None, last: datetime.date | None) -> tuple[datetime.date | None,
+                                                                                datetime.date | None]:
+    """The `from`/`to` days of a list, refused (422) when one falls outside the kept years or `to` comes first."""
+    for day, name in ((first, "from"), (last, "to")):
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise ApiError(422, "date_range", gettext("The day `%(name)s` must fall from %(first)s to %(last)s.") % {
+                "name": name, "first": EARLIEST.strftime("%d/%m/%Y"), "last": LATEST.strftime("%d/%m/%Y")})
+    if first is not None and last is not None and last < first:
+        raise ApiError(422, "date_order", gettext("The day `to` comes before the day `from`."))
+    return first, last

@@ -11,7 +11,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from soisua.core.api_common import ApiInput, Pages, responses
+from soisua.core.api_common import MAX_ID, ApiInput, FromDay, Pages, ToDay, day_range, responses
 from soisua.org import access
 
 from . import policy, queries, services
@@ -19,9 +19,6 @@ from .enums import ShortcomingStatus
 
 router = Router(tags=[_("Corrections")])
 
-MAX_ID = 2**63 - 1
-# Days as yyyy-mm-dd in `from` and `to` (words Python keeps for itself).
-FromDay, ToDay = Query(None, alias="from"), Query(None, alias="to")
 ShortcomingId = Path(..., ge=1, le=MAX_ID)
 UNIT_FILTER = _("A unit's id: only what concerns its subtree (404 when the caller does not see the unit).")
 MAX_NOTE = 5000
@@ -147,6 +144,7 @@ def shortcoming_list(request: HttpRequest, unit: int | None = Query(None, ge=1, 
                      status: ShortcomingStatus | None = None, member: int | None = Query(None, ge=1, le=MAX_ID),
                      due_from: datetime.date | None = FromDay,
                      due_to: datetime.date | None = ToDay):
+    due_from, due_to = day_range(due_from, due_to)
     scope_unit = access.get_unit_for_user(request.user, unit) if unit is not None else None
     return queries.shortcomings_where(policy.visible_shortcomings(request.user), unit=scope_unit, status=status or "",
                                       member_id=member, due_from=due_from, due_to=due_to)

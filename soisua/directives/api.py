@@ -8,16 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from soisua.core.api_common import ApiInput, Pages, responses
+from soisua.core.api_common import MAX_ID, ApiInput, FromDay, Pages, ToDay, day_range, responses
 from soisua.org import access
 
 from . import policy, queries, services
 
 router = Router(tags=[_("Directives")])
 
-MAX_ID = 2**63 - 1
-# Days as yyyy-mm-dd in `from` and `to` (words Python keeps for itself).
-FromDay, ToDay = Query(None, alias="from"), Query(None, alias="to")
 DirectiveId = Path(..., ge=1, le=MAX_ID)
 UNIT_FILTER = _("A unit's id: only what concerns its subtree (404 when the caller does not see the unit).")
 
@@ -116,6 +113,7 @@ class ReceiptOut(Schema):
 def directive_list(request: HttpRequest, unit: int | None = Query(None, ge=1, le=MAX_ID, description=UNIT_FILTER),
                    issued_from: datetime.date | None = FromDay,
                    issued_to: datetime.date | None = ToDay):
+    issued_from, issued_to = day_range(issued_from, issued_to)
     within = access.get_unit_filter_for_user(request.user, unit)
     return queries.directives_where(policy.visible_directives(request.user), unit=within,
                                     issued_from=issued_from, issued_to=issued_to)

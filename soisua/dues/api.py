@@ -7,15 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Path, Router, Schema
 
-from soisua.core.api_common import responses
+from soisua.core.api_common import MAX_ID, responses
 
 from . import policy, queries
 from .enums import month_of
 
 router = Router(tags=[_("Party dues")])
 
-# Ids are 64-bit in every supported database: a larger number is refused (422) rather than sent to a query.
-UnitId = Path(..., ge=1, le=2**63 - 1)
+UnitId = Path(..., ge=1, le=MAX_ID)
 
 
 class ArrearsOut(Schema):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from soisua.core.api_common import ApiError, ApiInput, Pages, responses
+from soisua.core.api_common import MAX_ID, ApiError, ApiInput, FromDay, Pages, ToDay, day_range, responses
 from soisua.org import access
 
 from . import policy, queries, services
@@ -19,14 +19,8 @@ from .forms import AttendanceForm
 
 router = Router(tags=[_("Meetings")])
 
-# Ids are 64-bit in every supported database: a larger number is refused (422) rather than sent to a query.
-MAX_ID = 2**63 - 1
 MeetingId = Path(..., ge=1, le=MAX_ID)
 MemberId = Path(..., ge=1, le=MAX_ID)
-# Dates asked for: the years the product keeps meetings of (a day outside is refused, 422).
-EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
-# The days of GET /meetings: `from` and `to` are words Python keeps for itself.
-FromDay, ToDay = Query(None, alias="from"), Query(None, alias="to")
 # As late as the roll's form takes.
 LATE_MAX = AttendanceForm.base_fields["minutes_late"].max_value
 
@@ -143,12 +137,7 @@ class ContributionIn(ApiInput):
 def meeting_list(request: HttpRequest, unit: int | None = Query(None, ge=1, le=MAX_ID),
                  first: datetime.date | None = FromDay, last: datetime.date | None = ToDay,
                  kind: MeetingKind | None = None):
-    for day, name in ((first, "from"), (last, "to")):
-        if day is not None and not EARLIEST <= day <= LATEST:
-            raise ApiError(422, "date_range", gettext("The day `%(name)s` must fall from %(first)s to %(last)s.") % {
-                "name": name, "first": EARLIEST.strftime("%d/%m/%Y"), "last": LATEST.strftime("%d/%m/%Y")})
-    if first is not None and last is not None and last < first:
-        raise ApiError(422, "date_order", gettext("The day `to` comes before the day `from`."))
+    first, last = day_range(first, last)
     within = access.get_unit_filter_for_user(request.user, unit)
     return queries.meetings_visible_to(request.user, within=within, first=first, last=last, kind=kind)
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from soisua.core.api_common import Pages, query_text, responses
+from soisua.core.api_common import MAX_ID, Pages, query_text, responses
 from soisua.core.querytext import QUERY_MAX_LENGTH
 
 from . import access, queries
@@ -48,8 +48,6 @@ class MemberDetailOut(MemberOut):
 
 PERSONAL_FIELDS = ("date_of_birth", "card_number", "citizen_id", "phone", "email")
 
-# Ids are 64-bit in every supported database: a larger number is refused (422) rather than sent to a query.
-MAX_ID = 2**63 - 1
 UnitId = Path(..., ge=1, le=MAX_ID)
 MemberId = Path(..., ge=1, le=MAX_ID)
 

@@ -6,13 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Path, Router, Schema
 
-from soisua.core.api_common import responses
+from soisua.core.api_common import MAX_ID, responses
 
 from . import dashboard, policy
 
 router = Router(tags=[_("Dashboards")])
 
-MAX_ID = 2**63 - 1
 UnitId = Path(..., ge=1, le=MAX_ID)
 
 

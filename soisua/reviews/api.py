@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from soisua.core.api_common import ApiError, ApiInput, Pages, responses
+from soisua.core.api_common import MAX_ID, ApiError, ApiInput, FromDay, Pages, ToDay, day_range, responses
 from soisua.org import access
 
 from . import policy, queries, services
@@ -19,10 +19,6 @@ from .services.feedback import MAX_FEEDBACK_LENGTH
 
 router = Router(tags=[_("Reviews")])
 
-# Ids are 64-bit in every supported database: a larger number is refused (422) rather than sent to a query.
-MAX_ID = 2**63 - 1
-# Days as yyyy-mm-dd in `from` and `to` (words Python keeps for itself).
-FromDay, ToDay = Query(None, alias="from"), Query(None, alias="to")
 ReviewId = Path(..., ge=1, le=MAX_ID)
 CycleId = Path(..., ge=1, le=MAX_ID)
 UNIT_FILTER = _("A unit's id: only what concerns its subtree (404 when the caller does not see the unit).")
@@ -137,6 +133,7 @@ def cycle_list(request: HttpRequest, unit: int | None = Query(None, ge=1, le=MAX
                status: CycleStatus | None = None, kind: CycleKind | None = None,
                period_from: datetime.date | None = FromDay,
                period_to: datetime.date | None = ToDay):
+    period_from, period_to = day_range(period_from, period_to)
     within = access.get_unit_filter_for_user(request.user, unit)
     return queries.cycles_where(policy.visible_cycles(request.user), unit=within,
                                 status=status or "", kind=kind or "", period_from=period_from, period_to=period_to)

@@ -119,3 +119,23 @@ def test_refusals_speak_the_language_of_the_tokens_owner(cast, client):
     answer = send(client, method, path, b"not json")
 
     assert answer["detail"] == "The request body is not valid JSON."
+
+
+def dated_lists() -> list[tuple[str, dict]]:
+    """The lists that take the days `from` and `to`, with their other required parameters."""
+    dated = {path for path, methods in schema()["paths"].items()
+             if {"from", "to"} <= {parameter["name"] for parameter in methods.get("get", {}).get("parameters", [])}}
+    return [(path, query) for path, query in paginated() if path in dated]
+
+
+@pytest.mark.parametrize(("days", "code"), [({"from": "2026-12-04", "to": "2026-12-03"}, "date_order"),
+                                            ({"to": "9999-12-31"}, "date_range"),
+                                            ({"from": "1900-01-01"}, "date_range")])
+def test_every_dated_list_refuses_days_out_of_range_or_order(client, days, code):
+    lists = dated_lists()
+
+    answers = {path: client.get(path, query | days) for path, query in lists}
+
+    assert len(lists) >= 5, lists
+    assert {path: (answer.status_code, answer.json()["code"]) for path, answer in answers.items()} == dict.fromkeys(
+        answers, (422, code))
