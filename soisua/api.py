@@ -16,9 +16,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import DocsBase
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
-from soisua.accounts import services, throttle
+from soisua.accounts import policy, services, throttle, two_factor
 from soisua.alerts.api import router as alerts_router
 from soisua.core.api_common import ApiError
 from soisua.corrections.api import router as corrections_router
@@ -57,6 +57,10 @@ class TokenAuth(HttpBearer):
             failures.hit(address)
             request.api_token_refusal = refusal
             return None
+        if policy.requires_two_factor(row.user) and not two_factor.has_two_factor(row.user):
+            raise ApiError(403, "two_factor_not_set_up", _(
+                "The owner of this API token must set up two-factor login before the token can be used: log in "
+                "once on the site to do so."))
         request.user = row.user
         # The user's language, as for pages (the language middleware ran before the token was read).
         translation.activate(row.user.language)
@@ -74,6 +78,18 @@ class TokenAuth(HttpBearer):
         if row.unit_id is not None:
             access.limit_to_unit(row.user, row.unit_id)
         return row.user
+
+
+class VerifiedSessionAuth(SessionAuth):
+    """The session of a logged-in user, as the pages have it: a session that still owes its second factor
+    (accounts.two_factor.needs_code, not verified on the code page) is refused, so the API is no way around it."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is not None and not user.is_verified() and two_factor.needs_code(user):
+            raise ApiError(403, "two_factor_required", _(
+                "Finish logging in first: enter the code from your authenticator app on the site."))
+        return user
 
 
 class Docs(DocsBase):
@@ -138,7 +154,7 @@ PARAMETER_DESCRIPTIONS = {
     "page_size": gettext_lazy("Items per page."),
 }
 
-api = Api(title="soisua API", version="1", auth=[TokenAuth(), django_auth], urls_namespace="api",
+api = Api(title="soisua API", version="1", auth=[TokenAuth(), VerifiedSessionAuth()], urls_namespace="api",
           docs_url="/docs", docs=Docs(), description=gettext_lazy(
               "Units, members and reviews, with the same access rules as the pages. Send the session of a "
               "logged-in user, or an API token (created on the API tokens page) as `Authorization: Bearer "
@@ -168,6 +184,11 @@ def _not_authenticated(request, exc):
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
+    return unknown_path(request)
+
+
+def unknown_path(request):
+    """Any address under /api/ that names no operation (a misspelt path, a trailing slash): the API's own 404."""
     return _error(request, 404, "not_found", _("Not found, or you do not have access to it."))
 
 

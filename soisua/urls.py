@@ -1,7 +1,7 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from soisua.accounts.views import set_language
-from soisua.api import api
+from soisua.api import api, unknown_path
 from soisua.core.views import healthz
 from soisua.documents.views import setup
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("oversight/", include("soisua.oversight.urls")),
     path("alerts/", include("soisua.alerts.urls")),
     path("api/", api.urls),
+    re_path(r"^api/", unknown_path),
     path("i18n/setlang/", set_language, name="set_language"),
     # The first-run set-up of an installation without units (documents/views/units.py).
     path("setup/", setup, name="setup"),

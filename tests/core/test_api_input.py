@@ -139,3 +139,11 @@ def test_every_dated_list_refuses_days_out_of_range_or_order(client, days, code)
     assert len(lists) >= 5, lists
     assert {path: (answer.status_code, answer.json()["code"]) for path, answer in answers.items()} == dict.fromkeys(
         answers, (422, code))
+
+
+@pytest.mark.parametrize("path", ["/api/meetings/", "/api/khong-co", "/api/units/1/x"])
+def test_an_address_naming_no_operation_gets_the_apis_own_not_found(client, path):
+    answer = client.get(path)
+
+    assert (answer.status_code, answer["content-type"].split(";")[0], answer.json()["code"]) == (
+        404, "application/json", "not_found")
