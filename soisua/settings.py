@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",  # before the project's apps: its login-failure receiver runs first, so the audit sees the lockout
     "soisua.core",
     "soisua.accounts",
@@ -112,8 +115,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "soisua.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends sessions past their age or idle time, then holds a login that needs its second factor to the set-up and
+    # verify pages (docs/security.md, "Two-factor login and sessions").
+    "soisua.accounts.middleware.SessionLimitsMiddleware",
+    "soisua.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -291,6 +299,21 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Sessions live in the database only: with a per-process cache, a logout would not end the session in the
 # other worker processes.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# A session ends this many seconds after its login whatever is done with it, and after this many minutes without a
+# request (0: no idle limit). Development keeps Django's two weeks and no idle limit.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600 if PRODUCTION else 14 * 24 * 3600)
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60 if PRODUCTION else 0)
+
+# --- Two-factor login (docs/security.md, "Two-factor login and sessions") ----------------------------------
+# Superusers, Django staff and every login holding one of these roles (org.enums.Role values, from a grant, a
+# post or otherwise) must log in with a second factor; the others may turn it on.
+TWO_FACTOR_REQUIRED_ROLES = env_list("TWO_FACTOR_REQUIRED_ROLES", "committee,staff,inspector,admin")
+# Wrong codes (authenticator or recovery) per login before the code page refuses every code for the cool-off.
+TWO_FACTOR_FAILURE_LIMIT = env_int("TWO_FACTOR_FAILURE_LIMIT", 5)
+TWO_FACTOR_COOLOFF_MINUTES = env_int("TWO_FACTOR_COOLOFF_MINUTES", 15)
+TWO_FACTOR_RECOVERY_CODES = 10
+# The name the authenticator app shows next to the code.
+OTP_TOTP_ISSUER = env_str("TWO_FACTOR_ISSUER", "soisua")
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

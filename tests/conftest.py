@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 import pytest
 import time_machine
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from soisua.accounts.models import User
+from soisua.accounts.policy import requires_two_factor
 from soisua.core.actors import SYSTEM
 from soisua.org import services
 from soisua.org.enums import PostKind, Role
@@ -80,6 +82,11 @@ def make_cast() -> Cast:
     services.grant_role(users["inspector"], unit=commune, role=Role.INSPECTOR, by=SYSTEM)
     services.grant_role(users["committee"], unit=commune, role=Role.COMMITTEE, by=SYSTEM)
     services.grant_role(users["admin"], unit=province, role=Role.ADMIN, by=SYSTEM)
+    # The logins whose roles require a second factor have set it up, as in a working installation (their API tokens
+    # are refused until then); tests of the set-up itself remove it.
+    for user in users.values():
+        if requires_two_factor(user):
+            give_authenticator(user)
     return result
 
 
@@ -120,6 +127,49 @@ def _media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Django's own force_login, for tests of the second factor itself (`login_without_code`).
+_FORCE_LOGIN = Client.force_login
+
+
+def login_without_code(client: Client, user: User) -> None:
+    """Log `user` in on `client` as a password does: the session is not verified by a second factor."""
+    _FORCE_LOGIN(client, user)
+
+
+def give_authenticator(user: User) -> TOTPDevice:
+    """A confirmed authenticator for `user` (their existing one if any), as if they had set it up."""
+    from soisua.accounts import two_factor
+
+    return two_factor.confirmed_device(user) or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+
+
+def verify_session(client: Client, user: User) -> None:
+    """Give `user` an authenticator if their login needs one and has none, and mark the client's session as having
+    entered its code (django_otp's session key), as the code page does."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from soisua.accounts import two_factor
+
+    if not (requires_two_factor(user) or two_factor.has_two_factor(user)):
+        return
+    device = give_authenticator(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _verified_logins(monkeypatch):
+    """Two-factor login is enforced in every test; a test's `force_login` stands for a whole login, so it also
+    enters the second factor for the logins that need one (login_without_code does not)."""
+
+    def force_login(self, user, backend=None):
+        _FORCE_LOGIN(self, user, backend)
+        verify_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture(autouse=True)

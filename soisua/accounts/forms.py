@@ -38,3 +38,19 @@ class SetupCodeForm(forms.Form):
                                        "not matter."),
                            widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off",
                                                          "spellcheck": "false"}))
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A code from the authenticator app (six digits) or, where `recovery` allows it, a recovery code."""
+
+    code = forms.CharField(label=_("Code"), max_length=40, widget=forms.TextInput(attrs={
+        "autocomplete": "one-time-code", "autocapitalize": "characters", "spellcheck": "false"}))
+
+    def __init__(self, *args, recovery: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if recovery:
+            self.fields["code"].help_text = _("The six digits your authenticator app shows now, or one of your "
+                                              "recovery codes (each works once).")
+        else:
+            self.fields["code"].help_text = _("The six digits the app shows for this account now.")
+            self.fields["code"].widget.attrs.update(inputmode="numeric", autocapitalize="none")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,6 +19,9 @@ class User(AbstractUser):
     access_version = models.PositiveIntegerField(default=1, editable=False)
     # Kept with the inbox writes so the header's badge costs no query.
     inbox_unread = models.PositiveIntegerField(default=0, editable=False)
+    # Bumped by "log out everywhere": it is part of the hash every session keeps (get_session_auth_hash), so Django
+    # itself drops each session made before (docs/security.md, "Two-factor login and sessions").
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -25,6 +29,24 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def _session_hash(self, secret: str | None) -> str:
+        return salted_hmac("soisua.accounts.User.session", f"{self.password}:{self.session_generation}",
+                           secret=secret, algorithm="sha256").hexdigest()
+
+    def get_session_auth_hash(self) -> str:
+        """Django's hash of the password, with the session generation mixed in once it was bumped (generation 0
+        keeps Django's own hash, so the sessions open before this existed stay valid)."""
+        if not self.session_generation:
+            return super().get_session_auth_hash()
+        return self._session_hash(None)
+
+    def get_session_auth_fallback_hash(self):
+        if not self.session_generation:
+            yield from super().get_session_auth_fallback_hash()
+            return
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret)
 
     def save(self, *args, **kwargs):
         """Saving a new password revokes the account's API tokens, whatever path set it (the password pages,

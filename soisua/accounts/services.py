@@ -259,3 +259,9 @@ def record_login_failure(*, username: str, address: str | None, locked: bool,
     if target is None:
         return
     audit.record(None, action, target, {"username": username, "address": address, "locked": locked})
+
+
+def record_login(user: User, *, address: str | None) -> None:
+    """Audit a successful login with its address (the second factor, when asked, is audited when it fails or a
+    recovery code is used)."""
+    audit.record(user, "accounts.login", user, {"user": user.pk, "address": address})

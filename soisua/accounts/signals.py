@@ -1,9 +1,14 @@
-"""Every failed login goes to the audit trail (the user name and address, never the password)."""
+"""Every login and every failed login goes to the audit trail (the user name and address, never the password)."""
 
-from django.contrib.auth.signals import user_login_failed
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
+from django.utils import timezone
 
 from . import services, throttle
+from .middleware import SEEN_AT, seen_now
 
 
 @receiver(user_login_failed, dispatch_uid="soisua.accounts.audit_login_failure")
@@ -15,3 +20,16 @@ def audit_login_failure(sender, credentials, request=None, **kwargs):
     address = getattr(request, "axes_ip_address", None) or throttle.client_address(request)
     services.record_login_failure(username=str(credentials.get("username") or ""), address=address,
                                   locked=bool(getattr(request, "axes_locked_out", False)))
+
+
+@receiver(user_logged_in, dispatch_uid="soisua.accounts.session_login")
+def start_session(sender, request, user, **kwargs):
+    """A new login: its session ends settings.SESSION_COOKIE_AGE from now whatever is done with it (a fixed expiry,
+    so later saves of the session neither extend it nor write the moment of each request), its idle time counts
+    from now (accounts.middleware.SessionLimitsMiddleware), and the audit trail records it with the address.
+    Logging in with a password never verifies the second factor: only the code page does (django_otp.login)."""
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session.set_expiry(timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE))
+    request.session[SEEN_AT] = seen_now()
+    services.record_login(user, address=throttle.client_address(request))

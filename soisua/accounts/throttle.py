@@ -1,9 +1,10 @@
-"""Limits on guessing: logins (django-axes, counted in the database), password-reset requests and API tokens
-(counted in the cache).
+"""Limits on guessing: logins (django-axes, counted in the database), second-factor codes (counted in the audit
+trail), password-reset requests and API tokens (counted in the cache).
 
 docs/security.md ("Logins and the API") describes the numbers; settings.py holds them.
 """
 
+import datetime
 import hashlib
 import ipaddress
 import math
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Sum
 from django.http import HttpRequest
+from django.utils import timezone
 
 from soisua.core.errors import DomainError
 
@@ -142,3 +144,25 @@ def api_token_failures() -> RateLimit:
 def api_token_requests() -> RateLimit:
     """Requests per minute of each valid token, so one program cannot take the server from everyone else."""
     return RateLimit("api-rate", settings.API_TOKEN_RATE_PER_MINUTE, 60)
+
+
+def two_factor_wait(user) -> int:
+    """Seconds before `user` may try a second-factor code again (0: now): after settings.TWO_FACTOR_FAILURE_LIMIT
+    wrong codes within settings.TWO_FACTOR_COOLOFF_MINUTES, every code is refused until the oldest of them leaves
+    that window. Counted per login, whatever the address, from the failures the audit trail keeps (so every
+    process sees the same count): whoever knows a password cannot try the million six-digit codes, at five a
+    quarter-hour, from however many addresses."""
+    from soisua.audit.models import AuditEntry
+
+    window = datetime.timedelta(minutes=settings.TWO_FACTOR_COOLOFF_MINUTES)
+    since = timezone.now() - window
+    failures = list(AuditEntry.objects.filter(object_type="accounts.user", object_id=str(user.pk),
+                                              action=TWO_FACTOR_FAILED, at__gt=since)
+                    .order_by("-id").values_list("at", flat=True)[:settings.TWO_FACTOR_FAILURE_LIMIT])
+    if len(failures) < settings.TWO_FACTOR_FAILURE_LIMIT:
+        return 0
+    return max(1, math.ceil((min(failures) + window - timezone.now()).total_seconds()))
+
+
+# The audit action of a wrong second-factor code: the throttle counts these.
+TWO_FACTOR_FAILED = "accounts.two_factor.failed"

@@ -24,3 +24,12 @@ urlpatterns = [
     path("tokens/", views.api_tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.api_token_revoke, name="tokens.revoke"),
 ]
+
+urlpatterns += [
+    path("security/", views.security, name="security"),
+    path("security/log-out-everywhere/", views.log_out_everywhere, name="log_out_everywhere"),
+    path("two-factor/set-up/", views.two_factor_setup, name="two_factor.setup"),
+    path("two-factor/verify/", views.two_factor_verify, name="two_factor.verify"),
+    path("two-factor/recovery-codes/", views.two_factor_recovery_codes, name="two_factor.recovery_codes"),
+    path("two-factor/off/", views.two_factor_off, name="two_factor.off"),
+]

@@ -1,8 +1,11 @@
 import math
+from urllib.parse import quote, urlencode
 
 from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
@@ -10,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,11 +21,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
+from django_otp import login as otp_login
 
+from soisua.core import qr
 from soisua.core.views import perform, save_form
 
-from . import policy, services, throttle
-from .forms import SetupCodeForm, TokenForm
+from . import policy, services, throttle, two_factor
+from .forms import SetupCodeForm, TokenForm, TwoFactorCodeForm
 
 
 @require_POST
@@ -190,3 +195,137 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     perform(request, lambda: services.revoke_api_token(token, by=request.user),
             success=_("Token revoked: programs that use it can no longer reach the API."))
     return redirect("accounts:tokens")
+
+
+# --- two-factor login and sessions (docs/security.md, "Two-factor login and sessions") ---------------------------
+
+def _after_code(request: HttpRequest) -> HttpResponse:
+    return redirect(_next_url(request) or "org:dashboard")
+
+
+def _recovery_codes_page(request: HttpRequest, codes: list[str], *, first: bool) -> HttpResponse:
+    text = "\n".join([_("Recovery codes for %(site)s, login %(username)s (each works once):")
+                      % {"site": settings.OTP_TOTP_ISSUER, "username": request.user.get_username()}, *codes, ""])
+    return render(request, "accounts/recovery_codes.html", {
+        "codes": codes, "first": first, "next": _next_url(request),
+        "download": "data:text/plain;charset=utf-8," + quote(text)})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Set up the authenticator: scan the QR code (or type the secret), confirm with a first code, then the ten
+    recovery codes are shown once. A login that already has an authenticator must prove it in this session first
+    (otherwise a password alone would replace the second factor)."""
+    if two_factor.has_two_factor(request.user) and not request.user.is_verified():
+        return redirect(f"{reverse('accounts:two_factor.verify')}?{urlencode({'next': request.get_full_path()})}")
+    device = two_factor.start_setup(request.user, by=request.user)
+    form = TwoFactorCodeForm(request.POST or None, recovery=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = two_factor.confirm_setup(request.user, device=device, code=form.cleaned_data["code"],
+                                             by=request.user)
+        except throttle.TooManyAttempts as refusal:
+            return too_many_attempts(request, refusal.wait)
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            otp_login(request, device)
+            messages.success(request, _("Two-factor login is on. From now on, logging in asks for a code from "
+                                        "the app."))
+            return _recovery_codes_page(request, codes, first=True)
+    return render(request, "accounts/two_factor_setup.html", {
+        "form": form, "qr": qr.svg(device.config_url, title=_("QR code to scan with the authenticator app")),
+        "secret": two_factor.secret_of(device), "next": _next_url(request),
+        "required": policy.requires_two_factor(request.user),
+        "replacing": two_factor.has_two_factor(request.user)})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of logging in: a code from the app, or a recovery code (spent once used). Wrong codes are
+    limited per login (throttle.two_factor_wait)."""
+    if request.user.is_verified():
+        return _after_code(request)
+    if not two_factor.has_two_factor(request.user):
+        if policy.requires_two_factor(request.user):
+            return redirect(f"{reverse('accounts:two_factor.setup')}?{urlencode({'next': _next_url(request)})}")
+        return _after_code(request)
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = two_factor.verify_code(request.user, form.cleaned_data["code"])
+        except throttle.TooManyAttempts as refusal:
+            return too_many_attempts(request, refusal.wait)
+        if device is not None:
+            otp_login(request, device)
+            if device.persistent_id.startswith("otp_static."):
+                left = two_factor.recovery_codes_left(request.user)
+                messages.warning(request, ngettext(
+                    "You used a recovery code: %(left)s is left. Make new ones on the security page.",
+                    "You used a recovery code: %(left)s are left. Make new ones on the security page.",
+                    left) % {"left": left})
+            return _after_code(request)
+        form.add_error("code", _("This code does not match. Type the six digits the app shows now, or a recovery "
+                                 "code."))
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@never_cache
+@login_required
+@require_POST
+def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """Ten new recovery codes, shown once; the earlier ones stop working."""
+    done, codes = perform(request, lambda: two_factor.regenerate_recovery_codes(request.user, by=request.user),
+                          success=_("New recovery codes made: the earlier ones no longer work."))
+    if not done:
+        return redirect("accounts:security")
+    return _recovery_codes_page(request, codes, first=False)
+
+
+@login_required
+@require_POST
+def two_factor_off(request: HttpRequest) -> HttpResponse:
+    """Turn two-factor login off, for a login not required to use it, with a current code."""
+    form = TwoFactorCodeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Type a code from the app, or a recovery code."))
+        return redirect("accounts:security")
+    try:
+        two_factor.turn_off(request.user, code=form.cleaned_data["code"], by=request.user)
+    except throttle.TooManyAttempts as refusal:
+        return too_many_attempts(request, refusal.wait)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Two-factor login is off."))
+    return redirect("accounts:security")
+
+
+@never_cache
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    """The login's security: two-factor login (set up, recovery codes, turn off), and logging out everywhere."""
+    user = request.user
+    return render(request, "accounts/security.html", {
+        "two_factor": two_factor.has_two_factor(user), "required": policy.requires_two_factor(user),
+        "may_turn_off": policy.may_turn_off_two_factor(user),
+        "recovery_left": two_factor.recovery_codes_left(user), "off_form": TwoFactorCodeForm(),
+        "session_age_hours": settings.SESSION_COOKIE_AGE // 3600, "idle_minutes": settings.SESSION_IDLE_MINUTES})
+
+
+@login_required
+@require_POST
+def log_out_everywhere(request: HttpRequest) -> HttpResponse:
+    """End every other session of the login (other browsers, a phone left somewhere); this one stays logged in,
+    since the person is here and asked for it."""
+    verified = request.user.otp_device
+    two_factor.log_out_everywhere(request.user, by=request.user)
+    update_session_auth_hash(request, request.user)
+    if verified is not None:
+        otp_login(request, verified)
+    messages.success(request, _("Every other session of your login has ended: log in again there."))
+    return redirect("accounts:security")

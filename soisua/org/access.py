@@ -179,6 +179,19 @@ class Scope:
         return list(dict.fromkeys(limit if grant.unit_id is None else grant.unit_id for grant in tops))
 
 
+def held_roles(user) -> set[str]:
+    """Every role the login holds anywhere: its grants, the roles its posts give while their holder is active, its
+    own cell's membership, and the committee role while it stands in for a committee (accounts.login_roles: who
+    must log in with a second factor)."""
+    if not user.is_authenticated:
+        return set()
+    scope = scope_for(user)
+    roles = {grant.role for grant in scope.grants}
+    if scope.stand_ins:
+        roles.add(Role.COMMITTEE)
+    return roles
+
+
 def limit_to_unit(user, unit_id: int) -> None:
     """Limit what `user` sees for this request (an API token's unit) to the unit's subtree: every decision made
     through `scope_for` afterwards is narrowed (`Scope.narrow`). A unit that no longer exists leaves nothing."""

@@ -30,7 +30,7 @@ from soisua.org import access
 from soisua.org import services as org
 from soisua.oversight import policy as oversight
 from soisua.reviews.models import Review
-from tests.conftest import fixed_now
+from tests.conftest import fixed_now, give_authenticator
 from tests.directives.test_directives import draft
 from tests.factories import UserFactory, complete_review, make_member
 from tests.reviews.test_cycles import open_for
@@ -211,6 +211,7 @@ def test_a_token_limited_to_another_unit_does_not_read_its_owners_own_record(cas
     user = UserFactory(username="kiemnhiem")
     own = make_member(cast.cell, "Đỗ Văn Kiêm", user=user)
     org.grant_role(user, unit=cast.other_commune, role="staff", by=SYSTEM)
+    give_authenticator(user)  # a staff login's tokens work once it has set up two-factor login
     whole = services.issue_api_token(user, name="toàn bộ", scope="read", by=SYSTEM)
     limited = services.issue_api_token(user, name="Hòa Bình", scope="read", unit_id=cast.other_commune.pk,
                                        by=SYSTEM)

@@ -1,0 +1,240 @@
+"""The second factor of a login (docs/security.md, "Two-factor login and sessions"): an authenticator app's
+six-digit codes (django-otp's TOTPDevice) and ten single-use recovery codes (a StaticDevice), with the writes that
+set them up, replace, remove and use them, and "log out everywhere".
+
+A session is verified when django_otp.login put a confirmed device in it (accounts.middleware holds the others to
+the set-up and code pages). Only the password pages, set-up codes and this module touch a login's secrets; a new
+password never removes a device and never verifies a session.
+"""
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from soisua.audit import services as audit
+from soisua.core.errors import DomainError
+
+from . import policy, throttle
+from .models import User
+
+# Recovery codes are written down and typed on phones: capitals and digits without look-alikes, as set-up codes.
+RECOVERY_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+RECOVERY_LENGTH = 10
+RECOVERY_GROUP = 5
+DEVICE_NAME = "authenticator"
+RECOVERY_NAME = "recovery"
+
+
+class TwoFactorError(DomainError):
+    pass
+
+
+def confirmed_device(user) -> TOTPDevice | None:
+    """The login's authenticator, once confirmed with a first code."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+
+
+def has_two_factor(user) -> bool:
+    return user.is_authenticated and TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def needs_code(user) -> bool:
+    """Whether a session of `user` must be verified: the login must use a second factor, or turned one on."""
+    return policy.requires_two_factor(user) or has_two_factor(user)
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def secret_of(device: TOTPDevice) -> str:
+    """The device's key as an authenticator app takes it typed (base32, in groups of four)."""
+    key = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[start:start + 4] for start in range(0, len(key), 4))
+
+
+def current_code(device: TOTPDevice, *, step_offset: int = 0) -> str:
+    """The code the device's app shows now (for tests and the demo; a code is never shown on a page)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = totp.time + step_offset * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def _recovery_digest(code: str) -> str:
+    """What is kept of a recovery code: a keyed hash that fits django-otp's token column, so a copy of the database
+    without the installation's secret key holds no usable code."""
+    normal = "".join(character for character in (code or "").upper() if character.isalnum())[:40]
+    return hmac.new(settings.SECRET_KEY.encode(), f"recovery:{normal}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def _format_recovery(code: str) -> str:
+    return "-".join(code[start:start + RECOVERY_GROUP] for start in range(0, len(code), RECOVERY_GROUP))
+
+
+@transaction.atomic
+def start_setup(user: User, *, by) -> TOTPDevice:
+    """The authenticator being set up: the login's unconfirmed device, or a new one with a fresh key. A confirmed
+    device stays in use until the new one is confirmed.
+
+    Side effects: may insert an unconfirmed TOTPDevice (no audit entry: nothing is in use yet).
+    """
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+    codes = ["".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_LENGTH))
+             for _ in range(settings.TWO_FACTOR_RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=_recovery_digest(code)) for code in codes])
+    return [_format_recovery(code) for code in codes]
+
+
+def confirm_setup(user: User, *, device: TOTPDevice, code: str, by) -> list[str]:
+    """Confirm the authenticator `device` with the first code it shows: it becomes the login's one device (an older
+    one is removed) and ten new recovery codes replace any earlier ones. Returns the recovery codes, to be shown
+    once (only keyed hashes are kept).
+
+    Refusals (TwoFactorError): "wrong_code" (the code does not match the device's key now); TooManyAttempts.
+    Side effects: the device confirmed; other TOTP devices and the recovery codes replaced; audit entries
+    ("accounts.two_factor.set_up", "accounts.two_factor.recovery_codes"), or one for the wrong code (kept: it is
+    written after the attempt's own transaction, so the throttle counts it).
+    """
+    _check_not_throttled(user)
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(pk=device.pk, user=user, confirmed=False).first()
+        if device is not None and device.verify_token(_digits(code)):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+            codes = _new_recovery_codes(user)
+            audit.record(by, "accounts.two_factor.set_up", user, {"user": user.pk, "device": device.pk})
+            audit.record(by, "accounts.two_factor.recovery_codes", user, {"user": user.pk, "count": len(codes)})
+            return codes
+    _record_failure(user, what="set_up")
+    raise TwoFactorError(_("This code does not match. Check that the app shows the account you just added, and "
+                           "type the six digits it shows now."), code="wrong_code")
+
+
+@transaction.atomic
+def regenerate_recovery_codes(user: User, *, by) -> list[str]:
+    """Ten new recovery codes for a login with an authenticator; the earlier ones stop working.
+
+    Refusals (TwoFactorError): "not_set_up".
+    Side effects: the StaticDevice and its codes replaced; audit entry.
+    """
+    if not has_two_factor(user):
+        raise TwoFactorError(_("Set up two-factor login first."), code="not_set_up")
+    codes = _new_recovery_codes(user)
+    audit.record(by, "accounts.two_factor.recovery_codes", user, {"user": user.pk, "count": len(codes),
+                                                                  "replaces_earlier": True})
+    return codes
+
+
+def _digits(code: str) -> str:
+    return "".join(character for character in (code or "") if not character.isspace())[:40]
+
+
+def _check_not_throttled(user: User) -> None:
+    if wait := throttle.two_factor_wait(user):
+        raise throttle.TooManyAttempts(_("Too many wrong codes."), wait=wait)
+
+
+def _record_failure(user: User, *, what: str) -> None:
+    """Audit a wrong code (never the code): the throttle counts these entries. Called after the attempt's own
+    transaction, and never inside one that the refusal rolls back."""
+    audit.record(None, throttle.TWO_FACTOR_FAILED, user, {"user": user.pk, "step": what})
+
+
+def verify_code(user: User, code: str) -> TOTPDevice | StaticDevice | None:
+    """The device that accepts `code` for `user`: the authenticator's current code (each code once), or a recovery
+    code, which is spent. None for a wrong code, counted by the throttle; TooManyAttempts while it cools off.
+
+    Side effects: the device's last code and use recorded; a used recovery code deleted; audit entry for a recovery
+    code used ("accounts.two_factor.recovery_used", with how many are left) or for a wrong code.
+    """
+    _check_not_throttled(user)
+    typed = _digits(code)
+    with transaction.atomic():
+        if typed.isdigit():
+            device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("-pk").first()
+            if device is not None and device.verify_token(typed):
+                return device
+        else:
+            device = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+            if (device is not None and has_two_factor(user)
+                    and device.verify_token(_recovery_digest(typed))):
+                audit.record(user, "accounts.two_factor.recovery_used", user, {
+                    "user": user.pk, "left": device.token_set.count()})
+                return device
+    _record_failure(user, what="verify")
+    return None
+
+
+def turn_off(user: User, *, code: str, by) -> None:
+    """Remove the second factor of a login that is not required to use one, proven with a current code (or a
+    recovery code).
+
+    Refusals (TwoFactorError): "required" (the login must use it), "wrong_code"; TooManyAttempts.
+    Side effects: the login's TOTP and recovery devices deleted; audit entry.
+    """
+    if not policy.may_turn_off_two_factor(user):
+        raise TwoFactorError(_("Your role requires two-factor login: it cannot be turned off."), code="required")
+    if verify_code(user, code) is None:
+        raise TwoFactorError(_("This code does not match. Type the six digits the app shows now, or a recovery "
+                               "code."), code="wrong_code")
+    with transaction.atomic():
+        _remove_devices(user)
+        audit.record(by, "accounts.two_factor.turned_off", user, {"user": user.pk})
+
+
+def _remove_devices(user: User) -> int:
+    removed, _counts = TOTPDevice.objects.filter(user=user).delete()
+    removed_static, _counts = StaticDevice.objects.filter(user=user).delete()
+    return removed + removed_static
+
+
+@transaction.atomic
+def reset_by_administrator(user: User, *, by) -> None:
+    """Remove another login's second factor for an administrator (the caller checked that `by` administers the
+    login's units, org.access.may_reset_two_factor): the login must set it up again at its next request, and each
+    of its sessions ends (the session generation moves on).
+
+    Refusals (TwoFactorError): "own_login" (nobody resets their own second factor this way), "not_set_up".
+    Side effects: the login's devices deleted; session generation bumped; audit entry. The caller tells the user.
+    """
+    if by is not None and getattr(by, "pk", None) == user.pk:
+        raise TwoFactorError(_("You cannot reset your own two-factor login."), code="own_login")
+    if not TOTPDevice.objects.filter(user=user).exists() and not StaticDevice.objects.filter(user=user).exists():
+        raise TwoFactorError(_("This login has no two-factor login to reset."), code="not_set_up")
+    _remove_devices(user)
+    _bump_generation(user)
+    audit.record(by, "accounts.two_factor.reset", user, {"user": user.pk})
+
+
+def _bump_generation(user: User) -> None:
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+
+
+@transaction.atomic
+def log_out_everywhere(user: User, *, by) -> None:
+    """End every session of `user`: the session generation moves on, so the hash each session keeps no longer
+    matches and Django logs it out at its next request. The caller keeps its own session going with
+    update_session_auth_hash (the person asked from it, and stays logged in there).
+
+    Side effects: User.session_generation bumped; audit entry.
+    """
+    _bump_generation(user)
+    audit.record(by, "accounts.sessions.logged_out_everywhere", user, {"user": user.pk,
+                                                                       "generation": user.session_generation})
