@@ -42,6 +42,8 @@ COMMANDS = [
             "recompute the counters behind the dashboards and report any drift"),
     Command("scheduled", ["run_scheduled"], "", "run due periodic jobs (for cron)"),
     Command("worker", ["db_worker"], "", "run the background task worker (production)"),
+    Command("requeue-tasks", ["requeue_tasks"], "[--worker-id ID | --older-than SECONDS]",
+            "put back in the queue the tasks a dead worker left running"),
     Command("check", ["check"], "[--deploy]", "check the installation's configuration"),
 ]
 ALIASES = {command.name: command.argv for command in COMMANDS}

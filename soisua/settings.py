@@ -291,6 +291,9 @@ TASKS = {
         )
     }
 }
+# A task RUNNING for longer than this is taken to have lost its worker and is put back in the queue
+# (notifications.recovery); keep it above the longest task (a national roster import).
+TASKS_RUNNING_LIMIT = env_int("TASKS_RUNNING_LIMIT", 3600)
 
 # A per-process cache is enough: cached access scopes and page parts are keyed by version numbers read from
 # the database on every request, so a process never serves what another process has since changed.

@@ -9,6 +9,8 @@ its usual translated message, and the fields sent before the file are kept. A vi
 """
 
 import io
+import logging
+import os
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -24,6 +26,7 @@ DOCUMENT_TYPES = {  # extension: the file's first bytes
     "docx": (b"PK\x03\x04",), "xlsx": (b"PK\x03\x04",), "odt": (b"PK\x03\x04",),
 }
 READ_CHUNK = 64 * 1024
+logger = logging.getLogger(__name__)
 
 
 def upload_limit(request=None) -> int:
@@ -115,3 +118,35 @@ def check_document_upload(upload) -> None:
     if not any(head.startswith(magic) for magic in DOCUMENT_TYPES[extension]):
         raise DomainError(_("“%(name)s” is not really a %(kind)s file.")
                           % {"name": upload.name, "kind": extension.upper()}, code="content")
+
+
+def store_upload(field_file, upload) -> None:
+    """Write `upload` into `field_file` (a model's FileField, its row not saved yet), before the row is saved in
+    the caller's transaction, so a committed row always has its whole file.
+
+    The file gets a name of its own (the upload's name and a random suffix), so a failed write (the disk full, a
+    volume gone) can remove exactly what it had written: it leaves no partial file and raises DomainError (code
+    storage) with a translated message; the caller's transaction then rolls back and no row is saved.
+    """
+    storage = field_file.storage
+    root, extension = os.path.splitext(field_file.field.generate_filename(field_file.instance, upload.name))
+    name = storage.get_alternative_name(root, extension)
+    try:
+        stored = storage.save(name, upload, max_length=field_file.field.max_length)
+    except OSError as error:
+        logger.error("could not store %s: %s", name, error)
+        discard_stored(storage, name)
+        raise DomainError(_("“%(name)s” could not be stored: the server has no room for it now. Nothing was saved; "
+                            "try again later, and tell the administrator if it happens again.")
+                          % {"name": upload.name}, code="storage") from error
+    field_file.name = stored
+    setattr(field_file.instance, field_file.field.attname, stored)
+    field_file._committed = True
+
+
+def discard_stored(storage, name: str) -> None:
+    """Remove a file written for a row that will not be saved; a file already gone is fine."""
+    try:
+        storage.delete(name)
+    except OSError:
+        logger.exception("could not remove %s", name)

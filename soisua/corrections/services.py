@@ -13,7 +13,7 @@ from soisua.audit import services as audit
 from soisua.core import similarity
 from soisua.core.actors import SYSTEM, person
 from soisua.core.errors import Conflict, DomainError, check_version, clean_text
-from soisua.core.uploads import check_document_upload
+from soisua.core.uploads import check_document_upload, discard_stored, store_upload
 from soisua.documents import numbering
 from soisua.notifications.services import notify
 from soisua.org import access
@@ -500,10 +500,15 @@ def _entry(shortcoming: Shortcoming, kind: str, *, note: str = "", link: str = "
     if evidence is not None:
         check_document_upload(evidence)
         entry.evidence_name, entry.evidence_size = evidence.name[:255], evidence.size
-        entry.evidence.save(evidence.name, evidence, save=False)
-    entry.save()
-    audit.record(by, f"corrections.progress.{kind}", shortcoming, {"entry": entry.pk,
-                                                                  "evidence": entry.evidence_name})
+        store_upload(entry.evidence, evidence)  # the whole file, or none of it and a DomainError
+    try:
+        entry.save()
+        audit.record(by, f"corrections.progress.{kind}", shortcoming, {"entry": entry.pk,
+                                                                      "evidence": entry.evidence_name})
+    except BaseException:
+        if entry.evidence:
+            discard_stored(entry.evidence.storage, entry.evidence.name)
+        raise
     return entry
 
 

@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from . import services
+from . import recovery, services
 from .models import Notification
 from .scheduling import register
 
@@ -22,3 +22,14 @@ def purge_read_notifications() -> str:
 @register("notifications.digest")
 def send_digests() -> str:
     return f"{services.send_digests()} digests"
+
+
+def five_minutes() -> str:
+    now = timezone.localtime()
+    return now.strftime("%Y-%m-%dT%H:") + f"{now.minute - now.minute % 5:02d}"
+
+
+@register("tasks.requeue_stalled", period=five_minutes)
+def requeue_stalled_tasks() -> str:
+    """Tasks RUNNING for longer than TASKS_RUNNING_LIMIT lost their worker: put them back in the queue."""
+    return f"{recovery.requeue_running()} put back"
