@@ -102,9 +102,14 @@ def _directive_document(directive: Directive) -> PartyDocument:
     if basis:
         blocks += [Paragraph("Căn cứ " + "; ".join(basis) + ","),
                    Paragraph(f"{directive.issuer.name} ban hành {KIND_TITLES[directive.kind].lower()} như sau:")]
-    blocks += [Heading("I. MỤC ĐÍCH, YÊU CẦU"), *(_paragraphs(directive.summary) or [Paragraph("")])]
+    # The parts are numbered as printed; a draft without its purpose yet leaves that part out rather than print
+    # an empty heading.
+    numerals = iter(("I", "II", "III"))
+    purpose = _paragraphs(directive.summary)
+    if purpose:
+        blocks += [Heading(f"{next(numerals)}. MỤC ĐÍCH, YÊU CẦU"), *purpose]
     tasks = queries.tasks_of(directive)
-    blocks += [Heading("II. NHIỆM VỤ TRỌNG TÂM")]
+    blocks += [Heading(f"{next(numerals)}. NHIỆM VỤ TRỌNG TÂM")]
     for task in tasks:
         blocks.append(Paragraph(f"{task.number}. {task.text}"))
     if any(task.deadline or task.measure for task in tasks):
@@ -112,7 +117,7 @@ def _directive_document(directive: Directive) -> PartyDocument:
                                             task.measure] for task in tasks],
                             align=("center", "left", "center", "left"), widths=(7, 50, 15, 28)))
     periods = queries.periods_of(directive)
-    blocks += [Heading("III. TỔ CHỨC THỰC HIỆN"),
+    blocks += [Heading(f"{next(numerals)}. TỔ CHỨC THỰC HIỆN"),
                Paragraph("Các tổ chức đảng được gửi văn bản này xây dựng kế hoạch thực hiện, báo cáo kết quả từng "
                          "nhiệm vụ trọng tâm trước các ngày: "
                          + ", ".join(document_date(period.due_on) for period in periods) + ".")]

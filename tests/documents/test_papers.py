@@ -167,7 +167,7 @@ PAPERS = {
                                                              "Nguyên nhân: Chủ quan."),
                                    recipients=("Chi bộ Thôn 1", "Lưu"), draft=True),
     "directive issued": Paper(directive(True), r"Số 75-KH/ĐUX", "KẾ HOẠCH", ("T/M ĐẢNG ỦY", "BÍ THƯ"),
-                              ("II. NHIỆM VỤ TRỌNG TÂM", KEY_TASKS[0]), recipients=("Tỉnh ủy Thử nghiệm", "Lưu"),
+                              ("I. NHIỆM VỤ TRỌNG TÂM", KEY_TASKS[0]), recipients=("Tỉnh ủy Thử nghiệm", "Lưu"),
                               date=ISSUED_ON_LINE, **COMMUNE),
     "directive draft": Paper(directive(False), BLANK.format(kind="KH", symbol="ĐUX"), "KẾ HOẠCH", ("T/M ĐẢNG ỦY",),
                              (KEY_TASKS[1],), recipients=("Tỉnh ủy Thử nghiệm", "Lưu"), draft=True,
@@ -241,3 +241,15 @@ def test_a_paper_built_for_an_english_reader_equals_the_one_built_for_a_vietname
         vietnamese = render_docx(meeting_exports.minutes_document(meeting))
 
     assert docx_text(english) == docx_text(vietnamese)
+
+
+@pytest.mark.parametrize(("summary", "headings"), [
+    ("", ["I. NHIỆM VỤ TRỌNG TÂM", "II. TỔ CHỨC THỰC HIỆN"]),
+    ("Nâng cao chất lượng tự soi, tự sửa.", ["I. MỤC ĐÍCH, YÊU CẦU", "II. NHIỆM VỤ TRỌNG TÂM",
+                                            "III. TỔ CHỨC THỰC HIỆN"])])
+def test_a_directive_numbers_its_parts_and_prints_no_empty_purpose(cast, summary, headings):
+    document = directive_exports.directive_document(directive_draft(cast, tasks=KEY_TASKS[:1], summary=summary))
+
+    word = python_docx.Document(io.BytesIO(render_docx(document)))
+
+    assert [paragraph.text for paragraph in word.paragraphs if re.match(r"[IVX]+\. ", paragraph.text)] == headings
