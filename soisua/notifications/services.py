@@ -47,7 +47,7 @@ def notify(recipient, *, kind: str, event_key: str, template: str, context: dict
     `<template>_title.txt` and `<template>.txt`.
     Returns None when this event was already delivered to this person, or the person turned this kind off.
 
-    Side effects: inserts the notification; enqueues task_email_notification on commit.
+    Side effects: inserts the notification; queues task_email_notification (queue_email).
     """
     delivery = delivery_of(recipient, kind)
     if delivery == Delivery.OFF:
@@ -65,10 +65,22 @@ def notify(recipient, *, kind: str, event_key: str, template: str, context: dict
     except IntegrityError:  # a concurrent run delivered it first
         return None
     if email and recipient.email and delivery == Delivery.IMMEDIATE:
-        from .tasks import task_email_notification
-
-        transaction.on_commit(lambda: task_email_notification.enqueue(notification.pk))
+        queue_email(notification)
     return notification
+
+
+def queue_email(notification: Notification) -> None:
+    """Queue the e-mail of `notification`. With the database queue (production) the task is written in the
+    notification's own transaction: both are committed or neither, so a process that dies right after the commit
+    cannot lose the e-mail. Any other queue runs or sends tasks elsewhere: the task is queued after the commit."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    from .tasks import task_email_notification
+
+    if isinstance(task_email_notification.get_backend(), DatabaseBackend):
+        task_email_notification.enqueue(notification.pk)
+    else:
+        transaction.on_commit(lambda: task_email_notification.enqueue(notification.pk))
 
 
 @transaction.atomic

@@ -118,3 +118,26 @@ def test_a_failed_send_gives_the_claim_back_so_a_later_run_sends_it(
     task_email_notification.call(notification.pk)
 
     assert len(mail.outbox) == 1
+
+
+def test_with_the_database_queue_the_email_is_queued_with_the_notification(cast, database_queue):
+    """The process dies right after the commit (here: the commit callbacks never run): the e-mail is already in
+    the queue, committed with the notification, and the worker sends it."""
+    notification = _notify(cast.users["member"])
+
+    _run_worker("worker-1")
+
+    assert [message.to for message in mail.outbox] == [[cast.users["member"].email]]
+    assert Notification.objects.get(pk=notification.pk).emailed_at is not None
+
+
+def test_a_notification_rolled_back_leaves_no_email_in_the_queue(cast, database_queue):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _notify(cast.users["member"])
+        raise RuntimeError("the step that notified failed")
+    _run_worker("worker-1")
+
+    assert mail.outbox == []
+    assert not DBTaskResult.objects.exists()
