@@ -23,6 +23,7 @@ KINDS: dict[str, Kind] = {kind.code: kind for kind in [
     Kind("org.grant", _("A role given to me or taken from me"), mandatory=True),
     Kind("org.login_opened", _("A login opened for a member of my cell"), mandatory=True),
     Kind("org.standin", _("An administrator acting as my committee"), mandatory=True),
+    Kind("accounts.two_factor_reset", _("My two-factor login reset by an administrator"), mandatory=True),
     Kind("documents.import", _("My roster import is done")),
     Kind("documents.import_conflict", _("An imported member is held for my unit"), mandatory=True),
     Kind("documents.export", _("My export is ready to download")),

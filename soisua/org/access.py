@@ -192,6 +192,21 @@ def held_roles(user) -> set[str]:
     return roles
 
 
+def may_reset_two_factor(user, target) -> bool:
+    """Whether `user` may reset `target`'s two-factor login (a lost phone and lost recovery codes): someone who
+    administers every unit the target holds a role on and the target's own cell (administrators and committee
+    staff covering them, access.Scope.can_administer), never for themselves; a superuser's only by a superuser, and
+    a login with no unit only by a superuser."""
+    if not user.is_authenticated or target is None or target.pk == user.pk:
+        return False
+    if scope_for(user).everything:
+        return True
+    if target.is_superuser:
+        return False
+    units = list(Unit.objects.filter(Q(role_grants__user=target) | Q(members__user=target)).distinct())
+    return bool(units) and all(can_administer_unit(user, unit) for unit in units)
+
+
 def limit_to_unit(user, unit_id: int) -> None:
     """Limit what `user` sees for this request (an API token's unit) to the unit's subtree: every decision made
     through `scope_for` afterwards is narrowed (`Scope.narrow`). A unit that no longer exists leaves nothing."""

@@ -15,6 +15,8 @@ urlpatterns = [
     path("units/<int:pk>/history/", views.unit_history, name="units.history"),
     path("units/<int:pk>/grants/", views.unit_grants, name="units.grants"),
     path("units/<int:pk>/grants/<int:grant_pk>/revoke/", views.unit_grant_revoke, name="units.grants.revoke"),
+    path("units/<int:pk>/grants/<int:grant_pk>/reset-two-factor/", views.unit_grant_reset_two_factor,
+         name="units.grants.reset_two_factor"),
     path("units/<int:pk>/stand-in/", views.unit_stand_in, name="units.stand_in"),
     path("units/<int:pk>/stand-in/<int:stand_in_pk>/end/", views.unit_stand_in_end, name="units.stand_in.end"),
     path("units/<int:pk>/new-member/", views.member_create, name="members.create"),

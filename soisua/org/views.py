@@ -390,6 +390,17 @@ def unit_grant_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpRespo
 
 @login_required
 @require_POST
+def unit_grant_reset_two_factor(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
+    """Reset the two-factor login of a role holder on the unit (a lost phone): the service asks the policy."""
+    unit = access.get_unit_for_user(request.user, pk, administer=True)
+    grant = access.get_grant_on(unit, grant_pk)
+    perform(request, lambda: services.reset_two_factor(grant.user, by=request.user),
+            success=_("Two-factor login reset: the person sets it up again at their next login."))
+    return redirect("org:units.grants", pk=unit.pk)
+
+
+@login_required
+@require_POST
 def member_post_end(request: HttpRequest, pk: int, post_pk: int) -> HttpResponse:
     member = access.get_member_for_user(request.user, pk, write=True)
     post = access.get_open_post_of(member, post_pk)

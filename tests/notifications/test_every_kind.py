@@ -141,6 +141,12 @@ def test_org_login_opened(cast):
     assert told("org.login_opened") == {"chiuy": 1}  # the cell's other leader; not the secretary who opened it
 
 
+def test_accounts_two_factor_reset(cast):
+    org.reset_two_factor(cast.users["committee"], by=cast.users["admin"])
+
+    assert told("accounts.two_factor_reset") == {"committee": 1}  # not the administrator who reset it
+
+
 def test_org_standin(cast):
     org.stand_in(cast.commune, reason="Đảng ủy xã đang kiện toàn, chưa có ủy viên phụ trách", by=cast.users["admin"])
 
@@ -631,6 +637,7 @@ EVERY_KIND = {
     "org.grant": test_org_grant,
     "org.login_opened": test_org_login_opened,
     "org.standin": test_org_standin,
+    "accounts.two_factor_reset": test_accounts_two_factor_reset,
     "documents.import": test_documents_import,
     "documents.import_conflict": test_documents_import_conflict,
     "documents.export": test_documents_export,

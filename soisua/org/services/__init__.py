@@ -4,7 +4,7 @@ Each function owns its transaction, appends the audit entry, and raises OrgError
 """
 
 from .common import ConflictError, OrgError, save_versioned
-from .logins import create_account, create_account_with_code, link_account, renew_setup_code
+from .logins import create_account, create_account_with_code, link_account, renew_setup_code, reset_two_factor
 from .members import (
     MEMBER_FIELDS,
     assign_post,
@@ -71,6 +71,7 @@ __all__ = [
     "move_unit",
     "province_keyed_models",
     "renew_setup_code",
+    "reset_two_factor",
     "revoke_role",
     "role_of_post",
     "save_versioned",

@@ -16,8 +16,10 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from soisua.accounts import services as accounts
+from soisua.accounts import two_factor
 from soisua.accounts.services import IssuedSetupCode
 from soisua.audit import services as audit
+from soisua.core.actors import SYSTEM
 from soisua.notifications.services import notify
 
 from .. import access
@@ -163,3 +165,21 @@ def _tell_member_of_code(member: Member, user, *, by) -> None:
             send_mail(subject, render_to_string("accounts/setup_code_email.txt", context), None, [address])
 
     transaction.on_commit(send)
+
+
+@transaction.atomic
+def reset_two_factor(user, *, by) -> None:
+    """Reset `user`'s two-factor login for an administrator of the login's units (access.may_reset_two_factor):
+    the authenticator and recovery codes are removed, every session of the login ends, and the person must set it
+    up again at their next login (docs/security.md, "Two-factor login and sessions").
+
+    Refusals (OrgError): "forbidden" (not one who administers the login's units, or one's own login);
+    accounts.two_factor.TwoFactorError "not_set_up".
+    Side effects: the login's devices deleted and sessions ended; audit entry; the person is told (inbox, e-mail).
+    """
+    if by is not SYSTEM and not access.may_reset_two_factor(by, user):
+        raise OrgError(_("Only an administrator of this login's units may reset its two-factor login, and never "
+                         "their own."), code="forbidden")
+    two_factor.reset_by_administrator(user, by=by)
+    notify(user, kind="accounts.two_factor_reset", event_key=f"two-factor-reset:{user.pk}:{user.session_generation}",
+           template="accounts/two_factor_reset", context={}, url=reverse("accounts:two_factor.setup"))
