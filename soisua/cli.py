@@ -40,6 +40,8 @@ COMMANDS = [
     Command("national", ["generate_national"], "--scale 0.01", "generate national-scale data for benchmarks"),
     Command("rebuild-rollups", ["rebuild_rollups"], "[PREFIX ...]",
             "recompute the counters behind the dashboards and report any drift"),
+    Command("verify-audit", ["verify_audit"], "[--anchor DIGEST ...]",
+            "check that no audit entry was edited, deleted or inserted (the hash chains and their anchors)"),
     Command("scheduled", ["run_scheduled"], "", "run due periodic jobs (for cron)"),
     Command("worker", ["db_worker"], "", "run the background task worker (production)"),
     Command("requeue-tasks", ["requeue_tasks"], "[--worker-id ID | --older-than SECONDS]",

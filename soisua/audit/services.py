@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from soisua.core.actors import SYSTEM
 
+from .chain import chain_of
 from .models import AuditEntry
 
 
@@ -40,6 +41,7 @@ def _entry(actor, action: str, obj: models.Model, changes: Mapping | None,
            at: datetime.datetime | None = None) -> AuditEntry:
     person = actor is not None and actor.is_authenticated
     return AuditEntry(
+        chain=chain_of(obj),
         at=at or timezone.now(),
         actor=actor if person else None,
         actor_label=str(actor)[:150] if person else ("system" if actor is SYSTEM else ""),
@@ -53,7 +55,11 @@ def _entry(actor, action: str, obj: models.Model, changes: Mapping | None,
 
 
 def record(actor, action: str, obj: models.Model, changes: Mapping | None = None) -> AuditEntry:
-    """Append one entry. Call inside the service's transaction so the entry and the write land together."""
+    """Append one entry. Call inside the service's transaction so the entry and the write land together.
+
+    The entry is chained (`chain.py`): the first entry of a transaction locks its province's chain head until the
+    transaction ends, and every later entry of the transaction joins that chain.
+    """
     entry = _entry(actor, action, obj, changes)
     entry.save()
     return entry
@@ -61,7 +67,10 @@ def record(actor, action: str, obj: models.Model, changes: Mapping | None = None
 
 def record_many(actor, action: str, items: Iterable[tuple[models.Model, Mapping | None]],
                 at: datetime.datetime | None = None) -> int:
-    """Append one entry per item; `at` dates them all (the day of anonymous acts, never their moment)."""
+    """Append one entry per item; `at` dates them all (the day of anonymous acts, never their moment).
+
+    All go to one chain (the transaction's, or the first item's), hashed in Python with one update of its head.
+    """
     entries = [_entry(actor, action, obj, changes, at) for obj, changes in items]
     AuditEntry.objects.bulk_create(entries, batch_size=2000)
     return len(entries)

@@ -67,3 +67,13 @@ def run_due(*, only: str | None = None) -> list[tuple[str, str, str]]:
         ScheduledRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), result=result[:2000])
         done.append((job.name, period, result))
     return done
+
+
+def _register_audit_anchor() -> None:
+    # The audit app sits below this one and cannot import it: its periodic anchor is registered here.
+    from soisua.audit import jobs as audit_jobs
+
+    register("audit.anchor")(audit_jobs.run_anchor)
+
+
+_register_audit_anchor()
