@@ -12,12 +12,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
+from soisua.accounts import two_factor
+from soisua.accounts.models import User
+from soisua.accounts.policy import requires_two_factor
 from soisua.core.actors import SYSTEM
 from soisua.org import services
 from soisua.org.enums import PostKind, Role
 
+from ..conftest import give_authenticator
 from ..factories import make_member
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from such a thread unless told
@@ -104,6 +109,9 @@ def screenshot(request):
 
 
 def login(page: Page, username: str, password: str) -> None:
+    """Log in with the password, then, for a login that must use a second factor (or has one), with the code its
+    authenticator shows (tests.conftest.give_authenticator makes one for a login that has none)."""
+    ready_second_factor(username)
     page.goto("/accounts/login/")
     axe_check(page)
     form = page.locator("main form")
@@ -112,6 +120,31 @@ def login(page: Page, username: str, password: str) -> None:
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    enter_code_if_asked(page, username)
+
+
+def ready_second_factor(username: str) -> None:
+    """Before logging in: a login that must use a second factor gets an authenticator if it has none (as if set
+    up earlier), and one that has one may use the current code again (the device remembers the last code it took,
+    and a journey may log the same person in twice within the 30 seconds a code lasts)."""
+    user = User.objects.filter(username=username).first()
+    if user is None or not (requires_two_factor(user) or two_factor.has_two_factor(user)):
+        return
+    device = give_authenticator(user)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
+
+
+def enter_code_if_asked(page: Page, username: str) -> None:
+    """On the code page after the password, type the code the login's authenticator shows now."""
+    if "/accounts/two-factor/verify/" not in page.url:
+        return
+    axe_check(page)
+    device = two_factor.confirmed_device(User.objects.get(username=username))
+    form = page.locator("main form:has(input[name=code])")
+    form.locator("input[name=code]").fill(two_factor.current_code(device))
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page).not_to_have_url(re.compile(r"/accounts/(login|two-factor)/"))
 
 
 def open_menu(page: Page) -> None:

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ..core.test_design_system import pages
-from .conftest import PHONE, axe_check, login, wait_for_request_threads
+from .conftest import PHONE, axe_check, enter_code_if_asked, login, ready_second_factor, wait_for_request_threads
 
 pytestmark = pytest.mark.browser
 
@@ -66,11 +66,13 @@ def test_the_phone_menu_opens_without_a_script_and_names_who_is_logged_in(browse
                                   java_script_enabled=False)
     page = context.new_page()
     try:
+        ready_second_factor("secretary")  # on the commune's committee: two-factor login
         page.goto("/accounts/login/")
         page.locator("main form input[name=username]").fill("secretary")
         page.locator("main form input[name=password]").fill(password)
         page.locator("main form button[type=submit]").click()
         expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+        enter_code_if_asked(page, "secretary")
 
         expect(page.locator("header.site .who-name")).to_have_text("Lê Văn Cường")
         expect(page.locator("header.site .who-role")).to_have_text("Cấp ủy viên")  # also on the commune's committee

@@ -19,7 +19,15 @@ from playwright.sync_api import BrowserContext, Page
 
 from soisua.demo.loader import load_demo
 
-from .conftest import AXE_SCRIPT, AXE_TAGS, PHONE, SUBRESOURCES, wait_for_request_threads
+from .conftest import (
+    AXE_SCRIPT,
+    AXE_TAGS,
+    PHONE,
+    SUBRESOURCES,
+    enter_code_if_asked,
+    ready_second_factor,
+    wait_for_request_threads,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -99,6 +107,7 @@ WIDER_THAN_THE_SCREEN = """() => {
 
 def _log_in(context: BrowserContext, username: str) -> Page:
     page = context.new_page()
+    ready_second_factor(username)
     page.goto("/accounts/login/")
     form = page.locator("main form")
     form.locator("input[name=username]").fill(username)
@@ -106,6 +115,7 @@ def _log_in(context: BrowserContext, username: str) -> Page:
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()
     assert "/accounts/login/" not in page.url, f"{username} could not log in"
+    enter_code_if_asked(page, username)
     return page
 
 
