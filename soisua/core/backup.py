@@ -389,8 +389,10 @@ def create_backup(path: Path, *, using: str = "default", allow_missing: bool = F
                 raw.flush()
                 os.fsync(raw.fileno())
             os.replace(partial, path)
-        except BaseException:
+        except BaseException as error:
             Path(partial).unlink(missing_ok=True)
+            if isinstance(error, OSError):
+                raise BackupError(f"Writing {path} failed: {error}. Nothing was left under that name.") from error
             raise
     _fsync_folder(path.parent)
     return BackupResult(path=path, engine=engine, tables=len(snapshot.tables), rows=sum(snapshot.tables.values()),
@@ -575,7 +577,7 @@ def restore_backup(path: Path, *, database: dict, engine: str, media: Path,
                     restored_files += 1
                     files_shown.advance()
         except ARCHIVE_ERRORS as error:
-            raise BackupError(f"Reading {path} failed during the restore: {error}") from error
+            raise BackupError(f"The restore of {path} failed: {error}") from error
         finally:
             if files_shown is not None:
                 files_shown.close()

@@ -154,10 +154,10 @@ def test_the_manifest_lists_engine_migrations_rows_and_checksums(installation, t
     assert f"media/{job.file.name}" in manifest["members"] and manifest["missing_files"] == []
 
 
-def damage(archive: Path) -> None:
-    """Change one byte in the middle of the database in the archive."""
+def damage(archive: Path, member_name: str = "database/") -> None:
+    """Change one byte in the middle of a member (the database unless told) of the archive."""
     with tarfile.open(archive) as opened:
-        member = next(member for member in opened if member.name.startswith("database/"))
+        member = next(member for member in opened if member.name.startswith(member_name))
     data = bytearray(archive.read_bytes())
     data[member.offset_data + member.size // 2] ^= 0x01
     archive.write_bytes(bytes(data))
@@ -173,6 +173,38 @@ def test_a_changed_byte_is_refused_and_nothing_is_written(installation, target, 
 
     assert tables_of(target.cursor_of()) == {}
     assert not target.media.exists()
+
+
+@pytest.mark.parametrize(("member", "problem"), [("media/", r"media/exports/.*: checksum differs"),
+                                                  ("manifest.json", "its manifest does not match its checksum")])
+def test_a_changed_byte_in_a_file_or_in_the_manifest_is_refused(installation, target, tmp_path, member, problem):
+    archive = tmp_path / "soisua.tar"
+    backup.create_backup(archive)
+    damage(archive, member)
+
+    with pytest.raises(backup.BackupError, match=problem):
+        target.restore(archive)
+
+    assert tables_of(target.cursor_of()) == {}
+    assert not target.media.exists()
+
+
+def test_a_backup_that_fails_while_writing_leaves_no_file_behind(installation, tmp_path, monkeypatch):
+    archive = tmp_path / "backups" / "soisua.tar.gz"
+    archive.parent.mkdir()
+    real_add_file = backup._add_file
+
+    def disk_full_at_the_files(opened, name, source):
+        if name.startswith("media/"):
+            raise OSError(28, "No space left on device")
+        return real_add_file(opened, name, source)
+
+    monkeypatch.setattr(backup, "_add_file", disk_full_at_the_files)
+
+    with pytest.raises(backup.BackupError, match=r"tar\.gz failed: .*No space left on device\. Nothing was left"):
+        backup.create_backup(archive)
+
+    assert list(archive.parent.iterdir()) == []
 
 
 def test_the_restore_command_refuses_a_damaged_archive_with_a_clear_message(installation, tmp_path):
