@@ -31,6 +31,8 @@ COMMANDS = [
     Command("export", ["export_roster"], "UNIT FILE.xlsx [--personal]",
             "export a roster (--personal adds personal data)"),
     Command("grant", ["grant_role"], "USER UNIT ROLE", "give a login a role on a unit"),
+    Command("reset-two-factor", ["reset_two_factor"], "USER",
+            "remove a login's two-factor login (lost phone and codes): set up again at the next login"),
     Command("token", ["issue_api_token"], "USER NAME [--days N] [--scope read_write] [--unit UNIT]",
             "issue an API token (printed once; read only unless --scope)"),
     Command("import-rules", ["import_rule_set"], "FILE [--publish]",

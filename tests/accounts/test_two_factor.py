@@ -2,10 +2,12 @@
 recovery codes, the limit on wrong codes, and that neither the API, a password reset nor a set-up code gets around
 it. Codes are computed from the device's key on the suite's clock (tests/conftest.py)."""
 
+import io
 import re
 
 import pytest
 from django.core import mail
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
@@ -399,3 +401,15 @@ def test_who_may_reset_someones_two_factor(cast, who, target, allowed):
         with pytest.raises(OrgError):
             org.reset_two_factor(login, by=by)
         assert two_factor.has_two_factor(login) or not policy.requires_two_factor(login)
+
+
+def test_an_operator_resets_a_superusers_two_factor_from_the_command_line(cast):
+    superuser = cast.users["superuser"]
+
+    call_command("reset_two_factor", "superuser", stdout=io.StringIO())
+
+    assert not two_factor.has_two_factor(superuser)
+    assert AuditEntry.objects.get(action="accounts.two_factor.reset").actor_label == "system"
+    assert Notification.objects.filter(recipient=superuser, kind="accounts.two_factor_reset").exists()
+    with pytest.raises(CommandError):
+        call_command("reset_two_factor", "superuser", stdout=io.StringIO())  # nothing left to reset
