@@ -504,11 +504,12 @@ def free_port() -> int:
     raise SystemExit(f"No free port on 127.0.0.1 between {PORTS.start} and {PORTS.stop - 1}.")
 
 
-def start_gunicorn(port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int, threads: int, keep_alive: int, log: Path) -> subprocess.Popen:
     import http.client
 
     command = [str(VENV_BIN / "gunicorn"), "bench.unit_page:wsgi_application()", "--bind", f"127.0.0.1:{port}",
-               "--workers", str(workers), "--threads", str(threads), "--timeout", "60", "--chdir", str(ROOT),
+               "--workers", str(workers), "--threads", str(threads), "--timeout", "60",
+               "--keep-alive", str(keep_alive), "--chdir", str(ROOT),
                "--log-level", "warning", "--graceful-timeout", "5"]
     server = subprocess.Popen(command, env=os.environ.copy(), start_new_session=True, stdout=log.open("ab"),
                               stderr=subprocess.STDOUT)
@@ -542,7 +543,7 @@ def run_locust(port: int, plan: Path, users: int, seconds: int, prefix: Path, ru
     """One headless locust run in its own process (locust patches the process it runs in)."""
     command = [str(VENV_BIN / "locust"), "-f", str(BENCH / "locustfile.py"), "--headless", "-u", str(users),
                "-r", str(users), "-t", f"{seconds}s", "--csv", str(prefix), "--host", f"http://127.0.0.1:{port}",
-               "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10", "--exit-code-on-error", "0"]
+               "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "30", "--exit-code-on-error", "0"]
     environment = {**os.environ, "BENCH_LOAD_PLAN": str(plan), "BENCH_LOAD_RUN": run}
     locust = subprocess.Popen(command, env=environment, start_new_session=True, stdout=subprocess.DEVNULL,
                               stderr=prefix.with_suffix(".log").open("w"))
@@ -568,8 +569,8 @@ def run(args) -> int:
     workers = args.workers or cores
     print(f"load: {prepared['summary']} (prepared in {prepared_in:.0f} s)", flush=True)
     print(f"load: gunicorn on 127.0.0.1:{port}, {workers} workers × {args.threads} threads ({cores} cores), "
-          f"production settings; results in {work}", flush=True)
-    server = start_gunicorn(port, workers, args.threads, work / "gunicorn.log")
+          f"keep-alive {args.keep_alive} s, production settings; results in {work}", flush=True)
+    server = start_gunicorn(port, workers, args.threads, args.keep_alive, work / "gunicorn.log")
     steps: dict[int, list] = {}
     failures: list = []
     try:
@@ -606,6 +607,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: one per core, "
                         "docs/deploy.md)")
     parser.add_argument("--threads", type=int, default=2, help="threads per worker (default 2, docs/deploy.md)")
+    parser.add_argument("--keep-alive", type=int, default=75, help="seconds gunicorn keeps an idle connection "
+                        "(default 75, docs/deploy.md: longer than the proxy keeps one to it; the load generator "
+                        "reuses its connections as a proxy does)")
     parser.add_argument("--communes", type=int, default=2, help="communes of the generated province (default 2)")
     parser.add_argument("--cells", type=int, default=40, help="cells of the generated province (default 40)")
     parser.add_argument("--members", type=int, default=1200, help="members of the generated province "
