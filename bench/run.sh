@@ -45,7 +45,7 @@ declare -a NAMES=() STATUSES=()
 for script in bench/*.py; do
   name="$(basename "$script" .py)"
   # Not benchmarks: the bench URLs, shared helpers, and load.py's locust scenario (run by load.py itself).
-  [[ "$name" == urls || "$name" == common || "$name" == __init__ || "$name" == locustfile ]] && continue
+  [[ "$name" == urls || "$name" == common || "$name" == __init__ || "$name" == locustfile || "$name" == faults ]] && continue
   database="bench_${name}"
   "$CREATEDB" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$database"
   export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/$database"
