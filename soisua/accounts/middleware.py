@@ -74,6 +74,16 @@ class SessionLimitsMiddleware:
         return self.get_response(request)
 
 
+# Session key: that this session's login needed no second factor, for the login's access as it was then
+# (`no_code_key`): a member's pages then cost no query for it. A new role moves access_version on, so the answer is
+# asked again; an authenticator set up from another session ends this one (two_factor.confirm_setup).
+NO_CODE = "accounts.no_code"
+
+
+def no_code_key(user) -> str:
+    return f"{user.access_version}:{int(user.is_staff)}:{int(user.is_superuser)}"
+
+
 def _exempt_paths() -> tuple[str, ...]:
     return (reverse("accounts:logout"), reverse("accounts:two_factor.setup"), reverse("accounts:two_factor.verify"),
             reverse("set_language"), reverse("healthz"), settings.STATIC_URL, "/api/")
@@ -94,6 +104,8 @@ class TwoFactorMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or user.is_verified():
             return self.get_response(request)
+        if request.session.get(NO_CODE) == no_code_key(user):
+            return self.get_response(request)
         if self.exempt is None:
             self.exempt = _exempt_paths()
         if request.path.startswith(self.exempt):
@@ -103,6 +115,7 @@ class TwoFactorMiddleware:
         elif policy.requires_two_factor(user):
             target = "accounts:two_factor.setup"
         else:
+            request.session[NO_CODE] = no_code_key(user)
             return self.get_response(request)
         next_url = request.get_full_path()
         return redirect(f"{reverse(target)}?{urlencode({'next': next_url})}")

@@ -7,8 +7,8 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.utils import timezone
 
-from . import services, throttle
-from .middleware import SEEN_AT, seen_now
+from . import services, throttle, two_factor
+from .middleware import NO_CODE, SEEN_AT, no_code_key, seen_now
 
 
 @receiver(user_login_failed, dispatch_uid="soisua.accounts.audit_login_failure")
@@ -32,4 +32,8 @@ def start_session(sender, request, user, **kwargs):
         return
     request.session.set_expiry(timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE))
     request.session[SEEN_AT] = seen_now()
+    # The key from the stored row: the object logged in may be older than the login's latest access change.
+    user.refresh_from_db(fields=["access_version", "is_staff", "is_superuser"])
+    if not two_factor.needs_code(user):
+        request.session[NO_CODE] = no_code_key(user)
     services.record_login(user, address=throttle.client_address(request))

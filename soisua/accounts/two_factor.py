@@ -106,9 +106,11 @@ def confirm_setup(user: User, *, device: TOTPDevice, code: str, by) -> list[str]
     once (only keyed hashes are kept).
 
     Refusals (TwoFactorError): "wrong_code" (the code does not match the device's key now); TooManyAttempts.
-    Side effects: the device confirmed; other TOTP devices and the recovery codes replaced; audit entries
-    ("accounts.two_factor.set_up", "accounts.two_factor.recovery_codes"), or one for the wrong code (kept: it is
-    written after the attempt's own transaction, so the throttle counts it).
+    Side effects: the device confirmed; other TOTP devices and the recovery codes replaced; the session generation
+    moved on, so every other session of the login ends (they were opened without the second factor; the caller
+    keeps its own with update_session_auth_hash); audit entries ("accounts.two_factor.set_up",
+    "accounts.two_factor.recovery_codes"), or one for the wrong code (kept: it is written after the attempt's own
+    transaction, so the throttle counts it).
     """
     _check_not_throttled(user)
     with transaction.atomic():
@@ -118,6 +120,7 @@ def confirm_setup(user: User, *, device: TOTPDevice, code: str, by) -> list[str]
             device.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
             codes = _new_recovery_codes(user)
+            _bump_generation(user)
             audit.record(by, "accounts.two_factor.set_up", user, {"user": user.pk, "device": device.pk})
             audit.record(by, "accounts.two_factor.recovery_codes", user, {"user": user.pk, "count": len(codes)})
             return codes

@@ -231,6 +231,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error("code", error)
         else:
+            update_session_auth_hash(request, request.user)  # the other sessions end, this one goes on
             otp_login(request, device)
             messages.success(request, _("Two-factor login is on. From now on, logging in asks for a code from "
                                         "the app."))

@@ -113,13 +113,29 @@ def test_only_logout_language_health_and_the_code_pages_are_reachable_before_the
 
 def test_a_member_is_not_asked_until_they_turn_it_on(cast):
     member = cast.users["member"]
+    here, elsewhere = Client(), Client()
+    login_without_code(here, member)
+    login_without_code(elsewhere, member)
+    assert here.get("/").status_code == 200 and elsewhere.get("/").status_code == 200
+
+    here.get(SETUP)
+    device = TOTPDevice.objects.get(user=member)
+    here.post(SETUP, {"code": two_factor.current_code(device)})
+
+    assert here.get("/").status_code == 200  # the session that set it up goes on
+    assert elsewhere.get("/")["Location"].startswith("/accounts/login/")  # opened without it: ended
+    assert password_login(member).get("/")["Location"] == f"{VERIFY}?next=%2F"
+
+
+def test_a_member_given_a_subtree_role_is_asked_to_set_up_in_the_same_session(cast):
+    member = cast.users["member"]
     client = Client()
     login_without_code(client, member)
     assert client.get("/").status_code == 200
 
-    TOTPDevice.objects.create(user=member, name="phone", confirmed=True)
+    org.grant_role(member, unit=cast.commune, role=Role.INSPECTOR, by=SYSTEM)
 
-    assert client.get("/")["Location"] == f"{VERIFY}?next=%2F"
+    assert client.get("/")["Location"] == f"{SETUP}?next=%2F"
 
 
 def test_set_up_shows_the_qr_code_and_key_then_ten_recovery_codes_and_verifies_the_session(cast):
