@@ -44,6 +44,8 @@ COMMANDS = [
             "recompute the counters behind the dashboards and report any drift"),
     Command("verify-audit", ["verify_audit"], "[--anchor DIGEST ...]",
             "check that no audit entry was edited, deleted or inserted (the hash chains and their anchors)"),
+    Command("partition", ["partition_by_province"], "[--partitions N]",
+            "on PostgreSQL: split the largest tables into partitions by province, moving their rows"),
     Command("scheduled", ["run_scheduled"], "", "run due periodic jobs (for cron)"),
     Command("worker", ["db_worker"], "", "run the background task worker (production)"),
     Command("backup", ["backup"], "ARCHIVE.tar.gz [--allow-missing]",

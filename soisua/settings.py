@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Reads of dashboards may go to a replica, never right after this browser wrote (core.routers).
+    "soisua.core.routers.ReplicaMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -168,6 +170,16 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A streaming replica for the read-heavy pages that tolerate seconds of lag (docs/deploy.md, "Read replicas"):
+# only the code inside core.routers.reading_replica() reads it, and never for a session that wrote in the last
+# REPLICA_AFTER_WRITE_SECONDS. Without the URL everything reads the primary.
+if replica_url := env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database_from_url(replica_url)
+DATABASE_ROUTERS = ["soisua.core.routers.ReplicaRouter"]
+REPLICA_AFTER_WRITE_SECONDS = env_int("REPLICA_AFTER_WRITE_SECONDS", 30)
+# PostgreSQL: the largest tables hash-partitioned by province after every migrate (docs/deploy.md, "Partitioning").
+PARTITION_BY_PROVINCE = env_bool("PARTITION_BY_PROVINCE")
+PROVINCE_PARTITIONS = env_int("PROVINCE_PARTITIONS", 16)
 
 AUTH_USER_MODEL = "accounts.User"
 # Axes first: it refuses a login while its user name and address (or the address alone) is cooling off, before
@@ -385,6 +397,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # No personal data in the logs (docs/deploy.md, "Logs"): django-axes writes the user name typed into a failed
+    # login; the audit trail keeps the failures instead.
+    "loggers": {"axes": {"level": "ERROR"}},
 }
 
 # Settings the domain reads (the changing review rules are rule sets, docs/domain.md, "Rules that change are data";

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from soisua.corrections.models import Shortcoming
 from soisua.directives.models import Directive, ReportingPeriod
 from soisua.meetings.models import Meeting
+from soisua.org import queries as org_queries
 from soisua.org.models import Member, Unit, UnitKind
 from soisua.reviews.models import Cycle
 
@@ -22,13 +23,8 @@ PAGE = 50
 
 def in_subtree(unit: Unit) -> QuerySet[Alert]:
     """Warnings about the unit and everything under it: a province by its key, the root without a filter, other
-    units by path."""
-    rows = Alert.objects.all()
-    if unit.parent_id is None:
-        return rows
-    if unit.province_id == unit.pk:
-        return rows.filter(province_id=unit.pk)
-    return rows.filter(unit__path__startswith=unit.path)
+    units by path and their province's key (one partition, docs/deploy.md)."""
+    return org_queries.in_subtree(Alert.objects.all(), unit)
 
 
 def live_in_subtree(unit: Unit) -> QuerySet[Alert]:

@@ -12,6 +12,11 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from django.db.models import fields
+        from django.db.models.signals import post_migrate
+
+        from soisua.core.partitions import partition_after_migrate
+
+        post_migrate.connect(partition_after_migrate, dispatch_uid="soisua.core.partitions")
 
         # The documented way to set the default blank choice label (read when each form field is built).
         fields.BLANK_CHOICE_LABEL = EMPTY_CHOICE

@@ -14,6 +14,7 @@ from soisua.corrections.enums import Source
 from soisua.corrections.models import Shortcoming
 from soisua.counters import rollups
 from soisua.org import access
+from soisua.org import queries as org_queries
 from soisua.org.enums import Role
 from soisua.org.models import Member, RoleGrant, Unit
 
@@ -400,7 +401,7 @@ def member_records(unit: Unit, year: int, now: datetime.datetime | None = None) 
     """Each member on the rolls of the cell's meetings held in `year` (begun by `now`: a meeting still to come
     counts for nobody): attendance, lateness, absences and how often they spoke."""
     held = {"meeting__unit": unit, "meeting__starts_at__year": year, "meeting__starts_at__lte": now or timezone.now()}
-    lines = (Attendance.objects.filter(**held)
+    lines = (org_queries.in_province_of(Attendance.objects.filter(**held), unit)
              .values("member_id", "status").annotate(count=Count("id"), late=Sum("minutes_late")))
     spoke = dict(Contribution.objects.filter(**held)
                  .values("member_id").annotate(count=Count("meeting_id", distinct=True))
@@ -456,7 +457,7 @@ def held_figures(unit: Unit, year: int, now: datetime.datetime | None = None) ->
         metric = f"meetings.{row['kind']}"
         by_period[f"{year:04d}-{row['month']:02d}"][metric] = row["count"]
         totals[metric] = totals.get(metric, 0) + row["count"]
-    for row in (Attendance.objects.filter(meeting__in=held).values("status")
+    for row in (org_queries.in_province_of(Attendance.objects.filter(meeting__in=held), unit).values("status")
                 .annotate(count=Count("id"), late=Sum("minutes_late")).order_by()):
         totals[f"attendance.{row['status']}"] = row["count"]
         totals["attendance.minutes_late"] = totals.get("attendance.minutes_late", 0) + (row["late"] or 0)

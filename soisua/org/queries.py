@@ -94,6 +94,26 @@ def members_of_cell(unit: Unit, *, include_left: bool = False, status: str | Non
     return members.order_by("sort_key", "pk").prefetch_related(current_posts_prefetch())
 
 
+def in_province_of(rows: QuerySet, unit: Unit) -> QuerySet:
+    """`rows` (of a table carrying the province key) narrowed to the province of `unit`, when it has one. Adding it
+    to a filter by unit or path changes no result and lets PostgreSQL read one partition (docs/deploy.md,
+    "Partitioning by province") and the province indexes."""
+    if unit.province_id is None:
+        return rows
+    return rows.filter(province_id=unit.province_id)
+
+
+def in_subtree(rows: QuerySet, unit: Unit, *, path: str = "unit__path") -> QuerySet:
+    """The rows of `unit` and every unit under it, for a table carrying the province key: the root's without a
+    filter, a province's by its key alone, a lower unit's by path and by its province's key."""
+    if unit.parent_id is None:
+        return rows
+    rows = in_province_of(rows, unit)
+    if unit.province_id == unit.pk:
+        return rows
+    return rows.filter(**{f"{path}__startswith": unit.path})
+
+
 def members_in_subtree(unit: Unit) -> QuerySet[Member]:
     return Member.objects.filter(cell__path__startswith=unit.path, status__in=ACTIVE_STATUSES)
 

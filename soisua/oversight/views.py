@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from soisua.alerts import policy as alert_policy
 from soisua.alerts import queries as alerts
+from soisua.core.routers import reading_replica
 from soisua.core.text import file_name
 from soisua.core.views import number_param, perform, render_form_page, save_form
 from soisua.documents.responses import DOCUMENT_FORMATS, download
@@ -155,6 +156,7 @@ def self_report_file(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_GET
+@reading_replica()
 def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     unit = policy.get_unit_for_user(request.user, pk, dashboard=True)
     return render(request, "oversight/dashboard.html", {"board": dashboard.build(unit, timezone.localdate(),
@@ -170,6 +172,7 @@ def _warnings(user, unit) -> list:
 
 @login_required
 @require_GET
+@reading_replica()
 def unit_dashboard_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """Every table of the dashboard in one workbook, a sheet each: the same figures, for the same readers."""
     user = request.user
