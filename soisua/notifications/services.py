@@ -62,10 +62,10 @@ def notify(recipient, *, kind: str, event_key: str, template: str, context: dict
             notification = Notification.objects.create(recipient=recipient, kind=kind, event_key=event_key,
                                                        title=title[:255], body=body, url=url)
             get_user_model().objects.filter(pk=recipient.pk).update(inbox_unread=F("inbox_unread") + 1)
+            if email and recipient.email and delivery == Delivery.IMMEDIATE:
+                queue_email(notification)
     except IntegrityError:  # a concurrent run delivered it first
         return None
-    if email and recipient.email and delivery == Delivery.IMMEDIATE:
-        queue_email(notification)
     return notification
 
 
