@@ -174,7 +174,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # only the code inside core.routers.reading_replica() reads it, and never for a session that wrote in the last
 # REPLICA_AFTER_WRITE_SECONDS. Without the URL everything reads the primary.
 if replica_url := env_str("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = database_from_url(replica_url)
+    # In a test run the replica is the test database itself, as a streaming replica holds the primary's rows.
+    DATABASES["replica"] = {**database_from_url(replica_url), "TEST": {"MIRROR": "default"}}
 DATABASE_ROUTERS = ["soisua.core.routers.ReplicaRouter"]
 REPLICA_AFTER_WRITE_SECONDS = env_int("REPLICA_AFTER_WRITE_SECONDS", 30)
 # PostgreSQL: the largest tables hash-partitioned by province after every migrate (docs/deploy.md, "Partitioning").

@@ -1,5 +1,8 @@
 """Reads of the dashboards go to the replica; writes, and reads after a write, to the primary (core.routers)."""
 
+import runpy
+from pathlib import Path
+
 import pytest
 from django.db import connections
 from django.http import HttpResponse
@@ -7,11 +10,14 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+import soisua
 from soisua.core.actors import SYSTEM
 from soisua.core.routers import COOKIE, REPLICA, ReplicaMiddleware, read_alias, reading_replica
 from soisua.org import services
 from soisua.org.enums import Role
 from soisua.org.models import Unit
+
+SETTINGS = str(Path(soisua.__file__).parent / "settings.py")
 
 
 @pytest.fixture
@@ -105,3 +111,13 @@ def test_without_a_replica_everything_reads_the_primary(cast):
 
     assert alias == "default"
     assert REPLICA not in connections.settings
+
+
+def test_the_replica_url_adds_an_alias_that_is_the_test_database_in_a_test_run(monkeypatch):
+    monkeypatch.setenv("DATABASE_REPLICA_URL", "postgres://reader@replica.example.org:5432/soisua")
+
+    loaded = runpy.run_path(SETTINGS)
+
+    assert loaded["DATABASES"]["replica"]["HOST"] == "replica.example.org"
+    assert loaded["DATABASES"]["replica"]["TEST"] == {"MIRROR": "default"}
+    assert loaded["DATABASE_ROUTERS"] == ["soisua.core.routers.ReplicaRouter"]
