@@ -42,6 +42,10 @@ class reading_replica(ContextDecorator):
     """Let the reads inside go to the replica (when there is one and nothing above says otherwise). Outside a
     request (a task, a command) the writes that count are those made inside the block."""
 
+    def _recreate_cm(self):
+        # As a decorator one instance serves every call, in every thread at once: each call gets its own tokens.
+        return type(self)()
+
     def __enter__(self):
         self._tokens = [(_replica_wanted, _replica_wanted.set(True))]
         if not _in_request.get():

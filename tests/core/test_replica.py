@@ -121,3 +121,39 @@ def test_the_replica_url_adds_an_alias_that_is_the_test_database_in_a_test_run(m
     assert loaded["DATABASES"]["replica"]["HOST"] == "replica.example.org"
     assert loaded["DATABASES"]["replica"]["TEST"] == {"MIRROR": "default"}
     assert loaded["DATABASE_ROUTERS"] == ["soisua.core.routers.ReplicaRouter"]
+
+
+def test_a_decorated_view_serves_two_threads_at_once():
+    """gunicorn's threads run one decorated view at the same time: each call keeps its own state, so neither
+    fails on leaving it (bench/load.py found the dashboard failing so at 16 users)."""
+    import threading
+
+    inside, second_left = threading.Event(), threading.Event()
+    answers: dict[str, object] = {}
+
+    @reading_replica()
+    def page(name: str, wait: bool) -> str:
+        if wait:
+            inside.set()
+            second_left.wait(5)
+        return f"{name} read"
+
+    def call(name: str, wait: bool) -> None:
+        if not wait:
+            inside.wait(5)
+        try:
+            answers[name] = page(name, wait)
+        except Exception as error:  # the failure is what the test reports
+            answers[name] = error
+        finally:
+            if not wait:
+                second_left.set()
+
+    threads = [threading.Thread(target=call, args=("first", True)),
+               threading.Thread(target=call, args=("second", False))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+
+    assert answers == {"first": "first read", "second": "second read"}
