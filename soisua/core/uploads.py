@@ -134,7 +134,9 @@ def store_upload(field_file, upload) -> None:
     try:
         stored = storage.save(name, upload, max_length=field_file.field.max_length)
     except OSError as error:
-        logger.error("could not store %s: %s", name, error)
+        # The folder and the cause only: the file's name is the uploader's and may name a person (docs/deploy.md,
+        # "Logs"), and so may the error's text, which repeats the path.
+        logger.error("could not store a file in %s: %s", os.path.dirname(name), error.strerror or type(error).__name__)
         discard_stored(storage, name)
         raise DomainError(_("“%(name)s” could not be stored: the server has no room for it now. Nothing was saved; "
                             "try again later, and tell the administrator if it happens again.")

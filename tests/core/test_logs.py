@@ -4,7 +4,13 @@ what was searched for or typed into the login form."""
 import logging
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+
+from soisua.core.errors import DomainError
+from soisua.corrections import services as corrections
+from tests.corrections.test_evidence_storage import full_disk  # noqa: F401
+from tests.corrections.test_plans import PDF, approved_plan, frozen, shortcoming_of  # noqa: F401
 
 
 @pytest.fixture
@@ -55,3 +61,16 @@ def test_a_search_and_a_missing_page_log_no_name_or_id_number(cast, records):
     assert "Trần Thị Bình" not in written
     assert "ten=" not in written
     assert written.count("001190000001") == written.count("/khong-co/001190000001/")
+
+
+def test_a_file_that_could_not_be_stored_is_logged_without_its_name(cast, frozen, full_disk, records):  # noqa: F811
+    shortcoming = shortcoming_of(cast)
+    approved_plan(cast, shortcoming)
+
+    with pytest.raises(DomainError):
+        corrections.post_progress(shortcoming, note="Biên lai", by=cast.users["member"],
+                                  evidence=SimpleUploadedFile("kiem-diem-tran-thi-binh.pdf", PDF * 100))
+
+    written = _written(records)
+    assert "could not store a file in evidence/" in written
+    assert "tran-thi-binh" not in written
