@@ -429,3 +429,22 @@ def test_an_operator_resets_a_superusers_two_factor_from_the_command_line(cast):
     assert Notification.objects.filter(recipient=superuser, kind="accounts.two_factor_reset").exists()
     with pytest.raises(CommandError):
         call_command("reset_two_factor", "superuser", stdout=io.StringIO())  # nothing left to reset
+
+
+def test_the_first_administrator_sets_up_two_factor_then_reaches_the_first_run_set_up(db):
+    call_command("createsuperuser", "--noinput", "--username", "quantri", "--email", "quantri@example.org",
+                 stdout=io.StringIO())
+    user = User.objects.get(username="quantri")
+    user.set_password(PASSWORD)
+    user.save()
+    client = password_login(user)
+
+    sent = client.get("/")
+    client.get(sent["Location"])
+    device = TOTPDevice.objects.get(user=user)
+    confirmed = client.post(SETUP, {"code": two_factor.current_code(device), "next": "/"})
+
+    assert sent["Location"] == f"{SETUP}?next=%2F"
+    assert confirmed.status_code == 200
+    assert client.get("/")["Location"] == reverse("setup")
+    assert client.get(reverse("setup")).status_code == 200
