@@ -24,6 +24,8 @@ from django.utils import timezone
 
 NATIONAL = 0  # logins, users, the top of the tree: whatever belongs to no province
 GENESIS = "0" * 64  # the "previous hash" of a chain's first entry
+# The canonical form: keys sorted, no spaces, text as itself. One encoder for every entry (a bulk write hashes many).
+CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def _number(value: float) -> Any:
@@ -58,10 +60,9 @@ def entry_hash(chain: int, seq: int, previous_hash: str, at: datetime.datetime |
 
     `at` may be given already as `utc_text(at)` (a bulk write dates many entries alike).
     """
-    text = json.dumps(
+    text = CANONICAL.encode(
         [1, chain, seq, previous_hash, at if isinstance(at, str) else utc_text(at), actor_id, actor_label, action,
-         object_type, str(object_id), object_label, _normal(changes)],
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+         object_type, str(object_id), object_label, _normal(changes)])
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -147,6 +148,5 @@ def seal(entries: Sequence, using: str) -> None:
 
 def anchor_digest(period: str, heads: dict[str, list], previous_digest: str) -> str:
     """sha256 (hex) of an anchor: its period, the heads of every chain ({"<chain>": [seq, hash]}), the last digest."""
-    text = json.dumps([1, period, _normal(heads), previous_digest], sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"))
+    text = CANONICAL.encode([1, period, _normal(heads), previous_digest])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

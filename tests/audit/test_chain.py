@@ -380,3 +380,29 @@ def test_two_provinces_written_at_once_in_opposite_orders_do_not_deadlock(cast):
     assert AuditEntry.objects.filter(action="org.unit.update", chain=first.pk).count() == 40
     clean, printed = verify_audit()
     assert clean, printed
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_entries_written_before_the_chains_are_sealed_on_upgrade(cast):
+    some_history(cast)
+    call_command("migrate", "audit", "0004_actor_newest", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO audit_auditentry (at, actor_id, actor_label, action, object_type, object_id, "
+                       "object_label, changes) VALUES (%s, NULL, 'system', 'org.unit.update', 'org.unit', %s, "
+                       "'Chi bộ Thôn 1', %s)",
+                       [datetime.datetime(2025, 3, 1, 8, 30, 15, 250000, tzinfo=datetime.UTC), str(cast.cell.pk),
+                        '{"name": ["Chi bộ 1", "Chi bộ Thôn 1"], "size": 1.0}'])
+        cursor.execute("SELECT COUNT(*) FROM audit_auditentry")
+        written = cursor.fetchone()[0]
+
+    call_command("migrate", "audit", verbosity=0)
+
+    entries = list(AuditEntry.objects.order_by("id"))
+    assert len(entries) == written
+    assert [(entry.chain, entry.seq) for entry in entries] == [(NATIONAL, seq) for seq in range(1, written + 1)]
+    assert AuditChain.objects.get(chain=NATIONAL).hash == entries[-1].hash
+    clean, printed = verify_audit()
+    assert clean, printed
+    services.record(SYSTEM, "org.unit.update", cast.cell, {})
+    clean, printed = verify_audit()
+    assert clean, printed
