@@ -20,7 +20,7 @@ from soisua.core.actors import SYSTEM
 from soisua.org import services
 from soisua.org.enums import Role
 from soisua.org.models import RoleGrant
-from tests.conftest import CAST
+from tests.conftest import CAST, verify_session
 from tests.factories import UserFactory
 
 # How much each role may do on a unit, weakest first (as the product ranks them).
@@ -129,6 +129,9 @@ def test_revoking_roles_follows_the_rules(cast, newcomer, who):
                                        extra=role if holder == "self" else None)
             with transaction.atomic():
                 grant = services.grant_role(user, unit=unit, role=role, by=SYSTEM)
+                # A role over a subtree asks for the second factor before anything else: the login has entered it.
+                if cast.users[who] is not None:
+                    verify_session(client, type(user).objects.get(pk=cast.users[who].pk))
                 response = client.post(reverse("org:units.grants.revoke", args=[unit.pk, grant.pk]))
                 exists = RoleGrant.objects.filter(pk=grant.pk).exists()
                 transaction.set_rollback(True)
