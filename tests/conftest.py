@@ -160,16 +160,19 @@ def verify_session(client: Client, user: User) -> None:
     session.save()
 
 
-@pytest.fixture(autouse=True)
-def _verified_logins(monkeypatch):
+@pytest.fixture(autouse=True, scope="session")
+def _verified_logins():
     """Two-factor login is enforced in every test; a test's `force_login` stands for a whole login, so it also
-    enters the second factor for the logins that need one (login_without_code does not)."""
+    enters the second factor for the logins that need one (login_without_code does not). Session-wide, so the
+    fixtures of a module that log in before any test runs have it too."""
 
     def force_login(self, user, backend=None):
         _FORCE_LOGIN(self, user, backend)
         verify_session(self, user)
 
-    monkeypatch.setattr(Client, "force_login", force_login)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "force_login", force_login)
+        yield
 
 
 @pytest.fixture(autouse=True)
