@@ -434,7 +434,10 @@ def run_export(job: ExportJob) -> None:
     Side effects: stores the file under MEDIA_ROOT/exports/, updates the job, notifies the requester (inbox, and
     e-mail as their preference says).
     """
-    if not ExportJob.objects.filter(pk=job.pk, status=ExportStatus.QUEUED).update(status=ExportStatus.RUNNING):
+    # One task per job, run by one worker at a time: a job already RUNNING was left so by a worker that died, and
+    # its task, put back in the queue (notifications.recovery), writes it again from the start.
+    if not ExportJob.objects.filter(pk=job.pk, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]).update(
+            status=ExportStatus.RUNNING, done_rows=0):
         return
     user = job.requester
     kind = background.get(job.kind)

@@ -195,3 +195,25 @@ def test_a_cycles_results_across_a_large_subtree_are_written_in_the_background(c
     assert (job.kind, job.status) == ("reviews.results", ExportStatus.DONE)
     assert [row[1] for row in read_table(content)[1:]] == ["Đảng ủy xã Hòa An", "Chi bộ Thôn 1", "Chi bộ Thôn 2"]
     assert any(cell.value == "Tổng cộng" for row in sheet.iter_rows() for cell in row)
+
+
+def test_an_export_left_running_by_a_worker_that_died_is_written_when_its_task_runs_again(cast):
+    cast.client("secretary").get(roster_url(cast.cell))
+    job = ExportJob.objects.get()
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, file="", done_rows=1, finished_at=None)
+
+    services.run_export(ExportJob.objects.get(pk=job.pk))
+
+    job.refresh_from_db()
+    assert (job.status, job.done_rows) == (ExportStatus.DONE, 2)
+    with job.file.open("rb") as stored:
+        assert [row[1] for row in read_table(stored.read())[1:]] == ["Trần Thị Bình", "Lê Văn Cường"]
+
+
+def test_a_finished_export_is_not_written_again_by_a_repeated_task(cast):
+    cast.client("secretary").get(roster_url(cast.cell))
+    job = ExportJob.objects.get()
+
+    services.run_export(job)
+
+    assert ExportJob.objects.get(pk=job.pk).file.name == job.file.name
