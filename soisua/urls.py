@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 
 from soisua.accounts.views import set_language
 from soisua.api import api, unknown_path
-from soisua.core.views import healthz
+from soisua.core.views import healthz, server_error
 from soisua.documents.views import setup
 
 urlpatterns = [
@@ -24,3 +24,5 @@ urlpatterns = [
     path("setup/", setup, name="setup"),
     path("healthz", healthz, name="healthz"),
 ]
+
+handler500 = server_error

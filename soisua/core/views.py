@@ -1,8 +1,11 @@
+import sys
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -65,3 +68,24 @@ def save_form(request: HttpRequest, form, action, *, success: str, error_field: 
         return False, None
     messages.success(request, success)
     return True, result
+
+
+# Seconds a client is asked to wait before trying again while the database cannot be reached.
+RETRY_AFTER_OUTAGE = 30
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The answer to an error no view handled. A database that cannot be reached (restarting, failing over) or that
+    could not finish in time (a lock, a deadlock broken by the server) is a passing outage, not a fault of the page:
+    503 with Retry-After, the API as JSON, so people, clients and the proxy wait and try again. Rendered without
+    the request's context: nothing here may touch the database. The error is logged as any other."""
+    if not isinstance(sys.exc_info()[1], InterfaceError | OperationalError):
+        return HttpResponse(render_to_string("500.html"), status=500)
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": "Hệ thống tạm thời gián đoạn, xin thử lại sau ít phút.",
+                                 "code": "unavailable"}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_OUTAGE)
+    return response
+
