@@ -43,6 +43,13 @@ def can_edit_review(user, review: Review) -> bool:
     return is_author(user, review) if review.member_id else access.leads_unit(user, review.unit)
 
 
+def submitted_by(user, review: Review) -> bool:
+    """The review is submitted and `user` is who submitted it or could have (a second press of "Submit")."""
+    if review.status != ReviewStatus.SUBMITTED:
+        return False
+    return is_author(user, review) if review.member_id else access.leads_unit(user, review.unit)
+
+
 def can_appraise(user, review: Review) -> bool:
     """The cell committee comments, proposes a level and returns a member's review for revision (never their own:
     a secretary's review is appraised by the rest of the cell committee)."""

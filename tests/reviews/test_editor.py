@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from soisua.reviews import services
+from soisua.reviews.enums import ReviewStatus
 from soisua.reviews.models import ChecklistItem, Review
 from soisua.reviews.queries import form_fields
 from soisua.reviews.services import send_review_prompt
@@ -171,3 +172,21 @@ def test_an_autosave_conflict_says_how_to_merge_and_keeps_the_old_version(cast):
     page = response.content.decode()
     assert "nhấn “Lưu bản nháp”" in page
     assert 'name="version"' not in page  # the next autosave stays refused until the author merges
+
+
+def test_submitting_again_says_it_went_through_and_changes_nothing(cast):
+    cycle = open_for(cast.commune, enforce_order=False)
+    review = member_review(cycle, cast)
+    client = cast.client("member")
+    edit(client, review, full_form(review))
+    client.post(reverse("reviews:reviews.submit", args=[review.pk]))
+    review.refresh_from_db()
+    submitted = (review.status, review.version)
+
+    response = client.post(reverse("reviews:reviews.submit", args=[review.pk]), follow=True)
+
+    review.refresh_from_db()
+    assert submitted[0] == ReviewStatus.SUBMITTED and (review.status, review.version) == submitted
+    assert response.redirect_chain[-1][0] == reverse("reviews:reviews.detail", args=[review.pk])
+    assert "Bản kiểm điểm này đã được nộp; không có gì thay đổi." in response.content.decode()
+    assert cast.client("sibling").post(reverse("reviews:reviews.submit", args=[review.pk])).status_code == 404

@@ -148,6 +148,10 @@ def review_autosave(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    if policy.submitted_by(request.user, policy.get_review_for_user(request.user, pk)):
+        # Pressed again (a slow answer, a page from before): it went through the first time.
+        messages.info(request, _("This review was already submitted; nothing was changed."))
+        return redirect("reviews:reviews.detail", pk=pk)
     review = policy.get_review_for_user(request.user, pk, write=True)
     done, _result = perform(request, lambda: services.submit_review(review, version=None, by=request.user),
                             success=_("Review submitted. It is now locked; the cell committee will read it."))
