@@ -47,3 +47,30 @@ def timed_rounds(names: tuple[str, ...], round_tasks: Callable[[int], list[Task]
             if number >= warmup:
                 times[name].append(elapsed)
     return times
+
+
+def server_session(user) -> str:
+    """The key of a session for `user` written on the server side, as the login view leaves it (no login is
+    measured); when the login needs its second factor, or has one, that is entered too (django_otp's login with the
+    user's authenticator, one made for the benchmark if there is none), so pages open as after the code was typed."""
+    from importlib import import_module
+
+    import django_otp
+    from django.conf import settings
+    from django.contrib.auth import login
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from soisua.accounts import policy, two_factor
+
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1")
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    request.user = AnonymousUser()
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if policy.requires_two_factor(user) or two_factor.has_two_factor(user):
+        device = two_factor.confirmed_device(user) or TOTPDevice.objects.create(user=user, name="bench",
+                                                                                  confirmed=True)
+        django_otp.login(request, device)
+    request.session.save()
+    return request.session.session_key

@@ -40,7 +40,7 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import configure, p95, timed_rounds
+from common import configure, p95, server_session, timed_rounds
 
 LEVELS = ("country", "province", "commune", "cell")
 HOMES = ("member home", "secretary home")
@@ -221,6 +221,7 @@ def main() -> int:
     configure()
 
     import time_machine
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
@@ -262,7 +263,7 @@ def main() -> int:
         clients = {}
         for name, user in [*homes.items(), ("committee", committee)]:
             clients[name] = Client()
-            clients[name].force_login(user)
+            clients[name].cookies[settings.SESSION_COOKIE_NAME] = server_session(user)
         urls = {level: [reverse("oversight:dashboard", args=[unit.pk]) for unit in found]
                 for level, found in units.items()}
         rounds = args.runs + args.warmup

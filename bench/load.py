@@ -311,44 +311,6 @@ def link_logins(members: list, password_hash: str) -> dict[int, object]:
     return {member.pk: member.user for member in members}
 
 
-def session_key(user, *, second_factor: bool = False) -> str:
-    """A session for `user` written on the server side, as the login view leaves it (django.contrib.auth's login
-    on a request of our own); with `second_factor`, verified by an OTP device of the user when two-factor login is
-    installed (django_otp's login), so the pages that require it open as they do after the code was typed."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import login
-    from django.contrib.auth.models import AnonymousUser
-    from django.test import RequestFactory
-
-    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1")
-    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
-    request.user = AnonymousUser()
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    if second_factor and "django_otp" in settings.INSTALLED_APPS:
-        import django_otp
-
-        device = otp_device(user)
-        if device is not None:
-            django_otp.login(request, device)
-    request.session.save()
-    return request.session.session_key
-
-
-def otp_device(user):
-    """The user's confirmed OTP device, or a TOTP device made for the benchmark (when that plugin is installed)."""
-    from django.conf import settings
-    from django_otp import devices_for_user
-
-    device = next(iter(devices_for_user(user, confirmed=True)), None)
-    if device is None and "django_otp.plugins.otp_totp" in settings.INSTALLED_APPS:
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
-    return device
-
-
 def filled(review, text: str):
     """A review's content with every text box answered and the checklist walked, as a member leaves it."""
     from decimal import Decimal
@@ -379,6 +341,8 @@ def prepare(args) -> dict:
     from django.utils import timezone
 
     django.setup()
+    from common import server_session
+
     from soisua.core.actors import SYSTEM
     from soisua.meetings import services as meetings
     from soisua.meetings.models import Meeting
@@ -450,24 +414,24 @@ def prepare(args) -> dict:
     for number in range(args.pool):
         commune = communes[number % len(communes)]
         user = link_committee(f"bench-load-committee-{number}", commune, password_hash)
-        committee.append({"unit": commune.pk, "session": session_key(user, second_factor=True)})
+        committee.append({"unit": commune.pk, "session": server_session(user)})
     by_cell: dict[int, list] = {}
     for review in to_rate:
         by_cell.setdefault(review.unit_id, []).append(review.pk)
 
     def verified(member) -> str:  # the cell's leaders: their session passed the second factor, if there is one
-        return session_key(users[member.pk], second_factor=True)
+        return server_session(users[member.pk])
 
     plan = {
-        "members": [{"review": draft.pk, "session": session_key(users[draft.member_id])} for draft in drafts],
+        "members": [{"review": draft.pk, "session": server_session(users[draft.member_id])} for draft in drafts],
         "secretaries": [{"cell": cell, "reviews": found, "session": verified(secretaries[cell])}
                         for cell, found in by_cell.items()],
         "committee": committee,
         "meetings": {run: [{"meeting": meeting.pk, "screen": verified(secretaries[meeting.unit_id]),
-                            "attendees": [session_key(users[member.pk]) for member in attendees[meeting.pk]]}
+                            "attendees": [server_session(users[member.pk]) for member in attendees[meeting.pk]]}
                            for meeting in meetings_now[number * per_run:(number + 1) * per_run]]
                      for number, run in enumerate(runs)},
-        "bare": [session_key(users[draft.member_id]) for draft in drafts],
+        "bare": [server_session(users[draft.member_id]) for draft in drafts],
     }
     if len(plan["members"]) < args.pool:
         raise SystemExit(f"Only {len(plan['members'])} draft reviews to write, {args.pool} needed.")

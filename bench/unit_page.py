@@ -91,9 +91,8 @@ def pick_cell(root, target: int = 20):
 
 def login_session(username: str, *, unit, role: str, member=None) -> str:
     """A session cookie for a login holding `role` on `unit`, built through the org services."""
+    from common import server_session
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.cached_db import SessionStore
 
     from soisua.accounts.models import User
     from soisua.core.actors import SYSTEM
@@ -105,12 +104,7 @@ def login_session(username: str, *, unit, role: str, member=None) -> str:
         if member is not None:
             services.link_account(member, user=user, by=SYSTEM)
     services.grant_role(user, unit=unit, role=role, by=SYSTEM)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    return f"{settings.SESSION_COOKIE_NAME}={server_session(user)}"
 
 
 # --- server ---------------------------------------------------------------------------------------------
