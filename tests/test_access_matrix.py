@@ -38,6 +38,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticToken
 
 from soisua.accounts.models import ApiToken, SetupCode
 from soisua.alerts import services as alert_services
@@ -76,7 +78,7 @@ from soisua.reviews.models import ChecklistItem, Cycle, Feedback, Review, Review
 from soisua.reviews.queries import form_fields
 from soisua.reviews.services import add_review_shortcoming, give_feedback, open_cycle
 
-from .conftest import CAST, Cast
+from .conftest import CAST, Cast, give_authenticator
 from .factories import PASSWORD, complete_review, make_member
 
 LOGIN = "login"  # a redirect to the login page, with ?next=
@@ -377,6 +379,18 @@ def of_user(model, field_name: str = "user", values: tuple = ("pk",)) -> Callabl
         return [] if user is None else sorted(model.objects.filter(**{field_name: user}).values_list(*values))
 
     return read
+
+
+def devices_of(user) -> list:
+    """A login's second-factor devices (authenticator, recovery codes), as (kind, id)."""
+    if user is None:
+        return []
+    return sorted(device.persistent_id for device in devices_for_user(user, confirmed=None))
+
+
+def recovery_codes_of(user) -> list:
+    return [] if user is None else sorted(StaticToken.objects.filter(device__user=user).values_list("token",
+                                                                                                    flat=True))
 
 
 def the_user(*fields: str) -> Callable[[Fixtures, str], object]:
@@ -789,6 +803,13 @@ MATRIX: dict[str, Case | list[Case]] = {
         LOGIN_THEN_405, post=succeeds(ADMINISTER_CELL),
         post_redirect=lambda f: reverse("org:units.grants", args=[f.cast.cell.pk]),
         effect=rows(RoleGrant, unit=lambda f: f.cast.cell)),
+    # A lost phone: those who administer the cell reset its secretary's second factor (never their own).
+    "org:units.grants.reset_two_factor": Case(
+        lambda f: give_authenticator(f.cast.users["secretary"]) and reverse(
+            "org:units.grants.reset_two_factor", args=[f.cast.cell.pk, f.secretary_grant_id]),
+        LOGIN_THEN_405, post=succeeds(ADMINISTER_CELL),
+        post_redirect=lambda f: reverse("org:units.grants", args=[f.cast.cell.pk]),
+        effect=lambda f, who: devices_of(f.cast.users["secretary"])),
     # Standing in for a committee is an administrator's power (and a superuser's), with a reason.
     "org:units.stand_in": Case(unit_url("org:units.stand_in", "commune"), STAND_IN, post=succeeds(STAND_IN),
                                data={"reason": "Ban thường vụ xã vắng mặt cả tuần"},
@@ -1243,6 +1264,26 @@ MATRIX: dict[str, Case | list[Case]] = {
                                    LOGIN_THEN_405, post=expect(302, 404, 404, 404, 404, 404, 404, 404, 404),
                                    post_redirect=lambda f: reverse("accounts:tokens"),
                                    effect=lambda f, who: ApiToken.objects.count()),
+    # Two-factor login and sessions: each login manages its own. The cast's sessions have entered their code (the
+    # logins that need one hold an authenticator), so the code page sends them on and the set-up page offers to
+    # replace it.
+    "accounts:security": Case(lambda f: reverse("accounts:security"), LOGGED_IN,
+                              shows=f'action="{reverse("accounts:log_out_everywhere")}"'),
+    "accounts:log_out_everywhere": Case(lambda f: reverse("accounts:log_out_everywhere"), LOGIN_THEN_405,
+                                        post=everyone(302, anonymous=LOGIN),
+                                        post_redirect=lambda f: reverse("accounts:security"),
+                                        effect=the_user("session_generation")),
+    "accounts:two_factor.setup": Case(lambda f: reverse("accounts:two_factor.setup"), LOGGED_IN, shows='name="code"'),
+    "accounts:two_factor.verify": Case(lambda f: reverse("accounts:two_factor.verify"), everyone(302, anonymous=LOGIN)),
+    # New recovery codes for a login with an authenticator (shown once, on the answer); without one, refused.
+    "accounts:two_factor.recovery_codes": Case(
+        lambda f: reverse("accounts:two_factor.recovery_codes"), LOGIN_THEN_405, done=200,
+        post=expect(Kept(302), Kept(302), Kept(302), 200, 200, 200, 200, 200, 200),
+        effect=lambda f, who: recovery_codes_of(f.cast.users[who])),
+    # Turning it off takes a current code: a wrong one changes nothing, for everyone.
+    "accounts:two_factor.off": Case(lambda f: reverse("accounts:two_factor.off"), LOGIN_THEN_405,
+                                    post=everyone(Kept(302), anonymous=LOGIN), data={"code": "000000"},
+                                    effect=lambda f, who: devices_of(f.cast.users[who])),
     # The language is remembered on the account (an anonymous visitor's lives in a cookie only).
     "set_language": Case(lambda f: reverse("set_language"), GET_NOT_ALLOWED, post=everyone(302, anonymous=Kept(302)),
                          data={"language": "en", "next": "/units/"}, post_redirect=lambda f: "/units/",
@@ -1330,6 +1371,8 @@ MATRIX: dict[str, Case | list[Case]] = {
     "api:openapi-json": Case(lambda f: "/api/openapi.json", everyone(200), shows="/api/units/{unit_id}/members"),
     "api:openapi-view": Case(lambda f: "/api/docs", everyone(200), shows="openapi.json"),
     "api:api-root": Case(lambda f: "/api/", everyone(404)),
+    # Any other address under /api/: the API's own not-found answer, for everyone.
+    "^api/": Case(lambda f: "/api/khong-co/", everyone(404)),
     "api:review_detail": [
         Case(lambda f: f"/api/reviews/{f.submitted.pk}", READ_REVIEW | {"anonymous": 401}, shows='"form": "2A"'),
         Case(lambda f: f"/api/reviews/{f.draft.pk}", AUTHOR_ONLY | {"anonymous": 401}, shows='"status": "draft"'),
