@@ -54,3 +54,10 @@ class TwoFactorCodeForm(forms.Form):
         else:
             self.fields["code"].help_text = _("The six digits the app shows for this account now.")
             self.fields["code"].widget.attrs.update(inputmode="numeric", autocapitalize="none")
+
+    def refuse(self, error) -> None:
+        """Show `error` on the code and empty the field: a code typed wrong is not shown back (a recovery code is a
+        secret, and a stale code is only in the way of the next one)."""
+        self.data = self.data.copy()
+        self.data["code"] = ""
+        self.add_error("code", error)

@@ -10,12 +10,15 @@ password never removes a device and never verifies a session.
 import base64
 import hashlib
 import hmac
+import math
 import secrets
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -105,7 +108,8 @@ def confirm_setup(user: User, *, device: TOTPDevice, code: str, by) -> list[str]
     one is removed) and ten new recovery codes replace any earlier ones. Returns the recovery codes, to be shown
     once (only keyed hashes are kept).
 
-    Refusals (TwoFactorError): "wrong_code" (the code does not match the device's key now); TooManyAttempts.
+    Refusals (TwoFactorError): "wrong_code" (the code does not match the device's key now), "too_soon" (typed
+    during the device's pause after a wrong code, counted too); TooManyAttempts.
     Side effects: the device confirmed; other TOTP devices and the recovery codes replaced; the session generation
     moved on, so every other session of the login ends (they were opened without the second factor; the caller
     keeps its own with update_session_auth_hash); audit entries ("accounts.two_factor.set_up",
@@ -115,7 +119,8 @@ def confirm_setup(user: User, *, device: TOTPDevice, code: str, by) -> list[str]
     _check_not_throttled(user)
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().filter(pk=device.pk, user=user, confirmed=False).first()
-        if device is not None and device.verify_token(_digits(code)):
+        pause = _pause_left(device)
+        if device is not None and not pause and device.verify_token(_digits(code)):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
@@ -125,6 +130,8 @@ def confirm_setup(user: User, *, device: TOTPDevice, code: str, by) -> list[str]
             audit.record(by, "accounts.two_factor.recovery_codes", user, {"user": user.pk, "count": len(codes)})
             return codes
     _record_failure(user, what="set_up")
+    if pause:
+        raise _too_soon(pause)
     raise TwoFactorError(_("This code does not match. Check that the app shows the account you just added, and "
                            "type the six digits it shows now."), code="wrong_code")
 
@@ -153,6 +160,27 @@ def _check_not_throttled(user: User) -> None:
         raise throttle.TooManyAttempts(_("Too many wrong codes."), wait=wait)
 
 
+def _pause_left(device: TOTPDevice | StaticDevice | None) -> int:
+    """Seconds left of django-otp's pause of `device` after a wrong code (1, 2, 4, … seconds), during which it
+    checks no code, the right one included; 0 when it checks codes."""
+    if device is None:
+        return 0
+    allowed, info = device.verify_is_allowed()
+    if allowed:
+        return 0
+    return max(1, math.ceil((info["locked_until"] - timezone.now()).total_seconds()))
+
+
+def _too_soon(seconds: int) -> TwoFactorError:
+    """A code typed during the pause is refused (and counted like a wrong one) with the seconds to wait, rather
+    than called wrong: it was not checked."""
+    return TwoFactorError(ngettext(
+        "Wait %(seconds)s second, then type the code again: after a wrong code the next one is checked only after "
+        "a short pause.",
+        "Wait %(seconds)s seconds, then type the code again: after a wrong code the next one is checked only after "
+        "a short pause.", seconds) % {"seconds": seconds}, code="too_soon")
+
+
 def _record_failure(user: User, *, what: str) -> None:
     """Audit a wrong code (never the code): the throttle counts these entries. Called after the attempt's own
     transaction, and never inside one that the refusal rolls back."""
@@ -161,7 +189,8 @@ def _record_failure(user: User, *, what: str) -> None:
 
 def verify_code(user: User, code: str) -> TOTPDevice | StaticDevice | None:
     """The device that accepts `code` for `user`: the authenticator's current code (each code once), or a recovery
-    code, which is spent. None for a wrong code, counted by the throttle; TooManyAttempts while it cools off.
+    code, which is spent. None for a wrong code, counted by the throttle; TooManyAttempts while it cools off;
+    TwoFactorError "too_soon" for a code typed during the device's pause after a wrong one (not checked; counted).
 
     Side effects: the device's last code and use recorded; a used recovery code deleted; audit entry for a recovery
     code used ("accounts.two_factor.recovery_used", with how many are left) or for a wrong code.
@@ -171,16 +200,21 @@ def verify_code(user: User, code: str) -> TOTPDevice | StaticDevice | None:
     with transaction.atomic():
         if typed.isdigit():
             device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("-pk").first()
-            if device is not None and device.verify_token(typed):
+            pause = _pause_left(device)
+            if device is not None and not pause and device.verify_token(typed):
                 return device
         else:
             device = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
-            if (device is not None and has_two_factor(user)
-                    and device.verify_token(_recovery_digest(typed))):
+            if device is not None and not has_two_factor(user):
+                device = None
+            pause = _pause_left(device)
+            if device is not None and not pause and device.verify_token(_recovery_digest(typed)):
                 audit.record(user, "accounts.two_factor.recovery_used", user, {
                     "user": user.pk, "left": device.token_set.count()})
                 return device
     _record_failure(user, what="verify")
+    if pause:
+        raise _too_soon(pause)
     return None
 
 
@@ -188,7 +222,7 @@ def turn_off(user: User, *, code: str, by) -> None:
     """Remove the second factor of a login that is not required to use one, proven with a current code (or a
     recovery code).
 
-    Refusals (TwoFactorError): "required" (the login must use it), "wrong_code"; TooManyAttempts.
+    Refusals (TwoFactorError): "required" (the login must use it), "wrong_code", "too_soon"; TooManyAttempts.
     Side effects: the login's TOTP and recovery devices deleted; audit entry.
     """
     if not policy.may_turn_off_two_factor(user):

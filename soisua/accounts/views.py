@@ -229,7 +229,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         except throttle.TooManyAttempts as refusal:
             return too_many_attempts(request, refusal.wait)
         except ValidationError as error:
-            form.add_error("code", error)
+            form.refuse(error)
         else:
             update_session_auth_hash(request, request.user)  # the other sessions end, this one goes on
             otp_login(request, device)
@@ -261,17 +261,19 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             device = two_factor.verify_code(request.user, form.cleaned_data["code"])
         except throttle.TooManyAttempts as refusal:
             return too_many_attempts(request, refusal.wait)
-        if device is not None:
-            otp_login(request, device)
-            if device.persistent_id.startswith("otp_static."):
-                left = two_factor.recovery_codes_left(request.user)
-                messages.warning(request, ngettext(
-                    "You used a recovery code: %(left)s is left. Make new ones on the security page.",
-                    "You used a recovery code: %(left)s are left. Make new ones on the security page.",
-                    left) % {"left": left})
-            return _after_code(request)
-        form.add_error("code", _("This code does not match. Type the six digits the app shows now, or a recovery "
-                                 "code."))
+        except two_factor.TwoFactorError as error:  # typed during the pause after a wrong code
+            form.refuse(error)
+        else:
+            if device is not None:
+                otp_login(request, device)
+                if device.persistent_id.startswith("otp_static."):
+                    left = two_factor.recovery_codes_left(request.user)
+                    messages.warning(request, ngettext(
+                        "You used a recovery code: %(left)s is left. Make new ones on the security page.",
+                        "You used a recovery code: %(left)s are left. Make new ones on the security page.",
+                        left) % {"left": left})
+                return _after_code(request)
+            form.refuse(_("This code does not match. Type the six digits the app shows now, or a recovery code."))
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})
 
 
