@@ -28,6 +28,7 @@ from soisua.core.errors import DomainError
 
 from . import policy, throttle
 from .models import User
+from .services import revoke_all_api_tokens
 
 # Recovery codes are written down and typed on phones: capitals and digits without look-alikes, as set-up codes.
 RECOVERY_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -85,13 +86,23 @@ def _format_recovery(code: str) -> str:
 
 @transaction.atomic
 def start_setup(user: User, *, by) -> TOTPDevice:
-    """The authenticator being set up: the login's unconfirmed device, or a new one with a fresh key. A confirmed
-    device stays in use until the new one is confirmed.
+    """A new authenticator to set up, with a fresh key; any key shown earlier and not confirmed is dropped, so a
+    key seen by someone holding only the password (who opened the page before the owner) is never the one the
+    owner confirms. Only the session that was shown a key may confirm it (`setup_device`). A confirmed device
+    stays in use until the new one is confirmed.
 
-    Side effects: may insert an unconfirmed TOTPDevice (no audit entry: nothing is in use yet).
+    Side effects: deletes the login's unconfirmed devices and inserts one (no audit entry: nothing is in use yet).
     """
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+
+
+def setup_device(user: User, pk) -> TOTPDevice | None:
+    """The unconfirmed authenticator shown to this session (its id kept in the session), if it is still the one
+    being set up."""
+    if not isinstance(pk, int):
+        return None
+    return TOTPDevice.objects.filter(pk=pk, user=user, confirmed=False).first()
 
 
 def _new_recovery_codes(user: User) -> list[str]:
@@ -126,6 +137,8 @@ def confirm_setup(user: User, *, device: TOTPDevice, code: str, by) -> list[str]
             TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
             codes = _new_recovery_codes(user)
             _bump_generation(user)
+            # Tokens made before, with the password alone, would carry on without the second factor.
+            revoke_all_api_tokens(user, reason="two_factor_set_up", by=by)
             audit.record(by, "accounts.two_factor.set_up", user, {"user": user.pk, "device": device.pk})
             audit.record(by, "accounts.two_factor.recovery_codes", user, {"user": user.pk, "count": len(codes)})
             return codes

@@ -211,6 +211,10 @@ def _recovery_codes_page(request: HttpRequest, codes: list[str], *, first: bool)
         "download": "data:text/plain;charset=utf-8," + quote(text)})
 
 
+# Session key: the unconfirmed authenticator whose key this session was shown on the set-up page.
+SETUP_DEVICE = "accounts.setup_device"
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -220,7 +224,12 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     (otherwise a password alone would replace the second factor)."""
     if two_factor.has_two_factor(request.user) and not request.user.is_verified():
         return redirect(f"{reverse('accounts:two_factor.verify')}?{urlencode({'next': request.get_full_path()})}")
-    device = two_factor.start_setup(request.user, by=request.user)
+    # The key shown is this session's alone: a page view shows a fresh key, a code confirms the key this session
+    # was shown (one noted earlier by someone else, or on another page, is gone).
+    device = two_factor.setup_device(request.user, request.session.get(SETUP_DEVICE)) if request.POST else None
+    if device is None:
+        device = two_factor.start_setup(request.user, by=request.user)
+        request.session[SETUP_DEVICE] = device.pk
     form = TwoFactorCodeForm(request.POST or None, recovery=False)
     if request.method == "POST" and form.is_valid():
         try:

@@ -119,6 +119,7 @@ def grant_role(user, *, unit: Unit, role: str, by) -> RoleGrant:
     grant, created = RoleGrant.objects.get_or_create(user=user, unit=unit, role=role, post=None)
     if created:
         forget_access([user.pk])
+        access.forget_scope(user)  # the caller's copy of the login reads its new access at once
         audit.record(by, "org.grant.create", grant, {"user": user.pk, "unit": unit.pk, "role": role})
         _notify_role_change(user, grant=grant, unit=unit, role=role, granted=True)
     return grant
