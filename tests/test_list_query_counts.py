@@ -573,6 +573,8 @@ PAGES: dict[str, Reach] = {
                                                 lambda w: "not-a-token"), "anonymous"),
     "accounts:password_reset_complete": Reach(at("accounts:password_reset_complete"), "anonymous"),
     "accounts:tokens": Reach(at("accounts:tokens"), "member"),
+    "accounts:security": Reach(at("accounts:security"), "member"),
+    "accounts:two_factor.setup": Reach(at("accounts:two_factor.setup"), "member"),
     "accounts:activate": Reach(at("accounts:activate"), "anonymous"),
     "notifications:inbox": Reach(at("notifications:inbox"), "member"),
     "notifications:preferences": Reach(at("notifications:preferences"), "member"),
@@ -741,7 +743,10 @@ PAGES: dict[str, Reach] = {
 NO_PAGE = {"api:api-root": "the API's root lists nothing (ninja answers 404)",
            "setup": "the first-run set-up is a page only while the installation has no unit; here it sends on",
            "accounts:activate.password": "a page only after a set-up code was proven in the session; here it sends "
-                                         "back to the first step"}
+                                         "back to the first step",
+           "accounts:two_factor.verify": "a page only while a login owes its code; the cast's sessions have entered "
+                                         "theirs, so it sends on",
+           "^api/": "any address under /api/ that names no operation: the API's own 404"}
 
 
 # --- the lists whose queries are counted ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ from soisua.org import services as org_services
 from soisua.org.enums import Role
 from soisua.reviews import policy, services
 from soisua.reviews.models import Feedback, Review
+from tests.conftest import give_authenticator
 from tests.factories import UserFactory, complete_review, make_member
 from tests.reviews.test_cycles import open_for
 
@@ -284,6 +285,7 @@ def test_a_token_limited_to_another_unit_does_not_list_its_owners_own_review(cas
     draft = complete_review(review_of(cycle, cast.members["member"]), cast.users["member"], text=TEXT, submit=False)
     owner = cast.users["member"]
     org_services.grant_role(owner, unit=cast.other_commune, role=Role.STAFF, by=SYSTEM)
+    give_authenticator(owner)  # committee staff use a second factor; without it their tokens are refused
     limited = issue_api_token(owner, name="Hòa Bình", unit_id=cast.other_commune.pk, by=owner)
     whole = issue_api_token(owner, name="Toàn bộ", by=owner)
 
