@@ -45,6 +45,10 @@ def citations_outside(root: Path, paths: list[Path]) -> list[str]:
     names = {path.name for path in paths}
     parent = root.resolve().parent
     beside = [f"{parent}/{entry.name}" for entry in parent.iterdir() if entry.resolve() != root.resolve()]
+    # One pattern for every name beside the checkout (longest first), tried only on lines naming the parent folder:
+    # a checkout in a busy /tmp has hundreds of neighbours.
+    neighbours = re.compile("(?:" + "|".join(re.escape(other) for other in sorted(beside, key=len, reverse=True))
+                            + r")(?![\w.-])") if beside else None
     found = []
     for path in paths:
         for number, line in text_lines(path):
@@ -57,7 +61,7 @@ def citations_outside(root: Path, paths: list[Path]) -> list[str]:
                 depth = len(path.relative_to(root).parts) - 1
                 if upward.count("../") > depth:
                     found.append(f"{where}: a path leads out of the repository: {line.strip()[:80]}")
-            if any(re.search(re.escape(other) + r"(?![\w.-])", line) for other in beside):
+            if neighbours and f"{parent}/" in line and neighbours.search(line):
                 found.append(f"{where}: an absolute path beside the repository: {line.strip()[:80]}")
     return found
 
