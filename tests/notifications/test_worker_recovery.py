@@ -4,6 +4,7 @@ goes out at most once however often it runs."""
 import datetime
 import io
 import smtplib
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -31,8 +32,11 @@ def _notify(user, key="event-1"):
 
 
 def _run_worker(worker_id: str) -> None:
-    Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
-           max_tasks=None, worker_id=worker_id, excluded_queue_names=[]).run()
+    # The worker shares the test's connection, inside the test's transaction: its periodic check for stale
+    # connections would close that one (its autocommit differs from the settings' inside a transaction).
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+               max_tasks=None, worker_id=worker_id, excluded_queue_names=[]).run()
 
 
 def _queued(user, django_capture_on_commit_callbacks) -> Notification:
