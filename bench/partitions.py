@@ -15,7 +15,6 @@ reads one partition of each table, and the country's read all of them (nothing p
 """
 
 import argparse
-import json
 import random
 import sys
 import time
@@ -44,27 +43,9 @@ def ensure_data(scale: float, seed: int):
 
 def plan_reads(sql: str, tables: list[str]) -> dict[str, int]:
     """{partitioned table named in `sql`: how many of its partitions the plan reads}."""
-    from django.db import connection
+    from soisua.core.partitions import partitions_scanned
 
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    found = {table: set() for table in tables if table in sql}
-
-    def walk(node):
-        if isinstance(node, dict):
-            for table, names in found.items():
-                if node.get("Relation Name", "").startswith(f"{table}_p"):
-                    names.add(node["Relation Name"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(plan)
-    return {table: len(names) for table, names in found.items()}
+    return {table: len(names) for table, names in partitions_scanned(sql, tables).items()}
 
 
 def main() -> int:

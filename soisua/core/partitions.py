@@ -173,3 +173,32 @@ def partition_after_migrate(sender, using="default", **kwargs):
         if not all(exists for (exists,) in cursor.fetchall()):
             return  # migrated to an earlier state: the next full migrate partitions them
     partition(connection, tables=tables)
+
+
+def partitions_scanned(sql: str, tables: list[str] = TABLES) -> dict[str, set[str]]:
+    """{partitioned table named in `sql`: the partitions the plan PostgreSQL makes for it reads} (EXPLAIN, FORMAT
+    JSON), to show that a query of one province prunes to one partition."""
+    import json
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    found: dict[str, set[str]] = {table: set() for table in tables if table in sql}
+
+    def walk(node):
+        if isinstance(node, dict):
+            name = node.get("Relation Name", "")
+            for table in found:
+                if name.startswith(f"{table}_p"):
+                    found[table].add(name)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(plan)
+    return found

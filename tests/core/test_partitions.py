@@ -2,7 +2,6 @@
 per province. These run on the PostgreSQL suite of scripts/test.sh, which builds its database partitioned."""
 
 import io
-import json
 
 import pytest
 from django.conf import settings
@@ -23,26 +22,7 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql" or not setting
 
 def scanned(sql: str) -> dict[str, set[str]]:
     """{partitioned table: the partitions its plan reads} for one query, from EXPLAIN (FORMAT JSON)."""
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    found: dict[str, set[str]] = {table: set() for table in partitions.TABLES if table in sql}
-
-    def walk(node):
-        if isinstance(node, dict):
-            name = node.get("Relation Name", "")
-            for table in found:
-                if name.startswith(f"{table}_p"):
-                    found[table].add(name)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(plan)
-    return found
+    return partitions.partitions_scanned(sql)
 
 
 def partitions_read(client, unit) -> dict[str, int]:

@@ -26,6 +26,7 @@ from soisua.core.actors import SYSTEM
 from soisua.org import services as org
 from soisua.org.enums import Role
 from tests.conftest import give_authenticator, login_without_code
+from tests.core.test_logs import records  # noqa: F401 (the fixture: every record logged)
 from tests.factories import PASSWORD
 
 SETUP = "/accounts/two-factor/set-up/"
@@ -290,28 +291,9 @@ def test_a_code_or_password_typed_into_the_user_name_is_not_kept(cast):
     assert PASSWORD not in kept + labels
 
 
-@pytest.fixture
-def records():
-    """Everything logged at any level while the test runs."""
-    caught: list[logging.LogRecord] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record):
-            caught.append(record)
-
-    handler = Keep(level=logging.DEBUG)
-    root = logging.getLogger()
-    old = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    yield caught
-    root.removeHandler(handler)
-    root.setLevel(old)
-
-
-def _text(records) -> str:
+def _text(caught) -> str:
     out = []
-    for record in records:
+    for record in caught:
         try:
             out.append(record.getMessage())
         except Exception:  # a record whose arguments do not format still shows its message
@@ -321,7 +303,7 @@ def _text(records) -> str:
     return "\n".join(out)
 
 
-def test_failed_logins_and_codes_log_no_user_name_password_or_code(cast, records):
+def test_failed_logins_and_codes_log_no_user_name_password_or_code(cast, records):  # noqa: F811
     user = cast.users["committee"]
     Client().post("/accounts/login/", {"username": "committee", "password": "sai-mật-khẩu-123"})
     client = password_login(user)
