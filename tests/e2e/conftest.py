@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
@@ -41,6 +43,30 @@ PHONE = {"width": 360, "height": 740}
 SUBRESOURCES = {"script", "stylesheet", "image", "font", "fetch", "xhr"}
 
 expect.set_options(timeout=10_000)
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server's request threads share the test's one in-memory SQLite connection, which holds one
+    transaction for them all: a request reading while another commits or rolls back on it may read nothing (an htmx
+    refresh of the rule checks racing the form's POST once answered the POST 404). The browser keeps several
+    connections open, so the threads stay; each request, its response's body and its end run under one lock."""
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def serial(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        super().set_app(serial)
+
+
+LiveServerThread.server_class = OneRequestAtATime
 
 
 @pytest.fixture(scope="session")
