@@ -25,6 +25,7 @@ from soisua.org.models import Member, Post, Unit
 from soisua.org.queries import ancestors, unit_posts
 
 from .background import ExportKind, register
+from .exchange import writing as _exchange  # noqa: F401 - registers the exchange file's background export
 from .language import filed_paper
 from .rendering import Facts, Header, Heading, Paragraph, PartyDocument, Signature, Table, document_date
 from .writers import COUNT, Column, Sheet

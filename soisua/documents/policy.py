@@ -75,3 +75,26 @@ def get_export_download_for_user(user, pk: int) -> tuple[ExportJob, Any]:
     if job.personal and not kind.personal(user, subject):
         raise PermissionDenied
     return job, subject
+
+
+# --- Data exchange (documents/exchange) ---------------------------------------------------------------------
+
+
+def can_export_exchange(user, unit) -> bool:
+    """An exchange file lists members' personal data (citizen ID, birth date, phone): those who may see it in the
+    unit export it, and only the members whose data they may see are written (personal_data_filter)."""
+    return access.can_see_personal_data_in(user, unit)
+
+
+def can_import_exchange(user, unit) -> bool:
+    """An exchange file creates and renames units as well as members: the unit's administrators and staff, as the
+    import of units (access.can_administer_unit)."""
+    return access.can_administer_unit(user, unit)
+
+
+def get_unit_for_exchange(user, pk: int, *, write: bool = False):
+    """The unit whose subtree is exchanged: 404 for those who may not read it; 403 for readers who may not export
+    (personal data) or, with `write`, import."""
+    unit = access.get_unit_for_user(user, pk)
+    access.refuse_unless(True, can_import_exchange(user, unit) if write else can_export_exchange(user, unit))
+    return unit

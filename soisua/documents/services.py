@@ -493,3 +493,67 @@ def purge_expired_exports(*, by) -> int:
             ExportJob.objects.filter(pk=job.pk).update(file="", status=ExportStatus.EXPIRED)
             audit.record(by, "documents.export.expire", job, {"status": [job.status, ExportStatus.EXPIRED]})
     return len(expired)
+
+
+# --- Data exchange: the organisation and members of a subtree in the soisua-exchange format --------------------
+
+
+class ExchangeImportError(RosterImportError):
+    """An exchange file whose rows have problems now: `plan` says which; nothing was written."""
+
+    def __init__(self, plan):
+        count = len(plan.problems)
+        super().__init__(ngettext("The file has %(count)d problem; nothing was imported.",
+                                  "The file has %(count)d problems; nothing was imported.", count)
+                         % {"count": count}, code="invalid")
+        self.plan = plan
+
+
+def check_exchange_file(upload: File, *, unit: Unit):
+    """Read an uploaded exchange file and check it below `unit` (reads only: nothing is stored). Returns the file's
+    rows and the plan. Refuses (RosterImportError) a file of the wrong type, too large, of another format or
+    version, with unknown or missing columns; the rows' own problems are in the plan."""
+    from .exchange import checking, format
+
+    file_format = format.check_exchange_upload(upload.name or "", upload, upload.size)
+    data = format.read_exchange(upload.file, file_format)
+    return data, checking.build_plan(data, scope=unit)
+
+
+@transaction.atomic
+def import_exchange(data, *, unit: Unit, by):
+    """Apply an exchange file below `unit`, all of it or nothing, after checking it again against the database as
+    it is now (the preview may be old); the caller decided that `by` may import into `unit`.
+
+    Refused (ExchangeImportError, nothing written) when a row has a problem now. Side effects, in order: the new
+    units created (org.services.create_units, an audit entry each) and their dates set, the changed units updated
+    (org.services.update_unit, an audit entry each), the members created and updated in bulk (imports.apply_plan:
+    memberships, status rows, an audit entry per member), then one audit entry for the import. A file that
+    changes nothing writes only that entry. Returns the plan applied.
+    """
+    from .exchange import checking
+
+    plan = checking.build_plan(data, scope=unit)
+    if not plan.is_valid:
+        raise ExchangeImportError(plan)
+    if plan.new_units:
+        created = unit_rows.apply_units(unit_rows.UnitsPlan(top=unit_rows.Top.of(unit), units=plan.new_units),
+                                        by=by)
+        for new in created:
+            if dates := plan.new_unit_dates.get(new.code):
+                org.update_unit(new, by=by, **dates)
+    for change in plan.changed_units:
+        org.update_unit(change.unit, by=by, **{key: new for key, (_old, new) in change.changes.items()})
+    members = plan.members
+    if plan.new_units and data.members.rows:  # the members' cells may be the units just created
+        members = checking.plan_members(data, scope=unit)
+        if not members.is_valid:
+            plan.members = members
+            raise ExchangeImportError(plan)
+    if members.creates or members.updates:
+        imports.apply_plan(members, by=by, reason=_("Data exchange import"))
+    audit.record(by, "documents.exchange.import", unit, {
+        "units_created": len(plan.new_units), "units_updated": len(plan.changed_units),
+        "members_created": len(members.creates), "members_updated": len(members.updates),
+        "members_unchanged": members.unchanged})
+    return plan

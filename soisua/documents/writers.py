@@ -14,6 +14,7 @@ import datetime
 import io
 import re
 import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -24,9 +25,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from soisua.core.text import file_name
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-CONTENT_TYPES = {"xlsx": XLSX_CONTENT_TYPE, "csv": CSV_CONTENT_TYPE}
+ZIP_CONTENT_TYPE = "application/zip"
+CONTENT_TYPES = {"xlsx": XLSX_CONTENT_TYPE, "csv": CSV_CONTENT_TYPE, "zip": ZIP_CONTENT_TYPE}
 
 # Printed, a sheet of more columns than this turns to landscape; every sheet fits the page's width.
 LANDSCAPE_FROM_COLUMNS = 8
@@ -262,14 +266,21 @@ def sheets_of(table: Sheet | Sequence[Sheet]) -> list[Sheet]:
 
 
 def write_table(table: Sheet | Sequence[Sheet], file_format: str, output: IO[bytes]) -> None:
-    """One table (or a workbook of several) into the binary `output`: XLSX with every sheet, or CSV of the first
-    sheet's header row and rows (data only: no block, no totals)."""
+    """One table (or a workbook of several) into the binary `output`: XLSX with every sheet, CSV of the first
+    sheet's header row and rows (data only: no block, no totals), or a zip of one such CSV per sheet, each named
+    after its sheet in ASCII ("Đảng viên" -> dang-vien.csv)."""
     sheets = sheets_of(table)
     if file_format == "xlsx":
         write_xlsx_sheets(sheets, output)
     elif file_format == "csv":
         for line in iter_csv(sheets[0].columns, sheets[0].rows):
             output.write(line.encode("utf-8"))
+    elif file_format == "zip":
+        with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+            for sheet in sheets:
+                with archive.open(f"{file_name(str(sheet.name)).lower()}.csv", "w") as member:
+                    for line in iter_csv(sheet.columns, sheet.rows):
+                        member.write(line.encode("utf-8"))
     else:
         raise ValueError(file_format)
 

@@ -324,10 +324,14 @@ def _units_by_code(codes: Iterable[str]) -> dict[str, Unit]:
 class _Planner:
     """Compares checked rows with the database: new member, changed member, or unchanged."""
 
-    def __init__(self, scope: Unit, rows: list[Row], plan: Plan, today: datetime.date):
+    def __init__(self, scope: Unit, rows: list[Row], plan: Plan, today: datetime.date, *,
+                 planned_units: dict[str, Unit] | None = None, hold_outside: bool = True):
         self.scope, self.rows, self.plan, self.today = scope, rows, plan, today
+        self.hold_outside = hold_outside
         ok = [row for row in rows if row.ok]
-        self.units = _units_by_code({row.unit_code for row in ok})
+        # Cells the same file creates (the data exchange): unsaved units under the scope, known by their code.
+        planned = planned_units or {}
+        self.units = _units_by_code({row.unit_code for row in ok} - set(planned)) | planned
         self.by_card = _members_by("card_number", {row.values["card_number"] for row in ok
                                                    if "card_number" in row.values})
         self.by_citizen_id = _members_by("citizen_id", {row.values["citizen_id"] for row in ok
@@ -339,7 +343,7 @@ class _Planner:
 
     def _keyless_members(self, rows: list[Row]) -> dict[tuple[int, str], list[Member]]:
         """Members without card number or citizen ID, by (cell, folded name): how such rows are recognised."""
-        cells = sorted({self.units[row.unit_code].pk for row in rows if row.unit_code in self.units})
+        cells = sorted({self.units[row.unit_code].pk for row in rows if row.unit_code in self.units} - {None})
         found: dict[tuple[int, str], list[Member]] = {}
         for chunk in _chunks(cells):
             query = (Member.objects.filter(cell__in=chunk, card_number="", citizen_id="")
@@ -412,7 +416,14 @@ class _Planner:
 
     def plan_row(self, row: Row) -> None:
         cell = self.cell_for(row)
-        if row.ok and (outside := self.outside_scope(row)):
+        if row.ok and (outside := self.outside_scope(row)) and not self.hold_outside:
+            # The data exchange refuses the row instead: its file is a whole record to apply or not at all.
+            self.error(row, "card_number" if row.values.get("card_number") else "citizen_id", "outside_scope", _(
+                "This party card number or citizen ID is recorded for a member outside %(unit)s; the file cannot "
+                "move members between branches. Ask the committee above both to transfer the member first.")
+                % {"unit": self.scope.name})
+            return
+        if row.ok and outside:
             # Answered as for an unknown number (a new member), so the check is no oracle of numbers recorded
             # elsewhere; applying holds the row for the committee that sees both records.
             self.plan.held.append(Held(row.number, row.values, cell, row.status or MemberStatus.OFFICIAL, outside))
@@ -491,13 +502,25 @@ def build_plan(stream: IO[bytes], file_format: str, *, scope: Unit,
     `progress(done, total)` is called every few thousand rows. Errors of the file as a whole (no header, a
     missing column) come back as a plan with that one error and no rows.
     """
-    today = timezone.localdate()
     plan = Plan()
     try:
         table = read_table(stream, file_format)
     except RosterImportError as error:
         plan.errors.append(RowError(None, "", error.code or "file", error.messages[0]))
         return plan
+    return plan_table(table, scope=scope, plan=plan, progress=progress)
+
+
+def plan_table(table: Table, *, scope: Unit, plan: Plan | None = None,
+               progress: Callable[[int, int], None] | None = None, planned_units: dict[str, Unit] | None = None,
+               hold_outside: bool = True) -> Plan:
+    """build_plan for rows already found (the roster's sheet, or the members' sheet of an exchange file).
+
+    `planned_units` are cells the same upload creates (unsaved, by code); with `hold_outside` False a row whose
+    numbers belong to a member outside `scope` is an error instead of a row held for the committee.
+    """
+    today = timezone.localdate()
+    plan = plan if plan is not None else Plan()
     plan.headers = table.headers
     data = list(table.rows)
     plan.total_rows = len(data)
@@ -511,7 +534,7 @@ def build_plan(stream: IO[bytes], file_format: str, *, scope: Unit,
         if progress and index % PROGRESS_EVERY == 0:
             progress(index, plan.total_rows)
     _check_duplicates(rows, plan.errors)
-    _Planner(scope, rows, plan, today).run()
+    _Planner(scope, rows, plan, today, planned_units=planned_units, hold_outside=hold_outside).run()
     plan.errors.sort(key=lambda error: (error.row or 0, list(COLUMN_BY_KEY).index(error.column)
                                         if error.column in COLUMN_BY_KEY else -1))
     if progress:
