@@ -6,5 +6,6 @@ class DirectivesConfig(AppConfig):
     label = "directives"
 
     def ready(self):
-        # The reminder job, the counters' source, and what waits for a person on the home page.
-        from . import agenda, jobs, rollup  # noqa: F401
+        # The reminder job, the counters' source, what waits for a person on the home page, and the facts offered
+        # to a review's writer.
+        from . import agenda, jobs, record_facts, rollup  # noqa: F401

@@ -237,7 +237,16 @@ def _section_blocks(review: Review) -> list[Block]:
         blocks.append(Heading(f"{section['code']}. {section['title'].upper()}"))
         for spec, entry in zip(spec_section["fields"], section["entries"], strict=True):
             blocks += _entry_blocks(review, spec, entry, parts)
+        blocks += _citation_blocks([cited for cited in review.citations if cited["section"] == section["code"]])
     return blocks
+
+
+def _citation_blocks(citations: list[dict]) -> list[Block]:
+    """The facts of the year's record cited in a section, each with its source named (reviews/record.py)."""
+    if not citations:
+        return []
+    return [Paragraph("Dẫn chứng từ hồ sơ:"), *(Paragraph(f"- {cited['text']} [{cited['source']}]")
+                                               for cited in citations)]
 
 
 def _feedback_blocks(review: Review, reader) -> list[Block]:

@@ -202,7 +202,26 @@ class ReviewEditForm(forms.Form):
             grades={key: data[f"g_{key}"] for key in self.graded_keys if data.get(f"g_{key}")},
             checklist=checklist, self_score_general=data.get("self_score_general"),
             self_score_tasks=data.get("self_score_tasks"), self_level=data.get("self_level") or "",
-            prompt_answers={pk: data.get(f"p_{pk}", "") for pk in self.prompt_ids})
+            prompt_answers={pk: data.get(f"p_{pk}", "") for pk in self.prompt_ids},
+            citations=self.citations())
+
+    def citations(self) -> list[tuple[str, str]] | None:
+        """The citations the editor sends (hidden `citation` fields, "section|key"), with the one its "Cite" button
+        adds or its "Remove" button takes out; None when the page sent none (it shows no citations)."""
+        if not self.is_bound or "citations_sent" not in self.data:
+            return None
+        pairs = [_pair(value) for value in self.data.getlist("citation")]
+        pairs = [pair for pair in pairs if pair is not None]
+        if (cited := _pair(self.data.get("cite", ""))) is not None and cited not in pairs:
+            pairs.append(cited)
+        if (removed := _pair(self.data.get("uncite", ""))) is not None:
+            pairs = [pair for pair in pairs if pair != removed]
+        return pairs
+
+
+def _pair(value: str) -> tuple[str, str] | None:
+    section, sep, key = (value or "").partition("|")
+    return (section, key) if sep and section and key else None
 
 
 class ChecklistPicker(forms.CheckboxSelectMultiple):

@@ -349,6 +349,11 @@ class Review(models.Model):
     overrides = models.JSONField(default=list, blank=True)
     override_reason = models.TextField(_("reason for overriding the rules"), blank=True)
 
+    # Facts of the year's record the writer cited (reviews/record.py), in the order cited: [{"section", "key",
+    # "text", "source", "evidence"}]. The sentence and its source are kept as cited, so a citation still reads
+    # when its source is gone; the link is found again for each reader.
+    citations = models.JSONField(default=list, blank=True)
+
     # Formalism signals computed at submit; never blocking.
     signature = models.BinaryField(null=True, blank=True, editable=False)
     signals = models.JSONField(default=list, blank=True)

@@ -24,6 +24,7 @@ from soisua.org.enums import ACTIVE_STATUSES as ACTIVE_MEMBER_STATUSES
 from soisua.org.enums import Role
 from soisua.org.models import PATH_STEP, Member, Unit
 
+from . import record
 from .enums import Anonymity, CycleStatus, FeedbackKind, FeedbackResponse, ReviewStatus
 from .models import ChecklistItem, Cycle, Feedback, Review, ReviewPrompt, RuleSet
 from .queries import author_key, can_log_in, collective_review_id, distinct_authors, feedback_counts, focus_unit
@@ -492,6 +493,16 @@ def signals_for_reader(user, signals: list[dict]) -> list[dict]:
         shown.append({**signal, "url": reverse("reviews:reviews.detail", args=[other.pk]) if readable else "",
                       "hidden": signal.get("code") == "copied_peer" and not readable})
     return shown
+
+
+def citations_for_reader(user, citations: list[dict]) -> list[dict]:
+    """Cited facts of the year's record as `user` reads them: each with its sentence and source as cited, `url`
+    (the source page) and `file_url` (a file that shows it) only where the source still exists and the reader may
+    open it (each source app's policy, through reviews/record.py); otherwise both empty and the citation reads as
+    plain text."""
+    links = record.links_for(user, [cited["key"] for cited in citations]) if citations else {}
+    return [{**cited, "url": links.get(cited["key"], ("", ""))[0], "file_url": links.get(cited["key"], ("", ""))[1]}
+            for cited in citations]
 
 
 def sent_prompts(user, cycle: Cycle, unit: Unit) -> list[dict]:

@@ -21,7 +21,7 @@ from soisua.notifications.services import notify
 from soisua.org.access import users_with_roles
 from soisua.org.enums import Role
 
-from .. import formalism, rollup
+from .. import formalism, record, rollup
 from ..enums import TEXT_FIELD_KINDS, CycleStatus, Grade, ReviewAction, ReviewStatus
 from ..models import Review, ReviewEvent, ReviewPrompt
 from ..policy import can_read_review
@@ -50,6 +50,8 @@ class ReviewContent:
     self_score_tasks: Decimal | None = None
     self_level: str = ""
     prompt_answers: dict[int, str] = field(default_factory=dict)
+    # The facts of the year's record cited, as (section code, fact key) in order; None leaves them as stored.
+    citations: list[tuple[str, str]] | None = None
 
 
 def check_text(text: str, label: str) -> str:
@@ -87,8 +89,35 @@ def _clean_content(review: Review, content: ReviewContent) -> dict:
         if value is not None and not 0 <= value <= limit:
             raise ReviewError(_("The %(what)s must be between 0 and %(limit)s.") % {"what": label, "limit": limit},
                               code="score")
-    return {"answers": answers, "grades": grades, "checklist": checklist, "self_level": content.self_level,
-            "self_score_general": content.self_score_general, "self_score_tasks": content.self_score_tasks}
+    cleaned = {"answers": answers, "grades": grades, "checklist": checklist, "self_level": content.self_level,
+               "self_score_general": content.self_score_general, "self_score_tasks": content.self_score_tasks}
+    if content.citations is not None:
+        cleaned["citations"] = _clean_citations(review, content.citations)
+    return cleaned
+
+
+def _clean_citations(review: Review, pairs: list[tuple[str, str]]) -> list[dict]:
+    """The citations as stored: one already cited keeps its sentence (its source may be gone since); a new one must
+    be a fact the record offers the review now (reviews/record.py), in one of its form's sections. Citing never
+    touches the writer's text."""
+    sections = {section["code"] for section in review.form.sections}
+    stored = {(cited["section"], cited["key"]): cited for cited in review.citations}
+    offered = {}
+    if any(pair not in stored for pair in pairs):
+        offered = {fact.key: fact for fact in record.facts_for(review)}
+    citations, seen = [], set()
+    for section, key in pairs:
+        if (section, key) in seen:
+            continue
+        seen.add((section, key))
+        if (section, key) in stored:
+            citations.append(stored[(section, key)])
+        elif section in sections and key in offered:
+            citations.append(offered[key].citation(section))
+        else:
+            raise ReviewError(_("This fact is no longer in the record offered to the review: reload the page and "
+                                "cite it again from the list."), code="citation")
+    return citations
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.views import number_param, perform, render_form_page, save_form
 
-from .. import layout, policy, queries, services
+from .. import layout, policy, queries, record, services
 from ..forms import FeedbackForm, PaperForm, ReasonForm, ReviewEditForm, ShortcomingForm
 from ..models import ChecklistItem, Review
 
@@ -30,12 +30,36 @@ def _editor_form(request: HttpRequest, review: Review) -> ReviewEditForm:
                           levels=queries.levels_of(review.cycle.rule_set))
 
 
-def _editor_context(review: Review, form: ReviewEditForm, *, conflict: bool = False) -> dict:
+def _editor_citations(user, review: Review, form: ReviewEditForm, offered: list[record.Fact]) -> list[dict]:
+    """The citations the page shows: as stored, or, on a page that comes back refused, as the page sent them (a
+    citation not stored yet takes its sentence from the facts offered)."""
+    pairs = form.citations() if form.is_bound else None
+    if pairs is None:
+        return policy.citations_for_reader(user, review.citations)
+    stored = {(cited["section"], cited["key"]): cited for cited in review.citations}
+    facts = {fact.key: fact for fact in offered}
+    shown = [stored.get(pair) or (facts[pair[1]].citation(pair[0]) if pair[1] in facts else None) for pair in pairs]
+    return policy.citations_for_reader(user, [cited for cited in shown if cited is not None])
+
+
+def _with_record(user, review: Review, form: ReviewEditForm, sections: list[dict]) -> None:
+    """Under each section with a box to write in: the facts of the year's record to cite, and those cited."""
+    offered = record.facts_for(review)
+    groups = record.grouped(offered)
+    cited = _editor_citations(user, review, form, offered)
+    for section in sections:
+        section["cited"] = [entry for entry in cited if entry["section"] == section["code"]]
+        section["cited_keys"] = {entry["key"] for entry in section["cited"]}
+        section["record"] = groups if any(entry["text"] is not None for entry in section["fields"]) else []
+
+
+def _editor_context(review: Review, form: ReviewEditForm, *, user, conflict: bool = False) -> dict:
     """The editor's page. `review` is the review as stored now: the page always carries its current version, so
     the next save is never refused for a version this page itself made stale. On a `conflict`, each box whose
     text differs from the stored one shows the stored text under it, for the author to merge."""
     prompts = {prompt.pk: prompt for prompt in queries.prompts_of(review)}
     sections = layout.editor_sections(review, form)
+    _with_record(user, review, form, sections)
     for section in sections:
         for entry in section["fields"]:
             entry["saved"] = (_differs(review.answers.get(entry["key"], ""), entry["text"].value())
@@ -69,7 +93,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     review = policy.get_review_for_user(request.user, pk, write=True)
     form = _editor_form(request, review)
     if request.method != "POST":
-        return render(request, "reviews/review_edit.html", _editor_context(review, form))
+        return render(request, "reviews/review_edit.html", _editor_context(review, form, user=request.user))
     saved = False
     if form.is_valid():
         try:
@@ -102,12 +126,17 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                "under each box that differs you can read the text saved elsewhere. Bring into the "
                                "boxes what you want to keep from it, then save again: what the boxes hold will "
                                "replace the saved version."))
-    return render(request, "reviews/review_edit.html", _editor_context(review, form, conflict=conflict))
+    return render(request, "reviews/review_edit.html", _editor_context(review, form, conflict=conflict,
+                                                                       user=request.user))
 
 
 def _shortcoming_page_after_save(request: HttpRequest, review: Review) -> HttpResponse | None:
     """The editor's "Add a shortcoming" and "Edit" buttons send the whole form: once what was typed is saved,
-    the shortcoming's page opens (a link would leave the last seconds of typing unsaved)."""
+    the shortcoming's page opens (a link would leave the last seconds of typing unsaved). Its "Cite" and "Remove"
+    buttons of the year's record also send it: the editor comes back at the section cited in."""
+    if (cited := request.POST.get("cite") or request.POST.get("uncite")) and "|" in cited:
+        messages.success(request, _("Citation added.") if "cite" in request.POST else _("Citation removed."))
+        return redirect(reverse("reviews:reviews.edit", args=[review.pk]) + f"#section-{cited.partition('|')[0]}")
     if "add_shortcoming" in request.POST:
         messages.success(request, _("Draft saved."))
         return redirect("reviews:shortcomings.create", pk=review.pk)
@@ -170,8 +199,13 @@ def review_page_context(request: HttpRequest, review: Review, **forms) -> dict:
     feedback, withheld = policy.visible_feedback(user, review)
     can_give = policy.can_give_feedback(user, review)
     items = checklist_items(review)
+    citations = policy.citations_for_reader(user, review.citations)
+    sections = layout.reading_sections(review, items)
+    for section in sections:
+        section["cited"] = [cited for cited in citations if cited["section"] == section["code"]]
     return {
-        "review": review, "sections": layout.reading_sections(review, items),
+        "review": review, "sections": sections,
+        "evidence": [cited for cited in citations if cited["evidence"]],
         "shortcomings": queries.review_shortcomings(review), "prompts": queries.prompts_of(review),
         "previous": queries.earlier_shortcomings(review), "quarterly": queries.quarterly_results(review),
         "events": queries.events_of(review), "feedback": feedback, "withheld": withheld,
