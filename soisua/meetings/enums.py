@@ -47,3 +47,44 @@ THEMATIC_KINDS = (MeetingKind.THEMATIC, MeetingKind.COMBINED)
 
 # The bounds of a minimum length a rule version or a committee's exception may set, in minutes.
 MIN_MINUTES_BOUNDS = (1, 600)
+
+
+# --- votes in meetings (docs/domain.md, "Votes in meetings") ---------------------------------------------------
+
+
+class VoteKind(models.TextChoices):
+    RESOLUTION = "resolution", _("Resolution or ordinary matter")
+    ADMISSION = "admission", _("Admission to the Party")
+    RECOGNITION = "recognition", _("Recognition as an official member")
+    DISCIPLINE = "discipline", _("Discipline")
+    EXPULSION = "expulsion", _("Discipline: expulsion")
+    REMOVAL = "removal", _("Removal from the roll")
+    PERSONNEL = "personnel", _("Personnel poll or election")
+
+
+class VoteMethod(models.TextChoices):
+    OPEN = "open", _("Open vote (by hand or by phone)")
+    SECRET = "secret", _("Secret ballot")
+    CELL_CHOOSES = "cell_chooses", _("Secret ballot or open vote, as the cell chooses")
+
+
+class VoteVoters(models.TextChoices):
+    OFFICIAL = "official", _("Official members present")
+    ALL = "all", _("All members present")
+
+
+class ThresholdBase(models.TextChoices):
+    CAST = "cast", _("the votes cast")
+    PRESENT = "present", _("the members entitled to vote who are present")
+    MEMBERS = "members", _("the members of the cell entitled to vote")
+
+
+class MotionStatus(models.TextChoices):
+    OPEN = "open", _("Voting")
+    CLOSED = "closed", _("Closed")
+
+
+class VoteChoice(models.TextChoices):
+    FOR = "for", _("For")
+    AGAINST = "against", _("Against")
+    ABSTAIN = "abstain", _("Abstain")

@@ -33,7 +33,7 @@ from soisua.documents.rendering import (
 )
 from soisua.org.queries import ancestors
 
-from . import queries
+from . import queries, voting
 from .enums import ROLL_STATUSES, THEMATIC_KINDS, AttendanceStatus, MinutesStatus
 from .models import AgendaItem, Attendance, Contribution, Meeting, Minutes
 
@@ -178,6 +178,20 @@ def _vote(minutes: Minutes | None, total: int) -> Paragraph:
                      % {"for": in_favour, "total": total, "against": against, "abstain": abstaining})
 
 
+def _votes(minutes: Minutes | None, total: int, motions: list[Paragraph]) -> list[Paragraph]:
+    """The vote written in the minutes, then the votes taken on motions; "no vote" only when there is neither."""
+    if motions and (minutes is None or minutes.votes_for is None):
+        return motions
+    return [_vote(minutes, total), *motions]
+
+
+def _motions(meeting: Meeting) -> list[Paragraph]:
+    """The votes taken on motions (docs/domain.md, "Votes in meetings"), each closed one as its result reads."""
+    names = queries.names_by_choice(meeting)
+    return [Paragraph(voting.minutes_text(motion, names.get(motion.pk)))
+            for motion in queries.motions_of(meeting) if not motion.is_open]
+
+
 def _approved(minutes: Minutes | None) -> bool:
     return minutes is not None and minutes.status == MinutesStatus.APPROVED
 
@@ -217,7 +231,8 @@ def _sections(meeting: Meeting, minutes: Minutes | None, roll: list[Attendance])
     sections += [
         (_("Speakers"), _speakers(queries.contributions_of(meeting), items)),
         (_("Conclusions"), _paragraphs(minutes.conclusions if minutes else "", empty=_("(Not written yet.)"))),
-        (_("Resolution and vote"), [*_paragraphs(minutes.resolution if minutes else ""), _vote(minutes, len(roll))]),
+        (_("Resolution and vote"), [*_paragraphs(minutes.resolution if minutes else ""),
+                                     *_votes(minutes, len(roll), _motions(meeting))]),
     ]
     return sections
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from soisua.core.forms import TimeField, TimeInput
 from soisua.org.forms import DateInput
 
-from .enums import AttendanceStatus, ContributionKind, MeetingKind
+from .enums import AttendanceStatus, ContributionKind, MeetingKind, VoteChoice, VoteKind
 
 EMPTY_CHOICE = _("— choose —")
 
@@ -231,3 +231,27 @@ class RuleExceptionForm(forms.Form):
 
 class EndRuleExceptionForm(forms.Form):
     on = forms.DateField(label=_("Last day"), widget=DateInput())
+
+
+class MotionForm(forms.Form):
+    """Opening a vote: the matter, its kind, the agenda item, and, where the rule leaves it to the cell, whether
+    the ballot is secret."""
+
+    text = forms.CharField(label=_("Matter put to the vote"), max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    kind = forms.ChoiceField(label=_("Kind of vote"), choices=VoteKind.choices,
+                             help_text=_("The rule of the kind decides who votes, how, and what is needed to pass."))
+    agenda_item = forms.ModelChoiceField(label=_("Agenda item"), queryset=None, required=False,
+                                         empty_label=EMPTY_CHOICE)
+    secret = forms.BooleanField(label=_("Secret ballot"), required=False,
+                                help_text=_("Counts only where the rule lets the cell choose (admission, recognition "
+                                            "as an official member, removal from the roll); elections and "
+                                            "discipline are always secret, ordinary matters open."))
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = items
+
+
+class VoteForm(forms.Form):
+    choice = forms.ChoiceField(label=_("Your vote"), choices=VoteChoice.choices)

@@ -2,6 +2,7 @@
 
 import datetime
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -11,7 +12,19 @@ from django.utils.translation import gettext_lazy as _
 
 from soisua.org.enums import MemberStatus
 
-from .enums import AttendanceStatus, ContributionKind, MeetingKind, MinutesStatus, RulesStatus
+from .enums import (
+    AttendanceStatus,
+    ContributionKind,
+    MeetingKind,
+    MinutesStatus,
+    MotionStatus,
+    RulesStatus,
+    ThresholdBase,
+    VoteChoice,
+    VoteKind,
+    VoteMethod,
+    VoteVoters,
+)
 
 
 def new_check_in_secret() -> str:
@@ -445,3 +458,124 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.unit_id}"
+
+
+# --- votes in meetings (docs/domain.md, "Votes in meetings") ---------------------------------------------------
+
+
+class VoteRule(models.Model):
+    """A version of the rule for one kind of vote: how it is taken (open, secret, or as the cell chooses), who
+    votes, the threshold and the count it is taken of, the quorum if any, and the documents it follows. A motion
+    keeps the version in force on its meeting's day; a change is a new version with a later `in_force_from`."""
+
+    kind = models.CharField(_("kind of vote"), max_length=20, choices=VoteKind.choices)
+    in_force_from = models.DateField(_("in force from"))
+    method = models.CharField(_("method"), max_length=20, choices=VoteMethod.choices)
+    voters = models.CharField(_("who votes"), max_length=20, choices=VoteVoters.choices)
+    # The threshold: more than (strict) or at least numerator/denominator of the base.
+    threshold_numerator = models.PositiveSmallIntegerField(_("threshold numerator"))
+    threshold_denominator = models.PositiveSmallIntegerField(_("threshold denominator"))
+    threshold_strict = models.BooleanField(_("more than (not at least)"))
+    threshold_base = models.CharField(_("counted against"), max_length=20, choices=ThresholdBase.choices)
+    # At least numerator/denominator of the members entitled to vote present; none when no rule was confirmed.
+    quorum_numerator = models.PositiveSmallIntegerField(null=True, blank=True)
+    quorum_denominator = models.PositiveSmallIntegerField(null=True, blank=True)
+    # An open vote's minutes name who voted each way only when this is set; otherwise they give the counts.
+    names_in_minutes = models.BooleanField(default=False)
+    # [{"kind", "number", "date" (yyyy-mm-dd), "issuer", "articles"}]
+    documents = models.JSONField(_("documents followed"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["kind", "-in_force_from", "-id"]
+        verbose_name = _("vote rule")
+        verbose_name_plural = _("vote rules")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "in_force_from"], name="meetings_one_vote_rule_a_day"),
+            models.CheckConstraint(condition=Q(threshold_denominator__gte=1,
+                                               threshold_numerator__lte=F("threshold_denominator")),
+                                   name="meetings_vote_rule_fraction"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.in_force_from:%d/%m/%Y})"
+
+    @classmethod
+    def in_force_on(cls, kind: str, day: datetime.date) -> "VoteRule | None":
+        """The newest version for `kind` in force on `day`; a day before every version takes the oldest."""
+        versions = list(cls.objects.filter(kind=kind).order_by("-in_force_from", "-id"))
+        return next((rule for rule in versions if rule.in_force_from <= day), versions[-1] if versions else None)
+
+    def cite(self) -> str:
+        """The documents as cited: "Điều lệ Đảng Điều 4 khoản 3; Hướng dẫn 01-HD/TW 5.1"."""
+        return "; ".join(" ".join(part for part in (document.get("kind", ""), document.get("number", ""),
+                                                    document.get("articles", "")) if part)
+                         for document in self.documents)
+
+
+class Motion(models.Model):
+    """A matter put to the vote at a meeting, on an agenda item. Its counts are the only record of the choices
+    of a secret ballot; the result (passed or not, against the roll at closing) is written when it closes and
+    read into the minutes."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="motions")
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="motions", verbose_name=_("agenda item"))
+    text = models.CharField(_("motion"), max_length=1000)
+    kind = models.CharField(_("kind of vote"), max_length=20, choices=VoteKind.choices)
+    rule = models.ForeignKey(VoteRule, on_delete=models.PROTECT, related_name="+")
+    secret = models.BooleanField(_("secret ballot"))
+    status = models.CharField(max_length=20, choices=MotionStatus.choices, default=MotionStatus.OPEN)
+    votes_for = models.PositiveIntegerField(default=0)
+    votes_against = models.PositiveIntegerField(default=0)
+    votes_abstain = models.PositiveIntegerField(default=0)
+    # Written at closing: the members entitled to vote (the threshold's base "members") and those of them present.
+    entitled = models.PositiveIntegerField(null=True, blank=True)
+    entitled_present = models.PositiveIntegerField(null=True, blank=True)
+    required = models.PositiveIntegerField(null=True, blank=True)
+    quorum_met = models.BooleanField(null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True)
+    opened_at = models.DateTimeField()
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+")
+
+    class Meta:
+        ordering = ["meeting", "opened_at", "id"]
+        verbose_name = _("motion")
+        verbose_name_plural = _("motions")
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == MotionStatus.OPEN
+
+    @property
+    def cast(self) -> int:
+        return self.votes_for + self.votes_against + self.votes_abstain
+
+
+def _voter_key() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+class MotionVoter(models.Model):
+    """Who has voted on a motion, so nobody votes twice. For a secret ballot `choice` stays empty: the choices are
+    only in the motion's counts. The key is random and the row holds no time, so neither the rows nor their keys
+    tell in which order people voted (docs/security.md, "Secret ballots")."""
+
+    id = models.UUIDField(primary_key=True, default=_voter_key, editable=False)
+    motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="voters")
+    member = models.ForeignKey("org.Member", on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(max_length=10, blank=True, choices=VoteChoice.choices)
+
+    class Meta:
+        ordering = ["motion", "member__sort_key"]
+        constraints = [models.UniqueConstraint(fields=["motion", "member"], name="meetings_one_vote_a_member")]
+
+    def __str__(self):
+        return f"{self.motion_id}: {self.member_id}"

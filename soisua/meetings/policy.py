@@ -14,7 +14,16 @@ from soisua.org.enums import Role
 from soisua.org.models import Unit
 
 from . import queries
-from .models import Attendance, CalendarFeed, Contribution, Meeting, MeetingDocument, MeetingRuleException, MeetingRules
+from .models import (
+    Attendance,
+    CalendarFeed,
+    Contribution,
+    Meeting,
+    MeetingDocument,
+    MeetingRuleException,
+    MeetingRules,
+    Motion,
+)
 
 # Who sets a committee's lower minimum for its small cells: those who manage its subtree.
 RULE_EXCEPTION_ROLES = frozenset({Role.COMMITTEE, Role.STAFF, Role.ADMIN})
@@ -167,3 +176,36 @@ def get_rule_exception_for_user(user, pk: int, *, manage: bool = False) -> Meeti
         raise Http404
     get_committee_for_rules(user, exception.committee_id, manage=manage)
     return exception
+
+
+# --- votes in meetings -----------------------------------------------------------------------------------------
+
+
+def can_run_votes(user, meeting: Meeting) -> bool:
+    """The cell's leadership, and the meeting's chair and minute-taker, open and close the motions put to the
+    vote; what the meeting's state allows is the service's to say."""
+    if can_run_meetings(user, meeting.unit):
+        return True
+    if not user.is_authenticated:
+        return False
+    runners = (meeting.chair, meeting.minute_taker)
+    return any(member is not None and member.user_id == user.pk for member in runners)
+
+
+def get_meeting_for_votes(user, pk: int, *, run: bool = False) -> Meeting:
+    """A meeting's votes, as its meeting (get_meeting_for_user); running them takes can_run_votes (403)."""
+    meeting = get_meeting_for_user(user, pk)
+    access.refuse_unless(True, not run or can_run_votes(user, meeting))
+    return meeting
+
+
+def get_motion_for_user(user, pk: int, *, run: bool = False, vote: bool = False):
+    """A motion, as its meeting: whoever reads the cell sees it; running it takes can_run_votes, voting takes a
+    line on the meeting's roll (403 otherwise; whether that member may vote now is the service's to say)."""
+    motion = Motion.objects.select_related("rule", "meeting").filter(pk=pk).first()
+    if motion is None:
+        raise Http404
+    meeting = get_meeting_for_votes(user, motion.meeting_id, run=run)
+    access.refuse_unless(True, not vote or is_on_roll(user, meeting))
+    motion.meeting = meeting
+    return motion

@@ -774,3 +774,30 @@ def cells_of_exception(exception: MeetingRuleException) -> list[int]:
     return list(Unit.objects.filter(path__startswith=exception.committee.path, kind__holds_members=True)
                 .annotate(roll=Count("members", filter=Q(members__status__in=ROLL_STATUSES)))
                 .filter(roll__lte=exception.max_members).order_by("path").values_list("pk", flat=True))
+
+
+# --- votes in meetings -----------------------------------------------------------------------------------------
+
+
+def motions_of(meeting: Meeting) -> list:
+    """The meeting's motions in the order they were opened, with their rules and agenda items."""
+    return list(meeting.motions.select_related("rule", "agenda_item").order_by("opened_at", "pk"))
+
+
+def motions_voted_by(meeting: Meeting, member_pk: int | None) -> set[int]:
+    """The meeting's motions on which the member has voted (whatever the method: the list of who voted)."""
+    if member_pk is None:
+        return set()
+    return set(meeting.motions.filter(voters__member_id=member_pk).values_list("pk", flat=True))
+
+
+def names_by_choice(meeting: Meeting) -> dict[int, dict[str, list[str]]]:
+    """For the open votes of the meeting, who voted each way ({motion: {choice: [names]}}, names in the Vietnamese
+    order); a secret ballot's voters have no choice and are left out."""
+    grouped: dict[int, dict[str, list[str]]] = {}
+    rows = (meeting.motions.filter(secret=False, voters__isnull=False)
+            .order_by("voters__member__sort_key")
+            .values_list("pk", "voters__choice", "voters__member__full_name"))
+    for motion_pk, choice, name in rows:
+        grouped.setdefault(motion_pk, {}).setdefault(choice, []).append(name)
+    return grouped

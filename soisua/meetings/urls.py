@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, pages, rules
+from .views import documents, pages, rules, votes
 
 app_name = "meetings"
 
@@ -37,4 +37,7 @@ urlpatterns = [
     path("speakers/<int:pk>/remove/", pages.contribution_remove, name="speakers.remove"),
     path("documents/<int:pk>/", pages.document_download, name="documents.download"),
     path("<int:pk>/minutes.<fmt:fmt>", documents.minutes, name="minutes"),
+    path("<int:pk>/votes/", votes.votes, name="votes"),
+    path("motions/<int:pk>/vote/", votes.motion_vote, name="motion.vote"),
+    path("motions/<int:pk>/close/", votes.motion_close, name="motion.close"),
 ]

@@ -52,6 +52,7 @@ from .scheduling import (
     schedule_meeting,
     update_meeting,
 )
+from .votes import cast_vote, close_motion, open_motion
 
 __all__ = [
     "ATTENDANCE_FIELDS",
@@ -67,12 +68,14 @@ __all__ = [
     "approval_problems",
     "approve_minutes",
     "cancel_meeting",
+    "cast_vote",
     "check_in",
     "check_in_code",
     "check_in_is_open",
     "check_in_opens_minutes",
     "check_in_proof_minutes",
     "clean",
+    "close_motion",
     "copy_meeting_rules",
     "count_line_change",
     "count_meeting",
@@ -83,6 +86,7 @@ __all__ = [
     "mark_rest_absent",
     "mark_rest_present",
     "meeting_people",
+    "open_motion",
     "publish_documents",
     "publish_meeting_rules",
     "record_locked_change",

@@ -13,7 +13,7 @@ from soisua.documents import numbering
 from soisua.notifications.services import notify
 from soisua.org.models import Member
 
-from ..enums import AttendanceStatus, ContributionKind, MinutesStatus
+from ..enums import AttendanceStatus, ContributionKind, MinutesStatus, MotionStatus
 from ..models import AgendaItem, Attendance, Contribution, Meeting, Minutes
 from ..queries import ATTENDED
 from .common import MeetingError, clean, meeting_people, record_locked_change
@@ -107,6 +107,8 @@ def approval_problems(meeting: Meeting) -> list[str]:
         problems.append(_("Write the conclusions."))
     if timezone.now() < meeting.starts_at:
         problems.append(_("The meeting has not started yet."))
+    if meeting.motions.filter(status=MotionStatus.OPEN).exists():
+        problems.append(_("A vote is still open: close it first."))
     return problems
 
 
