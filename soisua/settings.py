@@ -376,7 +376,10 @@ API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)  # lifetime of a new API token un
 # one is counted with the login's failures (same user name and address, same limits), and the codes typed are
 # never kept by the throttle's records.
 ACCOUNT_SETUP_CODE_HOURS = env_int("ACCOUNT_SETUP_CODE_HOURS", 72)
-AXES_SENSITIVE_PARAMETERS = ["code"]
+# A name typed at a failed login is kept (by the throttle and the audit trail) only when it is a login's name; any
+# other text, perhaps a password typed in the wrong field, only as a keyed digest (accounts.throttle.counted_name).
+AXES_USERNAME_CALLABLE = "soisua.accounts.throttle.axes_username"
+AXES_SENSITIVE_PARAMETERS = ["code", "username"]
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from soisua.audit import services as audit
 from soisua.core.errors import DomainError, clean_text
 
-from . import token_units
+from . import throttle, token_units
 from .models import ApiToken, SetupCode, TokenScope, User
 
 # How often a token's "last used" time is written: often enough for its owner to see whether it is still in
@@ -248,10 +248,10 @@ def record_login_failure(*, username: str, address: str | None, locked: bool,
                          action: str = "accounts.login.failed") -> None:
     """Audit a failed login (never the password), or with `action` another failed proof counted with them (a
     set-up code, never the code): on the account when the name exists, else on the throttle's record of that name
-    and address."""
+    and address. An unknown name is kept only as the throttle keeps it (`throttle.counted_name`)."""
     from axes.models import AccessAttempt
 
-    username = (username or "")[:150]
+    username = throttle.counted_name(username)
     target = User.objects.filter(username=username).first() if username else None
     if target is None:
         target = (AccessAttempt.objects.filter(username=username, ip_address=address).order_by("-attempt_time")

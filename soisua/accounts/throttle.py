@@ -6,6 +6,7 @@ docs/security.md ("Logins and the API") describes the numbers; settings.py holds
 
 import datetime
 import hashlib
+import hmac
 import ipaddress
 import math
 import time
@@ -41,6 +42,30 @@ def client_address(request: HttpRequest) -> str | None:
         if len(forwarded) >= proxies:
             return _valid_address(forwarded[-proxies]) or remote
     return remote
+
+
+def counted_name(typed: str) -> str:
+    """What the throttle and the audit trail keep of a user name typed at a failed login: the name when a login of
+    that name exists, else a keyed digest of what was typed ("?" and 20 hexadecimal digits). A password or a code
+    typed into the name field by mistake is then kept nowhere, while repeated guesses at one unknown name still
+    count together."""
+    typed = (typed or "")[:150]
+    if not typed:
+        return ""
+    from .models import User  # the throttle is imported by the settings' handler path, before the models load
+
+    if User.objects.filter(username=typed).exists():
+        return typed
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"login-name:{typed}".encode(), hashlib.sha256).hexdigest()
+    return f"?{digest[:20]}"
+
+
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str:
+    """AXES_USERNAME_CALLABLE: the name axes counts and stores for a login attempt (`counted_name`)."""
+    typed = (credentials or {}).get("username")
+    if typed is None:
+        typed = getattr(request, "POST", {}).get("username", "")
+    return counted_name(str(typed or ""))
 
 
 class LoginThrottleHandler(AxesDatabaseHandler):

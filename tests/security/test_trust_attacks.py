@@ -277,7 +277,6 @@ def test_an_idle_session_ends_for_the_api_as_well(cast, settings, _fixed_clock):
 # --- what the audit trail and the logs keep of a failed login ------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="a failed login keeps the text typed as the user name, whatever it is")
 def test_a_code_or_password_typed_into_the_user_name_is_not_kept(cast):
     user = cast.users["committee"]
     typed = code(user)
