@@ -115,30 +115,44 @@ SOISUA_ENV=production \
   ALLOWED_HOSTS=soisua.example.org \
   "$PYTHON" manage.py check --deploy --fail-level WARNING
 
-section "pytest on SQLite just after midnight on New Year's Day, and on PostgreSQL on the last evening of a year"
+section "pytest on SQLite just after midnight on New Year's Day then the browser journeys, beside PostgreSQL on the last evening of a year"
 # The suite's clock is fixed (tests/conftest.py); these two runs move it, so a test that only passes on the default
 # date cannot land: on SQLite to 1 January, 00:20 in Vietnam (still 31 December in UTC: a date taken in UTC shows),
 # on PostgreSQL to 31 December, 23:40 (an hour later is another year). They run side by side, one per core; the
-# SQLite run's output follows when both have finished. Durability is off on PostgreSQL: the suite measures
-# behaviour, not crash safety. The PostgreSQL run builds its database with the largest tables partitioned by
-# province (PARTITION_BY_PROVINCE, docs/deploy.md); the browser journeys below keep the plain schema.
-sqlite_log="$(mktemp)"
-SOISUA_TEST_NOW="2028-01-01T00:20:00+07:00" pytest_run -m "not browser" -q -p no:cacheprovider >"$sqlite_log" 2>&1 &
-sqlite_pid=$!
+# SQLite run is the shorter, so the browser journeys (Chromium against the live server on SQLite) follow it on its
+# core. Their output follows when the PostgreSQL run has finished. Durability is off on PostgreSQL: the suite
+# measures behaviour, not crash safety. The PostgreSQL run builds its database with the largest tables partitioned
+# by province (PARTITION_BY_PROVINCE, docs/deploy.md); the browser journeys keep the plain schema.
+side_log="$(mktemp)"
+side_status="$(mktemp)"
+(
+  status=0
+  started=$SECONDS
+  echo "-- SQLite run --"
+  SOISUA_TEST_NOW="2028-01-01T00:20:00+07:00" pytest_run -m "not browser" -q -p no:cacheprovider || status=$?
+  echo "(SQLite run: $((SECONDS - started)) s)"
+  if ((status == 0)); then
+    started=$SECONDS
+    echo "-- browser journeys (Chromium, SQLite) --"
+    pytest_run -m browser -q -p no:cacheprovider || status=$?
+    echo "(browser journeys: $((SECONDS - started)) s)"
+  fi
+  echo "$status" >"$side_status"
+) >"$side_log" 2>&1 &
+side_pid=$!
 start_postgres "$ROOT/var/pgtest" -c fsync=off -c synchronous_commit=off -c full_page_writes=off
 postgres_status=0
+postgres_started=$SECONDS
 SOISUA_TEST_NOW="2027-12-31T23:40:00+07:00" DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/soisua" \
   PARTITION_BY_PROVINCE=1 pytest_run -m "not browser" -q || postgres_status=$?
+echo "(PostgreSQL run: $((SECONDS - postgres_started)) s)"
 stop_postgres
-sqlite_status=0
-wait "$sqlite_pid" || sqlite_status=$?
-echo "-- SQLite run --"
-cat "$sqlite_log"
-rm -f "$sqlite_log"
+wait "$side_pid" || true
+side_result="$(cat "$side_status")"
+cat "$side_log"
+rm -f "$side_log" "$side_status"
 ((postgres_status == 0)) || { echo "pytest on PostgreSQL failed (exit $postgres_status)" >&2; exit "$postgres_status"; }
-((sqlite_status == 0)) || { echo "pytest on SQLite failed (exit $sqlite_status)" >&2; exit "$sqlite_status"; }
-
-section "browser journeys (Chromium, SQLite)"
-pytest_run -m browser -q
+[[ "$side_result" == 0 ]] || { echo "pytest on SQLite or the browser journeys failed (exit ${side_result:-?})" >&2
+                               exit "${side_result:-1}"; }
 
 finish_section
