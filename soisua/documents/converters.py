@@ -4,7 +4,7 @@ its own (documents.responses.download answers 404 for the others)."""
 
 from django.urls import register_converter
 
-FORMATS = ("docx", "pdf", "xlsx", "csv")
+FORMATS = ("docx", "pdf", "xlsx", "csv", "zip")
 
 
 class FormatConverter:

@@ -155,3 +155,22 @@ class ConfirmUnitsForm(forms.Form):
         except signing.BadSignature:  # expired, altered, or checked for someone else
             raise forms.ValidationError(_("This check is too old or was not made for you here: upload the file "
                                           "again.")) from None
+
+
+# --- Data exchange --------------------------------------------------------------------------------------------
+
+
+class ExchangeFileForm(SpreadsheetForm):
+    """An exchange file: a workbook, or a zip of CSV files, in the soisua-exchange format."""
+
+    file_label = gettext_lazy("Exchange file")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,.zip"
+        self.fields["file"].help_text = " ".join((
+            _("An Excel workbook (.xlsx) or a zip of CSV UTF-8 files (.zip) of at most %(limit)s, in the "
+              "soisua-exchange format, version 1, as this page exports it (the columns are listed below).")
+            % {"limit": filesizeformat(imports.max_upload_bytes())},
+            _("Members are recognised by party card number, then citizen ID; empty cells never erase what is "
+              "already recorded.")))

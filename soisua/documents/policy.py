@@ -92,9 +92,13 @@ def can_import_exchange(user, unit) -> bool:
     return access.can_administer_unit(user, unit)
 
 
-def get_unit_for_exchange(user, pk: int, *, write: bool = False):
+def get_unit_for_exchange(user, pk: int, *, write: bool = False, page: bool = False):
     """The unit whose subtree is exchanged: 404 for those who may not read it; 403 for readers who may not export
-    (personal data) or, with `write`, import."""
+    (personal data), with `write` import, or with `page` do either (the exchange page)."""
     unit = access.get_unit_for_user(user, pk)
-    access.refuse_unless(True, can_import_exchange(user, unit) if write else can_export_exchange(user, unit))
+    if page:
+        allowed = can_export_exchange(user, unit) or can_import_exchange(user, unit)
+    else:
+        allowed = can_import_exchange(user, unit) if write else can_export_exchange(user, unit)
+    access.refuse_unless(True, allowed)
     return unit

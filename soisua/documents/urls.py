@@ -19,6 +19,9 @@ urlpatterns = [
     path("imports/<int:pk>/progress/", views.import_progress, name="imports.progress"),
     # Sub-units imported from a list (documents/views/units.py)
     path("units/<int:pk>/import-units/", views.units_import, name="units.import"),
+    # Data exchange of a subtree's units and members (documents/views/exchange.py)
+    path("units/<int:pk>/exchange/", views.exchange, name="exchange"),
+    path("units/<int:pk>/exchange.<fmt:fmt>", views.exchange_download, name="exchange.download"),
     # Rows held for the committee that sees both records (documents/views/imports.py)
     path("held-rows/<int:pk>/", views.conflict_detail, name="conflicts.detail"),
     path("held-rows/<int:pk>/decide/", views.conflict_decide, name="conflicts.decide"),

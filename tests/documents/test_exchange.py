@@ -298,3 +298,89 @@ def test_someone_without_personal_data_may_not_export_and_only_administrators_im
     assert not policy.can_import_exchange(cast.users["secretary"], cast.cell)
     assert not policy.can_import_exchange(cast.users["inspector"], cast.commune)
     assert format.FORMAT_VERSION == 1
+
+
+# --- Pages ----------------------------------------------------------------------------------------------------
+
+
+def page(unit):
+    from django.urls import reverse
+
+    return reverse("documents:exchange", args=[unit.pk])
+
+
+def text_of(response) -> str:
+    import re
+
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def test_the_page_shows_the_diff_then_applies_and_the_same_file_has_nothing_to_change(cast):
+    import re
+
+    binh = cast.members["member"]
+    content = workbook([member_row(cast.cell, "Trần Thị Bình", card=binh.card_number, phone="0987654321"),
+                        member_row(cast.sibling_cell, "Đỗ Thị Hoa", card="90000001")])
+    client = cast.client("parent_staff")
+
+    preview = client.post(page(cast.commune), {"file": upload(content)})
+
+    text = text_of(preview)
+    assert "Đỗ Thị Hoa" in text and "0912345678" in text and "0987654321" in text
+    assert not Member.objects.filter(card_number="90000001").exists()
+    plan = re.search(r'name="plan" value="([^"]+)"', preview.content.decode())[1]
+    applied = client.post(page(cast.commune), {"plan": plan})
+    assert applied.status_code == 302
+    assert Member.objects.filter(card_number="90000001", cell=cast.sibling_cell).exists()
+
+    again = client.post(page(cast.commune), {"file": upload(content)})
+
+    assert 'name="plan"' not in again.content.decode()
+    assert re.search(r"\b0 (thay đổi|changes)\b", text_of(again))
+
+
+def test_a_refused_file_names_the_unknown_column_on_the_page(cast):
+    keys = [column.key for column in MEMBERS.columns] + ["religion"]
+    content = workbook([[*member_row(cast.cell, "Ngô Văn Hải"), "Phật giáo"]], member_keys=keys)
+
+    response = cast.client("parent_staff").post(page(cast.commune), {"file": upload(content)})
+
+    assert response.status_code == 200
+    assert "religion" in text_of(response)
+    assert not Member.objects.filter(full_name="Ngô Văn Hải").exists()
+
+
+@pytest.mark.parametrize(("who", "unit", "status"), [("parent_staff", "commune", 200), ("inspector", "commune", 200),
+                                                     ("member", "cell", 403), ("unrelated_staff", "commune", 404)])
+def test_who_sees_the_page(cast, who, unit, status):
+    assert cast.client(who).get(page(getattr(cast, unit))).status_code == status
+
+
+def test_an_inspector_may_export_but_not_import(cast):
+    from django.urls import reverse
+
+    client = cast.client("inspector")
+
+    download = client.get(reverse("documents:exchange.download", args=[cast.commune.pk, "xlsx"]))
+    posted = client.post(page(cast.commune), {"file": upload(workbook([member_row(cast.cell, "Ngô Văn Hải")]))})
+
+    assert download.status_code == 200
+    assert "Đảng viên" in openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).sheetnames
+    assert AuditEntry.objects.filter(action="documents.exchange.export", actor=cast.users["inspector"]).exists()
+    assert posted.status_code == 403
+    assert not Member.objects.filter(full_name="Ngô Văn Hải").exists()
+
+
+def test_a_large_export_is_written_in_the_background(cast, settings):
+    from django.urls import reverse
+
+    from soisua.documents.models import ExportJob, ExportStatus
+
+    settings.EXPORT_INLINE_MAX_ROWS = 2
+    response = cast.client("parent_staff").get(reverse("documents:exchange.download", args=[cast.commune.pk, "zip"]))
+
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and job.kind == "documents.exchange"
+    assert job.status == ExportStatus.DONE and job.personal
+    with job.file.open("rb") as stored, zipfile.ZipFile(stored) as archive:
+        assert "dang-vien.csv" in archive.namelist()

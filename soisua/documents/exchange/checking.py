@@ -50,6 +50,7 @@ class ExchangePlan:
     unchanged_units: int = 0
     members: member_checks.Plan = field(default_factory=member_checks.Plan)
     unit_problems: list[Problem] = field(default_factory=list)
+    cell_codes: dict[int, str] = field(default_factory=dict)  # the cells members would leave, by id (the diff)
 
     @property
     def problems(self) -> list[Problem]:
@@ -187,6 +188,8 @@ def build_plan(data: ExchangeFile, *, scope: Unit) -> ExchangePlan:
     plan = ExchangePlan(scope=scope)
     planned = _UnitChecker(scope, plan).run(data.units) if data.units.rows else {}
     plan.members = plan_members(data, scope=scope, planned_units=planned)
+    left = sorted({update.changes["cell"][0] for update in plan.members.updates if "cell" in update.changes})
+    plan.cell_codes = dict(Unit.objects.filter(pk__in=left).values_list("pk", "code")) if left else {}
     order = {column.key: index for index, column in enumerate(UNITS.columns)}
     plan.unit_problems.sort(key=lambda problem: (problem.row or 0, order.get(problem.column, -1)))
     return plan
