@@ -9,8 +9,8 @@ from django.utils import timezone
 from soisua.core.actors import SYSTEM
 from soisua.org.models import Member, Unit
 
-from . import services
-from .enums import AttendanceStatus, ContributionKind, MeetingKind
+from . import services, voting
+from .enums import AttendanceStatus, ContributionKind, MeetingKind, VoteChoice, VoteKind
 
 TOPICS = [
     ("Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh", ["học và làm theo Bác"],
@@ -82,7 +82,23 @@ def load_demo_meetings(today: datetime.date) -> None:
                                             ContributionKind.SELF_CRITICISM), strict=True):
             services.add_contribution(meeting, member=speaker, kind=kind, agenda_item=meeting.agenda.last(),
                                       note="Ý kiến về nhiệm vụ tháng tới", by=SYSTEM)
+        if month == 12 or plan.day_in(month + 1) > now:  # the latest meeting held shows a vote in its minutes
+            _vote_on_the_resolution(meeting)
         services.save_minutes(meeting, conclusions="Chi bộ thống nhất nhiệm vụ tháng tới.",
                               votes_for=meeting.attendance.filter(
                                   status__in=(AttendanceStatus.PRESENT, AttendanceStatus.LATE)).count(), by=SYSTEM)
         services.approve_minutes(meeting, by=SYSTEM)
+
+
+def _vote_on_the_resolution(meeting) -> None:
+    """The month's resolution put to an open vote: every official member present for it, the last one abstaining;
+    probationary members present do not vote (the rule of an ordinary matter)."""
+    motion = services.open_motion(meeting, text="Thông qua nghị quyết và nhiệm vụ tháng tới",
+                                  kind=VoteKind.RESOLUTION, agenda_item=meeting.agenda.last(), by=SYSTEM)
+    voters = list(meeting.attendance.filter(status__in=(AttendanceStatus.PRESENT, AttendanceStatus.LATE),
+                                            member_status__in=voting.OFFICIAL_STATUSES)
+                  .select_related("member").order_by("member__sort_key"))
+    for number, line in enumerate(voters, start=1):
+        services.cast_vote(motion, member=line.member,
+                           choice=VoteChoice.ABSTAIN if number == len(voters) else VoteChoice.FOR, by=SYSTEM)
+    services.close_motion(motion, by=SYSTEM)
