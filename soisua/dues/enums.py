@@ -2,6 +2,9 @@
 
 import datetime
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 from soisua.org.enums import MemberStatus
 
 # Official and probationary members owe dues every month. Members exempt from work and activity and suspended
@@ -9,6 +12,16 @@ from soisua.org.enums import MemberStatus
 # roll are no longer expected and nothing more is recorded for them.
 EXPECTED_STATUSES = frozenset({MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY})
 MAY_PAY_STATUSES = EXPECTED_STATUSES | {MemberStatus.EXEMPT, MemberStatus.SUSPENDED}
+
+
+
+class PaymentChannel(models.TextChoices):
+    """How the member paid (Quy định 01-QĐ/TW, 03/02/2026): through the national public service portal, or in cash
+    to the cell."""
+
+    CASH = "cash", _("In cash to the cell")
+    PORTAL = "portal", _("Through the national public service portal")
+
 
 # A payment may be recorded ahead of time for at most this many months after the current one.
 MONTHS_AHEAD = 12

@@ -4,8 +4,10 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from soisua.documents.forms import SpreadsheetForm
 from soisua.org.forms import DateInput, VersionedForm
 
+from . import imports
 from .enums import label
 from .queries import SheetRow
 from .services import MAX_AMOUNT
@@ -71,3 +73,18 @@ class CollectionForm(forms.Form):
     def collected(self) -> list[tuple[object, list[datetime.date], int | None]]:
         return [(row.member, self.cleaned_data[f"months-{row.member.pk}"], self.cleaned_data[f"amount-{row.member.pk}"])
                 for row in self.rows]
+
+
+class PaymentsFileForm(SpreadsheetForm):
+    """A list of payments to import (dues/imports.py)."""
+
+    file_label = _("List of payments")
+
+    def columns_help(self) -> tuple[str, ...]:
+        return (str(_("Columns: Đảng viên (party card number or citizen ID), Tháng (mm/yyyy), Số tiền (đồng), Mã "
+                      "giao dịch (the portal's reference), Ngày nộp (dd/mm/yyyy), Hình thức (Cổng dịch vụ công or "
+                      "Tiền mặt; empty means the portal); Họ và tên and STT may be added. Any other column is "
+                      "refused.")),)
+
+    def too_large_error(self):
+        return imports.PAYMENTS.too_large()

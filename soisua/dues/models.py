@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .enums import PaymentChannel
+
 
 class DuesBook(models.Model):
     """A cell's dues record: months before `starts_on` are not counted against anyone (the cell kept its dues on
@@ -44,6 +46,9 @@ class Payment(models.Model):
     collected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+", verbose_name=_("collected by"))
     collected_on = models.DateField(_("collected on"))
+    channel = models.CharField(_("paid"), max_length=10, choices=PaymentChannel.choices,
+                               default=PaymentChannel.CASH)
+    # A receipt number, or the portal's transaction reference: an imported payment is known again by it.
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -59,6 +64,8 @@ class Payment(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="dues_amount_positive"),
         ]
         indexes = [models.Index(fields=["unit", "month"], name="dues_unit_month"),
+                   models.Index(fields=["reference"], name="dues_reference",
+                                condition=~Q(reference="")),
                    models.Index(fields=["province", "month"], name="dues_province_month")]
 
     def __str__(self):

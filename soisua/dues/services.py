@@ -10,17 +10,21 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from soisua.audit import services as audit
 from soisua.core.actors import person
 from soisua.core.errors import Conflict, DomainError, check_version, clean_text
 from soisua.core.formats import number
+from soisua.documents import imports as spreadsheets
 from soisua.meetings.models import Meeting
 from soisua.org.models import Member, Unit
 from soisua.org.services import touch_units
 
+from . import imports
 from .enums import MAY_PAY_STATUSES, MONTHS_AHEAD, add_months, label, month_of
 from .models import DuesBook, Payment
 
@@ -203,3 +207,71 @@ def record_collection(meeting: Meeting, *, rows: list[Collected], by) -> list[Pa
                                                        "month": payment.month.isoformat()}) for payment in saved])
         touch_units(cell)
     return saved
+
+
+# --- Payments imported from a file (dues/imports.py) ---------------------------------------------------------
+
+
+class PaymentsImportError(DuesError):
+    """A file of payments refused row by row: `plan` lists the conflicts and refused rows; nothing was recorded."""
+
+    def __init__(self, plan: imports.PaymentsPlan):
+        count = len(plan.errors) + len(plan.conflicts)
+        super().__init__(ngettext("The file has %(count)d problem; no payment was recorded.",
+                                  "The file has %(count)d problems; no payment was recorded.", count)
+                         % {"count": count}, code="invalid")
+        self.plan = plan
+
+
+def check_payments_file(upload, *, unit: Unit) -> imports.PaymentsPlan:
+    """Read an uploaded list of payments and check every row for the cells of `unit`'s subtree (reads only: neither
+    the file nor anything else is stored). Refuses (RosterImportError) a file of the wrong type, empty, too large,
+    without the header row or with a column the list does not know; the rows' own problems are in the plan."""
+    file_format = spreadsheets.check_upload(upload.name or "", upload, upload.size, sheet=imports.PAYMENTS)
+    return imports.check_rows(imports.read_rows(upload.file, file_format), unit=unit)
+
+
+def import_payments(rows: list[imports.RawRow], *, under: Unit, by) -> imports.PaymentsPlan:
+    """Record the new payments of a checked file, all of them or none. The rows are checked again against the
+    database as it is now (the preview may be old), with the dues records of the cells concerned locked so that a
+    collection saved meanwhile cannot pay a month twice; the caller decided that `by` may import for `under`.
+
+    Refused (PaymentsImportError, nothing recorded) when a row has a problem or a conflict now. A file whose
+    payments are all recorded already records nothing. Side effects: the payments (each with its channel and
+    reference); an audit entry for each and one for the import; the pages of the cells concerned marked changed.
+    Returns the plan applied."""
+    with transaction.atomic():
+        keys = [row.member for row in rows if row.member]
+        cells = set()
+        for start in range(0, len(keys), imports.QUERY_CHUNK):
+            chunk = keys[start:start + imports.QUERY_CHUNK]
+            cells.update(Member.objects.filter(Q(card_number__in=chunk) | Q(citizen_id__in=chunk),
+                                               cell__path__startswith=under.path).values_list("cell_id", flat=True))
+        list(DuesBook.objects.select_for_update().filter(unit_id__in=sorted(cells)).order_by("pk")
+             .values_list("pk", flat=True))
+        plan = imports.check_rows(rows, unit=under)
+        if plan.errors or plan.conflicts:
+            raise PaymentsImportError(plan)
+        if not plan.new:
+            return plan
+        collector = person(by)
+        payments = [Payment(member=new.member, unit=new.member.cell, province_id=_province(new.member.cell),
+                            month=new.month, amount=new.amount, collected_by=collector, collected_on=new.paid_on,
+                            reference=new.reference, channel=new.channel) for new in plan.new]
+        try:
+            with transaction.atomic():
+                Payment.objects.bulk_create(payments)
+        except IntegrityError:  # recorded by someone who did not wait for the lock (none should)
+            raise Conflict(_("Someone else recorded dues for these members a moment ago. Upload the file "
+                             "again.")) from None
+        wanted = {(new.member.pk, new.month) for new in plan.new}
+        saved = [payment for payment in Payment.objects.filter(member_id__in=[pk for pk, _month in wanted],
+                                                               month__in={month for _pk, month in wanted})
+                 if (payment.member_id, payment.month) in wanted]
+        audit.record_many(by, "dues.paid", [(payment, {"amount": [None, payment.amount],
+                                                       "month": payment.month.isoformat(),
+                                                       "channel": payment.channel, "reference": payment.reference})
+                                            for payment in saved])
+        audit.record(by, "dues.imported", under, {"recorded": len(plan.new), "skipped": len(plan.skipped)})
+        touch_units(*{new.member.cell for new in plan.new})
+    return plan

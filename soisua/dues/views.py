@@ -1,5 +1,6 @@
 """Party dues pages: a cell's list by arrears and the month it began recording, a member's dues with the form to
-record one payment, and a meeting's collection sheet."""
+record one payment, a meeting's collection sheet, and the import of a file of payments (checked and shown first;
+recorded, all of it or nothing, once confirmed)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,13 +12,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from soisua.core.uploads import UploadLimit
 from soisua.core.views import render_form_page, save_form
+from soisua.documents.forms import ConfirmUnitsForm, RosterUploadLimit, sign_plan
+from soisua.documents.imports import RosterImportError
 
-from . import policy, queries, services
+from . import imports, policy, queries, services
 from .enums import label, month_of
-from .forms import CollectionForm, PaymentForm, StartForm
+from .forms import CollectionForm, PaymentForm, PaymentsFileForm, StartForm
+
+PREVIEW_ROWS = 300  # payments listed on the preview; the counts cover them all
 
 
 @login_required
@@ -103,3 +110,74 @@ def meeting_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dues/sheet.html", {
         "meeting": meeting, "book": book, "form": form, "rows": form.rows, "row_errors": row_errors,
         "month": label(queries.meeting_month(meeting))})
+
+
+def _with_upload_limit(request: HttpRequest) -> RosterUploadLimit:
+    """The list's upload limit, installed before anything reads the body (CSRF included)."""
+    limit = RosterUploadLimit(request)
+    if request.method == "POST":
+        request.upload_handlers = [limit, *(handler for handler in request.upload_handlers
+                                            if not isinstance(handler, UploadLimit))]
+    return limit
+
+
+def _import_page(request: HttpRequest, context: dict) -> HttpResponse:
+    plan = context.get("plan")
+    return render(request, "dues/import.html", {
+        "columns": [column for column in imports.PAYMENTS.columns if column.key != "number"],
+        "headers": imports.HEADERS, "preview": plan.new[:PREVIEW_ROWS] if plan is not None else [],
+        "more": max(len(plan.new) - PREVIEW_ROWS, 0) if plan is not None else 0, **context})
+
+
+def _recorded_message(plan: imports.PaymentsPlan) -> str:
+    recorded = ngettext("%(count)s payment is recorded.", "%(count)s payments are recorded.", len(plan.new)) % {
+        "count": len(plan.new)}
+    if not plan.skipped:
+        return recorded
+    return " ".join((recorded, ngettext("%(count)s was recorded already and is left as it is.",
+                                        "%(count)s were recorded already and are left as they are.",
+                                        len(plan.skipped)) % {"count": len(plan.skipped)}))
+
+
+@csrf_exempt
+@login_required
+def payments_import(request: HttpRequest, pk: int) -> HttpResponse:
+    return _payments_import(request, pk, _with_upload_limit(request))
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def _payments_import(request: HttpRequest, pk: int, limit: RosterUploadLimit) -> HttpResponse:
+    unit = policy.get_unit_for_import(request.user, pk)
+    salt = f"soisua.dues-import:{request.user.pk}:{unit.pk}"
+    back = reverse("dues:cell", args=[unit.pk]) if unit.kind.holds_members else reverse("org:units.detail",
+                                                                                       args=[unit.pk])
+    context = {"unit": unit, "back": back}
+    if request.method == "POST" and "plan" in request.POST:
+        confirm = ConfirmUnitsForm(request.POST, salt=salt)
+        if not confirm.is_valid():
+            messages.error(request, confirm.errors["plan"][0])
+            return _import_page(request, {**context, "form": PaymentsFileForm()})
+        try:
+            plan = services.import_payments(imports.rows_from_lists(confirm.cleaned_data["plan"]["rows"]),
+                                            under=unit, by=request.user)
+        except services.PaymentsImportError as error:  # recorded or changed meanwhile
+            messages.error(request, error.messages[0])
+            return _import_page(request, {**context, "form": PaymentsFileForm(), "plan": error.plan})
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return _import_page(request, {**context, "form": PaymentsFileForm()})
+        messages.success(request, _recorded_message(plan))
+        return redirect(back)
+    form = PaymentsFileForm(request.POST or None, request.FILES or None, too_large=limit.exceeded)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.check_payments_file(form.cleaned_data["file"], unit=unit)
+        except RosterImportError as error:
+            form.add_error("file", error)
+        else:
+            context["plan"] = plan
+            if plan.is_valid:
+                context["confirm"] = ConfirmUnitsForm(salt=salt, initial={"plan": sign_plan(
+                    {"rows": [row.as_list() for row in plan.rows]}, salt=salt)})
+    return _import_page(request, {**context, "form": form})

@@ -33,7 +33,7 @@ from soisua.documents.rendering import (
 )
 from soisua.org.queries import ancestors
 
-from . import queries, voting
+from . import exchange, queries, voting  # noqa: F401 - exchange registers the attendance export with documents
 from .enums import ROLL_STATUSES, THEMATIC_KINDS, AttendanceStatus, MinutesStatus
 from .models import AgendaItem, Attendance, Contribution, Meeting, Minutes
 

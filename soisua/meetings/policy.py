@@ -46,6 +46,17 @@ def get_cell_for_user(user, pk: int, *, manage: bool = False) -> Unit:
     return unit
 
 
+def get_unit_for_attendance_export(user, pk: int) -> Unit:
+    """The unit whose meetings and attendance are exported (its subtree's): whoever reads it reads its meetings and
+    their rolls; 404 for strangers."""
+    return access.get_unit_for_user(user, pk)
+
+
+def may_see_member_numbers(user, unit: Unit) -> bool:
+    """The party card and citizen ID numbers in the roll of an export: personal data, for those who may see it."""
+    return access.can_see_personal_data_in(user, unit)
+
+
 def is_on_roll(user, meeting: Meeting) -> bool:
     """Whether the login's member is on the meeting's roll: only they check in to it."""
     return queries.roll_line_of(meeting, user) is not None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, pages, rules, votes
+from .views import documents, exchange, pages, rules, votes
 
 app_name = "meetings"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("units/<int:pk>/topics/", pages.topic_library, name="topics"),
     path("units/<int:pk>/topic-plan/", pages.topic_plan, name="topic_plan"),
     path("units/<int:pk>/statistics/", pages.statistics, name="statistics"),
+    path("units/<int:pk>/attendance.<str:fmt>", exchange.attendance_export, name="attendance_export"),
     path("units/<int:pk>/rules/", rules.unit_rules, name="unit_rules"),
     path("rules/", rules.rule_versions, name="rules"),
     path("rules/<int:pk>/copy/", rules.rules_copy, name="rules.copy"),

@@ -6,7 +6,7 @@ import io
 import itertools
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import IO, Any
 
@@ -198,6 +198,7 @@ class Table:
     columns: dict[str, int]  # key -> 0-based column index
     headers: dict[str, str]  # key -> header text as written in the file
     rows: Iterator[tuple[int, list[Any]]]  # (row number as the spreadsheet shows it, cells), blank rows skipped
+    unknown: list[str] = field(default_factory=list)  # header texts of the row that name no column (kept apart)
 
 
 def _raw_rows(stream: IO[bytes], file_format: str, sheet: Spreadsheet) -> Iterator[list[Any]]:
@@ -274,7 +275,8 @@ def read_table(stream: IO[bytes], file_format: str, *, sheet: Spreadsheet = ROST
                   "and upload the file again.") % {"row": index + 1, "columns": ", ".join(missing)},
                 code="missing_column")
         data = _data_rows(raw, start=index + 2)
-        return Table(header_row=index + 1, columns=columns, headers=headers, rows=data)
+        return Table(header_row=index + 1, columns=columns, headers=headers, rows=data,
+                     unknown=[text for key, _position, text in mapped if not key])
     raise sheet.no_header()
 
 

@@ -26,6 +26,12 @@ def dues_month_figure(context, unit):
     return {"shown": True, "unit": unit, "figure": figure, "month": timezone.localdate()}
 
 
+@register.inclusion_tag("dues/import_card.html", takes_context=True)
+def dues_import_card(context, unit):
+    """On a committee's page, for its committee and staff: the import of the payments of the cells below."""
+    return {"shown": policy.can_import_payments(context["request"].user, unit), "unit": unit}
+
+
 @register.inclusion_tag("dues/member_summary_card.html", takes_context=True)
 def dues_member_summary(context, member):
     user = context["request"].user
