@@ -11,6 +11,7 @@ import logging
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -483,15 +484,16 @@ def purge_expired_exports(*, by) -> int:
     """Delete the files of exports past their `expires_at` (they may hold personal data) and mark them expired.
     Returns how many.
 
-    Side effects: deletes the files, updates the jobs, appends an audit entry per job.
+    Side effects: updates the jobs, appends an audit entry per job, deletes the files once that is committed (a
+    crash in between leaves a file no job names, never a job naming a file that is gone).
     """
     expired = list(ExportJob.objects.filter(expires_at__lt=timezone.now()).exclude(status=ExportStatus.EXPIRED))
     for job in expired:
-        if job.file:
-            job.file.delete(save=False)
         with transaction.atomic():
             ExportJob.objects.filter(pk=job.pk).update(file="", status=ExportStatus.EXPIRED)
             audit.record(by, "documents.export.expire", job, {"status": [job.status, ExportStatus.EXPIRED]})
+            if job.file:
+                transaction.on_commit(partial(job.file.storage.delete, job.file.name))
     return len(expired)
 
 

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 import time_machine
 from django.core import mail
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -146,12 +147,13 @@ def test_the_progress_fragment_polls_while_the_job_waits_and_stops_when_done(cas
     assert "hx-trigger" not in done.text and reverse("documents:exports.file", args=[job.pk]) in done.text
 
 
-def test_expired_exports_are_deleted_by_the_periodic_job(cast):
+def test_expired_exports_are_deleted_by_the_periodic_job(cast, django_capture_on_commit_callbacks):
     cast.client("secretary").get(roster_url(cast.cell))
     job = ExportJob.objects.get()
     storage, name = job.file.storage, job.file.name
 
-    with time_machine.travel(timezone.now() + datetime.timedelta(days=8), tick=False):
+    with (time_machine.travel(timezone.now() + datetime.timedelta(days=8), tick=False),
+          django_capture_on_commit_callbacks(execute=True)):
         result = purge_expired_exports()
         response = cast.client("secretary").get(reverse("documents:exports.file", args=[job.pk]))
 
@@ -160,6 +162,24 @@ def test_expired_exports_are_deleted_by_the_periodic_job(cast):
     assert (job.status, job.file.name) == (ExportStatus.EXPIRED, "")
     assert not storage.exists(name)
     assert response.status_code == 404
+
+
+def test_an_export_whose_expiry_fails_to_be_written_keeps_its_file(cast, monkeypatch):
+    cast.client("secretary").get(roster_url(cast.cell))
+    job = ExportJob.objects.get()
+    storage, name = job.file.storage, job.file.name
+
+    def fail(*args, **kwargs):
+        raise DatabaseError("the database went away")
+
+    monkeypatch.setattr(services.audit, "record", fail)
+    with (time_machine.travel(timezone.now() + datetime.timedelta(days=8), tick=False),
+          pytest.raises(DatabaseError)):
+        purge_expired_exports()
+
+    job.refresh_from_db()
+    assert (job.status, job.file.name) == (ExportStatus.DONE, name)
+    assert storage.exists(name)
 
 
 def test_an_export_past_its_day_offers_no_download_even_before_the_periodic_job(cast):
