@@ -36,6 +36,12 @@ def _fact(key, text, source, group, url="", file_url="", day=None) -> dict:
             "day": day}
 
 
+def _page(meeting_pk: int, step: str, anchor: str) -> str:
+    """The step of the meeting's page that shows the fact: the roll and the speakers "during", the minutes
+    "after"."""
+    return reverse("meetings:detail", args=[meeting_pk]) + f"?step={step}#{anchor}"
+
+
 def _window(review):
     """The cycle's period as aware moments, and the moment it is read (a period not over yet counts until now)."""
     cycle = review.cycle
@@ -53,7 +59,7 @@ def _minutes_url(meeting: Meeting) -> str:
     """The approved minutes (on the meeting's page) are the evidence of what a meeting recorded."""
     minutes = getattr(meeting, "minutes", None)
     approved = minutes is not None and minutes.status == MinutesStatus.APPROVED
-    return reverse("meetings:detail", args=[meeting.pk]) + "#minutes" if approved else ""
+    return _page(meeting.pk, "after", "minutes") if approved else ""
 
 
 def _line_sentence(line: Attendance) -> str:
@@ -82,7 +88,7 @@ def member_facts(review) -> list[dict]:
     for line in lines:
         counts[line.status] += 1
         facts.append(_fact(f"meetings.attendance:{line.pk}", _line_sentence(line), _source(line.meeting),
-                                 group, reverse("meetings:detail", args=[line.meeting_id]) + "#roll",
+                                 group, _page(line.meeting_id, "during", "roll"),
                                  _minutes_url(line.meeting), timezone.localtime(line.meeting.starts_at).date()))
     spoken = list(Contribution.objects.filter(member_id=review.member_id, meeting__starts_at__gte=start,
                                               meeting__starts_at__lt=end).select_related("meeting", "meeting__minutes"))
@@ -93,7 +99,7 @@ def member_facts(review) -> list[dict]:
             _("Spoke (%(kind)s) at “%(title)s” on %(day)s.") % {
                 "kind": contribution.get_kind_display().lower(), "title": meeting.title,
                 "day": _day(meeting.starts_at)},
-            _source(meeting), group, reverse("meetings:detail", args=[meeting.pk]) + "#speakers",
+            _source(meeting), group, _page(meeting.pk, "during", "speakers"),
             _minutes_url(meeting), timezone.localtime(meeting.starts_at).date()))
     if lines:
         attended = counts[AttendanceStatus.PRESENT] + counts[AttendanceStatus.LATE]
@@ -164,12 +170,11 @@ def links(user, asked: dict[str, list[str]]) -> dict[str, tuple[str, str]]:
         "meeting__unit", "meeting__minutes")
     spoken = Contribution.objects.filter(pk__in=_ids(asked, "meetings.contribution")).select_related(
         "meeting__unit", "meeting__minutes")
-    for kind, rows, anchor in (("meetings.attendance", lines, "#roll"), ("meetings.contribution", spoken,
-                                                                          "#speakers")):
+    for kind, rows, anchor in (("meetings.attendance", lines, "roll"), ("meetings.contribution", spoken,
+                                                                         "speakers")):
         for row in rows:
             if access.can_read_unit(user, row.meeting.unit):
-                found[f"{kind}:{row.pk}"] = (reverse("meetings:detail", args=[row.meeting_id]) + anchor,
-                                             _minutes_url(row.meeting))
+                found[f"{kind}:{row.pk}"] = (_page(row.meeting_id, "during", anchor), _minutes_url(row.meeting))
     for meeting in Meeting.objects.filter(pk__in=_ids(asked, "meetings.meeting")).select_related(
             "unit", "minutes"):
         if access.can_read_unit(user, meeting.unit):

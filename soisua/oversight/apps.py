@@ -6,4 +6,5 @@ class OversightConfig(AppConfig):
     label = "oversight"
 
     def ready(self):
-        from . import agenda  # noqa: F401 - registers what waits for a person on the home page
+        # What waits for a person on the home page, and the facts offered to a review's writer.
+        from . import agenda, record_facts  # noqa: F401

@@ -4,6 +4,7 @@ version lock), and what readers see of them: the sentence always, the link only 
 
 import datetime
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,12 +16,16 @@ from soisua.directives.enums import TargetMode, TaskStatus
 from soisua.directives.models import Receipt
 from soisua.meetings import services as meetings
 from soisua.meetings.models import Attendance
+from soisua.oversight import services as oversight
 from soisua.reviews import record
 from soisua.reviews.models import Review
 from tests.factories import UserFactory, make_member
 from tests.files import docx_text
 from tests.reviews.test_cycles import open_for
 from tests.reviews.test_editor import edit, full_form, page_version
+
+# The year's record is written with the dates of 2026, and cited in its review season.
+pytestmark = pytest.mark.usefixtures("in_review_season")
 
 REASON = "Đi tập huấn nghiệp vụ ở huyện"
 SHORTCOMING = "Chưa đóng đảng phí đúng hạn tháng 2"
@@ -116,7 +121,7 @@ def test_a_members_facts_cover_meetings_corrections_and_directives_with_their_so
     absence = facts[absence_key(world, cast)]
     assert absence.text == f"Vắng có lý do buổi “Sinh hoạt chi bộ tháng 3” ngày 05/03/2026: {REASON}."
     assert absence.source == "Biên bản sinh hoạt chi bộ ngày 05/03/2026"
-    assert absence.url == reverse("meetings:detail", args=[world["absent"].pk]) + "#roll"
+    assert absence.url == reverse("meetings:detail", args=[world["absent"].pk]) + "?step=during#roll"
     summary = facts[f"meetings.summary:{cast.cell.pk}"]
     assert "dự 1/2 buổi" in summary.text and "vắng có lý do 1" in summary.text and "phát biểu 1 lần" in summary.text
     assert any(key.startswith("meetings.contribution:") for key in facts)
@@ -153,6 +158,35 @@ def test_the_collective_is_offered_the_cells_meetings_and_corrections(cast):
     assert "tổ chức 2 buổi sinh hoạt thường kỳ" in held and "11 tháng" in held
     assert "Chuyên đề đã tổ chức: 1" in facts[f"meetings.thematic:{cast.cell.pk}"].text
     assert "đã xác nhận khắc phục: 1" in facts[f"corrections.counts:{cast.cell.pk}"].text.lower()
+
+
+def concluded_inspection(cast, finding: str, *, conclude=True):
+    inspection = oversight.plan_inspection(
+        cast.commune, year=2026, kind="thematic_supervision", subject_unit=cast.cell,
+        content="Việc thực hiện nghị quyết về chuyển đổi cây trồng", period_start=datetime.date(2026, 10, 1),
+        period_end=datetime.date(2026, 11, 30), team=[cast.users["parent_staff"]], by=cast.users["committee"])
+    inspection = oversight.notify_subject(inspection, by=cast.users["committee"])
+    oversight.record_finding(inspection, text=finding, by=cast.users["parent_staff"])
+    if conclude:
+        oversight.conclude(inspection, number="05-KL/ĐUX", date=datetime.date(2026, 11, 20),
+                           conclusion="Chi bộ thực hiện còn chậm.", by=cast.users["committee"])
+    return inspection
+
+
+def test_the_collective_is_offered_the_findings_of_concluded_inspections_only(cast):
+    concluded = concluded_inspection(cast, "Chưa có lộ trình chuyển đổi cụ thể")
+    concluded_inspection(cast, "Ghi chép của đoàn, chưa kết luận", conclude=False)
+    cycle = open_for(cast.commune, enforce_order=False)
+    collective = Review.objects.get(cycle=cycle, unit=cast.cell, member=None)
+
+    facts = [fact for fact in record.facts_for(collective) if fact.key.startswith("oversight.")]
+    links = record.links_for(cast.users["sibling"], [fact.key for fact in facts])
+
+    assert [fact.text for fact in facts] == [
+        "Giám sát chuyên đề của Đảng ủy xã Hòa An phát hiện: Chưa có lộ trình chuyển đổi cụ thể"]
+    assert facts[0].source == "Kết luận 05-KL/ĐUX ngày 20/11/2026, Đảng ủy xã Hòa An"
+    assert facts[0].url == reverse("oversight:detail", args=[concluded.pk])
+    assert links == {}
 
 
 def test_facts_for_costs_the_same_queries_however_long_the_record(cast):
@@ -278,7 +312,7 @@ def test_readers_see_every_citation_and_links_only_to_sources_they_may_open(cast
         assert "Trích dẫn từ hồ sơ" in page and SHORTCOMING in page and TASK in page and REASON in page
     assert f'href="{shortcoming_url}"' in secretary_page and "Minh chứng từ hồ sơ" in secretary_page
     assert f'href="{shortcoming_url}"' not in fellow_page
-    assert f'href="{reverse("meetings:detail", args=[world["absent"].pk])}#roll"' in fellow_page
+    assert f'href="{reverse("meetings:detail", args=[world["absent"].pk])}?step=during#roll"' in fellow_page
 
 
 def test_a_citation_whose_source_is_gone_reads_as_plain_text(cast):
