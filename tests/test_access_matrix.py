@@ -575,6 +575,13 @@ def units_list() -> SimpleUploadedFile:
                               "TN-HA-9,Chi bộ Thôn 9,cell,TN-HA".encode(), content_type="text/csv")
 
 
+def payments_file(f: Fixtures) -> SimpleUploadedFile:
+    dues_recorded(f)
+    return SimpleUploadedFile("payments.csv", "Đảng viên,Tháng,Số tiền,Mã giao dịch,Ngày nộp\n"
+                              f"{f.cast.members['member'].card_number},10/2026,30000,GD-1,{TODAY}".encode(),
+                              content_type="text/csv")
+
+
 def roster_file() -> SimpleUploadedFile:
     return SimpleUploadedFile("roster.csv", f"{ROSTER_HEADER}\n1,Nguyễn Văn Hùng,02/09/1980,Nam,20000001,TN-HA-1"
                               .encode(), content_type="text/csv")
@@ -1149,6 +1156,8 @@ MATRIX: dict[str, Case | list[Case]] = {
     # The world's meeting is still to come, and statistics count only meetings that have begun: the page names the
     # cell, not yet its members.
     "meetings:statistics": Case(unit_url("meetings:statistics"), READ_CELL, shows="Chi bộ Thôn 1"),
+    "meetings:attendance_export": Case(lambda f: reverse("meetings:attendance_export", args=[f.cast.cell.pk, "xlsx"]),
+                                       READ_CELL, check=file_shows(office_text, XLSX, lambda f: "Chi bộ Thôn 1")),
     # --- meetings: the rule versions are the installation administrators'; a committee's lower minimum for its
     # small cells is read by whoever reads the committee and set or ended by those who manage its subtree -------
     "meetings:rules": Case(lambda f: reverse("meetings:rules"), INSTALLATION_ADMIN, shows="42-HD/BTCTW"),
@@ -1671,6 +1680,13 @@ MATRIX: dict[str, Case | list[Case]] = {
     "dues:pay": Case(member_url("dues:pay"), LEAD_CELL, post=succeeds(LEAD_CELL), shows='name="amount"',
                      data={"month": "10/2026", "amount": "30000", "collected_on": "20/11/2026"},
                      effect=rows(Payment, member=lambda f: f.cast.members["member"])),
+    # Importing payments: for the cells below a committee, its committee and staff (not its inspector, nor the
+    # administrators). Uploading checks the file and shows the preview (a page, nothing recorded); the signed
+    # confirmation is tested in tests/dues.
+    "dues:import": Case(unit_url("dues:import", "commune"), expect(404, 404, 404, 200, 404, 403, 200, 403, 403),
+                        post=expect(404, 404, 404, 200, 404, 403, 200, 403, 403), shows='type="file"',
+                        data=lambda f: {"file": payments_file(f)},
+                        effect=rows(Payment, member=lambda f: f.cast.members["member"])),
     "dues:meeting": Case(lambda f: (dues_recorded(f), reverse("dues:meeting", args=[f.meeting.pk]))[1], LEAD_CELL,
                          post=succeeds(LEAD_CELL), shows=PROTECTED_NAME,
                          data=lambda f: {f"months-{f.cast.members['member'].pk}": ["2026-12-01"],
