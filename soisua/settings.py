@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "soisua.demo",
     "soisua.meetings",
     "soisua.dues",
+    "soisua.quality",
     "soisua.documents",
     "soisua.national",  # tools on top of the apps (the national-scale generator); no models
 ]
@@ -259,6 +260,10 @@ MEETING_CHECK_IN_OPENS_MINUTES = env_int("MEETING_CHECK_IN_OPENS_MINUTES", 30)
 # A code scanned on a phone that is not logged in is verified at once and kept in its session for this many minutes,
 # so the member is checked in after logging in, present or late as of the scan.
 MEETING_CHECK_IN_PROOF_MINUTES = env_int("MEETING_CHECK_IN_PROOF_MINUTES", 5)
+# Meeting quality (docs/domain.md, "Meeting quality"): members present may rate a held meeting for this many days
+# after its end; their ratings are shown only once at least this many were given, so a small cell cannot tell who.
+QUALITY_RATING_DAYS = env_int("QUALITY_RATING_DAYS", 7)
+QUALITY_RATING_MINIMUM = env_int("QUALITY_RATING_MINIMUM", 3)
 # Directives: at most this many key tasks; units addressed are reminded this many days before a reporting date and
 # on the day, the level above is told this many days after it; a directive not acknowledged this many days after
 # it was issued is reminded.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("corrections/", include("soisua.corrections.urls")),
     path("meetings/", include("soisua.meetings.urls")),
     path("dues/", include("soisua.dues.urls")),
+    path("quality/", include("soisua.quality.urls")),
     path("directives/", include("soisua.directives.urls")),
     path("oversight/", include("soisua.oversight.urls")),
     path("alerts/", include("soisua.alerts.urls")),

@@ -73,6 +73,8 @@ from soisua.org.enums import Role
 from soisua.org.models import Member, Post, RoleGrant, StandIn, Unit, UnitKind
 from soisua.oversight import services as oversight
 from soisua.oversight.models import Finding, Inspection, RemedyRequest
+from soisua.quality import services as quality
+from soisua.quality.models import Assessment, MemberRating, QualityRubric, RubricChoice
 from soisua.reviews import services as reviews
 from soisua.reviews.models import ChecklistItem, Cycle, Feedback, Review, ReviewPrompt, RuleSet
 from soisua.reviews.queries import form_fields
@@ -565,6 +567,28 @@ def roll_of(meeting: Callable[[Fixtures], Meeting]) -> Callable[[Fixtures, str],
 def meeting_form(f: Fixtures, **changes) -> dict:
     return {"kind": "regular", "title": MEETING_TITLE, "day": "20/12/2026", "starts": "19:30", "ends": "21:30",
             "place": "Nhà văn hóa thôn", "agenda": "Thời sự", **changes}
+
+
+QUALITY_TITLE = "Sinh hoạt chi bộ đã tổ chức"
+QUALITY_JUDGED = {f"criterion_{code}": "yes" for code in ("excused_runs", "preparation", "conduct", "speakers",
+                                                           "principles", "results")}
+
+
+def held_for_quality(f: Fixtures, *, assessed: bool = False) -> Meeting:
+    """A regular meeting of the cell that ended two days ago, everyone on its roll present; `assessed`: the cell's
+    assessment recorded by its secretary (the commune's committee confirms it: no liaison was named)."""
+    meeting = Meeting.objects.filter(unit=f.cast.cell, title=QUALITY_TITLE).first()
+    if meeting is None:
+        starts = timezone.now() - datetime.timedelta(days=2)
+        meeting = meetings.schedule_meeting(f.cast.cell, title=QUALITY_TITLE, starts_at=starts,
+                                            ends_at=starts + datetime.timedelta(minutes=120), agenda=["Thời sự"],
+                                            by=SYSTEM)
+        for line in meeting.attendance.filter(status="unmarked"):
+            meetings.mark_attendance(line, status="present", by=f.cast.users["secretary"])
+    if assessed and not Assessment.objects.filter(meeting=meeting).exists():
+        quality.record_assessment(meeting, judged={code.removeprefix("criterion_"): {"met": True}
+                                                   for code in QUALITY_JUDGED}, by=f.cast.users["secretary"])
+    return meeting
 
 
 ROSTER_HEADER = "STT,Họ và tên,Ngày sinh,Giới tính,Số thẻ đảng viên,Mã chi bộ"
@@ -1692,6 +1716,22 @@ MATRIX: dict[str, Case | list[Case]] = {
                          data=lambda f: {f"months-{f.cast.members['member'].pk}": ["2026-12-01"],
                                          f"amount-{f.cast.members['member'].pk}": "30000"},
                          effect=rows(Payment, member=lambda f: f.cast.members["member"])),
+    # --- meeting quality: the cell's leadership assesses, the superior committee confirms (no liaison named),
+    # those present rate; those managing the commune choose the criteria version its cells follow
+    "quality:meeting": Case(meeting_url("quality:meeting", held_for_quality), READ_CELL, post=LEAD_CELL_ACTS,
+                            shows='id="ratings-title"', data=QUALITY_JUDGED,
+                            effect=rows(Assessment, meeting=held_for_quality)),
+    "quality:confirm": Case(meeting_url("quality:confirm", lambda f: held_for_quality(f, assessed=True)),
+                            LOGIN_THEN_405, post=expect(403, 403, 404, 302, 404, 403, 302, 403, 403),
+                            effect=lambda f, who: Assessment.objects.filter(meeting=held_for_quality(f))
+                            .values_list("status", flat=True).first()),
+    "quality:rate": Case(meeting_url("quality:rate", held_for_quality), LOGIN_THEN_405,
+                         post=expect(302, 302, 404, 403, 404, 403, 403, 403, 403), data={"level": "fair"},
+                         effect=lambda f, who: MemberRating.objects.filter(meeting=held_for_quality(f)).count()),
+    "quality:unit": Case(unit_url("quality:unit", "commune"), READ_COMMUNE,
+                         post=expect(404, 404, 404, 302, 404, 403, 302, 302, 302),
+                         data=lambda f: {"rubric": QualityRubric.objects.get(code="diem-100-phu-tho").pk},
+                         effect=rows(RubricChoice, committee=lambda f: f.cast.commune)),
     # --- infrastructure ------------------------------------------------------------------------------------
     "healthz": Case(lambda f: reverse("healthz"), everyone(200), shows='"status": "ok"'),
 }

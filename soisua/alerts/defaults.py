@@ -16,4 +16,5 @@ DEFAULT_RULES = {
     "directive_unacknowledged": (1, 7, None, "commune"),
     "directive_unreported": (1, 7, None, "commune"),
     "dues_unpaid": (3, 12, None, "cell"),
+    "quality_low": (3, 6, None, "grassroots"),
 }

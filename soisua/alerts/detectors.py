@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
@@ -27,6 +28,7 @@ from soisua.meetings.models import Attendance, Contribution, Meeting
 from soisua.meetings.queries import RulesBook, quarter_end
 from soisua.org.enums import ACTIVE_STATUSES
 from soisua.org.models import Member, Unit
+from soisua.quality.enums import BELOW_FAIR
 from soisua.reviews.enums import CycleStatus, ReviewStatus
 from soisua.reviews.models import Cycle, Review
 
@@ -330,3 +332,25 @@ def dues_unpaid(rule: Rule, today: datetime.date) -> list[Found]:
     return [Found(unit_id, f"member:{member_id}", member_id, {"count": len(months)},
                   {"members": [member_id], "missing": [month.strftime("%Y-%m") for month in months]})
             for unit_id, member_id, months in unpaid_runs(today, months=rule.period or 12, threshold=rule.threshold)]
+
+
+# --- meeting quality -------------------------------------------------------------------------------------------
+
+
+@detector(Check.QUALITY_LOW)
+def quality_low(rule: Rule, today: datetime.date) -> list[Found]:
+    """Cells whose latest `threshold` regular meetings in a row (of the last `period` months) were assessed below
+    fair, fell short of the framework, or were not assessed at all (docs/domain.md, "Meeting quality"). A meeting
+    counts once QUALITY_RATING_DAYS have passed since its end: the time the cell has to assess it."""
+    threshold = max(rule.threshold, 1)
+    rows = (Meeting.objects.filter(kind__in=REGULAR_KINDS,
+                                   starts_at__gte=start_of(add_months(today, -(rule.period or 6))),
+                                   ends_at__lt=start_of(today) - datetime.timedelta(days=settings.QUALITY_RATING_DAYS))
+            .order_by("unit_id", "-starts_at").values_list("unit_id", "pk", "quality__level"))
+    latest: dict[int, list[tuple[int, str | None]]] = defaultdict(list)
+    for unit_id, pk, level in rows.iterator(chunk_size=5000):
+        if len(latest[unit_id]) < threshold:
+            latest[unit_id].append((pk, level))
+    return [Found(unit_id, "", None, {"count": len(meetings)}, {"meetings": [pk for pk, _level in meetings]})
+            for unit_id, meetings in latest.items()
+            if len(meetings) >= threshold and all(level is None or level in BELOW_FAIR for _pk, level in meetings)]

@@ -21,6 +21,7 @@ class Check(models.TextChoices):
     DIRECTIVE_UNACKNOWLEDGED = "directive_unacknowledged", _("Directives not acknowledged")
     DIRECTIVE_UNREPORTED = "directive_unreported", _("Directive reports not filed")
     DUES_UNPAID = "dues_unpaid", _("Party dues unpaid for months in a row")
+    QUALITY_LOW = "quality_low", _("Regular meetings below fair or not assessed")
 
 
 # What the threshold and the period count for each check (labels of the rule's form and page).
@@ -39,6 +40,7 @@ MEANING = {
     Check.DIRECTIVE_UNACKNOWLEDGED: (_("directives not acknowledged"), _("days after the date of issue")),
     Check.DIRECTIVE_UNREPORTED: (_("reports not filed"), _("days past the due date")),
     Check.DUES_UNPAID: (_("months in a row one member left unpaid"), _("ended months counted")),
+    Check.QUALITY_LOW: (_("latest regular meetings in a row below fair or not assessed"), _("months counted")),
 }
 
 
@@ -59,6 +61,7 @@ PERIOD_LIMIT = {
     Check.DIRECTIVE_UNACKNOWLEDGED: _DAYS,
     Check.DIRECTIVE_UNREPORTED: _DAYS,
     Check.DUES_UNPAID: _MONTHS,
+    Check.QUALITY_LOW: _MONTHS,
 }
 MAX_THRESHOLD = 100_000
 

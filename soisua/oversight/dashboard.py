@@ -16,6 +16,7 @@ from soisua.directives import queries as directives
 from soisua.directives import rollup as directive_rollup
 from soisua.meetings import queries as meetings
 from soisua.org.models import Unit
+from soisua.quality import queries as quality
 from soisua.reviews import policy as review_policy
 from soisua.reviews import queries as reviews
 from soisua.reviews import rating_rules
@@ -63,6 +64,8 @@ class Dashboard:
     trend_levels: list = field(default_factory=list)
     # Meetings and attendance per month over the last TREND_MONTHS months, with their bars.
     recent_months: list = field(default_factory=list)
+    # Regular meetings of the year by the level their cell gave them, and the members' ratings (quality).
+    quality: object = None
 
     @property
     def cycles_height(self) -> int:
@@ -137,6 +140,7 @@ def build(unit: Unit, today: datetime.date, reader=None) -> Dashboard:
     if board.cycles:
         board.trend_levels = [row["level"] for row in board.cycles[-1]["levels"]]
     board.attendance = meetings.attendance_summary(unit, today.year)
+    board.quality = quality.distribution(unit, quality.year_periods_to(today))
     board.months = _bars(meetings.meetings_per_month(unit, today.year))
     board.recent_months = _month_bars(meetings.monthly_summaries(unit, rollups.last_months(today, TREND_MONTHS)))
     receipts = list(directives.received_by(unit)[:RECENT])

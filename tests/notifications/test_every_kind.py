@@ -35,6 +35,7 @@ from soisua.org import services as org
 from soisua.org.enums import Role
 from soisua.org.models import Member, RoleGrant
 from soisua.oversight import services as oversight
+from soisua.quality import services as quality
 from soisua.reviews import services as reviews
 from soisua.reviews.jobs import audit_and_announce_anonymous_feedback
 from soisua.reviews.models import Feedback, Review
@@ -43,6 +44,7 @@ from tests.alerts.test_checks import hold
 from tests.conftest import fixed_now
 from tests.directives.test_directives import issued, receipt_of
 from tests.factories import UserFactory, complete_review, make_member
+from tests.quality.common import held
 from tests.reviews.test_cycles import open_for
 
 TODAY = fixed_now().date()
@@ -509,6 +511,31 @@ def test_meetings_rules(cast, django_capture_on_commit_callbacks):
     assert told("meetings.rules") == {"secretary": 2}
 
 
+# --- meeting quality ----------------------------------------------------------------------------------------------
+
+
+def test_quality_assessed(cast):
+    meeting, _others = held(cast)
+    judged = {code: {"met": True} for code in ("excused_runs", "preparation", "conduct", "speakers", "principles",
+                                               "results")}
+
+    quality.record_assessment(meeting, judged=judged, by=cast.users["secretary"])
+
+    # No liaison named: the directly superior committee (the commune's committee and its staff), not the cell.
+    assert told("quality.assessed") == {"committee": 1, "parent_staff": 1}
+
+
+def test_quality_confirmed(cast):
+    meeting, _others = held(cast)
+    judged = {code: {"met": True} for code in ("excused_runs", "preparation", "conduct", "speakers", "principles",
+                                               "results")}
+    quality.record_assessment(meeting, judged=judged, by=cast.users["secretary"])
+
+    quality.confirm_assessment(meeting, by=cast.users["committee"])
+
+    assert told("quality.confirmed") == {"secretary": 1}
+
+
 # --- directives ---------------------------------------------------------------------------------------------------
 
 
@@ -662,6 +689,8 @@ EVERY_KIND = {
     "meetings.documents": test_meetings_documents,
     "meetings.minutes": test_meetings_minutes,
     "meetings.rules": test_meetings_rules,
+    "quality.assessed": test_quality_assessed,
+    "quality.confirmed": test_quality_confirmed,
     "directives.issued": test_directives_issued,
     "directives.amended": test_directives_amended,
     "directives.reminder": test_directives_reminder,
