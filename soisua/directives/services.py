@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from soisua.audit import services as audit
 from soisua.core.actors import person
 from soisua.core.errors import Conflict, DomainError, check_version, clean_text, save_if_current
+from soisua.core.queueing import enqueue_with_transaction
 from soisua.core.uploads import check_document_upload
 from soisua.documents import numbering
 from soisua.notifications.services import notify
@@ -239,7 +240,7 @@ def _tell_targets_soon(directive: Directive, what: str, amendment_id: int, count
         return
     from .tasks import task_tell_targets
 
-    transaction.on_commit(lambda: task_tell_targets.enqueue(directive.pk, what, amendment_id))
+    enqueue_with_transaction(task_tell_targets, directive.pk, what, amendment_id)
 
 
 def tell_targets(directive: Directive, what: str, amendment_id: int = 0) -> int:

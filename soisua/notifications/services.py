@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
 from soisua.core.errors import DomainError
+from soisua.core.queueing import enqueue_with_transaction
 
 from . import kinds
 from .models import Delivery, Notification, Preference
@@ -70,17 +71,10 @@ def notify(recipient, *, kind: str, event_key: str, template: str, context: dict
 
 
 def queue_email(notification: Notification) -> None:
-    """Queue the e-mail of `notification`. With the database queue (production) the task is written in the
-    notification's own transaction: both are committed or neither, so a process that dies right after the commit
-    cannot lose the e-mail. Any other queue runs or sends tasks elsewhere: the task is queued after the commit."""
-    from django_tasks_db.backend import DatabaseBackend
-
+    """Queue the e-mail of `notification`, committed with it or not at all (core.queueing)."""
     from .tasks import task_email_notification
 
-    if isinstance(task_email_notification.get_backend(), DatabaseBackend):
-        task_email_notification.enqueue(notification.pk)
-    else:
-        transaction.on_commit(lambda: task_email_notification.enqueue(notification.pk))
+    enqueue_with_transaction(task_email_notification, notification.pk)
 
 
 @transaction.atomic

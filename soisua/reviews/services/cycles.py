@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from soisua.audit import services as audit
 from soisua.core.actors import person
+from soisua.core.queueing import enqueue_with_transaction
 from soisua.notifications.services import notify
 from soisua.org.models import Unit
 from soisua.org.services import touch_subtree
@@ -81,7 +82,7 @@ def open_cycle(unit: Unit, *, title: str, kind: str, period_start: datetime.date
     else:  # a province's cycle: its members are told by a task once the cycle is committed
         from ..tasks import task_tell_cycle_opened
 
-        transaction.on_commit(lambda: task_tell_cycle_opened.enqueue(cycle.pk))
+        enqueue_with_transaction(task_tell_cycle_opened, cycle.pk)
     return cycle
 
 
