@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "soisua.demo",
     "soisua.meetings",
     "soisua.dues",
+    "soisua.library",
     "soisua.quality",
     "soisua.documents",
     "soisua.national",  # tools on top of the apps (the national-scale generator); no models
@@ -275,6 +276,10 @@ DIRECTIVE_ACKNOWLEDGE_DAYS = env_int("DIRECTIVE_ACKNOWLEDGE_DAYS", 5)
 CYCLE_NOTIFY_INLINE = env_int("CYCLE_NOTIFY_INLINE", 300)
 # Up to this many units addressed are told while the directive is issued; more by a background task.
 DIRECTIVE_NOTIFY_INLINE = env_int("DIRECTIVE_NOTIFY_INLINE", 200)
+# Up to this many members are told of a required study while it is published; more by a background task.
+LIBRARY_NOTIFY_INLINE = env_int("LIBRARY_NOTIFY_INLINE", 300)
+# Members who have not confirmed a required study are reminded this many days before its day.
+LIBRARY_REMINDER_DAYS = env_int("LIBRARY_REMINDER_DAYS", 3)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Every upload is counted as it arrives and refused one byte past EVIDENCE_MAX_BYTES (core.uploads.UploadLimit):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("meetings/", include("soisua.meetings.urls")),
     path("dues/", include("soisua.dues.urls")),
     path("quality/", include("soisua.quality.urls")),
+    path("library/", include("soisua.library.urls")),
     path("directives/", include("soisua.directives.urls")),
     path("oversight/", include("soisua.oversight.urls")),
     path("alerts/", include("soisua.alerts.urls")),

@@ -53,6 +53,8 @@ from soisua.documents import services as documents
 from soisua.documents.models import ExportJob, ImportConflict, ImportJob, ImportStatus
 from soisua.dues import services as dues
 from soisua.dues.models import DuesBook, Payment
+from soisua.library import services as library
+from soisua.library.models import Bookmark, LibraryDocument, SessionDocument, StudyRecord
 from soisua.meetings import services as meetings
 from soisua.meetings.models import (
     Attendance,
@@ -681,6 +683,50 @@ def dues_recorded(f: Fixtures) -> None:
     """The cell records party dues from September (the meeting's sheet offers the months owed)."""
     if not DuesBook.objects.filter(unit=f.cast.cell).exists():
         dues.start_recording(f.cast.cell, month=datetime.date(2026, 9, 1), by=SYSTEM)
+
+
+# --- the library: the commune's committee publishes a required resolution to its cells ---------------------------
+LIBRARY_TITLE = "Nghị quyết về đột phá phát triển khoa học, công nghệ"
+LIBRARY_FILE_MARK = b"nghi quyet 57"
+# A document of the commune reaches those who read a unit at or under it, and those who cover it from above.
+LIBRARY_READERS = ADDRESSED
+# Who publishes at the commune and withdraws its documents: its committee, its staff and administrators covering it.
+LIBRARY_PUBLISH = WRITE_COMMUNE
+LIBRARY_MANAGE = expect(403, 403, 403, 200, 404, 403, 200, 200, 200)
+# The study by cell: those who publish, and the leadership and inspectors of the units under it.
+LIBRARY_FOLLOW = expect(403, 200, 403, 200, 404, 200, 200, 200, 200)
+# The names in Chi bộ Thôn 1: its leadership and those who cover it.
+LIBRARY_NAMES = expect(403, 200, 404, 200, 404, 200, 200, 200, 200)
+# Members asked to study it (official and probationary members of the cells under the commune) confirm.
+LIBRARY_STUDY = expect(302, 302, 302, 403, 404, 403, 403, 403, 403)
+
+
+def library_document(f: Fixtures) -> LibraryDocument:
+    document = LibraryDocument.objects.filter(title=LIBRARY_TITLE).first()
+    if document is None:
+        document = library.publish_document(
+            f.cast.commune, kind="NQ", number="57-NQ/TW", issuer="Bộ Chính trị", issued_on=datetime.date(2024, 12, 22),
+            title=LIBRARY_TITLE, upload=SimpleUploadedFile("57-NQ-TW.pdf", b"%PDF-1.4\n" + LIBRARY_FILE_MARK),
+            required=True, study_due=datetime.date(2026, 12, 31), by=SYSTEM)
+    return document
+
+
+def library_url(name: str, *extra) -> Callable[[Fixtures], str]:
+    return lambda f: reverse(name, args=[library_document(f).pk, *(
+        value(f) if callable(value) else value for value in extra)])
+
+
+def library_session(f: Fixtures, *, linked: bool) -> Meeting:
+    """A thematic session of Chi bộ Thôn 1 (with the commune's resolution linked to it when `linked`)."""
+    meeting = Meeting.objects.filter(unit=f.cast.cell, title="Chuyên đề Nghị quyết 57").first()
+    if meeting is None:
+        starts = timezone.now() + datetime.timedelta(days=20)
+        meeting = meetings.schedule_meeting(f.cast.cell, kind="thematic", title="Chuyên đề Nghị quyết 57",
+                                            starts_at=starts, ends_at=starts + datetime.timedelta(minutes=120),
+                                            by=SYSTEM)
+    if linked and not SessionDocument.objects.filter(meeting=meeting).exists():
+        library.link_document(meeting, library_document(f), by=SYSTEM)
+    return meeting
 
 
 # --- directives: the commune's plan to its cells, and a draft of its next one ----------------------------------
@@ -1693,6 +1739,36 @@ MATRIX: dict[str, Case | list[Case]] = {
         Case(inspection_url("oversight:conclusion", "concluded", "pdf"), INSPECTION_READERS,
              check=file_shows(pdf_text, PDF, lambda f: "05-KL/ĐUX")),
     ],
+    # --- the library: documents published by the commune's committee to its cells, and their study
+    "library:list": Case(lambda f: (library_document(f), reverse("library:list"))[1], LOGGED_IN, shows=LIBRARY_TITLE,
+                         shown_to=frozenset(CAST) - {"unrelated_staff", "anonymous"}),
+    "library:saved": Case(lambda f: reverse("library:saved"), LOGGED_IN),
+    "library:publish": Case(unit_url("library:publish", "commune"), LIBRARY_PUBLISH, post=succeeds(LIBRARY_PUBLISH),
+                            shows='name="title"', data=lambda f: {
+                                "kind": "HD", "number": "12-HD/BTCTW", "issuer": "Ban Tổ chức Trung ương",
+                                "issued_on": "06/07/2018", "title": "Hướng dẫn sinh hoạt chi bộ",
+                                "upload": SimpleUploadedFile("hd12.pdf", b"%PDF-1.4\n")},
+                            effect=rows(LibraryDocument, title=lambda f: "Hướng dẫn sinh hoạt chi bộ")),
+    "library:detail": Case(library_url("library:detail"), LIBRARY_READERS, shows=LIBRARY_TITLE),
+    "library:file": Case(library_url("library:file"), LIBRARY_READERS, check=file_content(LIBRARY_FILE_MARK)),
+    "library:bookmark": Case(library_url("library:bookmark"), LOGIN_THEN_405, post=succeeds(LIBRARY_READERS),
+                             data={"saved": "1"}, effect=of_user(Bookmark)),
+    "library:study": Case(library_url("library:study"), LOGIN_THEN_405, post=LIBRARY_STUDY,
+                          effect=lambda f, who: sorted(StudyRecord.objects.values_list("member_id", flat=True))),
+    "library:withdraw": Case(library_url("library:withdraw"), LIBRARY_MANAGE, post=succeeds(LIBRARY_MANAGE),
+                             shows='name="reason"', data={"reason": "Đã có văn bản thay thế", "version": "1"},
+                             effect=value(LibraryDocument, lambda f: library_document(f).pk, "withdrawn_at")),
+    "library:progress": Case(library_url("library:progress"), LIBRARY_FOLLOW, shows="Chi bộ Thôn 1"),
+    "library:cell": Case(library_url("library:cell", lambda f: f.cast.cell.pk), LIBRARY_NAMES, shows=PROTECTED_NAME),
+    "library:cell.export": Case(library_url("library:cell.export", lambda f: f.cast.cell.pk, "xlsx"), LIBRARY_NAMES,
+                                check=file_shows(office_text, XLSX, lambda f: PROTECTED_NAME)),
+    "library:link": Case(lambda f: reverse("library:link", args=[library_session(f, linked=False).pk]),
+                         LOGIN_THEN_405, post=LEAD_CELL_ACTS, data=lambda f: {"document": library_document(f).pk},
+                         effect=rows(SessionDocument, meeting=lambda f: library_session(f, linked=False))),
+    "library:unlink": Case(lambda f: reverse("library:unlink", args=[library_session(f, linked=True).pk,
+                                                                    library_document(f).pk]),
+                           LOGIN_THEN_405, post=LEAD_CELL_ACTS,
+                           effect=rows(SessionDocument, meeting=lambda f: library_session(f, linked=True))),
     # --- party dues: the cell's leadership records them; the levels above read the cell's list; a member reads
     # their own
     "dues:cell": Case(lambda f: (dues_recorded(f), reverse("dues:cell", args=[f.cast.cell.pk]))[1],

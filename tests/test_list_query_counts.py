@@ -53,6 +53,8 @@ from soisua.documents import services as documents
 from soisua.documents.models import ExportJob, ImportConflict, ImportJob
 from soisua.dues import services as dues
 from soisua.dues.models import DuesBook
+from soisua.library import services as library
+from soisua.library.models import LibraryDocument
 from soisua.meetings import services as meetings
 from soisua.meetings.models import CalendarFeed, Meeting, MeetingRules, Topic
 from soisua.org import services as org
@@ -123,6 +125,7 @@ class World:
     inspection: Inspection | None = None  # the commune's supervision of the cell under way: findings, remedies
     concluded: Inspection | None = None  # and one concluded, its remedies in the corrections
     alert: Alert | None = None  # a warning in the commune (each new cell, without meetings, raises one)
+    library: LibraryDocument | None = None  # the commune's first required resolution: its sessions and study grow
 
     def user(self, who: str):
         return self.cast.users[who]
@@ -208,6 +211,7 @@ def grow(world: World, n: int) -> None:
     _grow_inspections(world, n)
     _grow_dues(world, n)
     _grow_alerts(world, n)
+    _grow_library(world, n, new_members)
 
 
 def _grow_organisation(world: World, n: int) -> list[Member]:
@@ -485,6 +489,31 @@ def _grow_dues(world: World, n: int) -> None:
                             amount=20_000 + k, collected_on=timezone.localdate(), reference=f"PT-{k}", by=secretary)
 
 
+def _grow_library(world: World, n: int, new_members: list[Member]) -> None:
+    """n more documents of the commune, each saved by the member (the library and the saved list grow); the first
+    one studied at n more thematic sessions the member attended (its page lists them, the cell's list names the
+    sessions each member attended) and confirmed by the members grown (the cell's list, its Excel file and the
+    commune's figures by cell grow with the members and cells grown)."""
+    cast, staff, secretary = world.cast, world.user("parent_staff"), world.user("secretary")
+    due = timezone.localdate() + datetime.timedelta(days=30)
+    for _ in range(n):
+        k = world.next()
+        document = library.publish_document(
+            cast.commune, kind="NQ", number=f"{k}-NQ/TW", issuer="Bộ Chính trị", issued_on=timezone.localdate(),
+            title=f"Nghị quyết số {k}", upload=pdf_upload(f"nq-{k}.pdf"), required=True, study_due=due, by=staff)
+        world.library = world.library or document
+        library.save_bookmark(document, user=world.user("member"), saved=True, by=world.user("member"))
+        starts = timezone.now() - datetime.timedelta(days=200 + next(world.meeting_slots))
+        session = meetings.schedule_meeting(cast.cell, kind="thematic", title=f"Chuyên đề nghị quyết {k}",
+                                            starts_at=starts, ends_at=starts + datetime.timedelta(minutes=120),
+                                            by=secretary)
+        library.link_document(session, world.library, by=secretary)
+        meetings.mark_attendance(session.attendance.get(member=cast.members["member"]), status="present",
+                                 by=secretary)
+    for member in new_members:
+        library.confirm_study(world.library, member=member, note="Thu hoạch", by=member.user)
+
+
 def _grow_alerts(world: World, n: int) -> None:
     """The daily checks over what grew: the new cells of the commune held no meeting, each raises a warning; the
     rule of silent members changed n more times (the rules page lists recent changes, each rule its versions); n
@@ -643,6 +672,15 @@ PAGES: dict[str, Reach] = {
     "dues:member": Reach(at("dues:member", lambda w: w.cast.members["member"]), "member"),
     "dues:pay": Reach(at("dues:pay", lambda w: w.cast.members["member"]), "secretary"),
     "dues:meeting": Reach(at("dues:meeting", lambda w: w.meeting), "secretary"),
+    "library:list": Reach(at("library:list"), "member"),
+    "library:saved": Reach(at("library:saved"), "member"),
+    "library:publish": Reach(at("library:publish", commune), "parent_staff"),
+    "library:detail": Reach(at("library:detail", lambda w: w.library), "member"),
+    "library:file": Reach(at("library:file", lambda w: w.library), "member"),
+    "library:withdraw": Reach(at("library:withdraw", lambda w: w.library), "parent_staff"),
+    "library:progress": Reach(at("library:progress", lambda w: w.library), "parent_staff"),
+    "library:cell": Reach(at("library:cell", lambda w: w.library, cell), "secretary"),
+    "library:cell.export": Reach(at("library:cell.export", lambda w: w.library, cell, lambda w: "xlsx"), "secretary"),
     "meetings:mine": Reach(at("meetings:mine"), "member"),
     "meetings:feed": Reach(at("meetings:feed", lambda w: w.feed.token), "anonymous"),
     "meetings:list": Reach(at("meetings:list", cell), "secretary"),
@@ -808,6 +846,12 @@ COUNTED: dict[str, Counted] = {
     "dues:cell": Counted(),
     "dues:member": Counted(),
     "dues:meeting": Counted(),
+    "library:list": Counted(),
+    "library:saved": Counted(),
+    "library:detail": Counted(),
+    "library:progress": Counted(),
+    "library:cell": Counted(),
+    "library:cell.export": Counted(),
     "meetings:mine": Counted(),
     "meetings:feed": Counted(),
     "meetings:list": Counted(),

@@ -60,6 +60,8 @@ KINDS: dict[str, Kind] = {kind.code: kind for kind in [
     Kind("oversight.concluded", _("An inspection's conclusion and its remedies"), mandatory=True),
     Kind("alerts.raised", _("Early warnings raised for my unit")),
     Kind("alerts.digest", _("The weekly summary of my unit's early warnings")),
+    Kind("library.study", _("A document I am asked to study")),
+    Kind("library.reminder", _("A study of mine due soon")),
 ]}
 
 
