@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from soisua.audit import services as audit
 from soisua.core.actors import person
 from soisua.core.errors import DomainError, check_version, clean_text
+from soisua.core.queueing import enqueue_with_transaction
 from soisua.core.uploads import check_document_upload, discard_stored, store_upload
 from soisua.meetings.models import Meeting
 from soisua.notifications.services import notify
@@ -119,10 +120,10 @@ def publish_document(unit: Unit, *, kind: str, number: str = "", issuer: str, is
 def _tell_soon(document: LibraryDocument) -> None:
     if queries.asked_members(document).filter(user__isnull=False).count() <= settings.LIBRARY_NOTIFY_INLINE:
         tell_members(document)
-    else:  # a province's members are told by a task once the document is committed
+    else:  # a province's members are told by a task, queued with the document
         from .tasks import task_tell_members
 
-        transaction.on_commit(lambda: task_tell_members.enqueue(document.pk))
+        enqueue_with_transaction(task_tell_members, document.pk)
 
 
 def tell_members(document: LibraryDocument) -> int:
