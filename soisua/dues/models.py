@@ -46,7 +46,7 @@ class Payment(models.Model):
     collected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+", verbose_name=_("collected by"))
     collected_on = models.DateField(_("collected on"))
-    channel = models.CharField(_("paid"), max_length=10, choices=PaymentChannel.choices,
+    channel = models.CharField(_("how it was paid"), max_length=10, choices=PaymentChannel.choices,
                                default=PaymentChannel.CASH)
     # A receipt number, or the portal's transaction reference: an imported payment is known again by it.
     reference = models.CharField(_("reference"), max_length=100, blank=True)

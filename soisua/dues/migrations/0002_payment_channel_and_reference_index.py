@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='payment',
             name='channel',
-            field=models.CharField(choices=[('cash', 'In cash to the cell'), ('portal', 'Through the national public service portal')], default='cash', max_length=10, verbose_name='paid'),
+            field=models.CharField(choices=[('cash', 'In cash to the cell'), ('portal', 'Through the national public service portal')], default='cash', max_length=10, verbose_name='how it was paid'),
         ),
         migrations.AddIndex(
             model_name='payment',
