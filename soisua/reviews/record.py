@@ -100,9 +100,10 @@ def ids(asked: dict[str, list[str]], kind: str) -> list[int]:
 
 def _register_lower_sources() -> None:
     from soisua.corrections import record_facts as corrections
+    from soisua.dues import record_facts as dues
     from soisua.meetings import record_facts as meetings
 
-    for name, module in (("meetings", meetings), ("corrections", corrections)):
+    for name, module in (("meetings", meetings), ("dues", dues), ("corrections", corrections)):
         register_source(name, kinds=module.KINDS, facts=module.facts, links=module.links)
 
 

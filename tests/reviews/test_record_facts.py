@@ -14,8 +14,10 @@ from soisua.corrections import services as corrections
 from soisua.directives import services as directives
 from soisua.directives.enums import TargetMode, TaskStatus
 from soisua.directives.models import Receipt
+from soisua.dues import services as dues
 from soisua.meetings import services as meetings
 from soisua.meetings.models import Attendance
+from soisua.org.models import CellMembership, Member
 from soisua.oversight import services as oversight
 from soisua.reviews import record
 from soisua.reviews.models import Review
@@ -158,6 +160,24 @@ def test_the_collective_is_offered_the_cells_meetings_and_corrections(cast):
     assert "tổ chức 2 buổi sinh hoạt thường kỳ" in held and "11 tháng" in held
     assert "Chuyên đề đã tổ chức: 1" in facts[f"meetings.thematic:{cast.cell.pk}"].text
     assert "đã xác nhận khắc phục: 1" in facts[f"corrections.counts:{cast.cell.pk}"].text.lower()
+
+
+def test_a_member_is_offered_the_dues_months_paid_and_owed_in_the_period(cast):
+    member = cast.members["member"]
+    Member.objects.filter(pk=member.pk).update(admission_date=datetime.date(2010, 5, 19))
+    CellMembership.objects.filter(member=member).update(started_on=datetime.date(2015, 1, 1))  # long in the cell
+    dues.start_recording(cast.cell, month=datetime.date(2026, 9, 1), by=cast.users["secretary"])
+    for month in (9, 11):
+        dues.record_payment(cast.members["member"], month=datetime.date(2026, month, 1), amount=30000,
+                            collected_on=datetime.date(2026, 11, 15), by=cast.users["secretary"])
+    review = member_review(cast)
+
+    fact = fact_of(review, "dues.standing:")
+    links = {who: record.links_for(cast.users[who], [fact.key]) for who in ("member", "sibling")}
+
+    assert fact.text == "Đảng phí từ tháng 09/2026 đến tháng 11/2026: đã đóng 2/3 tháng. Còn thiếu: 10/2026."
+    assert fact.url == reverse("dues:member", args=[cast.members["member"].pk])
+    assert links["member"] == {fact.key: (fact.url, "")} and links["sibling"] == {}
 
 
 def concluded_inspection(cast, finding: str, *, conclude=True):
