@@ -228,6 +228,25 @@ def test_facts_for_costs_the_same_queries_however_long_the_record(cast):
     assert len(many) == len(few)
 
 
+def test_links_for_the_cited_facts_cost_the_same_queries_however_many_are_cited(cast):
+    year_record(cast)
+    review = member_review(cast)
+    reader = cast.users["secretary"]
+    few_keys = [fact.key for fact in record.facts_for(review)]
+    record.links_for(reader, few_keys)  # the reader's scope is read once, then kept
+    with CaptureQueriesContext(connection) as few:
+        record.links_for(reader, few_keys)
+    for month in range(5, 10):
+        hold(cast, local(2026, month, 3), f"Sinh hoạt chi bộ tháng {month}", {}, spoke=[cast.members["member"]])
+    many_keys = [fact.key for fact in record.facts_for(Review.objects.get(pk=review.pk))]
+
+    with CaptureQueriesContext(connection) as many:
+        links = record.links_for(reader, many_keys)
+
+    assert len(many_keys) > len(few_keys) + 8 and len(links) == len(many_keys)
+    assert len(many) == len(few)
+
+
 # --- citing in the editor -----------------------------------------------------------------------------------------
 
 
