@@ -22,6 +22,7 @@ from soisua.library.demo import load_demo_library
 from soisua.meetings.demo import load_demo_meetings
 from soisua.org.demo import DEMO_PASSWORD, Login, load_demo_organisation
 from soisua.oversight.demo import load_demo_inspections
+from soisua.quality.demo import load_demo_quality
 from soisua.reviews.demo import load_demo_reviews
 
 
@@ -35,6 +36,7 @@ def load_demo(*, password: str = DEMO_PASSWORD, today: datetime.date | None = No
         if created:
             load_demo_meetings(today)
             load_demo_dues(today)
+            load_demo_quality(today)
             load_demo_library(today)
             last_year = load_demo_reviews(today)
             load_demo_corrections(today, carried=last_year.shortcomings.all())
