@@ -6,5 +6,5 @@ class CorrectionsConfig(AppConfig):
     label = "corrections"
 
     def ready(self):
-        # What waits for a person on the home page, and the counters' source.
-        from . import agenda, rollup  # noqa: F401
+        # What waits for a person on the home page, the counters' source, and the facts offered to reviews.
+        from . import agenda, record_facts, rollup  # noqa: F401

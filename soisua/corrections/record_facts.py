@@ -1,7 +1,7 @@
 """Corrections' part of the year's record offered to a review's writer: the member's shortcomings over the cycle's
 period with the state of their correction ("fix verified on …"), the evidence filed last; for the collective's
-review, the cell's shortcomings counted by state and the collective's own listed. Corrections sit below reviews,
-so reviews/record.py registers this module's `facts` and `links` (plain dicts; the shape is described there)."""
+review, the cell's shortcomings counted by state and the collective's own listed. Registered with
+soisua/core/record.py (loaded by CorrectionsConfig.ready)."""
 
 import datetime
 
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from soisua.core import record
 from soisua.org.models import Unit
 
 from .enums import ProgressKind, ShortcomingStatus
@@ -99,15 +100,18 @@ def facts(review) -> list[dict]:
 def links(user, asked: dict[str, list[str]]) -> dict[str, tuple[str, str]]:
     """A shortcoming is opened by whoever `policy.can_see_shortcoming` admits (`visible_shortcomings`); the board
     by the unit's leadership and the levels above."""
-    wanted = [int(ident) for ident in asked.get("corrections.shortcoming", []) if ident.isdigit()]
+    wanted = record.ids(asked, "corrections.shortcoming")
     found = {}
     for shortcoming in (Shortcoming.objects.filter(visible_shortcomings(user), pk__in=wanted)
                         .prefetch_related(Prefetch("progress", queryset=ProgressEntry.objects.order_by("at", "pk"),
                                                    to_attr="entries"))):
         found[f"corrections.shortcoming:{shortcoming.pk}"] = (
             reverse("corrections:shortcomings.detail", args=[shortcoming.pk]), _evidence(shortcoming))
-    boards = [int(ident) for ident in asked.get("corrections.counts", []) if ident.isdigit()]
+    boards = record.ids(asked, "corrections.counts")
     for unit in Unit.objects.filter(pk__in=boards):
         if can_see_board(user, unit):
             found[f"corrections.counts:{unit.pk}"] = (reverse("corrections:units.board", args=[unit.pk]), "")
     return found
+
+
+record.register_source("corrections", kinds=KINDS, facts=facts, links=links)

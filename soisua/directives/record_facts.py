@@ -1,7 +1,6 @@
-"""Directives' part of the year's record offered to a review's writer (soisua/reviews/record.py): the
-implementation tasks the member owned in the cycle's period (for the collective's review, the unit's tasks) with
-the last report on each task's key task in the period and its evidence. Directives sit above reviews, so this
-module registers itself (loaded by DirectivesConfig.ready)."""
+"""Directives' part of the year's record offered to a review's writer: the implementation tasks the member owned
+in the cycle's period (for the collective's review, the unit's tasks) with the last report on each task's key task
+in the period and its evidence. Registered with soisua/core/record.py (loaded by DirectivesConfig.ready)."""
 
 import datetime
 
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from soisua.reviews import record
+from soisua.core import record
 
 from .models import ImplementationTask, Report
 from .policy import visible_receipts

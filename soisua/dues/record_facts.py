@@ -1,11 +1,12 @@
 """Dues' part of the year's record offered to a member's review: the months of the cycle's period the member was
-expected to pay, how many were paid, and which are still owed. Dues sit below reviews, so reviews/record.py
-registers this module's `facts` and `links` (plain dicts; the shape is described there)."""
+expected to pay, how many were paid, and which are still owed. Registered with soisua/core/record.py (loaded by
+DuesConfig.ready)."""
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from soisua.core import record
 from soisua.org.models import Member
 
 from .enums import month_of
@@ -39,7 +40,10 @@ def facts(review) -> list[dict]:
 
 def links(user, asked: dict[str, list[str]]) -> dict[str, tuple[str, str]]:
     """A member's dues are read by the member and by those who read their cell's dues."""
-    wanted = [int(ident) for ident in asked.get("dues.standing", []) if ident.isdigit()]
+    wanted = record.ids(asked, "dues.standing")
     return {f"dues.standing:{member.pk}": (reverse("dues:member", args=[member.pk]), "")
             for member in Member.objects.filter(pk__in=wanted).select_related("cell", "cell__kind")
             if can_read_member_dues(user, member)}
+
+
+record.register_source("dues", kinds=KINDS, facts=facts, links=links)

@@ -8,7 +8,8 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from soisua.org.signals import cell_members_changed, subtree_moved
 
-        from . import agenda, services  # noqa: F401 - agenda registers what waits for a person on the home page
+        # agenda registers what waits for a person on the home page, record_facts the facts offered to reviews.
+        from . import agenda, record_facts, services  # noqa: F401
 
         cell_members_changed.connect(services.add_joiners_to_upcoming_rolls, dispatch_uid="meetings.rolls")
         subtree_moved.connect(services.follow_moved_subtree, dispatch_uid="meetings.province_key")

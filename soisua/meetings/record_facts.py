@@ -1,7 +1,6 @@
 """Meetings' part of the year's record offered to a review's writer: a member's attendance line by line, the times
 they spoke and one summary; for the collective's review, the meetings held against those expected, the attendance
-rate and the thematic sessions. Meetings sit below reviews, so reviews/record.py registers this module's `facts`
-and `links` (plain dicts; the shape is described there)."""
+rate and the thematic sessions. Registered with soisua/core/record.py (loaded by MeetingsConfig.ready)."""
 
 import datetime
 
@@ -10,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from soisua.core import record
 from soisua.org import access
 from soisua.org.models import Unit
 
@@ -25,10 +25,6 @@ def _day(value) -> str:
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date()
     return value.strftime("%d/%m/%Y")
-
-
-def _ids(asked: dict[str, list[str]], kind: str) -> list[int]:
-    return [int(ident) for ident in asked.get(kind, []) if ident.isdigit()]
 
 
 def _fact(key, text, source, group, url="", file_url="", day=None) -> dict:
@@ -166,24 +162,28 @@ def facts(review) -> list[dict]:
 def links(user, asked: dict[str, list[str]]) -> dict[str, tuple[str, str]]:
     """A meeting is opened by whoever reads its cell (meetings.policy.get_meeting_for_user)."""
     found = {}
-    lines = Attendance.objects.filter(pk__in=_ids(asked, "meetings.attendance")).select_related(
+    lines = Attendance.objects.filter(pk__in=record.ids(asked, "meetings.attendance")).select_related(
         "meeting__unit", "meeting__minutes")
-    spoken = Contribution.objects.filter(pk__in=_ids(asked, "meetings.contribution")).select_related(
+    spoken = Contribution.objects.filter(pk__in=record.ids(asked, "meetings.contribution")).select_related(
         "meeting__unit", "meeting__minutes")
     for kind, rows, anchor in (("meetings.attendance", lines, "roll"), ("meetings.contribution", spoken,
                                                                          "speakers")):
         for row in rows:
             if access.can_read_unit(user, row.meeting.unit):
                 found[f"{kind}:{row.pk}"] = (_page(row.meeting_id, "during", anchor), _minutes_url(row.meeting))
-    for meeting in Meeting.objects.filter(pk__in=_ids(asked, "meetings.meeting")).select_related(
+    for meeting in Meeting.objects.filter(pk__in=record.ids(asked, "meetings.meeting")).select_related(
             "unit", "minutes"):
         if access.can_read_unit(user, meeting.unit):
             found[f"meetings.meeting:{meeting.pk}"] = (reverse("meetings:detail", args=[meeting.pk]),
                                                        _minutes_url(meeting))
-    unit_ids = {*_ids(asked, "meetings.summary"), *_ids(asked, "meetings.held"), *_ids(asked, "meetings.thematic")}
+    unit_ids = {ident for kind in ("meetings.summary", "meetings.held", "meetings.thematic")
+                for ident in record.ids(asked, kind)}
     for unit in Unit.objects.filter(pk__in=unit_ids):
         if access.can_read_unit(user, unit):
             for kind in ("meetings.summary", "meetings.held", "meetings.thematic"):
                 if str(unit.pk) in asked.get(kind, []):
                     found[f"{kind}:{unit.pk}"] = (reverse("meetings:list", args=[unit.pk]), "")
     return found
+
+
+record.register_source("meetings", kinds=KINDS, facts=facts, links=links)

@@ -1,14 +1,13 @@
-"""Oversight's part of the year's record offered to a review's writer (soisua/reviews/record.py): the findings of
-the inspections and supervisions of the unit (for the collective's review) or of the member, concluded within the
-cycle's period. Only concluded ones: before the conclusion the findings are the inspecting body's working records
-(`policy.sees_working_records`). Oversight sits above reviews, so this module registers itself (loaded by
-OversightConfig.ready)."""
+"""Oversight's part of the year's record offered to a review's writer: the findings of the inspections and
+supervisions of the unit (for the collective's review) or of the member, concluded within the cycle's period. Only
+concluded ones: before the conclusion the findings are the inspecting body's working records
+(`policy.sees_working_records`). Registered with soisua/core/record.py (loaded by OversightConfig.ready)."""
 
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from soisua.reviews import record
+from soisua.core import record
 
 from .enums import InspectionStatus
 from .models import Finding, Inspection
