@@ -6,4 +6,7 @@ class QualityConfig(AppConfig):
     label = "quality"
 
     def ready(self):
-        from . import rollup  # noqa: F401 - registers the counters' source
+        from . import (
+            record_facts,  # noqa: F401 - registers the facts offered to reviews
+            rollup,  # noqa: F401 - registers the counters' source
+        )

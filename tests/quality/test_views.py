@@ -38,7 +38,7 @@ def test_a_missing_judgement_is_refused_and_what_was_typed_kept(cast):
 
 
 def test_recording_then_reading_the_level(cast):
-    meeting, others = held(cast)
+    meeting, _others = held(cast)
     client = cast.client("secretary")
     client.post(reverse("quality:meeting", args=[meeting.pk]), form_data())
 
