@@ -27,7 +27,7 @@ from soisua.corrections.models import Shortcoming
 from soisua.org.demo import NAMED
 from soisua.org.models import Post, Unit
 
-from . import services
+from . import record, services
 from .enums import TEXT_FIELD_KINDS, Anonymity, CycleKind, FeedbackKind, ReviewRank
 from .models import Cycle, Review
 from .queries import checklist_items, form_fields
@@ -235,10 +235,14 @@ def _content(review: Review, rng: random.Random, *, level: str, items: list) -> 
 
 
 def _write(review: Review, rng: random.Random, *, level: str, items: list, shortcoming=None,
-           submit: bool = True) -> Review:
-    """The author's review through the editor's services: saved, its shortcoming named, submitted."""
-    review = services.save_review(review, version=review.version, by=SYSTEM,
-                                  content=_content(review, rng, level=level, items=items))
+           submit: bool = True, cite: bool = False) -> Review:
+    """The author's review through the editor's services: saved (with, if `cite`, the first facts of the year's
+    record about meetings cited under section I), its shortcoming named, submitted."""
+    content = _content(review, rng, level=level, items=items)
+    if cite:
+        content.citations = [("I", fact.key) for fact in record.facts_for(review)
+                             if fact.key.startswith("meetings.")][:2]
+    review = services.save_review(review, version=review.version, by=SYSTEM, content=content)
     if shortcoming is not None:
         _name(review, shortcoming)
     if submit:
@@ -383,7 +387,7 @@ def load_this_year(today: datetime.date, cells: dict[str, Unit], commune: Unit) 
                                          "năm trước.")
     earlier = Shortcoming.objects.filter(member=member.member).order_by("pk").first()
     with on_day(day[12]):  # the shortcoming of last year, named again
-        _write(member, rng, level="good", items=items, submit=False,
+        _write(member, rng, level="good", items=items, submit=False, cite=True,
                shortcoming=(earlier.text, earlier.cause_text, earlier.measures) if earlier else None)
 
     # Thôn 1: the collective, the head and the deputy first, then members; one returned; drafts; feedback.
