@@ -37,6 +37,7 @@ from soisua.meetings.models import Attendance, Meeting
 from soisua.org import access
 from soisua.org.models import Member, Unit
 from soisua.oversight.models import Inspection
+from soisua.quality.models import Assessment
 from soisua.reviews.enums import CycleStatus, ReviewStatus
 from soisua.reviews.models import Cycle, Feedback, Review
 
@@ -203,6 +204,8 @@ def _read(result: Demo) -> None:
         "payments": Payment.objects.filter(unit=units[SCHOOL]).count(),
         "behind": [(alert.unit.code, alert.figures["count"]) for alert in Alert.objects.filter(
             kind="dues_unpaid", status="open").select_related("unit")]}
+    result.facts["quality"] = list(Assessment.objects.filter(unit=units[SCHOOL]).order_by("meeting__starts_at")
+                                   .values_list("level", "status"))
     result.facts["cited"] = [(review.status, cited["section"], cited["key"].partition(":")[0])
                              for review in Review.objects.only("status", "citations") for cited in review.citations]
     logins = User.objects.filter(username__in=result.logins)
@@ -315,6 +318,11 @@ def test_last_years_cycle_is_closed_with_the_four_levels_within_the_quota(demo):
 def test_the_school_cell_collects_dues_and_one_member_is_three_months_behind(demo):
     assert demo.facts["dues"]["payments"] > 50
     assert demo.facts["dues"]["behind"] == [(SCHOOL, 3)]
+
+
+def test_the_school_cell_assessed_its_last_three_meetings_and_the_latest_is_confirmed(demo):
+    assert [level for level, _status in demo.facts["quality"]] == ["average", "fair", "fair"]
+    assert [status for _level, status in demo.facts["quality"]] == ["decided", "decided", "confirmed"]
 
 
 def test_the_demo_is_dated_from_the_day_it_is_given_not_from_the_clock(demo):
