@@ -70,6 +70,16 @@ class ReviewOut(Schema):
         return review.decided_level if review.decided_at else None
 
 
+class CitationOut(Schema):
+    section: str
+    key: str
+    text: str
+    source: str
+    evidence: bool
+    url: str
+    file_url: str
+
+
 class FeedbackOut(Schema):
     id: int
     kind: str
@@ -164,6 +174,16 @@ def cycle_reviews(request: HttpRequest, cycle_id: int = CycleId,
 @router.get("/reviews/{review_id}", response=responses(ReviewOut), summary=_("A review"))
 def review_detail(request: HttpRequest, review_id: int = ReviewId):
     return policy.get_review_for_user(request.user, review_id)
+
+
+@router.get("/reviews/{review_id}/citations", response=responses(list[CitationOut]),
+            summary=_("The year's record cited in a review"),
+            description=_("The facts of the year's record its writer cited, in order, with the section cited in: the "
+                          "sentence and its source as cited; the addresses of the source page and its file only "
+                          "where the caller may open them, empty otherwise."))
+def review_citations(request: HttpRequest, review_id: int = ReviewId):
+    review = policy.get_review_for_user(request.user, review_id)
+    return policy.citations_for_reader(request.user, review.citations)
 
 
 @router.get("/reviews/{review_id}/rating", response=responses(RatingOut), summary=_("A review's rating"),

@@ -23,6 +23,7 @@ from soisua.reviews import record
 from soisua.reviews.models import Review
 from tests.factories import UserFactory, make_member
 from tests.files import docx_text
+from tests.reviews.test_api import get as api_get
 from tests.reviews.test_cycles import open_for
 from tests.reviews.test_editor import edit, full_form, page_version
 
@@ -352,6 +353,25 @@ def test_readers_see_every_citation_and_links_only_to_sources_they_may_open(cast
     assert f'href="{shortcoming_url}"' in secretary_page and "Minh chứng từ hồ sơ" in secretary_page
     assert f'href="{shortcoming_url}"' not in fellow_page
     assert f'href="{reverse("meetings:detail", args=[world["absent"].pk])}?step=during#roll"' in fellow_page
+
+
+def test_the_api_gives_the_citations_with_links_only_where_the_caller_may_open_them(cast, settings):
+    settings.CORRECTIONS_OPEN_TO_CELL = False
+    world = year_record(cast)
+    review = submitted_with_citations(cast, world)
+    fellow = UserFactory()
+    make_member(cast.cell, "Đỗ Văn Phúc", user=fellow)
+
+    answers = {who: api_get(user, f"/reviews/{review.pk}/citations")
+               for who, user in (("secretary", cast.users["secretary"]), ("fellow", fellow))}
+
+    assert [status for status, _body in answers.values()] == [200, 200]
+    secretary, fellow_sees = answers["secretary"][1], answers["fellow"][1]
+    assert [cited["text"] for cited in secretary] == [cited["text"] for cited in review.citations]
+    assert secretary[1]["url"] == reverse("corrections:shortcomings.detail", args=[world["shortcoming"].pk])
+    assert secretary[1]["evidence"] and secretary[1]["file_url"]
+    assert (fellow_sees[1]["url"], fellow_sees[1]["file_url"]) == ("", "")
+    assert fellow_sees[1]["text"] == secretary[1]["text"]
 
 
 def test_a_citation_whose_source_is_gone_reads_as_plain_text(cast):
