@@ -608,6 +608,16 @@ def payments_file(f: Fixtures) -> SimpleUploadedFile:
                               content_type="text/csv")
 
 
+def exchange_file() -> SimpleUploadedFile:
+    """A soisua-exchange file (zip of CSV files) adding one member to Chi bộ Thôn 1."""
+    content = io.BytesIO()
+    with zipfile.ZipFile(content, "w") as archive:
+        archive.writestr("thong-tin.csv", "Khóa,Mục,Giá trị\nkey,item,value\nformat,,soisua-exchange\nversion,,1\n")
+        archive.writestr("dang-vien.csv", "Họ và tên,Mã chi bộ,Số thẻ đảng viên\nfull_name,cell_code,card_number\n"
+                                          "Nguyễn Văn Hùng,TN-HA-1,20000001\n")
+    return SimpleUploadedFile("trao-doi.zip", content.getvalue())
+
+
 def roster_file() -> SimpleUploadedFile:
     return SimpleUploadedFile("roster.csv", f"{ROSTER_HEADER}\n1,Nguyễn Văn Hùng,02/09/1980,Nam,20000001,TN-HA-1"
                               .encode(), content_type="text/csv")
@@ -1423,6 +1433,15 @@ MATRIX: dict[str, Case | list[Case]] = {
                                    post=ADMINISTER_COMMUNE, shows='type="file"',
                                    data=lambda f: {"file": units_list()},
                                    effect=rows(Unit, parent=lambda f: f.cast.commune)),
+    # The data exchange of a subtree lists members' personal data: those who see it there download it and open the
+    # page; importing (a check shown as a page, nothing written until the signed confirmation, tested in
+    # tests/documents) is for those who administer the unit, as importing units is.
+    "documents:exchange": Case(unit_url("documents:exchange", "commune"), READ_COMMUNE, post=ADMINISTER_COMMUNE,
+                               shows="soisua-exchange", data=lambda f: {"file": exchange_file()},
+                               effect=rows(Member, cell=lambda f: f.cast.cell)),
+    "documents:exchange.download": Case(lambda f: reverse("documents:exchange.download",
+                                                          args=[f.cast.commune.pk, "xlsx"]),
+                                        READ_COMMUNE, check=file_shows(office_text, XLSX, lambda f: PROTECTED_NAME)),
     # The first-run set-up answers only those who administer the installation; once set up it sends them on,
     # creating nothing.
     "setup": Case(lambda f: reverse("setup"), INSTALLATION_ADMIN | {"admin": 302, "superuser": 302},

@@ -62,8 +62,8 @@ def workbook(members: list[list], *, units: list[list] | None = None, info: dict
 
 
 def member_row(cell, name, *, card="", citizen_id="", born=None, admitted=None, official=None, phone="",
-               status="Chính thức"):
-    return [card, citizen_id, name, born, "Nữ", "Kinh", admitted, official, status, cell.code, phone, ""]
+               status="Chính thức", sex="Nữ", ethnicity="Kinh"):
+    return [card, citizen_id, name, born, sex, ethnicity, admitted, official, status, cell.code, phone, ""]
 
 
 def check(cast, content: bytes, *, name="trao-doi.xlsx", unit=None):
@@ -125,7 +125,7 @@ def test_an_unknown_column_is_refused_by_name(cast):
 
 def test_a_missing_required_column_is_refused_by_name(cast):
     keys = [column.key for column in MEMBERS.columns if column.key != "cell_code"]
-    content = workbook([member_row(cast.cell, "Ngô Văn Hải")[:9] + ["", ""]], member_keys=keys)
+    content = workbook([[*member_row(cast.cell, "Ngô Văn Hải")[:9], "", ""]], member_keys=keys)
 
     with pytest.raises(services.RosterImportError) as refused:
         check(cast, content)
@@ -173,7 +173,7 @@ def test_the_diff_shows_created_changed_field_by_field_and_unchanged(cast):
                        phone="0987654321"),
             member_row(cast.sibling_cell, "Đỗ Thị Hoa", card="90000001", born=datetime.date(1990, 5, 4))]
 
-    data, plan = check(cast, workbook(rows))
+    _data, plan = check(cast, workbook(rows))
 
     assert plan.is_valid
     assert [values["full_name"] for _row, values, _cell, _status in plan.members.creates] == ["Đỗ Thị Hoa"]
