@@ -24,6 +24,7 @@ from soisua.core.api_common import ApiError
 from soisua.corrections.api import router as corrections_router
 from soisua.directives.api import router as directives_router
 from soisua.dues.api import router as dues_router
+from soisua.library.api import router as library_router
 from soisua.meetings.api import router as meetings_router
 from soisua.org import access
 from soisua.org.api import router as org_router
@@ -235,6 +236,7 @@ def _http_error(request, exc: HttpError):
 api.add_router("/", org_router)
 api.add_router("/", meetings_router)
 api.add_router("/", dues_router)
+api.add_router("/", library_router)
 api.add_router("/", reviews_router)
 api.add_router("/", corrections_router)
 api.add_router("/", directives_router)

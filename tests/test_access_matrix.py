@@ -1513,6 +1513,9 @@ MATRIX: dict[str, Case | list[Case]] = {
     "api:roll_mark": Case(lambda f: f"/api/meetings/{ongoing_meeting(f).pk}/roll/{f.cast.members['member'].pk}",
                           GET_NOT_ALLOWED, post=API_LEAD_CELL, json=True, done=200,
                           data={"status": "excused", "reason": "Đi công tác"}, effect=roll_of(ongoing_meeting)),
+    "api:library_documents": Case(lambda f: (library_document(f), "/api/library/documents?q=nghi%20quyet")[1],
+                                  API_LOGGED_IN, shows=LIBRARY_TITLE,
+                                  shown_to=frozenset(CAST) - {"unrelated_staff", "anonymous"}),
     "api:cell_dues": Case(lambda f: (dues_recorded(f), f"/api/units/{f.cast.cell.pk}/dues")[1],
                           expect(403, 200, 404, 200, 404, 200, 200, 200, 200, anonymous=401), shows=PROTECTED_NAME),
     # Reviews: cycles the reader sees inside (the commune's, to its cells' members and the sibling cell's too), the

@@ -742,6 +742,7 @@ PAGES: dict[str, Reach] = {
     "api:unit_children": Reach(api(lambda w: f"units/{w.cast.commune.pk}/children"), "parent_staff"),
     "api:unit_members": Reach(api(lambda w: f"units/{w.cast.cell.pk}/members"), "secretary"),
     "api:member_search": Reach(api(lambda w: "members/search?q=nguyen"), "secretary"),
+    "api:library_documents": Reach(api(lambda w: "library/documents?q=nghi%20quyet"), "member"),
     "api:member_detail": Reach(api(lambda w: f"members/{w.veteran.pk}"), "secretary"),
     "api:review_detail": Reach(api(lambda w: f"reviews/{w.reviewed.pk}"), "parent_staff"),
     "api:review_feedback": Reach(api(lambda w: f"reviews/{w.reviewed.pk}/feedback"), "parent_staff"),
@@ -890,6 +891,7 @@ COUNTED: dict[str, Counted] = {
     "api:meeting_speakers": Counted(),
     "api:speaker_add": Counted(),  # the speakers' list again: the same path as the POST that records one
     "api:cell_dues": Counted(),
+    "api:library_documents": Counted(),
     "api:cycle_list": Counted(),
     "api:cycle_reviews": Counted(),
     "api:review_feedback_give": Counted(),  # the feedback again: the same path as the POST that gives some

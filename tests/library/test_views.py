@@ -7,6 +7,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from soisua.core.actors import SYSTEM
 from soisua.library import services
 from soisua.library.models import LibraryDocument, SessionDocument, StudyRecord
 from soisua.meetings import services as meetings
@@ -180,3 +181,17 @@ def test_a_regular_meeting_offers_no_library_block(cast):
     page = cast.client("secretary").get(reverse("meetings:detail", args=[meeting.pk]) + "?step=before")
 
     assert 'id="library"' not in page.content.decode()
+
+
+def test_the_api_lists_the_documents_the_caller_reaches_searched_without_diacritics(cast):
+    document = publish(cast, required=False)
+    publish(cast, required=False, unit=cast.other_commune, title="Kết luận của Đảng ủy xã Hòa Bình", by=SYSTEM)
+
+    found = cast.client("member").get("/api/library/documents", {"q": "NGHI QUYET chuyen doi so"}).json()
+    everything = cast.client("member").get("/api/library/documents").json()
+    wrong_kind = cast.client("member").get("/api/library/documents", {"kind": "XX"})
+
+    assert [item["id"] for item in found["items"]] == [document.pk]
+    assert found["items"][0]["has_file"] is True and found["items"][0]["number"] == "57-NQ/TW"
+    assert [item["id"] for item in everything["items"]] == [document.pk]
+    assert wrong_kind.status_code == 422
