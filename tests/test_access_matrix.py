@@ -66,6 +66,7 @@ from soisua.meetings.models import (
     MeetingRuleException,
     MeetingRules,
     Minutes,
+    Motion,
     Topic,
     TopicPlan,
 )
@@ -560,6 +561,21 @@ def ongoing_meeting(f: Fixtures, *, roll_marked: bool = False) -> Meeting:
 
 def meeting_url(name: str, meeting: Callable[[Fixtures], Meeting]) -> Callable[[Fixtures], str]:
     return lambda f: reverse(name, args=[meeting(f).pk])
+
+
+VOTE_TEXT = "Thông qua nghị quyết tháng"
+
+
+def open_vote(f: Fixtures) -> Motion:
+    """A vote open on the meeting under way, everyone on its roll marked present."""
+    meeting = ongoing_meeting(f, roll_marked=True)
+    return (Motion.objects.filter(meeting=meeting, text=VOTE_TEXT).first()
+            or meetings.open_motion(meeting, text=VOTE_TEXT, kind="resolution", by=SYSTEM))
+
+
+def motion_state(f: Fixtures, who: str) -> object:
+    return list(Motion.objects.filter(meeting=ongoing_meeting(f)).order_by("pk")
+                .values_list("status", "votes_for", "votes_against", "votes_abstain"))
 
 
 def roll_of(meeting: Callable[[Fixtures], Meeting]) -> Callable[[Fixtures, str], object]:
@@ -1210,6 +1226,16 @@ MATRIX: dict[str, Case | list[Case]] = {
                               shows=ONGOING_TITLE,
                               data=lambda f: {"code": meetings.check_in_code(ongoing_meeting(f))},
                               effect=roll_of(ongoing_meeting)),
+    # Votes: whoever reads the cell follows them; the cell's leadership (or the chair) opens and closes them; those
+    # on the roll vote (the others who read the cell are refused).
+    "meetings:votes": Case(meeting_url("meetings:votes", ongoing_meeting), READ_CELL, post=LEAD_CELL_ACTS,
+                           shows=ONGOING_TITLE, data={"text": "Thông qua kế hoạch quý", "kind": "resolution"},
+                           effect=motion_state),
+    "meetings:motion.vote": Case(lambda f: reverse("meetings:motion.vote", args=[open_vote(f).pk]), LOGIN_THEN_405,
+                                 post=expect(302, 302, 404, 403, 404, 403, 403, 403, 403), data={"choice": "for"},
+                                 effect=motion_state),
+    "meetings:motion.close": Case(lambda f: reverse("meetings:motion.close", args=[open_vote(f).pk]),
+                                  LOGIN_THEN_405, post=LEAD_CELL_ACTS, effect=motion_state),
     "meetings:mine": Case(lambda f: reverse("meetings:mine"), LOGGED_IN, shows=MEETING_TITLE,
                           shown_to=frozenset({"member", "secretary"})),
     "meetings:feed.create": Case(lambda f: reverse("meetings:feed.create"), LOGIN_THEN_405,
@@ -1501,6 +1527,8 @@ MATRIX: dict[str, Case | list[Case]] = {
                                  shows=PROTECTED_NAME),
     "api:meeting_minutes": Case(lambda f: f"/api/meetings/{f.meeting.pk}/minutes", API_READ_CELL,
                                 shows='"conclusions": "Kết luận"'),
+    "api:meeting_motions": Case(lambda f: f"/api/meetings/{open_vote(f).meeting_id}/motions", API_READ_CELL,
+                                shows=VOTE_TEXT),
     # The same path as the speakers' list: its POST records one (the member was marked present).
     "api:speaker_add": Case(lambda f: f"/api/meetings/{f.meeting.pk}/speakers", API_READ_CELL, post=API_LEAD_CELL,
                             json=True, done=200,

@@ -401,6 +401,10 @@ def _grow_meetings(world: World, n: int, new_members: list[Member]) -> None:
                                      by=secretary)
     for line in held.attendance.all():
         meetings.mark_attendance(line, status="present", by=secretary)
+    for number in range(n):  # n votes taken, their results read into the minutes
+        motion = meetings.open_motion(held, text=f"Biểu quyết {number + 1}", kind="resolution", by=secretary)
+        meetings.cast_vote(motion, member=new_members[0], choice="for", by=secretary)
+        meetings.close_motion(motion, by=secretary)
     meetings.save_minutes(held, conclusions="Thống nhất kế hoạch", by=secretary)
     meetings.approve_minutes(held, by=secretary)
     for number, member in enumerate(new_members):
@@ -696,6 +700,7 @@ PAGES: dict[str, Reach] = {
     "meetings:detail": Reach(at("meetings:detail", lambda w: w.meeting), "secretary"),
     "meetings:edit": Reach(at("meetings:edit", lambda w: w.meeting), "secretary"),
     "meetings:check_in_screen": Reach(at("meetings:check_in_screen", lambda w: w.meeting), "secretary"),
+    "meetings:votes": Reach(at("meetings:votes", lambda w: w.held), "secretary"),
     "meetings:check_in": Reach(at("meetings:check_in", lambda w: w.meeting), "member"),
     "meetings:minutes.edit": Reach(at("meetings:minutes.edit", lambda w: w.meeting), "secretary"),
     "meetings:documents.download": Reach(at("meetings:documents.download", lambda w: w.meeting.documents.first()),
@@ -751,6 +756,7 @@ PAGES: dict[str, Reach] = {
     "api:meeting_detail": Reach(api(lambda w: f"meetings/{w.meeting.pk}"), "secretary"),
     "api:meeting_roll": Reach(api(lambda w: f"meetings/{w.meeting.pk}/roll"), "secretary"),
     "api:meeting_speakers": Reach(api(lambda w: f"meetings/{w.meeting.pk}/speakers"), "secretary"),
+    "api:meeting_motions": Reach(api(lambda w: f"meetings/{w.held.pk}/motions"), "secretary"),
     "api:speaker_add": Reach(api(lambda w: f"meetings/{w.meeting.pk}/speakers"), "secretary"),
     "api:meeting_minutes": Reach(api(lambda w: f"meetings/{w.meeting.pk}/minutes"), "secretary"),
     "api:cell_dues": Reach(api(lambda w: f"units/{w.cast.cell.pk}/dues"), "secretary"),
@@ -867,6 +873,7 @@ COUNTED: dict[str, Counted] = {
     "meetings:detail#during": Counted(Reach(at("meetings:detail", lambda w: w.meeting, query="?step=during"),
                                             "secretary")),
     "meetings:minutes": Counted(),
+    "meetings:votes": Counted(),
     "meetings:minutes#held": Counted(Reach(at("meetings:minutes", lambda w: w.held, lambda w: "docx"), "secretary")),
     "oversight:unit": Counted(),
     "oversight:unit#cell": Counted(Reach(at("oversight:unit", cell), "secretary")),
@@ -889,6 +896,7 @@ COUNTED: dict[str, Counted] = {
     "api:meeting_list": Counted(),
     "api:meeting_roll": Counted(),
     "api:meeting_speakers": Counted(),
+    "api:meeting_motions": Counted(),
     "api:speaker_add": Counted(),  # the speakers' list again: the same path as the POST that records one
     "api:cell_dues": Counted(),
     "api:library_documents": Counted(),

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from soisua.core.api_common import MAX_ID, ApiError, ApiInput, FromDay, Pages, ToDay, day_range, responses
 from soisua.org import access
 
-from . import policy, queries, services
+from . import policy, queries, services, voting
 from .enums import AttendanceStatus, ContributionKind, MeetingKind
 from .forms import AttendanceForm
 
@@ -208,3 +208,62 @@ def speaker_add(request: HttpRequest, body: ContributionIn, meeting_id: int = Me
             raise ApiError(422, "item", gettext("That agenda item belongs to another meeting."))
     return services.add_contribution(meeting, member=member, kind=body.kind, agenda_item=item, note=body.note,
                                      change_reason=body.change_reason, by=request.user)
+
+
+class MotionOut(Schema):
+    id: int
+    text: str
+    # resolution, admission, recognition, discipline, expulsion, removal, personnel
+    kind: str
+    agenda_item: str | None
+    secret: bool
+    # "open" while members vote, then "closed".
+    status: str
+    # How many have voted; the counts for, against and abstaining only once the vote is closed.
+    cast: int
+    votes_for: int | None
+    votes_against: int | None
+    votes_abstain: int | None
+    # Written at closing: the members entitled to vote, those of them present, the votes in favour needed.
+    entitled: int | None
+    entitled_present: int | None
+    required: int | None
+    passed: bool | None
+    # The rule's threshold as the minutes word it, and the documents it follows.
+    threshold: str
+    sources: str
+    opened_at: datetime.datetime
+    closed_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_agenda_item(motion) -> str | None:
+        return motion.agenda_item.title if motion.agenda_item_id else None
+
+    @staticmethod
+    def resolve_votes_for(motion) -> int | None:
+        return None if motion.is_open else motion.votes_for
+
+    @staticmethod
+    def resolve_votes_against(motion) -> int | None:
+        return None if motion.is_open else motion.votes_against
+
+    @staticmethod
+    def resolve_votes_abstain(motion) -> int | None:
+        return None if motion.is_open else motion.votes_abstain
+
+    @staticmethod
+    def resolve_threshold(motion) -> str:
+        return voting.threshold_text(motion.rule)
+
+    @staticmethod
+    def resolve_sources(motion) -> str:
+        return motion.rule.cite()
+
+
+@router.get("/meetings/{meeting_id}/motions", response=responses(list[MotionOut]), summary=_("A meeting's votes"),
+            description=_("The matters put to the vote, in the order they were opened: kind, method, how many have "
+                          "voted; once closed, the counts, the members entitled and present, the votes needed and "
+                          "whether it passed. Nobody's choice is given."))
+@paginate(Pages, page_size=100)
+def meeting_motions(request: HttpRequest, meeting_id: int = MeetingId):
+    return queries.motions_of(policy.get_meeting_for_user(request.user, meeting_id))

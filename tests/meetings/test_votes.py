@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from docx import Document
 
+from soisua.accounts.services import issue_api_token
 from soisua.audit.models import AuditEntry
 from soisua.core.actors import SYSTEM
 from soisua.meetings import exports, services, voting
@@ -309,3 +310,24 @@ def test_votes_cast_at_once_never_lose_a_count(cast):
     assert failures == []
     assert Motion.objects.get(pk=motion.pk).votes_for == len(voters)
     assert MotionVoter.objects.filter(motion=motion).count() == len(voters)
+
+
+def test_the_api_gives_the_votes_of_a_meeting_with_their_counts_only_once_closed(cast, held):
+    motion = open_motion(cast, held, kind=VoteKind.PERSONNEL, text="Giới thiệu nhân sự")
+    vote(cast, motion, "member", "for")
+    token = issue_api_token(cast.users["member"], name="điện thoại", scope="read", by=cast.users["member"])
+    client = Client(headers={"authorization": f"Bearer {token}"})
+    url = f"/api/meetings/{held.pk}/motions"
+
+    with at(DURING):
+        while_open = client.get(url).json()["items"][0]
+        services.close_motion(motion, by=cast.users["secretary"])
+        closed = client.get(url).json()["items"][0]
+        stranger = Client(headers={"authorization": "Bearer " + issue_api_token(
+            cast.users["sibling"], name="điện thoại", scope="read", by=cast.users["sibling"])}).get(url)
+
+    assert (while_open["status"], while_open["cast"], while_open["votes_for"], while_open["secret"]) == (
+        "open", 1, None, True)
+    assert (closed["votes_for"], closed["entitled"], closed["entitled_present"], closed["passed"]) == (1, 5, 4, False)
+    assert "190-QĐ/TW" in closed["sources"]
+    assert stranger.status_code == 404
