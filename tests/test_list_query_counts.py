@@ -401,10 +401,6 @@ def _grow_meetings(world: World, n: int, new_members: list[Member]) -> None:
                                      by=secretary)
     for line in held.attendance.all():
         meetings.mark_attendance(line, status="present", by=secretary)
-    for number in range(n):  # n votes taken, their results read into the minutes
-        motion = meetings.open_motion(held, text=f"Biểu quyết {number + 1}", kind="resolution", by=secretary)
-        meetings.cast_vote(motion, member=new_members[0], choice="for", by=secretary)
-        meetings.close_motion(motion, by=secretary)
     meetings.save_minutes(held, conclusions="Thống nhất kế hoạch", by=secretary)
     meetings.approve_minutes(held, by=secretary)
     for number, member in enumerate(new_members):
@@ -676,6 +672,7 @@ PAGES: dict[str, Reach] = {
     "dues:member": Reach(at("dues:member", lambda w: w.cast.members["member"]), "member"),
     "dues:pay": Reach(at("dues:pay", lambda w: w.cast.members["member"]), "secretary"),
     "dues:meeting": Reach(at("dues:meeting", lambda w: w.meeting), "secretary"),
+    "dues:import": Reach(at("dues:import", commune), "parent_staff"),
     "library:list": Reach(at("library:list"), "member"),
     "library:saved": Reach(at("library:saved"), "member"),
     "library:publish": Reach(at("library:publish", commune), "parent_staff"),
@@ -693,6 +690,7 @@ PAGES: dict[str, Reach] = {
     "meetings:topics": Reach(at("meetings:topics", commune), "parent_staff"),
     "meetings:topic_plan": Reach(at("meetings:topic_plan", commune), "parent_staff"),
     "meetings:statistics": Reach(at("meetings:statistics", cell), "secretary"),
+    "meetings:attendance_export": Reach(at("meetings:attendance_export", cell, lambda w: "xlsx"), "secretary"),
     "meetings:rules": Reach(at("meetings:rules"), "admin"),
     "meetings:rules.edit": Reach(at("meetings:rules.edit", lambda w: MeetingRules.objects.filter(
         copied_from__code="2025").order_by("pk").first() or MeetingRules.objects.get(code="2025")), "admin"),
@@ -700,7 +698,6 @@ PAGES: dict[str, Reach] = {
     "meetings:detail": Reach(at("meetings:detail", lambda w: w.meeting), "secretary"),
     "meetings:edit": Reach(at("meetings:edit", lambda w: w.meeting), "secretary"),
     "meetings:check_in_screen": Reach(at("meetings:check_in_screen", lambda w: w.meeting), "secretary"),
-    "meetings:votes": Reach(at("meetings:votes", lambda w: w.held), "secretary"),
     "meetings:check_in": Reach(at("meetings:check_in", lambda w: w.meeting), "member"),
     "meetings:minutes.edit": Reach(at("meetings:minutes.edit", lambda w: w.meeting), "secretary"),
     "meetings:documents.download": Reach(at("meetings:documents.download", lambda w: w.meeting.documents.first()),
@@ -747,7 +744,6 @@ PAGES: dict[str, Reach] = {
     "api:unit_children": Reach(api(lambda w: f"units/{w.cast.commune.pk}/children"), "parent_staff"),
     "api:unit_members": Reach(api(lambda w: f"units/{w.cast.cell.pk}/members"), "secretary"),
     "api:member_search": Reach(api(lambda w: "members/search?q=nguyen"), "secretary"),
-    "api:library_documents": Reach(api(lambda w: "library/documents?q=nghi%20quyet"), "member"),
     "api:member_detail": Reach(api(lambda w: f"members/{w.veteran.pk}"), "secretary"),
     "api:review_detail": Reach(api(lambda w: f"reviews/{w.reviewed.pk}"), "parent_staff"),
     "api:review_feedback": Reach(api(lambda w: f"reviews/{w.reviewed.pk}/feedback"), "parent_staff"),
@@ -756,7 +752,6 @@ PAGES: dict[str, Reach] = {
     "api:meeting_detail": Reach(api(lambda w: f"meetings/{w.meeting.pk}"), "secretary"),
     "api:meeting_roll": Reach(api(lambda w: f"meetings/{w.meeting.pk}/roll"), "secretary"),
     "api:meeting_speakers": Reach(api(lambda w: f"meetings/{w.meeting.pk}/speakers"), "secretary"),
-    "api:meeting_motions": Reach(api(lambda w: f"meetings/{w.held.pk}/motions"), "secretary"),
     "api:speaker_add": Reach(api(lambda w: f"meetings/{w.meeting.pk}/speakers"), "secretary"),
     "api:meeting_minutes": Reach(api(lambda w: f"meetings/{w.meeting.pk}/minutes"), "secretary"),
     "api:cell_dues": Reach(api(lambda w: f"units/{w.cast.cell.pk}/dues"), "secretary"),
@@ -865,6 +860,7 @@ COUNTED: dict[str, Counted] = {
     "meetings:plan": Counted(),
     "meetings:topics": Counted(),
     "meetings:statistics": Counted(),
+    "meetings:attendance_export": Counted(),
     "meetings:rules": Counted(),
     "meetings:unit_rules": Counted(),
     "meetings:statistics#committee": Counted(Reach(at("meetings:statistics", commune), "parent_staff")),
@@ -873,7 +869,6 @@ COUNTED: dict[str, Counted] = {
     "meetings:detail#during": Counted(Reach(at("meetings:detail", lambda w: w.meeting, query="?step=during"),
                                             "secretary")),
     "meetings:minutes": Counted(),
-    "meetings:votes": Counted(),
     "meetings:minutes#held": Counted(Reach(at("meetings:minutes", lambda w: w.held, lambda w: "docx"), "secretary")),
     "oversight:unit": Counted(),
     "oversight:unit#cell": Counted(Reach(at("oversight:unit", cell), "secretary")),
@@ -896,10 +891,8 @@ COUNTED: dict[str, Counted] = {
     "api:meeting_list": Counted(),
     "api:meeting_roll": Counted(),
     "api:meeting_speakers": Counted(),
-    "api:meeting_motions": Counted(),
     "api:speaker_add": Counted(),  # the speakers' list again: the same path as the POST that records one
     "api:cell_dues": Counted(),
-    "api:library_documents": Counted(),
     "api:cycle_list": Counted(),
     "api:cycle_reviews": Counted(),
     "api:review_feedback_give": Counted(),  # the feedback again: the same path as the POST that gives some

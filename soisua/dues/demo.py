@@ -1,6 +1,7 @@
 """Demo party dues: the school cell records its dues from six months back, each month collected at its meeting
-(or, in a month without one, on the fifth), and one member has left the last three months unpaid, so the
-member's page, the cell's list and the early warning show arrears (soisua.demo loads it after the meetings)."""
+(or, in a month without one, paid through the national portal on the fifth), and one member has left the last three
+months unpaid, so the member's page, the cell's list and the early warning show arrears (soisua.demo loads it after
+the meetings)."""
 
 import datetime
 
@@ -12,7 +13,7 @@ from soisua.meetings.models import Meeting
 from soisua.org.models import CellMembership, Member, Unit
 
 from . import services
-from .enums import EXPECTED_STATUSES, add_months, month_of
+from .enums import EXPECTED_STATUSES, PaymentChannel, add_months, month_of
 
 MONTHS = 6
 BEHIND = 3
@@ -46,7 +47,8 @@ def load_demo_dues(today: datetime.date) -> None:
                 services.record_collection(meeting, rows=[
                     services.Collected(member, [month], AMOUNTS[member.pk % len(AMOUNTS)]) for member in payers],
                     by=SYSTEM)
-            else:
+            else:  # paid through the national portal that month, each under the portal's reference
                 for member in payers:
                     services.record_payment(member, month=month, amount=AMOUNTS[member.pk % len(AMOUNTS)],
-                                            collected_on=day, by=SYSTEM)
+                                            collected_on=day, by=SYSTEM, channel=PaymentChannel.PORTAL,
+                                            reference=f"DVC-{month:%Y%m}-{member.pk:05d}")

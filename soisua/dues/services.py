@@ -25,7 +25,7 @@ from soisua.org.models import Member, Unit
 from soisua.org.services import touch_units
 
 from . import imports
-from .enums import MAY_PAY_STATUSES, MONTHS_AHEAD, add_months, label, month_of
+from .enums import MAY_PAY_STATUSES, MONTHS_AHEAD, PaymentChannel, add_months, label, month_of
 from .models import DuesBook, Payment
 
 # The largest amount one month's dues may be recorded at (a figure no member's dues reach: a mistyped zero).
@@ -111,9 +111,10 @@ def _already_paid(member: Member, payment: Payment) -> str:
 
 def record_payment(member: Member, *, month: datetime.date, amount: int | None, collected_on: datetime.date, by,
                    meeting: Meeting | None = None, reference: str = "", note: str = "",
-                   correction: bool = False) -> Payment:
+                   correction: bool = False, channel: str = PaymentChannel.CASH) -> Payment:
     """Record one member's dues for one month, at a meeting or on another day. A second payment for the same month
     is refused unless it is a `correction`, which replaces the amount (and the other details) of the one stored.
+    `channel` says how it was paid (in cash to the cell unless told).
 
     Side effects: the payment, created or replaced; an audit entry (a correction's with the old and the new
     amount); the cell's page marked changed."""
@@ -125,6 +126,8 @@ def record_payment(member: Member, *, month: datetime.date, amount: int | None, 
     elif collected_on < EARLIEST:
         errors.append(_("The day the dues were collected cannot be before %(first)s.")
                       % {"first": EARLIEST.strftime("%d/%m/%Y")})
+    if channel not in PaymentChannel.values:
+        raise ValueError(channel)
     if errors:
         raise DuesError(errors, code="invalid")
     reference = clean_text(reference, _("Reference"), 100, error=DuesError)
@@ -133,7 +136,7 @@ def record_payment(member: Member, *, month: datetime.date, amount: int | None, 
     with transaction.atomic():
         stored = Payment.objects.select_for_update().filter(member=member, month=month).first()
         values = {"amount": amount, "meeting": meeting, "collected_by": person(by), "collected_on": collected_on,
-                  "reference": reference, "note": note}
+                  "reference": reference, "note": note, "channel": channel}
         if stored is not None and not correction:
             raise DuesError(_already_paid(member, stored), code="already_paid")
         if stored is not None:

@@ -253,5 +253,7 @@ def export_file_name(period: Period) -> str:
 ACTION = "meetings.attendance.export"
 ATTENDANCE_EXPORT = register(ExportKind(
     "meetings.attendance", load=load, build=sheets, title=title, file_name=export_file_name, action=ACTION,
-    personal=lambda user, period: True,  # the roll names who stayed away and why
+    # A file written with the card and citizen ID numbers is served only to a requester who may still see them (its
+    # queueing is audited in any case, and its download then too).
+    personal=lambda user, period: policy.may_see_member_numbers(user, period.unit),
     object_of=lambda period: period.unit))

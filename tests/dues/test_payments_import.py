@@ -289,3 +289,16 @@ def test_the_committee_page_links_to_the_import_for_its_staff_only(recording):
 
     assert link in cast.client("parent_staff").get(url).content.decode()
     assert link not in cast.client("inspector").get(url).content.decode()
+
+
+def test_the_members_page_says_how_each_payment_was_made(recording):
+    cast = recording
+    member = cast.members["member"]
+    services.import_payments(check(cast.cell, line(member, months_ago(1), reference="GD-1")).rows, under=cast.cell,
+                             by=cast.users["secretary"])
+    services.record_payment(member, month=months_ago(2), amount=50_000, collected_on=timezone.localdate(), by=SYSTEM)
+
+    page = cast.client("member").get(reverse("dues:member", args=[member.pk])).content.decode()
+
+    assert "Qua Cổng Dịch vụ công quốc gia" in page and "GD-1" in page
+    assert "Nộp tiền mặt cho chi bộ" in page
