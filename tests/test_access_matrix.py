@@ -1507,6 +1507,11 @@ MATRIX: dict[str, Case | list[Case]] = {
         Case(under_secretary_anonymity(lambda f: f"/api/reviews/{f.submitted.pk}/feedback"),
              READ_REVIEW | {"anonymous": 401}, shows=PROTECTED_NAME, shown_to=frozenset({"secretary"})),
     ],
+    # The fixtures' reviews cite nothing: the list is empty, for whoever may read the review.
+    "api:review_citations": [
+        Case(lambda f: f"/api/reviews/{f.submitted.pk}/citations", READ_REVIEW | {"anonymous": 401}, shows="[]"),
+        Case(lambda f: f"/api/reviews/{f.draft.pk}/citations", AUTHOR_ONLY | {"anonymous": 401}, shows="[]"),
+    ],
     "api:unit_detail": Case(lambda f: f"/api/units/{f.cast.cell.pk}", API_READ_CELL, shows='"code": "TN-HA-1"'),
     "api:unit_children": Case(lambda f: f"/api/units/{f.cast.commune.pk}/children", API_READ_COMMUNE,
                               shows='"code": "TN-HA-2"'),
