@@ -51,7 +51,7 @@ def record_assessment(meeting: Meeting, *, judged: dict[str, dict], comment: str
     Side effects: creates or updates the assessment (decided by `by`, now); moves the meeting's level in the
     counters; audit entry; tells the liaison (or the superior committee) who confirms it.
     """
-    meeting = Meeting.objects.select_for_update().select_related("unit", "liaison").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("unit", "liaison").get(pk=meeting.pk)
     _held(meeting)
     assessment = Assessment.objects.filter(meeting=meeting).select_related("rubric").first()
     if assessment is not None:

@@ -1,4 +1,4 @@
-"""A held regular meeting of the cast's cell two days before the suite's clock, with a roll of five: three present
+"""A held regular meeting of the cast's cell two days before the clock, with a roll of five: three present
 (the secretary, the member and one more), one late, one absent with reason; two of those present spoke."""
 
 import datetime
@@ -8,12 +8,11 @@ from time_machine import travel
 
 from soisua.meetings import services as meetings
 from soisua.meetings.models import Attendance
-from tests.conftest import fixed_now
 from tests.factories import UserFactory, make_member
 
 
 def held(cast, *, minutes=120, days_ago=2, kind="regular", unexcused=False, publish=True):
-    starts = fixed_now() - datetime.timedelta(days=days_ago, hours=3)
+    starts = timezone.now() - datetime.timedelta(days=days_ago, hours=3)
     secretary = cast.users["secretary"]
     others = [make_member(cast.cell, name, user=UserFactory(username=f"m{index}"))
               for index, name in enumerate(["Nguyễn Văn An", "Đỗ Thị Lan", "Vũ Văn Hải"])]

@@ -1,11 +1,16 @@
 """The collective review of a cell is offered the year's meeting quality from the record: meetings by level, those
 not assessed, the members' average once enough rated; a member's own review is not."""
 
+import pytest
+
 from soisua.quality import services
 from soisua.reviews import record
 from soisua.reviews.models import Review
 from tests.quality.common import held
 from tests.reviews.test_cycles import open_for
+
+# The cycle is of 2026: the meeting is held in its review season.
+pytestmark = pytest.mark.usefixtures("in_review_season")
 
 JUDGED = ("excused_runs", "preparation", "conduct", "speakers", "principles", "results")
 

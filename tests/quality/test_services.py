@@ -93,7 +93,7 @@ def test_points_out_of_range_are_refused_and_nothing_is_stored(cast):
     with pytest.raises(QualityError) as refused:
         services.record_assessment(meeting, judged=full_points(rubric, principles=16), by=cast.users["secretary"])
 
-    assert "0 và 15" in " ".join(refused.value.messages) or "0 and 15" in " ".join(refused.value.messages)
+    assert "từ 0 đến 15 điểm" in " ".join(refused.value.messages)
     assert not Assessment.objects.exists()
 
 
