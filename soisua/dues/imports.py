@@ -404,17 +404,23 @@ class _Checker:
                 by_month[stored.member_id, stored.month] = stored
         references = sorted({payment.reference for _raw, payment in usable if payment.reference})
         for chunk in _chunks(references):
-            for stored in Payment.objects.filter(reference__in=chunk).select_related("member"):
+            for stored in Payment.objects.filter(reference__in=chunk).select_related("member__cell"):
                 by_reference.setdefault(stored.reference, stored)
         new = []
         for raw, payment in usable:
             stored = by_month.get((payment.member.pk, payment.month))
             used = by_reference.get(payment.reference) if payment.reference else None
             if used is not None and (used.member_id, used.month) != (payment.member.pk, payment.month):
-                self.conflict(raw.row, "reference", "reference_used",
-                              _("The reference %(reference)s is already recorded for %(name)s, %(month)s.")
-                              % {"reference": payment.reference, "name": used.member.full_name,
-                                 "month": label(used.month)})
+                # The member and month are named only inside the subtree imported into: a reference is no way to
+                # learn whose dues of which month were paid elsewhere.
+                if used.member.cell.path.startswith(self.unit.path):
+                    message = (_("The reference %(reference)s is already recorded for %(name)s, %(month)s.")
+                               % {"reference": payment.reference, "name": used.member.full_name,
+                                  "month": label(used.month)})
+                else:
+                    message = (_("The reference %(reference)s is already recorded for a payment outside %(unit)s.")
+                               % {"reference": payment.reference, "unit": self.unit.name})
+                self.conflict(raw.row, "reference", "reference_used", message)
             elif stored is None:
                 new.append(payment)
             elif stored.amount == payment.amount and stored.reference in ("", payment.reference):

@@ -1,0 +1,468 @@
+"""What lies beyond the national handbook, attacked by each role of the cast: secret ballots in meetings, the
+anonymous ratings of a meeting's quality, the year's record cited in a review, the document library, and the data
+exchange and imports. An attack that still succeeds is marked xfail (strict) with what it reveals."""
+
+import datetime
+import io
+import logging
+import re
+
+import openpyxl
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from soisua.accounts.services import issue_api_token
+from soisua.audit.models import AuditEntry
+from soisua.core.actors import SYSTEM
+from soisua.counters import rollups
+from soisua.documents import services as documents
+from soisua.dues import imports as dues_imports
+from soisua.dues import services as dues
+from soisua.dues.enums import add_months, label, month_of
+from soisua.library import services as library
+from soisua.library.models import LibraryDocument, StudyRecord
+from soisua.meetings import services as meetings
+from soisua.meetings.enums import AttendanceStatus, VoteKind
+from soisua.meetings.models import Motion, MotionVoter
+from soisua.notifications.models import Notification
+from soisua.org.enums import MemberStatus
+from soisua.quality import queries as quality_queries
+from soisua.quality import services as quality
+from soisua.quality.enums import LEVEL_VALUE
+from soisua.quality.models import MemberRating
+from tests.documents.test_exchange import member_row, workbook
+from tests.factories import make_member
+from tests.library.helpers import publish
+from tests.quality.common import held as held_meeting
+from tests.quality.test_services import all_met
+
+START = datetime.datetime(2026, 12, 3, 12, 30, tzinfo=datetime.UTC)
+DURING = START + datetime.timedelta(minutes=30)
+
+
+def at(moment: datetime.datetime):
+    return time_machine.travel(moment, tick=False)
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+# --- Secret ballots -------------------------------------------------------------------------------------------------
+
+
+def meeting_under_way(cast, unit=None, title="Sinh hoạt chi bộ tháng 12", days=0):
+    """A meeting of the cell (or `unit`) under way at DURING (`days` later), everyone on its roll marked present."""
+    unit = unit or cast.cell
+    runner = cast.users["secretary"] if unit == cast.cell else cast.users["parent_staff"]
+    start = START + datetime.timedelta(days=days)
+    with at(START - datetime.timedelta(days=5)):
+        meeting = meetings.schedule_meeting(unit, title=title, starts_at=start,
+                                            ends_at=start + datetime.timedelta(minutes=120),
+                                            agenda=["Kỷ luật đảng viên"], by=runner)
+    with at(DURING + datetime.timedelta(days=days)):
+        for line in meeting.attendance.all():
+            meetings.mark_attendance(line, status=AttendanceStatus.PRESENT, by=runner)
+    return meeting
+
+
+@pytest.fixture
+def ballot(cast):
+    cast.members["an"] = make_member(cast.cell, "Nguyễn Văn An")
+    cast.members["lan"] = make_member(cast.cell, "Bùi Thị Lan", status=MemberStatus.PROBATIONARY)
+    meeting = meeting_under_way(cast)
+    with at(DURING):
+        motion = meetings.open_motion(meeting, text="Thi hành kỷ luật đồng chí X", kind=VoteKind.DISCIPLINE,
+                                      by=cast.users["secretary"])
+    assert motion.secret
+    return meeting, motion
+
+
+def _neutral(html: str) -> str:
+    """A page with what differs between two meetings regardless of any vote (ids, tokens) blanked."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"|"X-CSRFToken": "[^"]+"|value="\d+"', "", html)
+    html = re.sub(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}", "D", html)
+    return re.sub(r"/\d+/", "/N/", re.sub(r'(motion|meeting)-\d+', r"\1-N", html))
+
+
+def test_during_a_secret_ballot_nothing_the_chair_or_the_api_reads_differs_by_the_choice(cast, ballot, caplog):
+    """Two meetings a day apart, each with one secret ballot: the member votes for in one and against in the other.
+    What the chair's page, its htmx refresh, the voter's own page and the API show during the vote is the same."""
+    first_meeting, first = ballot
+    second_meeting = meeting_under_way(cast, days=1)
+    with at(DURING + datetime.timedelta(days=1)):
+        second = meetings.open_motion(second_meeting, text=first.text, kind=VoteKind.DISCIPLINE,
+                                      by=cast.users["secretary"])
+    notifications = Notification.objects.count()
+    token = issue_api_token(cast.users["secretary"], name="điện thoại", scope="read", by=cast.users["secretary"])
+    api = Client(headers={"authorization": f"Bearer {token}"})
+    seen = {}
+    for days, meeting, motion, choice in ((0, first_meeting, first, "for"), (1, second_meeting, second, "against")):
+        with at(DURING + datetime.timedelta(days=days)), caplog.at_level(logging.DEBUG):
+            member = cast.client("member")
+            member.post(reverse("meetings:motion.vote", args=[motion.pk]), {"choice": choice})
+            chair = cast.client("secretary")
+            url = reverse("meetings:votes", args=[meeting.pk])
+            items = api.get(f"/api/meetings/{meeting.pk}/motions").json()["items"]
+            seen[choice] = (_neutral(text(chair.get(url))), _neutral(text(chair.get(url, headers={
+                "HX-Request": "true"}))), _neutral(text(member.get(url))),
+                [{key: value for key, value in item.items() if key not in ("id", "opened_at")} for item in items])
+
+    assert seen["for"] == seen["against"]
+    assert Motion.objects.get(pk=first.pk).votes_for == Motion.objects.get(pk=second.pk).votes_against == 1
+    assert set(MotionVoter.objects.values_list("choice", flat=True)) == {""}
+    entries = AuditEntry.objects.filter(action="meetings.motion.vote")
+    assert [entry.changes for entry in entries] == [{}, {}]
+    assert Notification.objects.count() == notifications
+    assert not any("against" in record.getMessage() for record in caplog.records)
+
+
+def test_a_forged_vote_for_another_member_counts_only_the_caller(cast, ballot):
+    _meeting, motion = ballot
+    an = cast.members["an"]
+
+    with at(DURING):
+        cast.client("member").post(reverse("meetings:motion.vote", args=[motion.pk]),
+                                   {"choice": "against", "member": an.pk, "member_id": an.pk})
+        again = cast.client("member").post(reverse("meetings:motion.vote", args=[motion.pk]),
+                                           {"choice": "against", "member": an.pk}, follow=True)
+
+    assert set(MotionVoter.objects.filter(motion=motion).values_list("member_id", flat=True)) == {
+        cast.members["member"].pk}
+    assert Motion.objects.get(pk=motion.pk).cast == 1
+    assert "đã biểu quyết" in text(again)
+
+
+def test_a_probationary_member_and_a_member_not_present_do_not_vote_on_discipline(cast, ballot):
+    meeting, motion = ballot
+    with at(DURING):
+        meetings.mark_attendance(meeting.attendance.get(member=cast.members["an"]), status=AttendanceStatus.EXCUSED,
+                                 reason="Ốm", by=cast.users["secretary"])
+        for name in ("lan", "an"):
+            with pytest.raises(meetings.MeetingError):
+                meetings.cast_vote(motion, member=cast.members[name], choice="for", by=SYSTEM)
+
+    assert Motion.objects.get(pk=motion.pk).cast == 0
+    assert not MotionVoter.objects.exists()
+
+
+@pytest.mark.parametrize(("who", "status"), [("member", 403), ("sibling", 404), ("unrelated_staff", 404),
+                                             ("inspector", 403), ("anonymous", 302)])
+def test_who_may_not_run_a_vote_closes_nothing(cast, ballot, who, status):
+    _meeting, motion = ballot
+
+    with at(DURING):
+        response = cast.client(who).post(reverse("meetings:motion.close", args=[motion.pk]))
+
+    assert response.status_code == status
+    assert Motion.objects.get(pk=motion.pk).is_open
+
+
+def test_a_closed_ballot_takes_no_more_votes(cast, ballot):
+    _meeting, motion = ballot
+    with at(DURING):
+        meetings.close_motion(motion, by=cast.users["secretary"])
+        cast.client("member").post(reverse("meetings:motion.vote", args=[motion.pk]), {"choice": "for"})
+
+    assert Motion.objects.get(pk=motion.pk).cast == 0
+
+
+@pytest.mark.parametrize("who", ["secretary", "member", "unrelated_staff"])
+def test_nobody_of_another_cell_opens_a_vote_on_a_meeting_of_the_sibling_cell(cast, who):
+    meeting = meeting_under_way(cast, unit=cast.sibling_cell, title="Sinh hoạt chi bộ Thôn 2")
+
+    with at(DURING):
+        response = cast.client(who).post(reverse("meetings:votes", args=[meeting.pk]),
+                                         {"text": "Thông qua", "kind": VoteKind.RESOLUTION})
+
+    assert response.status_code == 404
+    assert not Motion.objects.filter(meeting=meeting).exists()
+
+
+# --- Meeting quality ratings ----------------------------------------------------------------------------------------
+
+
+def rate(meeting, user, level, comment=""):
+    return quality.rate_meeting(meeting, level=level, comment=comment, by=user)
+
+
+@pytest.mark.xfail(strict=True, reason="a rating's audit entry is written at the moment it is given: its place in the "
+                   "trail, between entries of known times and actors, tells when it was given and so, with the "
+                   "level it carries, who gave it")
+def test_the_audit_trail_does_not_place_a_rating_between_the_moments_of_its_day(cast, settings):
+    meeting, others = held_meeting(cast)
+    morning = timezone.now().replace(hour=2)  # 09:00 local
+    with at(morning):
+        rate(meeting, cast.users["member"], "poor", "Họp hình thức")
+    with at(morning + datetime.timedelta(hours=3)):
+        meetings.add_contribution(meeting, member=others[0], note="Bổ sung ý kiến", by=cast.users["secretary"])
+    with at(morning + datetime.timedelta(hours=6)):
+        rate(meeting, others[0].user, "good")
+
+    entries = list(AuditEntry.objects.filter(at__date__gte=morning.date()).order_by("id")
+                   .values_list("action", flat=True))
+    ratings = [index for index, action in enumerate(entries) if action == "quality.rating.give"]
+    named = [index for index, action in enumerate(entries) if action != "quality.rating.give"]
+    assert not any(ratings[0] < index < ratings[-1] for index in named)
+
+
+@pytest.mark.xfail(strict=True, reason="the dashboard's average counts every rating of the period, those of a "
+                   "meeting still below the minimum too: with another meeting's shown results it gives away a "
+                   "single member's rating")
+def test_the_dashboard_does_not_give_away_a_rating_below_the_minimum(cast, settings):
+    settings.QUALITY_RATING_MINIMUM = 3
+    meeting, others = held_meeting(cast)
+    for user, level in ((cast.users["member"], "good"), (others[0].user, "good"), (others[1].user, "fair")):
+        rate(meeting, user, level)
+    second_start = meeting.starts_at + datetime.timedelta(days=1)
+    with at(second_start - datetime.timedelta(days=1)):
+        second = meetings.schedule_meeting(cast.cell, title="Sinh hoạt chi bộ bổ sung", starts_at=second_start,
+                                           ends_at=second_start + datetime.timedelta(hours=1),
+                                           agenda=["Thời sự"], introductory_paper="Nội dung",
+                                           by=cast.users["secretary"])
+        meetings.publish_documents(second, by=cast.users["secretary"])
+    with at(second_start + datetime.timedelta(minutes=5)):
+        meetings.mark_attendance(second.attendance.get(member=cast.members["secretary"]), status="present",
+                                 by=cast.users["secretary"])
+    rate(second, cast.users["secretary"], "poor")  # alone: its meeting shows no result
+
+    assert not quality_queries.rating_results(second).shown
+    shown = quality_queries.rating_results(meeting)
+    board = quality_queries.distribution(cast.cell, [rollups.period_of(meeting.starts_at)])
+    hidden = board.ratings - shown.count
+    known = sum(LEVEL_VALUE[level] * count for level, count in shown.by_level)
+    derived = round(board.rating_average * board.ratings - known) if board.rating_average is not None else None
+    assert not (hidden == 1 and derived == LEVEL_VALUE["poor"])
+
+
+def test_results_below_the_minimum_show_no_level_and_no_comment_to_anyone(cast, settings):
+    settings.QUALITY_RATING_MINIMUM = 3
+    meeting, others = held_meeting(cast)
+    rate(meeting, cast.users["member"], "poor", "Chủ trì áp đặt ý kiến")
+    rate(meeting, others[0].user, "good")
+
+    for who in ("secretary", "committee", "admin", "member"):
+        response = cast.client(who).get(reverse("quality:meeting", args=[meeting.pk]))
+        assert response.status_code == 200
+        assert "Chủ trì áp đặt ý kiến" not in text(response)
+
+
+@pytest.mark.parametrize(("who", "status"), [("sibling", 404), ("unrelated_staff", 404), ("parent_staff", 403),
+                                             ("anonymous", 302)])
+def test_nobody_off_the_roll_rates_a_meeting(cast, who, status):
+    meeting, _others = held_meeting(cast)
+
+    response = cast.client(who).post(reverse("quality:rate", args=[meeting.pk]), {"level": "poor"})
+
+    assert response.status_code == status
+    assert not MemberRating.objects.exists()
+
+
+def test_a_member_absent_with_reason_or_rating_twice_adds_nothing(cast):
+    meeting, others = held_meeting(cast)
+    absent = others[2].user  # excused
+    client = cast.client("member")
+
+    refused = Client()
+    refused.force_login(absent)
+    refused.post(reverse("quality:rate", args=[meeting.pk]), {"level": "poor"})
+    client.post(reverse("quality:rate", args=[meeting.pk]), {"level": "poor"})
+    client.post(reverse("quality:rate", args=[meeting.pk]), {"level": "poor"})
+
+    assert MemberRating.objects.count() == 1
+
+
+def test_a_confirmed_assessment_is_not_changed_by_a_posted_form(cast):
+    meeting, _others = held_meeting(cast)
+    quality.record_assessment(meeting, judged=all_met(), comment="Đạt", by=cast.users["secretary"])
+    assessment = quality.confirm_assessment(meeting, by=cast.users["committee"])
+
+    response = cast.client("secretary").post(reverse("quality:meeting", args=[meeting.pk]),
+                                             {"comment": "Sửa sau khi xác nhận", "version": assessment.version})
+
+    assessment.refresh_from_db()
+    assert response.status_code in (302, 400)
+    assert assessment.comment == "Đạt" and assessment.status == "confirmed"
+
+
+# --- Library --------------------------------------------------------------------------------------------------------
+
+
+def test_a_document_published_to_another_subtree_is_unknown_everywhere(cast):
+    document = publish(cast, unit=cast.other_commune, by=cast.users["unrelated_staff"],
+                       title="Nghị quyết riêng của xã Hòa Bình về quy hoạch")
+    member = cast.client("member")
+
+    listing = text(member.get(reverse("library:list"), {"q": "quy hoach"}))
+    statuses = [member.get(reverse(name, args=[document.pk])).status_code
+                for name in ("library:detail", "library:file", "library:progress")]
+    statuses += [member.post(reverse(name, args=[document.pk]), data).status_code
+                 for name, data in (("library:bookmark", {"saved": "1"}), ("library:study", {"note": "Đã học"}),
+                                    ("library:withdraw", {"reason": "x"}))]
+    statuses.append(member.get(reverse("library:cell", args=[document.pk, cast.other_cell.pk])).status_code)
+
+    assert "Hòa Bình về quy hoạch" not in listing
+    assert statuses == [404] * 7
+    assert not StudyRecord.objects.exists()
+
+
+def test_a_member_confirms_only_their_own_study_and_withdraws_nothing(cast):
+    document = publish(cast)
+    member = cast.client("member")
+
+    member.post(reverse("library:study", args=[document.pk]),
+                {"member": cast.members["secretary"].pk, "note": "Đã học"})
+    withdraw = member.post(reverse("library:withdraw", args=[document.pk]),
+                           {"reason": "Không cần", "version": document.version})
+
+    assert list(StudyRecord.objects.values_list("member_id", flat=True)) == [cast.members["member"].pk]
+    assert withdraw.status_code == 403
+    assert LibraryDocument.objects.get(pk=document.pk).withdrawn_at is None
+
+
+@pytest.mark.parametrize(("who", "status"), [("sibling", 404), ("member", 403), ("unrelated_staff", 404)])
+def test_who_has_not_studied_is_not_named_outside_ones_scope(cast, who, status):
+    document = publish(cast)
+
+    response = cast.client(who).get(reverse("library:cell", args=[document.pk, cast.cell.pk]))
+
+    assert response.status_code == status
+    assert "Lê Văn Cường" not in text(response)
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("nghi-quyet.html", b"<html><script>alert(1)</script></html>"),
+    ("nghi-quyet.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+    ("nghi-quyet.pdf", b"<html><script>alert(1)</script></html>"),
+    ("nghi-quyet.docx", b"%PDF-1.4\n"),
+    ("nghi-quyet.pdf.html", b"%PDF-1.4\n"),
+])
+def test_a_dangerous_or_lying_file_is_not_published(cast, name, content):
+    with pytest.raises(library.LibraryError):
+        publish(cast, upload=SimpleUploadedFile(name, content))
+
+    assert not LibraryDocument.objects.exists()
+
+
+def test_a_published_file_is_downloaded_as_an_attachment_of_its_own_type(cast):
+    document = publish(cast)
+
+    response = cast.client("member").get(reverse("library:file", args=[document.pk]))
+    response.close()
+
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+# --- Data exchange and imports --------------------------------------------------------------------------------------
+
+
+def test_an_exchange_file_taking_the_numbers_of_a_member_elsewhere_names_nobody_and_applies_nothing(cast):
+    other = cast.members["other"]
+    other.citizen_id = "001190099999"
+    other.save(update_fields=["citizen_id"])
+    content = workbook([member_row(cast.cell, "Người Mới", card=other.card_number),
+                        member_row(cast.cell, "Người Mới Hai", citizen_id="001190099999")])
+
+    _data, plan = documents.check_exchange_file(SimpleUploadedFile("trao-doi.xlsx", content), unit=cast.commune)
+
+    messages = " ".join(problem.message for problem in plan.problems)
+    assert not plan.is_valid and len(plan.problems) == 2
+    assert other.full_name not in messages and cast.other_cell.name not in messages
+    assert cast.other_cell.code not in messages and cast.other_commune.name not in messages
+
+
+@pytest.mark.parametrize("who", ["secretary", "member", "inspector", "committee", "unrelated_staff"])
+def test_only_an_administrator_or_staff_of_the_subtree_imports_an_exchange_file(cast, who):
+    content = workbook([member_row(cast.cell, "Người Lạ")])
+
+    response = cast.client(who).post(reverse("documents:exchange", args=[cast.commune.pk]),
+                                     {"file": SimpleUploadedFile("trao-doi.xlsx", content)})
+
+    assert response.status_code in (403, 404)
+    assert "Người Lạ" not in text(response)
+
+
+def months_ago(count: int) -> datetime.date:
+    return add_months(month_of(timezone.localdate()), -count)
+
+
+def payments_csv(*lines: str) -> SimpleUploadedFile:
+    header = "Đảng viên,Tháng,Số tiền,Mã giao dịch,Ngày nộp,Hình thức"
+    return SimpleUploadedFile("payments.csv", "\n".join([header, *lines]).encode(), content_type="text/csv")
+
+
+def payment_line(member, month, amount="50000", reference="") -> str:
+    return f"{member.card_number},{label(month)},{amount},{reference},{timezone.localdate():%d/%m/%Y},"
+
+
+@pytest.fixture
+def recording(cast):
+    for cell in (cast.cell, cast.sibling_cell, cast.other_cell):
+        dues.start_recording(cell, month=months_ago(3), by=SYSTEM)
+    return cast
+
+
+def test_a_reference_recorded_elsewhere_does_not_name_that_member(recording):
+    cast = recording
+    dues.import_payments(dues_imports.rows_from_lists([[2, cast.members["other"].card_number, "",
+                                                        label(months_ago(1)), "50000", "GD-777",
+                                                        f"{timezone.localdate():%d/%m/%Y}", ""]]),
+                         under=cast.other_commune, by=SYSTEM)
+
+    plan = dues.check_payments_file(payments_csv(payment_line(cast.members["member"], months_ago(1),
+                                                              reference="GD-777")), unit=cast.cell)
+
+    messages = " ".join(error.message for error in [*plan.errors, *plan.conflicts])
+    assert [error.code for error in plan.conflicts] == ["reference_used"]  # the reference is still refused
+    assert "GD-777" in messages and "ngoài Chi bộ Thôn 1" in messages
+    assert cast.members["other"].full_name not in messages
+    assert label(months_ago(1)) not in messages
+
+
+@pytest.mark.parametrize("amount", ["-50000", "0", "=1+1", "50000000000"])
+def test_a_negative_zero_formula_or_huge_amount_is_refused(recording, amount):
+    cast = recording
+
+    plan = dues.check_payments_file(payments_csv(payment_line(cast.members["member"], months_ago(1), amount=amount)),
+                                    unit=cast.cell)
+
+    assert plan.errors and not plan.new
+
+
+@pytest.mark.parametrize(("who", "unit", "status"), [("secretary", "sibling_cell", 404),
+                                                     ("member", "cell", 403),
+                                                     ("unrelated_staff", "commune", 404)])
+def test_nobody_imports_payments_for_a_cell_they_do_not_record(recording, who, unit, status):
+    cast = recording
+    target = getattr(cast, unit)
+
+    response = cast.client(who).post(reverse("dues:import", args=[target.pk]), {
+        "file": payments_csv(payment_line(cast.members["sibling"], months_ago(1)))})
+
+    assert response.status_code == status
+
+
+def test_the_attendance_export_of_a_member_holds_no_numbers_and_no_other_cell(cast):
+    mine = meeting_under_way(cast)
+    meeting_under_way(cast, unit=cast.sibling_cell, title="Sinh hoạt chi bộ Thôn 2")
+
+    with at(DURING + datetime.timedelta(days=1)):
+        response = cast.client("member").get(reverse("meetings:attendance_export", args=[cast.commune.pk, "xlsx"]),
+                                             {"year": "2026"})
+
+    if response.status_code == 404:
+        return
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)
+                                             if response.streaming else response.content))
+    values = {str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row if cell}
+    assert cast.members["member"].citizen_id not in values
+    assert cast.members["member"].card_number not in values
+    assert cast.members["sibling"].full_name not in values
+    assert any(str(mine.pk) in value for value in values)
