@@ -30,6 +30,7 @@ from soisua.meetings.enums import AttendanceStatus, VoteKind
 from soisua.meetings.models import Motion, MotionVoter
 from soisua.notifications.models import Notification
 from soisua.org.enums import MemberStatus
+from soisua.org.models import Member
 from soisua.quality import queries as quality_queries
 from soisua.quality import services as quality
 from soisua.quality.enums import LEVEL_VALUE
@@ -466,3 +467,34 @@ def test_the_attendance_export_of_a_member_holds_no_numbers_and_no_other_cell(ca
     assert cast.members["member"].card_number not in values
     assert cast.members["sibling"].full_name not in values
     assert any(str(mine.pk) in value for value in values)
+
+
+def test_a_signed_exchange_plan_posted_twice_or_by_someone_else_applies_once(cast):
+    content = workbook([member_row(cast.sibling_cell, "Đỗ Thị Hoa", card="90000001")])
+    client = cast.client("parent_staff")
+    url = reverse("documents:exchange", args=[cast.commune.pk])
+    preview = client.post(url, {"file": SimpleUploadedFile("trao-doi.xlsx", content)})
+    plan = re.search(r'name="plan" value="([^"]+)"', text(preview))[1]
+
+    stolen = cast.client("admin").post(reverse("documents:exchange", args=[cast.commune.pk]), {"plan": plan})
+    first = client.post(url, {"plan": plan})
+    second = client.post(url, {"plan": plan})
+    elsewhere = client.post(reverse("documents:exchange", args=[cast.cell.pk]), {"plan": plan})
+
+    assert stolen.status_code == 200 and first.status_code == 302
+    assert second.status_code in (200, 302) and elsewhere.status_code in (200, 403)
+    assert Member.objects.filter(card_number="90000001").count() == 1
+
+
+def test_an_exchange_file_moving_a_member_out_of_the_subtree_is_refused_whole(cast):
+    binh = cast.members["member"]
+    content = workbook([member_row(cast.other_cell, "Trần Thị Bình", card=binh.card_number),
+                        member_row(cast.cell, "Người Mới", card="90000002")])
+
+    response = cast.client("parent_staff").post(reverse("documents:exchange", args=[cast.commune.pk]),
+                                                {"file": SimpleUploadedFile("trao-doi.xlsx", content)})
+
+    binh.refresh_from_db()
+    assert 'name="plan"' not in text(response)
+    assert binh.cell_id == cast.cell.pk and not Member.objects.filter(card_number="90000002").exists()
+    assert cast.members["other"].full_name not in text(response)
