@@ -49,15 +49,24 @@ def votes(request: HttpRequest, pk: int) -> HttpResponse:
     context = panel_context(request.user, meeting)
     if request.htmx:
         return render(request, "meetings/votes.html#panel", context)
-    form = None
-    if context["run"]:
+    form, closed = None, _votes_closed_reason(meeting) if context["run"] else ""
+    if context["run"] and not closed:
         form = MotionForm(request.POST or None, items=queries.agenda_of(meeting))
         done, _motion = save_form(request, form, lambda data: services.open_motion(
             meeting, text=data["text"], kind=data["kind"], agenda_item=data["agenda_item"], secret=data["secret"],
             by=request.user), success=_("The vote is open."))
         if done:
             return redirect(_votes_url(meeting.pk))
-    return render(request, "meetings/votes.html", context | {"form": form})
+    return render(request, "meetings/votes.html", context | {"form": form, "closed": closed})
+
+
+def _votes_closed_reason(meeting) -> str:
+    """Why no vote may be opened any more (services.open_motion refuses it the same): the minutes are approved; empty
+    while one may be. Before the meeting the form stays, and is refused with what was typed until it begins."""
+    minutes = queries.minutes_of(meeting)
+    if minutes is not None and minutes.locked:
+        return _("The minutes of this meeting are approved: no vote can be taken or changed any more.")
+    return ""
 
 
 @login_required
