@@ -100,6 +100,10 @@ def _render_unit_detail(request: HttpRequest, pk: int, extra: dict) -> HttpRespo
         "counts": counts,
         "can_write": access.can_write_unit(request.user, unit),
         "can_administer": access.can_administer_unit(request.user, unit),
+        # The exchange page exports for those who may see the members' personal data and imports for administrators
+        # and staff (documents.policy): each of them is led to it.
+        "can_exchange": (access.can_see_personal_data_in(request.user, unit)
+                         or access.can_administer_unit(request.user, unit)),
         "follows_subtree": access.follows_subtree(request.user, unit),
         # Moving changes the parent's tree, so it takes administering the parent, not only the unit.
         "can_move": access.can_move_unit(request.user, unit),
