@@ -71,6 +71,16 @@ def asked_members(document: LibraryDocument) -> QuerySet[Member]:
     return Member.objects.filter(cell__path__startswith=document.unit.path, status__in=STUDY_STATUSES)
 
 
+def studies_owed(member: Member) -> QuerySet[LibraryDocument]:
+    """The required documents, not withdrawn, published at the member's cell or above, that the member has not
+    confirmed studying, the nearest deadline first; none for a member who does not take part in activity."""
+    if member.status not in STUDY_STATUSES:
+        return LibraryDocument.objects.none()
+    return (LibraryDocument.objects.filter(unit__path__in=at_or_above(member.cell.path), required=True,
+                                           withdrawn_at__isnull=True)
+            .exclude(studies__member=member).order_by("study_due", "pk"))
+
+
 def study_of(document: LibraryDocument, member: Member | None) -> StudyRecord | None:
     if member is None:
         return None
