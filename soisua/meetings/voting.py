@@ -90,7 +90,7 @@ def minutes_text(motion: Motion, voters_by_choice: dict[str, list[str]] | None =
               "threshold": threshold_text(motion.rule), "required": motion.required or 0,
               "result": _("passed") if motion.passed else _("not passed")}
     # Translators: a vote in the minutes; the whole sentence is the record of one motion.
-    text = _("Vote on \u201c%(text)s\u201d (%(kind)s, %(method)s): %(present)s of the %(entitled)s members "
+    text = _("Vote on “%(text)s” (%(kind)s, %(method)s): %(present)s of the %(entitled)s members "
              "entitled to vote present; %(cast)s votes: %(for)s for, %(against)s against, %(abstain)s abstaining. "
              "Needed: %(threshold)s (%(required)s in favour). Result: %(result)s.") % values
     if motion.quorum_met is False:
