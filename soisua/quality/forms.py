@@ -21,7 +21,7 @@ class AssessmentForm(VersionedForm):
         self.scored = scored
         self.judged_lines = [line for line in lines if not line.computed]
         for line in self.judged_lines:
-            criterion = line.criterion
+            criterion = line
             name = field_name(criterion.code)
             if scored:
                 self.fields[name] = forms.IntegerField(
@@ -31,13 +31,13 @@ class AssessmentForm(VersionedForm):
                 initial = {True: "yes", False: "no"}.get(line.met)
                 self.fields[name] = forms.ChoiceField(label=criterion.text, choices=MET_CHOICES, initial=initial,
                                                       widget=forms.RadioSelect)
-        self.order_fields([*(field_name(line.criterion.code) for line in self.judged_lines), "comment", "version"])
+        self.order_fields([*(field_name(line.code) for line in self.judged_lines), "comment", "version"])
 
     def judged(self) -> dict[str, dict]:
         data = {}
         for line in self.judged_lines:
-            value = self.cleaned_data.get(field_name(line.criterion.code))
-            data[line.criterion.code] = {"points": value} if self.scored else {"met": value == "yes"}
+            value = self.cleaned_data.get(field_name(line.code))
+            data[line.code] = {"points": value} if self.scored else {"met": value == "yes"}
         return data
 
 

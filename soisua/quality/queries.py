@@ -169,7 +169,11 @@ def _number(value: float) -> str:
 
 @dataclass
 class Line:
-    criterion: QualityCriterion
+    """One criterion as the page and the form read it: plain values, the version's data copied out."""
+
+    code: str
+    text: str
+    max_points: int
     fact: str
     computed: bool
     met: bool | None
@@ -188,7 +192,8 @@ def lines_for(rubric: QualityRubric, facts: Facts, stored: dict | None = None) -
         else:
             saved = stored.get(criterion.code, {})
             met, points = saved.get("met"), saved.get("points")
-        lines.append(Line(criterion, describe(criterion, facts), criterion.computed, met, points))
+        lines.append(Line(criterion.code, criterion.text, criterion.max_points, describe(criterion, facts),
+                          criterion.computed, met, points))
     return lines
 
 

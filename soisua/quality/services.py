@@ -67,24 +67,23 @@ def record_assessment(meeting: Meeting, *, judged: dict[str, dict], comment: str
     facts = queries.facts_of(meeting)
     lines, errors = {}, []
     for line in queries.lines_for(rubric, facts):
-        criterion = line.criterion
         if line.computed:
-            lines[criterion.code] = {"met": line.met, "points": line.points if rubric.scored else None}
+            lines[line.code] = {"met": line.met, "points": line.points if rubric.scored else None}
             continue
-        given = judged.get(criterion.code) or {}
+        given = judged.get(line.code) or {}
         if rubric.scored:
             points = given.get("points")
-            if points is None or not 0 <= points <= criterion.max_points:
+            if points is None or not 0 <= points <= line.max_points:
                 errors.append(_("Give “%(criterion)s” between 0 and %(max)s points.") % {
-                    "criterion": criterion.text, "max": criterion.max_points})
+                    "criterion": line.text, "max": line.max_points})
                 continue
-            lines[criterion.code] = {"met": points == criterion.max_points, "points": points}
+            lines[line.code] = {"met": points == line.max_points, "points": points}
         else:
             met = given.get("met")
             if met is None:
-                errors.append(_("Say whether “%(criterion)s” is met.") % {"criterion": criterion.text})
+                errors.append(_("Say whether “%(criterion)s” is met.") % {"criterion": line.text})
                 continue
-            lines[criterion.code] = {"met": bool(met), "points": None}
+            lines[line.code] = {"met": bool(met), "points": None}
     if errors:
         raise QualityError(errors, code="incomplete")
     total = sum(line["points"] or 0 for line in lines.values()) if rubric.scored else None

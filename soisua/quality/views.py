@@ -101,6 +101,5 @@ def unit_rubric(request: HttpRequest, pk: int) -> HttpResponse:
             success=_("The cells below follow this version from now on."))
         if done:
             return redirect("quality:unit", unit.pk)
-    return render(request, "quality/unit.html", {"unit": unit, "rubric": rubric, "choice": choice, "form": form,
-                                                 "rubrics": queries.rubrics()},
+    return render(request, "quality/unit.html", {"unit": unit, "rubric": rubric, "choice": choice, "form": form},
                   status=400 if form is not None and form.is_bound else 200)
