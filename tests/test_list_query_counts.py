@@ -761,6 +761,7 @@ PAGES: dict[str, Reach] = {
     "api:cycle_detail": Reach(api(lambda w: f"cycles/{w.cycle.pk}"), "parent_staff"),
     "api:cycle_reviews": Reach(api(lambda w: f"cycles/{w.cycle.pk}/reviews?page_size=100"), "parent_staff"),
     "api:review_rating": Reach(api(lambda w: f"reviews/{w.reviewed.pk}/rating"), "parent_staff"),
+    "api:review_citations": Reach(api(lambda w: f"reviews/{w.reviewed.pk}/citations"), "parent_staff"),
     "api:review_feedback_give": Reach(api(lambda w: f"reviews/{w.reviewed.pk}/feedback"), "secretary"),
     "api:shortcoming_list": Reach(api(lambda w: "shortcomings?page_size=100"), "parent_staff"),
     "api:shortcoming_detail": Reach(api(lambda w: f"shortcomings/{w.shortcoming.pk}"), "secretary"),
