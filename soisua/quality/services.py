@@ -53,7 +53,9 @@ def record_assessment(meeting: Meeting, *, judged: dict[str, dict], comment: str
     """
     meeting = Meeting.objects.select_for_update(of=("self",)).select_related("unit", "liaison").get(pk=meeting.pk)
     _held(meeting)
-    assessment = Assessment.objects.filter(meeting=meeting).select_related("rubric").first()
+    # Locked too: a confirmation locks the assessment alone, and must not slip between this read and the save.
+    assessment = (Assessment.objects.select_for_update(of=("self",)).filter(meeting=meeting)
+                  .select_related("rubric").first())
     if assessment is not None:
         if assessment.status == AssessmentStatus.CONFIRMED:
             raise QualityError(_("This assessment is confirmed by the upper level: it cannot be changed."),
@@ -161,6 +163,8 @@ def rate_meeting(meeting: Meeting, *, level: str, comment: str = "", by) -> Memb
     of the meeting and the person (queries.rater_key) that refuses a second rating; moves the counters; audit entry
     without an actor, dated by the day.
     """
+    # One rating of a meeting at a time: its counters move once its ratings reach the minimum (rollup.count_rating).
+    list(Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk", flat=True))
     _held(meeting)
     line = roll_line_of(meeting, by)
     if line is None or line.status not in queries.ATTENDED:
@@ -178,7 +182,7 @@ def rate_meeting(meeting: Meeting, *, level: str, comment: str = "", by) -> Memb
         raise QualityError(_("You have already rated this meeting."), code="twice") from None
     today = timezone.localdate()
     rating = MemberRating.objects.create(meeting=meeting, level=level, comment=comment, given_on=today)
-    rollup.count_rating(meeting, level)
+    rollup.count_rating(meeting)
     midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
     audit.record_many(None, "quality.rating.give", [(meeting, {"rating": level})], at=midnight)
     return rating
