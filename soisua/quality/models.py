@@ -148,13 +148,15 @@ class Assessment(models.Model):
 
 class MemberRating(models.Model):
     """One member's anonymous rating of a meeting: who gave it is not stored, nor any time finer than the day; the
-    random key keeps the rows in no order of giving."""
+    random key keeps the rows in no order of giving. Its audit entry is written the night after (`audited`,
+    services.audit_ratings), shuffled among the day's, so its place in the trail tells no moment either."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="+")
     level = models.CharField(_("rating"), max_length=20, choices=Level.choices)
     comment = models.TextField(_("comment"), blank=True)
     given_on = models.DateField()
+    audited = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("member rating")

@@ -2,6 +2,7 @@
 counters and the message to whoever acts next, and raises a translated `QualityError`."""
 
 import datetime
+import random
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -160,8 +161,8 @@ def rate_meeting(meeting: Meeting, *, level: str, comment: str = "", by) -> Memb
     its end.
 
     Side effects: stores the rating without its author and dated by the day only, and apart from it a keyed hash
-    of the meeting and the person (queries.rater_key) that refuses a second rating; moves the counters; audit entry
-    without an actor, dated by the day.
+    of the meeting and the person (queries.rater_key) that refuses a second rating; moves the counters. Its audit
+    entry, without an actor and dated by the day, is written the night after (audit_ratings).
     """
     # One rating of a meeting at a time: its counters move once its ratings reach the minimum (rollup.count_rating).
     list(Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk", flat=True))
@@ -183,9 +184,26 @@ def rate_meeting(meeting: Meeting, *, level: str, comment: str = "", by) -> Memb
     today = timezone.localdate()
     rating = MemberRating.objects.create(meeting=meeting, level=level, comment=comment, given_on=today)
     rollup.count_rating(meeting)
-    midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
-    audit.record_many(None, "quality.rating.give", [(meeting, {"rating": level})], at=midnight)
     return rating
+
+
+@transaction.atomic
+def audit_ratings() -> int:
+    """Write the audit entries of the ratings given before today, each dated by its day and shuffled within it,
+    so that neither the time nor the place of an entry tells when, and so by whom, a rating was given. Returns how
+    many entries were written. Run nightly (quality.jobs)."""
+    pending = list(MemberRating.objects.select_for_update().filter(audited=False, given_on__lt=timezone.localdate())
+                   .select_related("meeting").order_by("given_on"))
+    by_day: dict[datetime.date, list[MemberRating]] = {}
+    for rating in pending:
+        by_day.setdefault(rating.given_on, []).append(rating)
+    for day, ratings in by_day.items():
+        random.SystemRandom().shuffle(ratings)
+        midnight = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+        audit.record_many(None, "quality.rating.give",
+                          [(rating.meeting, {"rating": rating.level}) for rating in ratings], at=midnight)
+    MemberRating.objects.filter(pk__in=[rating.pk for rating in pending]).update(audited=True)
+    return len(pending)
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from soisua.corrections import services as corrections
 from soisua.directives import services as directives
 from soisua.documents import services as documents
 from soisua.documents.models import ImportJob
+from soisua.library import services as library
 from soisua.meetings import services as meetings
 from soisua.notifications import kinds
 from soisua.notifications.models import Notification
@@ -44,6 +45,7 @@ from tests.alerts.test_checks import hold
 from tests.conftest import fixed_now
 from tests.directives.test_directives import issued, receipt_of
 from tests.factories import UserFactory, complete_review, make_member
+from tests.library.helpers import publish as library_publish
 from tests.quality.common import held
 from tests.reviews.test_cycles import open_for
 
@@ -536,6 +538,27 @@ def test_quality_confirmed(cast):
     assert told("quality.confirmed") == {"secretary": 1}
 
 
+# --- the library ---------------------------------------------------------------------------------------------------
+
+
+def test_library_study(cast):
+    library_publish(cast)
+
+    # The members of the commune's cells with a login, once each; not the other commune's.
+    assert told("library.study") == {"member": 1, "secretary": 1, "sibling": 1}
+
+
+def test_library_reminder(cast):
+    document = library_publish(cast, due_in=2)
+    library.confirm_study(document, member=cast.members["member"], note="", by=cast.users["member"])
+
+    library.send_study_reminders()
+    library.send_study_reminders()
+
+    # Those who have not confirmed yet, once each.
+    assert told("library.reminder") == {"secretary": 1, "sibling": 1}
+
+
 # --- directives ---------------------------------------------------------------------------------------------------
 
 
@@ -691,6 +714,8 @@ EVERY_KIND = {
     "meetings.rules": test_meetings_rules,
     "quality.assessed": test_quality_assessed,
     "quality.confirmed": test_quality_confirmed,
+    "library.study": test_library_study,
+    "library.reminder": test_library_reminder,
     "directives.issued": test_directives_issued,
     "directives.amended": test_directives_amended,
     "directives.reminder": test_directives_reminder,

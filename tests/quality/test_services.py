@@ -165,10 +165,14 @@ def test_a_rating_stores_no_link_to_its_author(cast):
     rating = rate(meeting, cast.users["member"], "fair", "Cần chuẩn bị kỹ hơn")
 
     fields = {field.name for field in MemberRating._meta.get_fields()}
-    assert fields == {"id", "meeting", "level", "comment", "given_on"}
+    assert fields == {"id", "meeting", "level", "comment", "given_on", "audited"}
     assert rating.given_on == timezone.localdate()
+    assert not AuditEntry.objects.filter(action="quality.rating.give").exists()  # written the night after
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
+        assert services.audit_ratings() == 1
     entry = AuditEntry.objects.get(action="quality.rating.give")
     assert entry.actor_id is None and timezone.localtime(entry.at).time() == datetime.time(0, 0)
+    assert entry.changes == {"rating": "fair"}
     assert RatingMark.objects.get().key == queries.rater_key(meeting, cast.users["member"])
 
 
