@@ -240,14 +240,14 @@ def test_counters_follow_the_roll_and_rebuild_finds_no_drift(cast):
     assert summary["minutes_late"] == 15
     assert summary["rate"] == 100
     assert queries.attendance_summary(cast.cell, 2026)["unmarked"] == 0
-    assert rollups.rebuild() == {"attendance.": 0, "corr.": 0, "dir.": 0, "meetings.": 0, "rev.": 0}
+    assert rollups.rebuild() == {"attendance.": 0, "corr.": 0, "dir.": 0, "meetings.": 0, "quality.": 0, "rev.": 0}
 
     services.update_meeting(meeting, starts_at=datetime.datetime(2027, 1, 3, 12, 30, tzinfo=datetime.UTC),
                             ends_at=datetime.datetime(2027, 1, 3, 14, 30, tzinfo=datetime.UTC),
                             by=cast.users["secretary"])
     assert queries.attendance_summary(cast.commune, 2026)["meetings"] == 1
     assert queries.attendance_summary(cast.commune, 2027)["late"] == 1
-    assert rollups.rebuild() == {"attendance.": 0, "corr.": 0, "dir.": 0, "meetings.": 0, "rev.": 0}
+    assert rollups.rebuild() == {"attendance.": 0, "corr.": 0, "dir.": 0, "meetings.": 0, "quality.": 0, "rev.": 0}
 
 
 def test_moving_a_cell_moves_its_figures_to_the_new_ancestors(cast):
@@ -260,7 +260,7 @@ def test_moving_a_cell_moves_its_figures_to_the_new_ancestors(cast):
     assert queries.attendance_summary(cast.commune, 2026)["present"] == 0
     assert queries.attendance_summary(cast.other_commune, 2026)["present"] == 1
     assert queries.attendance_summary(cast.province, 2026)["present"] == 1
-    assert rollups.rebuild() == {"attendance.": 0, "corr.": 0, "dir.": 0, "meetings.": 0, "rev.": 0}
+    assert rollups.rebuild() == {"attendance.": 0, "corr.": 0, "dir.": 0, "meetings.": 0, "quality.": 0, "rev.": 0}
 
 
 def test_a_corrupted_counter_is_reported_and_repaired(cast):
