@@ -401,6 +401,10 @@ def _grow_meetings(world: World, n: int, new_members: list[Member]) -> None:
                                      by=secretary)
     for line in held.attendance.all():
         meetings.mark_attendance(line, status="present", by=secretary)
+    for number in range(n):  # n votes taken, their results read into the minutes
+        motion = meetings.open_motion(held, text=f"Biểu quyết {number + 1}", kind="resolution", by=secretary)
+        meetings.cast_vote(motion, member=new_members[0], choice="for", by=secretary)
+        meetings.close_motion(motion, by=secretary)
     meetings.save_minutes(held, conclusions="Thống nhất kế hoạch", by=secretary)
     meetings.approve_minutes(held, by=secretary)
     for number, member in enumerate(new_members):
@@ -614,6 +618,8 @@ PAGES: dict[str, Reach] = {
     "documents:exports.file": Reach(at("documents:exports.file", lambda w: member_export(w)), "member"),
     "documents:imports.create": Reach(at("documents:imports.create", cell), "secretary"),
     "documents:units.import": Reach(at("documents:units.import", commune), "parent_staff"),
+    "documents:exchange": Reach(at("documents:exchange", commune), "parent_staff"),
+    "documents:exchange.download": Reach(at("documents:exchange.download", commune, lambda w: "xlsx"), "parent_staff"),
     "documents:imports.detail": Reach(at("documents:imports.detail", lambda w: w.import_job), "secretary"),
     "documents:imports.progress": Reach(at("documents:imports.progress", lambda w: w.import_job), "secretary"),
     "documents:conflicts.detail": Reach(at("documents:conflicts.detail", lambda w: w.conflict), "parent_staff"),
@@ -700,6 +706,7 @@ PAGES: dict[str, Reach] = {
     "meetings:detail": Reach(at("meetings:detail", lambda w: w.meeting), "secretary"),
     "meetings:edit": Reach(at("meetings:edit", lambda w: w.meeting), "secretary"),
     "meetings:check_in_screen": Reach(at("meetings:check_in_screen", lambda w: w.meeting), "secretary"),
+    "meetings:votes": Reach(at("meetings:votes", lambda w: w.held), "secretary"),
     "meetings:check_in": Reach(at("meetings:check_in", lambda w: w.meeting), "member"),
     "meetings:minutes.edit": Reach(at("meetings:minutes.edit", lambda w: w.meeting), "secretary"),
     "meetings:documents.download": Reach(at("meetings:documents.download", lambda w: w.meeting.documents.first()),
@@ -746,6 +753,7 @@ PAGES: dict[str, Reach] = {
     "api:unit_children": Reach(api(lambda w: f"units/{w.cast.commune.pk}/children"), "parent_staff"),
     "api:unit_members": Reach(api(lambda w: f"units/{w.cast.cell.pk}/members"), "secretary"),
     "api:member_search": Reach(api(lambda w: "members/search?q=nguyen"), "secretary"),
+    "api:library_documents": Reach(api(lambda w: "library/documents?q=nghi%20quyet"), "member"),
     "api:member_detail": Reach(api(lambda w: f"members/{w.veteran.pk}"), "secretary"),
     "api:review_detail": Reach(api(lambda w: f"reviews/{w.reviewed.pk}"), "parent_staff"),
     "api:review_feedback": Reach(api(lambda w: f"reviews/{w.reviewed.pk}/feedback"), "parent_staff"),
@@ -754,6 +762,7 @@ PAGES: dict[str, Reach] = {
     "api:meeting_detail": Reach(api(lambda w: f"meetings/{w.meeting.pk}"), "secretary"),
     "api:meeting_roll": Reach(api(lambda w: f"meetings/{w.meeting.pk}/roll"), "secretary"),
     "api:meeting_speakers": Reach(api(lambda w: f"meetings/{w.meeting.pk}/speakers"), "secretary"),
+    "api:meeting_motions": Reach(api(lambda w: f"meetings/{w.held.pk}/motions"), "secretary"),
     "api:speaker_add": Reach(api(lambda w: f"meetings/{w.meeting.pk}/speakers"), "secretary"),
     "api:meeting_minutes": Reach(api(lambda w: f"meetings/{w.meeting.pk}/minutes"), "secretary"),
     "api:cell_dues": Reach(api(lambda w: f"units/{w.cast.cell.pk}/dues"), "secretary"),
@@ -824,6 +833,7 @@ COUNTED: dict[str, Counted] = {
     "documents:roster#docx": Counted(Reach(at("documents:roster", cell, lambda w: "docx"), "secretary")),
     "documents:profile": Counted(),
     "documents:imports.create": Counted(),
+    "documents:exchange.download": Counted(),
     "documents:imports.detail": Counted(),
     "documents:imports.progress": Counted(),
     "reviews:rules.list": Counted(),
@@ -872,6 +882,7 @@ COUNTED: dict[str, Counted] = {
     "meetings:detail#during": Counted(Reach(at("meetings:detail", lambda w: w.meeting, query="?step=during"),
                                             "secretary")),
     "meetings:minutes": Counted(),
+    "meetings:votes": Counted(),
     "meetings:minutes#held": Counted(Reach(at("meetings:minutes", lambda w: w.held, lambda w: "docx"), "secretary")),
     "oversight:unit": Counted(),
     "oversight:unit#cell": Counted(Reach(at("oversight:unit", cell), "secretary")),
@@ -894,8 +905,10 @@ COUNTED: dict[str, Counted] = {
     "api:meeting_list": Counted(),
     "api:meeting_roll": Counted(),
     "api:meeting_speakers": Counted(),
+    "api:meeting_motions": Counted(),
     "api:speaker_add": Counted(),  # the speakers' list again: the same path as the POST that records one
     "api:cell_dues": Counted(),
+    "api:library_documents": Counted(),
     "api:cycle_list": Counted(),
     "api:cycle_reviews": Counted(),
     "api:review_feedback_give": Counted(),  # the feedback again: the same path as the POST that gives some
