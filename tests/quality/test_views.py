@@ -49,6 +49,18 @@ def test_recording_then_reading_the_level(cast):
     assert "Chất lượng sinh hoạt: Chưa đạt chất lượng" in page
 
 
+def test_the_assessment_names_who_decided_and_confirmed_it_not_their_logins(cast):
+    meeting, _others = held(cast)
+    cast.client("secretary").post(reverse("quality:meeting", args=[meeting.pk]), form_data())
+    services.confirm_assessment(meeting, by=cast.users["committee"])
+
+    page = cast.client("secretary").get(reverse("quality:meeting", args=[meeting.pk])).content.decode()
+
+    secretary, committee = cast.users["secretary"], cast.users["committee"]
+    assert cast.members["secretary"].full_name in page and f"· {secretary.username}<" not in page
+    assert (committee.get_full_name() or committee.username) in page
+
+
 @pytest.mark.parametrize("who", ["member", "secretary"])
 def test_those_present_get_the_rating_form(cast, who):
     meeting, _others = held(cast)
