@@ -1,11 +1,13 @@
 import sys
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -34,9 +36,20 @@ def render_form_page(request: HttpRequest, form, *, title: str, back_url: str, b
                      submit_label: str | None = None, intro: str | None = None,
                      multipart: bool = False) -> HttpResponse:
     """The one-form page most write views show: a title, a back link, the form with errors next to fields."""
+    _ask_for_files_again(form)
     return render(request, "core/form_page.html", {"form": form, "title": title, "back_url": back_url,
                                                    "back_label": back_label, "submit_label": submit_label,
                                                    "intro": intro, "multipart": multipart})
+
+
+def _ask_for_files_again(form) -> None:
+    """A page sent back with errors keeps what was typed, but no browser keeps a chosen file: say so on each file
+    field that had one, so that nobody sends the form again believing the file is still attached."""
+    if not form.is_bound or not form.errors:
+        return
+    for name, field in form.fields.items():
+        if isinstance(field, forms.FileField) and form.files.get(form.add_prefix(name)) and name not in form.errors:
+            form.add_error(name, _("Choose the file again: a form sent back keeps what was typed, not the file."))
 
 
 def perform(request: HttpRequest, action, *, success) -> tuple[bool, object]:

@@ -42,6 +42,16 @@ def test_a_refused_publication_keeps_what_was_typed_and_stores_nothing(cast):
     assert "Nghị quyết 57" in page and "đính kèm tệp văn bản" in page and "cần có hạn hoàn thành" in page
 
 
+def test_a_refused_publication_asks_for_its_file_again(cast):
+    response = cast.client("committee").post(reverse("library:publish", args=[cast.commune.pk]), {
+        "kind": "NQ", "number": "57-NQ/TW", "issuer": "Bộ Chính trị", "issued_on": "22/12/2024",
+        "title": "Nghị quyết 57", "upload": pdf(), "required": "on"})
+
+    page = response.content.decode()
+    assert not LibraryDocument.objects.exists() and "cần có hạn hoàn thành" in page
+    assert "Đồng chí hãy chọn lại tệp" in page
+
+
 def test_members_and_staff_below_may_not_publish(cast):
     assert cast.client("inspector").get(reverse("library:publish", args=[cast.commune.pk])).status_code == 403
     assert cast.client("member").get(reverse("library:publish", args=[cast.commune.pk])).status_code == 404
