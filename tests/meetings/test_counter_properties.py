@@ -92,4 +92,4 @@ def test_the_rebuild_command_reports_and_repairs_drift(cast):
 
     assert "attendance." in output.getvalue()
     assert rollups.figures(cast.province.pk, ["2026-12"])["attendance.unmarked"] == 2
-    assert rollups.rebuild() == {"attendance.": 0, "corr.": 0, "dir.": 0, "meetings.": 0, "rev.": 0}
+    assert rollups.rebuild() == {"attendance.": 0, "corr.": 0, "dir.": 0, "meetings.": 0, "quality.": 0, "rev.": 0}
