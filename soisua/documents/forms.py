@@ -5,6 +5,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from soisua.core.uploads import UploadLimit
 from soisua.org.models import UnitKind
 
 from . import imports
@@ -24,6 +25,17 @@ class RosterUploadLimit(FileUploadHandler):
         super().__init__(request)
         self.exceeded = False
         self.received = 0
+
+    @classmethod
+    def install(cls, request) -> "RosterUploadLimit":
+        """The limit for this request, put in place of the general one before anything reads the body (CSRF
+        included: the view is csrf_exempt and checks CSRF afterwards): an import file may be larger than an
+        attached document."""
+        limit = cls(request)
+        if request.method == "POST":
+            request.upload_handlers = [limit, *(handler for handler in request.upload_handlers
+                                                if not isinstance(handler, UploadLimit))]
+        return limit
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         self.exceeded = content_length > imports.max_upload_bytes() + self.ENVELOPE

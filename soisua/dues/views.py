@@ -15,7 +15,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from soisua.core.uploads import UploadLimit
 from soisua.core.views import render_form_page, save_form
 from soisua.documents.forms import ConfirmUnitsForm, RosterUploadLimit, sign_plan
 from soisua.documents.imports import RosterImportError
@@ -112,14 +111,6 @@ def meeting_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         "month": label(queries.meeting_month(meeting))})
 
 
-def _with_upload_limit(request: HttpRequest) -> RosterUploadLimit:
-    """The list's upload limit, installed before anything reads the body (CSRF included)."""
-    limit = RosterUploadLimit(request)
-    if request.method == "POST":
-        request.upload_handlers = [limit, *(handler for handler in request.upload_handlers
-                                            if not isinstance(handler, UploadLimit))]
-    return limit
-
 
 def _import_page(request: HttpRequest, context: dict) -> HttpResponse:
     plan = context.get("plan")
@@ -142,7 +133,7 @@ def _recorded_message(plan: imports.PaymentsPlan) -> str:
 @csrf_exempt
 @login_required
 def payments_import(request: HttpRequest, pk: int) -> HttpResponse:
-    return _payments_import(request, pk, _with_upload_limit(request))
+    return _payments_import(request, pk, RosterUploadLimit.install(request))
 
 
 @csrf_protect

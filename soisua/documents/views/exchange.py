@@ -21,10 +21,9 @@ from .. import policy, services
 from ..exchange import format as exchange_format
 from ..exchange import writing
 from ..exchange.checking import ExchangePlan
-from ..forms import ConfirmUnitsForm, ExchangeFileForm, sign_plan
+from ..forms import ConfirmUnitsForm, ExchangeFileForm, RosterUploadLimit, sign_plan
 from ..imports import COLUMN_BY_KEY
 from ..responses import download
-from .units import _with_upload_limit
 
 PREVIEW_ROWS = 300  # rows of each list shown on the preview; the counts cover them all
 
@@ -117,7 +116,7 @@ def _applied_message(plan: ExchangePlan) -> str:
 @csrf_exempt
 @login_required
 def exchange(request: HttpRequest, pk: int) -> HttpResponse:
-    return _exchange(request, pk, _with_upload_limit(request))
+    return _exchange(request, pk, RosterUploadLimit.install(request))
 
 
 @csrf_protect

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from soisua.core.uploads import UploadLimit
 from soisua.core.views import save_form
 from soisua.org import access
 
@@ -26,12 +25,7 @@ ERRORS_PER_PAGE = 100
 @csrf_exempt
 @login_required
 def import_create(request: HttpRequest, pk: int) -> HttpResponse:
-    limit = RosterUploadLimit(request)
-    if request.method == "POST":
-        # A roster may be larger than an attached document: this view's limit replaces the general one.
-        request.upload_handlers = [limit, *(handler for handler in request.upload_handlers
-                                            if not isinstance(handler, UploadLimit))]
-    return _import_create(request, pk, limit)
+    return _import_create(request, pk, RosterUploadLimit.install(request))
 
 
 @csrf_protect

@@ -11,7 +11,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from soisua.core.errors import DomainError
-from soisua.core.uploads import UploadLimit
 from soisua.org import access
 from soisua.org import queries as org_queries
 
@@ -21,14 +20,6 @@ from ..imports import units
 
 PREVIEW_ROWS = 300  # units listed on the preview; the counts by kind cover them all
 
-
-def _with_upload_limit(request: HttpRequest) -> RosterUploadLimit:
-    """The list's own upload limit, installed before anything reads the body (CSRF included)."""
-    limit = RosterUploadLimit(request)
-    if request.method == "POST":
-        request.upload_handlers = [limit, *(handler for handler in request.upload_handlers
-                                            if not isinstance(handler, UploadLimit))]
-    return limit
 
 
 def _page(request: HttpRequest, template_context: dict) -> HttpResponse:
@@ -51,7 +42,7 @@ def _created_message(count: int) -> str:
 @csrf_exempt
 @login_required
 def units_import(request: HttpRequest, pk: int) -> HttpResponse:
-    return _units_import(request, pk, _with_upload_limit(request))
+    return _units_import(request, pk, RosterUploadLimit.install(request))
 
 
 @csrf_protect
@@ -93,7 +84,7 @@ def _units_import(request: HttpRequest, pk: int, limit: RosterUploadLimit) -> Ht
 @csrf_exempt
 @login_required
 def setup(request: HttpRequest) -> HttpResponse:
-    return _setup(request, _with_upload_limit(request))
+    return _setup(request, RosterUploadLimit.install(request))
 
 
 @csrf_protect
