@@ -1,7 +1,9 @@
 """What needs a person today, gathered from every app for the home page.
 
 Each app registers a provider (`@agenda.provider`): a function of (user, today) returning `Item`s, the things that
-wait for that person in the app, each linking to the page where it is done. The home page lists them by urgency:
+wait for that person in the app, each linking to the page where it is done. A provider whose items come and go
+without telling the person or recording their act (a vote opened in their meeting, a rating they gave anonymously)
+registers as `live`: it is asked on every visit, never kept in the cache. The home page lists them by urgency:
 overdue first, then today, then this week, then what waits without a date. A provider reads only what the person
 may see (it goes through its app's policy) and costs a few indexed queries, whoever the person is.
 """
@@ -43,12 +45,18 @@ class Item:
 
 Provider = Callable[[object, datetime.date], Iterable[Item]]
 _providers: list[Provider] = []
+_live: list[Provider] = []
 
 
-def provider(function: Provider) -> Provider:
-    if function not in _providers:
-        _providers.append(function)
-    return function
+def provider(function: Provider | None = None, *, live: bool = False):
+    """Register a provider; `@provider(live=True)` for one read on every visit."""
+    def register(function: Provider) -> Provider:
+        registry = _live if live else _providers
+        if function not in registry:
+            registry.append(function)
+        return function
+
+    return register(function) if function is not None else register
 
 
 def urgency_of(day: datetime.date | None, today: datetime.date) -> int:
@@ -57,16 +65,23 @@ def urgency_of(day: datetime.date | None, today: datetime.date) -> int:
     return OVERDUE if day < today else TODAY if day == today else SOON
 
 
-def agenda_for(user, today: datetime.date) -> list[Item]:
-    items = [item for function in _providers for item in function(user, today)]
+def _gather(providers: list[Provider], user, today: datetime.date) -> list[Item]:
+    return [item for function in providers for item in function(user, today)]
+
+
+def _sorted(items: list[Item]) -> list[Item]:
     return sorted(items, key=lambda item: (item.urgency, item.when or datetime.date.max, item.title))
+
+
+def agenda_for(user, today: datetime.date) -> list[Item]:
+    return _sorted(_gather(_providers + _live, user, today))
 
 
 def cached_agenda_for(user, today: datetime.date, *, stamp: tuple) -> list[Item]:
     """`agenda_for`, kept AGENDA_CACHE_SECONDS for the same `stamp` (what the caller knows changes the list: the
     newest message the person was told, their newest recorded act, their grants), day and language. Every workflow
     step tells the person who acts next, so new work shows at once, and what they did leaves at once; an item
-    others settled without telling them leaves within that time."""
+    others settled without telling them leaves within that time. The live providers' items are read every time."""
     seconds = settings.AGENDA_CACHE_SECONDS
     if seconds <= 0:
         return agenda_for(user, today)
@@ -74,6 +89,6 @@ def cached_agenda_for(user, today: datetime.date, *, stamp: tuple) -> list[Item]
     key = "agenda:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     items = cache.get(key)
     if items is None:
-        items = agenda_for(user, today)
+        items = _gather(_providers, user, today)
         cache.set(key, items, seconds)
-    return items
+    return _sorted(items + _gather(_live, user, today))

@@ -30,6 +30,7 @@ __all__ = ["MAX_ROWS", "PAYMENTS", "QUERY_CHUNK", "PaymentsPlan", "RawRow", "che
            "rows_from_lists"]
 from soisua.org.models import Member, Unit
 
+from . import queries
 from .enums import MAY_PAY_STATUSES, PaymentChannel, label, month_of
 from .models import DuesBook, Payment
 
@@ -194,6 +195,10 @@ class _Bad(Exception):
         self.code, self.message = code, message
 
 
+def _day(day: datetime.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
+
+
 def parse_month(text: str) -> datetime.date:
     """mm/yyyy (a spreadsheet's date cell, read as yyyy-mm-dd, gives its month)."""
     match = _MONTH.match(text)
@@ -323,6 +328,9 @@ class _Checker:
         books = {}
         for chunk in _chunks(sorted({member.cell_id for member in members.values()})):
             books.update(DuesBook.objects.filter(unit_id__in=chunk).in_bulk(field_name="unit_id"))
+        joined: dict[int, datetime.date] = {}
+        for chunk in _chunks(sorted(member.pk for member in members.values())):
+            joined.update(queries.joined_cells(chunk))
         first_reference: dict[str, int] = {}
         first_month: dict[tuple[int, datetime.date], int] = {}
         usable: list[tuple[RawRow, NewPayment]] = []
@@ -336,7 +344,8 @@ class _Checker:
                            code="unknown_member")
                 bad = True
             elif member is not None:
-                bad = self.member_problems(raw, member, values, books.get(member.cell_id), today_month) or bad
+                bad = self.member_problems(raw, member, values, books.get(member.cell_id), today_month,
+                                           joined.get(member.pk)) or bad
             if raw.reference:
                 if raw.reference in first_reference:
                     self.error(raw.row, "reference", _("The reference %(reference)s is already on row %(row)d.")
@@ -363,7 +372,7 @@ class _Checker:
         return self.against_stored(usable)
 
     def member_problems(self, raw: RawRow, member: Member, values: dict, book: DuesBook | None,
-                        today_month: datetime.date) -> bool:
+                        today_month: datetime.date, joined: datetime.date | None) -> bool:
         bad = False
         if raw.full_name and fold(raw.full_name) != fold(member.full_name):
             self.error(raw.row, "full_name", _("The member with party card number or citizen ID %(key)s is "
@@ -375,6 +384,7 @@ class _Checker:
                        % {"name": member.full_name}, code="left")
             bad = True
         month = values.get("month")
+        first = queries.first_expected(book, member, joined)
         if book is None:
             self.error(raw.row, "member", _("%(cell)s does not record party dues here yet: its secretary sets the "
                                             "first month recorded first.") % {"cell": member.cell.name},
@@ -384,6 +394,16 @@ class _Checker:
             self.error(raw.row, "month", _("%(cell)s records party dues from %(first)s; %(month)s is before.")
                        % {"cell": member.cell.name, "first": label(book.starts_on), "month": label(month)},
                        code="before_book")
+            bad = True
+        elif month is not None and first is not None and month < first:
+            # The cell's page counts a member's months from their admission and their joining the cell: a month
+            # before belongs to their former cell's book.
+            self.error(raw.row, "month", _("%(name)s is counted in the dues of %(cell)s from %(first)s (admitted on "
+                                           "%(admitted)s, joined the cell on %(joined)s); %(month)s is before.")
+                       % {"name": member.full_name, "cell": member.cell.name,
+                          "first": label(first),
+                          "admitted": _day(member.admission_date), "joined": _day(joined), "month": label(month)},
+                       code="before_member")
             bad = True
         if month is not None and month > today_month:
             self.error(raw.row, "month", _("%(month)s is still to come: a payment is imported once it is made.")

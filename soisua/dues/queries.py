@@ -60,7 +60,8 @@ def first_expected(book: DuesBook | None, member: Member, joined: datetime.date 
     return max(month_of(day) for day in (book.starts_on, member.admission_date, joined) if day is not None)
 
 
-def _joined(member_ids: list[int]) -> dict[int, datetime.date]:
+def joined_cells(member_ids: list[int]) -> dict[int, datetime.date]:
+    """The day each member joined their present cell."""
     return dict(CellMembership.objects.filter(member_id__in=member_ids, ended_on__isnull=True)
                 .values_list("member_id", "started_on"))
 
@@ -71,7 +72,7 @@ def standings(members: Iterable[Member], *, through: datetime.date,
     members (their cells' books are given)."""
     members = list(members)
     ids = [member.pk for member in members]
-    joined = _joined(ids)
+    joined = joined_cells(ids)
     through = month_of(through)
     result = [Standing(member, first_expected(books.get(member.cell_id), member, joined.get(member.pk)), through)
               for member in members]
@@ -180,7 +181,7 @@ def unpaid_runs(today: datetime.date, *, months: int, threshold: int) -> list[tu
             .order_by("pk").values_list("pk", "cell_id", "admission_date").iterator(chunk_size=CHUNK))
     while chunk := list(itertools.islice(rows, CHUNK)):
         ids = [pk for pk, _cell, _admitted in chunk]
-        joined, paid = _joined(ids), paid_months(ids, window)
+        joined, paid = joined_cells(ids), paid_months(ids, window)
         for pk, cell_id, admitted in chunk:
             first = max(month_of(day) for day in (books[cell_id], admitted, joined.get(pk)) if day is not None)
             run: list[datetime.date] = []

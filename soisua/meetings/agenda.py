@@ -1,5 +1,6 @@
-"""What waits for a person in meetings (core.agenda): their meetings today and this week, and for a cell's
-leadership the preparation of its meetings (documents not sent, a roll not closed, minutes not approved)."""
+"""What waits for a person in meetings (core.agenda): their meetings today and this week, a vote open now in a
+meeting they attend, and for a cell's leadership the preparation of its meetings (documents not sent, a roll not
+closed, minutes not approved)."""
 
 import datetime
 
@@ -11,7 +12,7 @@ from soisua.core import agenda
 from soisua.org import access
 from soisua.org.enums import Role
 
-from . import policy, queries
+from . import policy, queries, voting
 from .services import check_in_is_open
 
 WEEK = datetime.timedelta(days=7)
@@ -40,3 +41,16 @@ def meetings_waiting(user, today: datetime.date):
                  "minutes": _("Approve the minutes: %(title)s")}[missing] % {"title": meeting.title}
         yield agenda.Item(agenda.SOON if missing == "documents" else agenda.OVERDUE, title,
                           reverse("meetings:detail", args=[meeting.pk]), detail=meeting.unit.name, when=day)
+
+
+@agenda.provider(live=True)
+def votes_waiting(user, today: datetime.date):
+    """A vote opened minutes ago tells nobody by message: it is read on every visit of the home page."""
+    member_id = access.scope_for(user).member_id
+    if not member_id:
+        return
+    for motion, member_status in queries.open_votes_for(member_id):
+        if voting.may_vote(motion.rule, member_status):
+            yield agenda.Item(agenda.TODAY, _("Vote now: %(text)s") % {"text": motion.text},
+                              reverse("meetings:votes", args=[motion.meeting_id]) + f"#motion-{motion.pk}",
+                              detail=motion.meeting.title, when=today)

@@ -25,6 +25,7 @@ from .enums import (
     AttendanceStatus,
     MeetingKind,
     MinutesStatus,
+    MotionStatus,
     RulesStatus,
 )
 from .models import (
@@ -38,6 +39,7 @@ from .models import (
     MeetingRuleException,
     MeetingRules,
     Minutes,
+    Motion,
     Topic,
     TopicPlan,
 )
@@ -782,6 +784,19 @@ def cells_of_exception(exception: MeetingRuleException) -> list[int]:
 def motions_of(meeting: Meeting) -> list:
     """The meeting's motions in the order they were opened, with their rules and agenda items."""
     return list(meeting.motions.select_related("rule", "agenda_item").order_by("opened_at", "pk"))
+
+
+def open_votes_for(member_pk: int) -> list[tuple[Motion, str]]:
+    """The open motions the member has not voted on in meetings where they are marked present or late, with the
+    member status their line kept (the rule may leave probationary members out): what waits for their vote now."""
+    statuses = dict(Attendance.objects.filter(member_id=member_pk, status__in=ATTENDED,
+                                              meeting__motions__status=MotionStatus.OPEN)
+                    .values_list("meeting_id", "member_status"))
+    if not statuses:
+        return []
+    motions = (Motion.objects.filter(status=MotionStatus.OPEN, meeting_id__in=statuses)
+               .exclude(voters__member_id=member_pk).select_related("meeting", "rule").order_by("opened_at", "pk"))
+    return [(motion, statuses[motion.meeting_id]) for motion in motions[:AGENDA_LIMIT]]
 
 
 def motions_voted_by(meeting: Meeting, member_pk: int | None) -> set[int]:

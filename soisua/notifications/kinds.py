@@ -49,6 +49,7 @@ KINDS: dict[str, Kind] = {kind.code: kind for kind in [
     Kind("meetings.minutes", _("Minutes of a meeting approved")),
     Kind("meetings.rules", _("A lower minimum meeting length for my cell set or ended")),
     Kind("quality.assessed", _("A meeting's quality assessed by its cell, for me to confirm"), mandatory=True),
+    Kind("quality.rate", _("A meeting I attended open to my anonymous rating")),
     Kind("quality.confirmed", _("The quality assessment of my cell's meeting confirmed")),
     Kind("directives.issued", _("A directive addressed to my unit"), mandatory=True),
     Kind("directives.amended", _("A directive addressed to my unit amended")),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from soisua.counters import rollups
 from soisua.meetings import queries as meetings
 from soisua.meetings.enums import REGULAR_KINDS, AttendanceStatus
-from soisua.meetings.models import Contribution, Meeting
+from soisua.meetings.models import Attendance, Contribution, Meeting
 from soisua.org.enums import MemberStatus
 from soisua.org.models import Unit
 
@@ -217,6 +217,34 @@ def has_rated(meeting: Meeting, user) -> bool:
 
 def rating_window_closes(meeting: Meeting) -> datetime.datetime:
     return meeting.ends_at + datetime.timedelta(days=settings.QUALITY_RATING_DAYS)
+
+
+def _rateable(now: datetime.datetime) -> QuerySet[Meeting]:
+    """Regular meetings held whose ratings are still open."""
+    return Meeting.objects.filter(kind__in=REGULAR_KINDS, ends_at__lt=now,
+                                  ends_at__gte=now - datetime.timedelta(days=settings.QUALITY_RATING_DAYS))
+
+
+def meetings_to_rate(member_id: int, user) -> list[Meeting]:
+    """The held regular meetings the member attended whose ratings are open and which they have not rated yet, the
+    soonest to close first."""
+    attended = list(_rateable(timezone.now()).filter(attendance__member_id=member_id, attendance__status__in=ATTENDED)
+                    .select_related("unit").order_by("ends_at")[:meetings.AGENDA_LIMIT])
+    rated = set(RatingMark.objects.filter(key__in=[rater_key(meeting, user) for meeting in attended])
+                .values_list("meeting_id", flat=True))
+    return [meeting for meeting in attended if meeting.pk not in rated]
+
+
+def raters_to_invite(since: datetime.datetime) -> list[tuple[Meeting, list]]:
+    """The regular meetings that ended since `since` (and whose ratings are open), each with the logins of the members
+    present or late: those the rating is offered to."""
+    found: dict[int, tuple[Meeting, list]] = {}
+    lines = (Attendance.objects.filter(meeting__in=_rateable(timezone.now()).filter(ends_at__gte=since),
+                                       status__in=ATTENDED, member__user__isnull=False)
+             .select_related("meeting__unit", "member__user").order_by("meeting__ends_at", "meeting_id"))
+    for line in lines:
+        found.setdefault(line.meeting_id, (line.meeting, []))[1].append(line.member.user)
+    return list(found.values())
 
 
 @dataclass

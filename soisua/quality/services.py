@@ -187,6 +187,25 @@ def rate_meeting(meeting: Meeting, *, level: str, comment: str = "", by) -> Memb
     return rating
 
 
+INVITATION_LOOKBACK = datetime.timedelta(days=1)
+
+
+def invite_raters() -> int:
+    """Tell the members present at the regular meetings that ended in the last day that they may rate them, once per
+    meeting and person (everyone present is told, whether they already rated or not, so the messages say nothing of
+    who rated). Returns how many were told. Run hourly (quality.jobs)."""
+    sent = 0
+    for meeting, people in queries.raters_to_invite(timezone.now() - INVITATION_LOOKBACK):
+        closes = timezone.localtime(queries.rating_window_closes(meeting))
+        for user in people:
+            sent += notify(user, kind="quality.rate", event_key=f"quality-rate:{meeting.pk}:{user.pk}",
+                           url=reverse("quality:meeting", args=[meeting.pk]) + "#ratings-title",
+                           template="quality/notifications/rate",
+                           context={"meeting": meeting, "unit": meeting.unit.name,
+                                    "closes": f"{closes:%H:%M %d/%m/%Y}"}) is not None
+    return sent
+
+
 @transaction.atomic
 def audit_ratings() -> int:
     """Write the audit entries of the ratings given before today, each dated by its day and shuffled within it,

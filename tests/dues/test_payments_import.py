@@ -19,6 +19,7 @@ from soisua.dues.enums import PaymentChannel, add_months, label, month_of
 from soisua.dues.models import Payment
 from soisua.org import services as org
 from soisua.org.enums import MemberStatus
+from soisua.org.models import CellMembership
 from tests.factories import make_member
 
 HEADER = "Đảng viên,Tháng,Số tiền,Mã giao dịch,Ngày nộp,Hình thức"
@@ -42,8 +43,10 @@ def line(member, month: datetime.date, amount="50000", reference="", channel="")
 
 @pytest.fixture
 def recording(cast):
+    """Both cells of the commune record dues from three months ago; the cast joined them a year ago."""
     for cell in (cast.cell, cast.sibling_cell):
         services.start_recording(cell, month=months_ago(3), by=SYSTEM)
+    CellMembership.objects.update(started_on=months_ago(12))
     return cast
 
 
@@ -146,6 +149,27 @@ def test_a_cell_that_does_not_record_dues_and_a_member_who_left_are_refused(reco
 
     assert [(error.row, error.column, error.code) for error in plan.errors] == [
         (2, "member", "no_book"), (3, "member", "left")]
+
+
+def test_a_month_before_the_member_joined_the_cell_or_the_party_is_refused(recording):
+    """The cell's page counts a member's months from their admission and their joining the cell: an imported month
+    before would be recorded and never counted there."""
+    cast = recording
+    moved = make_member(cast.sibling_cell, "Phan Văn Chuyển", joined_on=months_ago(12))
+    org.transfer_member(moved, to_cell=cast.cell, on=months_ago(1) + datetime.timedelta(days=9), by=SYSTEM)
+    admitted = make_member(cast.cell, "Lý Thị Mới", admission_date=months_ago(1) + datetime.timedelta(days=3),
+                           joined_on=months_ago(1) + datetime.timedelta(days=3))
+
+    plan = check(cast.commune, line(moved, months_ago(2), reference="GD-1"),
+                 line(moved, months_ago(1), reference="GD-2"),
+                 line(admitted, months_ago(2), reference="GD-3"))
+
+    assert [(error.row, error.column, error.code) for error in plan.errors] == [
+        (2, "month", "before_member"), (4, "month", "before_member")]
+    assert [new.row for new in plan.new] == [3]
+    joined = (months_ago(1) + datetime.timedelta(days=9)).strftime("%d/%m/%Y")
+    assert f"chuyển đến chi bộ ngày {joined}" in plan.errors[0].message
+    assert f"{cast.cell.name} từ {label(months_ago(1))}" in plan.errors[1].message
 
 
 @pytest.mark.parametrize(("content", "name", "code"), [

@@ -9,9 +9,12 @@ register = template.Library()
 
 
 @register.inclusion_tag("meetings/votes/meeting_block.html", takes_context=True)
-def votes_during(context, meeting):
-    """The open motion and its buttons; the meeting's page does not refresh it (the votes page does)."""
-    return panel_context(context["request"].user, meeting) | {"poll": False}
+def votes_during(context, meeting, where: str):
+    """The open motion and its buttons; the meeting's page does not refresh it (the votes page does). The page places
+    it twice: `where="open"` shows it (above the roll, first on a phone) while a vote is open, `where="idle"` (after
+    the speakers) otherwise."""
+    panel = panel_context(context["request"].user, meeting) | {"poll": False}
+    return panel | {"show": bool(panel["open_motions"]) == (where == "open")}
 
 
 @register.inclusion_tag("meetings/votes/results.html", takes_context=True)

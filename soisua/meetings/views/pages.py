@@ -230,7 +230,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             context["document_form"] = DocumentForm()
     elif step == "during":
         context |= {"roll": lines, "contributions": queries.contributions_of(meeting),
-                    "late_now": queries.minutes_since_start(meeting)}
+                    "late_now": queries.minutes_since_start(meeting),
+                    "mine": next((line for line in lines if line.member.user_id == request.user.pk), None)}
         if manage:
             context["speaker_form"] = ContributionForm(speakers=queries.speakers_for(meeting),
                                                        items=queries.agenda_of(meeting), locked=locked)
