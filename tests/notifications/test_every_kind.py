@@ -527,6 +527,15 @@ def test_quality_assessed(cast):
     assert told("quality.assessed") == {"committee": 1, "parent_staff": 1}
 
 
+def test_quality_rate(cast):
+    held(cast, days_ago=0)
+
+    quality.invite_raters()
+
+    # Those present or late with a login (m2 was absent with reason); not the committee, not other cells.
+    assert told("quality.rate") == {"member": 1, "secretary": 1, "m0": 1, "m1": 1}
+
+
 def test_quality_confirmed(cast):
     meeting, _others = held(cast)
     judged = {code: {"met": True} for code in ("excused_runs", "preparation", "conduct", "speakers", "principles",
@@ -713,6 +722,7 @@ EVERY_KIND = {
     "meetings.minutes": test_meetings_minutes,
     "meetings.rules": test_meetings_rules,
     "quality.assessed": test_quality_assessed,
+    "quality.rate": test_quality_rate,
     "quality.confirmed": test_quality_confirmed,
     "library.study": test_library_study,
     "library.reminder": test_library_reminder,
