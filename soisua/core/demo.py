@@ -21,15 +21,21 @@ DAY_STARTS = datetime.time(8)
 
 
 @contextmanager
-def on_day(day: datetime.date) -> Iterator[None]:
-    """Write what follows on `day` (from DAY_STARTS), whatever the real date is."""
-    start = timezone.make_aware(datetime.datetime.combine(day, DAY_STARTS))
+def at(moment: datetime.datetime) -> Iterator[None]:
+    """Write what follows at `moment` (a millisecond later at each reading), whatever the real time is."""
     ticks = itertools.count()
 
     def now() -> datetime.datetime:
-        return start + datetime.timedelta(milliseconds=next(ticks))
+        return moment + datetime.timedelta(milliseconds=next(ticks))
 
     with mock.patch.object(timezone, "now", now):
+        yield
+
+
+@contextmanager
+def on_day(day: datetime.date) -> Iterator[None]:
+    """Write what follows on `day` (from DAY_STARTS), whatever the real date is."""
+    with at(timezone.make_aware(datetime.datetime.combine(day, DAY_STARTS))):
         yield
 
 

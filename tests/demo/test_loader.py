@@ -33,7 +33,7 @@ from soisua.demo.loader import load_demo
 from soisua.directives import queries as directive_queries
 from soisua.directives.models import Directive
 from soisua.dues.models import Payment
-from soisua.meetings.models import Attendance, Meeting
+from soisua.meetings.models import Attendance, Meeting, Motion
 from soisua.org import access
 from soisua.org.models import Member, Unit
 from soisua.oversight.models import Inspection
@@ -206,6 +206,18 @@ def _read(result: Demo) -> None:
             kind="dues_unpaid", status="open").select_related("unit")]}
     result.facts["quality"] = list(Assessment.objects.filter(unit=units[SCHOOL]).order_by("meeting__starts_at")
                                    .values_list("level", "status"))
+    result.facts["documents met"] = [lines["documents"]["met"] for lines in Assessment.objects.filter(
+        unit=units[SCHOOL]).values_list("lines", flat=True)]
+    held = Meeting.objects.filter(unit=units[SCHOOL], minutes__isnull=False)
+    result.facts["documents late"] = sorted(meeting.starts_at.month for meeting in held if meeting.documents_late)
+    result.facts["documents sent"] = all(meeting.documents_published_at is not None for meeting in held)
+    motion = Motion.objects.select_related("meeting__minutes").get()
+    result.facts["vote"] = {
+        "during": motion.meeting.starts_at <= motion.opened_at <= motion.closed_at <= motion.meeting.ends_at,
+        "in the minutes": (motion.meeting.minutes.votes_for, motion.meeting.minutes.votes_against,
+                           motion.meeting.minutes.votes_abstain) == (motion.votes_for, motion.votes_against,
+                                                                     motion.votes_abstain),
+        "minutes approved after": all(meeting.ends_at < meeting.minutes.approved_at for meeting in held)}
     result.facts["cited"] = [(review.status, cited["section"], cited["key"].partition(":")[0])
                              for review in Review.objects.only("status", "citations") for cited in review.citations]
     logins = User.objects.filter(username__in=result.logins)
@@ -321,8 +333,14 @@ def test_the_school_cell_collects_dues_and_one_member_is_three_months_behind(dem
 
 
 def test_the_school_cell_assessed_its_last_three_meetings_and_the_latest_is_confirmed(demo):
-    assert [level for level, _status in demo.facts["quality"]] == ["average", "fair", "fair"]
+    assert [level for level, _status in demo.facts["quality"]] == ["average", "fair", "good"]
     assert [status for _level, status in demo.facts["quality"]] == ["decided", "decided", "confirmed"]
+    assert demo.facts["documents met"] == [True, True, True]
+
+
+def test_the_school_cell_sent_its_documents_before_each_meeting_late_once_and_voted_during_the_latest(demo):
+    assert demo.facts["documents sent"] and demo.facts["documents late"] == [7]
+    assert demo.facts["vote"] == {"during": True, "in the minutes": True, "minutes approved after": True}
 
 
 def test_the_demo_is_dated_from_the_day_it_is_given_not_from_the_clock(demo):
