@@ -254,6 +254,9 @@ def _hold(job: ImportJob, plan: Plan) -> list[ImportConflict]:
         committee = _common_unit([held.cell, *(member.cell for member in held.members)])
         values = {key: value.isoformat() if isinstance(value, datetime.date) else value
                   for key, value in held.values.items()}
+        if any(open_row.values == values | {"status": held.status} for open_row in ImportConflict.objects.filter(
+                cell=held.cell, member=held.members[0], resolved_at__isnull=True)):
+            continue  # the same row imported again waits already
         conflict = ImportConflict.objects.create(job=job, row=held.row, values=values | {"status": held.status},
                                                  cell=held.cell, member=held.members[0], committee=committee)
         audit.record(_importer(job), "documents.import.hold", conflict, {
@@ -530,8 +533,9 @@ def import_exchange(data, *, unit: Unit, by):
     Refused (ExchangeImportError, nothing written) when a row has a problem now. Side effects, in order: the new
     units created (org.services.create_units, an audit entry each) and their dates set, the changed units updated
     (org.services.update_unit, an audit entry each), the members created and updated in bulk (imports.apply_plan:
-    memberships, status rows, an audit entry per member), then one audit entry for the import. A file that
-    changes nothing writes only that entry. Returns the plan applied.
+    memberships, status rows, an audit entry per member), the rows whose numbers are recorded outside `unit` held for
+    the committee that sees both records (as a roster's, under an import record that the held rows' page names), then
+    one audit entry for the import. A file that changes nothing writes only that entry. Returns the plan applied.
     """
     from .exchange import checking
 
@@ -554,8 +558,23 @@ def import_exchange(data, *, unit: Unit, by):
             raise ExchangeImportError(plan)
     if members.creates or members.updates:
         imports.apply_plan(members, by=by, reason=_("Data exchange import"))
+    if members.held:
+        _hold(_exchange_job(unit, members, by=by), members)
     audit.record(by, "documents.exchange.import", unit, {
         "units_created": len(plan.new_units), "units_updated": len(plan.changed_units),
         "members_created": len(members.creates), "members_updated": len(members.updates),
-        "members_unchanged": members.unchanged})
+        "members_unchanged": members.unchanged, "members_held": len(members.held)})
+    plan.members = members
     return plan
+
+
+def _exchange_job(unit: Unit, members: Plan, *, by) -> ImportJob:
+    """The record of an exchange import that held rows, which the held rows' page names (as a roster's upload)."""
+    from .exchange import format
+
+    now = timezone.now()
+    return ImportJob.objects.create(
+        unit=unit, created_by=person(by), file_format="exchange", status=ImportStatus.DONE,
+        original_name=f"{format.FORMAT_NAME} v{format.FORMAT_VERSION}", total_rows=members.total_rows,
+        processed_rows=members.total_rows, new_count=len(members.creates), updated_count=len(members.updates),
+        unchanged_count=members.unchanged, held_count=len(members.held), validated_at=now, finished_at=now)

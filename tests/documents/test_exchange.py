@@ -190,9 +190,6 @@ def test_the_diff_shows_created_changed_field_by_field_and_unchanged(cast):
     # a card of one member, the citizen ID of another
     (lambda cast: [member_row(cast.cell, "Trần Thị Bình", card=cast.members["secretary"].card_number,
                               citizen_id="001190000001")], "001190000001"),
-    # a card recorded outside the subtree
-    (lambda cast: [member_row(cast.cell, "Hoàng Văn Em", card=cast.members["other"].card_number)],
-     "Đảng ủy xã Hòa An"),
     # a cell outside the subtree
     (lambda cast: [member_row(cast.other_cell, "Ngô Văn Hải")], "TN-HB-3"),
     # made official before admission

@@ -4,8 +4,10 @@ field, old -> new) and leave alone, and every bad row. Reads only.
 Units: a row whose code is recorded under the subtree is that unit (its name and active dates may change; moving it
 or changing its kind is refused: the unit's own page does that); a new code is a unit to create under the subtree,
 checked as the import of units checks (imports/units.py). Members go through the roster import's checks
-(imports/checking.py) with one difference: a row whose card number or citizen ID is recorded outside the subtree is
-an error, not a row held for the committee, since an exchange file is applied whole or not at all.
+(imports/checking.py), held rows included: a row whose card number or citizen ID is recorded outside the subtree looks
+new to the importer, exactly as a row with an unknown number, and applying holds it for the committee that sees both
+records (services.import_exchange), so the exchange is no more an oracle of numbers recorded elsewhere than the
+roster import is.
 """
 
 import datetime
@@ -64,7 +66,7 @@ class ExchangePlan:
 
     @property
     def change_count(self) -> int:
-        return (len(self.new_units) + len(self.changed_units) + len(self.members.creates)
+        return (len(self.new_units) + len(self.changed_units) + self.members.new_as_checked
                 + len(self.members.updates))
 
 
@@ -179,8 +181,7 @@ def plan_members(data: ExchangeFile, *, scope: Unit, planned_units: dict[str, Un
                  ) -> member_checks.Plan:
     if not data.members.rows:
         return member_checks.Plan()
-    return member_checks.plan_table(member_table(data.members), scope=scope, planned_units=planned_units,
-                                    hold_outside=False)
+    return member_checks.plan_table(member_table(data.members), scope=scope, planned_units=planned_units)
 
 
 def build_plan(data: ExchangeFile, *, scope: Unit) -> ExchangePlan:

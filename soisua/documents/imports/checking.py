@@ -174,6 +174,12 @@ class Plan:
         unknown numbers, so that checking a file never tells whether a number is recorded elsewhere."""
         return len(self.creates) + len(self.held)
 
+    @property
+    def creates_as_checked(self) -> list[tuple[int, dict[str, Any], Unit, str]]:
+        """The rows listed as new before applying, held rows among them, in the file's order."""
+        held = [(row.row, row.values, row.cell, row.status) for row in self.held]
+        return sorted([*self.creates, *held], key=lambda new: new[0])
+
 
 # How rosters write yes and no (folded): "Có"/"Không", "x" for a ticked box, 1/0.
 YES_NO = {"co": True, "c": True, "x": True, "yes": True, "1": True, "true": True,
@@ -325,9 +331,8 @@ class _Planner:
     """Compares checked rows with the database: new member, changed member, or unchanged."""
 
     def __init__(self, scope: Unit, rows: list[Row], plan: Plan, today: datetime.date, *,
-                 planned_units: dict[str, Unit] | None = None, hold_outside: bool = True):
+                 planned_units: dict[str, Unit] | None = None):
         self.scope, self.rows, self.plan, self.today = scope, rows, plan, today
-        self.hold_outside = hold_outside
         ok = [row for row in rows if row.ok]
         # Cells the same file creates (the data exchange): unsaved units under the scope, known by their code.
         planned = planned_units or {}
@@ -416,14 +421,8 @@ class _Planner:
 
     def plan_row(self, row: Row) -> None:
         cell = self.cell_for(row)
-        if row.ok and (outside := self.outside_scope(row)) and not self.hold_outside:
-            # The data exchange refuses the row instead: its file is a whole record to apply or not at all.
-            self.error(row, "card_number" if row.values.get("card_number") else "citizen_id", "outside_scope", _(
-                "This party card number or citizen ID is recorded for a member outside %(unit)s; the file cannot "
-                "move members between branches. Ask the committee above both to transfer the member first.")
-                % {"unit": self.scope.name})
-            return
-        if row.ok and outside:
+        outside = self.outside_scope(row) if row.ok else []
+        if outside:
             # Answered as for an unknown number (a new member), so the check is no oracle of numbers recorded
             # elsewhere; applying holds the row for the committee that sees both records.
             self.plan.held.append(Held(row.number, row.values, cell, row.status or MemberStatus.OFFICIAL, outside))
@@ -512,12 +511,11 @@ def build_plan(stream: IO[bytes], file_format: str, *, scope: Unit,
 
 
 def plan_table(table: Table, *, scope: Unit, plan: Plan | None = None,
-               progress: Callable[[int, int], None] | None = None, planned_units: dict[str, Unit] | None = None,
-               hold_outside: bool = True) -> Plan:
+               progress: Callable[[int, int], None] | None = None, planned_units: dict[str, Unit] | None = None
+               ) -> Plan:
     """build_plan for rows already found (the roster's sheet, or the members' sheet of an exchange file).
 
-    `planned_units` are cells the same upload creates (unsaved, by code); with `hold_outside` False a row whose
-    numbers belong to a member outside `scope` is an error instead of a row held for the committee.
+    `planned_units` are cells the same upload creates (unsaved, by code).
     """
     today = timezone.localdate()
     plan = plan if plan is not None else Plan()
@@ -534,7 +532,7 @@ def plan_table(table: Table, *, scope: Unit, plan: Plan | None = None,
         if progress and index % PROGRESS_EVERY == 0:
             progress(index, plan.total_rows)
     _check_duplicates(rows, plan.errors)
-    _Planner(scope, rows, plan, today, planned_units=planned_units, hold_outside=hold_outside).run()
+    _Planner(scope, rows, plan, today, planned_units=planned_units).run()
     plan.errors.sort(key=lambda error: (error.row or 0, list(COLUMN_BY_KEY).index(error.column)
                                         if error.column in COLUMN_BY_KEY else -1))
     if progress:

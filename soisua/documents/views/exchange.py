@@ -77,7 +77,7 @@ def _diff(plan: ExchangePlan) -> dict:
                     for change in plan.changed_units for key, (old, new) in change.changes.items()]
     creates = [{"row": row, "name": values["full_name"], "cell": cell.code, "card": values.get("card_number", ""),
                 "status": _shown("status", status, plan)}
-               for row, values, cell, status in plan.members.creates[:PREVIEW_ROWS]]
+               for row, values, cell, status in plan.members.creates_as_checked[:PREVIEW_ROWS]]
     headers = {column.key: column.header for table in (exchange_format.UNITS, exchange_format.MEMBERS)
                for column in table.columns}
     problems = [{"table": exchange_format.UNITS.sheet if problem.table == "units" else exchange_format.MEMBERS.sheet,
@@ -86,7 +86,7 @@ def _diff(plan: ExchangePlan) -> dict:
     return {"member_changes": member_changes, "unit_changes": unit_changes, "creates": creates,
             "problems": problems,
             "more_updates": max(len(plan.members.updates) - PREVIEW_ROWS, 0),
-            "more_creates": max(len(plan.members.creates) - PREVIEW_ROWS, 0)}
+            "more_creates": max(plan.members.new_as_checked - PREVIEW_ROWS, 0)}
 
 
 def _page(request: HttpRequest, unit, form, *, plan: ExchangePlan | None = None, confirm=None) -> HttpResponse:
@@ -110,7 +110,9 @@ def _applied_message(plan: ExchangePlan) -> str:
         ngettext("%(count)d member created,", "%(count)d members created,", len(plan.members.creates))
         % {"count": len(plan.members.creates)},
         ngettext("%(count)d member changed.", "%(count)d members changed.", len(plan.members.updates))
-        % {"count": len(plan.members.updates)}))
+        % {"count": len(plan.members.updates)},
+        ngettext("%(n)s row held for the committee's review.", "%(n)s rows held for the committee's review.",
+                 len(plan.members.held)) % {"n": len(plan.members.held)} if plan.members.held else ""))
 
 
 @csrf_exempt
