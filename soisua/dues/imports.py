@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from soisua.core.formats import number
 from soisua.core.text import fold
 from soisua.documents.imports import RosterImportError, RowError, max_upload_bytes, probe, read_table
-from soisua.documents.imports.reading import QUERY_CHUNK, Column, Spreadsheet
+from soisua.documents.imports.reading import QUERY_CHUNK, Column, Spreadsheet, cell_text
 
 __all__ = ["MAX_ROWS", "PAYMENTS", "QUERY_CHUNK", "PaymentsPlan", "RawRow", "check_rows", "read_rows",
            "rows_from_lists"]
@@ -146,18 +146,6 @@ class PaymentsPlan:
 
 # --- Reading ------------------------------------------------------------------------------------------------
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return " ".join(str(value).split())
-
-
 def read_rows(stream: IO[bytes], file_format: str) -> list[RawRow]:
     """The rows of an uploaded list of payments (RosterImportError for a file refused as a whole, a column the
     format does not know included)."""
@@ -171,7 +159,7 @@ def read_rows(stream: IO[bytes], file_format: str) -> list[RawRow]:
             code="unknown_column")
     rows = []
     for row_number, cells in table.rows:
-        values = {key: _text(cells[position]) if position < len(cells) else ""
+        values = {key: cell_text(cells[position]) if position < len(cells) else ""
                   for key, position in table.columns.items()}
         rows.append(RawRow(row_number, *(values.get(key, "") for key in
                                          ("member", "full_name", "month", "amount", "reference", "paid_on",

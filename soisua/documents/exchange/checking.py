@@ -21,7 +21,8 @@ from soisua.org.models import Unit
 from ..imports import checking as member_checks
 from ..imports import reading as roster
 from ..imports import units as unit_rows
-from .format import MEMBERS, UNITS, ExchangeFile, Rows, _text
+from ..imports.reading import cell_text
+from .format import MEMBERS, UNITS, ExchangeFile, Rows
 
 # The exchange's member columns by the roster's keys (the roster calls the cell code unit_code).
 ROSTER_KEY = {"cell_code": "unit_code"}
@@ -71,7 +72,7 @@ class ExchangePlan:
 
 
 def _date_cell(value: Any, latest: datetime.date) -> datetime.date | None:
-    if value is None or _text(value) == "":
+    if value is None or cell_text(value) == "":
         return None
     return member_checks._date(value, latest)  # the roster's reading of a date cell
 
@@ -100,7 +101,7 @@ class _UnitChecker:
 
     def run(self, rows: Rows) -> dict[str, Unit]:
         """Check every unit row; returns the cells the file creates (unsaved, by code) for the members' check."""
-        codes = {_text(values.get("code")) for _number, values in rows.rows} - {""}
+        codes = {cell_text(values.get("code")) for _number, values in rows.rows} - {""}
         existing: dict[str, Unit] = {}
         for chunk in member_checks._chunks(sorted(codes)):
             existing.update({unit.code: unit for unit in Unit.objects.filter(code__in=chunk)
@@ -108,7 +109,7 @@ class _UnitChecker:
         new_rows: list[unit_rows.RawRow] = []
         seen: dict[str, int] = {}
         for number, cells in rows.rows:
-            values = {key: _text(value) for key, value in cells.items()}
+            values = {key: cell_text(value) for key, value in cells.items()}
             code = values.get("code", "")
             if code and code in seen:
                 self.problem(number, "code", _("The code %(code)s is already on row %(row)d.")

@@ -29,6 +29,7 @@ from soisua.core.text import file_name
 from ..imports.reading import (
     MAX_UNPACKED_RATIO,
     RosterImportError,
+    cell_text,
     check_upload,
     max_upload_bytes,
     too_large_error,
@@ -149,18 +150,6 @@ def check_exchange_upload(name: str, stream: IO[bytes], size: int) -> str:
     return "zip"
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def _unquote(value: Any) -> Any:
     """A CSV cell the writer protected from spreadsheet formulas ("'+84…") reads back as written."""
     if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
@@ -198,7 +187,7 @@ def _zip_tables(stream: IO[bytes]) -> dict[str, list[list[Any]]]:
 
 
 def _blank(cells: list[Any]) -> bool:
-    return all(_text(cell) == "" for cell in cells)
+    return all(cell_text(cell) == "" for cell in cells)
 
 
 def _columns(table: Table, raw: list[list[Any]]) -> tuple[dict[str, int], dict[str, str]]:
@@ -213,8 +202,8 @@ def _columns(table: Table, raw: list[list[Any]]) -> tuple[dict[str, int], dict[s
     texts: dict[str, str] = {}
     unknown: list[str] = []
     for position in range(max(len(headers), len(keys))):
-        key = _text(keys[position]) if position < len(keys) else ""
-        header = _text(headers[position]) if position < len(headers) else ""
+        key = cell_text(keys[position]) if position < len(keys) else ""
+        header = cell_text(headers[position]) if position < len(headers) else ""
         if not key and not header:
             continue
         if key not in known:
@@ -258,7 +247,7 @@ def _info(raw: list[list[Any]] | None) -> dict[str, str]:
             _("The file has no sheet “%(sheet)s” naming its format and version: it is not a %(format)s file.")
             % {"sheet": INFO.sheet, "format": FORMAT_NAME}, code="unknown_format")
     rows = _rows(INFO, raw)
-    info = {_text(values.get("key")): _text(values.get("value")) for _number, values in rows.rows}
+    info = {cell_text(values.get("key")): cell_text(values.get("value")) for _number, values in rows.rows}
     if info.get("format") != FORMAT_NAME:
         raise ExchangeFormatError(_("The file's format is “%(found)s”, not %(format)s: it cannot be read here.")
                                   % {"found": info.get("format", ""), "format": FORMAT_NAME}, code="unknown_format")

@@ -2,6 +2,7 @@
 
 import codecs
 import csv
+import datetime
 import io
 import itertools
 import zipfile
@@ -76,6 +77,20 @@ DATE_KEYS = ("date_of_birth", "admission_date", "official_date")
 # status change, each with its own history row).
 MEMBER_KEYS = ("full_name", "date_of_birth", "sex", "ethnicity", "admission_date", "official_date", "card_number",
                "citizen_id", "phone", "email", "in_political_system")
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text the checks read: empty for an empty cell, a whole number without ".0", a date (or a date
+    and time, as a spreadsheet's date cell is read) as yyyy-mm-dd, any other text with its spaces collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return " ".join(str(value).split())
 
 
 def _header_text(value: Any) -> str:

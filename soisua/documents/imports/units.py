@@ -7,10 +7,9 @@ is about to create (`Top`). A parent code names the top unit, a unit already und
 rows may come in any order.
 """
 
-import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -20,7 +19,16 @@ from soisua.org import services as org
 from soisua.org.models import Unit, UnitKind
 
 from .checking import RowError
-from .reading import QUERY_CHUNK, Column, RosterImportError, Spreadsheet, max_upload_bytes, probe, read_table
+from .reading import (
+    QUERY_CHUNK,
+    Column,
+    RosterImportError,
+    Spreadsheet,
+    cell_text,
+    max_upload_bytes,
+    probe,
+    read_table,
+)
 
 # More rows than a province's tree (about 10,000 units) are a national load: `soisua national` or several imports.
 MAX_ROWS = 20_000
@@ -121,23 +129,13 @@ class UnitsPlan:
 
 # --- Reading ------------------------------------------------------------------------------------------------
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return " ".join(str(value).split())
-
-
 def read_rows(stream: IO[bytes], file_format: str) -> list[RawRow]:
     """The rows of an uploaded list of units (RosterImportError for a file refused as a whole)."""
     probe(stream, file_format, sheet=UNITS)
     table = read_table(stream, file_format, sheet=UNITS)
     rows = []
     for number, cells in table.rows:
-        values = {key: _text(cells[position]) if position < len(cells) else ""
+        values = {key: cell_text(cells[position]) if position < len(cells) else ""
                   for key, position in table.columns.items()}
         rows.append(RawRow(number, values["code"], values["name"], values["kind"], values["parent"]))
         if len(rows) > MAX_ROWS:
