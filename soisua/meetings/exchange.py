@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from soisua.core.text import file_name
 from soisua.documents.background import ExportKind, register
 from soisua.documents.exchange.format import FORMAT_NAME, Column, Table
-from soisua.documents.writers import Column as SheetColumn
+from soisua.documents.exchange.writing import exchange_sheet
 from soisua.documents.writers import Sheet
 from soisua.org.models import Unit
 
@@ -223,22 +223,11 @@ def _info_rows(period: Period) -> Iterator[list[Any]]:
         yield [key, item, values[key]]
 
 
-def _columns(table: Table) -> list[SheetColumn]:
-    return [SheetColumn(column.key, column.header, column.kind, WIDTHS.get(column.key, 14))
-            for column in table.columns]
-
-
-def _with_keys(table: Table, rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
-    """The second header row (the machine keys), then the rows."""
-    yield [column.key for column in table.columns]
-    yield from rows
-
-
 def sheets(user, period: Period) -> list[Sheet]:
     numbers = policy.may_see_member_numbers(user, period.unit)
-    return [Sheet(INFO.sheet, _columns(INFO), _with_keys(INFO, _info_rows(period))),
-            Sheet(MEETINGS.sheet, _columns(MEETINGS), _with_keys(MEETINGS, _meeting_rows(user, period))),
-            Sheet(ROLL.sheet, _columns(ROLL), _with_keys(ROLL, _roll_rows(user, period, numbers=numbers)))]
+    return [exchange_sheet(INFO, _info_rows(period), widths=WIDTHS, width=14),
+            exchange_sheet(MEETINGS, _meeting_rows(user, period), widths=WIDTHS, width=14),
+            exchange_sheet(ROLL, _roll_rows(user, period, numbers=numbers), widths=WIDTHS, width=14)]
 
 
 def title(period: Period) -> str:

@@ -21,14 +21,16 @@ from .format import FORMAT_NAME, FORMAT_VERSION, INFO, INFO_ITEMS, MEMBERS, UNIT
 WIDTHS = {"full_name": 28, "name": 36, "email": 26, "value": 30, "item": 20}
 
 
-def _columns(table: Table) -> list[Column]:
-    return [Column(column.key, column.header, column.kind, WIDTHS.get(column.key, 16)) for column in table.columns]
+def exchange_sheet(table: Table, rows: Iterator[list[Any]], *, widths: dict[str, int], width: int = 16) -> Sheet:
+    """A table of an exchange file: the Vietnamese header, the row of machine keys, then the rows; columns as wide as
+    `widths` says, else `width`."""
+    def with_keys() -> Iterator[list[Any]]:
+        yield [column.key for column in table.columns]
+        yield from rows
 
-
-def _with_keys(table: Table, rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
-    """The second header row (the machine keys), then the rows."""
-    yield [column.key for column in table.columns]
-    yield from rows
+    columns = [Column(column.key, column.header, column.kind, widths.get(column.key, width))
+               for column in table.columns]
+    return Sheet(table.sheet, columns, with_keys())
 
 
 def units_of(scope: Unit):
@@ -68,9 +70,9 @@ def _member_rows(user, scope: Unit) -> Iterator[list[Any]]:
 
 def exchange_sheets(user, scope: Unit) -> list[Sheet]:
     """The file's tables; labels (sex, status) in the language active when the rows are written (Vietnamese)."""
-    return [Sheet(INFO.sheet, _columns(INFO), _with_keys(INFO, _info_rows(scope))),
-            Sheet(UNITS.sheet, _columns(UNITS), _with_keys(UNITS, _unit_rows(scope))),
-            Sheet(MEMBERS.sheet, _columns(MEMBERS), _with_keys(MEMBERS, _member_rows(user, scope)))]
+    return [exchange_sheet(INFO, _info_rows(scope), widths=WIDTHS),
+            exchange_sheet(UNITS, _unit_rows(scope), widths=WIDTHS),
+            exchange_sheet(MEMBERS, _member_rows(user, scope), widths=WIDTHS)]
 
 
 def exchange_file_name(scope: Unit) -> str:
