@@ -32,6 +32,12 @@ def number_param(value: str | None) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
+def submitted(request: HttpRequest) -> tuple:
+    """A form's data and files: the request's for a POST, even one that arrives empty (an upload dropped for its
+    size leaves nothing else), so the form is bound and says what is wrong; none for a GET."""
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
 def render_form_page(request: HttpRequest, form, *, title: str, back_url: str, back_label: str,
                      submit_label: str | None = None, intro: str | None = None,
                      multipart: bool = False) -> HttpResponse:

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.text import file_name
-from soisua.core.views import number_param, perform, render_form_page, save_form
+from soisua.core.views import number_param, perform, render_form_page, save_form, submitted
 from soisua.documents.responses import DOCUMENT_FORMATS, TABLE_FORMATS, download
 
 from . import exports, policy, queries, services
@@ -275,7 +275,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     if filed:  # filing again replaces the report: start from what was filed
         initial |= {"status": filed.status, "percent": filed.percent, "narrative": filed.narrative,
                     "version": filed.version}
-    form = ReportForm(request.POST or None, request.FILES or None, initial=initial,
+    form = ReportForm(*submitted(request), initial=initial,
                       key_tasks=directive.tasks.all(), periods=directive.periods.all())
     done, _report = save_form(request, form, lambda data: services.file_report(receipt, by=request.user, **data),
                               success=_("Report filed."))

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from soisua.core.views import render_form_page, save_form
+from soisua.core.views import render_form_page, save_form, submitted
 from soisua.documents.forms import ConfirmUnitsForm, RosterUploadLimit, sign_plan
 from soisua.documents.imports import RosterImportError
 
@@ -160,7 +160,7 @@ def _payments_import(request: HttpRequest, pk: int, limit: RosterUploadLimit) ->
             return _import_page(request, {**context, "form": PaymentsFileForm()})
         messages.success(request, _recorded_message(plan))
         return redirect(back)
-    form = PaymentsFileForm(request.POST or None, request.FILES or None, too_large=limit.exceeded)
+    form = PaymentsFileForm(*submitted(request), too_large=limit.exceeded)
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.check_payments_file(form.cleaned_data["file"], unit=unit)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from soisua.core.text import file_name
-from soisua.core.views import perform, render_form_page, save_form
+from soisua.core.views import perform, render_form_page, save_form, submitted
 from soisua.documents.responses import TABLE_FORMATS, download
 from soisua.org import access
 
@@ -49,7 +49,7 @@ def saved(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     unit = policy.get_publishing_unit_for_user(request.user, pk)
-    form = PublishForm(request.POST or None, request.FILES or None)
+    form = PublishForm(*submitted(request))
     done, document = save_form(request, form, lambda data: services.publish_document(unit, by=request.user, **data),
                                success=_("The document is published to %(unit)s and the units under it.")
                                % {"unit": unit.name})

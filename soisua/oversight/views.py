@@ -10,7 +10,7 @@ from soisua.alerts import policy as alert_policy
 from soisua.alerts import queries as alerts
 from soisua.core.routers import reading_replica
 from soisua.core.text import file_name
-from soisua.core.views import number_param, perform, render_form_page, save_form
+from soisua.core.views import number_param, perform, render_form_page, save_form, submitted
 from soisua.documents.responses import DOCUMENT_FORMATS, download
 
 from . import dashboard, exports, policy, queries, services
@@ -79,7 +79,7 @@ def notify(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def self_report(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = policy.get_inspection_for_user(request.user, pk, self_report=True)
-    form = SelfReportForm(request.POST or None, request.FILES or None,
+    form = SelfReportForm(*submitted(request),
                           initial={"text": inspection.self_report, "version": inspection.version})
     done, _inspection = save_form(request, form, lambda data: services.submit_self_report(
         inspection, by=request.user, **data), success=_("Self-report sent to the inspecting body."))

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
+from soisua.core.views import submitted
 from soisua.org.enums import MemberStatus, Sex
 
 from .. import policy, services
@@ -139,7 +140,7 @@ def _exchange(request: HttpRequest, pk: int, limit) -> HttpResponse:
             return _page(request, unit, ExchangeFileForm(), plan=error.plan)
         messages.success(request, _applied_message(plan))
         return redirect("documents:exchange", pk=unit.pk)
-    form = ExchangeFileForm(request.POST or None, request.FILES or None, too_large=limit.exceeded)
+    form = ExchangeFileForm(*submitted(request), too_large=limit.exceeded)
     if request.method == "POST" and form.is_valid():
         try:
             data, plan = services.check_exchange_file(form.cleaned_data["file"], unit=unit)

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from soisua.core.errors import DomainError
+from soisua.core.views import submitted
 from soisua.org import access
 from soisua.org import queries as org_queries
 
@@ -64,7 +65,7 @@ def _units_import(request: HttpRequest, pk: int, limit: RosterUploadLimit) -> Ht
             return redirect("org:units.detail", pk=unit.pk)
         messages.error(request, confirm.errors["plan"][0])
         return _page(request, {**context, "form": UnitsFileForm()})
-    form = UnitsFileForm(request.POST or None, request.FILES or None, too_large=limit.exceeded)
+    form = UnitsFileForm(*submitted(request), too_large=limit.exceeded)
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.check_units_file(form.cleaned_data["file"], top=context["top"])
@@ -104,7 +105,7 @@ def _setup(request: HttpRequest, limit: RosterUploadLimit) -> HttpResponse:
         form = SetupForm(confirm.cleaned_data["plan"]["top"], kinds=kinds)
         rows = units.rows_from_lists(confirm.cleaned_data["plan"]["rows"])
     else:
-        form = SetupForm(request.POST or None, request.FILES or None, kinds=kinds, too_large=limit.exceeded)
+        form = SetupForm(*submitted(request), kinds=kinds, too_large=limit.exceeded)
         rows = None
     if request.method != "POST" or not form.is_valid():
         return _page(request, {**context, "form": form})
