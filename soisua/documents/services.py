@@ -103,7 +103,8 @@ def _store_plan(job: ImportJob, plan: Plan, *, status: str) -> None:
     applied = status == ImportStatus.DONE
     job.new_count = len(plan.creates) if applied else plan.new_as_checked
     job.held_count = len(plan.held) if applied else 0
-    job.updated_count, job.unchanged_count = len(plan.updates), plan.unchanged
+    job.updated_count = len(plan.updates_to_apply if applied else plan.updates)
+    job.unchanged_count = plan.unchanged
     job.errors = [error.as_dict() for error in plan.errors]
     job.error_count = len(plan.errors)
     job.headers = plan.headers
@@ -218,7 +219,7 @@ def apply_import(job: ImportJob, *, progress: Callable[[int, int], None] | None 
 
 
 # Who decides a held row: the leaders and staff of the lowest committee above both cells (their grants cover both,
-# personal data included); if it has none, the nearest level above that has some.
+# personal data included); if it has none, the nearest level above that has some; without any, the administrators.
 DECIDING_ROLES = frozenset({Role.COMMITTEE, Role.STAFF})
 
 
@@ -236,11 +237,14 @@ def _common_unit(units: list[Unit]) -> Unit | None:
 def _deciders(committee: Unit | None) -> list:
     if committee is None:
         return list(get_user_model().objects.filter(is_superuser=True, is_active=True))
-    for unit in [committee, *reversed(ancestors(committee))]:
-        users = [user for user in access.users_with_roles(unit.pk, DECIDING_ROLES) if user.is_active]
-        if users:
-            return users
-    return []
+    chain = [committee, *reversed(ancestors(committee))]
+    # A tree whose committees have no members or staff in soisua yet: its administrators decide, else the superusers.
+    for roles in (DECIDING_ROLES, {Role.ADMIN}):
+        for unit in chain:
+            users = [user for user in access.users_with_roles(unit.pk, roles) if user.is_active]
+            if users:
+                return users
+    return list(get_user_model().objects.filter(is_superuser=True, is_active=True))
 
 
 def _hold(job: ImportJob, plan: Plan) -> list[ImportConflict]:
@@ -254,11 +258,19 @@ def _hold(job: ImportJob, plan: Plan) -> list[ImportConflict]:
         committee = _common_unit([held.cell, *(member.cell for member in held.members)])
         values = {key: value.isoformat() if isinstance(value, datetime.date) else value
                   for key, value in held.values.items()}
-        if any(open_row.values == values | {"status": held.status} for open_row in ImportConflict.objects.filter(
-                cell=held.cell, member=held.members[0], resolved_at__isnull=True)):
-            continue  # the same row imported again waits already
-        conflict = ImportConflict.objects.create(job=job, row=held.row, values=values | {"status": held.status},
-                                                 cell=held.cell, member=held.members[0], committee=committee)
+        values |= {"status": held.status}
+        waiting = ImportConflict.objects.filter(cell=held.cell, member=held.members[0],
+                                                resolved_at__isnull=True).first()
+        if waiting is not None:
+            # The same member's row for the same cell imported again: the row waiting takes the newest values (and
+            # import), and the committee, told once, is not told again.
+            waiting.job, waiting.row, waiting.values = job, held.row, values
+            waiting.save(update_fields=["job", "row", "values"])
+            audit.record(_importer(job), "documents.import.hold", waiting, {"row": held.row, "again": True})
+            conflicts.append(waiting)
+            continue
+        conflict = ImportConflict.objects.create(job=job, row=held.row, values=values, cell=held.cell,
+                                                 member=held.members[0], committee=committee)
         audit.record(_importer(job), "documents.import.hold", conflict, {
             "row": held.row, "members": [member.pk for member in held.members],
             "committee": committee.pk if committee else None})
@@ -556,13 +568,13 @@ def import_exchange(data, *, unit: Unit, by):
         if not members.is_valid:
             plan.members = members
             raise ExchangeImportError(plan)
-    if members.creates or members.updates:
+    if members.creates or members.updates_to_apply:
         imports.apply_plan(members, by=by, reason=_("Data exchange import"))
     if members.held:
         _hold(_exchange_job(unit, members, by=by), members)
     audit.record(by, "documents.exchange.import", unit, {
         "units_created": len(plan.new_units), "units_updated": len(plan.changed_units),
-        "members_created": len(members.creates), "members_updated": len(members.updates),
+        "members_created": len(members.creates), "members_updated": len(members.updates_to_apply),
         "members_unchanged": members.unchanged, "members_held": len(members.held)})
     plan.members = members
     return plan
@@ -576,5 +588,6 @@ def _exchange_job(unit: Unit, members: Plan, *, by) -> ImportJob:
     return ImportJob.objects.create(
         unit=unit, created_by=person(by), file_format="exchange", status=ImportStatus.DONE,
         original_name=f"{format.FORMAT_NAME} v{format.FORMAT_VERSION}", total_rows=members.total_rows,
-        processed_rows=members.total_rows, new_count=len(members.creates), updated_count=len(members.updates),
-        unchanged_count=members.unchanged, held_count=len(members.held), validated_at=now, finished_at=now)
+        processed_rows=members.total_rows, new_count=len(members.creates),
+        updated_count=len(members.updates_to_apply), unchanged_count=members.unchanged, held_count=len(members.held),
+        validated_at=now, finished_at=now)

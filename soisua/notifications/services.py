@@ -39,7 +39,7 @@ def render_text(name: str, context: dict) -> str:
 
 
 def notify(recipient, *, kind: str, event_key: str, template: str, context: dict, url: str = "",
-           email: bool = True) -> Notification | None:
+           email: bool = True, unread: bool = True) -> Notification | None:
     """Put one notification in `recipient`'s inbox, once per event_key, and e-mail it after commit, as the
     recipient's preference for `kind` says (notifications.kinds: at once, in the daily digest, or not at all;
     mandatory kinds always at once).
@@ -47,6 +47,8 @@ def notify(recipient, *, kind: str, event_key: str, template: str, context: dict
     `template` is rendered twice inside the recipient's language, as plain text (`render_text`):
     `<template>_title.txt` and `<template>.txt`.
     Returns None when this event was already delivered to this person, or the person turned this kind off.
+    With `unread` False the message is put in the inbox as read: when the person opens it is never recorded (a
+    message whose opening would tell something about them, such as an invitation to rate anonymously).
 
     Side effects: inserts the notification; queues task_email_notification (queue_email).
     """
@@ -61,8 +63,10 @@ def notify(recipient, *, kind: str, event_key: str, template: str, context: dict
     try:
         with transaction.atomic():
             notification = Notification.objects.create(recipient=recipient, kind=kind, event_key=event_key,
-                                                       title=title[:255], body=body, url=url)
-            get_user_model().objects.filter(pk=recipient.pk).update(inbox_unread=F("inbox_unread") + 1)
+                                                       title=title[:255], body=body, url=url,
+                                                       read_at=None if unread else timezone.now())
+            if unread:
+                get_user_model().objects.filter(pk=recipient.pk).update(inbox_unread=F("inbox_unread") + 1)
             if email and recipient.email and delivery == Delivery.IMMEDIATE:
                 queue_email(notification)
     except IntegrityError:  # a concurrent run delivered it first

@@ -193,14 +193,15 @@ INVITATION_LOOKBACK = datetime.timedelta(days=1)
 def invite_raters() -> int:
     """Tell the members present at the regular meetings that ended in the last day that they may rate them, once per
     meeting and person (everyone present is told, whether they already rated or not, so the messages say nothing of
-    who rated). Returns how many were told. Run hourly (quality.jobs)."""
+    who rated; and they arrive read, so when each was opened, which could be set beside the day of a rating, is
+    never recorded). Returns how many were told. Run hourly (quality.jobs)."""
     sent = 0
     for meeting, people in queries.raters_to_invite(timezone.now() - INVITATION_LOOKBACK):
         closes = timezone.localtime(queries.rating_window_closes(meeting))
         for user in people:
             sent += notify(user, kind="quality.rate", event_key=f"quality-rate:{meeting.pk}:{user.pk}",
                            url=reverse("quality:meeting", args=[meeting.pk]) + "#ratings-title",
-                           template="quality/notifications/rate",
+                           template="quality/notifications/rate", unread=False,
                            context={"meeting": meeting, "unit": meeting.unit.name,
                                     "closes": f"{closes:%H:%M %d/%m/%Y}"}) is not None
     return sent

@@ -88,8 +88,22 @@ def test_checking_answers_a_number_recorded_elsewhere_as_it_answers_an_unknown_o
 def test_a_card_in_the_file_beside_a_citizen_id_recorded_elsewhere_is_no_oracle_either(cast, outsider):
     inside = cast.members["member"]  # card known inside the commune, citizen ID of the outsider
     job = upload(cast, f"1,{inside.full_name},,Nữ,{inside.card_number},{OUTSIDE_CITIZEN_ID},TN-HA-1")
+    unknown = upload(cast, f"1,{inside.full_name},,Nữ,{inside.card_number},001190077777,TN-HA-1")
 
-    assert summary(job) == (ImportStatus.VALID, 1, 1, 0, 0, [], 0)
+    # Shown as an unknown citizen ID is: a change of the member the card names (applying holds it instead).
+    assert summary(job) == summary(unknown) == (ImportStatus.VALID, 1, 0, 1, 0, [], 0)
+
+
+def test_applying_holds_a_row_shown_as_a_change_and_changes_nobody(cast, outsider, province_staff):
+    inside = cast.members["member"]
+    job = confirm(cast, upload(cast, f"1,{inside.full_name},,Nữ,{inside.card_number},{OUTSIDE_CITIZEN_ID},TN-HA-1"))
+
+    assert (job.status, job.new_count, job.updated_count, job.held_count) == (ImportStatus.DONE, 0, 0, 1)
+    assert Member.objects.get(pk=inside.pk).citizen_id == inside.citizen_id
+    assert Member.objects.get(pk=outsider.pk).citizen_id == OUTSIDE_CITIZEN_ID
+    conflict = ImportConflict.objects.get()
+    assert (conflict.member, conflict.cell, conflict.committee) == (outsider, cast.cell, cast.province)
+    assert Notification.objects.get(kind="documents.import_conflict").recipient == province_staff
 
 
 def test_applying_holds_the_row_for_the_committee_above_both_cells(cast, outsider, province_staff):

@@ -38,6 +38,11 @@ def test_those_present_are_told_once_whether_or_not_they_rated(cast):
     assert notification.title == f"Đánh giá buổi sinh hoạt: {meeting.title}"
     assert "ẩn danh" in notification.body
     assert notification.url == reverse("quality:meeting", args=[meeting.pk]) + "#ratings-title"
+    # It arrives read: when each member opened it, set beside the day of a rating, would point at its author.
+    assert not Notification.objects.filter(kind="quality.rate", read_at=None).exists()
+    cast.users["member"].refresh_from_db()
+    assert cast.users["member"].inbox_unread == Notification.objects.filter(
+        recipient=cast.users["member"], read_at=None).count()
 
 
 def test_a_meeting_ended_more_than_a_day_ago_is_not_told_again(cast):

@@ -394,9 +394,70 @@ def test_an_exchange_file_taking_the_numbers_of_a_member_elsewhere_is_answered_a
     assert without_numbers(pages[0]) == without_numbers(pages[1])
     assert Member.objects.count() == before and len(plan.members.held) == 2
     conflicts = ImportConflict.objects.filter(member=other)
-    assert conflicts.count() == 2 and len(again.members.held) == 2  # held once, not again
+    # Both rows name the same member for the same cell: one row waits, with the newest values; importing again
+    # holds nothing more.
+    assert conflicts.count() == 1 and len(again.members.held) == 2
     assert {conflict.committee for conflict in conflicts} == {cast.province}
     assert other.full_name not in pages[0] and cast.other_cell.name not in pages[0]
+
+
+def shape(plan) -> tuple:
+    """What the importer is shown of a plan's members: the counts, the rows listed new and changed with their fields,
+    and the problems with their codes, with the numbers themselves left out."""
+    members = plan.members
+    return (members.new_as_checked, len(members.updates), members.unchanged,
+            [(row, values["full_name"]) for row, values, _cell, _status in members.creates_as_checked],
+            [(update.row, update.member.pk, sorted(update.changes)) for update in members.updates],
+            [(error.row, error.column, error.code) for error in members.errors])
+
+
+@pytest.mark.parametrize("rows", [
+    # a member of the subtree named by their card, with a citizen ID that is guessed
+    lambda cast, guess: [member_row(cast.cell, "Lê Văn Cường", card=cast.members["secretary"].card_number,
+                                    citizen_id=guess)],
+    # the same member on two rows, the second carrying the guessed citizen ID beside their card
+    lambda cast, guess: [member_row(cast.cell, "Lê Văn Cường", card=cast.members["secretary"].card_number),
+                         member_row(cast.cell, "Lê Văn Cường", card="99999902",
+                                    citizen_id=cast.members["secretary"].citizen_id)],
+])
+def test_a_number_recorded_elsewhere_beside_a_number_of_the_subtree_is_answered_as_an_unknown_one(cast, rows):
+    """A guessed number paired with a number of the subtree's own member is checked exactly as an unknown number
+    would be (a change of that member, or the same errors), and applying holds the row without changing anyone."""
+    secretary, other = cast.members["secretary"], cast.members["other"]
+    Member.objects.filter(pk=secretary.pk).update(citizen_id="001190022222")
+    Member.objects.filter(pk=other.pk).update(citizen_id="001190099999", card_number="99999902")
+    secretary.refresh_from_db()
+
+    taken_data, taken = documents.check_exchange_file(
+        SimpleUploadedFile("a.xlsx", workbook(rows(cast, "001190099999"))), unit=cast.commune)
+    Member.objects.filter(pk=other.pk).update(citizen_id="001190088888", card_number="99999903")
+    _unknown_data, unknown = documents.check_exchange_file(
+        SimpleUploadedFile("a.xlsx", workbook(rows(cast, "001190099999"))), unit=cast.commune)
+    Member.objects.filter(pk=other.pk).update(citizen_id="001190099999", card_number="99999902")
+
+    assert shape(taken) == shape(unknown)
+    if taken.is_valid:
+        before = Member.objects.get(pk=secretary.pk)
+        documents.import_exchange(taken_data, unit=cast.commune, by=cast.users["parent_staff"])
+        after = Member.objects.get(pk=secretary.pk)
+        assert (after.citizen_id, after.card_number) == (before.citizen_id, before.card_number)
+        assert ImportConflict.objects.filter(member=other).count() == 1
+
+
+def test_a_row_held_again_updates_the_one_waiting_and_tells_the_committee_once(cast):
+    other = cast.members["other"]
+    client_data = []
+    for phone in ("0912000001", "0912000002", "0912000003"):
+        data, _plan = documents.check_exchange_file(SimpleUploadedFile("a.xlsx", workbook([
+            member_row(cast.cell, "Người Mới", card=other.card_number, phone=phone)])), unit=cast.commune)
+        client_data.append(documents.import_exchange(data, unit=cast.commune, by=cast.users["parent_staff"]))
+
+    conflict = ImportConflict.objects.get(member=other)
+    assert conflict.values["phone"] == "0912000003"
+    # Nobody above both cells but the province's administrator: they decide, told once.
+    assert list(Notification.objects.filter(kind="documents.import_conflict").values_list(
+        "recipient__username", flat=True)) == [cast.users["admin"].username]
+    assert Member.objects.get(pk=other.pk).phone != "0912000003"
 
 
 @pytest.mark.parametrize("who", ["secretary", "member", "inspector", "committee", "unrelated_staff"])

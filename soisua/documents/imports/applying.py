@@ -40,11 +40,12 @@ def apply_plan(plan: Plan, *, by, reason: str) -> Applied:
         raise ValueError("an invalid plan cannot be applied")
     today = timezone.localdate()
     created = _create_members(plan.creates, today=today)
-    updated = _update_members(plan.updates, today=today, reason=reason, by=by)
+    updated = _update_members(plan.updates_to_apply, today=today, reason=reason, by=by)
     _touch(plan)
     audit.record_many(by, "org.member.create",
                       ((member, audit.snapshot(member, ("cell", "status", *MEMBER_FIELDS))) for member in created))
-    audit.record_many(by, "org.member.update", ((update.member, update.changes) for update in plan.updates))
+    audit.record_many(by, "org.member.update",
+                      ((update.member, update.changes) for update in plan.updates_to_apply))
     return Applied(created=created, updated=updated)
 
 
@@ -177,12 +178,12 @@ def _update_members(updates: list[Update], *, today: datetime.date, reason: str,
 
 def _touch(plan: Plan) -> None:
     cell_ids = {cell.pk for _row, _values, cell, _status in plan.creates}
-    for update in plan.updates:
+    for update in plan.updates_to_apply:
         cell_ids.add(update.changes["cell"][0] if "cell" in update.changes else update.member.cell_id)
         if update.to_cell is not None:
             cell_ids.add(update.to_cell.pk)
     units = [unit for chunk in _chunks(sorted(cell_ids)) for unit in Unit.objects.filter(pk__in=chunk)]
     touch_units(*units)
     cell_members_changed.send(sender=Member, cells=units)
-    forget_access([update.member.user_id for update in plan.updates
+    forget_access([update.member.user_id for update in plan.updates_to_apply
                    if update.to_cell is not None or update.status])

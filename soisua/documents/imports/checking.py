@@ -150,6 +150,9 @@ class Held:
     cell: Unit
     status: str
     members: list[Member]  # the members outside the scope whose numbers the row carries
+    # The change of a member of the scope the row was checked as (its other number names them), shown as such
+    # before applying; None for a row checked as a new member.
+    update: Update | None = None
 
 
 @dataclass
@@ -172,13 +175,19 @@ class Plan:
     def new_as_checked(self) -> int:
         """New members as the importer is told before applying: held rows count as new, exactly as rows with
         unknown numbers, so that checking a file never tells whether a number is recorded elsewhere."""
-        return len(self.creates) + len(self.held)
+        return len(self.creates_as_checked)
 
     @property
     def creates_as_checked(self) -> list[tuple[int, dict[str, Any], Unit, str]]:
         """The rows listed as new before applying, held rows among them, in the file's order."""
-        held = [(row.row, row.values, row.cell, row.status) for row in self.held]
+        held = [(row.row, row.values, row.cell, row.status) for row in self.held if row.update is None]
         return sorted([*self.creates, *held], key=lambda new: new[0])
+
+    @property
+    def updates_to_apply(self) -> list[Update]:
+        """The changes applying writes: `updates` lists also those of held rows, as the importer is shown them."""
+        held = {row.row for row in self.held if row.update is not None}
+        return [update for update in self.updates if update.row not in held]
 
 
 # How rosters write yes and no (folded): "Có"/"Không", "x" for a ticked box, 1/0.
@@ -401,10 +410,15 @@ class _Planner:
             self.scope.path)]
         return list({member.pk: member for member in outside}.values())
 
+    def inside(self, member: Member | None) -> Member | None:
+        return member if member is not None and member.cell_path.startswith(self.scope.path) else None
+
     def member_for(self, row: Row) -> Member | None:
+        """The member of the scope the row's numbers name. Members outside the scope are not looked at: a row is
+        checked exactly as if their numbers were unknown, so no answer tells that a number is recorded elsewhere."""
         card, citizen_id = row.values.get("card_number"), row.values.get("citizen_id")
-        by_card = self.by_card.get(card) if card else None
-        by_citizen_id = self.by_citizen_id.get(citizen_id) if citizen_id else None
+        by_card = self.inside(self.by_card.get(card)) if card else None
+        by_citizen_id = self.inside(self.by_citizen_id.get(citizen_id)) if citizen_id else None
         member = by_card or by_citizen_id
         if by_card and by_citizen_id and by_card.pk != by_citizen_id.pk:
             self.error(row, "citizen_id", "citizen_id_taken",
@@ -421,12 +435,10 @@ class _Planner:
 
     def plan_row(self, row: Row) -> None:
         cell = self.cell_for(row)
+        # A row carrying a number recorded outside the scope is checked as if the number were unknown (a new member,
+        # or a change of the member its other number names); applying holds it for the committee that sees both
+        # records instead of writing it.
         outside = self.outside_scope(row) if row.ok else []
-        if outside:
-            # Answered as for an unknown number (a new member), so the check is no oracle of numbers recorded
-            # elsewhere; applying holds the row for the committee that sees both records.
-            self.plan.held.append(Held(row.number, row.values, cell, row.status or MemberStatus.OFFICIAL, outside))
-            return
         member = self.member_for(row)
         if row.ok and member is None and "card_number" not in row.values and "citizen_id" not in row.values:
             member = self.keyless_member(row, cell)
@@ -436,6 +448,9 @@ class _Planner:
             elif member is not None:
                 self.seen[member.pk] = row.number
         if not row.ok:
+            return
+        if member is None and outside:
+            self.plan.held.append(Held(row.number, row.values, cell, row.status or MemberStatus.OFFICIAL, outside))
             return
         if member is None:
             self.plan.creates.append((row.number, row.values, cell, row.status or MemberStatus.OFFICIAL))
@@ -459,7 +474,10 @@ class _Planner:
             return
         update = Update(row=row.number, member=member, changes=changes, to_cell=to_cell, status=status)
         self.plan.updates.append(update)
-        if to_cell:
+        if outside:
+            self.plan.held.append(Held(row.number, row.values, cell, row.status or MemberStatus.OFFICIAL, outside,
+                                       update=update))
+        elif to_cell:
             self.transfers.append(update)
 
     def check_transfer_dates(self) -> None:

@@ -110,8 +110,8 @@ def _applied_message(plan: ExchangePlan) -> str:
         % {"count": len(plan.changed_units)},
         ngettext("%(count)d member created,", "%(count)d members created,", len(plan.members.creates))
         % {"count": len(plan.members.creates)},
-        ngettext("%(count)d member changed.", "%(count)d members changed.", len(plan.members.updates))
-        % {"count": len(plan.members.updates)},
+        ngettext("%(count)d member changed.", "%(count)d members changed.", len(plan.members.updates_to_apply))
+        % {"count": len(plan.members.updates_to_apply)},
         ngettext("%(n)s row held for the committee's review.", "%(n)s rows held for the committee's review.",
                  len(plan.members.held)) % {"n": len(plan.members.held)} if plan.members.held else ""))
 
