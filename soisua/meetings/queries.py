@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from soisua.counters import rollups
 from soisua.org import access
 from soisua.org import queries as org_queries
 from soisua.org.enums import Role
-from soisua.org.models import Member, RoleGrant, Unit
+from soisua.org.models import CellMembership, Member, RoleGrant, Unit
 
 from .enums import (
     REGULAR_KINDS,
@@ -331,16 +331,20 @@ def rule_findings(unit: Unit, year: int, today: datetime.date | None = None) -> 
                     .order_by("starts_at"))
     findings = []
     ended_months = 12 if year < today.year else (today.month - 1 if year == today.year else 0)
+    # A cell is expected to meet from the month it began (its recorded start, else its first member's joining);
+    # a cell that never had a member is expected nothing.
+    began = unit.active_from or CellMembership.objects.filter(cell=unit).aggregate(first=Min("started_on"))["first"]
+    first_month = 13 if began is None or began.year > year else (began.month if began.year == year else 1)
     regular = {timezone.localtime(m.starts_at).month for m in meetings if m.kind in REGULAR_KINDS}
     findings += [Finding("month", _("No regular meeting in %(month)02d/%(year)s.") % {"month": month, "year": year})
-                 for month in range(1, ended_months + 1) if month not in regular]
+                 for month in range(first_month, ended_months + 1) if month not in regular]
     ended_quarters = 4 if year < today.year else ((today.month - 1) // 3 if year == today.year else 0)
     thematic: dict[int, int] = {}
     for meeting in meetings:
         if meeting.kind in THEMATIC_KINDS:
             quarter = (timezone.localtime(meeting.starts_at).month - 1) // 3 + 1
             thematic[quarter] = thematic.get(quarter, 0) + 1
-    for quarter in range(1, ended_quarters + 1):
+    for quarter in range((first_month - 1) // 3 + 1, ended_quarters + 1):
         needed = book.rules_on(quarter_end(year, quarter)).thematic_per_quarter
         held = thematic.get(quarter, 0)
         if held == 0 and needed:

@@ -16,6 +16,7 @@ from soisua.meetings.enums import AttendanceStatus, ContributionKind, MeetingKin
 from soisua.meetings.models import Meeting, Minutes, MinutesChange
 from soisua.notifications.models import Notification
 from soisua.org import services as org_services
+from soisua.org.models import CellMembership, Unit
 from tests.factories import make_member, make_unit
 from tests.meetings.test_rules import publish_rules
 
@@ -124,6 +125,8 @@ def test_the_notice_period_shown_for_late_documents_is_the_one_of_the_rules_of_t
 
 
 def test_rules_show_missing_months_quarters_and_short_meetings(cast):
+    Unit.objects.filter(pk=cast.cell.pk).update(active_from=datetime.date(2020, 1, 1))
+    cast.cell.refresh_from_db()
     schedule(cast, starts_at=datetime.datetime(2026, 2, 3, 12, 30, tzinfo=datetime.UTC), minutes=60)
     schedule(cast, starts_at=datetime.datetime(2026, 5, 3, 12, 30, tzinfo=datetime.UTC), minutes=100,
              kind=MeetingKind.COMBINED)
@@ -134,6 +137,22 @@ def test_rules_show_missing_months_quarters_and_short_meetings(cast):
     assert codes.count("month") == 4  # January, March, April, June
     assert codes.count("quarter") == 1  # the first quarter; the second had the combined session
     assert codes.count("short") == 2  # 60 < 90 and 100 < 120 (combined)
+
+
+def test_a_cell_is_expected_to_meet_from_the_month_it_began(cast):
+    """A cell without a recorded start began with its first member's joining; one that never had a member is
+    expected nothing (a cell just set up is not told of months before it existed)."""
+    empty = make_unit(cast.commune, "cell", "Chi bộ Thôn 4")
+    CellMembership.objects.filter(cell=cast.cell).update(started_on=datetime.date(2026, 4, 15))
+
+    findings = queries.rule_findings(cast.cell, 2026, datetime.date(2026, 7, 10))
+    empty_findings = queries.rule_findings(empty, 2026, datetime.date(2026, 7, 10))
+
+    assert [finding.text[-8:-1] for finding in findings if finding.code == "month"] == [
+        "04/2026", "05/2026", "06/2026"]
+    assert [finding.text for finding in findings if finding.code == "quarter"] == [
+        "Không sinh hoạt chuyên đề quý 2 năm 2026."]
+    assert empty_findings == []
 
 
 def test_approved_minutes_change_only_with_a_reason_and_keep_the_history(cast):
