@@ -19,6 +19,7 @@ from soisua.meetings.models import MeetingRuleException, MeetingRules
 from soisua.notifications.models import Notification
 from soisua.org import services as org
 from soisua.org.enums import Role
+from soisua.org.models import Unit
 from tests.factories import make_member
 
 # 19:30 in Hà Nội (UTC+7), in November 2026 (the fixed clock is 20/11/2026).
@@ -408,6 +409,7 @@ def test_the_regular_meetings_of_a_plan_last_the_minimum_of_the_rules_of_their_d
 
 
 def test_the_thematic_warning_asks_as_many_sessions_a_quarter_as_the_rules_of_its_end(cast):
+    Unit.objects.filter(pk=cast.cell.pk).update(active_from=datetime.date(2015, 1, 1))  # a cell of long standing
     hold(cast, datetime.datetime(2026, 8, 5, 12, 30, tzinfo=datetime.UTC), 120, kind=MeetingKind.THEMATIC)
     alerts.evaluate(by=SYSTEM, today=datetime.date(2026, 11, 20), checks=[Check.NO_THEMATIC])
     assert not Alert.objects.filter(kind=Check.NO_THEMATIC, unit=cast.cell).exists()
