@@ -19,7 +19,8 @@ def ratings_waiting(user, today: datetime.date):
     if not member_id:
         return
     for meeting in queries.meetings_to_rate(member_id, user):
-        closes = timezone.localdate(queries.rating_window_closes(meeting))
+        closes = timezone.localtime(queries.rating_window_closes(meeting))
         yield agenda.Item(agenda.WAITING, _("Rate the meeting: %(title)s") % {"title": meeting.title},
                           reverse("quality:meeting", args=[meeting.pk]) + "#ratings-title",
-                          detail=_("Anonymous, until %(day)s") % {"day": closes.strftime("%d/%m/%Y")}, when=closes)
+                          detail=_("Anonymous, open until %(when)s") % {"when": f"{closes:%H:%M %d/%m/%Y}"},
+                          when=closes.date())

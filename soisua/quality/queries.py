@@ -249,7 +249,7 @@ def raters_to_invite(since: datetime.datetime) -> list[tuple[Meeting, list]]:
 
 @dataclass
 class RatingResults:
-    count: int
+    count: int | None  # None until shown: how many rated, watched as it grows, would tell who did
     shown: bool
     by_level: list = field(default_factory=list)
     average: float | None = None
@@ -269,13 +269,14 @@ class RatingResults:
 
 
 def rating_results(meeting: Meeting) -> RatingResults:
-    """The members' ratings of a meeting: only their number until QUALITY_RATING_MINIMUM were given; then the
-    count at each level, the average (4 good … 1 poor) and the comments, in no order of giving."""
+    """The members' ratings of a meeting: nothing until QUALITY_RATING_MINIMUM were given, not even their number
+    (watched as it grows, with few present, it would tell who rated); then the count, the count at each level, the
+    average (4 good … 1 poor) and the comments, in no order of giving."""
     rows = {row["level"]: row["n"] for row in MemberRating.objects.filter(meeting=meeting).order_by()
             .values("level").annotate(n=Count("id"))}
     count = sum(rows.values())
     if count < settings.QUALITY_RATING_MINIMUM:
-        return RatingResults(count=count, shown=False)
+        return RatingResults(count=None, shown=False)
     by_level = [(Level(level), rows.get(level, 0)) for level in RATING_LEVELS]
     average = sum(LEVEL_VALUE[level] * n for level, n in by_level) / count
     comments = sorted(MemberRating.objects.filter(meeting=meeting).exclude(comment="")

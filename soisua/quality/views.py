@@ -1,6 +1,7 @@
 """Meeting quality pages: a meeting's assessment by its cell (with the record's facts), its confirmation by the
 upper level and the members' anonymous ratings; the criteria version a unit follows, chosen by its committee."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -40,7 +41,7 @@ def _page(request: HttpRequest, meeting, *, form=None, rating_form=None, status:
         "may_rate": may_rate, "rated": rated, "on_roll": on_roll, "window_open": window_open,
         "closes": queries.rating_window_closes(meeting),
         "rating_form": rating_form or (RatingForm() if may_rate else None),
-        "results": queries.rating_results(meeting)}, status=status)
+        "results": queries.rating_results(meeting), "minimum": settings.QUALITY_RATING_MINIMUM}, status=status)
 
 
 @login_required

@@ -71,9 +71,9 @@ def test_the_home_page_offers_the_rating_until_it_is_given_or_closed(cast, setti
     with time_machine.travel(meeting.ends_at + datetime.timedelta(days=settings.QUALITY_RATING_DAYS, minutes=1)):
         closed = home(cast.users["secretary"])
 
-    closes = timezone.localdate(meeting.ends_at + datetime.timedelta(days=settings.QUALITY_RATING_DAYS))
+    closes = timezone.localtime(meeting.ends_at + datetime.timedelta(days=settings.QUALITY_RATING_DAYS))
     assert f"Đánh giá buổi sinh hoạt: {meeting.title}" in offered
-    assert f"Ẩn danh, đến hết ngày {closes:%d/%m/%Y}" in offered
+    assert f"Ẩn danh, mở đến {closes:%H:%M %d/%m/%Y}" in offered
     assert meeting.title not in rated
     assert "Đánh giá buổi sinh hoạt" not in home(absent)
     assert "Đánh giá buổi sinh hoạt" not in closed
