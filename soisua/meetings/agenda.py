@@ -25,7 +25,9 @@ def meetings_waiting(user, today: datetime.date):
         for meeting in queries.meetings_of_member(scope.member_id, today, today + WEEK):
             day = timezone.localtime(meeting.starts_at).date()
             detail = f"{meeting.unit.name} · {timezone.localtime(meeting.starts_at):%H:%M %d/%m}"
-            if check_in_is_open(meeting):
+            if meeting.my_status in queries.ATTENDED:
+                detail += " · " + _("you are on the roll as present")
+            elif check_in_is_open(meeting):
                 detail += " · " + _("check-in is open")
             yield agenda.Item(agenda.TODAY if day == today else agenda.SOON,
                               _("Meeting: %(title)s") % {"title": meeting.title},

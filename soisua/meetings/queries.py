@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -738,10 +738,12 @@ def _local_day_start(day: datetime.date) -> datetime.datetime:
 
 
 def meetings_of_member(member_id: int, first: datetime.date, last: datetime.date) -> list[Meeting]:
-    """The member's meetings (on their roll) from the start of `first` to the end of `last`."""
-    return list(Meeting.objects.filter(attendance__member_id=member_id,
+    """The member's meetings (on their roll) from the start of `first` to the end of `last` that have not ended,
+    each with the status of their line of the roll (`my_status`)."""
+    return list(Meeting.objects.filter(attendance__member_id=member_id, ends_at__gte=timezone.now(),
                                        starts_at__gte=_local_day_start(first),
                                        starts_at__lt=_local_day_start(last + datetime.timedelta(days=1)))
+                .annotate(my_status=F("attendance__status"))
                 .select_related("unit").order_by("starts_at")[:AGENDA_LIMIT])
 
 

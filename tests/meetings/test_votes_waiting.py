@@ -2,6 +2,8 @@
 vote tells nobody by message) and first on the meeting's page, above the roll; the page tells a member already on
 the roll that they are, instead of asking them to scan the code."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -89,3 +91,15 @@ def test_a_member_not_marked_present_is_still_asked_to_check_in(cast, held):  # 
 
     assert held.attendance.get(member=khanh).status == AttendanceStatus.EXCUSED
     assert "Đồng chí đã được ghi" not in page and "quét mã" in page
+
+
+def test_the_home_page_says_a_member_is_on_the_roll_and_forgets_a_meeting_once_it_ended(cast, held, settings):  # noqa: F811
+    settings.AGENDA_CACHE_SECONDS = 0
+    with at(DURING):
+        during = home(cast.client("member"))
+    with at(held.ends_at + datetime.timedelta(minutes=5)):
+        ended = home(cast.client("member"))
+
+    assert f"Cuộc họp: {held.title}" in during and "đồng chí đã được ghi có mặt" in during
+    assert "đang mở điểm danh" not in during
+    assert f"Cuộc họp: {held.title}" not in ended
