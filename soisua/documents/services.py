@@ -587,7 +587,8 @@ def _exchange_job(unit: Unit, members: Plan, *, by) -> ImportJob:
     now = timezone.now()
     return ImportJob.objects.create(
         unit=unit, created_by=person(by), file_format="exchange", status=ImportStatus.DONE,
-        original_name=f"{format.FORMAT_NAME} v{format.FORMAT_VERSION}", total_rows=members.total_rows,
+        original_name=_("Data exchange file (%(format)s, version %(version)s)") % {
+            "format": format.FORMAT_NAME, "version": format.FORMAT_VERSION}, total_rows=members.total_rows,
         processed_rows=members.total_rows, new_count=len(members.creates),
         updated_count=len(members.updates_to_apply), unchanged_count=members.unchanged, held_count=len(members.held),
         validated_at=now, finished_at=now)

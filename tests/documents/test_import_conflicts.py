@@ -145,7 +145,7 @@ def test_the_importer_is_told_how_many_rows_are_held_and_nothing_about_them(cast
 
 
 def test_the_committee_reads_the_held_row_and_records_its_decision(cast, outsider, province_staff):
-    job = confirm(cast, upload(cast, f"1,Hoàng Văn Em,,Nam,{outsider.card_number},,TN-HA-1"))
+    job = confirm(cast, upload(cast, f"1,Hoàng Văn Em,02/09/1980,Nam,{outsider.card_number},,TN-HA-1"))
     conflict = ImportConflict.objects.get(job=job)
     url = reverse("documents:conflicts.detail", args=[conflict.pk])
     committee = cast.client("anonymous")
@@ -157,6 +157,9 @@ def test_the_committee_reads_the_held_row_and_records_its_decision(cast, outside
                              {"decision": "Đồng chí Em đã chuyển sinh hoạt; chi bộ Thôn 1 được báo lại."})
 
     assert "Hoàng Văn Em" in page and "Chi bộ Thôn 3" in page and outsider.card_number in page
+    # The row as the file gave it, in the page's words: labels for codes, dates as dd/mm/yyyy.
+    assert "<td>02/09/1980</td>" in page and "1980-09-02" not in page
+    assert "<td>Nam</td>" in page and "<td>Chính thức</td>" in page and ">official<" not in page
     assert refused == {"parent_staff": 404, "unrelated_staff": 404, "member": 404}
     assert decided["Location"] == url
     conflict.refresh_from_db()

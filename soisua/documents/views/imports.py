@@ -1,5 +1,7 @@
 """Roster import pages: upload, the check's report with its progress, confirmation."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.views import save_form
 from soisua.org import access
+from soisua.org.enums import MemberStatus, Sex
 
 from .. import policy, queries, services
 from ..forms import DecisionForm, ImportForm, RosterUploadLimit
@@ -84,8 +87,25 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 # --- rows held for the committee ------------------------------------------------------------------------------
 
 
+def _held_value(key: str, value) -> str:
+    """A held row's value as the page shows it: labels for codes, dd/mm/yyyy for dates (stored yyyy-mm-dd)."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if key == "status":
+        return str(dict(MemberStatus.choices).get(value, value))
+    if key == "sex":
+        return str(dict(Sex.choices).get(value, value))
+    if isinstance(value, str) and (key.endswith("_date") or key == "date_of_birth"):
+        try:
+            return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except (TypeError, ValueError):
+            return value
+    return value
+
+
 def _conflict_page(request: HttpRequest, conflict: ImportConflict, form: DecisionForm) -> HttpResponse:
-    values = [(COLUMN_BY_KEY[key].label, value) for key, value in conflict.values.items() if key in COLUMN_BY_KEY]
+    values = [(COLUMN_BY_KEY[key].label, _held_value(key, value)) for key, value in conflict.values.items()
+              if key in COLUMN_BY_KEY]
     return render(request, "documents/conflict_detail.html", {
         "conflict": conflict, "job": conflict.job, "values": values, "form": form,
         "can_decide": policy.can_decide_conflict(request.user, conflict)})
