@@ -147,7 +147,7 @@ def _create_members(unit: Unit, count: int, rng: random.Random, counter: list[in
         if position >= 3 and unit.name.startswith("Chi bộ Thôn") and fields["date_of_birth"].year < 1966:
             fields["in_political_system"] = False
         status = fields.pop("status")
-        joined = fields["official_date"] or fields["admission_date"]
+        joined = fields["admission_date"]  # a member admitted in the cell has belonged to it since
         people.append(services.create_member(cell=unit, full_name=full_name, status=status, joined_on=joined,
                                              by=SYSTEM, **fields))
     # A few members with the other statuses, as real rolls have.
