@@ -152,6 +152,12 @@ _REVIEW_RELATED = ("cycle", "cycle__rule_set", "cycle__unit", "unit", "unit__kin
                    "member__user", "form")
 
 
+def readable_among(user, reviews) -> set[int]:
+    """Which of `reviews` the user may open (`can_read_review`), in one query: the lists link only those."""
+    return set(Review.objects.filter(pk__in=[review.pk for review in reviews]).filter(readable_reviews(user))
+               .values_list("pk", flat=True))
+
+
 def get_review_for_user(user, pk: int, *, write: bool = False, appraise: bool = False, decide: bool = False,
                         send_back: bool = False, give_feedback: bool = False, record: bool = False,
                         prompt: bool = False) -> Review:

@@ -10,8 +10,9 @@ from django.urls import reverse
 from soisua.core.actors import SYSTEM
 from soisua.org.enums import Role
 from soisua.org.services import grant_role
-from soisua.reviews import services
-from soisua.reviews.models import RuleSet
+from soisua.reviews import policy, services
+from soisua.reviews.models import Review, RuleSet
+from tests.factories import complete_review, make_member
 from tests.reviews.test_cycles import open_for
 
 FEEDBACK_LINK = "Góp ý Đảng ủy xã Hòa An"
@@ -89,3 +90,27 @@ def test_the_new_cycle_form_tells_rule_sets_by_their_codes_and_what_a_quarterly_
 
     assert ">2025.2 · Kiểm điểm, đánh giá" in options[1] and ">2025 · Kiểm điểm, đánh giá" in options[2]
     assert "Đợt hằng quý chỉ đánh giá cán bộ lãnh đạo, quản lý, theo mẫu 05." in page
+
+
+@pytest.mark.parametrize("who", ["member", "secretary", "sibling", "parent_staff", "committee", "inspector", "admin"])
+def test_the_units_list_links_exactly_the_reviews_the_reader_may_open(cast, who):
+    """A draft is its writer's alone: the list names it without a link that would answer "not found"."""
+    make_member(cast.cell, "Ngô Thị Hạnh")  # her review stays a draft: hers alone
+    cycle = open_for(cast.commune)
+    reviews = list(Review.objects.filter(cycle=cycle, unit=cast.cell))
+    collective = next(review for review in reviews if review.member is None)
+    complete_review(collective, cast.users["secretary"])  # the collective's first, then the members'
+    complete_review(next(review for review in reviews if review.member == cast.members["secretary"]),
+                    cast.users["secretary"])
+    reviews = list(Review.objects.filter(cycle=cycle, unit=cast.cell))
+    user = cast.users[who]
+
+    page = cast.client(who).get(reverse("reviews:cycles.unit", args=[cycle.pk, cast.cell.pk]))
+
+    if page.status_code != 200:
+        return  # who may not open the cell's part of the cycle reads no list
+    linked = {review.pk for review in reviews if reverse("reviews:reviews.detail", args=[review.pk]) + '"'
+              in page.text}
+    assert linked == {review.pk for review in reviews if policy.can_read_review(user, review)}
+    assert linked, "each reader of the list may open some review (a submitted one at least)"
+    assert len(linked) < len(reviews)  # the draft is never linked

@@ -195,6 +195,7 @@ def cycle_unit(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
         "answers_superior": policy.can_answer_superior_feedback(request.user, cycle, unit),
         "children": queries.progress_by_child(cycle, unit), "blocking": _blocking(cycle, reviews),
         "recordable": policy.recordable_without_login(request.user, cycle, unit, reviews),
+        "readable": policy.readable_among(request.user, reviews),
         "sees_prompts": policy.can_see_sent_prompts(request.user, unit)})
 
 
