@@ -6,6 +6,7 @@ class DocumentsConfig(AppConfig):
     label = "documents"
 
     def ready(self):
-        from . import converters, jobs  # noqa: F401 - the periodic job that deletes expired exports
+        # jobs: the periodic job that deletes expired exports; agenda: the held rows waiting on the home page.
+        from . import agenda, converters, jobs  # noqa: F401
 
         converters.register()

@@ -197,3 +197,21 @@ def test_a_failed_apply_holds_nothing_and_tells_no_one(cast, outsider, province_
     assert not ImportConflict.objects.exists()
     assert not Member.objects.filter(card_number="29990002").exists()
     assert not Notification.objects.filter(kind="documents.import_conflict").exists()
+
+
+def test_the_held_row_waits_on_the_home_page_of_those_who_decide_it_until_decided(cast, outsider, province_staff,
+                                                                                   settings):
+    settings.AGENDA_CACHE_SECONDS = 0
+    job = confirm(cast, upload(cast, f"1,Hoàng Văn Em,,Nam,{outsider.card_number},,TN-HA-1"))
+    conflict = ImportConflict.objects.get(job=job)
+    committee = cast.client("anonymous")
+    committee.force_login(province_staff)
+    item = "Xử lý dòng danh sách được giữ lại của Chi bộ Thôn 1"
+
+    waiting = committee.get(reverse("org:dashboard")).content.decode()
+    importer = cast.client("parent_staff").get(reverse("org:dashboard")).content.decode()
+    committee.post(reverse("documents:conflicts.decide", args=[conflict.pk]), {"decision": "Đã báo lại chi bộ."})
+    decided = committee.get(reverse("org:dashboard")).content.decode()
+
+    assert item in waiting and reverse("documents:conflicts.detail", args=[conflict.pk]) in waiting
+    assert item not in importer and item not in decided
