@@ -140,4 +140,5 @@ def _vote_on_the_resolution(meeting):
     for number, line in enumerate(voters, start=1):
         services.cast_vote(motion, member=line.member,
                            choice=VoteChoice.ABSTAIN if number == len(voters) else VoteChoice.FOR, by=SYSTEM)
-    return services.close_motion(motion, by=SYSTEM)
+    with at(timezone.now() + datetime.timedelta(minutes=6)):  # the members vote from their phones, then it closes
+        return services.close_motion(motion, by=SYSTEM)

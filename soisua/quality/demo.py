@@ -19,7 +19,7 @@ from .models import QualityRubric
 ASSESSED = 3
 # The points the cell judged at each meeting, oldest first (the record gives the rest).
 JUDGED = (
-    {"preparation": 5, "excused_runs": 0, "conduct": 5, "principles": 8, "resolution": 5, "results": 5},
+    {"preparation": 5, "excused_runs": 5, "conduct": 5, "principles": 8, "resolution": 5, "results": 5},
     {"preparation": 10, "excused_runs": 5, "conduct": 10, "principles": 13, "resolution": 10, "results": 8},
     {"preparation": 10, "excused_runs": 5, "conduct": 10, "principles": 15, "resolution": 10, "results": 10},
 )

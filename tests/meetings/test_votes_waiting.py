@@ -103,3 +103,16 @@ def test_the_home_page_says_a_member_is_on_the_roll_and_forgets_a_meeting_once_i
     assert f"Cuộc họp: {held.title}" in during and "đồng chí đã được ghi có mặt" in during
     assert "đang mở điểm danh" not in during
     assert f"Cuộc họp: {held.title}" not in ended
+
+
+def test_a_vote_given_on_the_meetings_page_comes_back_to_it(cast, held):  # noqa: F811
+    url = reverse("meetings:detail", args=[held.pk]) + "?step=during"
+    with at(DURING):
+        motion = open_motion(cast, held, text=TEXT)
+        page = cast.client("member").get(url).text
+        response = cast.client("member").post(reverse("meetings:motion.vote", args=[motion.pk]),
+                                              {"choice": "for", "back": "meeting"})
+
+    assert 'name="back" value="meeting"' in page
+    assert response["Location"] == url + "#votes"
+    assert motion.voters.filter(member=cast.members["member"]).exists()

@@ -13,7 +13,7 @@ def votes_during(context, meeting, where: str):
     """The open motion and its buttons; the meeting's page does not refresh it (the votes page does). The page places
     it twice: `where="open"` shows it (above the roll, first on a phone) while a vote is open, `where="idle"` (after
     the speakers) otherwise."""
-    panel = panel_context(context["request"].user, meeting) | {"poll": False}
+    panel = panel_context(context["request"].user, meeting) | {"poll": False, "on_meeting_page": True}
     return panel | {"show": bool(panel["open_motions"]) == (where == "open")}
 
 

@@ -80,6 +80,8 @@ def motion_vote(request: HttpRequest, pk: int) -> HttpResponse:
                                                     by=request.user), success=_("Your vote is recorded."))
     else:
         messages.error(request, _("Choose for, against or abstain."))
+    if request.POST.get("back") == "meeting":  # voted from the meeting's page: back to it
+        return redirect(reverse("meetings:detail", args=[motion.meeting_id]) + "?step=during#votes")
     return redirect(_votes_url(motion.meeting_id))
 
 
