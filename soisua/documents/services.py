@@ -220,6 +220,8 @@ def apply_import(job: ImportJob, *, progress: Callable[[int, int], None] | None 
 
 # Who decides a held row: the leaders and staff of the lowest committee above both cells (their grants cover both,
 # personal data included); if it has none, the nearest level above that has some; without any, the administrators.
+# They are told of the first row held about a member; the rows held about them after it, while it waits, are listed on
+# their home page (documents.agenda), not sent again.
 DECIDING_ROLES = frozenset({Role.COMMITTEE, Role.STAFF})
 
 
@@ -259,27 +261,22 @@ def _hold(job: ImportJob, plan: Plan) -> list[ImportConflict]:
         values = {key: value.isoformat() if isinstance(value, datetime.date) else value
                   for key, value in held.values.items()}
         values |= {"status": held.status}
-        waiting = ImportConflict.objects.filter(cell=held.cell, member=held.members[0],
-                                                resolved_at__isnull=True).first()
-        if waiting is not None:
-            # The same member's row for the same cell imported again: the row waiting takes the newest values (and
-            # import), and the committee, told once, is not told again.
-            waiting.job, waiting.row, waiting.values = job, held.row, values
-            waiting.save(update_fields=["job", "row", "values"])
-            audit.record(_importer(job), "documents.import.hold", waiting, {"row": held.row, "again": True})
-            conflicts.append(waiting)
-            continue
+        waiting = list(ImportConflict.objects.filter(member=held.members[0], resolved_at__isnull=True))
+        if any(row.cell_id == held.cell.pk and row.values == values for row in waiting):
+            continue  # the same row imported again: it waits already, as it was
         conflict = ImportConflict.objects.create(job=job, row=held.row, values=values, cell=held.cell,
                                                  member=held.members[0], committee=committee)
         audit.record(_importer(job), "documents.import.hold", conflict, {
             "row": held.row, "members": [member.pk for member in held.members],
             "committee": committee.pk if committee else None})
+        conflicts.append(conflict)
+        if waiting:
+            continue  # the committee was told of a row about this member already; its home page lists them all
         url = reverse("documents:conflicts.detail", args=[conflict.pk])
         for user in _deciders(committee):
             notify(user, kind="documents.import_conflict", event_key=f"import-conflict:{conflict.pk}",
                    template="documents/notifications/import_conflict",
                    context={"conflict": conflict, "job": job, "cell": held.cell}, url=url)
-        conflicts.append(conflict)
     return conflicts
 
 

@@ -30,6 +30,7 @@ from soisua.meetings import services as meetings
 from soisua.meetings.enums import AttendanceStatus, VoteKind
 from soisua.meetings.models import Motion, MotionVoter
 from soisua.notifications.models import Notification
+from soisua.org import services as org_services
 from soisua.org.enums import MemberStatus
 from soisua.org.models import CellMembership, Member
 from soisua.quality import queries as quality_queries
@@ -394,9 +395,8 @@ def test_an_exchange_file_taking_the_numbers_of_a_member_elsewhere_is_answered_a
     assert without_numbers(pages[0]) == without_numbers(pages[1])
     assert Member.objects.count() == before and len(plan.members.held) == 2
     conflicts = ImportConflict.objects.filter(member=other)
-    # Both rows name the same member for the same cell: one row waits, with the newest values; importing again
-    # holds nothing more.
-    assert conflicts.count() == 1 and len(again.members.held) == 2
+    # Each row waits as it was given; importing the same file again holds nothing more.
+    assert conflicts.count() == 2 and len(again.members.held) == 2
     assert {conflict.committee for conflict in conflicts} == {cast.province}
     assert other.full_name not in pages[0] and cast.other_cell.name not in pages[0]
 
@@ -444,20 +444,36 @@ def test_a_number_recorded_elsewhere_beside_a_number_of_the_subtree_is_answered_
         assert ImportConflict.objects.filter(member=other).count() == 1
 
 
-def test_a_row_held_again_updates_the_one_waiting_and_tells_the_committee_once(cast):
+def test_rows_held_about_one_member_are_each_kept_and_the_committee_is_told_once(cast):
+    """Changing a row to import it again keeps every row as given (a decision is never made on values changed under
+    it) and does not message the deciders again: their home page lists the rows waiting."""
     other = cast.members["other"]
-    client_data = []
-    for phone in ("0912000001", "0912000002", "0912000003"):
+    for phone in ("0912000001", "0912000002", "0912000002"):
         data, _plan = documents.check_exchange_file(SimpleUploadedFile("a.xlsx", workbook([
             member_row(cast.cell, "Người Mới", card=other.card_number, phone=phone)])), unit=cast.commune)
-        client_data.append(documents.import_exchange(data, unit=cast.commune, by=cast.users["parent_staff"]))
+        documents.import_exchange(data, unit=cast.commune, by=cast.users["parent_staff"])
 
-    conflict = ImportConflict.objects.get(member=other)
-    assert conflict.values["phone"] == "0912000003"
+    assert sorted(ImportConflict.objects.filter(member=other).values_list("values__phone", flat=True)) == [
+        "0912000001", "0912000002"]
     # Nobody above both cells but the province's administrator: they decide, told once.
     assert list(Notification.objects.filter(kind="documents.import_conflict").values_list(
         "recipient__username", flat=True)) == [cast.users["admin"].username]
-    assert Member.objects.get(pk=other.pk).phone != "0912000003"
+    assert Member.objects.get(pk=other.pk).phone != "0912000002"
+
+
+def test_a_transfer_beside_a_number_recorded_elsewhere_meets_the_transfer_checks_as_any(cast):
+    """The check of a transfer's date is made on a held row too, so it answers as for an unknown number."""
+    inside, other = cast.members["member"], cast.members["other"]
+    Member.objects.filter(pk=other.pk).update(citizen_id="001190099999")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    org_services.transfer_member(inside, to_cell=cast.sibling_cell, on=tomorrow, by=SYSTEM)
+
+    plans = [documents.check_exchange_file(SimpleUploadedFile("a.xlsx", workbook([
+        member_row(cast.cell, inside.full_name, card=inside.card_number, citizen_id=number)])), unit=cast.commune)[1]
+        for number in ("001190099999", "001190077777")]
+
+    assert shape(plans[0]) == shape(plans[1])
+    assert [error.code for error in plans[0].members.errors] == ["transfer_date"]
 
 
 @pytest.mark.parametrize("who", ["secretary", "member", "inspector", "committee", "unrelated_staff"])

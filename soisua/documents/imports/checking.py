@@ -477,7 +477,7 @@ class _Planner:
         if outside:
             self.plan.held.append(Held(row.number, row.values, cell, row.status or MemberStatus.OFFICIAL, outside,
                                        update=update))
-        elif to_cell:
+        if to_cell:  # checked as every transfer is, held or not
             self.transfers.append(update)
 
     def check_transfer_dates(self) -> None:
@@ -494,6 +494,7 @@ class _Planner:
                 self.plan.errors.append(RowError(update.row, "unit_code", "transfer_date", _(
                     "The member joined the current cell after today, so they cannot be transferred yet.")))
         self.plan.updates = [update for update in self.plan.updates if update.row not in late]
+        self.plan.held = [held for held in self.plan.held if held.row not in late]
 
 
 def _check_duplicates(rows: list[Row], errors: list[RowError]) -> None:
