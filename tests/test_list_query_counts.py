@@ -225,9 +225,10 @@ def _grow_organisation(world: World, n: int) -> list[Member]:
         # A cell committee member's post comes with the committee role: an administrator gives it.
         org.assign_post(member, unit=cast.cell, kind=PostKind.COMMITTEE_MEMBER, by=world.user("admin"))
         new_members.append(member)
-        # A cell of the commune with one member (the tree, statistics and cycle progress list the commune's cells).
-        make_member(make_unit(cast.commune, "cell", f"Chi bộ Thôn Mới {k}", by=staff), f"Trần Văn Nam {k}",
-                    by=staff)
+        # A cell of the commune with one member (the tree, statistics and cycle progress list the commune's cells),
+        # active for years, so the months it held no meeting are its own.
+        make_member(make_unit(cast.commune, "cell", f"Chi bộ Thôn Mới {k}", by=staff,
+                              active_from=datetime.date(2015, 1, 1)), f"Trần Văn Nam {k}", by=staff)
         # Another top unit for the inspector (the dashboard and the tree list them).
         far_cell = make_unit(cast.other_commune, "cell", f"Chi bộ Xóm {k}", by=world.user("unrelated_staff"))
         org.grant_role(world.user("inspector"), unit=far_cell, role=Role.INSPECTOR, by=world.user("admin"))
