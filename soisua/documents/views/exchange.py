@@ -2,21 +2,18 @@
 would create, change (field by field, old -> new) and leave alone, and apply it whole. Nothing is stored between the
 check and the confirmation: the checked rows travel back signed for the person and the unit, and are checked again."""
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
 from soisua.core.views import submitted
-from soisua.org.enums import MemberStatus, Sex
 
 from .. import policy, services
 from ..exchange import format as exchange_format
@@ -25,6 +22,7 @@ from ..exchange.checking import ExchangePlan
 from ..forms import ConfirmUnitsForm, ExchangeFileForm, RosterUploadLimit, sign_plan
 from ..imports import COLUMN_BY_KEY
 from ..responses import download
+from .values import shown
 
 PREVIEW_ROWS = 300  # rows of each list shown on the preview; the counts cover them all
 
@@ -40,19 +38,9 @@ def exchange_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 def _shown(key: str, value: Any, plan: ExchangePlan) -> str:
-    if value in (None, ""):
-        return "—"
-    if isinstance(value, datetime.date):
-        return formats.date_format(value, "d/m/Y")
-    if key == "sex":
-        return str(Sex(value).label)
-    if key == "status":
-        return str(MemberStatus(value).label)
-    if key == "cell":
+    if key == "cell" and value not in (None, ""):
         return plan.cell_codes.get(value, str(value))
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return str(value)
+    return shown(key, value)
 
 
 def _label(key: str) -> str:

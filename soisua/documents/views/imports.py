@@ -1,5 +1,6 @@
 """Roster import pages: upload, the check's report with its progress, confirmation."""
 
+import contextlib
 import datetime
 
 from django.contrib import messages
@@ -13,12 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from soisua.core.views import save_form
 from soisua.org import access
-from soisua.org.enums import MemberStatus, Sex
 
 from .. import policy, queries, services
 from ..forms import DecisionForm, ImportForm, RosterUploadLimit
 from ..imports import COLUMN_BY_KEY
 from ..models import ImportConflict, ImportJob
+from .values import shown
 
 ERRORS_PER_PAGE = 100
 
@@ -88,19 +89,11 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _held_value(key: str, value) -> str:
-    """A held row's value as the page shows it: labels for codes, dd/mm/yyyy for dates (stored yyyy-mm-dd)."""
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if key == "status":
-        return str(dict(MemberStatus.choices).get(value, value))
-    if key == "sex":
-        return str(dict(Sex.choices).get(value, value))
+    """A held row's value as the page shows it (dates are stored yyyy-mm-dd)."""
     if isinstance(value, str) and (key.endswith("_date") or key == "date_of_birth"):
-        try:
-            return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
-        except (TypeError, ValueError):
-            return value
-    return value
+        with contextlib.suppress(ValueError):
+            value = datetime.date.fromisoformat(value)
+    return shown(key, value)
 
 
 def _conflict_page(request: HttpRequest, conflict: ImportConflict, form: DecisionForm) -> HttpResponse:
