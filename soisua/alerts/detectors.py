@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from soisua.corrections.enums import DONE_STATUSES
@@ -28,7 +27,8 @@ from soisua.meetings.enums import REGULAR_KINDS, THEMATIC_KINDS, AttendanceStatu
 from soisua.meetings.models import Attendance, Contribution, Meeting
 from soisua.meetings.queries import RulesBook, quarter_end
 from soisua.org.enums import ACTIVE_STATUSES
-from soisua.org.models import CellMembership, Member, Unit
+from soisua.org.models import Member, Unit
+from soisua.org.queries import cell_began
 from soisua.quality.enums import BELOW_FAIR
 from soisua.reviews.enums import CycleStatus, ReviewStatus
 from soisua.reviews.models import Cycle, Review
@@ -87,13 +87,11 @@ def _grouped(rows, name: str, *, threshold: int, key=lambda row: (row[0], "", No
 
 
 def _cells() -> dict[int, datetime.date | None]:
-    """Units expected to meet: those holding members with someone active on the roll, with the day they started
-    (their recorded start, else their first member's joining, as meetings.queries.rule_findings reads it)."""
+    """Units expected to meet: those holding members with someone active on the roll, with the day they began
+    (org.queries.cell_began)."""
     with_members = Member.objects.filter(status__in=ACTIVE_STATUSES).values("cell_id")
-    first_joined = (CellMembership.objects.filter(cell=OuterRef("pk")).order_by("started_on")
-                    .values("started_on")[:1])
     return dict(Unit.objects.filter(kind__holds_members=True, active_until__isnull=True, pk__in=with_members)
-                .annotate(began=Coalesce("active_from", Subquery(first_joined))).values_list("pk", "began"))
+                .annotate(began=cell_began()).values_list("pk", "began"))
 
 
 # --- corrections -----------------------------------------------------------------------------------------------

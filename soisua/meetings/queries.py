@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from soisua.counters import rollups
 from soisua.org import access
 from soisua.org import queries as org_queries
 from soisua.org.enums import Role
-from soisua.org.models import CellMembership, Member, RoleGrant, Unit
+from soisua.org.models import Member, RoleGrant, Unit
 
 from .enums import (
     REGULAR_KINDS,
@@ -333,7 +333,7 @@ def rule_findings(unit: Unit, year: int, today: datetime.date | None = None) -> 
     ended_months = 12 if year < today.year else (today.month - 1 if year == today.year else 0)
     # A cell is expected to meet from the month it began (its recorded start, else its first member's joining);
     # a cell that never had a member is expected nothing.
-    began = unit.active_from or CellMembership.objects.filter(cell=unit).aggregate(first=Min("started_on"))["first"]
+    began = org_queries.began_on(unit)
     first_month = 13 if began is None or began.year > year else (began.month if began.year == year else 1)
     regular = {timezone.localtime(m.starts_at).month for m in meetings if m.kind in REGULAR_KINDS}
     findings += [Finding("month", _("No regular meeting in %(month)02d/%(year)s.") % {"month": month, "year": year})

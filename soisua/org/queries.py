@@ -2,8 +2,8 @@
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -12,7 +12,7 @@ from soisua.core.text import fold
 
 from .access import may_change_role, scope_for, visible_members, visible_units
 from .enums import ACTIVE_STATUSES, POST_ORDER, Role, post_role
-from .models import Member, Post, RoleGrant, StandIn, Unit, UnitKind
+from .models import CellMembership, Member, Post, RoleGrant, StandIn, Unit, UnitKind
 
 
 def ancestors(unit: Unit) -> list[Unit]:
@@ -32,6 +32,19 @@ def visible_ancestors(user, unit: Unit) -> list[Unit]:
     ):
         return []
     return [ancestor for ancestor in ancestors(unit) if scope.can_read(ancestor)]
+
+
+def cell_began():
+    """An expression of a cell (annotate a Unit query with it) for the day it began: its recorded start, else its
+    first member's joining; None for a cell that never had a member. Meetings and warnings expect a cell to meet from
+    then."""
+    first_joined = (CellMembership.objects.filter(cell=OuterRef("pk")).order_by("started_on")
+                    .values("started_on")[:1])
+    return Coalesce("active_from", Subquery(first_joined))
+
+
+def began_on(unit: Unit):
+    return Unit.objects.filter(pk=unit.pk).annotate(began=cell_began()).values_list("began", flat=True).first()
 
 
 def children_of(unit: Unit) -> QuerySet[Unit]:
