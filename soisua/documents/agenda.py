@@ -5,6 +5,7 @@ import datetime
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from soisua.core import agenda
@@ -32,4 +33,4 @@ def held_rows_waiting(user, today: datetime.date):
         if policy.can_decide_conflict(user, conflict):
             yield agenda.Item(agenda.WAITING, _("Decide a held roster row for %(cell)s") % {"cell": conflict.cell.name},
                               reverse("documents:conflicts.detail", args=[conflict.pk]),
-                              when=conflict.created_at.date())
+                              when=timezone.localdate(conflict.created_at))

@@ -13,7 +13,11 @@ def votes_during(context, meeting, where: str):
     """The open motion and its buttons; the meeting's page does not refresh it (the votes page does). The page places
     it twice: `where="open"` shows it (above the roll, first on a phone) while a vote is open, `where="idle"` (after
     the speakers) otherwise."""
-    panel = panel_context(context["request"].user, meeting) | {"poll": False, "on_meeting_page": True}
+    kept = context.render_context  # both places of one page read the votes once
+    if "meeting_votes" not in kept:
+        kept["meeting_votes"] = panel_context(context["request"].user, meeting) | {"poll": False,
+                                                                                    "on_meeting_page": True}
+    panel = kept["meeting_votes"]
     return panel | {"show": bool(panel["open_motions"]) == (where == "open")}
 
 
